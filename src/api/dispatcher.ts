@@ -1,0 +1,93 @@
+import type { z } from 'zod';
+import {
+  contract,
+  isMethod,
+  type CallMethod,
+  type ItemOf,
+  type ParsedParamsOf,
+  type Progress,
+  type ResultOf,
+  type StreamMethod,
+} from './contract';
+import { RewindError, toApiError } from './errors';
+import { ClientMessage, type ServerMessage } from './protocol';
+
+export interface CallContext {
+  signal: AbortSignal;
+}
+export interface StreamContext<I> extends CallContext {
+  batch(items: I[]): void;
+  progress(progress: Progress): void;
+}
+
+export type Handlers = {
+  [M in CallMethod]: (params: ParsedParamsOf<M>, ctx: CallContext) => Promise<ResultOf<M>>;
+} & {
+  [M in StreamMethod]: (params: ParsedParamsOf<M>, ctx: StreamContext<ItemOf<M>>) => Promise<ResultOf<M>>;
+};
+
+type AnyHandler = (params: unknown, ctx: StreamContext<unknown>) => Promise<unknown>;
+
+/**
+ * Runs API handlers for one peer (a WebSocket, a window). Everything that arrives is validated
+ * against the contract before a handler sees it; every operation can be cancelled by id.
+ */
+export function createDispatcher(handlers: Handlers, send: (message: ServerMessage) => void) {
+  const running = new Map<number, AbortController>();
+
+  async function run(id: number, method: string, rawParams: unknown): Promise<void> {
+    if (running.has(id)) {
+      send({ type: 'error', id, error: { code: 'invalid_input', message: `Request id ${id} is already in use` } });
+      return;
+    }
+    const controller = new AbortController();
+    running.set(id, controller);
+    try {
+      if (!isMethod(method)) throw new RewindError('invalid_input', `Unknown API method "${method}"`);
+      const spec = contract[method];
+      const parsed = (spec.params as z.ZodType).safeParse(rawParams ?? {});
+      if (!parsed.success) {
+        const first = parsed.error.issues[0];
+        const where = first && first.path.length > 0 ? `${first.path.join('.')}: ` : '';
+        throw new RewindError('invalid_input', `${where}${first?.message ?? 'Invalid request'}`);
+      }
+      const handler = handlers[method] as unknown as AnyHandler;
+      const ctx: StreamContext<unknown> = {
+        signal: controller.signal,
+        batch: (items) => {
+          if (!controller.signal.aborted && items.length > 0) send({ type: 'batch', id, items });
+        },
+        progress: (progress) => {
+          if (!controller.signal.aborted) send({ type: 'progress', id, progress });
+        },
+      };
+      const result = await handler(parsed.data, ctx);
+      if (controller.signal.aborted) throw new RewindError('cancelled', 'Cancelled');
+      send({ type: 'result', id, result });
+    } catch (e) {
+      const error = controller.signal.aborted ? { code: 'cancelled' as const, message: 'Cancelled' } : toApiError(e);
+      if (error.code === 'internal') console.error(`[api] ${method} failed:`, e);
+      send({ type: 'error', id, error });
+    } finally {
+      running.delete(id);
+    }
+  }
+
+  return {
+    handle(raw: unknown): void {
+      const parsed = ClientMessage.safeParse(raw);
+      if (!parsed.success) return; // not ours; nothing to answer to without an id
+      const message = parsed.data;
+      if (message.type === 'cancel') {
+        running.get(message.id)?.abort();
+        return;
+      }
+      void run(message.id, message.method, message.params);
+    },
+    /** The peer went away: stop its work. */
+    close(): void {
+      for (const controller of running.values()) controller.abort();
+      running.clear();
+    },
+  };
+}

@@ -1,0 +1,78 @@
+import { z } from 'zod';
+
+const Count = z.object({ value: z.number().int().nonnegative(), exact: z.boolean() });
+
+export const KafkaPartitionInfo = z.object({
+  partition: z.number().int().nonnegative(),
+  low: z.string(),
+  high: z.string(),
+  leader: z.number().int(),
+});
+
+/** What a connection holds. Each kind carries what its list row and its tab need. */
+export const Resource = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('kafka-topic'),
+    name: z.string(),
+    internal: z.boolean(),
+    partitions: z.array(KafkaPartitionInfo),
+    /** Sum of high - low watermarks: exact unless the topic is compacted or transactional. */
+    records: Count,
+    deadLetter: z.boolean(),
+  }),
+  z.object({
+    type: z.literal('rabbit-vhost'),
+    name: z.string(),
+  }),
+  z.object({
+    type: z.literal('rabbit-queue'),
+    vhost: z.string(),
+    name: z.string(),
+    queueType: z.enum(['classic', 'quorum', 'stream']),
+    messages: Count,
+    consumers: z.number().int().nonnegative(),
+    deadLetter: z.boolean(),
+  }),
+  z.object({
+    type: z.literal('store-all'),
+    name: z.string(),
+    events: Count,
+  }),
+  z.object({
+    type: z.literal('store-stream'),
+    name: z.string(),
+    category: z.string(),
+    events: Count,
+    lastPosition: z.string().nullable(),
+    lastWrite: z.string().nullable(),
+  }),
+]);
+export type Resource = z.infer<typeof Resource>;
+
+/** Which features a source offers, so the UI shows only what works. */
+export const Capabilities = z.object({
+  browse: z.boolean(),
+  tail: z.boolean(),
+  publish: z.boolean(),
+  consumerGroups: z.boolean(),
+  deadLetters: z.boolean(),
+  seekByTime: z.boolean(),
+});
+export type Capabilities = z.infer<typeof Capabilities>;
+
+/** What a range read points at. */
+export const ReadTarget = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('kafka-partition'), topic: z.string().min(1), partition: z.number().int().nonnegative() }),
+  z.object({ type: z.literal('rabbit-stream'), vhost: z.string().min(1), queue: z.string().min(1) }),
+  z.object({ type: z.literal('store-all') }),
+  z.object({ type: z.literal('store-stream'), streamId: z.string().min(1) }),
+]);
+export type ReadTarget = z.infer<typeof ReadTarget>;
+
+export const ReadFrom = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('start') }),
+  /** First position to read (inclusive). */
+  z.object({ type: z.literal('position'), value: z.string().regex(/^\d+$/, 'A position is a whole number.') }),
+  z.object({ type: z.literal('time'), value: z.iso.datetime({ offset: true }) }),
+]);
+export type ReadFrom = z.infer<typeof ReadFrom>;
