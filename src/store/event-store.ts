@@ -1,0 +1,242 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { RewindError } from '../api/errors';
+import { openDatabase, type Db } from './open-database';
+
+export const ExpectedVersion = z.union([
+  z.literal('any'),
+  z.literal('no_stream'),
+  z.number().int().min(0),
+]);
+/** `any`, `no_stream`, or the version of the stream's last event (versions start at 0). */
+export type ExpectedVersion = z.infer<typeof ExpectedVersion>;
+
+export const NewEvent = z.object({
+  id: z.string().min(1).max(200).optional(),
+  type: z.string().min(1).max(200),
+  data: z.json(),
+  metadata: z.record(z.string(), z.json()).optional(),
+});
+export type NewEvent = z.infer<typeof NewEvent>;
+
+export interface StoredEvent {
+  globalPosition: number;
+  streamId: string;
+  streamVersion: number;
+  eventId: string;
+  eventType: string;
+  /** Raw JSON text as stored; parse where it is shown. */
+  data: string;
+  metadata: string;
+  recordedAt: string;
+}
+
+export interface StreamInfo {
+  streamId: string;
+  category: string;
+  version: number;
+  eventCount: number;
+  lastPosition: number;
+  lastRecordedAt: string;
+}
+
+export interface AppendResult {
+  firstPosition: number;
+  lastPosition: number;
+  /** Version of the stream's last event after the append. */
+  version: number;
+}
+
+/** Category is the part of the stream id before the first dash, as in EventStoreDB. */
+export function categoryOf(streamId: string): string {
+  const dash = streamId.indexOf('-');
+  return dash > 0 ? streamId.slice(0, dash) : streamId;
+}
+
+interface EventRow {
+  global_position: number;
+  stream_id: string;
+  stream_version: number;
+  event_id: string;
+  event_type: string;
+  data: string;
+  metadata: string;
+  recorded_at: string;
+}
+
+const toEvent = (r: EventRow): StoredEvent => ({
+  globalPosition: r.global_position,
+  streamId: r.stream_id,
+  streamVersion: r.stream_version,
+  eventId: r.event_id,
+  eventType: r.event_type,
+  data: r.data,
+  metadata: r.metadata,
+  recordedAt: r.recorded_at,
+});
+
+/**
+ * The bundled SQLite event store. Appends run inside BEGIN IMMEDIATE so the expected-version
+ * check and the write are one step, and positions stay contiguous with many writers.
+ */
+export class EventStore {
+  private readonly statements;
+
+  private constructor(
+    readonly path: string,
+    private readonly db: Db,
+  ) {
+    this.statements = {
+      streamVersion: db.prepare('SELECT version FROM streams WHERE stream_id = ?').pluck(),
+      insertEvent: db.prepare(
+        `INSERT INTO events (stream_id, stream_version, event_id, event_type, data, metadata, recorded_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      upsertStream: db.prepare(
+        `INSERT INTO streams (stream_id, category, version, event_count, first_position, last_position, created_at, last_recorded_at)
+         VALUES (@streamId, @category, @version, @count, @first, @last, @at, @at)
+         ON CONFLICT (stream_id) DO UPDATE SET version = @version, event_count = event_count + @count,
+           last_position = @last, last_recorded_at = @at`,
+      ),
+      readAll: db.prepare('SELECT * FROM events WHERE global_position >= ? ORDER BY global_position LIMIT ?'),
+      readStream: db.prepare(
+        'SELECT * FROM events WHERE stream_id = ? AND stream_version >= ? ORDER BY stream_version LIMIT ?',
+      ),
+      readStreamFromPosition: db.prepare(
+        'SELECT * FROM events WHERE stream_id = ? AND global_position >= ? ORDER BY global_position LIMIT ?',
+      ),
+      streams: db.prepare('SELECT * FROM streams ORDER BY stream_id'),
+      stream: db.prepare('SELECT * FROM streams WHERE stream_id = ?'),
+      lastPosition: db.prepare('SELECT coalesce(max(global_position), 0) FROM events').pluck(),
+      firstAtOrAfter: db.prepare('SELECT min(global_position) FROM events WHERE recorded_at >= ?').pluck(),
+      audit: db.prepare('INSERT INTO audit_log (at, action, detail) VALUES (?, ?, ?)'),
+    };
+  }
+
+  static open(path: string, options: { create: boolean } = { create: true }): EventStore {
+    return new EventStore(path, openDatabase(path, options));
+  }
+
+  append(streamId: string, events: NewEvent[], expected: ExpectedVersion = 'any', now: () => string = () => new Date().toISOString()): AppendResult {
+    if (!streamId) throw new RewindError('invalid_input', 'A stream id is required');
+    if (events.length === 0) throw new RewindError('invalid_input', 'Nothing to append');
+    const run = this.db.transaction((): AppendResult => {
+      const current = this.statements.streamVersion.get(streamId) as number | undefined;
+      checkExpected(streamId, expected, current);
+      const at = now();
+      let version = current ?? -1;
+      let first = 0;
+      let last = 0;
+      for (const e of events) {
+        version += 1;
+        const info = this.statements.insertEvent.run(
+          streamId,
+          version,
+          e.id ?? randomUUID(),
+          e.type,
+          JSON.stringify(e.data),
+          JSON.stringify(e.metadata ?? {}),
+          at,
+        );
+        last = Number(info.lastInsertRowid);
+        if (first === 0) first = last;
+      }
+      this.statements.upsertStream.run({
+        streamId,
+        category: categoryOf(streamId),
+        version,
+        count: events.length,
+        first,
+        last,
+        at,
+      });
+      return { firstPosition: first, lastPosition: last, version };
+    });
+    try {
+      return run.immediate();
+    } catch (e) {
+      const code = (e as { code?: string }).code;
+      if (code === 'SQLITE_CONSTRAINT_UNIQUE' && /event_id/.test((e as Error).message)) {
+        throw new RewindError('conflict', 'An event with that id is already stored', 'Use a new event id, or leave it empty to generate one.');
+      }
+      throw e;
+    }
+  }
+
+  readAll(fromPosition: number, limit: number): StoredEvent[] {
+    return (this.statements.readAll.all(fromPosition, limit) as EventRow[]).map(toEvent);
+  }
+
+  /** Reads a stream from a global position (not a stream version), so one cursor works for both. */
+  readStreamFrom(streamId: string, fromPosition: number, limit: number): StoredEvent[] {
+    return (this.statements.readStreamFromPosition.all(streamId, fromPosition, limit) as EventRow[]).map(toEvent);
+  }
+
+  readStream(streamId: string, fromVersion: number, limit: number): StoredEvent[] {
+    return (this.statements.readStream.all(streamId, fromVersion, limit) as EventRow[]).map(toEvent);
+  }
+
+  streams(): StreamInfo[] {
+    return (this.statements.streams.all() as StreamRow[]).map(toStreamInfo);
+  }
+
+  stream(streamId: string): StreamInfo | null {
+    const row = this.statements.stream.get(streamId) as StreamRow | undefined;
+    return row ? toStreamInfo(row) : null;
+  }
+
+  /** Position of the newest event; 0 when the store is empty (positions start at 1). */
+  lastPosition(): number {
+    return this.statements.lastPosition.get() as number;
+  }
+
+  /** First position recorded at or after a time, or null when every event is older. */
+  positionAt(isoTime: string): number | null {
+    return (this.statements.firstAtOrAfter.get(new Date(isoTime).toISOString()) as number | null) ?? null;
+  }
+
+  audit(action: string, detail: Record<string, unknown>): void {
+    this.statements.audit.run(new Date().toISOString(), action, JSON.stringify(detail));
+  }
+
+  /** For bulk work such as the demo seed: many appends, one commit. */
+  batch<T>(work: () => T): T {
+    return this.db.transaction(work).immediate();
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
+
+interface StreamRow {
+  stream_id: string;
+  category: string;
+  version: number;
+  event_count: number;
+  last_position: number;
+  last_recorded_at: string;
+}
+
+const toStreamInfo = (r: StreamRow): StreamInfo => ({
+  streamId: r.stream_id,
+  category: r.category,
+  version: r.version,
+  eventCount: r.event_count,
+  lastPosition: r.last_position,
+  lastRecordedAt: r.last_recorded_at,
+});
+
+function checkExpected(streamId: string, expected: ExpectedVersion, current: number | undefined): void {
+  if (expected === 'any') return;
+  if (expected === 'no_stream') {
+    if (current !== undefined) {
+      throw new RewindError('conflict', `wrong expected version: expected no stream, ${streamId} is at ${current}`);
+    }
+    return;
+  }
+  if (current !== expected) {
+    const actual = current === undefined ? 'does not exist' : `is at ${current}`;
+    throw new RewindError('conflict', `wrong expected version: expected ${expected}, stream ${actual}`, 'Reload the stream and try again.');
+  }
+}
