@@ -1,0 +1,330 @@
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { Kafka, logLevel, type Admin, type Consumer, type KafkaConfig, type SASLOptions } from 'kafkajs';
+import { RewindError } from '../../api/errors';
+import type { KafkaProfile } from '../../model/connections';
+import type { Envelope } from '../../model/envelope';
+import type { ReadFrom, ReadTarget, Resource } from '../../model/resources';
+import { throwIfAborted, type OutgoingMessage, type ReadOptions, type SourceAdapter, type SubscribeOptions } from '../source-adapter';
+import { classifyKafkaError } from './kafka-errors';
+import { kafkaMessageToEnvelope } from './kafka-envelope';
+
+const DEAD_LETTER = /([._-](dlt|dlq)|dead[._-]?letter)/i;
+/** A read that gets nothing new for this long has met the end (trailing control records, compaction). */
+const IDLE_END_MS = 5_000;
+/** Joining the throwaway group and the first fetch; real clusters add a 3 s rebalance delay. */
+const FIRST_BATCH_MS = 30_000;
+const BATCH_FLUSH = 500;
+
+function saslOptions(profile: KafkaProfile, password: string | null): SASLOptions | undefined {
+  if (profile.sasl === 'none') return undefined;
+  const credentials = { username: profile.username, password: password ?? '' };
+  switch (profile.sasl) {
+    case 'plain':
+      return { mechanism: 'plain', ...credentials };
+    case 'scram-sha-256':
+      return { mechanism: 'scram-sha-256', ...credentials };
+    case 'scram-sha-512':
+      return { mechanism: 'scram-sha-512', ...credentials };
+  }
+}
+
+export class KafkaAdapter implements SourceAdapter {
+  readonly capabilities = {
+    browse: true,
+    tail: true,
+    publish: true,
+    consumerGroups: false,
+    deadLetters: false,
+    seekByTime: true,
+  };
+  private readonly kafka: Kafka;
+  private readonly address: string;
+  private admin: Admin | null = null;
+
+  constructor(
+    private readonly profile: KafkaProfile,
+    password: string | null,
+  ) {
+    this.address = `${profile.host}:${profile.port}`;
+    const sasl = saslOptions(profile, password);
+    const config: KafkaConfig = {
+      clientId: 'rewind',
+      brokers: [this.address],
+      ssl: profile.tls,
+      connectionTimeout: 5_000,
+      authenticationTimeout: 5_000,
+      requestTimeout: 15_000,
+      // Fail fast: the user is waiting on a click, and a wrong port will not fix itself.
+      retry: { retries: 1, initialRetryTime: 200, maxRetryTime: 1_000 },
+      logLevel: logLevel.NOTHING,
+      ...(sasl ? { sasl } : {}),
+    };
+    this.kafka = new Kafka(config);
+  }
+
+  async test(signal: AbortSignal) {
+    const started = performance.now();
+    const admin = this.kafka.admin();
+    try {
+      await admin.connect();
+      throwIfAborted(signal);
+      const cluster = await admin.describeCluster();
+      const brokers = cluster.brokers.length;
+      return {
+        ok: true as const,
+        server: `Apache Kafka, ${brokers} broker${brokers === 1 ? '' : 's'}`,
+        details: [
+          `cluster id ${cluster.clusterId}`,
+          `controller ${cluster.controller ?? 'unknown'}`,
+          ...cluster.brokers.map((b) => `broker ${b.nodeId} at ${b.host}:${b.port}`),
+        ],
+        latencyMs: performance.now() - started,
+      };
+    } catch (e) {
+      throw this.fail(e);
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+  }
+
+  async listResources(signal: AbortSignal): Promise<Resource[]> {
+    try {
+      const admin = await this.getAdmin();
+      const names = (await admin.listTopics()).sort();
+      throwIfAborted(signal);
+      const { topics } = await admin.fetchTopicMetadata({ topics: names });
+      const result: Resource[] = [];
+      for (const t of topics) {
+        throwIfAborted(signal);
+        const offsets = await admin.fetchTopicOffsets(t.name);
+        const partitions = t.partitions
+          .map((p) => {
+            const o = offsets.find((x) => x.partition === p.partitionId);
+            return { partition: p.partitionId, low: o?.low ?? '0', high: o?.high ?? '0', leader: p.leader };
+          })
+          .sort((a, b) => a.partition - b.partition);
+        const records = partitions.reduce((sum, p) => sum + (BigInt(p.high) - BigInt(p.low)), 0n);
+        result.push({
+          type: 'kafka-topic',
+          name: t.name,
+          internal: t.name.startsWith('__'),
+          partitions,
+          // Watermarks count compacted-away and transaction-marker offsets too.
+          records: { value: Number(records), exact: false },
+          deadLetter: DEAD_LETTER.test(t.name),
+        });
+      }
+      return result;
+    } catch (e) {
+      throw this.fail(e);
+    }
+  }
+
+  async read(options: ReadOptions) {
+    const { target, limit, signal } = options;
+    if (target.type !== 'kafka-partition') throw new RewindError('unsupported', `Kafka cannot read a ${target.type}`);
+    try {
+      const { low, high } = await this.watermarks(target.topic, target.partition);
+      const start = await this.resolveStart(target.topic, target.partition, options.from, low, high);
+      const end = start + BigInt(limit) < high ? start + BigInt(limit) : high;
+      if (start >= end) {
+        return { count: 0, next: null, end: high.toString() };
+      }
+      const total = Number(end - start);
+      let count = 0;
+      let lastOffset = start - 1n;
+      await this.consume(target.topic, target.partition, start, signal, (batch, lastInBatch) => {
+        const wanted = batch.filter((e) => BigInt(e.position) < end);
+        count += wanted.length;
+        if (wanted.length > 0) {
+          options.onBatch(wanted);
+          options.onProgress({ done: count, total, exact: false });
+        }
+        // The fetch may run past the range; continue after the last offset actually delivered.
+        lastOffset = lastInBatch < end ? lastInBatch : end - 1n;
+        return lastInBatch + 1n >= end;
+      });
+      const next = lastOffset + 1n < high ? (lastOffset + 1n).toString() : null;
+      return { count, next, end: high.toString() };
+    } catch (e) {
+      throw this.fail(e);
+    }
+  }
+
+  async subscribe(options: SubscribeOptions): Promise<void> {
+    const { target } = options;
+    if (target.type !== 'kafka-partition') throw new RewindError('unsupported', `Kafka cannot follow a ${target.type}`);
+    try {
+      const { low, high } = await this.watermarks(target.topic, target.partition);
+      const start = await this.resolveStart(target.topic, target.partition, options.from, low, high);
+      await this.consume(target.topic, target.partition, start, options.signal, (batch) => {
+        options.onBatch(batch);
+        return false;
+      }, { idleEnds: false });
+    } catch (e) {
+      throw this.fail(e);
+    }
+  }
+
+  async publish(target: ReadTarget, messages: OutgoingMessage[], signal: AbortSignal) {
+    if (target.type !== 'kafka-partition') throw new RewindError('unsupported', `Kafka cannot publish to a ${target.type}`);
+    const producer = this.kafka.producer({ allowAutoTopicCreation: false, idempotent: false });
+    try {
+      await producer.connect();
+      throwIfAborted(signal);
+      const sent = await producer.send({
+        topic: target.topic,
+        acks: -1,
+        messages: messages.map((m) => ({
+          partition: target.partition,
+          key: m.key ?? null,
+          value: Buffer.from(m.value),
+          headers: Object.fromEntries((m.headers ?? []).map((h) => [h.name, h.binary ? Buffer.from(h.value, 'base64') : h.value])),
+        })),
+      });
+      const base = BigInt(sent[0]?.baseOffset ?? '0');
+      return { positions: messages.map((_, i) => (base + BigInt(i)).toString()) };
+    } catch (e) {
+      throw this.fail(e);
+    } finally {
+      await producer.disconnect().catch(() => undefined);
+    }
+  }
+
+  async close(): Promise<void> {
+    const admin = this.admin;
+    this.admin = null;
+    await admin?.disconnect().catch(() => undefined);
+  }
+
+  private async getAdmin(): Promise<Admin> {
+    if (!this.admin) {
+      const admin = this.kafka.admin();
+      await admin.connect();
+      this.admin = admin;
+    }
+    return this.admin;
+  }
+
+  private async watermarks(topic: string, partition: number): Promise<{ low: bigint; high: bigint }> {
+    const admin = await this.getAdmin();
+    const offsets = await admin.fetchTopicOffsets(topic);
+    const o = offsets.find((x) => x.partition === partition);
+    if (!o) throw new RewindError('not_found', `Topic ${topic} has no partition ${partition}`);
+    return { low: BigInt(o.low), high: BigInt(o.high) };
+  }
+
+  private async resolveStart(topic: string, partition: number, from: ReadFrom, low: bigint, high: bigint): Promise<bigint> {
+    if (from.type === 'start') return low;
+    if (from.type === 'position') {
+      const wanted = BigInt(from.value);
+      return wanted < low ? low : wanted > high ? high : wanted;
+    }
+    const admin = await this.getAdmin();
+    const byTime = await admin.fetchTopicOffsetsByTimestamp(topic, new Date(from.value).getTime());
+    const hit = byTime.find((x) => x.partition === partition);
+    // -1 means no record at or after that time: start at the end.
+    return hit && hit.offset !== '-1' ? BigInt(hit.offset) : high;
+  }
+
+  /**
+   * kafkajs has no manual partition assignment, so a range read joins a throwaway consumer group
+   * (never committing, deleted afterwards), pauses the other partitions and seeks. `onBatch`
+   * returns true when the read has what it needs.
+   */
+  private async consume(
+    topic: string,
+    partition: number,
+    start: bigint,
+    signal: AbortSignal,
+    onBatch: (batch: Envelope[], lastOffset: bigint) => boolean,
+    { idleEnds = true }: { idleEnds?: boolean } = {},
+  ): Promise<void> {
+    const groupId = `rewind-browse-${randomUUID()}`;
+    const consumer: Consumer = this.kafka.consumer({
+      groupId,
+      allowAutoTopicCreation: false,
+      maxBytesPerPartition: 16 * 1024 * 1024,
+      maxWaitTimeInMs: 250,
+      sessionTimeout: 10_000,
+      rebalanceTimeout: 10_000,
+    });
+    let settle!: (error?: unknown) => void;
+    const finished = new Promise<void>((resolve, reject) => {
+      settle = (error) => (error ? reject(error) : resolve());
+    });
+    let idle: NodeJS.Timeout | undefined;
+    const armIdle = () => {
+      if (!idleEnds) return;
+      clearTimeout(idle);
+      idle = setTimeout(() => settle(), IDLE_END_MS);
+    };
+    const armFirst = () => {
+      if (!idleEnds) return;
+      idle = setTimeout(
+        () => settle(new RewindError('timeout', `No records arrived from ${topic}/${partition} within ${FIRST_BATCH_MS / 1000} s`, 'The broker may be overloaded; try again.')),
+        FIRST_BATCH_MS,
+      );
+    };
+    const onAbort = () => settle();
+    signal.addEventListener('abort', onAbort, { once: true });
+    consumer.on(consumer.events.CRASH, (event) => settle(event.payload.error));
+    try {
+      await consumer.connect();
+      await consumer.subscribe({ topic, fromBeginning: true });
+      let done = false;
+      await consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        eachBatch: async ({ batch, resolveOffset }) => {
+          if (done || batch.partition !== partition) return;
+          armIdle();
+          let chunk: Envelope[] = [];
+          for (const message of batch.messages) {
+            if (BigInt(message.offset) < start) continue;
+            chunk.push(kafkaMessageToEnvelope(topic, partition, message));
+            resolveOffset(message.offset);
+            if (chunk.length >= BATCH_FLUSH) {
+              if (onBatch(chunk, BigInt(message.offset))) {
+                done = true;
+                settle();
+                return;
+              }
+              chunk = [];
+            }
+          }
+          const last = BigInt(batch.lastOffset());
+          if (onBatch(chunk, last)) {
+            done = true;
+            settle();
+          }
+        },
+      });
+      const others = (await this.partitionsOf(topic)).filter((p) => p !== partition);
+      if (others.length > 0) consumer.pause([{ topic, partitions: others }]);
+      consumer.seek({ topic, partition, offset: start.toString() });
+      armFirst();
+      if (signal.aborted) settle();
+      await finished;
+      throwIfAborted(signal);
+    } finally {
+      clearTimeout(idle);
+      signal.removeEventListener('abort', onAbort);
+      await consumer.disconnect().catch(() => undefined);
+      await this.getAdmin()
+        .then((admin) => admin.deleteGroups([groupId]))
+        .catch(() => undefined);
+    }
+  }
+
+  private async partitionsOf(topic: string): Promise<number[]> {
+    const admin = await this.getAdmin();
+    const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
+    return topics[0]?.partitions.map((p) => p.partitionId) ?? [];
+  }
+
+  private fail(e: unknown): RewindError {
+    return classifyKafkaError(e, this.address, this.profile.tls);
+  }
+}

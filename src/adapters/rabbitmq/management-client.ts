@@ -1,0 +1,77 @@
+import { z } from 'zod';
+import { RewindError } from '../../api/errors';
+import { classifySocketError } from '../connection-errors';
+
+const Overview = z.object({
+  rabbitmq_version: z.string(),
+  erlang_version: z.string().optional(),
+  cluster_name: z.string().optional(),
+  product_name: z.string().optional(),
+});
+const Vhost = z.object({ name: z.string() });
+const Queue = z.object({
+  name: z.string(),
+  vhost: z.string(),
+  type: z.string().optional(),
+  messages: z.number().optional(),
+  consumers: z.number().optional(),
+  arguments: z.record(z.string(), z.unknown()).optional(),
+});
+export type ManagementQueue = z.infer<typeof Queue>;
+
+export interface ManagementOptions {
+  host: string;
+  port: number;
+  tls: boolean;
+  username: string;
+  password: string;
+}
+
+/** The RabbitMQ management HTTP API: what AMQP itself cannot tell (vhosts, queues, versions). */
+export class ManagementClient {
+  private readonly base: string;
+  private readonly auth: string;
+
+  constructor(private readonly options: ManagementOptions) {
+    const host = options.host.includes(':') && !options.host.startsWith('[') ? `[${options.host}]` : options.host;
+    this.base = `${options.tls ? 'https' : 'http'}://${host}:${options.port}/api`;
+    this.auth = 'Basic ' + Buffer.from(`${options.username}:${options.password}`).toString('base64');
+  }
+
+  overview(signal: AbortSignal) {
+    return this.get('/overview', Overview, signal);
+  }
+
+  vhosts(signal: AbortSignal) {
+    return this.get('/vhosts?columns=name', z.array(Vhost), signal);
+  }
+
+  queues(signal: AbortSignal) {
+    return this.get('/queues?columns=name,vhost,type,messages,consumers,arguments', z.array(Queue), signal);
+  }
+
+  private async get<T extends z.ZodType>(path: string, schema: T, signal: AbortSignal): Promise<z.infer<T>> {
+    const address = `${this.options.host}:${this.options.port}`;
+    let response: Response;
+    try {
+      response = await fetch(this.base + path, {
+        headers: { authorization: this.auth, accept: 'application/json' },
+        signal: AbortSignal.any([signal, AbortSignal.timeout(10_000)]),
+      });
+    } catch (e) {
+      if (signal.aborted) throw new RewindError('cancelled', 'Cancelled');
+      const socket = classifySocketError(e, address, this.options.tls);
+      const reason = socket?.message ?? (e as Error).message;
+      throw new RewindError(socket?.code ?? 'network', `Management API at ${address}: ${reason}`, 'Enable the rabbitmq_management plugin and check the management port (default 15672).');
+    }
+    if (response.status === 401) {
+      throw new RewindError('auth', 'The management API refused the user name or password (401)', 'Check the credentials; the user needs the "management" tag.');
+    }
+    if (!response.ok) {
+      throw new RewindError(response.status === 404 ? 'not_found' : 'internal', `Management API answered ${response.status} for ${path}`);
+    }
+    const parsed = schema.safeParse(await response.json());
+    if (!parsed.success) throw new RewindError('internal', `Unexpected answer from the management API for ${path}`);
+    return parsed.data;
+  }
+}

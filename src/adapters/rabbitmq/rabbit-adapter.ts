@@ -1,0 +1,266 @@
+import { performance } from 'node:perf_hooks';
+import amqp, { type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
+import { RewindError } from '../../api/errors';
+import type { RabbitProfile } from '../../model/connections';
+import type { Envelope } from '../../model/envelope';
+import type { ReadFrom, ReadTarget, Resource } from '../../model/resources';
+import { throwIfAborted, type OutgoingMessage, type ReadOptions, type SourceAdapter, type SubscribeOptions } from '../source-adapter';
+import { ManagementClient, type ManagementQueue } from './management-client';
+import { classifyRabbitError } from './rabbit-errors';
+import { rabbitMessageToEnvelope } from './rabbit-envelope';
+
+const DEAD_LETTER = /(^|[._-])(dlq|dlx|dead[._-]?letters?|parking[._-]?lot|errors?)([._-]|$)/i;
+/** A stream has no end marker over AMQP: a read stops when nothing arrives for this long. */
+const IDLE_END_MS = 750;
+const FIRST_MESSAGE_MS = 3_000;
+const BATCH_FLUSH = 500;
+
+function queueType(q: ManagementQueue): 'classic' | 'quorum' | 'stream' {
+  return q.type === 'quorum' || q.type === 'stream' ? q.type : 'classic';
+}
+
+export class RabbitAdapter implements SourceAdapter {
+  readonly capabilities = {
+    browse: true,
+    tail: true,
+    publish: true,
+    consumerGroups: false,
+    deadLetters: false,
+    seekByTime: true,
+  };
+  private readonly address: string;
+  private readonly management: ManagementClient;
+  private vhostInUse: string;
+
+  constructor(
+    private readonly profile: RabbitProfile,
+    private readonly password: string | null,
+  ) {
+    this.address = `${profile.host}:${profile.port}`;
+    this.vhostInUse = profile.vhost;
+    this.management = new ManagementClient({
+      host: profile.host,
+      port: profile.managementPort,
+      tls: profile.tls,
+      username: profile.username,
+      password: password ?? '',
+    });
+  }
+
+  async test(signal: AbortSignal) {
+    const started = performance.now();
+    let conn: ChannelModel | null = null;
+    try {
+      conn = await this.connect(this.profile.vhost);
+      throwIfAborted(signal);
+      const props = conn.connection.serverProperties;
+      const version = typeof props.version === 'string' ? props.version : 'unknown version';
+      const details = [`AMQP ${this.address}, vhost ${this.profile.vhost}`];
+      try {
+        const overview = await this.management.overview(signal);
+        details.push(`management API :${this.profile.managementPort}, cluster ${overview.cluster_name ?? 'unnamed'}`);
+      } catch (e) {
+        // AMQP works; say plainly what will not.
+        const reason = e instanceof RewindError ? e.message : String(e);
+        details.push(`Queues cannot be listed: ${reason}`);
+      }
+      return { ok: true as const, server: `RabbitMQ ${version}`, details, latencyMs: performance.now() - started };
+    } catch (e) {
+      throw this.fail(e);
+    } finally {
+      await conn?.close().catch(() => undefined);
+    }
+  }
+
+  async listResources(signal: AbortSignal): Promise<Resource[]> {
+    const [vhosts, queues] = await Promise.all([this.management.vhosts(signal), this.management.queues(signal)]);
+    const resources: Resource[] = vhosts.map((v) => ({ type: 'rabbit-vhost', name: v.name }));
+    for (const q of queues.sort((a, b) => a.vhost.localeCompare(b.vhost) || a.name.localeCompare(b.name))) {
+      resources.push({
+        type: 'rabbit-queue',
+        vhost: q.vhost,
+        name: q.name,
+        queueType: queueType(q),
+        // The management API samples every few seconds: a count, not a promise.
+        messages: { value: Math.max(0, q.messages ?? 0), exact: false },
+        consumers: q.consumers ?? 0,
+        deadLetter: DEAD_LETTER.test(q.name),
+      });
+    }
+    return resources;
+  }
+
+  async read(options: ReadOptions) {
+    const { target, limit, signal } = options;
+    if (target.type !== 'rabbit-stream') throw new RewindError('unsupported', `RabbitMQ cannot range-read a ${target.type}`);
+    let estimate: number | null = null;
+    try {
+      const queues = await this.management.queues(signal);
+      const q = queues.find((x) => x.vhost === target.vhost && x.name === target.queue);
+      if (q && queueType(q) !== 'stream') {
+        throw new RewindError('unsupported', `${target.queue} is a ${queueType(q)} queue; only stream queues can be read without consuming`, 'Use a stream queue, or peek from the queue view.');
+      }
+      estimate = q?.messages ?? null;
+    } catch (e) {
+      if (e instanceof RewindError && e.code === 'unsupported') throw e;
+      /* management is optional for reading; carry on without an estimate */
+    }
+    let count = 0;
+    let last: bigint | null = null;
+    await this.consumeStream(target, options.from, signal, limit, (batch) => {
+      count += batch.length;
+      const tail = batch[batch.length - 1];
+      if (tail) last = BigInt(tail.position);
+      options.onBatch(batch);
+      options.onProgress({ done: count, total: estimate === null ? null : Math.min(limit, estimate), exact: false });
+      return count >= limit;
+    });
+    const lastSeen = last as bigint | null;
+    return {
+      count,
+      next: count >= limit && lastSeen !== null ? (lastSeen + 1n).toString() : null,
+      end: null,
+    };
+  }
+
+  async subscribe(options: SubscribeOptions): Promise<void> {
+    const { target } = options;
+    if (target.type !== 'rabbit-stream') throw new RewindError('unsupported', `RabbitMQ cannot follow a ${target.type}`);
+    await this.consumeStream(target, options.from, options.signal, Number.POSITIVE_INFINITY, (batch) => {
+      options.onBatch(batch);
+      return false;
+    }, false);
+  }
+
+  async publish(target: ReadTarget, messages: OutgoingMessage[], signal: AbortSignal) {
+    if (target.type !== 'rabbit-stream') throw new RewindError('unsupported', `RabbitMQ cannot publish to a ${target.type}`);
+    let conn: ChannelModel | null = null;
+    try {
+      conn = await this.connect(target.vhost);
+      const channel = await conn.createConfirmChannel();
+      for (const m of messages) {
+        throwIfAborted(signal);
+        channel.sendToQueue(target.queue, Buffer.from(m.value), {
+          persistent: true,
+          headers: Object.fromEntries((m.headers ?? []).map((h) => [h.name, h.value])),
+          ...(m.type ? { type: m.type } : {}),
+          timestamp: Math.floor(Date.now() / 1000),
+        });
+      }
+      // Only confirmed messages count as published.
+      await channel.waitForConfirms();
+      return { positions: [] };
+    } catch (e) {
+      throw this.fail(e);
+    } finally {
+      await conn?.close().catch(() => undefined);
+    }
+  }
+
+  async close(): Promise<void> {
+    /* every operation opens and closes its own AMQP connection */
+  }
+
+  private async connect(vhost: string): Promise<ChannelModel> {
+    try {
+      this.vhostInUse = vhost;
+      const conn = await amqp.connect(
+        {
+          protocol: this.profile.tls ? 'amqps' : 'amqp',
+          hostname: this.profile.host,
+          port: this.profile.port,
+          username: this.profile.username,
+          password: this.password ?? '',
+          vhost,
+          heartbeat: 30,
+        },
+        { timeout: 5_000, servername: this.profile.host },
+      );
+      // Errors after connect surface on the channel in use; this keeps them from being unhandled.
+      conn.on('error', () => undefined);
+      return conn;
+    } catch (e) {
+      throw this.fail(e);
+    }
+  }
+
+  /**
+   * Stream queues are read over AMQP with a consumer that starts at an offset and acks as it goes
+   * (reading a stream removes nothing). `onBatch` returns true when enough has been read.
+   */
+  private async consumeStream(
+    target: Extract<ReadTarget, { type: 'rabbit-stream' }>,
+    from: ReadFrom,
+    signal: AbortSignal,
+    limit: number,
+    onBatch: (batch: Envelope[]) => boolean,
+    idleEnds = true,
+  ): Promise<void> {
+    let conn: ChannelModel | null = null;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      conn = await this.connect(target.vhost);
+      const channel: Channel = await conn.createChannel();
+      const closed = new Promise<never>((_, reject) => {
+        channel.on('error', (e: Error) => reject(this.fail(e)));
+        conn?.on('close', (e?: Error) => reject(this.fail(e ?? new Error('connection closed'))));
+      });
+      closed.catch(() => undefined);
+      await channel.prefetch(Math.min(Number.isFinite(limit) ? limit : 1000, 1000));
+      let buffer: Envelope[] = [];
+      let received = 0;
+      let stop!: () => void;
+      const done = new Promise<void>((resolve) => (stop = resolve));
+      const arm = (ms: number) => {
+        if (!idleEnds) return;
+        clearTimeout(timer);
+        timer = setTimeout(() => flush(true), ms);
+      };
+      const flush = (end: boolean) => {
+        const batch = buffer;
+        buffer = [];
+        const enough = batch.length > 0 && onBatch(batch);
+        if (enough || end) stop();
+      };
+      const onMessage = (message: ConsumeMessage | null) => {
+        if (!message) return stop(); // cancelled by the server (queue deleted)
+        if (received >= limit) return;
+        received++;
+        buffer.push(rabbitMessageToEnvelope(target.queue, message));
+        channel.ack(message);
+        if (buffer.length >= BATCH_FLUSH || received >= limit) flush(received >= limit);
+        else arm(IDLE_END_MS);
+      };
+      const { consumerTag } = await channel.consume(target.queue, onMessage, {
+        noAck: false,
+        arguments: { 'x-stream-offset': streamOffset(from) },
+      });
+      arm(FIRST_MESSAGE_MS);
+      signal.addEventListener('abort', () => stop(), { once: true });
+      await Promise.race([done, closed]);
+      if (buffer.length > 0) flush(true);
+      await channel.cancel(consumerTag).catch(() => undefined);
+      throwIfAborted(signal);
+    } catch (e) {
+      throw this.fail(e);
+    } finally {
+      clearTimeout(timer);
+      await conn?.close().catch(() => undefined);
+    }
+  }
+
+  private fail(e: unknown): RewindError {
+    return classifyRabbitError(e, this.address, this.profile.tls, this.vhostInUse);
+  }
+}
+
+function streamOffset(from: ReadFrom): unknown {
+  switch (from.type) {
+    case 'start':
+      return 'first';
+    case 'position':
+      return Number(from.value);
+    case 'time':
+      return { '!': 'timestamp', value: Math.floor(new Date(from.value).getTime() / 1000) };
+  }
+}

@@ -1,0 +1,73 @@
+import type { z } from 'zod';
+import type { ReadSummary, TestResult } from '../api/contract';
+import type { Progress } from '../api/contract';
+import type { Envelope, Header } from '../model/envelope';
+import type { Capabilities, ReadFrom, ReadTarget, Resource } from '../model/resources';
+
+export interface ReadOptions {
+  target: ReadTarget;
+  from: ReadFrom;
+  limit: number;
+  signal: AbortSignal;
+  onBatch(items: Envelope[]): void;
+  onProgress(progress: Progress): void;
+}
+
+export interface SubscribeOptions {
+  target: ReadTarget;
+  from: ReadFrom;
+  signal: AbortSignal;
+  onBatch(items: Envelope[]): void;
+}
+
+export interface OutgoingMessage {
+  key?: string | null;
+  headers?: Header[];
+  /** Raw bytes, so binary payloads survive a copy unchanged. */
+  value: Uint8Array;
+  /** Store: the event type. RabbitMQ: the `type` property. */
+  type?: string;
+}
+
+export interface PublishResult {
+  /** Positions the messages were confirmed at, when the source reports them. */
+  positions: string[];
+}
+
+/**
+ * The one small interface every source implements. Adapters connect lazily on first use and
+ * report failures as RewindError with a cause code; `capabilities` says which of these work.
+ */
+export interface SourceAdapter {
+  readonly capabilities: Capabilities;
+  /** Opens a fresh connection and reports who answered. */
+  test(signal: AbortSignal): Promise<z.infer<typeof TestResult>>;
+  listResources(signal: AbortSignal): Promise<Resource[]>;
+  /** Reads from a position up to `limit` items or the end as of the start of the read. */
+  read(options: ReadOptions): Promise<z.infer<typeof ReadSummary>>;
+  /** Follows new items until the signal aborts. */
+  subscribe(options: SubscribeOptions): Promise<void>;
+  publish(target: ReadTarget, messages: OutgoingMessage[], signal: AbortSignal): Promise<PublishResult>;
+  close(): Promise<void>;
+}
+
+export function throwIfAborted(signal: AbortSignal): void {
+  if (signal.aborted) {
+    const e = new Error('Cancelled');
+    e.name = 'AbortError';
+    throw e;
+  }
+}
+
+/** Resolves after `ms`, or early when the signal aborts. */
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}

@@ -1,0 +1,39 @@
+import type { Envelope } from '../../model/envelope';
+import { decodePayload } from '../../model/payload';
+import type { StoredEvent } from '../../store/event-store';
+
+const encoder = new TextEncoder();
+
+function stringField(meta: Record<string, unknown>, name: string): string | null {
+  const v = meta[name];
+  return typeof v === 'string' ? v : null;
+}
+
+export function storeEventToEnvelope(e: StoredEvent, resource: string): Envelope {
+  let meta: Record<string, unknown> = {};
+  try {
+    const parsed: unknown = JSON.parse(e.metadata);
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) meta = parsed as Record<string, unknown>;
+  } catch {
+    /* metadata is validated as JSON on write; an older file may still hold junk, show none */
+  }
+  return {
+    source: 'store',
+    resource,
+    partition: null,
+    position: String(e.globalPosition),
+    id: e.eventId,
+    type: e.eventType,
+    timestamp: e.recordedAt,
+    key: null,
+    headers: Object.entries(meta).map(([name, value]) => ({
+      name,
+      value: typeof value === 'string' ? value : JSON.stringify(value),
+    })),
+    payload: decodePayload(encoder.encode(e.data)),
+    correlationId: stringField(meta, 'correlationId'),
+    causationId: stringField(meta, 'causationId'),
+    streamId: e.streamId,
+    streamVersion: e.streamVersion,
+  };
+}

@@ -1,0 +1,55 @@
+import { KafkaAdapter } from '../adapters/kafka/kafka-adapter';
+import { RabbitAdapter } from '../adapters/rabbitmq/rabbit-adapter';
+import type { SourceAdapter } from '../adapters/source-adapter';
+import { StoreAdapter } from '../adapters/store/store-adapter';
+import { RewindError } from '../api/errors';
+import { LOCAL_STORE_ID, type ConnectionProfile } from '../model/connections';
+import type { EventStore } from '../store/event-store';
+import type { ProfileStore } from './profile-store';
+import type { SecretStore } from './secret-store';
+
+export function createAdapter(profile: ConnectionProfile, password: string | null): SourceAdapter {
+  switch (profile.kind) {
+    case 'kafka':
+      return new KafkaAdapter(profile, password);
+    case 'rabbitmq':
+      return new RabbitAdapter(profile, password);
+  }
+}
+
+/** One live adapter per connection, dropped when its profile changes or goes. */
+export class AdapterPool {
+  private readonly adapters = new Map<string, SourceAdapter>();
+  private readonly local: StoreAdapter;
+
+  constructor(
+    private readonly profiles: ProfileStore,
+    private readonly secrets: SecretStore,
+    store: EventStore,
+  ) {
+    this.local = new StoreAdapter(store);
+  }
+
+  async get(connectionId: string): Promise<SourceAdapter> {
+    if (connectionId === LOCAL_STORE_ID) return this.local;
+    const existing = this.adapters.get(connectionId);
+    if (existing) return existing;
+    const profile = this.profiles.get(connectionId);
+    if (!profile) throw new RewindError('not_found', `No connection with id ${connectionId}`, 'It may have been deleted; pick another connection.');
+    const adapter = createAdapter(profile, profile.hasPassword ? await this.secrets.get(profile.id) : null);
+    this.adapters.set(connectionId, adapter);
+    return adapter;
+  }
+
+  async drop(connectionId: string): Promise<void> {
+    const adapter = this.adapters.get(connectionId);
+    this.adapters.delete(connectionId);
+    await adapter?.close();
+  }
+
+  async closeAll(): Promise<void> {
+    const all = [...this.adapters.values()];
+    this.adapters.clear();
+    await Promise.all(all.map((a) => a.close()));
+  }
+}

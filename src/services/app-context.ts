@@ -1,0 +1,56 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Handlers } from '../api/dispatcher';
+import { EventStore } from '../store/event-store';
+import { seedDemo } from '../store/demo-seed';
+import { AdapterPool } from './adapter-pool';
+import { createHandlers } from './create-handlers';
+import { ProfileStore } from './profile-store';
+import type { SecretStore } from './secret-store';
+
+export interface AppContext {
+  handlers: Handlers;
+  store: EventStore;
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+export interface AppContextOptions {
+  dataDir: string;
+  secrets: SecretStore;
+  shell: 'electron' | 'web';
+  version: string;
+}
+
+export const LOCAL_STORE_FILE = 'rewind-store.sqlite';
+
+/** Opens everything one running app needs; the bundled store is created and seeded on first run. */
+export function createAppContext(options: AppContextOptions): AppContext {
+  mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  const store = EventStore.open(join(options.dataDir, LOCAL_STORE_FILE), { create: true });
+  if (store.lastPosition() === 0) seedDemo(store);
+  const profiles = new ProfileStore(join(options.dataDir, 'connections.json'));
+  const pool = new AdapterPool(profiles, options.secrets, store);
+  const handlers = createHandlers({
+    profiles,
+    secrets: options.secrets,
+    pool,
+    store,
+    info: {
+      version: options.version,
+      shell: options.shell,
+      secretStorage: options.secrets.kind === 'os' ? 'os' : 'file',
+      secretFile: options.secrets.location,
+      dataDir: options.dataDir,
+    },
+  });
+  return {
+    handlers,
+    store,
+    dataDir: options.dataDir,
+    async close() {
+      await pool.closeAll();
+      store.close();
+    },
+  };
+}

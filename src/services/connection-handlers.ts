@@ -1,0 +1,101 @@
+import { randomUUID } from 'node:crypto';
+import { RewindError } from '../api/errors';
+import type { Handlers } from '../api/dispatcher';
+import { LOCAL_STORE_ID, type ConnectionDraft, type ConnectionProfile, type ConnectionSummary } from '../model/connections';
+import type { EventStore } from '../store/event-store';
+import { createAdapter, type AdapterPool } from './adapter-pool';
+import type { ProfileStore } from './profile-store';
+import type { SecretStore } from './secret-store';
+
+export interface ConnectionDeps {
+  profiles: ProfileStore;
+  secrets: SecretStore;
+  pool: AdapterPool;
+  store: EventStore;
+}
+
+type ConnectionHandlers = Pick<
+  Handlers,
+  'connections/list' | 'connections/get' | 'connections/save' | 'connections/delete' | 'connections/test' | 'connections/status'
+>;
+
+function profileFromDraft(draft: ConnectionDraft, id: string, hasPassword: boolean): ConnectionProfile {
+  const { password: _password, id: _id, ...rest } = draft;
+  return { ...rest, id, hasPassword } as ConnectionProfile;
+}
+
+export function connectionHandlers({ profiles, secrets, pool, store }: ConnectionDeps): ConnectionHandlers {
+  const summaries = (): ConnectionSummary[] => [
+    { id: LOCAL_STORE_ID, kind: 'store', name: 'Local event store', address: store.path, removable: false },
+    ...profiles
+      .list()
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .map((p) => ({ id: p.id, kind: p.kind, name: p.name, address: `${p.host}:${p.port}`, removable: true })),
+  ];
+
+  const mustGet = (id: string): ConnectionProfile => {
+    const p = profiles.get(id);
+    if (!p) throw new RewindError('not_found', `No connection with id ${id}`);
+    return p;
+  };
+
+  return {
+    'connections/list': async () => summaries(),
+
+    'connections/get': async ({ connectionId }) => mustGet(connectionId),
+
+    'connections/save': async (draft) => {
+      const id = draft.id ?? randomUUID();
+      const existing = draft.id ? profiles.get(draft.id) : null;
+      if (draft.id && !existing) throw new RewindError('not_found', `No connection with id ${draft.id}`);
+      if (existing && existing.kind !== draft.kind) throw new RewindError('invalid_input', 'A connection cannot change its kind');
+      let hasPassword = existing?.hasPassword ?? false;
+      if (draft.password !== undefined) {
+        if (draft.password === '') await secrets.delete(id);
+        else await secrets.set(id, draft.password);
+        hasPassword = draft.password !== '';
+      }
+      const profile = profileFromDraft(draft, id, hasPassword);
+      profiles.put(profile);
+      await pool.drop(id);
+      return profile;
+    },
+
+    'connections/delete': async ({ connectionId }) => {
+      if (connectionId === LOCAL_STORE_ID) throw new RewindError('invalid_input', 'The local event store cannot be removed');
+      await pool.drop(connectionId);
+      if (!profiles.remove(connectionId)) throw new RewindError('not_found', `No connection with id ${connectionId}`);
+      await secrets.delete(connectionId);
+      return {};
+    },
+
+    'connections/test': async (request, { signal }) => {
+      if ('connectionId' in request) {
+        const adapter = await pool.get(request.connectionId);
+        return adapter.test(signal);
+      }
+      // Test what the form holds: a typed password, or the stored one when the field was left empty.
+      const { draft } = request;
+      const stored = draft.id ? await secrets.get(draft.id) : null;
+      const password = draft.password !== undefined ? draft.password : stored;
+      const adapter = createAdapter(profileFromDraft(draft, draft.id ?? 'draft', password !== null), password);
+      try {
+        return await adapter.test(signal);
+      } finally {
+        await adapter.close();
+      }
+    },
+
+    'connections/status': async ({ connectionId }, { signal }) => {
+      const checkedAt = new Date().toISOString();
+      try {
+        const adapter = await pool.get(connectionId);
+        const result = await adapter.test(signal);
+        return { connectionId, reachable: true, server: result.server, error: null, checkedAt };
+      } catch (e) {
+        if (e instanceof RewindError && e.code === 'not_found') throw e;
+        return { connectionId, reachable: false, server: null, error: e instanceof Error ? e.message : String(e), checkedAt };
+      }
+    },
+  };
+}

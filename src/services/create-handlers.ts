@@ -1,0 +1,25 @@
+import type { Handlers } from '../api/dispatcher';
+import type { z } from 'zod';
+import type { AppInfo } from '../api/contract';
+import { connectionHandlers, type ConnectionDeps } from './connection-handlers';
+
+export interface HandlerDeps extends ConnectionDeps {
+  info: z.infer<typeof AppInfo>;
+}
+
+/** Every method of the contract, bound to one app's data. */
+export function createHandlers(deps: HandlerDeps): Handlers {
+  const { pool } = deps;
+  return {
+    'app/info': async () => deps.info,
+    ...connectionHandlers(deps),
+    'resources/list': async ({ connectionId }, { signal }) => {
+      const adapter = await pool.get(connectionId);
+      return { capabilities: adapter.capabilities, resources: await adapter.listResources(signal) };
+    },
+    'records/read': async ({ connectionId, target, from, limit }, ctx) => {
+      const adapter = await pool.get(connectionId);
+      return adapter.read({ target, from, limit, signal: ctx.signal, onBatch: ctx.batch, onProgress: ctx.progress });
+    },
+  };
+}
