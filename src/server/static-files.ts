@@ -1,0 +1,32 @@
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import type { ServerResponse } from 'node:http';
+import { extname, join, normalize, sep } from 'node:path';
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.json': 'application/json',
+  '.map': 'application/json',
+};
+
+/** Serves the built renderer; anything outside its folder is not found. */
+export function serveStatic(root: string, pathname: string, res: ServerResponse, headers: Record<string, string>): boolean {
+  const relative = normalize(decodeURIComponent(pathname)).replace(/^([/\\])+/, '');
+  const file = join(root, relative === '' ? 'index.html' : relative);
+  if (!file.startsWith(root + sep) && file !== root) return false;
+  if (!existsSync(file) || !statSync(file).isFile()) return false;
+  const ext = extname(file);
+  res.writeHead(200, {
+    ...headers,
+    'content-type': TYPES[ext] ?? 'application/octet-stream',
+    // Hashed asset names can be cached; the page itself must always be fresh.
+    'cache-control': ext === '.html' ? 'no-store' : 'public, max-age=31536000, immutable',
+  });
+  createReadStream(file).pipe(res);
+  return true;
+}
