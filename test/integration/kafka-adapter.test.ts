@@ -1,0 +1,145 @@
+import { Kafka, logLevel, type Admin } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KafkaAdapter } from '../../src/adapters/kafka/kafka-adapter';
+import { RewindError } from '../../src/api/errors';
+import { KAFKA_BOOTSTRAP, KAFKA_SASL_PORT, kafkaProfile, readAll, unique } from './brokers';
+
+const kafka = new Kafka({ clientId: 'rewind-test', brokers: [KAFKA_BOOTSTRAP], logLevel: logLevel.NOTHING });
+const signal = () => new AbortController().signal;
+
+async function failure(promise: Promise<unknown>): Promise<RewindError> {
+  const e = await promise.then(
+    () => null,
+    (err: unknown) => err,
+  );
+  expect(e).toBeInstanceOf(RewindError);
+  return e as RewindError;
+}
+
+describe('Kafka adapter against a real broker', () => {
+  const topic = unique('rewind-test-orders');
+  let admin: Admin;
+  const adapter = new KafkaAdapter(kafkaProfile(), null);
+  let firstTimestamp = 0;
+
+  beforeAll(async () => {
+    admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic, numPartitions: 2 }], waitForLeaders: true });
+    const producer = kafka.producer();
+    await producer.connect();
+    firstTimestamp = Date.now() - 60_000;
+    await producer.send({
+      topic,
+      messages: Array.from({ length: 25 }, (_, i) => ({
+        partition: 1,
+        key: `order-${i}`,
+        value: JSON.stringify({ orderId: i, accountId: i % 2 ? 'A-17' : 'A-18' }),
+        headers: { 'correlation-id': `corr-${i}`, type: 'OrderPlaced' },
+        // The second half is a minute newer, so seeking by time has something to find.
+        timestamp: String(i < 12 ? firstTimestamp : firstTimestamp + 60_000),
+      })),
+    });
+    await producer.send({ topic, messages: [{ partition: 0, value: Buffer.from([0, 159, 146, 150, 255]) }] });
+    await producer.disconnect();
+  });
+
+  afterAll(async () => {
+    await adapter.close();
+    await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+    await admin.disconnect();
+  });
+
+  it('reports the cluster it reached', async () => {
+    const result = await adapter.test(signal());
+    expect(result.server).toBe('Apache Kafka, 1 broker');
+    expect(result.details.join(' ')).toContain(`broker 1 at ${KAFKA_BOOTSTRAP}`);
+  });
+
+  it('lists the topic with its partitions and watermarks', async () => {
+    const resources = await adapter.listResources(signal());
+    const t = resources.find((r) => r.type === 'kafka-topic' && r.name === topic);
+    expect(t).toMatchObject({
+      type: 'kafka-topic',
+      partitions: [
+        { partition: 0, low: '0', high: '1' },
+        { partition: 1, low: '0', high: '25' },
+      ],
+      records: { value: 26, exact: false },
+    });
+  });
+
+  it('reads a range of a partition and says where to continue', async () => {
+    const { items, summary } = await readAll(adapter, { target: { type: 'kafka-partition', topic, partition: 1 }, from: { type: 'start' }, limit: 10 });
+    expect(items.map((e) => e.position)).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
+    expect(items[3]).toMatchObject({
+      source: 'kafka',
+      resource: topic,
+      partition: 1,
+      type: 'OrderPlaced',
+      correlationId: 'corr-3',
+      key: { kind: 'text', text: 'order-3' },
+      payload: { kind: 'json', value: { orderId: 3, accountId: 'A-17' } },
+    });
+    expect(summary).toEqual({ count: 10, next: '10', end: '25' });
+  });
+
+  it('reads to the end from a position', async () => {
+    const { items, summary } = await readAll(adapter, { target: { type: 'kafka-partition', topic, partition: 1 }, from: { type: 'position', value: '20' }, limit: 100 });
+    expect(items.map((e) => e.position)).toEqual(['20', '21', '22', '23', '24']);
+    expect(summary.next).toBeNull();
+  });
+
+  it('seeks by time', async () => {
+    const from = { type: 'time' as const, value: new Date(firstTimestamp + 30_000).toISOString() };
+    const { items } = await readAll(adapter, { target: { type: 'kafka-partition', topic, partition: 1 }, from, limit: 100 });
+    expect(items[0]?.position).toBe('12');
+    expect(items).toHaveLength(13);
+  });
+
+  it('shows binary payloads as binary', async () => {
+    const { items } = await readAll(adapter, { target: { type: 'kafka-partition', topic, partition: 0 }, from: { type: 'start' }, limit: 10 });
+    expect(items).toHaveLength(1);
+    expect(items[0]?.payload).toEqual({ kind: 'binary', base64: Buffer.from([0, 159, 146, 150, 255]).toString('base64'), bytes: 5, truncated: false });
+  });
+
+  it('publishes to a partition and the broker holds it', async () => {
+    const result = await adapter.publish({ type: 'kafka-partition', topic, partition: 0 }, [{ value: new TextEncoder().encode('{"hello":1}') }], signal());
+    expect(result.positions).toEqual(['1']);
+    const offsets = await admin.fetchTopicOffsets(topic);
+    expect(offsets.find((o) => o.partition === 0)?.high).toBe('2');
+  });
+
+  it('says a missing partition is not found', async () => {
+    const e = await failure(readAll(adapter, { target: { type: 'kafka-partition', topic, partition: 7 }, from: { type: 'start' }, limit: 1 }));
+    expect(e.code).toBe('not_found');
+  });
+});
+
+describe('Kafka connection failures say what is wrong', () => {
+  it('a port with nothing listening is a network error', async () => {
+    const e = await failure(new KafkaAdapter(kafkaProfile({ port: 1 }), null).test(signal()));
+    expect(e.code).toBe('network');
+    expect(e.message).toContain('127.0.0.1:1');
+  });
+
+  it('an unknown host is a network error naming the host', async () => {
+    const e = await failure(new KafkaAdapter(kafkaProfile({ host: 'no-such-host.invalid' }), null).test(signal()));
+    expect(e.code).toBe('network');
+    expect(e.message).toContain('no-such-host.invalid');
+  });
+
+  it('a wrong SASL password is an auth error, the right one connects', async () => {
+    const profile = kafkaProfile({ port: KAFKA_SASL_PORT, sasl: 'plain', username: 'rewind', hasPassword: true });
+    const e = await failure(new KafkaAdapter(profile, 'wrong-password').test(signal()));
+    expect(e.code).toBe('auth');
+    const ok = await new KafkaAdapter(profile, 'rewind-secret').test(signal());
+    expect(ok.server).toBe('Apache Kafka, 1 broker');
+  });
+
+  it('TLS against a plaintext listener fails with a TLS hint', async () => {
+    const e = await failure(new KafkaAdapter(kafkaProfile({ tls: true }), null).test(signal()));
+    expect(['tls', 'network', 'timeout']).toContain(e.code);
+    expect(e.hint).toMatch(/TLS/);
+  });
+});
