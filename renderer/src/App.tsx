@@ -1,0 +1,143 @@
+import { useCallback, useEffect, useState } from 'react';
+import { useClient } from './api/client-context';
+import type { AppInfo, ConnectionProfile, ConnectionSummary, Resource } from './api/types';
+import { ConnectionDialog } from './connections/ConnectionDialog';
+import { RecordsTab } from './records/RecordsTab';
+import { resourceKey } from './sidebar/tree-rows';
+import { Sidebar } from './sidebar/Sidebar';
+import { StatusBar } from './status/StatusBar';
+import { useConnectionStatus } from './status/useConnectionStatus';
+import { TabBar } from './TabBar';
+import { ErrorBox } from './ui/ErrorBox';
+import { useTheme } from './useTheme';
+
+interface Tab {
+  id: string;
+  connectionId: string;
+  connectionName: string;
+  resource: Resource;
+}
+
+type Dialog = null | { editing: ConnectionProfile | null };
+
+export function App({ disconnected }: { disconnected: string | null }) {
+  const client = useClient();
+  const [theme, toggleTheme] = useTheme();
+  const [info, setInfo] = useState<AppInfo | null>(null);
+  const [connections, setConnections] = useState<ConnectionSummary[] | null>(null);
+  const [loadError, setLoadError] = useState<unknown>(null);
+  const [activeConnection, setActiveConnection] = useState<string>('local');
+  const [tabs, setTabs] = useState<Tab[]>([]);
+  const [activeTab, setActiveTab] = useState<string | null>(null);
+  const [dialog, setDialog] = useState<Dialog>(null);
+  const [reloadToken, setReloadToken] = useState<{ id: string; n: number } | null>(null);
+  const [statusRevision, setStatusRevision] = useState(0);
+  const status = useConnectionStatus(connections ? activeConnection : null, statusRevision);
+
+  const refreshConnections = useCallback(async () => {
+    try {
+      setConnections(await client.call('connections/list', {}));
+      setLoadError(null);
+    } catch (e) {
+      setLoadError(e);
+    }
+  }, [client]);
+
+  useEffect(() => {
+    client.call('app/info', {}).then(setInfo, setLoadError);
+    void refreshConnections();
+  }, [client, refreshConnections]);
+
+  const openResource = (connection: ConnectionSummary, resource: Resource) => {
+    const id = resourceKey(connection.id, resource);
+    setTabs((ts) => (ts.some((t) => t.id === id) ? ts : [...ts, { id, connectionId: connection.id, connectionName: connection.name, resource }]));
+    setActiveTab(id);
+  };
+
+  const closeTab = (id: string) => {
+    setTabs((ts) => {
+      const i = ts.findIndex((t) => t.id === id);
+      const next = ts.filter((t) => t.id !== id);
+      if (activeTab === id) setActiveTab(next[Math.min(i, next.length - 1)]?.id ?? null);
+      return next;
+    });
+  };
+
+  const editConnection = async (c: ConnectionSummary) => {
+    try {
+      setDialog({ editing: await client.call('connections/get', { connectionId: c.id }) });
+    } catch (e) {
+      setLoadError(e);
+    }
+  };
+
+  const onSaved = async (profile: ConnectionProfile) => {
+    setDialog(null);
+    await refreshConnections();
+    setActiveConnection(profile.id);
+    setReloadToken((t) => ({ id: profile.id, n: (t?.n ?? 0) + 1 }));
+    setStatusRevision((n) => n + 1);
+  };
+
+  const onDeleted = async (id: string) => {
+    setDialog(null);
+    setTabs((ts) => ts.filter((t) => t.connectionId !== id));
+    if (activeConnection === id) setActiveConnection('local');
+    await refreshConnections();
+  };
+
+  const appState = loadError ? 'error' : connections && info ? 'loaded' : 'loading';
+  const active = connections?.find((c) => c.id === activeConnection) ?? null;
+
+  return (
+    <div className="app" data-app-state={appState}>
+      <Sidebar
+        connections={connections ?? []}
+        activeConnectionId={activeConnection}
+        onSelectConnection={setActiveConnection}
+        onOpenResource={openResource}
+        onAddConnection={() => setDialog({ editing: null })}
+        onEditConnection={(c) => void editConnection(c)}
+        reloadToken={reloadToken}
+      />
+      <main className="main">
+        {disconnected && <div className="notice warn" role="alert">{disconnected} Reconnecting…</div>}
+        {loadError !== null && (
+          <div className="section">
+            <ErrorBox error={loadError} />
+          </div>
+        )}
+        <TabBar
+          tabs={tabs.map((t) => ({ id: t.id, title: t.resource.name, subtitle: t.connectionName }))}
+          active={activeTab}
+          onSelect={setActiveTab}
+          onClose={closeTab}
+        />
+        {tabs.length === 0 && <Welcome />}
+        {tabs.map((t) => (
+          <section key={t.id} className="tab-panel" role="tabpanel" hidden={t.id !== activeTab} aria-label={t.resource.name}>
+            <RecordsTab connectionId={t.connectionId} resource={t.resource} />
+          </section>
+        ))}
+      </main>
+      <StatusBar connection={active} status={status} info={info} theme={theme} onToggleTheme={toggleTheme} />
+      {dialog && <ConnectionDialog editing={dialog.editing} info={info} onClose={() => setDialog(null)} onSaved={(p) => void onSaved(p)} onDeleted={(id) => void onDeleted(id)} />}
+    </div>
+  );
+}
+
+function Welcome() {
+  return (
+    <div className="tab-panel">
+      <div className="welcome">
+        <h1>Pick something to read</h1>
+        <p className="muted">The local event store on the left holds a demo: bank accounts and shopping carts.</p>
+        <ol>
+          <li>Open a stream (such as <span className="mono">account-A-17</span>) or <span className="mono">$all</span> to read its events.</li>
+          <li>Add a Kafka cluster or a RabbitMQ broker with <strong>+ Add connection</strong>, then open a topic or a stream queue.</li>
+          <li>In the sidebar and the table, <kbd>↑</kbd> <kbd>↓</kbd> move, <kbd>Enter</kbd> opens, <kbd>Ctrl</kbd>+<kbd>C</kbd> copies a payload.</li>
+        </ol>
+      </div>
+    </div>
+  );
+}

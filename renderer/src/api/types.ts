@@ -1,0 +1,11 @@
+import type { z } from 'zod';
+import type { AppInfo, ConnectionStatus, ResourceList, TestResult } from '../../../src/api/contract';
+
+export type { ConnectionSummary, ConnectionDraft, ConnectionProfile } from '../../../src/model/connections';
+export type { Envelope, Header } from '../../../src/model/envelope';
+export type { Payload } from '../../../src/model/payload';
+export type { Resource, ReadTarget, ReadFrom } from '../../../src/model/resources';
+export type AppInfo = z.infer<typeof AppInfo>;
+export type TestResult = z.infer<typeof TestResult>;
+export type ConnectionStatus = z.infer<typeof ConnectionStatus>;
+export type ResourceList = z.infer<typeof ResourceList>;

@@ -1,0 +1,235 @@
+import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { useClient } from '../api/client-context';
+import type { AppInfo, ConnectionProfile, TestResult } from '../api/types';
+import { ErrorBox } from '../ui/ErrorBox';
+import { DEFAULT_PORTS, emptyForm, formFromProfile, toDraft, type FieldErrors, type FormState } from './connection-form';
+
+interface Props {
+  /** Absent for a new connection. */
+  editing: ConnectionProfile | null;
+  info: AppInfo | null;
+  onClose(): void;
+  onSaved(profile: ConnectionProfile): void;
+  onDeleted(id: string): void;
+}
+
+type TestState = { status: 'idle' } | { status: 'running'; controller: AbortController } | { status: 'ok'; result: TestResult } | { status: 'error'; error: unknown };
+
+export function ConnectionDialog({ editing, info, onClose, onSaved, onDeleted }: Props) {
+  const client = useClient();
+  const [form, setForm] = useState<FormState>(() => (editing ? formFromProfile(editing) : emptyForm()));
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [test, setTest] = useState<TestState>({ status: 'idle' });
+  const [saving, setSaving] = useState(false);
+  const [saveError, setSaveError] = useState<unknown>(null);
+  const first = useRef<HTMLInputElement>(null);
+
+  useEffect(() => first.current?.focus(), []);
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [onClose]);
+
+  const set = <K extends keyof FormState>(key: K, value: FormState[K]) => {
+    setForm((f) => ({ ...f, [key]: value, ...(key === 'password' ? { passwordTouched: true } : {}) }));
+    setErrors((e) => ({ ...e, [key]: undefined }));
+    if (test.status !== 'running') setTest({ status: 'idle' });
+  };
+  const switchKind = (kind: FormState['kind']) => {
+    if (kind === form.kind) return;
+    const fresh = emptyForm(kind);
+    setForm((f) => ({ ...fresh, name: f.name, host: f.host, tls: f.tls, port: f.port === DEFAULT_PORTS[f.kind] ? fresh.port : f.port }));
+    setErrors({});
+    setTest({ status: 'idle' });
+  };
+
+  const draftOrErrors = () => {
+    const built = toDraft(form, editing?.id);
+    if ('errors' in built) {
+      setErrors(built.errors);
+      return null;
+    }
+    return built.draft;
+  };
+
+  const runTest = async () => {
+    const draft = draftOrErrors();
+    if (!draft) return;
+    const controller = new AbortController();
+    setTest({ status: 'running', controller });
+    try {
+      const result = await client.call('connections/test', { draft }, { signal: controller.signal });
+      setTest({ status: 'ok', result });
+    } catch (error) {
+      setTest(controller.signal.aborted ? { status: 'idle' } : { status: 'error', error });
+    }
+  };
+
+  const save = async (e: FormEvent) => {
+    e.preventDefault();
+    const draft = draftOrErrors();
+    if (!draft) return;
+    setSaving(true);
+    setSaveError(null);
+    try {
+      onSaved(await client.call('connections/save', draft));
+    } catch (error) {
+      setSaveError(error);
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  const remove = async () => {
+    if (!editing || !window.confirm(`Remove the connection “${editing.name}”? Its stored password is deleted too.`)) return;
+    try {
+      await client.call('connections/delete', { connectionId: editing.id });
+      onDeleted(editing.id);
+    } catch (error) {
+      setSaveError(error);
+    }
+  };
+
+  const showCredentials = form.kind === 'rabbitmq' || form.sasl !== 'none';
+  const passwordPlaceholder = editing?.hasPassword && !form.passwordTouched ? 'stored — type to replace' : '';
+
+  return (
+    <div className="backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
+      <form className="dialog" role="dialog" aria-modal="true" aria-labelledby="conn-title" onSubmit={save} noValidate>
+        <header>
+          <h2 id="conn-title">{editing ? `Edit ${editing.name}` : 'Add connection'}</h2>
+          <button type="button" className="icon-btn" aria-label="Close" onClick={onClose}>
+            ✕
+          </button>
+        </header>
+        <div className="body">
+          {!editing && (
+            <div className="segmented" role="group" aria-label="Broker">
+              <button type="button" aria-pressed={form.kind === 'kafka'} onClick={() => switchKind('kafka')}>
+                Kafka
+              </button>
+              <button type="button" aria-pressed={form.kind === 'rabbitmq'} onClick={() => switchKind('rabbitmq')}>
+                RabbitMQ
+              </button>
+            </div>
+          )}
+          <Field label="Name" error={errors.name}>
+            <input ref={first} className="input" value={form.name} placeholder={`${form.kind === 'kafka' ? 'Kafka' : 'RabbitMQ'} ${form.host}`} onChange={(e) => set('name', e.target.value)} />
+          </Field>
+          <div className="row2">
+            <Field label="Host" error={errors.host}>
+              <input className={`input mono${errors.host ? ' invalid' : ''}`} value={form.host} spellCheck={false} onChange={(e) => set('host', e.target.value)} />
+            </Field>
+            <Field label="Port" error={errors.port}>
+              <input className={`input mono${errors.port ? ' invalid' : ''}`} value={form.port} inputMode="numeric" onChange={(e) => set('port', e.target.value)} />
+            </Field>
+          </div>
+          <label className="check">
+            <input type="checkbox" checked={form.tls} onChange={(e) => set('tls', e.target.checked)} /> Use TLS
+          </label>
+          {form.kind === 'kafka' && (
+            <Field label="SASL" error={errors.sasl}>
+              <select className="input" value={form.sasl} onChange={(e) => set('sasl', e.target.value as FormState['sasl'])}>
+                <option value="none">None</option>
+                <option value="plain">PLAIN</option>
+                <option value="scram-sha-256">SCRAM-SHA-256</option>
+                <option value="scram-sha-512">SCRAM-SHA-512</option>
+              </select>
+            </Field>
+          )}
+          {showCredentials && (
+            <div className="row2b">
+              <Field label="Username" error={errors.username}>
+                <input className="input" value={form.username} autoComplete="off" spellCheck={false} onChange={(e) => set('username', e.target.value)} />
+              </Field>
+              <Field label="Password" error={errors.password}>
+                <input className="input" type="password" value={form.password} placeholder={passwordPlaceholder} autoComplete="new-password" onChange={(e) => set('password', e.target.value)} />
+              </Field>
+            </div>
+          )}
+          {form.kind === 'rabbitmq' && (
+            <div className="row2">
+              <Field label="Virtual host" error={errors.vhost}>
+                <input className="input mono" value={form.vhost} onChange={(e) => set('vhost', e.target.value)} />
+              </Field>
+              <Field label="Management port" error={errors.managementPort}>
+                <input className="input mono" value={form.managementPort} inputMode="numeric" onChange={(e) => set('managementPort', e.target.value)} />
+              </Field>
+            </div>
+          )}
+          {showCredentials && info?.secretStorage === 'file' && (
+            <div className="notice warn">
+              Web shell: a saved password goes to <span className="mono">{info.secretFile}</span>, readable only by you but not encrypted. The desktop app keeps it in the OS keychain.
+            </div>
+          )}
+          {errors.form && <div className="field-error">{errors.form}</div>}
+          <TestOutcome state={test} />
+          {saveError !== null && <ErrorBox error={saveError} />}
+        </div>
+        <footer>
+          {test.status === 'running' ? (
+            <button type="button" className="btn" onClick={() => test.controller.abort()}>
+              Cancel test
+            </button>
+          ) : (
+            <button type="button" className="btn" onClick={runTest}>
+              Test connection
+            </button>
+          )}
+          {editing && (
+            <button type="button" className="btn danger" onClick={remove}>
+              Remove
+            </button>
+          )}
+          <div className="spacer" />
+          <button type="button" className="btn" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="btn primary" disabled={saving}>
+            {saving ? 'Saving…' : 'Save'}
+          </button>
+        </footer>
+      </form>
+    </div>
+  );
+}
+
+function Field({ label, error, children }: { label: string; error: string | undefined; children: ReactNode }) {
+  return (
+    <label className="field">
+      <span>{label}</span>
+      {children}
+      {error && <span className="field-error">{error}</span>}
+    </label>
+  );
+}
+
+function TestOutcome({ state }: { state: TestState }) {
+  switch (state.status) {
+    case 'idle':
+      return null;
+    case 'running':
+      return (
+        <div className="progress" role="status">
+          <span className="bar indeterminate">
+            <i />
+          </span>
+          Testing connection…
+        </div>
+      );
+    case 'ok':
+      return (
+        <div className="ok-box" role="status">
+          <strong>Connected</strong> · {state.result.server} · {Math.round(state.result.latencyMs)} ms
+          <ul>
+            {state.result.details.map((d) => (
+              <li key={d}>{d}</li>
+            ))}
+          </ul>
+        </div>
+      );
+    case 'error':
+      return <ErrorBox error={state.error} />;
+  }
+}

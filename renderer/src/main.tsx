@@ -1,0 +1,38 @@
+import { StrictMode, useEffect, useMemo, useState } from 'react';
+import { createRoot } from 'react-dom/client';
+import { createClient } from '../../src/api/client';
+import { App } from './App';
+import { ClientContext } from './api/client-context';
+import { chooseTransport } from './api/choose-transport';
+import './styles.css';
+
+function Root() {
+  const [disconnected, setDisconnected] = useState<string | null>(null);
+  const client = useMemo(() => {
+    let onDrop: (reason: string) => void = () => undefined;
+    const { transport } = chooseTransport({
+      onDisconnect: (reason) => onDrop(reason),
+      onReconnect: () => setDisconnected(null),
+    });
+    const c = createClient(transport);
+    onDrop = (reason) => {
+      c.failAll(reason);
+      setDisconnected(reason);
+    };
+    return c;
+  }, []);
+  useEffect(() => {
+    client.ready().catch((e: Error) => setDisconnected(e.message));
+  }, [client]);
+  return (
+    <ClientContext.Provider value={client}>
+      <App disconnected={disconnected} />
+    </ClientContext.Provider>
+  );
+}
+
+createRoot(document.getElementById('root') as HTMLElement).render(
+  <StrictMode>
+    <Root />
+  </StrictMode>,
+);

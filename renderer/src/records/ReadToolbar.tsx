@@ -1,0 +1,96 @@
+import type { Resource } from '../api/types';
+import { formatCount } from '../ui/format';
+import type { ReadProgress } from './useRecordReader';
+
+export type FromMode = 'start' | 'position' | 'time';
+
+interface Props {
+  resource: Resource;
+  partition: number;
+  onPartition(p: number): void;
+  fromMode: FromMode;
+  onFromMode(m: FromMode): void;
+  fromValue: string;
+  onFromValue(v: string): void;
+  limit: number;
+  onLimit(n: number): void;
+  onRead(): void;
+  onCancel(): void;
+  reading: ReadProgress | null;
+  positionLabel: string;
+}
+
+export function ReadToolbar(p: Props) {
+  const partitions = p.resource.type === 'kafka-topic' ? p.resource.partitions : [];
+  return (
+    <form
+      className="toolbar"
+      onSubmit={(e) => {
+        e.preventDefault();
+        p.onRead();
+      }}
+    >
+      {partitions.length > 0 && (
+        <label>
+          Partition
+          <select className="input" value={p.partition} onChange={(e) => p.onPartition(Number(e.target.value))} aria-label="Partition">
+            {partitions.map((x) => (
+              <option key={x.partition} value={x.partition}>
+                {x.partition} · offsets {x.low}–{x.high}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
+      <label>
+        From
+        <select className="input" value={p.fromMode} onChange={(e) => p.onFromMode(e.target.value as FromMode)} aria-label="Start from">
+          <option value="start">the beginning</option>
+          <option value="position">{p.positionLabel.toLowerCase()}</option>
+          <option value="time">a time</option>
+        </select>
+      </label>
+      {p.fromMode === 'position' && (
+        <input className="input mono" aria-label={p.positionLabel} inputMode="numeric" placeholder="0" value={p.fromValue} onChange={(e) => p.onFromValue(e.target.value)} />
+      )}
+      {p.fromMode === 'time' && <input className="input" type="datetime-local" step="1" aria-label="Start time" value={p.fromValue} onChange={(e) => p.onFromValue(e.target.value)} />}
+      <label>
+        Up to
+        <select className="input" value={p.limit} onChange={(e) => p.onLimit(Number(e.target.value))} aria-label="Limit">
+          {[100, 500, 1000, 5000, 20000].map((n) => (
+            <option key={n} value={n}>
+              {formatCount(n)}
+            </option>
+          ))}
+        </select>
+      </label>
+      {p.reading ? (
+        <button type="button" className="btn" onClick={p.onCancel}>
+          Cancel
+        </button>
+      ) : (
+        <button type="submit" className="btn primary">
+          Read
+        </button>
+      )}
+      <div className="spacer" />
+      {p.reading && <ProgressView progress={p.reading} />}
+    </form>
+  );
+}
+
+function ProgressView({ progress }: { progress: ReadProgress }) {
+  const seconds = (performance.now() - progress.startedAt) / 1000;
+  const rate = seconds > 0.2 ? Math.round(progress.done / seconds) : null;
+  const pct = progress.total ? Math.min(100, (progress.done / progress.total) * 100) : null;
+  return (
+    <span className="progress" role="status">
+      <span className={`bar${pct === null ? ' indeterminate' : ''}`} style={pct === null ? undefined : ({ '--pct': `${pct}%` } as React.CSSProperties)}>
+        <i />
+      </span>
+      Reading {formatCount(progress.done)}
+      {progress.total !== null && ` of ${progress.exact ? '' : '~'}${formatCount(progress.total)}`}
+      {rate !== null && ` · ${formatCount(rate)}/s`}
+    </span>
+  );
+}

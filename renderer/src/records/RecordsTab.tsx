@@ -1,0 +1,149 @@
+import { useEffect, useMemo, useState } from 'react';
+import type { ReadFrom, Resource } from '../api/types';
+import { copyText } from '../ui/copy';
+import { ErrorBox } from '../ui/ErrorBox';
+import { formatCount, formatEstimate } from '../ui/format';
+import { columnsFor, sortRows, type Sort } from './columns';
+import { DetailPane, payloadText } from './DetailPane';
+import { nounOf, positionLabel, targetOf } from './read-target';
+import { ReadToolbar, type FromMode } from './ReadToolbar';
+import { RecordsTable } from './RecordsTable';
+import { MAX_ROWS, useRecordReader } from './useRecordReader';
+
+interface Props {
+  connectionId: string;
+  resource: Resource;
+}
+
+function fromOf(mode: FromMode, value: string): ReadFrom | { error: string } {
+  if (mode === 'start') return { type: 'start' };
+  if (mode === 'position') {
+    const v = value.trim();
+    return /^\d+$/.test(v) ? { type: 'position', value: v } : { error: 'A position is a whole number, such as 0 or 1200.' };
+  }
+  const t = new Date(value);
+  return Number.isNaN(t.getTime()) ? { error: 'Pick a date and time to start from.' } : { type: 'time', value: t.toISOString() };
+}
+
+export function RecordsTab({ connectionId, resource }: Props) {
+  const [partition, setPartition] = useState(0);
+  const [fromMode, setFromMode] = useState<FromMode>('start');
+  const [fromValue, setFromValue] = useState('');
+  const [limit, setLimit] = useState(500);
+  const [selected, setSelected] = useState(-1);
+  const [sort, setSort] = useState<Sort>(null);
+  const [inputError, setInputError] = useState<string | null>(null);
+  const reader = useRecordReader(connectionId);
+  const target = targetOf(resource, partition);
+  const noun = nounOf(resource);
+  const posLabel = positionLabel(resource);
+  const columns = useMemo(() => columnsFor(resource), [resource]);
+  const rows = useMemo(() => sortRows(reader.rows, columns, sort), [reader.rows, columns, sort]);
+
+  const start = (append = false) => {
+    if ('unsupported' in target) return;
+    const from: ReadFrom | { error: string } = append && reader.next ? { type: 'position', value: reader.next } : fromOf(fromMode, fromValue);
+    if ('error' in from) return setInputError(from.error);
+    setInputError(null);
+    if (!append) setSelected(-1);
+    void reader.read(target, from, limit, append);
+  };
+
+  // Open on something useful: the first page from the beginning, for this partition.
+  useEffect(() => {
+    start();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [partition]);
+
+  if ('unsupported' in target) {
+    return (
+      <div className="empty">
+        <div>
+          <h3>Not browsable here</h3>
+          <p>{target.unsupported}</p>
+        </div>
+      </div>
+    );
+  }
+
+  const summary = (() => {
+    const total = resource.type === 'kafka-topic' ? resource.partitions.find((p) => p.partition === partition) : null;
+    const count = `${formatCount(reader.rows.length)} ${noun}${reader.rows.length === 1 ? '' : 's'} loaded`;
+    const of = resource.type === 'store-all' || resource.type === 'store-stream' ? ` of ${formatEstimate(resource.events)}` : total ? ` · partition holds offsets ${total.low}–${total.high}` : '';
+    return count + of;
+  })();
+
+  const empty = reader.reading ? (
+    <div className="empty">
+      <p>Reading…</p>
+    </div>
+  ) : reader.error ? (
+    <div className="empty">
+      <ErrorBox error={reader.error} />
+    </div>
+  ) : reader.loaded ? (
+    <div className="empty">
+      <div>
+        <h3>No {noun}s here</h3>
+        <p>{fromMode === 'start' ? `This ${resource.type === 'kafka-topic' ? 'partition' : 'resource'} is empty.` : `Nothing at or after that ${fromMode === 'time' ? 'time' : posLabel.toLowerCase()}.`}</p>
+      </div>
+    </div>
+  ) : null;
+
+  return (
+    <>
+      <ReadToolbar
+        resource={resource}
+        partition={partition}
+        onPartition={setPartition}
+        fromMode={fromMode}
+        onFromMode={(m) => {
+          setFromMode(m);
+          setInputError(null);
+        }}
+        fromValue={fromValue}
+        onFromValue={setFromValue}
+        limit={limit}
+        onLimit={setLimit}
+        onRead={() => start()}
+        onCancel={reader.cancel}
+        reading={reader.reading}
+        positionLabel={posLabel}
+      />
+      {inputError && <div className="notice warn">{inputError}</div>}
+      {reader.error !== null && reader.rows.length > 0 && (
+        <div className="section">
+          <ErrorBox error={reader.error} />
+        </div>
+      )}
+      <div className="records">
+        <div className="table-wrap">
+          <RecordsTable
+            rows={rows}
+            columns={columns}
+            selected={selected}
+            onSelect={setSelected}
+            sort={sort}
+            onSort={(column) => setSort((s) => (s?.column === column ? (s.dir === 1 ? { column, dir: -1 } : null) : { column, dir: 1 }))}
+            onCopy={(e) => void copyText(payloadText(e.payload))}
+            empty={empty}
+            label={`${resource.name} ${noun}s`}
+          />
+          <div className="toolbar table-foot">
+            <span className="muted" data-testid="records-summary">
+              {summary}
+              {reader.dropped > 0 && ` · oldest ${formatCount(reader.dropped)} dropped to stay under ${formatCount(MAX_ROWS)}`}
+            </span>
+            <div className="spacer" />
+            {reader.next && !reader.reading && (
+              <button className="btn small" onClick={() => start(true)}>
+                Load {formatCount(limit)} more from {posLabel.toLowerCase()} {reader.next}
+              </button>
+            )}
+          </div>
+        </div>
+        <DetailPane envelope={rows[selected] ?? null} noun={noun} positionLabel={posLabel} />
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,37 @@
+import type { Envelope, Resource } from '../api/types';
+import { formatBytes, formatTime } from '../ui/format';
+import { keyText, positionLabel, previewOf, sizeOf } from './read-target';
+
+export interface Column {
+  id: string;
+  label: string;
+  width: string;
+  text(e: Envelope): string;
+  sortValue(e: Envelope): number | string;
+  className?: string;
+}
+
+/** Columns fit the source: streams for the store, keys for Kafka, routing keys for RabbitMQ. */
+export function columnsFor(resource: Resource): Column[] {
+  const position: Column = { id: 'position', label: positionLabel(resource), width: '84px', text: (e) => e.position, sortValue: (e) => Number(e.position), className: 'num mono' };
+  const time: Column = { id: 'time', label: 'Time', width: '162px', text: (e) => formatTime(e.timestamp), sortValue: (e) => e.timestamp ?? '', className: 'num mono' };
+  const type: Column = { id: 'type', label: 'Type', width: 'minmax(90px, 160px)', text: (e) => e.type ?? '', sortValue: (e) => e.type ?? '' };
+  const keyLabel = resource.type === 'kafka-topic' ? 'Key' : resource.type === 'rabbit-queue' ? 'Routing key' : 'Stream';
+  const key: Column = { id: 'key', label: keyLabel, width: 'minmax(90px, 170px)', text: keyText, sortValue: keyText, className: 'mono' };
+  const payload: Column = { id: 'payload', label: resource.type === 'kafka-topic' ? 'Value' : resource.type === 'rabbit-queue' ? 'Body' : 'Data', width: 'minmax(160px, 1fr)', text: previewOf, sortValue: previewOf, className: 'mono' };
+  const size: Column = { id: 'size', label: 'Size', width: '68px', text: (e) => formatBytes(sizeOf(e)), sortValue: sizeOf, className: 'num' };
+  return resource.type === 'store-stream' ? [position, time, type, payload, size] : [position, time, key, type, payload, size];
+}
+
+export type Sort = { column: string; dir: 1 | -1 } | null;
+
+export function sortRows(rows: Envelope[], columns: Column[], sort: Sort): Envelope[] {
+  if (!sort) return rows;
+  const col = columns.find((c) => c.id === sort.column);
+  if (!col) return rows;
+  return [...rows].sort((a, b) => {
+    const x = col.sortValue(a);
+    const y = col.sortValue(b);
+    return (x < y ? -1 : x > y ? 1 : 0) * sort.dir;
+  });
+}

@@ -1,0 +1,59 @@
+import type { Envelope, ReadTarget, Resource } from '../api/types';
+
+/** What a tab reads, or why it cannot. */
+export function targetOf(resource: Resource, partition: number): ReadTarget | { unsupported: string } {
+  switch (resource.type) {
+    case 'kafka-topic':
+      return { type: 'kafka-partition', topic: resource.name, partition };
+    case 'rabbit-queue':
+      return resource.queueType === 'stream'
+        ? { type: 'rabbit-stream', vhost: resource.vhost, queue: resource.name }
+        : { unsupported: `${resource.name} is a ${resource.queueType} queue. Reading it would take messages off the queue, so Rewind only browses stream queues here.` };
+    case 'store-all':
+      return { type: 'store-all' };
+    case 'store-stream':
+      return { type: 'store-stream', streamId: resource.name };
+    case 'rabbit-vhost':
+      return { unsupported: 'A vhost holds queues: open one of them.' };
+  }
+}
+
+export type Noun = 'event' | 'record' | 'message';
+
+export function nounOf(resource: Resource): Noun {
+  if (resource.type === 'kafka-topic') return 'record';
+  if (resource.type === 'rabbit-queue') return 'message';
+  return 'event';
+}
+
+export function positionLabel(resource: Resource): string {
+  return resource.type === 'store-all' || resource.type === 'store-stream' ? 'Position' : 'Offset';
+}
+
+export function previewOf(e: Envelope): string {
+  const p = e.payload;
+  switch (p.kind) {
+    case 'empty':
+      return '(empty)';
+    case 'json':
+      return JSON.stringify(p.value).slice(0, 400);
+    case 'text':
+      return p.text.slice(0, 400);
+    case 'binary':
+      return `binary · ${p.bytes} bytes`;
+  }
+}
+
+export function sizeOf(e: Envelope): number {
+  return e.payload.kind === 'empty' ? 0 : e.payload.bytes;
+}
+
+export function keyText(e: Envelope): string {
+  if (e.streamId) return e.streamId;
+  const k = e.key;
+  if (!k) return '';
+  if (k.kind === 'text') return k.text;
+  if (k.kind === 'json') return JSON.stringify(k.value);
+  if (k.kind === 'binary') return `binary · ${k.bytes} bytes`;
+  return '';
+}

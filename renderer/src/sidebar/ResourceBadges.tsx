@@ -1,0 +1,31 @@
+import type { Resource } from '../api/types';
+import { formatEstimate } from '../ui/format';
+
+export function ResourceBadges({ resource: r }: { resource: Resource }) {
+  switch (r.type) {
+    case 'kafka-topic':
+      return (
+        <>
+          {r.deadLetter && <span className="badge dead" title="Dead-letter topic">DLT {formatEstimate(r.records)}</span>}
+          {!r.deadLetter && <span className="badge" title={r.records.exact ? 'records' : 'records (from watermarks: an estimate)'}>{formatEstimate(r.records)}</span>}
+          <span className="badge" title="partitions">{r.partitions.length}p</span>
+        </>
+      );
+    case 'rabbit-queue':
+      return (
+        <>
+          {r.queueType !== 'classic' && <span className="badge kind">{r.queueType}</span>}
+          {r.deadLetter ? (
+            <span className="badge dead" title="Dead-letter queue (sampled count)">DLQ {formatEstimate(r.messages)}</span>
+          ) : (
+            <span className="badge" title="messages (sampled by the management API)">{formatEstimate(r.messages)}</span>
+          )}
+        </>
+      );
+    case 'store-all':
+    case 'store-stream':
+      return <span className="badge" title="events">{formatEstimate(r.events)}</span>;
+    case 'rabbit-vhost':
+      return null;
+  }
+}

@@ -1,0 +1,201 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import type { ConnectionSummary, Resource } from '../api/types';
+import { ApiCallError } from '../../../src/api/errors';
+import { ResourceBadges } from './ResourceBadges';
+import { buildRows, type TreeRow } from './tree-rows';
+import { useResources } from './useResources';
+
+const ROW = 24;
+const KIND_LABEL: Record<ConnectionSummary['kind'], string> = { store: 'store', kafka: 'kafka', rabbitmq: 'rabbit' };
+
+interface Props {
+  connections: ConnectionSummary[];
+  activeConnectionId: string | null;
+  onSelectConnection(id: string): void;
+  onOpenResource(connection: ConnectionSummary, resource: Resource): void;
+  onAddConnection(): void;
+  onEditConnection(connection: ConnectionSummary): void;
+  /** Bumped when a connection was saved, so its resources are listed again. */
+  reloadToken: { id: string; n: number } | null;
+}
+
+export function Sidebar(props: Props) {
+  const { connections } = props;
+  const [filter, setFilter] = useState('');
+  const [expanded, setExpanded] = useState<ReadonlySet<string>>(() => new Set(['local']));
+  const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(() => new Set());
+  const [cursor, setCursor] = useState(0);
+  const { states, load, ensure, forget } = useResources();
+  const scroller = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    for (const id of expanded) if (connections.some((c) => c.id === id)) ensure(id);
+  }, [expanded, connections, ensure]);
+
+  useEffect(() => {
+    if (props.reloadToken) {
+      forget(props.reloadToken.id);
+      if (expanded.has(props.reloadToken.id)) load(props.reloadToken.id);
+    }
+    // Only a new token should reload.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [props.reloadToken]);
+
+  const rows = useMemo(() => buildRows(connections, expanded, collapsed, states, filter), [connections, expanded, collapsed, states, filter]);
+  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => ROW, overscan: 12 });
+  const current = Math.min(cursor, rows.length - 1);
+
+  const toggle = (key: string, open?: boolean) =>
+    setExpanded((s) => {
+      const next = new Set(s);
+      const isOpen = next.has(key);
+      if (open ?? !isOpen) next.add(key);
+      else next.delete(key);
+      return next;
+    });
+  const toggleGroup = (row: Extract<TreeRow, { kind: 'group' }>) => {
+    if (row.label === 'internal topics') return toggle(row.key);
+    setCollapsed((s) => {
+      const next = new Set(s);
+      if (next.has(row.key)) next.delete(row.key);
+      else next.add(row.key);
+      return next;
+    });
+  };
+
+  const activate = (row: TreeRow, index: number) => {
+    setCursor(index);
+    if (row.kind === 'connection') {
+      props.onSelectConnection(row.connection.id);
+      toggle(row.connection.id);
+    } else if (row.kind === 'group') {
+      toggleGroup(row);
+    } else if (row.kind === 'resource') {
+      const connection = connections.find((c) => c.id === row.connectionId);
+      if (connection) {
+        props.onSelectConnection(connection.id);
+        props.onOpenResource(connection, row.resource);
+      }
+    }
+  };
+
+  const onKeyDown = (e: KeyboardEvent) => {
+    const row = rows[current];
+    const move = (to: number) => {
+      const i = Math.max(0, Math.min(rows.length - 1, to));
+      setCursor(i);
+      virtualizer.scrollToIndex(i);
+    };
+    if (e.key === 'ArrowDown') move(current + 1);
+    else if (e.key === 'ArrowUp') move(current - 1);
+    else if (e.key === 'Home') move(0);
+    else if (e.key === 'End') move(rows.length - 1);
+    else if (e.key === 'Enter' && row) activate(row, current);
+    else if (e.key === 'ArrowRight' && row?.kind === 'connection' && !row.expanded) toggle(row.connection.id, true);
+    else if (e.key === 'ArrowLeft' && row?.kind === 'connection' && row.expanded) toggle(row.connection.id, false);
+    else if ((e.key === 'ArrowRight' || e.key === 'ArrowLeft') && row?.kind === 'group' && row.expanded === (e.key === 'ArrowLeft')) toggleGroup(row);
+    else return;
+    e.preventDefault();
+  };
+
+  return (
+    <aside className="sidebar" aria-label="Connections">
+      <div className="sidebar-head">
+        <div className="brand">
+          <img src="./favicon.svg" alt="" />
+          Rewind
+        </div>
+        <div className="spacer" />
+      </div>
+      <input
+        className="input filter"
+        placeholder="Filter topics, queues, streams…"
+        aria-label="Filter resources"
+        value={filter}
+        onChange={(e) => setFilter(e.target.value)}
+        onKeyDown={(e) => {
+          if (e.key === 'Escape') setFilter('');
+          if (e.key === 'ArrowDown') scroller.current?.focus();
+        }}
+      />
+      <div className="tree" ref={scroller} tabIndex={0} role="tree" aria-label="Connections and resources" onKeyDown={onKeyDown}>
+        <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+          {virtualizer.getVirtualItems().map((item) => {
+            const row = rows[item.index] as TreeRow;
+            return (
+              <div
+                key={row.key}
+                role="treeitem"
+                aria-selected={item.index === current}
+                aria-expanded={row.kind === 'connection' || row.kind === 'group' ? row.expanded : undefined}
+                aria-level={row.depth + 1}
+                className={`tree-row ${row.kind}`}
+                data-testid={row.kind === 'resource' ? `resource-${row.resource.name}` : row.kind === 'connection' ? `connection-${row.connection.name}` : undefined}
+                style={{ transform: `translateY(${item.start}px)`, paddingLeft: 8 + row.depth * 14 }}
+                onClick={() => activate(row, item.index)}
+              >
+                <RowContent row={row} active={row.kind === 'connection' && row.connection.id === props.activeConnectionId} onReload={load} onEdit={props.onEditConnection} />
+              </div>
+            );
+          })}
+        </div>
+      </div>
+      <div className="sidebar-foot">
+        <button className="btn" onClick={props.onAddConnection}>
+          + Add connection
+        </button>
+      </div>
+    </aside>
+  );
+}
+
+function RowContent({ row, active, onReload, onEdit }: { row: TreeRow; active: boolean; onReload(id: string): void; onEdit(c: ConnectionSummary): void }) {
+  switch (row.kind) {
+    case 'connection':
+      return (
+        <>
+          <span className="chev">{row.expanded ? '▾' : '▸'}</span>
+          <span className="badge kind">{KIND_LABEL[row.connection.kind]}</span>
+          <span className="name" title={row.connection.address}>
+            {row.connection.name}
+          </span>
+          {active && <span className="dot ok" title="active connection" />}
+          <button className="icon-btn" title="Reload" aria-label={`Reload ${row.connection.name}`} onClick={(e) => (e.stopPropagation(), onReload(row.connection.id))}>
+            ↻
+          </button>
+          {row.connection.removable && (
+            <button className="icon-btn" title="Edit connection" aria-label={`Edit ${row.connection.name}`} onClick={(e) => (e.stopPropagation(), onEdit(row.connection))}>
+              ✎
+            </button>
+          )}
+        </>
+      );
+    case 'group':
+      return (
+        <>
+          <span className="chev">{row.expanded ? '▾' : '▸'}</span>
+          <span className="name">{row.label}</span>
+          <span className="note num">{row.count}</span>
+        </>
+      );
+    case 'resource':
+      return (
+        <>
+          <span className="chev" />
+          <span className="name mono" title={row.resource.name}>
+            {row.resource.name}
+          </span>
+          <ResourceBadges resource={row.resource} />
+        </>
+      );
+    case 'note':
+      return row.error ? (
+        <span className="err" title={row.error instanceof ApiCallError && row.error.hint ? `${row.error.message}\n${row.error.hint}` : String((row.error as Error).message ?? row.error)}>
+          ⚠ {(row.error as Error).message ?? row.text}
+        </span>
+      ) : (
+        <span className="note">{row.text}</span>
+      );
+  }
+}

@@ -1,0 +1,99 @@
+import type { ConnectionSummary, Resource, ResourceList } from '../api/types';
+
+export type ResourceState = { status: 'loading' } | { status: 'ready'; list: ResourceList } | { status: 'error'; error: unknown };
+
+export type TreeRow =
+  | { kind: 'connection'; key: string; depth: 0; connection: ConnectionSummary; expanded: boolean }
+  | { kind: 'group'; key: string; depth: number; label: string; count: number; expanded: boolean }
+  | { kind: 'resource'; key: string; depth: number; connectionId: string; resource: Resource }
+  | { kind: 'note'; key: string; depth: number; text: string; error?: unknown };
+
+export function resourceName(r: Resource): string {
+  return r.name;
+}
+
+export function resourceKey(connectionId: string, r: Resource): string {
+  return r.type === 'rabbit-queue' ? `${connectionId}/${r.type}/${r.vhost}/${r.name}` : `${connectionId}/${r.type}/${r.name}`;
+}
+
+interface Group {
+  key: string;
+  label: string;
+  items: Resource[];
+  /** Collapsed unless opened or a filter matches inside. */
+  startCollapsed?: boolean;
+}
+
+function groupsOf(connection: ConnectionSummary, resources: Resource[]): { top: Resource[]; groups: Group[] } {
+  const key = (g: string) => `${connection.id}/group/${g}`;
+  switch (connection.kind) {
+    case 'store': {
+      const all = resources.filter((r) => r.type === 'store-all');
+      const byCategory = new Map<string, Resource[]>();
+      for (const r of resources) if (r.type === 'store-stream') byCategory.set(r.category, [...(byCategory.get(r.category) ?? []), r]);
+      return { top: all, groups: [...byCategory].map(([c, items]) => ({ key: key(c), label: c, items })) };
+    }
+    case 'kafka': {
+      const topics = resources.filter((r) => r.type === 'kafka-topic');
+      const internal = topics.filter((r) => r.type === 'kafka-topic' && r.internal);
+      const user = topics.filter((r) => r.type === 'kafka-topic' && !r.internal);
+      return { top: user, groups: internal.length ? [{ key: key('internal'), label: 'internal topics', items: internal, startCollapsed: true }] : [] };
+    }
+    case 'rabbitmq': {
+      const byVhost = new Map<string, Resource[]>();
+      for (const r of resources) {
+        if (r.type === 'rabbit-vhost' && !byVhost.has(r.name)) byVhost.set(r.name, []);
+        if (r.type === 'rabbit-queue') byVhost.set(r.vhost, [...(byVhost.get(r.vhost) ?? []), r]);
+      }
+      return { top: [], groups: [...byVhost].map(([v, items]) => ({ key: key(`vhost:${v}`), label: `vhost ${v}`, items })) };
+    }
+  }
+}
+
+/** Flattens the visible part of the tree into rows, so the list can be virtualized. */
+export function buildRows(
+  connections: ConnectionSummary[],
+  expanded: ReadonlySet<string>,
+  collapsed: ReadonlySet<string>,
+  resources: ReadonlyMap<string, ResourceState>,
+  filter: string,
+): TreeRow[] {
+  const needle = filter.trim().toLowerCase();
+  const matches = (r: Resource) => !needle || resourceName(r).toLowerCase().includes(needle);
+  const rows: TreeRow[] = [];
+  for (const connection of connections) {
+    const isOpen = expanded.has(connection.id) || (needle !== '' && resources.get(connection.id)?.status === 'ready');
+    rows.push({ kind: 'connection', key: connection.id, depth: 0, connection, expanded: isOpen });
+    if (!isOpen) continue;
+    const state = resources.get(connection.id);
+    if (!state || state.status === 'loading') {
+      rows.push({ kind: 'note', key: `${connection.id}/loading`, depth: 1, text: 'Loading…' });
+      continue;
+    }
+    if (state.status === 'error') {
+      rows.push({ kind: 'note', key: `${connection.id}/error`, depth: 1, text: 'Could not list resources', error: state.error });
+      continue;
+    }
+    const { top, groups } = groupsOf(connection, state.list.resources);
+    const before = rows.length;
+    for (const r of top.filter(matches)) rows.push({ kind: 'resource', key: resourceKey(connection.id, r), depth: 1, connectionId: connection.id, resource: r });
+    for (const g of groups) {
+      const items = g.items.filter(matches);
+      if (needle && items.length === 0) continue;
+      const groupOpen = needle ? true : g.startCollapsed ? expanded.has(g.key) : !collapsed.has(g.key);
+      rows.push({ kind: 'group', key: g.key, depth: 1, label: g.label, count: g.items.length, expanded: groupOpen });
+      if (groupOpen) for (const r of items) rows.push({ kind: 'resource', key: resourceKey(connection.id, r), depth: 2, connectionId: connection.id, resource: r });
+    }
+    if (rows.length === before) {
+      const empty = needle
+        ? `Nothing matches “${filter.trim()}”`
+        : connection.kind === 'kafka'
+          ? 'No topics yet'
+          : connection.kind === 'rabbitmq'
+            ? 'No queues yet'
+            : 'No streams yet';
+      rows.push({ kind: 'note', key: `${connection.id}/empty`, depth: 1, text: empty });
+    }
+  }
+  return rows;
+}
