@@ -1,0 +1,70 @@
+import { join } from 'node:path';
+import { app, BrowserWindow, ipcMain, type WebContents } from 'electron';
+import { createDispatcher } from '../src/api/dispatcher';
+import { createAppContext, type AppContext } from '../src/services/app-context';
+import { FileSecretStore } from '../src/services/secret-store';
+import { API_CHANNEL } from './ipc-channel';
+import { installMenu } from './menu';
+import { osKeychainAvailable, SafeStorageSecretStore } from './safe-storage-secrets';
+import { createMainWindow } from './window';
+
+const rendererDir = join(__dirname, '..', 'renderer');
+const preload = join(__dirname, 'preload.cjs');
+
+// Tests point Rewind at a throwaway data folder.
+if (process.env.REWIND_DATA_DIR) app.setPath('userData', process.env.REWIND_DATA_DIR);
+
+let context: AppContext | null = null;
+const dispatchers = new Map<number, ReturnType<typeof createDispatcher>>();
+
+function dispatcherFor(sender: WebContents) {
+  let d = dispatchers.get(sender.id);
+  if (!d) {
+    d = createDispatcher(context!.handlers, (message) => {
+      if (!sender.isDestroyed()) sender.send(API_CHANNEL, message);
+    });
+    dispatchers.set(sender.id, d);
+    sender.once('destroyed', () => {
+      dispatchers.get(sender.id)?.close();
+      dispatchers.delete(sender.id);
+    });
+  }
+  return d;
+}
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', () => {
+    const win = BrowserWindow.getAllWindows()[0];
+    if (win) {
+      if (win.isMinimized()) win.restore();
+      win.focus();
+    }
+  });
+
+  void app.whenReady().then(() => {
+    const dataDir = app.getPath('userData');
+    const secrets = osKeychainAvailable()
+      ? new SafeStorageSecretStore(join(dataDir, 'secrets.enc.json'))
+      : new FileSecretStore(join(dataDir, 'secrets.json'));
+    context = createAppContext({ dataDir, secrets, shell: 'electron', version: app.getVersion() });
+    ipcMain.on(API_CHANNEL, (event, message: unknown) => {
+      // Only our own page may call the API.
+      if (!event.senderFrame?.url.startsWith('file://')) return;
+      dispatcherFor(event.sender).handle(message);
+    });
+    installMenu();
+    createMainWindow(rendererDir, preload);
+    app.on('activate', () => {
+      if (BrowserWindow.getAllWindows().length === 0) createMainWindow(rendererDir, preload);
+    });
+  });
+
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+  app.on('will-quit', () => {
+    void context?.close();
+  });
+}

@@ -1,0 +1,45 @@
+import { join } from 'node:path';
+import { BrowserWindow, nativeTheme, session, shell } from 'electron';
+
+/** Opens http(s) links in the OS browser; everything else is refused. */
+export function safeOpenExternal(url: string): void {
+  try {
+    const { protocol } = new URL(url);
+    if (protocol === 'https:' || protocol === 'http:') void shell.openExternal(url);
+  } catch {
+    /* not a URL: nothing to open */
+  }
+}
+
+export function createMainWindow(rendererDir: string, preload: string): BrowserWindow {
+  const win = new BrowserWindow({
+    width: 1360,
+    height: 860,
+    minWidth: 900,
+    minHeight: 560,
+    title: 'Rewind',
+    show: false,
+    backgroundColor: nativeTheme.shouldUseDarkColors ? '#15181d' : '#f7f8fa',
+    webPreferences: {
+      preload,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      spellcheck: false,
+    },
+  });
+  // No remote content: the window only ever shows the bundled renderer.
+  win.webContents.on('will-navigate', (event, url) => {
+    event.preventDefault();
+    safeOpenExternal(url);
+  });
+  win.webContents.setWindowOpenHandler(({ url }) => {
+    safeOpenExternal(url);
+    return { action: 'deny' };
+  });
+  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  win.once('ready-to-show', () => win.show());
+  void win.loadFile(join(rendererDir, 'index.html'));
+  return win;
+}
