@@ -35,8 +35,9 @@ export function Sidebar(props: Props) {
 
   useEffect(() => {
     if (props.reloadToken) {
+      // A saved connection opens, freshly listed, so its topics or queues show at once.
       forget(props.reloadToken.id);
-      if (expanded.has(props.reloadToken.id)) load(props.reloadToken.id);
+      setExpanded((s) => new Set(s).add(props.reloadToken!.id));
     }
     // Only a new token should reload.
     // eslint-disable-next-line react-hooks/exhaustive-deps
