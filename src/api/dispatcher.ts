@@ -61,8 +61,15 @@ export function createDispatcher(handlers: Handlers, send: (message: ServerMessa
           if (!controller.signal.aborted) send({ type: 'progress', id, progress });
         },
       };
-      const result = await handler(parsed.data, ctx);
-      if (controller.signal.aborted) throw new RewindError('cancelled', 'Cancelled');
+      // Answer a cancel at once, even when the handler is stuck in a library call that ignores
+      // the signal (a connect timeout); the handler still gets the signal and finishes on its own.
+      const work = handler(parsed.data, ctx);
+      work.catch(() => undefined);
+      const cancelled = new Promise<never>((_, reject) =>
+        controller.signal.addEventListener('abort', () => reject(new RewindError('cancelled', 'Cancelled')), { once: true }),
+      );
+      cancelled.catch(() => undefined);
+      const result = await Promise.race([work, cancelled]);
       send({ type: 'result', id, result });
     } catch (e) {
       const error = controller.signal.aborted ? { code: 'cancelled' as const, message: 'Cancelled' } : toApiError(e);
