@@ -10,6 +10,7 @@ export const ErrorCode = z.enum([
   'conflict', // e.g. wrong expected version
   'invalid_input',
   'unsupported', // the source cannot do this
+  'limit', // a sandbox limit stopped user code (time per event, memory)
   'cancelled',
   'internal',
 ]);

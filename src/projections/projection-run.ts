@@ -1,0 +1,233 @@
+import { Worker } from 'node:worker_threads';
+import { RewindError } from '../api/errors';
+import { compileProjection } from './compile';
+import { projectionWorkerScript } from './worker-script';
+import type { Feed, FromWorker, HandlerFailure, ToWorker, WireEvent } from './wire';
+
+export interface Limits {
+  /** Longest one event may take in user code. */
+  perEventMs: number;
+  /** Heap of the projection's thread. */
+  memoryMb: number;
+}
+export const DEFAULT_LIMITS: Limits = { perEventMs: 1000, memoryMb: 256 };
+
+export interface RunResult {
+  processed: number;
+  firstPosition: number;
+  lastPosition: number;
+  /** JSON: the state, or for a partitioned projection an object of partition -> state. */
+  state: string;
+  partitions: number;
+  skipped: number[];
+  logs: string[];
+  stopped: boolean;
+}
+
+export interface StateAt {
+  position: number;
+  state: string;
+  event: WireEvent | null;
+  /** JSON objects partition -> state, before and after the event at `position`. */
+  before: string;
+  after: string;
+  touched: string[];
+}
+
+export interface RunCallbacks {
+  onProgress(processed: number, position: number): void;
+  /** A handler threw: say what to do. Until then the run waits. */
+  onHandlerError(failure: HandlerFailure, processed: number): void;
+}
+
+type Pending<T> = { resolve: (v: T) => void; reject: (e: Error) => void };
+
+/**
+ * The host side of one projection run: a worker thread with a heap cap, a watchdog for the
+ * time per event, and the messages to run, decide after an error, and travel in time.
+ */
+export class ProjectionRun {
+  private readonly counters: Int32Array;
+  private readonly current: Float64Array;
+  private watchdog: NodeJS.Timeout | null = null;
+  private dead: RewindError | null = null;
+  private waiting = new Map<FromWorker['type'], Pending<FromWorker>>();
+  private callbacks: RunCallbacks | null = null;
+  private stopped = false;
+
+  private constructor(
+    private readonly worker: Worker,
+    shared: SharedArrayBuffer,
+    readonly limits: Limits,
+  ) {
+    this.counters = new Int32Array(shared, 0, 2);
+    this.current = new Float64Array(shared, 8, 1);
+    worker.on('message', (m: FromWorker) => this.onMessage(m));
+    worker.on('error', (e: Error & { code?: string }) => {
+      this.die(
+        e.code === 'ERR_WORKER_OUT_OF_MEMORY'
+          ? new RewindError('limit', `The projection used more than ${limits.memoryMb} MB and was stopped (at position ${this.current[0]})`, 'Keep less in the state, or partition it.')
+          : new RewindError('internal', `The projection thread failed: ${e.message}`),
+      );
+    });
+    worker.on('exit', () => this.die(new RewindError('cancelled', 'The projection run was closed')));
+  }
+
+  /** Compiles the source and starts its sandbox; rejects with the compile or load error. */
+  static async start(source: string, limits: Limits = DEFAULT_LIMITS, filename = 'projection.ts'): Promise<ProjectionRun> {
+    const code = await compileProjection(source, filename);
+    const shared = new SharedArrayBuffer(16);
+    const worker = new Worker(projectionWorkerScript(), {
+      workerData: { code, filename, shared, snapshotBudgetBytes: 64 * 1024 * 1024 },
+      resourceLimits: { maxOldGenerationSizeMb: limits.memoryMb, maxYoungGenerationSizeMb: 32, stackSizeMb: 4 },
+      stdout: true,
+      stderr: true,
+    });
+    const run = new ProjectionRun(worker, shared, limits);
+    run.startWatchdog();
+    const first = await run.next(['ready', 'load-error']);
+    if (first.type === 'load-error') {
+      await run.close();
+      throw new RewindError('invalid_input', `The projection does not load: ${first.message}`, firstUserFrame(first.stack, filename));
+    }
+    return run;
+  }
+
+  /** Runs over the local store, read by the worker itself. */
+  async runSqlite(feed: Extract<Feed, { kind: 'sqlite' }>, callbacks: RunCallbacks): Promise<RunResult> {
+    this.callbacks = callbacks;
+    this.post({ type: 'run', feed });
+    return this.result();
+  }
+
+  /** Runs over events the host reads from a broker: `read` yields batches until the end. */
+  async runBatches(read: AsyncIterable<WireEvent[]>, callbacks: RunCallbacks): Promise<RunResult> {
+    this.callbacks = callbacks;
+    this.post({ type: 'run', feed: { kind: 'batches' } });
+    const done = this.result();
+    for await (const events of read) {
+      if (this.stopped || this.dead) break;
+      this.post({ type: 'batch', events });
+      // One batch in flight: memory stays bounded whatever the source's size.
+      const r = await Promise.race([this.next(['batch-done']), done.then(() => null)]);
+      if (r === null) break;
+    }
+    if (!this.stopped && !this.dead) this.post({ type: 'end' });
+    return done;
+  }
+
+  decide(action: 'skip' | 'stop' | 'retry', code?: string): void {
+    if (action === 'stop') this.stopped = true;
+    this.post(code === undefined ? { type: 'decide', action } : { type: 'decide', action, code });
+  }
+
+  /** Compiles a fixed version, then retries the failed event with it. */
+  async retryWith(source: string, filename = 'projection.ts'): Promise<void> {
+    const code = await compileProjection(source, filename);
+    this.decide('retry', code);
+  }
+
+  /** Position of the snapshot a time-travel to `position` starts from (-1: the beginning). */
+  async snapshotBase(position: number): Promise<number> {
+    this.post({ type: 'snapshot-base', position });
+    const m = await this.next(['snapshot-base']);
+    return m.type === 'snapshot-base' ? m.position : -1;
+  }
+
+  /** State right after `position`; for broker feeds the caller supplies the events to replay. */
+  async stateAt(position: number, events?: WireEvent[]): Promise<StateAt> {
+    this.post(events ? { type: 'state-at', position, events } : { type: 'state-at', position });
+    const m = await this.next(['state']);
+    if (m.type !== 'state') throw new RewindError('internal', 'unexpected answer');
+    return { position: m.position, state: m.state, event: m.event, before: m.before, after: m.after, touched: m.touched };
+  }
+
+  async partition(key: string, limit = 1000): Promise<{ state: string; positions: number[]; truncated: boolean }> {
+    this.post({ type: 'partition', key, limit });
+    const m = await this.next(['partition']);
+    if (m.type !== 'partition') throw new RewindError('internal', 'unexpected answer');
+    return { state: m.state, positions: m.positions, truncated: m.truncated };
+  }
+
+  async close(): Promise<void> {
+    this.stopWatchdog();
+    await this.worker.terminate();
+  }
+
+  private async result(): Promise<RunResult> {
+    for (;;) {
+      const m = await this.next(['done']);
+      if (m.type === 'done') {
+        return { processed: m.processed, firstPosition: m.firstPosition, lastPosition: m.lastPosition, state: m.state, partitions: m.partitions, skipped: m.skipped, logs: m.logs, stopped: this.stopped };
+      }
+    }
+  }
+
+  private onMessage(m: FromWorker): void {
+    if (m.type === 'progress') return this.callbacks?.onProgress(m.processed, m.position);
+    if (m.type === 'handler-error') return this.callbacks?.onHandlerError(m.failure, m.processed);
+    if (m.type === 'failed') return this.die(new RewindError('internal', `Projection run failed: ${m.message}`));
+    if (m.type === 'load-error' && !this.waiting.has('load-error')) {
+      return this.die(new RewindError('invalid_input', `The fixed projection does not load: ${m.message}`));
+    }
+    const w = this.waiting.get(m.type);
+    if (w) {
+      for (const [k, v] of this.waiting) if (v === w) this.waiting.delete(k);
+      w.resolve(m);
+    }
+  }
+
+  private next(types: FromWorker['type'][]): Promise<FromWorker> {
+    if (this.dead) return Promise.reject(this.dead);
+    return new Promise((resolve, reject) => {
+      const p = { resolve, reject };
+      for (const t of types) this.waiting.set(t, p);
+    });
+  }
+
+  private post(m: ToWorker): void {
+    if (this.dead) throw this.dead;
+    this.worker.postMessage(m);
+  }
+
+  private die(error: RewindError): void {
+    if (this.dead) return;
+    this.dead = error;
+    this.stopWatchdog();
+    const waiters = new Set(this.waiting.values());
+    this.waiting.clear();
+    for (const w of waiters) w.reject(error);
+  }
+
+  private startWatchdog(): void {
+    let seen = -1;
+    let since = Date.now();
+    this.watchdog = setInterval(() => {
+      const count = Atomics.load(this.counters, 0);
+      const busy = Atomics.load(this.counters, 1) === 1;
+      const now = Date.now();
+      if (count !== seen || !busy) {
+        seen = count;
+        since = now;
+        return;
+      }
+      if (now - since >= this.limits.perEventMs) {
+        const position = this.current[0];
+        this.die(new RewindError('limit', `The handler ran longer than ${this.limits.perEventMs} ms on the event at position ${position} and was stopped`, 'Look for an endless loop in the handler for that event.'));
+        void this.worker.terminate();
+      }
+    }, Math.min(250, Math.max(25, this.limits.perEventMs / 4)));
+    this.watchdog.unref();
+  }
+
+  private stopWatchdog(): void {
+    if (this.watchdog) clearInterval(this.watchdog);
+    this.watchdog = null;
+  }
+}
+
+/** The first stack line inside the user's file, so the hint points at their code. */
+export function firstUserFrame(stack: string, filename: string): string | undefined {
+  const line = stack.split('\n').find((l) => l.includes(filename));
+  return line ? line.trim() : undefined;
+}

@@ -1,0 +1,119 @@
+/**
+ * The runtime that lives INSIDE the projection's vm context. It is plain JavaScript evaluated in
+ * that context, so every object it makes belongs to the sandbox's own realm. The host talks to it
+ * only with strings and numbers; nothing of the host realm is ever handed in, which is what keeps
+ * `x.constructor.constructor('return process')` from reaching the host.
+ */
+export const SANDBOX_RUNTIME = String.raw`
+'use strict';
+(function (g) {
+  var parse = JSON.parse, stringify = JSON.stringify;
+  var P = null;
+  var states = new Map();
+  var partitioned = false;
+  var lastError = null;
+  var logs = [];
+  var NONE = '';
+
+  g.console = {
+    log: function () { if (logs.length < 1000) logs.push(Array.prototype.map.call(arguments, String).join(' ')); },
+  };
+  g.console.info = g.console.warn = g.console.error = g.console.debug = g.console.log;
+
+  function fail(e) {
+    lastError = {
+      name: e && e.name ? String(e.name) : 'Error',
+      message: e && e.message !== undefined ? String(e.message) : String(e),
+      stack: e && e.stack ? String(e.stack) : '',
+    };
+    return -1;
+  }
+
+  // factory is the user's module compiled in this context as function (module, exports) { ... }.
+  g.__load = function (factory) {
+    try {
+      var module = { exports: {} };
+      factory(module, module.exports);
+      var def = module.exports && module.exports.__esModule ? module.exports.default : (module.exports.default || module.exports);
+      if (!def || typeof def !== 'object') throw new Error('A projection exports an object: export default { init, when: { ... } }');
+      if (typeof def.init !== 'function') throw new Error('The projection needs init(): the state before any event');
+      var when = def.when || {};
+      if (typeof when !== 'object') throw new Error('when must map event types to handlers');
+      for (var k in when) if (typeof when[k] !== 'function') throw new Error('when.' + k + ' is not a function');
+      if (def.$any !== undefined && typeof def.$any !== 'function') throw new Error('$any must be a function');
+      if (def.partitionBy !== undefined && typeof def.partitionBy !== 'function') throw new Error('partitionBy must be a function');
+      P = { init: def.init, when: when, any: def.$any, partitionBy: def.partitionBy };
+      partitioned = typeof def.partitionBy === 'function';
+      lastError = null;
+      return 0;
+    } catch (e) { return fail(e); }
+  };
+
+  function makeEvent(type, dataJson, metaJson, position, streamId, version, timestamp, id) {
+    return { type: type, data: parse(dataJson), metadata: parse(metaJson), position: position, streamId: streamId, version: version, timestamp: timestamp, id: id };
+  }
+
+  function keysOf(event) {
+    if (!partitioned) return [NONE];
+    var k = P.partitionBy(event);
+    if (k === null || k === undefined) return [];
+    return Array.isArray(k) ? k.map(String) : [String(k)];
+  }
+
+  // Returns how many partitions the event touched, or -1 with the error kept for __error().
+  // All partitions of one event are committed together or not at all.
+  g.__apply = function (type, dataJson, metaJson, position, streamId, version, timestamp, id) {
+    var h = Object.prototype.hasOwnProperty.call(P.when, type) ? P.when[type] : P.any;
+    if (!h) return 0;
+    try {
+      var event = makeEvent(type, dataJson, metaJson, position, streamId, version, timestamp, id);
+      var keys = keysOf(event);
+      if (keys.length === 1) {
+        var k0 = keys[0];
+        var s0 = states.has(k0) ? states.get(k0) : P.init();
+        var r0 = h(s0, event, k0);
+        states.set(k0, r0 === undefined ? s0 : r0);
+        return 1;
+      }
+      var next = [];
+      for (var i = 0; i < keys.length; i++) {
+        var s = states.has(keys[i]) ? states.get(keys[i]) : P.init();
+        var r = h(s, event, keys[i]);
+        next.push(r === undefined ? s : r);
+      }
+      for (var j = 0; j < keys.length; j++) states.set(keys[j], next[j]);
+      return keys.length;
+    } catch (e) { return fail(e); }
+  };
+
+  // The partitions an event would touch (no state change); JSON array, or null on error.
+  g.__keys = function (type, dataJson, metaJson, position, streamId, version, timestamp, id) {
+    try {
+      var h = Object.prototype.hasOwnProperty.call(P.when, type) ? P.when[type] : P.any;
+      if (!h) return '[]';
+      return stringify(keysOf(makeEvent(type, dataJson, metaJson, position, streamId, version, timestamp, id)));
+    } catch (e) { fail(e); return null; }
+  };
+
+  g.__error = function () { return stringify(lastError); };
+  g.__logs = function () { var out = stringify(logs); logs = []; return out; };
+  g.__snapshot = function () { return stringify(Array.from(states.entries())); };
+  g.__restore = function (json) { states = new Map(parse(json)); };
+  g.__reset = function () { states = new Map(); };
+  g.__partitioned = function () { return partitioned; };
+  g.__size = function () { return states.size; };
+  g.__state = function () {
+    try {
+      if (partitioned) {
+        var out = {};
+        states.forEach(function (v, k) { out[k] = v; });
+        return stringify(out);
+      }
+      return stringify(states.has(NONE) ? states.get(NONE) : P.init());
+    } catch (e) { fail(e); return null; }
+  };
+  g.__partitionState = function (key) {
+    return stringify(states.has(key) ? states.get(key) : null);
+  };
+})(globalThis);
+`;

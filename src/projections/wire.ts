@@ -1,0 +1,47 @@
+/** Events as they travel to the projection worker: flat, primitives only. */
+export interface WireEvent {
+  position: number;
+  type: string;
+  /** JSON text of the event data (store data; a source's JSON payload; a JSON string for text). */
+  data: string;
+  metadata: string;
+  streamId: string;
+  version: number;
+  timestamp: string;
+  id: string;
+}
+
+export type Feed =
+  /** The worker reads the SQLite store itself: no per-event messages. */
+  | { kind: 'sqlite'; path: string; streamId: string | null; from: number; to: number | null }
+  /** The host posts batches read from a broker. */
+  | { kind: 'batches' };
+
+export interface HandlerFailure {
+  position: number;
+  event: WireEvent;
+  name: string;
+  message: string;
+  stack: string;
+}
+
+export type ToWorker =
+  | { type: 'run'; feed: Feed }
+  | { type: 'batch'; events: WireEvent[] }
+  | { type: 'end' }
+  | { type: 'decide'; action: 'skip' | 'stop' | 'retry'; code?: string }
+  | { type: 'state-at'; position: number; events?: WireEvent[] }
+  | { type: 'partition'; key: string; limit: number }
+  | { type: 'snapshot-base'; position: number };
+
+export type FromWorker =
+  | { type: 'ready' }
+  | { type: 'load-error'; message: string; stack: string }
+  | { type: 'progress'; processed: number; position: number }
+  | { type: 'batch-done' }
+  | { type: 'handler-error'; failure: HandlerFailure; processed: number }
+  | { type: 'done'; processed: number; lastPosition: number; state: string; partitions: number; skipped: number[]; logs: string[]; firstPosition: number }
+  | { type: 'state'; position: number; state: string; event: WireEvent | null; before: string; after: string; touched: string[] }
+  | { type: 'partition'; key: string; state: string; positions: number[]; truncated: boolean }
+  | { type: 'snapshot-base'; position: number }
+  | { type: 'failed'; message: string };

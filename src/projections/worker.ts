@@ -1,0 +1,330 @@
+import vm from 'node:vm';
+import { parentPort, workerData } from 'node:worker_threads';
+import Database from 'better-sqlite3';
+import { SANDBOX_RUNTIME } from './sandbox-runtime';
+import type { Feed, FromWorker, HandlerFailure, ToWorker, WireEvent } from './wire';
+
+/**
+ * One projection run, in its own thread. User code runs in a vm context with no require,
+ * process, timers, file system or network, and no code generation from strings; the host
+ * watches `shared` to stop an event that runs too long, and the thread's heap is capped.
+ */
+interface Init {
+  /** The user's module, already compiled to CommonJS. */
+  code: string;
+  filename: string;
+  /** [0] events started, [1] 1 while user code may be running; bytes 8..16: current position. */
+  shared: SharedArrayBuffer;
+  snapshotBudgetBytes: number;
+}
+
+type Api = {
+  __load(factory: unknown): number;
+  __apply(type: string, data: string, meta: string, position: number, streamId: string, version: number, timestamp: string, id: string): number;
+  __keys(type: string, data: string, meta: string, position: number, streamId: string, version: number, timestamp: string, id: string): string | null;
+  __error(): string;
+  __logs(): string;
+  __snapshot(): string;
+  __restore(json: string): void;
+  __reset(): void;
+  __state(): string | null;
+  __partitionState(key: string): string;
+  __size(): number;
+};
+
+const port = parentPort!;
+const init = workerData as Init;
+const counters = new Int32Array(init.shared, 0, 2);
+const current = new Float64Array(init.shared, 8, 1);
+const send = (m: FromWorker) => port.postMessage(m);
+
+const ctx = vm.createContext(Object.create(null) as object, { codeGeneration: { strings: false, wasm: false }, name: 'projection' });
+new vm.Script(SANDBOX_RUNTIME, { filename: 'rewind-runtime.js' }).runInContext(ctx, { timeout: 1000 });
+const api = ctx as unknown as Api;
+
+function load(code: string): { message: string; stack: string } | null {
+  try {
+    const factory = new vm.Script(`(function (module, exports) {\n${code}\n})`, { filename: init.filename, lineOffset: -1 }).runInContext(ctx, { timeout: 1000 });
+    counters[1] = 1;
+    const r = api.__load(factory);
+    counters[1] = 0;
+    if (r === 0) return null;
+    const e = JSON.parse(api.__error()) as { message: string; stack: string };
+    return { message: e.message, stack: e.stack };
+  } catch (e) {
+    counters[1] = 0;
+    const err = e as Error;
+    return { message: err?.message ?? String(e), stack: err?.stack ?? '' };
+  }
+}
+
+// --- Snapshots for time travel -------------------------------------------------------------
+
+interface Snapshot {
+  /** State after applying every event up to and including this position. */
+  position: number;
+  json: string;
+}
+let snapshots: Snapshot[] = [];
+let snapshotEvery = 1000;
+let sinceSnapshot = 0;
+let snapshotBytes = 0;
+
+function takeSnapshot(position: number): void {
+  const json = api.__snapshot();
+  snapshots.push({ position, json });
+  snapshotBytes += json.length * 2;
+  // Keep memory bounded: drop every other snapshot and space them twice as far apart.
+  while (snapshotBytes > init.snapshotBudgetBytes && snapshots.length > 2) {
+    snapshots = snapshots.filter((_, i) => i % 2 === 1);
+    snapshotBytes = snapshots.reduce((n, s) => n + s.json.length * 2, 0);
+    snapshotEvery *= 2;
+  }
+}
+
+// --- Applying events -------------------------------------------------------------------------
+
+const skipped = new Set<number>();
+let processed = 0;
+let firstPosition = -1;
+let lastPosition = -1;
+let lastProgress = 0;
+let decision: ((m: Extract<ToWorker, { type: 'decide' }>) => void) | null = null;
+
+function applyOne(e: WireEvent): number {
+  Atomics.add(counters, 0, 1);
+  current[0] = e.position;
+  return api.__apply(e.type, e.data, e.metadata, e.position, e.streamId, e.version, e.timestamp, e.id);
+}
+
+function failureOf(e: WireEvent): HandlerFailure {
+  const err = JSON.parse(api.__error()) as { name: string; message: string; stack: string };
+  return { position: e.position, event: e, ...err };
+}
+
+/** Applies one event during the run; on a handler error waits for the user's decision. */
+async function runEvent(e: WireEvent): Promise<'ok' | 'stop'> {
+  if (firstPosition < 0) firstPosition = e.position;
+  for (;;) {
+    counters[1] = 1;
+    const r = applyOne(e);
+    counters[1] = 0;
+    if (r >= 0) break;
+    send({ type: 'handler-error', failure: failureOf(e), processed });
+    const choice = await new Promise<Extract<ToWorker, { type: 'decide' }>>((resolve) => (decision = resolve));
+    decision = null;
+    if (choice.action === 'stop') return 'stop';
+    if (choice.action === 'skip') {
+      // Recorded, not counted: the run's state never saw this event.
+      skipped.add(e.position);
+      lastPosition = e.position;
+      return 'ok';
+    }
+    if (choice.code !== undefined) {
+      const error = load(choice.code);
+      if (error) {
+        send({ type: 'load-error', ...error });
+        return 'stop';
+      }
+    }
+  }
+  processed++;
+  lastPosition = e.position;
+  if (++sinceSnapshot >= snapshotEvery) {
+    sinceSnapshot = 0;
+    takeSnapshot(e.position);
+  }
+  const now = Date.now();
+  if (now - lastProgress > 100) {
+    lastProgress = now;
+    send({ type: 'progress', processed, position: e.position });
+  }
+  return 'ok';
+}
+
+let finished = false;
+function finish(): void {
+  if (finished) return;
+  finished = true;
+  if (lastPosition >= 0 && snapshots[snapshots.length - 1]?.position !== lastPosition) takeSnapshot(lastPosition);
+  const state = api.__state();
+  send({
+    type: 'done',
+    processed,
+    firstPosition,
+    lastPosition,
+    state: state ?? 'null',
+    partitions: api.__size(),
+    skipped: [...skipped],
+    logs: JSON.parse(api.__logs()) as string[],
+  });
+}
+
+// --- The SQLite feed: the worker reads the store itself --------------------------------------
+
+const PAGE = 5000;
+interface Row {
+  global_position: number;
+  stream_id: string;
+  stream_version: number;
+  event_id: string;
+  event_type: string;
+  data: string;
+  metadata: string;
+  recorded_at: string;
+}
+const toWire = (r: Row): WireEvent => ({
+  position: r.global_position,
+  type: r.event_type,
+  data: r.data,
+  metadata: r.metadata,
+  streamId: r.stream_id,
+  version: r.stream_version,
+  timestamp: r.recorded_at,
+  id: r.event_id,
+});
+
+let db: Database.Database | null = null;
+let sqliteFeed: Extract<Feed, { kind: 'sqlite' }> | null = null;
+
+function pageOf(from: number, to: number | null, limit: number): Row[] {
+  const feed = sqliteFeed!;
+  const upper = to ?? Number.MAX_SAFE_INTEGER;
+  const cols = 'global_position, stream_id, stream_version, event_id, event_type, data, metadata, recorded_at';
+  return (
+    feed.streamId === null
+      ? db!.prepare(`SELECT ${cols} FROM events WHERE global_position >= ? AND global_position <= ? ORDER BY global_position LIMIT ?`).all(from, upper, limit)
+      : db!.prepare(`SELECT ${cols} FROM events WHERE stream_id = ? AND global_position >= ? AND global_position <= ? ORDER BY global_position LIMIT ?`).all(feed.streamId, from, upper, limit)
+  ) as Row[];
+}
+
+async function runSqlite(feed: Extract<Feed, { kind: 'sqlite' }>): Promise<void> {
+  sqliteFeed = feed;
+  db = new Database(feed.path, { readonly: true, fileMustExist: true });
+  const total = (
+    feed.streamId === null
+      ? db.prepare('SELECT count(*) FROM events WHERE global_position >= ? AND global_position <= ?').pluck().get(feed.from, feed.to ?? Number.MAX_SAFE_INTEGER)
+      : db.prepare('SELECT count(*) FROM events WHERE stream_id = ? AND global_position >= ? AND global_position <= ?').pluck().get(feed.streamId, feed.from, feed.to ?? Number.MAX_SAFE_INTEGER)
+  ) as number;
+  // Around 200 snapshots over the run keeps any position a few thousand events from one.
+  snapshotEvery = Math.max(500, Math.ceil(total / 200));
+  let from = feed.from;
+  for (;;) {
+    const rows = pageOf(from, feed.to, PAGE);
+    if (rows.length === 0) break;
+    for (const row of rows) {
+      if ((await runEvent(toWire(row))) === 'stop') return finish();
+    }
+    from = (rows[rows.length - 1] as Row).global_position + 1;
+  }
+  finish();
+}
+
+// --- Time travel and partition views --------------------------------------------------------
+
+function baseFor(position: number): Snapshot | null {
+  let best: Snapshot | null = null;
+  for (const s of snapshots) if (s.position < position) best = s;
+  return best;
+}
+
+function replay(events: WireEvent[]): void {
+  for (const e of events) {
+    if (skipped.has(e.position)) continue;
+    counters[1] = 1;
+    const r = applyOne(e);
+    counters[1] = 0;
+    if (r < 0) throw new Error(`replay failed at ${e.position}: ${failureOf(e).message}`);
+  }
+}
+
+function stateAt(position: number, provided: WireEvent[] | undefined): void {
+  const final = snapshots[snapshots.length - 1];
+  const base = baseFor(position);
+  try {
+    if (base) api.__restore(base.json);
+    else api.__reset();
+    const events = provided ?? (sqliteFeed ? pageOf(base ? base.position + 1 : sqliteFeed.from, position, Number.MAX_SAFE_INTEGER).map(toWire) : []);
+    const before = events.filter((e) => e.position < position);
+    replay(before);
+    const target = events.find((e) => e.position === position) ?? null;
+    let touched: string[] = [];
+    let beforeStates = '{}';
+    let afterStates = '{}';
+    if (target && !skipped.has(target.position)) {
+      touched = JSON.parse(api.__keys(target.type, target.data, target.metadata, target.position, target.streamId, target.version, target.timestamp, target.id) ?? '[]') as string[];
+      const pick = () => `{${touched.map((k) => `${JSON.stringify(k)}:${api.__partitionState(k)}`).join(',')}}`;
+      beforeStates = pick();
+      replay([target]);
+      afterStates = pick();
+    }
+    send({ type: 'state', position, state: api.__state() ?? 'null', event: target, before: beforeStates, after: afterStates, touched });
+  } finally {
+    if (final) api.__restore(final.json);
+  }
+}
+
+function partitionView(key: string, limit: number): void {
+  const positions: number[] = [];
+  let truncated = false;
+  if (sqliteFeed && lastPosition >= 0) {
+    let from = firstPosition;
+    outer: for (;;) {
+      const rows = pageOf(from, lastPosition, PAGE);
+      if (rows.length === 0) break;
+      for (const r of rows) {
+        if (skipped.has(r.global_position)) continue;
+        const keys = api.__keys(r.event_type, r.data, r.metadata, r.global_position, r.stream_id, r.stream_version, r.recorded_at, r.event_id);
+        if (keys && (JSON.parse(keys) as string[]).includes(key)) {
+          if (positions.length >= limit) {
+            truncated = true;
+            break outer;
+          }
+          positions.push(r.global_position);
+        }
+      }
+      from = (rows[rows.length - 1] as Row).global_position + 1;
+    }
+  }
+  send({ type: 'partition', key, state: api.__partitionState(key), positions, truncated });
+}
+
+// --- Messages --------------------------------------------------------------------------------
+
+let batchQueue: Promise<void> = Promise.resolve();
+
+port.on('message', (m: ToWorker) => {
+  try {
+    switch (m.type) {
+      case 'run':
+        if (m.feed.kind === 'sqlite') void runSqlite(m.feed).catch((e: Error) => send({ type: 'failed', message: e.message }));
+        else snapshotEvery = 1000;
+        return;
+      case 'batch':
+        batchQueue = batchQueue.then(async () => {
+          for (const e of m.events) if ((await runEvent(e)) === 'stop') return finish();
+          send({ type: 'batch-done' });
+        });
+        return;
+      case 'end':
+        batchQueue = batchQueue.then(() => finish());
+        return;
+      case 'decide':
+        decision?.(m);
+        return;
+      case 'snapshot-base':
+        send({ type: 'snapshot-base', position: baseFor(m.position)?.position ?? -1 });
+        return;
+      case 'state-at':
+        return stateAt(m.position, m.events);
+      case 'partition':
+        return partitionView(m.key, m.limit);
+    }
+  } catch (e) {
+    send({ type: 'failed', message: (e as Error).message });
+  }
+});
+
+const loadError = load(init.code);
+if (loadError) send({ type: 'load-error', ...loadError });
+else send({ type: 'ready' });
