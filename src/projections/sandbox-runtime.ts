@@ -7,7 +7,9 @@
 export const SANDBOX_RUNTIME = String.raw`
 'use strict';
 (function (g) {
-  var parse = JSON.parse, stringify = JSON.stringify;
+  // Globals of a vm context are reached through interceptors; the hot path uses locals instead.
+  var parse = JSON.parse, stringify = JSON.stringify, isArray = Array.isArray, toStr = String;
+  var hasOwn = Object.prototype.hasOwnProperty;
   var P = null;
   var states = new Map();
   var partitioned = false;
@@ -49,35 +51,49 @@ export const SANDBOX_RUNTIME = String.raw`
     } catch (e) { return fail(e); }
   };
 
+  // Events are instances of one shape; metadata is parsed only when a handler reads it.
+  function Ev(type, data, metaJson, position, streamId, version, timestamp, id) {
+    this.type = type; this.data = data; this._meta = metaJson; this._metaValue = undefined;
+    this.position = position; this.streamId = streamId; this.version = version; this.timestamp = timestamp; this.id = id;
+  }
+  Object.defineProperty(Ev.prototype, 'metadata', {
+    get: function () { if (this._metaValue === undefined) this._metaValue = parse(this._meta); return this._metaValue; },
+    enumerable: true,
+  });
   function makeEvent(type, dataJson, metaJson, position, streamId, version, timestamp, id) {
-    return { type: type, data: parse(dataJson), metadata: parse(metaJson), position: position, streamId: streamId, version: version, timestamp: timestamp, id: id };
+    return new Ev(type, parse(dataJson), metaJson, position, streamId, version, timestamp, id);
   }
 
   function keysOf(event) {
     if (!partitioned) return [NONE];
     var k = P.partitionBy(event);
     if (k === null || k === undefined) return [];
-    return Array.isArray(k) ? k.map(String) : [String(k)];
+    return isArray(k) ? k.map(toStr) : [toStr(k)];
   }
 
   // Returns how many partitions the event touched, or -1 with the error kept for __error().
   // All partitions of one event are committed together or not at all.
   g.__apply = function (type, dataJson, metaJson, position, streamId, version, timestamp, id) {
-    var h = Object.prototype.hasOwnProperty.call(P.when, type) ? P.when[type] : P.any;
+    var h = hasOwn.call(P.when, type) ? P.when[type] : P.any;
     if (!h) return 0;
     try {
       var event = makeEvent(type, dataJson, metaJson, position, streamId, version, timestamp, id);
-      var keys = keysOf(event);
-      if (keys.length === 1) {
-        var k0 = keys[0];
-        var s0 = states.has(k0) ? states.get(k0) : P.init();
-        var r0 = h(s0, event, k0);
-        states.set(k0, r0 === undefined ? s0 : r0);
+      var k = partitioned ? P.partitionBy(event) : NONE;
+      if (k === null || k === undefined) return 0;
+      if (!isArray(k)) {
+        // One partition: the common case, without an array per event.
+        k = toStr(k);
+        var s0 = states.get(k);
+        if (s0 === undefined && !states.has(k)) s0 = P.init();
+        var r0 = h(s0, event, k);
+        states.set(k, r0 === undefined ? s0 : r0);
         return 1;
       }
+      var keys = k.map(toStr);
       var next = [];
       for (var i = 0; i < keys.length; i++) {
-        var s = states.has(keys[i]) ? states.get(keys[i]) : P.init();
+        var s = states.get(keys[i]);
+        if (s === undefined && !states.has(keys[i])) s = P.init();
         var r = h(s, event, keys[i]);
         next.push(r === undefined ? s : r);
       }
@@ -89,7 +105,7 @@ export const SANDBOX_RUNTIME = String.raw`
   // The partitions an event would touch (no state change); JSON array, or null on error.
   g.__keys = function (type, dataJson, metaJson, position, streamId, version, timestamp, id) {
     try {
-      var h = Object.prototype.hasOwnProperty.call(P.when, type) ? P.when[type] : P.any;
+      var h = hasOwn.call(P.when, type) ? P.when[type] : P.any;
       if (!h) return '[]';
       return stringify(keysOf(makeEvent(type, dataJson, metaJson, position, streamId, version, timestamp, id)));
     } catch (e) { fail(e); return null; }

@@ -91,8 +91,12 @@ let lastPosition = -1;
 let lastProgress = 0;
 let decision: ((m: Extract<ToWorker, { type: 'decide' }>) => void) | null = null;
 
+// A plain store is enough for the watchdog, which only needs to see the count move; a locked
+// read-modify-write per event costs measurably on the hot path.
+const tick = () => (counters[0] = (counters[0]! + 1) | 0);
+
 function applyOne(e: WireEvent): number {
-  Atomics.add(counters, 0, 1);
+  tick();
   current[0] = e.position;
   return api.__apply(e.type, e.data, e.metadata, e.position, e.streamId, e.version, e.timestamp, e.id);
 }
@@ -102,14 +106,41 @@ function failureOf(e: WireEvent): HandlerFailure {
   return { position: e.position, event: e, ...err };
 }
 
-/** Applies one event during the run; on a handler error waits for the user's decision. */
-async function runEvent(e: WireEvent): Promise<'ok' | 'stop'> {
+/** Bookkeeping after an event was applied (or skipped). */
+function advance(position: number): void {
+  processed++;
+  lastPosition = position;
+  if (++sinceSnapshot >= snapshotEvery) {
+    sinceSnapshot = 0;
+    takeSnapshot(position);
+  }
+  // Checking the clock every event costs more than the check is worth.
+  if ((processed & 1023) === 0) {
+    const now = Date.now();
+    if (now - lastProgress > 100) {
+      lastProgress = now;
+      send({ type: 'progress', processed, position });
+    }
+  }
+}
+
+/**
+ * The hot path: synchronous, no allocation beyond what the handler does. Returns false when the
+ * handler threw, so the caller can take the slow path and ask the user.
+ */
+function tryEvent(e: WireEvent): boolean {
   if (firstPosition < 0) firstPosition = e.position;
+  counters[1] = 1;
+  const r = applyOne(e);
+  counters[1] = 0;
+  if (r < 0) return false;
+  advance(e.position);
+  return true;
+}
+
+/** After a handler threw: wait for the user's decision, then skip, stop, or retry with new code. */
+async function afterFailure(e: WireEvent): Promise<'ok' | 'stop'> {
   for (;;) {
-    counters[1] = 1;
-    const r = applyOne(e);
-    counters[1] = 0;
-    if (r >= 0) break;
     send({ type: 'handler-error', failure: failureOf(e), processed });
     const choice = await new Promise<Extract<ToWorker, { type: 'decide' }>>((resolve) => (decision = resolve));
     decision = null;
@@ -127,19 +158,12 @@ async function runEvent(e: WireEvent): Promise<'ok' | 'stop'> {
         return 'stop';
       }
     }
+    if (tryEvent(e)) return 'ok';
   }
-  processed++;
-  lastPosition = e.position;
-  if (++sinceSnapshot >= snapshotEvery) {
-    sinceSnapshot = 0;
-    takeSnapshot(e.position);
-  }
-  const now = Date.now();
-  if (now - lastProgress > 100) {
-    lastProgress = now;
-    send({ type: 'progress', processed, position: e.position });
-  }
-  return 'ok';
+}
+
+async function runEvent(e: WireEvent): Promise<'ok' | 'stop'> {
+  return tryEvent(e) ? 'ok' : afterFailure(e);
 }
 
 let finished = false;
@@ -187,15 +211,58 @@ const toWire = (r: Row): WireEvent => ({
 let db: Database.Database | null = null;
 let sqliteFeed: Extract<Feed, { kind: 'sqlite' }> | null = null;
 
+const COLS = 'global_position, stream_id, stream_version, event_id, event_type, data, metadata, recorded_at';
+let pageAll: Database.Statement | null = null;
+let pageStream: Database.Statement | null = null;
+
 function pageOf(from: number, to: number | null, limit: number): Row[] {
   const feed = sqliteFeed!;
   const upper = to ?? Number.MAX_SAFE_INTEGER;
-  const cols = 'global_position, stream_id, stream_version, event_id, event_type, data, metadata, recorded_at';
-  return (
-    feed.streamId === null
-      ? db!.prepare(`SELECT ${cols} FROM events WHERE global_position >= ? AND global_position <= ? ORDER BY global_position LIMIT ?`).all(from, upper, limit)
-      : db!.prepare(`SELECT ${cols} FROM events WHERE stream_id = ? AND global_position >= ? AND global_position <= ? ORDER BY global_position LIMIT ?`).all(feed.streamId, from, upper, limit)
-  ) as Row[];
+  if (feed.streamId === null) {
+    pageAll ??= db!.prepare(`SELECT ${COLS} FROM events WHERE global_position >= ? AND global_position <= ? ORDER BY global_position LIMIT ?`);
+    return pageAll.all(from, upper, limit) as Row[];
+  }
+  pageStream ??= db!.prepare(`SELECT ${COLS} FROM events WHERE stream_id = ? AND global_position >= ? AND global_position <= ? ORDER BY global_position LIMIT ?`);
+  return pageStream.all(feed.streamId, from, upper, limit) as Row[];
+}
+
+/** Rows as arrays (better-sqlite3 raw mode): cheaper to build than objects, on the hot path. */
+type RawRow = [number, string, number, string, string, string, string, string];
+let rawAll: Database.Statement | null = null;
+let rawStream: Database.Statement | null = null;
+
+function rawPage(from: number, to: number | null, limit: number): RawRow[] {
+  const feed = sqliteFeed!;
+  const upper = to ?? Number.MAX_SAFE_INTEGER;
+  if (feed.streamId === null) {
+    rawAll ??= db!.prepare(`SELECT ${COLS} FROM events WHERE global_position >= ? AND global_position <= ? ORDER BY global_position LIMIT ?`).raw(true);
+    return rawAll.all(from, upper, limit) as RawRow[];
+  }
+  rawStream ??= db!.prepare(`SELECT ${COLS} FROM events WHERE stream_id = ? AND global_position >= ? AND global_position <= ? ORDER BY global_position LIMIT ?`).raw(true);
+  return rawStream.all(feed.streamId, from, upper, limit) as RawRow[];
+}
+
+const rawToRow = (r: RawRow): Row => ({
+  global_position: r[0],
+  stream_id: r[1],
+  stream_version: r[2],
+  event_id: r[3],
+  event_type: r[4],
+  data: r[5],
+  metadata: r[6],
+  recorded_at: r[7],
+});
+
+/** The hot path for the store: straight from the row, no intermediate object. */
+function tryRow(r: RawRow): boolean {
+  const position = r[0];
+  if (firstPosition < 0) firstPosition = position;
+  tick();
+  current[0] = position;
+  const out = api.__apply(r[4], r[5], r[6], position, r[1], r[2], r[7], r[3]);
+  if (out < 0) return false;
+  advance(position);
+  return true;
 }
 
 async function runSqlite(feed: Extract<Feed, { kind: 'sqlite' }>): Promise<void> {
@@ -210,12 +277,18 @@ async function runSqlite(feed: Extract<Feed, { kind: 'sqlite' }>): Promise<void>
   snapshotEvery = Math.max(500, Math.ceil(total / 200));
   let from = feed.from;
   for (;;) {
-    const rows = pageOf(from, feed.to, PAGE);
+    const rows = rawPage(from, feed.to, PAGE);
     if (rows.length === 0) break;
+    // User code may run for the whole page; the watchdog still sees each event start.
+    counters[1] = 1;
     for (const row of rows) {
-      if ((await runEvent(toWire(row))) === 'stop') return finish();
+      if (tryRow(row)) continue;
+      counters[1] = 0;
+      if ((await afterFailure(toWire(rawToRow(row)))) === 'stop') return finish();
+      counters[1] = 1;
     }
-    from = (rows[rows.length - 1] as Row).global_position + 1;
+    counters[1] = 0;
+    from = (rows[rows.length - 1] as RawRow)[0] + 1;
   }
   finish();
 }
