@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ConnectionDraft, ConnectionProfile, ConnectionSummary } from '../model/connections';
 import { Envelope } from '../model/envelope';
 import { Capabilities, ReadFrom, ReadTarget, Resource } from '../model/resources';
+import { StateDiff } from '../projections/diff';
 
 /**
  * The one API of Rewind. IPC handlers, the preload allowlist, the web shell and the renderer
@@ -93,6 +94,68 @@ export const ReadSummary = z.object({
   end: z.string().nullable(),
 });
 
+export const ProjectionSource = z.object({
+  connectionId: z.string().min(1),
+  target: ReadTarget,
+  from: ReadFrom,
+  /** Last position to include; null runs to the end as of the start of the run. */
+  to: z.string().regex(/^\d+$/).nullable(),
+});
+
+export const RebuildRequest = z.object({
+  code: z.string().min(1).max(512 * 1024),
+  source: ProjectionSource,
+  limits: z.object({ perEventMs: z.number().int().min(10).max(60_000), memoryMb: z.number().int().min(32).max(4096) }).optional(),
+});
+
+const WireEventSchema = z.object({
+  position: z.number(),
+  type: z.string(),
+  data: z.string(),
+  metadata: z.string(),
+  streamId: z.string(),
+  version: z.number(),
+  timestamp: z.string(),
+  id: z.string(),
+});
+
+export const RunUpdate = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('started'), runId: z.string(), total: z.number().nullable() }),
+  z.object({ kind: z.literal('progress'), processed: z.number(), position: z.number() }),
+  z.object({
+    kind: z.literal('handler-error'),
+    processed: z.number(),
+    failure: z.object({ position: z.number(), event: WireEventSchema, name: z.string(), message: z.string(), stack: z.string() }),
+  }),
+]);
+
+export const RunSummary = z.object({
+  runId: z.string(),
+  processed: z.number(),
+  firstPosition: z.number(),
+  lastPosition: z.number(),
+  partitions: z.number(),
+  partitioned: z.boolean(),
+  skipped: z.array(z.number()),
+  logs: z.array(z.string()),
+  stopped: z.boolean(),
+  /** The final state, or null when it is too large to send whole (see stateBytes). */
+  state: z.json().nullable(),
+  stateBytes: z.number(),
+  elapsedMs: z.number(),
+});
+
+export const StateAtResult = z.object({
+  position: z.number(),
+  state: z.json().nullable(),
+  event: WireEventSchema.nullable(),
+  before: z.json(),
+  after: z.json(),
+  touched: z.array(z.string()),
+});
+
+const RunRef = z.object({ runId: z.string().min(1) });
+
 export const contract = {
   'app/info': call(Empty, AppInfo),
   'connections/list': call(Empty, z.array(ConnectionSummary)),
@@ -103,6 +166,16 @@ export const contract = {
   'connections/status': call(ConnectionRef, ConnectionStatus),
   'resources/list': call(ConnectionRef, ResourceList),
   'records/read': stream(ReadRequest, Envelope, ReadSummary),
+  'projections/examples': call(Empty, z.array(z.object({ name: z.string(), description: z.string(), source: z.string() }))),
+  'projections/rebuild': stream(RebuildRequest, RunUpdate, RunSummary),
+  'projections/decide': call(RunRef.extend({ action: z.enum(['skip', 'stop', 'retry']), code: z.string().max(512 * 1024).optional() }), Empty),
+  'projections/state-at': call(RunRef.extend({ position: z.number().int().nonnegative() }), StateAtResult),
+  'projections/partition': call(
+    RunRef.extend({ key: z.string(), limit: z.number().int().min(1).max(100_000).optional() }),
+    z.object({ state: z.json().nullable(), positions: z.array(z.number()), truncated: z.boolean(), positionsAvailable: z.boolean() }),
+  ),
+  'projections/diff': call(z.object({ leftRunId: z.string().min(1), rightRunId: z.string().min(1) }), StateDiff),
+  'projections/close': call(RunRef, Empty),
 } as const;
 
 export type Contract = typeof contract;

@@ -19,6 +19,7 @@ export interface RunResult {
   /** JSON: the state, or for a partitioned projection an object of partition -> state. */
   state: string;
   partitions: number;
+  partitioned: boolean;
   skipped: number[];
   logs: string[];
   stopped: boolean;
@@ -158,7 +159,7 @@ export class ProjectionRun {
     for (;;) {
       const m = await this.next(['done']);
       if (m.type === 'done') {
-        return { processed: m.processed, firstPosition: m.firstPosition, lastPosition: m.lastPosition, state: m.state, partitions: m.partitions, skipped: m.skipped, logs: m.logs, stopped: this.stopped };
+        return { processed: m.processed, firstPosition: m.firstPosition, lastPosition: m.lastPosition, state: m.state, partitions: m.partitions, partitioned: m.partitioned, skipped: m.skipped, logs: m.logs, stopped: this.stopped };
       }
     }
   }

@@ -40,7 +40,7 @@ export type FromWorker =
   | { type: 'progress'; processed: number; position: number }
   | { type: 'batch-done' }
   | { type: 'handler-error'; failure: HandlerFailure; processed: number }
-  | { type: 'done'; processed: number; lastPosition: number; state: string; partitions: number; skipped: number[]; logs: string[]; firstPosition: number }
+  | { type: 'done'; processed: number; lastPosition: number; state: string; partitions: number; partitioned: boolean; skipped: number[]; logs: string[]; firstPosition: number }
   | { type: 'state'; position: number; state: string; event: WireEvent | null; before: string; after: string; touched: string[] }
   | { type: 'partition'; key: string; state: string; positions: number[]; truncated: boolean }
   | { type: 'snapshot-base'; position: number }

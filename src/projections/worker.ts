@@ -30,6 +30,7 @@ type Api = {
   __state(): string | null;
   __partitionState(key: string): string;
   __size(): number;
+  __partitioned(): boolean;
 };
 
 const port = parentPort!;
@@ -179,6 +180,7 @@ function finish(): void {
     lastPosition,
     state: state ?? 'null',
     partitions: api.__size(),
+    partitioned: api.__partitioned(),
     skipped: [...skipped],
     logs: JSON.parse(api.__logs()) as string[],
   });

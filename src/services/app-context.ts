@@ -6,6 +6,7 @@ import { seedDemo } from '../store/demo-seed';
 import { AdapterPool } from './adapter-pool';
 import { createHandlers } from './create-handlers';
 import { ProfileStore } from './profile-store';
+import { ProjectionRegistry } from './projection-registry';
 import type { SecretStore } from './secret-store';
 
 export interface AppContext {
@@ -31,7 +32,9 @@ export function createAppContext(options: AppContextOptions): AppContext {
   if (store.lastPosition() === 0) seedDemo(store);
   const profiles = new ProfileStore(join(options.dataDir, 'connections.json'));
   const pool = new AdapterPool(profiles, options.secrets, store);
+  const registry = new ProjectionRegistry();
   const handlers = createHandlers({
+    registry,
     profiles,
     secrets: options.secrets,
     pool,
@@ -49,6 +52,7 @@ export function createAppContext(options: AppContextOptions): AppContext {
     store,
     dataDir: options.dataDir,
     async close() {
+      await registry.closeAll();
       await pool.closeAll();
       store.close();
     },

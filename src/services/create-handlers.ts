@@ -2,9 +2,12 @@ import type { Handlers } from '../api/dispatcher';
 import type { z } from 'zod';
 import type { AppInfo } from '../api/contract';
 import { connectionHandlers, type ConnectionDeps } from './connection-handlers';
+import { projectionHandlers } from './projection-handlers';
+import type { ProjectionRegistry } from './projection-registry';
 
 export interface HandlerDeps extends ConnectionDeps {
   info: z.infer<typeof AppInfo>;
+  registry: ProjectionRegistry;
 }
 
 /** Every method of the contract, bound to one app's data. */
@@ -17,6 +20,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       const adapter = await pool.get(connectionId);
       return { capabilities: adapter.capabilities, resources: await adapter.listResources(signal) };
     },
+    ...projectionHandlers(deps),
     'records/read': async ({ connectionId, target, from, limit }, ctx) => {
       const adapter = await pool.get(connectionId);
       return adapter.read({ target, from, limit, signal: ctx.signal, onBatch: ctx.batch, onProgress: ctx.progress });

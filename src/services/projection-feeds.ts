@@ -1,0 +1,34 @@
+import type { SourceAdapter } from '../adapters/source-adapter';
+import { RewindError } from '../api/errors';
+import type { Envelope } from '../model/envelope';
+import type { ReadFrom, ReadTarget } from '../model/resources';
+import { envelopeToWire } from '../projections/envelope-to-wire';
+import type { WireEvent } from '../projections/wire';
+
+const PAGE = 10_000;
+
+/**
+ * Events of a broker source as batches, read a page at a time so memory stays bounded; stops
+ * after `to` (inclusive) or at the end, whichever comes first.
+ */
+export async function* brokerBatches(adapter: SourceAdapter, target: ReadTarget, from: ReadFrom, to: number | null, signal: AbortSignal): AsyncGenerator<WireEvent[]> {
+  let next: ReadFrom = from;
+  for (;;) {
+    const items: Envelope[] = [];
+    const summary = await adapter.read({ target, from: next, limit: PAGE, signal, onBatch: (b) => items.push(...b), onProgress: () => undefined });
+    const events = items.map(envelopeToWire).filter((e) => to === null || e.position <= to);
+    if (events.length > 0) yield events;
+    const last = items[items.length - 1];
+    if (!summary.next || !last || (to !== null && Number(last.position) >= to)) return;
+    next = { type: 'position', value: summary.next };
+  }
+}
+
+/** Events from `from` to `to` inclusive, for replays during time travel. */
+export async function brokerRange(adapter: SourceAdapter, target: ReadTarget, from: number, to: number, signal: AbortSignal): Promise<WireEvent[]> {
+  if (to < from) return [];
+  if (to - from > 1_000_000) throw new RewindError('invalid_input', 'That position is too far from a snapshot to replay');
+  const out: WireEvent[] = [];
+  for await (const batch of brokerBatches(adapter, target, { type: 'position', value: String(from) }, to, signal)) out.push(...batch);
+  return out;
+}

@@ -1,0 +1,134 @@
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import type { z } from 'zod';
+import type { StateAtResult } from '../api/contract';
+import type { Handlers } from '../api/dispatcher';
+import { RewindError } from '../api/errors';
+import { LOCAL_STORE_ID } from '../model/connections';
+import type { ReadFrom } from '../model/resources';
+import { diffStates } from '../projections/diff';
+import { EXAMPLES } from '../projections/examples';
+import { DEFAULT_LIMITS, ProjectionRun, type RunCallbacks } from '../projections/projection-run';
+import type { EventStore } from '../store/event-store';
+import type { AdapterPool } from './adapter-pool';
+import { brokerBatches, brokerRange } from './projection-feeds';
+import type { ProjectionRegistry } from './projection-registry';
+
+type ProjectionHandlers = Pick<
+  Handlers,
+  'projections/examples' | 'projections/rebuild' | 'projections/decide' | 'projections/state-at' | 'projections/partition' | 'projections/diff' | 'projections/close'
+>;
+
+/** States above this stay in the back end; the UI looks at them a partition at a time. */
+const MAX_STATE_BYTES = 2 * 1024 * 1024;
+type Json = z.infer<typeof StateAtResult>['before'];
+
+const parseCapped = (json: string): Json | null => (json.length <= MAX_STATE_BYTES ? (JSON.parse(json) as Json) : null);
+
+function startPosition(store: EventStore, from: ReadFrom): number {
+  if (from.type === 'start') return 1;
+  if (from.type === 'position') return Math.max(1, Number(from.value));
+  return store.positionAt(from.value) ?? store.lastPosition() + 1;
+}
+
+export function projectionHandlers({ store, pool, registry }: { store: EventStore; pool: AdapterPool; registry: ProjectionRegistry }): ProjectionHandlers {
+  return {
+    'projections/examples': async () => EXAMPLES,
+
+    'projections/rebuild': async ({ code, source, limits }, ctx) => {
+      const run = await ProjectionRun.start(code, limits ?? DEFAULT_LIMITS);
+      const id = randomUUID();
+      const local = source.connectionId === LOCAL_STORE_ID;
+      if (local && source.target.type !== 'store-all' && source.target.type !== 'store-stream') {
+        await run.close();
+        throw new RewindError('invalid_input', 'The local store feeds $all or a stream');
+      }
+      const entry = registry.add({ id, run, feed: local ? 'sqlite' : 'broker', connectionId: source.connectionId, target: source.target, result: null });
+      const to = source.to === null ? null : Number(source.to);
+      const callbacks: RunCallbacks = {
+        onProgress: (processed, position) => ctx.batch([{ kind: 'progress', processed, position }]),
+        onHandlerError: (failure, processed) => ctx.batch([{ kind: 'handler-error', processed, failure }]),
+      };
+      // Cancel ends the thread at once, wherever user code is.
+      const onAbort = () => void registry.close(id);
+      ctx.signal.addEventListener('abort', onAbort, { once: true });
+      const started = performance.now();
+      try {
+        let result;
+        if (local) {
+          const from = startPosition(store, source.from);
+          const streamId = source.target.type === 'store-stream' ? source.target.streamId : null;
+          const end = Math.min(to ?? Number.MAX_SAFE_INTEGER, store.lastPosition());
+          const total = streamId ? store.stream(streamId)?.eventCount ?? 0 : Math.max(0, end - from + 1);
+          ctx.batch([{ kind: 'started', runId: id, total: streamId && from > 1 ? null : total }]);
+          result = await run.runSqlite({ kind: 'sqlite', path: store.path, streamId, from, to }, callbacks);
+        } else {
+          ctx.batch([{ kind: 'started', runId: id, total: null }]);
+          const adapter = await pool.get(source.connectionId);
+          result = await run.runBatches(brokerBatches(adapter, source.target, source.from, to, ctx.signal), callbacks);
+        }
+        entry.result = result;
+        return {
+          runId: id,
+          processed: result.processed,
+          firstPosition: result.firstPosition,
+          lastPosition: result.lastPosition,
+          partitions: result.partitions,
+          partitioned: result.partitioned,
+          skipped: result.skipped,
+          logs: result.logs,
+          stopped: result.stopped,
+          state: parseCapped(result.state),
+          stateBytes: result.state.length,
+          elapsedMs: performance.now() - started,
+        };
+      } catch (e) {
+        await registry.close(id);
+        throw e;
+      } finally {
+        ctx.signal.removeEventListener('abort', onAbort);
+      }
+    },
+
+    'projections/decide': async ({ runId, action, code }) => {
+      const { run } = registry.get(runId);
+      if (action === 'retry' && code !== undefined) await run.retryWith(code);
+      else run.decide(action);
+      return {};
+    },
+
+    'projections/state-at': async ({ runId, position }, { signal }) => {
+      const entry = registry.finished(runId);
+      const { firstPosition, lastPosition } = entry.result;
+      if (position < firstPosition || position > lastPosition) {
+        throw new RewindError('invalid_input', `Pick a position from ${firstPosition} to ${lastPosition}`);
+      }
+      let at;
+      if (entry.feed === 'sqlite') at = await entry.run.stateAt(position);
+      else {
+        const base = await entry.run.snapshotBase(position);
+        const adapter = await pool.get(entry.connectionId);
+        const events = await brokerRange(adapter, entry.target, base >= 0 ? base + 1 : firstPosition, position, signal);
+        at = await entry.run.stateAt(position, events);
+      }
+      return { position: at.position, state: parseCapped(at.state), event: at.event, before: JSON.parse(at.before) as Json, after: JSON.parse(at.after) as Json, touched: at.touched };
+    },
+
+    'projections/partition': async ({ runId, key, limit }) => {
+      const entry = registry.finished(runId);
+      const view = await entry.run.partition(key, limit ?? 1000);
+      return { state: parseCapped(view.state), positions: view.positions, truncated: view.truncated, positionsAvailable: entry.feed === 'sqlite' };
+    },
+
+    'projections/diff': async ({ leftRunId, rightRunId }) => {
+      const left = registry.finished(leftRunId).result;
+      const right = registry.finished(rightRunId).result;
+      return diffStates(JSON.parse(left.state) as Json, JSON.parse(right.state) as Json, left.partitioned && right.partitioned);
+    },
+
+    'projections/close': async ({ runId }) => {
+      await registry.close(runId);
+      return {};
+    },
+  };
+}
