@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { useClient } from './api/client-context';
 import type { AppInfo, ConnectionProfile, ConnectionSummary, Resource } from './api/types';
 import { ConnectionDialog } from './connections/ConnectionDialog';
@@ -11,12 +11,12 @@ import { TabBar } from './TabBar';
 import { ErrorBox } from './ui/ErrorBox';
 import { useTheme } from './useTheme';
 
-interface Tab {
-  id: string;
-  connectionId: string;
-  connectionName: string;
-  resource: Resource;
-}
+// The editor is heavy; load it with the first projection tab, not with the app.
+const ProjectionTab = lazy(() => import('./projections/ProjectionTab').then((m) => ({ default: m.ProjectionTab })));
+
+type Tab =
+  | { kind: 'resource'; id: string; connectionId: string; connectionName: string; resource: Resource }
+  | { kind: 'projection'; id: string; title: string };
 
 type Dialog = null | { editing: ConnectionProfile | null };
 
@@ -50,7 +50,14 @@ export function App({ disconnected }: { disconnected: string | null }) {
 
   const openResource = (connection: ConnectionSummary, resource: Resource) => {
     const id = resourceKey(connection.id, resource);
-    setTabs((ts) => (ts.some((t) => t.id === id) ? ts : [...ts, { id, connectionId: connection.id, connectionName: connection.name, resource }]));
+    setTabs((ts) => (ts.some((t) => t.id === id) ? ts : [...ts, { kind: 'resource', id, connectionId: connection.id, connectionName: connection.name, resource }]));
+    setActiveTab(id);
+  };
+
+  const newProjection = () => {
+    const n = tabs.filter((t) => t.kind === 'projection').length + 1;
+    const id = `projection-${Date.now()}`;
+    setTabs((ts) => [...ts, { kind: 'projection', id, title: `Projection ${n}` }]);
     setActiveTab(id);
   };
 
@@ -81,7 +88,7 @@ export function App({ disconnected }: { disconnected: string | null }) {
 
   const onDeleted = async (id: string) => {
     setDialog(null);
-    setTabs((ts) => ts.filter((t) => t.connectionId !== id));
+    setTabs((ts) => ts.filter((t) => t.kind !== 'resource' || t.connectionId !== id));
     if (activeConnection === id) setActiveConnection('local');
     await refreshConnections();
   };
@@ -97,6 +104,7 @@ export function App({ disconnected }: { disconnected: string | null }) {
         onSelectConnection={setActiveConnection}
         onOpenResource={openResource}
         onAddConnection={() => setDialog({ editing: null })}
+        onNewProjection={newProjection}
         onEditConnection={(c) => void editConnection(c)}
         reloadToken={reloadToken}
       />
@@ -108,15 +116,19 @@ export function App({ disconnected }: { disconnected: string | null }) {
           </div>
         )}
         <TabBar
-          tabs={tabs.map((t) => ({ id: t.id, title: t.resource.name, subtitle: t.connectionName }))}
+          tabs={tabs.map((t) => (t.kind === 'resource' ? { id: t.id, title: t.resource.name, subtitle: t.connectionName } : { id: t.id, title: t.title, subtitle: 'projection' }))}
           active={activeTab}
           onSelect={setActiveTab}
           onClose={closeTab}
         />
-        {tabs.length === 0 && <Welcome />}
+        {tabs.length === 0 && <Welcome onNewProjection={newProjection} />}
         {tabs.map((t) => (
-          <section key={t.id} className="tab-panel" role="tabpanel" hidden={t.id !== activeTab} aria-label={t.resource.name}>
-            <RecordsTab connectionId={t.connectionId} resource={t.resource} />
+          <section key={t.id} className="tab-panel" role="tabpanel" hidden={t.id !== activeTab} aria-label={t.kind === 'resource' ? t.resource.name : t.title}>
+            {t.kind === 'resource' ? <RecordsTab connectionId={t.connectionId} resource={t.resource} /> : (
+              <Suspense fallback={<div className="empty">Loading the editor…</div>}>
+                <ProjectionTab connections={connections ?? []} dark={theme === 'dark'} />
+              </Suspense>
+            )}
           </section>
         ))}
       </main>
@@ -126,7 +138,7 @@ export function App({ disconnected }: { disconnected: string | null }) {
   );
 }
 
-function Welcome() {
+function Welcome({ onNewProjection }: { onNewProjection(): void }) {
   return (
     <div className="tab-panel">
       <div className="welcome">
@@ -135,6 +147,9 @@ function Welcome() {
         <ol>
           <li>Open a stream (such as <span className="mono">account-A-17</span>) or <span className="mono">$all</span> to read its events.</li>
           <li>Add a Kafka cluster or a RabbitMQ broker with <strong>+ Add connection</strong>, then open a topic or a stream queue.</li>
+          <li>
+            Write a <button className="btn small" onClick={onNewProjection}>New projection</button> and rebuild it from any position of any source; scrub back in time; diff two versions.
+          </li>
           <li>In the sidebar and the table, <kbd>↑</kbd> <kbd>↓</kbd> move, <kbd>Enter</kbd> opens, <kbd>Ctrl</kbd>+<kbd>C</kbd> copies a payload.</li>
         </ol>
       </div>

@@ -15,6 +15,7 @@ interface Props {
   onSelectConnection(id: string): void;
   onOpenResource(connection: ConnectionSummary, resource: Resource): void;
   onAddConnection(): void;
+  onNewProjection(): void;
   onEditConnection(connection: ConnectionSummary): void;
   /** Bumped when a connection was saved, so its resources are listed again. */
   reloadToken: { id: string; n: number } | null;
@@ -145,6 +146,9 @@ export function Sidebar(props: Props) {
       <div className="sidebar-foot">
         <button className="btn" onClick={props.onAddConnection}>
           + Add connection
+        </button>
+        <button className="btn" onClick={props.onNewProjection}>
+          New projection
         </button>
       </div>
     </aside>

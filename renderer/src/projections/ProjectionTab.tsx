@@ -1,0 +1,154 @@
+import { useEffect, useMemo, useState } from 'react';
+import { useClient } from '../api/client-context';
+import type { ConnectionSummary, ReadFrom } from '../api/types';
+import { ErrorBox } from '../ui/ErrorBox';
+import { formatCount } from '../ui/format';
+import { CodeEditor } from './CodeEditor';
+import { HandlerErrorPanel } from './HandlerErrorPanel';
+import { DiffPanel } from './panels/DiffPanel';
+import { PartitionsPanel } from './panels/PartitionsPanel';
+import { StatePanel } from './panels/StatePanel';
+import { TimeTravelPanel } from './panels/TimeTravelPanel';
+import { RunProgress } from './RunProgress';
+import { SourcePicker, type SourceChoice } from './SourcePicker';
+import { useRebuild } from './useRebuild';
+
+type Panel = 'state' | 'partitions' | 'travel' | 'diff' | 'log';
+const DEMO_TYPES = ['AccountCreated', 'MoneyDeposited', 'MoneyWithdrawn', 'MoneyTransferred', 'CartCreated', 'ItemAdded', 'ItemRemoved'];
+
+export function ProjectionTab({ connections, dark }: { connections: ConnectionSummary[]; dark: boolean }) {
+  const client = useClient();
+  const [examples, setExamples] = useState<{ name: string; description: string; source: string }[]>([]);
+  const [code, setCode] = useState('');
+  const [source, setSource] = useState<SourceChoice>({ connectionId: 'local', target: { type: 'store-all' }, label: '$all' });
+  const [fromPosition, setFromPosition] = useState('');
+  const [toPosition, setToPosition] = useState('');
+  const [panel, setPanel] = useState<Panel>('state');
+  const [inputError, setInputError] = useState<string | null>(null);
+  const { running, runs, error, rebuild, decide, cancel } = useRebuild();
+  const latest = runs[0] ?? null;
+
+  useEffect(() => {
+    client.call('projections/examples', {}).then((xs) => {
+      setExamples(xs);
+      setCode((c) => c || xs[0]?.source || '');
+    }, () => undefined);
+  }, [client]);
+
+  const run = () => {
+    if (running) return;
+    const from: ReadFrom = fromPosition.trim() === '' ? { type: 'start' } : { type: 'position', value: fromPosition.trim() };
+    const to = toPosition.trim() === '' ? null : toPosition.trim();
+    if ((from.type === 'position' && !/^\d+$/.test(from.value)) || (to !== null && !/^\d+$/.test(to))) {
+      return setInputError('Positions are whole numbers; leave them empty for the start and the end.');
+    }
+    setInputError(null);
+    const label = `#${runs.length + 1} · ${source.label} from ${from.type === 'start' ? 'the start' : from.value}${to ? ` to ${to}` : ''}`;
+    void rebuild(code, { connectionId: source.connectionId, target: source.target, from, to }, label);
+  };
+
+  const panels: { id: Panel; label: string }[] = useMemo(
+    () => [
+      { id: 'state', label: 'State' },
+      { id: 'partitions', label: `Partitions${latest?.summary.partitioned ? ` (${formatCount(latest.summary.partitions)})` : ''}` },
+      { id: 'travel', label: 'Time travel' },
+      { id: 'diff', label: 'Diff' },
+      { id: 'log', label: `Log${latest?.summary.logs.length ? ` (${latest.summary.logs.length})` : ''}` },
+    ],
+    [latest],
+  );
+
+  return (
+    <div className="projection">
+      <div className="toolbar">
+        <label>
+          Example
+          <select
+            className="input"
+            aria-label="Example projection"
+            value=""
+            onChange={(e) => {
+              const ex = examples.find((x) => x.name === e.target.value);
+              if (ex) setCode(ex.source);
+            }}
+          >
+            <option value="">load an example…</option>
+            {examples.map((x) => (
+              <option key={x.name} value={x.name} title={x.description}>
+                {x.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <SourcePicker connections={connections} value={source} onChange={setSource} />
+        <label>
+          From
+          <input className="input mono" aria-label="From position" placeholder="start" size={7} value={fromPosition} onChange={(e) => setFromPosition(e.target.value)} />
+        </label>
+        <label>
+          To
+          <input className="input mono" aria-label="To position" placeholder="end" size={7} value={toPosition} onChange={(e) => setToPosition(e.target.value)} />
+        </label>
+        {running ? (
+          <button className="btn" onClick={cancel}>
+            Cancel
+          </button>
+        ) : (
+          <button className="btn primary" onClick={run} title="Ctrl+Enter in the editor">
+            Rebuild
+          </button>
+        )}
+        <span className="spacer" />
+        {running && <RunProgress running={running} />}
+        {!running && latest && (
+          <span className="muted" data-testid="run-summary">
+            {formatCount(latest.summary.processed)} events · {latest.summary.firstPosition}–{latest.summary.lastPosition} · {Math.round(latest.summary.elapsedMs)} ms
+            {latest.summary.skipped.length > 0 && ` · ${latest.summary.skipped.length} skipped`}
+            {latest.summary.stopped && ' · stopped early'}
+          </span>
+        )}
+      </div>
+      {inputError && <div className="notice warn">{inputError}</div>}
+      <div className="projection-body">
+        <CodeEditor value={code} onChange={setCode} onRun={run} eventTypes={DEMO_TYPES} dark={dark} />
+        <div className="results">
+          {running?.failure && (
+            <HandlerErrorPanel failure={running.failure} onFix={() => void decide('retry', code)} onSkip={() => void decide('skip')} onStop={() => void decide('stop')} />
+          )}
+          {error !== null && (
+            <div className="section">
+              <ErrorBox error={error} />
+            </div>
+          )}
+          <div className="subtabs" role="tablist" aria-label="Results">
+            {panels.map((p) => (
+              <button key={p.id} role="tab" aria-selected={panel === p.id} onClick={() => setPanel(p.id)}>
+                {p.label}
+              </button>
+            ))}
+          </div>
+          {!latest ? (
+            <div className="empty">
+              <div>
+                <h3>No run yet</h3>
+                <p>Pick a source and press <strong>Rebuild</strong> (<kbd>Ctrl</kbd>+<kbd>Enter</kbd>). Events are read in a sandbox: no files, no network.</p>
+              </div>
+            </div>
+          ) : (
+            <div className="panel" key={latest.summary.runId}>
+              {panel === 'state' && <StatePanel summary={latest.summary} />}
+              {panel === 'partitions' && <PartitionsPanel summary={latest.summary} />}
+              {panel === 'travel' && <TimeTravelPanel summary={latest.summary} />}
+              {panel === 'diff' && <DiffPanel runs={runs} />}
+              {panel === 'log' && (
+                <div className="panel-scroll">
+                  <pre className="code section">{latest.summary.logs.length ? latest.summary.logs.join('\n') : 'console.log() output from the projection shows here.'}</pre>
+                </div>
+              )}
+            </div>
+          )}
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,93 @@
+import { useCallback, useRef, useState } from 'react';
+import type { z } from 'zod';
+import type { RunSummary, RunUpdate } from '../../../src/api/contract';
+import { useClient } from '../api/client-context';
+import type { ReadFrom, ReadTarget } from '../api/types';
+
+export type Summary = z.infer<typeof RunSummary>;
+export type Failure = Extract<z.infer<typeof RunUpdate>, { kind: 'handler-error' }>['failure'];
+
+export interface RunRecord {
+  summary: Summary;
+  /** How the run was made, for lists such as "compare with". */
+  label: string;
+  code: string;
+}
+
+export interface Running {
+  runId: string | null;
+  processed: number;
+  position: number | null;
+  total: number | null;
+  startedAt: number;
+  failure: Failure | null;
+}
+
+/** One projection tab's rebuilds: the one running, the finished ones (newest first), errors. */
+export function useRebuild() {
+  const client = useClient();
+  const [running, setRunning] = useState<Running | null>(null);
+  const [runs, setRuns] = useState<RunRecord[]>([]);
+  const [error, setError] = useState<unknown>(null);
+  const controller = useRef<AbortController | null>(null);
+  const runId = useRef<string | null>(null);
+
+  const rebuild = useCallback(
+    async (code: string, source: { connectionId: string; target: ReadTarget; from: ReadFrom; to: string | null }, label: string) => {
+      controller.current?.abort();
+      const c = new AbortController();
+      controller.current = c;
+      runId.current = null;
+      setError(null);
+      setRunning({ runId: null, processed: 0, position: null, total: null, startedAt: performance.now(), failure: null });
+      try {
+        const summary = await client.stream(
+          'projections/rebuild',
+          { code, source },
+          {
+            signal: c.signal,
+            onBatch: (updates) =>
+              setRunning((r) => {
+                if (!r) return r;
+                let next = r;
+                for (const u of updates) {
+                  if (u.kind === 'started') {
+                    runId.current = u.runId;
+                    next = { ...next, runId: u.runId, total: u.total };
+                  } else if (u.kind === 'progress') next = { ...next, processed: u.processed, position: u.position };
+                  else next = { ...next, processed: u.processed, failure: u.failure };
+                }
+                return next;
+              }),
+          },
+        );
+        setRuns((rs) => [{ summary, label, code }, ...rs]);
+        return summary;
+      } catch (e) {
+        if (!c.signal.aborted) setError(e);
+        return null;
+      } finally {
+        if (controller.current === c) setRunning(null);
+      }
+    },
+    [client],
+  );
+
+  const decide = useCallback(
+    async (action: 'skip' | 'stop' | 'retry', code?: string) => {
+      const id = runId.current;
+      if (!id) return;
+      try {
+        await client.call('projections/decide', code === undefined ? { runId: id, action } : { runId: id, action, code });
+        setRunning((r) => (r ? { ...r, failure: null } : r));
+      } catch (e) {
+        setError(e);
+      }
+    },
+    [client],
+  );
+
+  const cancel = useCallback(() => controller.current?.abort(), []);
+
+  return { running, runs, error, rebuild, decide, cancel, clearError: () => setError(null) };
+}
