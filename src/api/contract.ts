@@ -3,6 +3,7 @@ import { ConnectionDraft, ConnectionProfile, ConnectionSummary } from '../model/
 import { Envelope } from '../model/envelope';
 import { Capabilities, ReadFrom, ReadTarget, Resource } from '../model/resources';
 import { StateDiff } from '../projections/diff';
+import { ExpectedVersion, NewEvent } from '../model/store-events';
 
 /**
  * The one API of Rewind. IPC handlers, the preload allowlist, the web shell and the renderer
@@ -166,6 +167,15 @@ export const contract = {
   'connections/status': call(ConnectionRef, ConnectionStatus),
   'resources/list': call(ConnectionRef, ResourceList),
   'records/read': stream(ReadRequest, Envelope, ReadSummary),
+  'store/append': call(
+    ConnectionRef.extend({ streamId: z.string().trim().min(1, { message: 'A stream id is required' }).max(500), expectedVersion: ExpectedVersion, events: z.array(NewEvent).min(1).max(1000) }),
+    z.object({ firstPosition: z.number(), lastPosition: z.number(), version: z.number() }),
+  ),
+  'store/export': stream(ConnectionRef.extend({ streamId: z.string().min(1).nullable() }), z.string(), z.object({ count: z.number() })),
+  'store/import': call(
+    ConnectionRef.extend({ lines: z.array(z.string().max(16 * 1024 * 1024)).max(5000), firstLine: z.number().int().min(1) }),
+    z.object({ imported: z.number(), errors: z.array(z.object({ line: z.number(), message: z.string() })) }),
+  ),
   'projections/examples': call(Empty, z.array(z.object({ name: z.string(), description: z.string(), source: z.string() }))),
   'projections/rebuild': stream(RebuildRequest, RunUpdate, RunSummary),
   'projections/decide': call(RunRef.extend({ action: z.enum(['skip', 'stop', 'retry']), code: z.string().max(512 * 1024).optional() }), Empty),

@@ -4,6 +4,7 @@ import type { AppInfo } from '../api/contract';
 import { connectionHandlers, type ConnectionDeps } from './connection-handlers';
 import { projectionHandlers } from './projection-handlers';
 import type { ProjectionRegistry } from './projection-registry';
+import { storeHandlers } from './store-handlers';
 
 export interface HandlerDeps extends ConnectionDeps {
   info: z.infer<typeof AppInfo>;
@@ -21,6 +22,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       return { capabilities: adapter.capabilities, resources: await adapter.listResources(signal) };
     },
     ...projectionHandlers(deps),
+    ...storeHandlers(deps),
     'records/read': async ({ connectionId, target, from, limit }, ctx) => {
       const adapter = await pool.get(connectionId);
       return adapter.read({ target, from, limit, signal: ctx.signal, onBatch: ctx.batch, onProgress: ctx.progress });

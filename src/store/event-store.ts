@@ -1,23 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import type { ExpectedVersion, NewEvent } from '../model/store-events';
 import { RewindError } from '../api/errors';
 import { openDatabase, type Db } from './open-database';
 
-export const ExpectedVersion = z.union([
-  z.literal('any'),
-  z.literal('no_stream'),
-  z.number().int().min(0),
-]);
-/** `any`, `no_stream`, or the version of the stream's last event (versions start at 0). */
-export type ExpectedVersion = z.infer<typeof ExpectedVersion>;
-
-export const NewEvent = z.object({
-  id: z.string().min(1).max(200).optional(),
-  type: z.string().min(1).max(200),
-  data: z.json(),
-  metadata: z.record(z.string(), z.json()).optional(),
-});
-export type NewEvent = z.infer<typeof NewEvent>;
+export { ExpectedVersion, NewEvent } from '../model/store-events';
 
 export interface StoredEvent {
   globalPosition: number;
@@ -110,6 +96,7 @@ export class EventStore {
       lastPosition: db.prepare('SELECT coalesce(max(global_position), 0) FROM events').pluck(),
       firstAtOrAfter: db.prepare('SELECT min(global_position) FROM events WHERE recorded_at >= ?').pluck(),
       audit: db.prepare('INSERT INTO audit_log (at, action, detail) VALUES (?, ?, ?)'),
+      hasEventId: db.prepare('SELECT 1 FROM events WHERE event_id = ?').pluck(),
     };
   }
 
@@ -193,6 +180,10 @@ export class EventStore {
   /** First position recorded at or after a time, or null when every event is older. */
   positionAt(isoTime: string): number | null {
     return (this.statements.firstAtOrAfter.get(new Date(isoTime).toISOString()) as number | null) ?? null;
+  }
+
+  hasEventId(id: string): boolean {
+    return this.statements.hasEventId.get(id) !== undefined;
   }
 
   audit(action: string, detail: Record<string, unknown>): void {
