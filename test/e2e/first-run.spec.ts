@@ -19,7 +19,7 @@ test.describe('first run', () => {
     const rows = grid.getByRole('row');
     await expect(rows.first()).toContainText('AccountCreated');
     const count = Number(await account.locator('.badge').textContent());
-    await expect(page.getByTestId('records-summary')).toHaveText(`${count} events loaded of ${count}`);
+    await expect(page.getByTestId('records-summary')).toHaveText(`${count} events loaded · to the end`);
 
     await rows.nth(1).click();
     await expect(page.getByTestId('detail-title')).toContainText(/^Event #\d+ · Money(Deposited|Withdrawn|Transferred)$/);

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import type { Resource } from '../api/types';
 import { formatCount } from '../ui/format';
 import type { ReadProgress } from './useRecordReader';
@@ -18,6 +19,8 @@ interface Props {
   onCancel(): void;
   reading: ReadProgress | null;
   positionLabel: string;
+  /** Source-specific actions, at the right end. */
+  actions?: ReactNode;
 }
 
 export function ReadToolbar(p: Props) {
@@ -75,6 +78,7 @@ export function ReadToolbar(p: Props) {
       )}
       <div className="spacer" />
       {p.reading && <ProgressView progress={p.reading} />}
+      {p.actions}
     </form>
   );
 }

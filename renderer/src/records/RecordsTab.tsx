@@ -1,18 +1,23 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { ReadFrom, Resource } from '../api/types';
 import { copyText } from '../ui/copy';
 import { ErrorBox } from '../ui/ErrorBox';
-import { formatCount, formatEstimate } from '../ui/format';
+import { formatCount } from '../ui/format';
 import { columnsFor, sortRows, type Sort } from './columns';
 import { DetailPane, payloadText } from './DetailPane';
 import { nounOf, positionLabel, targetOf } from './read-target';
 import { ReadToolbar, type FromMode } from './ReadToolbar';
 import { RecordsTable } from './RecordsTable';
 import { MAX_ROWS, useRecordReader } from './useRecordReader';
+import { AppendEventDialog } from '../store/AppendEventDialog';
+import { StoreTransferNotice } from '../store/StoreTransferNotice';
+import { useNdjson } from '../store/useNdjson';
 
 interface Props {
   connectionId: string;
   resource: Resource;
+  /** The store changed (append, import): counts elsewhere should refresh. */
+  onStoreChanged?: () => void;
 }
 
 function fromOf(mode: FromMode, value: string): ReadFrom | { error: string } {
@@ -25,7 +30,7 @@ function fromOf(mode: FromMode, value: string): ReadFrom | { error: string } {
   return Number.isNaN(t.getTime()) ? { error: 'Pick a date and time to start from.' } : { type: 'time', value: t.toISOString() };
 }
 
-export function RecordsTab({ connectionId, resource }: Props) {
+export function RecordsTab({ connectionId, resource, onStoreChanged }: Props) {
   const [partition, setPartition] = useState(0);
   const [fromMode, setFromMode] = useState<FromMode>('start');
   const [fromValue, setFromValue] = useState('');
@@ -39,6 +44,14 @@ export function RecordsTab({ connectionId, resource }: Props) {
   const posLabel = positionLabel(resource);
   const columns = useMemo(() => columnsFor(resource), [resource]);
   const rows = useMemo(() => sortRows(reader.rows, columns, sort), [reader.rows, columns, sort]);
+  const isStore = connectionId === 'local' && (resource.type === 'store-all' || resource.type === 'store-stream');
+  const [appending, setAppending] = useState(false);
+  const [appended, setAppended] = useState<number | null>(null);
+  const fileInput = useRef<HTMLInputElement>(null);
+  const ndjson = useNdjson(() => {
+    onStoreChanged?.();
+    start();
+  });
 
   const start = (append = false) => {
     if ('unsupported' in target) return;
@@ -66,12 +79,10 @@ export function RecordsTab({ connectionId, resource }: Props) {
     );
   }
 
-  const summary = (() => {
-    const total = resource.type === 'kafka-topic' ? resource.partitions.find((p) => p.partition === partition) : null;
-    const count = `${formatCount(reader.rows.length)} ${noun}${reader.rows.length === 1 ? '' : 's'} loaded`;
-    const of = resource.type === 'store-all' || resource.type === 'store-stream' ? ` of ${formatEstimate(resource.events)}` : total ? ` · partition holds offsets ${total.low}–${total.high}` : '';
-    return count + of;
-  })();
+  // Said from the read itself: counts listed in the sidebar may be older than the data.
+  const summary =
+    `${formatCount(reader.rows.length)} ${noun}${reader.rows.length === 1 ? '' : 's'} loaded` +
+    (reader.reading ? '' : reader.next ? ` · more from ${posLabel.toLowerCase()} ${reader.next}` : reader.loaded ? ' · to the end' : '');
 
   const empty = reader.reading ? (
     <div className="empty">
@@ -109,7 +120,57 @@ export function RecordsTab({ connectionId, resource }: Props) {
         onCancel={reader.cancel}
         reading={reader.reading}
         positionLabel={posLabel}
+        actions={
+          isStore && (
+            <>
+              <button className="btn" onClick={() => setAppending(true)}>
+                Append event
+              </button>
+              <button className="btn" disabled={!!ndjson.transfer} onClick={() => void ndjson.exportTo(resource.type === 'store-stream' ? resource.name : null, `${resource.name === '$all' ? 'all' : resource.name}.ndjson`)}>
+                Export NDJSON
+              </button>
+              {resource.type === 'store-all' && (
+                <>
+                  <button className="btn" disabled={!!ndjson.transfer} onClick={() => fileInput.current?.click()}>
+                    Import NDJSON…
+                  </button>
+                  <input
+                    ref={fileInput}
+                    type="file"
+                    accept=".ndjson,.jsonl,.json,application/x-ndjson"
+                    hidden
+                    aria-label="NDJSON file to import"
+                    onChange={(e) => {
+                      const f = e.target.files?.[0];
+                      e.target.value = '';
+                      if (f) void ndjson.importFrom(f);
+                    }}
+                  />
+                </>
+              )}
+            </>
+          )
+        }
       />
+      <StoreTransferNotice {...ndjson} />
+      {appended !== null && (
+        <div className="notice" role="status">
+          Appended at position {appended}.
+        </div>
+      )}
+      {appending && (
+        <AppendEventDialog
+          streamId={resource.type === 'store-stream' ? resource.name : null}
+          currentVersion={resource.type === 'store-stream' ? resource.events.value - 1 : null}
+          onClose={() => setAppending(false)}
+          onAppended={(position) => {
+            setAppending(false);
+            setAppended(position);
+            onStoreChanged?.();
+            start();
+          }}
+        />
+      )}
       {inputError && <div className="notice warn">{inputError}</div>}
       {reader.error !== null && reader.rows.length > 0 && (
         <div className="section">

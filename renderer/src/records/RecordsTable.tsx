@@ -70,7 +70,7 @@ export function RecordsTable({ rows, columns, selected, onSelect, sort, onSort, 
                   onClick={() => onSelect(item.index)}
                 >
                   {columns.map((c) => (
-                    <div key={c.id} role="gridcell" className={c.className}>
+                    <div key={c.id} role="gridcell" className={c.className} title={c.text(e)}>
                       {c.text(e)}
                     </div>
                   ))}
