@@ -8,8 +8,11 @@ async function replaceCode(page: Page, code: string) {
   await page.keyboard.insertText(code);
 }
 
+/** The editor's text, once the example has loaded into it. */
 async function currentCode(page: Page): Promise<string> {
-  return page.getByRole('textbox', { name: 'Projection code' }).innerText();
+  const editor = page.getByRole('textbox', { name: 'Projection code' });
+  await expect(editor).toContainText('export default');
+  return editor.innerText();
 }
 
 test.describe('projections', () => {
