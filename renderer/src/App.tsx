@@ -125,7 +125,7 @@ export function App({ disconnected }: { disconnected: string | null }) {
         {tabs.map((t) => (
           <section key={t.id} className="tab-panel" role="tabpanel" hidden={t.id !== activeTab} aria-label={t.kind === 'resource' ? t.resource.name : t.title}>
             {t.kind === 'resource' ? (
-              <RecordsTab connectionId={t.connectionId} resource={t.resource} onStoreChanged={() => setReloadToken((r) => ({ id: 'local', n: (r?.n ?? 0) + 1 }))} />
+              <RecordsTab connectionId={t.connectionId} resource={t.resource} onStoreChanged={() => setReloadToken((r) => ({ id: t.connectionId, n: (r?.n ?? 0) + 1 }))} />
             ) : (
               <Suspense fallback={<div className="empty">Loading the editor…</div>}>
                 <ProjectionTab connections={connections ?? []} dark={theme === 'dark'} />

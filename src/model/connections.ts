@@ -48,9 +48,19 @@ export const RabbitProfile = z.object({
   vhost: z.string().min(1).max(256),
   managementPort: Port,
 });
-export const ConnectionProfile = z.discriminatedUnion('kind', [KafkaProfile, RabbitProfile]);
+/** Another event-store file, opened with "Open event store…". */
+export const StoreProfile = z.object({
+  id: Common.id,
+  name: Common.name,
+  kind: z.literal('store'),
+  path: z.string().trim().min(1, { message: 'Enter the path of a .sqlite file.' }).max(4096),
+  hasPassword: z.literal(false),
+});
+export const ConnectionProfile = z.discriminatedUnion('kind', [KafkaProfile, RabbitProfile, StoreProfile]);
 export type KafkaProfile = z.infer<typeof KafkaProfile>;
 export type RabbitProfile = z.infer<typeof RabbitProfile>;
+export type StoreProfile = z.infer<typeof StoreProfile>;
+export type BrokerProfile = KafkaProfile | RabbitProfile;
 export type ConnectionProfile = z.infer<typeof ConnectionProfile>;
 
 /**
@@ -61,6 +71,8 @@ const draftFields = { id: Common.id.optional(), password: z.string().max(4096).o
 export const ConnectionDraft = z.discriminatedUnion('kind', [
   KafkaProfile.omit({ id: true, hasPassword: true }).extend(draftFields),
   RabbitProfile.omit({ id: true, hasPassword: true }).extend(draftFields),
+  /** `create` makes a new, empty store when the file does not exist. */
+  StoreProfile.omit({ id: true, hasPassword: true }).extend({ id: Common.id.optional(), create: z.boolean() }),
 ]);
 export type ConnectionDraft = z.infer<typeof ConnectionDraft>;
 

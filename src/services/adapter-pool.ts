@@ -4,7 +4,7 @@ import type { SourceAdapter } from '../adapters/source-adapter';
 import { StoreAdapter } from '../adapters/store/store-adapter';
 import { RewindError } from '../api/errors';
 import { LOCAL_STORE_ID, type ConnectionProfile } from '../model/connections';
-import type { EventStore } from '../store/event-store';
+import { EventStore } from '../store/event-store';
 import type { ProfileStore } from './profile-store';
 import type { SecretStore } from './secret-store';
 
@@ -14,6 +14,8 @@ export function createAdapter(profile: ConnectionProfile, password: string | nul
       return new KafkaAdapter(profile, password);
     case 'rabbitmq':
       return new RabbitAdapter(profile, password);
+    case 'store':
+      return new StoreAdapter(EventStore.open(profile.path, { create: false }), { owned: true });
   }
 }
 
@@ -39,6 +41,13 @@ export class AdapterPool {
     const adapter = createAdapter(profile, profile.hasPassword ? await this.secrets.get(profile.id) : null);
     this.adapters.set(connectionId, adapter);
     return adapter;
+  }
+
+  /** The event store behind a store connection (the bundled one or an opened file). */
+  async store(connectionId: string): Promise<EventStore> {
+    const adapter = await this.get(connectionId);
+    if (!(adapter instanceof StoreAdapter)) throw new RewindError('unsupported', 'This works on event stores, not on brokers');
+    return adapter.store;
   }
 
   async drop(connectionId: string): Promise<void> {

@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { RewindError } from '../api/errors';
 import type { Handlers } from '../api/dispatcher';
 import { LOCAL_STORE_ID, type ConnectionDraft, type ConnectionProfile, type ConnectionSummary } from '../model/connections';
-import type { EventStore } from '../store/event-store';
+import { resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { EventStore } from '../store/event-store';
 import { createAdapter, type AdapterPool } from './adapter-pool';
 import type { ProfileStore } from './profile-store';
 import type { SecretStore } from './secret-store';
@@ -20,8 +22,23 @@ type ConnectionHandlers = Pick<
 >;
 
 function profileFromDraft(draft: ConnectionDraft, id: string, hasPassword: boolean): ConnectionProfile {
+  if (draft.kind === 'store') return { kind: 'store', id, name: draft.name, path: resolve(draft.path), hasPassword: false };
   const { password: _password, id: _id, ...rest } = draft;
   return { ...rest, id, hasPassword } as ConnectionProfile;
+}
+
+const addressOf = (p: ConnectionProfile) => (p.kind === 'store' ? p.path : `${p.host}:${p.port}`);
+
+/** Opens (and, when asked, creates) a store file to prove it is one, then lets it go. */
+function checkStoreFile(path: string, create: boolean): EventStore {
+  try {
+    return EventStore.open(resolve(path), { create });
+  } catch (e) {
+    if (e instanceof RewindError && e.code === 'not_found') {
+      throw new RewindError('not_found', `No event store at ${resolve(path)}`, 'Tick "Create a new store" to make one there.');
+    }
+    throw e;
+  }
 }
 
 export function connectionHandlers({ profiles, secrets, pool, store }: ConnectionDeps): ConnectionHandlers {
@@ -30,7 +47,7 @@ export function connectionHandlers({ profiles, secrets, pool, store }: Connectio
     ...profiles
       .list()
       .sort((a, b) => a.name.localeCompare(b.name))
-      .map((p) => ({ id: p.id, kind: p.kind, name: p.name, address: `${p.host}:${p.port}`, removable: true })),
+      .map((p) => ({ id: p.id, kind: p.kind, name: p.name, address: addressOf(p), removable: true })),
   ];
 
   const mustGet = (id: string): ConnectionProfile => {
@@ -49,6 +66,13 @@ export function connectionHandlers({ profiles, secrets, pool, store }: Connectio
       const existing = draft.id ? profiles.get(draft.id) : null;
       if (draft.id && !existing) throw new RewindError('not_found', `No connection with id ${draft.id}`);
       if (existing && existing.kind !== draft.kind) throw new RewindError('invalid_input', 'A connection cannot change its kind');
+      if (draft.kind === 'store') {
+        checkStoreFile(draft.path, draft.create).close();
+        const profile = profileFromDraft(draft, id, false);
+        profiles.put(profile);
+        await pool.drop(id);
+        return profile;
+      }
       let hasPassword = existing?.hasPassword ?? false;
       if (draft.password !== undefined) {
         if (draft.password === '') await secrets.delete(id);
@@ -76,6 +100,15 @@ export function connectionHandlers({ profiles, secrets, pool, store }: Connectio
       }
       // Test what the form holds: a typed password, or the stored one when the field was left empty.
       const { draft } = request;
+      if (draft.kind === 'store') {
+        const started = performance.now();
+        const s = checkStoreFile(draft.path, false);
+        try {
+          return { ok: true as const, server: 'Rewind event store (SQLite)', details: [s.path, `${s.lastPosition().toLocaleString('en-US')} events`], latencyMs: performance.now() - started };
+        } finally {
+          s.close();
+        }
+      }
       const stored = draft.id ? await secrets.get(draft.id) : null;
       const password = draft.password !== undefined ? draft.password : stored;
       const adapter = createAdapter(profileFromDraft(draft, draft.id ?? 'draft', password !== null), password);

@@ -4,7 +4,6 @@ import type { z } from 'zod';
 import type { StateAtResult } from '../api/contract';
 import type { Handlers } from '../api/dispatcher';
 import { RewindError } from '../api/errors';
-import { LOCAL_STORE_ID } from '../model/connections';
 import type { ReadFrom } from '../model/resources';
 import { diffStates } from '../projections/diff';
 import { EXAMPLES } from '../projections/examples';
@@ -31,15 +30,16 @@ function startPosition(store: EventStore, from: ReadFrom): number {
   return store.positionAt(from.value) ?? store.lastPosition() + 1;
 }
 
-export function projectionHandlers({ store, pool, registry }: { store: EventStore; pool: AdapterPool; registry: ProjectionRegistry }): ProjectionHandlers {
+export function projectionHandlers({ pool, registry }: { pool: AdapterPool; registry: ProjectionRegistry }): ProjectionHandlers {
   return {
     'projections/examples': async () => EXAMPLES,
 
     'projections/rebuild': async ({ code, source, limits }, ctx) => {
       const run = await ProjectionRun.start(code, limits ?? DEFAULT_LIMITS);
       const id = randomUUID();
-      const local = source.connectionId === LOCAL_STORE_ID;
-      if (local && source.target.type !== 'store-all' && source.target.type !== 'store-stream') {
+      const local = source.target.type === 'store-all' || source.target.type === 'store-stream';
+      const store = local ? await pool.store(source.connectionId).catch(async (e: unknown) => (await run.close(), Promise.reject(e))) : null;
+      if (local !== (store !== null)) {
         await run.close();
         throw new RewindError('invalid_input', 'The local store feeds $all or a stream');
       }
@@ -55,7 +55,7 @@ export function projectionHandlers({ store, pool, registry }: { store: EventStor
       const started = performance.now();
       try {
         let result;
-        if (local) {
+        if (store) {
           const from = startPosition(store, source.from);
           const streamId = source.target.type === 'store-stream' ? source.target.streamId : null;
           const end = Math.min(to ?? Number.MAX_SAFE_INTEGER, store.lastPosition());

@@ -1,28 +1,25 @@
 import type { Handlers } from '../api/dispatcher';
 import { RewindError } from '../api/errors';
-import { LOCAL_STORE_ID } from '../model/connections';
-import type { EventStore } from '../store/event-store';
+import type { AdapterPool } from './adapter-pool';
 import { parseNdjsonLine, toNdjsonLine, toNewEvent } from '../store/ndjson';
 
 type StoreHandlers = Pick<Handlers, 'store/append' | 'store/export' | 'store/import'>;
 
 const EXPORT_PAGE = 1000;
 
-export function storeHandlers({ store }: { store: EventStore }): StoreHandlers {
-  const local = (connectionId: string) => {
-    if (connectionId !== LOCAL_STORE_ID) throw new RewindError('unsupported', 'Only event stores take appended events');
-    return store;
-  };
+export function storeHandlers({ pool }: { pool: AdapterPool }): StoreHandlers {
+  const local = (connectionId: string) => pool.store(connectionId);
 
   return {
     'store/append': async ({ connectionId, streamId, expectedVersion, events }) => {
-      const result = local(connectionId).append(streamId, events, expectedVersion);
+      const store = await local(connectionId);
+      const result = store.append(streamId, events, expectedVersion);
       store.audit('append', { streamId, count: events.length, firstPosition: result.firstPosition });
       return result;
     },
 
     'store/export': async ({ connectionId, streamId }, ctx) => {
-      const s = local(connectionId);
+      const s = await local(connectionId);
       const total = streamId ? s.stream(streamId)?.eventCount ?? 0 : s.lastPosition();
       if (streamId && !s.stream(streamId)) throw new RewindError('not_found', `Stream ${streamId} does not exist`);
       let from = 1;
@@ -41,7 +38,7 @@ export function storeHandlers({ store }: { store: EventStore }): StoreHandlers {
     },
 
     'store/import': async ({ connectionId, lines, firstLine }) => {
-      const s = local(connectionId);
+      const s = await local(connectionId);
       const errors: { line: number; message: string }[] = [];
       const good: { line: number; event: ReturnType<typeof toNewEvent>; streamId: string }[] = [];
       const seen = new Set<string>();
@@ -59,7 +56,7 @@ export function storeHandlers({ store }: { store: EventStore }): StoreHandlers {
       s.batch(() => {
         for (const g of good) s.append(g.streamId, [g.event], 'any');
       });
-      if (good.length) store.audit('import', { events: good.length, firstLine });
+      if (good.length) s.audit('import', { events: good.length, firstLine });
       return { imported: good.length, errors };
     },
   };

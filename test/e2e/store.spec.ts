@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect, test } from './fixtures';
 
 test.describe('the local event store', () => {
@@ -58,5 +60,38 @@ test.describe('the local event store', () => {
     await expect(page.getByTestId('resource-import-1')).toContainText('2');
     await expect(page.getByTestId('resource-$all').locator('.badge')).toHaveText(String(total + 2));
     await app.screenshot('import-outcome');
+  });
+
+  test('create a new event store file, append to it, and find it again after a restart', async ({ app }) => {
+    let page = app.page;
+    const path = join(mkdtempSync(join(tmpdir(), 'rewind-e2e-store-')), 'scratch.sqlite');
+    await page.getByRole('button', { name: '+ Add connection' }).click();
+    const d = page.getByRole('dialog', { name: 'Add connection' });
+    await d.getByRole('button', { name: 'Event store' }).click();
+    await d.getByLabel('File', { exact: true }).fill(path);
+    await d.getByRole('button', { name: 'Test connection' }).click();
+    await expect(d.getByRole('alert')).toContainText(`No event store at ${path}`);
+    await d.getByLabel('Create a new, empty store if the file does not exist').check();
+    await d.getByRole('button', { name: 'Save' }).click();
+    await expect(d).toBeHidden();
+    await expect(page.getByTestId('connection-scratch.sqlite')).toBeVisible();
+    await expect(page.getByText('No streams yet: append an event or import NDJSON')).toBeVisible();
+
+    await page.getByTestId('resource-$all').nth(1).click();
+    await expect(page.getByText('No events here')).toBeVisible();
+    await page.getByRole('button', { name: 'Append event' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Append event' });
+    await dialog.getByLabel('Stream', { exact: true }).fill('order-1');
+    await dialog.getByLabel('Event type').fill('OrderPlaced');
+    await dialog.getByLabel('Data (JSON)').fill('{"total": 12}');
+    await dialog.getByLabel('Expected version').selectOption('no_stream');
+    await dialog.getByRole('button', { name: 'Append' }).click();
+    await expect(page.getByText('Appended at position 1.')).toBeVisible();
+    await expect(page.getByTestId('resource-order-1')).toBeVisible();
+
+    page = await app.restart();
+    await page.getByTestId('connection-scratch.sqlite').click();
+    await page.getByTestId('resource-order-1').click();
+    await expect(page.getByRole('grid', { name: 'order-1 events' }).getByRole('row')).toHaveCount(1);
   });
 });

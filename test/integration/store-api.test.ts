@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -80,5 +80,27 @@ describe('store API', () => {
       ['imp-1', 'A'],
       ['imp-2', 'C'],
     ]);
+  });
+
+  it('opens and creates other store files, and refuses what is not one', async () => {
+    const { client } = open('other-stores');
+    const path = join(dir, 'elsewhere', 'orders.sqlite');
+    const missing = await client.call('connections/save', { kind: 'store', name: 'Orders', path, create: false }).catch((e: Error & { code: string; hint?: string }) => e);
+    expect(missing).toMatchObject({ code: 'not_found', message: `No event store at ${path}`, hint: 'Tick "Create a new store" to make one there.' });
+    const saved = await client.call('connections/save', { kind: 'store', name: 'Orders', path, create: true });
+    expect(saved).toMatchObject({ kind: 'store', path });
+    expect(await client.call('connections/list', {})).toContainEqual({ id: saved.id, kind: 'store', name: 'Orders', address: path, removable: true });
+    const empty = await client.call('resources/list', { connectionId: saved.id });
+    expect(empty.resources).toEqual([{ type: 'store-all', name: '$all', events: { value: 0, exact: true } }]);
+    await client.call('store/append', { connectionId: saved.id, streamId: 'order-1', expectedVersion: 'no_stream', events: [{ type: 'OrderPlaced', data: { total: 9 } }] });
+    const listed = await client.call('resources/list', { connectionId: saved.id });
+    expect(listed.resources.map((r) => r.name)).toEqual(['$all', 'order-1']);
+    const test = await client.call('connections/test', { connectionId: saved.id });
+    expect(test.details).toEqual([path, '1 events']);
+
+    const notAStore = join(dir, 'notes.sqlite');
+    writeFileSync(notAStore, 'plain text, not SQLite');
+    const refused = await client.call('connections/test', { draft: { kind: 'store', name: 'x', path: notAStore, create: false } }).catch((e: Error) => e);
+    expect((refused as Error).message).toBe(`${notAStore} is not a SQLite database`);
   });
 });

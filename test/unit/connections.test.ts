@@ -20,7 +20,7 @@ describe('connection drafts', () => {
   });
 
   it('take a port as text from the form and refuse one out of range', () => {
-    expect(ConnectionDraft.parse({ ...kafka, port: '19092' }).port).toBe(19092);
+    expect(ConnectionDraft.parse({ ...kafka, port: '19092' })).toMatchObject({ port: 19092 });
     expect(message({ ...kafka, port: '90x' })).toEqual(['port: Port must be a number from 1 to 65535.']);
     expect(message({ ...kafka, port: 70000 })).toEqual(['port: Port must be from 1 to 65535.']);
   });

@@ -91,7 +91,7 @@ export function ConnectionDialog({ editing, info, onClose, onSaved, onDeleted }:
     }
   };
 
-  const showCredentials = form.kind === 'rabbitmq' || form.sasl !== 'none';
+  const showCredentials = form.kind === 'rabbitmq' || (form.kind === 'kafka' && form.sasl !== 'none');
   const passwordPlaceholder = editing?.hasPassword && !form.passwordTouched ? 'stored — type to replace' : '';
 
   return (
@@ -112,11 +112,26 @@ export function ConnectionDialog({ editing, info, onClose, onSaved, onDeleted }:
               <button type="button" aria-pressed={form.kind === 'rabbitmq'} onClick={() => switchKind('rabbitmq')}>
                 RabbitMQ
               </button>
+              <button type="button" aria-pressed={form.kind === 'store'} onClick={() => switchKind('store')}>
+                Event store
+              </button>
             </div>
           )}
           <Field label="Name" error={errors.name}>
-            <input ref={first} className="input" value={form.name} placeholder={`${form.kind === 'kafka' ? 'Kafka' : 'RabbitMQ'} ${form.host}`} onChange={(e) => set('name', e.target.value)} />
+            <input ref={first} className="input" value={form.name} placeholder={form.kind === 'store' ? 'named after the file' : `${form.kind === 'kafka' ? 'Kafka' : 'RabbitMQ'} ${form.host}`} onChange={(e) => set('name', e.target.value)} />
           </Field>
+          {form.kind === 'store' && (
+            <>
+              <Field label="File" error={errors.path}>
+                <input className={`input mono${errors.path ? ' invalid' : ''}`} value={form.path} spellCheck={false} placeholder="/home/me/events.sqlite" onChange={(e) => set('path', e.target.value)} />
+              </Field>
+              <label className="check">
+                <input type="checkbox" checked={form.create} onChange={(e) => set('create', e.target.checked)} /> Create a new, empty store if the file does not exist
+              </label>
+            </>
+          )}
+          {form.kind !== 'store' && (
+          <>
           <div className="row2">
             <Field label="Host" error={errors.host}>
               <input className={`input mono${errors.host ? ' invalid' : ''}`} value={form.host} spellCheck={false} onChange={(e) => set('host', e.target.value)} />
@@ -128,6 +143,8 @@ export function ConnectionDialog({ editing, info, onClose, onSaved, onDeleted }:
           <label className="check">
             <input type="checkbox" checked={form.tls} onChange={(e) => set('tls', e.target.checked)} /> Use TLS
           </label>
+          </>
+          )}
           {form.kind === 'kafka' && (
             <Field label="SASL" error={errors.sasl}>
               <select className="input" value={form.sasl} onChange={(e) => set('sasl', e.target.value as FormState['sasl'])}>

@@ -44,11 +44,11 @@ export function RecordsTab({ connectionId, resource, onStoreChanged }: Props) {
   const posLabel = positionLabel(resource);
   const columns = useMemo(() => columnsFor(resource), [resource]);
   const rows = useMemo(() => sortRows(reader.rows, columns, sort), [reader.rows, columns, sort]);
-  const isStore = connectionId === 'local' && (resource.type === 'store-all' || resource.type === 'store-stream');
+  const isStore = resource.type === 'store-all' || resource.type === 'store-stream';
   const [appending, setAppending] = useState(false);
   const [appended, setAppended] = useState<number | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
-  const ndjson = useNdjson(() => {
+  const ndjson = useNdjson(connectionId, () => {
     onStoreChanged?.();
     start();
   });
@@ -160,6 +160,7 @@ export function RecordsTab({ connectionId, resource, onStoreChanged }: Props) {
       )}
       {appending && (
         <AppendEventDialog
+          connectionId={connectionId}
           streamId={resource.type === 'store-stream' ? resource.name : null}
           currentVersion={resource.type === 'store-stream' ? resource.events.value - 1 : null}
           onClose={() => setAppending(false)}

@@ -84,6 +84,10 @@ export function buildRows(
       rows.push({ kind: 'group', key: g.key, depth: 1, label: g.label, count: g.items.length, expanded: groupOpen });
       if (groupOpen) for (const r of items) rows.push({ kind: 'resource', key: resourceKey(connection.id, r), depth: 2, connectionId: connection.id, resource: r });
     }
+    if (!needle && connection.kind === 'store' && groups.length === 0) {
+      rows.push({ kind: 'note', key: `${connection.id}/no-streams`, depth: 1, text: 'No streams yet: append an event or import NDJSON' });
+      continue;
+    }
     if (rows.length === before) {
       const empty = needle
         ? `Nothing matches “${filter.trim()}”`

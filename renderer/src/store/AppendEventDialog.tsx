@@ -5,6 +5,7 @@ import { ErrorBox } from '../ui/ErrorBox';
 type Expected = 'any' | 'no_stream' | 'exact';
 
 interface Props {
+  connectionId: string;
   streamId: string | null;
   /** Version of the stream's last event, when the stream exists. */
   currentVersion: number | null;
@@ -22,7 +23,7 @@ function parseJson(text: string, what: string): { value: unknown } | { error: st
 }
 
 /** Append one event to a stream, with the expected-version check an event store gives. */
-export function AppendEventDialog({ streamId, currentVersion, onClose, onAppended }: Props) {
+export function AppendEventDialog({ connectionId, streamId, currentVersion, onClose, onAppended }: Props) {
   const client = useClient();
   const [stream, setStream] = useState(streamId ?? '');
   const [type, setType] = useState('');
@@ -39,7 +40,7 @@ export function AppendEventDialog({ streamId, currentVersion, onClose, onAppende
   useEffect(() => {
     if (!streamId) return;
     client
-      .call('resources/list', { connectionId: 'local' })
+      .call('resources/list', { connectionId })
       .then(({ resources }) => {
         const s = resources.find((r) => r.type === 'store-stream' && r.name === streamId);
         if (s && s.type === 'store-stream') {
@@ -48,7 +49,7 @@ export function AppendEventDialog({ streamId, currentVersion, onClose, onAppende
         }
       })
       .catch(() => undefined);
-  }, [client, streamId]);
+  }, [client, connectionId, streamId]);
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
     window.addEventListener('keydown', onKey);
@@ -68,7 +69,7 @@ export function AppendEventDialog({ streamId, currentVersion, onClose, onAppende
     setError(null);
     try {
       const r = await client.call('store/append', {
-        connectionId: 'local',
+        connectionId,
         streamId: stream,
         expectedVersion: expected === 'exact' ? Number(version) : expected,
         events: [{ type: type.trim(), data: d.value as never, metadata: m.value as Record<string, never> }],

@@ -16,7 +16,7 @@ export interface ImportOutcome {
 const IMPORT_CHUNK = 1000;
 
 /** Export to a downloaded .ndjson file and import from one, with progress and cancel. */
-export function useNdjson(onImported: () => void) {
+export function useNdjson(connectionId: string, onImported: () => void) {
   const client = useClient();
   const [transfer, setTransfer] = useState<Transfer | null>(null);
   const [outcome, setOutcome] = useState<ImportOutcome | string | null>(null);
@@ -35,7 +35,7 @@ export function useNdjson(onImported: () => void) {
       try {
         const r = await client.stream(
           'store/export',
-          { connectionId: 'local', streamId },
+          { connectionId, streamId },
           {
             signal: controller.signal,
             onBatch: (lines) => parts.push(lines.join('\n') + '\n'),
@@ -56,7 +56,7 @@ export function useNdjson(onImported: () => void) {
         setTransfer(null);
       }
     },
-    [client],
+    [client, connectionId],
   );
 
   const importFrom = useCallback(
@@ -73,7 +73,7 @@ export function useNdjson(onImported: () => void) {
       try {
         // Chunk by chunk: each is one transaction, and cancel stops before the next.
         for (let i = 0; i < lines.length && !controller.signal.aborted; i += IMPORT_CHUNK) {
-          const r = await client.call('store/import', { connectionId: 'local', lines: lines.slice(i, i + IMPORT_CHUNK), firstLine: i + 1 }, { signal: controller.signal });
+          const r = await client.call('store/import', { connectionId, lines: lines.slice(i, i + IMPORT_CHUNK), firstLine: i + 1 }, { signal: controller.signal });
           total.imported += r.imported;
           total.errors.push(...r.errors);
           setTransfer((t) => (t ? { ...t, done: Math.min(lines.length, i + IMPORT_CHUNK) } : t));
@@ -87,7 +87,7 @@ export function useNdjson(onImported: () => void) {
         onImported();
       }
     },
-    [client, onImported],
+    [client, connectionId, onImported],
   );
 
   return { transfer, outcome, error, exportTo, importFrom, dismiss: () => (setOutcome(null), setError(null)) };

@@ -21,7 +21,11 @@ export class StoreAdapter implements SourceAdapter {
     seekByTime: true,
   };
 
-  constructor(readonly store: EventStore) {}
+  constructor(
+    readonly store: EventStore,
+    /** An opened file is closed with its adapter; the bundled store belongs to the app. */
+    private readonly options: { owned: boolean } = { owned: false },
+  ) {}
 
   async test() {
     const started = performance.now();
@@ -106,7 +110,7 @@ export class StoreAdapter implements SourceAdapter {
   }
 
   async close(): Promise<void> {
-    /* the store's lifetime belongs to whoever opened it */
+    if (this.options.owned) this.store.close();
   }
 
   private reader(target: ReadTarget): (from: number, limit: number) => StoredEvent[] {
