@@ -176,6 +176,29 @@ export const contract = {
     ConnectionRef.extend({ lines: z.array(z.string().max(16 * 1024 * 1024)).max(5000), firstLine: z.number().int().min(1) }),
     z.object({ imported: z.number(), errors: z.array(z.object({ line: z.number(), message: z.string() })) }),
   ),
+  'subscriptions/list': call(
+    ConnectionRef,
+    z.array(z.object({ name: z.string(), maxAttempts: z.number(), createdAt: z.string(), checkpoint: z.number(), parked: z.number() })),
+  ),
+  'subscriptions/save': call(
+    ConnectionRef.extend({ name: z.string().trim().min(1, { message: 'Name the subscription' }).max(200), code: z.string().min(1).max(512 * 1024), maxAttempts: z.number().int().min(1).max(100) }),
+    Empty,
+  ),
+  'subscriptions/delete': call(ConnectionRef.extend({ name: z.string().min(1) }), Empty),
+  'subscriptions/catch-up': stream(ConnectionRef.extend({ name: z.string().min(1) }), z.never(), z.object({ processed: z.number(), parked: z.number(), checkpoint: z.number() })),
+  'subscriptions/parked': call(
+    ConnectionRef.extend({ name: z.string().min(1) }),
+    z.array(z.object({ position: z.number(), attempts: z.number(), lastError: z.string(), parkedAt: z.string(), type: z.string(), streamId: z.string(), data: z.string() })),
+  ),
+  'subscriptions/replay-parked': call(
+    ConnectionRef.extend({
+      name: z.string().min(1),
+      selection: z.union([z.object({ all: z.literal(true) }), z.object({ positions: z.array(z.number().int()).min(1).max(100_000) }), z.object({ upTo: z.number().int() })]),
+      /** Count only: what would be re-sent, before anything is. */
+      dryRun: z.boolean(),
+    }),
+    z.object({ count: z.number(), replayed: z.number(), stillParked: z.number() }),
+  ),
   'projections/examples': call(Empty, z.array(z.object({ name: z.string(), description: z.string(), source: z.string() }))),
   'projections/rebuild': stream(RebuildRequest, RunUpdate, RunSummary),
   'projections/decide': call(RunRef.extend({ action: z.enum(['skip', 'stop', 'retry']), code: z.string().max(512 * 1024).optional() }), Empty),

@@ -117,6 +117,11 @@ export class ProjectionRun {
     return done;
   }
 
+  /** Continues from saved state (see stateEntries) rather than from init(). */
+  restore(json: string): void {
+    this.post({ type: 'restore', json });
+  }
+
   decide(action: 'skip' | 'stop' | 'retry', code?: string): void {
     if (action === 'stop') this.stopped = true;
     this.post(code === undefined ? { type: 'decide', action } : { type: 'decide', action, code });
@@ -225,6 +230,12 @@ export class ProjectionRun {
     if (this.watchdog) clearInterval(this.watchdog);
     this.watchdog = null;
   }
+}
+
+/** A run's final state as the [partition, state] pairs that restore() takes. */
+export function stateEntries(result: RunResult): string {
+  const state: unknown = JSON.parse(result.state);
+  return JSON.stringify(result.partitioned && state && typeof state === 'object' ? Object.entries(state) : [['', state]]);
 }
 
 /** The first stack line inside the user's file, so the hint points at their code. */

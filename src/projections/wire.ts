@@ -27,6 +27,8 @@ export interface HandlerFailure {
 
 export type ToWorker =
   | { type: 'run'; feed: Feed }
+  /** Start from saved state (JSON array of [partition, state] pairs) instead of init(). */
+  | { type: 'restore'; json: string }
   | { type: 'batch'; events: WireEvent[] }
   | { type: 'end' }
   | { type: 'decide'; action: 'skip' | 'stop' | 'retry'; code?: string }

@@ -375,6 +375,9 @@ port.on('message', (m: ToWorker) => {
         if (m.feed.kind === 'sqlite') void runSqlite(m.feed).catch((e: Error) => send({ type: 'failed', message: e.message }));
         else snapshotEvery = 1000;
         return;
+      case 'restore':
+        api.__restore(m.json);
+        return;
       case 'batch':
         batchQueue = batchQueue.then(async () => {
           for (const e of m.events) if ((await runEvent(e)) === 'stop') return finish();

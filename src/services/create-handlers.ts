@@ -5,6 +5,7 @@ import { connectionHandlers, type ConnectionDeps } from './connection-handlers';
 import { projectionHandlers } from './projection-handlers';
 import type { ProjectionRegistry } from './projection-registry';
 import { storeHandlers } from './store-handlers';
+import { subscriptionHandlers } from './subscription-handlers';
 
 export interface HandlerDeps extends ConnectionDeps {
   info: z.infer<typeof AppInfo>;
@@ -23,6 +24,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     },
     ...projectionHandlers(deps),
     ...storeHandlers(deps),
+    ...subscriptionHandlers(deps),
     'records/read': async ({ connectionId, target, from, limit }, ctx) => {
       const adapter = await pool.get(connectionId);
       return adapter.read({ target, from, limit, signal: ctx.signal, onBatch: ctx.batch, onProgress: ctx.progress });

@@ -100,6 +100,11 @@ export class EventStore {
     };
   }
 
+  /** For the modules that keep their own tables in the same file (subscriptions). */
+  get database(): Db {
+    return this.db;
+  }
+
   static open(path: string, options: { create: boolean } = { create: true }): EventStore {
     return new EventStore(path, openDatabase(path, options));
   }

@@ -70,4 +70,12 @@ CREATE TABLE audit_log (
 );
 `,
   },
+  {
+    version: 2,
+    name: 'subscription-code-and-state',
+    sql: `
+ALTER TABLE subscriptions ADD COLUMN code TEXT NOT NULL DEFAULT '';
+ALTER TABLE checkpoints ADD COLUMN state TEXT;
+`,
+  },
 ];
