@@ -3,6 +3,7 @@ import { useClient } from './api/client-context';
 import type { AppInfo, ConnectionProfile, ConnectionSummary, Resource } from './api/types';
 import { ConnectionDialog } from './connections/ConnectionDialog';
 import { RecordsTab } from './records/RecordsTab';
+import { SubscriptionTab } from './store/SubscriptionTab';
 import { resourceKey } from './sidebar/tree-rows';
 import { Sidebar } from './sidebar/Sidebar';
 import { StatusBar } from './status/StatusBar';
@@ -124,11 +125,13 @@ export function App({ disconnected }: { disconnected: string | null }) {
         {tabs.length === 0 && <Welcome onNewProjection={newProjection} />}
         {tabs.map((t) => (
           <section key={t.id} className="tab-panel" role="tabpanel" hidden={t.id !== activeTab} aria-label={t.kind === 'resource' ? t.resource.name : t.title}>
-            {t.kind === 'resource' ? (
+            {t.kind === 'resource' && t.resource.type === 'store-subscription' ? (
+              <SubscriptionTab connectionId={t.connectionId} name={t.resource.name} onChanged={() => setReloadToken((r) => ({ id: t.connectionId, n: (r?.n ?? 0) + 1 }))} />
+            ) : t.kind === 'resource' ? (
               <RecordsTab connectionId={t.connectionId} resource={t.resource} onStoreChanged={() => setReloadToken((r) => ({ id: t.connectionId, n: (r?.n ?? 0) + 1 }))} />
             ) : (
               <Suspense fallback={<div className="empty">Loading the editor…</div>}>
-                <ProjectionTab connections={connections ?? []} dark={theme === 'dark'} />
+                <ProjectionTab connections={connections ?? []} dark={theme === 'dark'} onSubscriptionSaved={(id) => setReloadToken((r) => ({ id, n: (r?.n ?? 0) + 1 }))} />
               </Suspense>
             )}
           </section>

@@ -39,6 +39,14 @@ export const Resource = z.discriminatedUnion('type', [
     events: Count,
   }),
   z.object({
+    type: z.literal('store-subscription'),
+    name: z.string(),
+    checkpoint: z.number().int().nonnegative(),
+    /** Events parked after failing maxAttempts times: the store's dead letters. */
+    parked: Count,
+    deadLetter: z.boolean(),
+  }),
+  z.object({
     type: z.literal('store-stream'),
     name: z.string(),
     category: z.string(),

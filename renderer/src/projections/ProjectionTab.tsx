@@ -16,7 +16,7 @@ import { useRebuild } from './useRebuild';
 type Panel = 'state' | 'partitions' | 'travel' | 'diff' | 'log';
 const DEMO_TYPES = ['AccountCreated', 'MoneyDeposited', 'MoneyWithdrawn', 'MoneyTransferred', 'CartCreated', 'ItemAdded', 'ItemRemoved'];
 
-export function ProjectionTab({ connections, dark }: { connections: ConnectionSummary[]; dark: boolean }) {
+export function ProjectionTab({ connections, dark, onSubscriptionSaved }: { connections: ConnectionSummary[]; dark: boolean; onSubscriptionSaved(connectionId: string): void }) {
   const client = useClient();
   const [examples, setExamples] = useState<{ name: string; description: string; source: string }[]>([]);
   const [code, setCode] = useState('');
@@ -25,6 +25,21 @@ export function ProjectionTab({ connections, dark }: { connections: ConnectionSu
   const [toPosition, setToPosition] = useState('');
   const [panel, setPanel] = useState<Panel>('state');
   const [inputError, setInputError] = useState<string | null>(null);
+  const [subName, setSubName] = useState<string | null>(null);
+  const [subNotice, setSubNotice] = useState<string | null>(null);
+  const storeSource = source.target.type === 'store-all' || source.target.type === 'store-stream';
+
+  const saveSubscription = async () => {
+    if (!subName) return;
+    try {
+      await client.call('subscriptions/save', { connectionId: source.connectionId, name: subName, code, maxAttempts: 3 });
+      setSubNotice(`Saved subscription ${subName}: open it under “subscriptions” to catch up.`);
+      setSubName(null);
+      onSubscriptionSaved(source.connectionId);
+    } catch (e) {
+      setInputError(e instanceof Error ? e.message : String(e));
+    }
+  };
   const { running, runs, error, rebuild, decide, cancel } = useRebuild();
   const latest = runs[0] ?? null;
 
@@ -98,6 +113,22 @@ export function ProjectionTab({ connections, dark }: { connections: ConnectionSu
             Rebuild
           </button>
         )}
+        {storeSource && subName === null && (
+          <button className="btn" onClick={() => setSubName('')} title="Keep this projection over the store with a checkpoint; failing events are parked">
+            Save as subscription…
+          </button>
+        )}
+        {subName !== null && (
+          <form className="save-sub" onSubmit={(e) => (e.preventDefault(), void saveSubscription())}>
+            <input className="input mono" aria-label="Subscription name" placeholder="name" value={subName} autoFocus onChange={(e) => setSubName(e.target.value)} />
+            <button className="btn primary" type="submit">
+              Save
+            </button>
+            <button className="btn" type="button" onClick={() => setSubName(null)}>
+              Cancel
+            </button>
+          </form>
+        )}
         <span className="spacer" />
         {running && <RunProgress running={running} />}
         {!running && latest && (
@@ -109,6 +140,11 @@ export function ProjectionTab({ connections, dark }: { connections: ConnectionSu
         )}
       </div>
       {inputError && <div className="notice warn">{inputError}</div>}
+      {subNotice && (
+        <div className="notice" role="status">
+          {subNotice}
+        </div>
+      )}
       <div className="projection-body">
         <CodeEditor value={code} onChange={setCode} onRun={run} eventTypes={DEMO_TYPES} dark={dark} />
         <div className="results">

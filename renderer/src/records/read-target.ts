@@ -15,6 +15,8 @@ export function targetOf(resource: Resource, partition: number): ReadTarget | { 
       return { type: 'store-stream', streamId: resource.name };
     case 'rabbit-vhost':
       return { unsupported: 'A vhost holds queues: open one of them.' };
+    case 'store-subscription':
+      return { unsupported: 'A subscription opens in its own view.' };
   }
 }
 

@@ -25,6 +25,16 @@ export function ResourceBadges({ resource: r }: { resource: Resource }) {
     case 'store-all':
     case 'store-stream':
       return <span className="badge" title="events">{formatEstimate(r.events)}</span>;
+    case 'store-subscription':
+      return r.deadLetter ? (
+        <span className="badge dead" title="Parked events: the store's dead letters">
+          DLQ {formatEstimate(r.parked)}
+        </span>
+      ) : (
+        <span className="badge" title="checkpoint">
+          @{r.checkpoint}
+        </span>
+      );
     case 'rabbit-vhost':
       return null;
   }

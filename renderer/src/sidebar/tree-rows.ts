@@ -31,7 +31,10 @@ function groupsOf(connection: ConnectionSummary, resources: Resource[]): { top: 
       const all = resources.filter((r) => r.type === 'store-all');
       const byCategory = new Map<string, Resource[]>();
       for (const r of resources) if (r.type === 'store-stream') byCategory.set(r.category, [...(byCategory.get(r.category) ?? []), r]);
-      return { top: all, groups: [...byCategory].map(([c, items]) => ({ key: key(c), label: c, items })) };
+      const subscriptions = resources.filter((r) => r.type === 'store-subscription');
+      const groups: Group[] = [...byCategory].map(([c, items]) => ({ key: key(c), label: c, items }));
+      if (subscriptions.length) groups.push({ key: key('$subscriptions'), label: 'subscriptions', items: subscriptions });
+      return { top: all, groups };
     }
     case 'kafka': {
       const topics = resources.filter((r) => r.type === 'kafka-topic');
@@ -84,7 +87,7 @@ export function buildRows(
       rows.push({ kind: 'group', key: g.key, depth: 1, label: g.label, count: g.items.length, expanded: groupOpen });
       if (groupOpen) for (const r of items) rows.push({ kind: 'resource', key: resourceKey(connection.id, r), depth: 2, connectionId: connection.id, resource: r });
     }
-    if (!needle && connection.kind === 'store' && groups.length === 0) {
+    if (!needle && connection.kind === 'store' && !state.list.resources.some((r) => r.type === 'store-stream')) {
       rows.push({ kind: 'note', key: `${connection.id}/no-streams`, depth: 1, text: 'No streams yet: append an event or import NDJSON' });
       continue;
     }

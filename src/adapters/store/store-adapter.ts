@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { RewindError } from '../../api/errors';
 import type { Resource } from '../../model/resources';
 import { EventStore, type StoredEvent } from '../../store/event-store';
+import { SubscriptionStore } from '../../store/subscription-store';
 import { sleep, throwIfAborted, type OutgoingMessage, type ReadOptions, type SourceAdapter, type SubscribeOptions } from '../source-adapter';
 import { storeEventToEnvelope } from './store-envelope';
 import type { ReadTarget } from '../../model/resources';
@@ -17,7 +18,7 @@ export class StoreAdapter implements SourceAdapter {
     tail: true,
     publish: true,
     consumerGroups: false,
-    deadLetters: false,
+    deadLetters: true,
     seekByTime: true,
   };
 
@@ -49,7 +50,14 @@ export class StoreAdapter implements SourceAdapter {
       lastPosition: String(s.lastPosition),
       lastWrite: s.lastRecordedAt,
     }));
-    return [all, ...streams];
+    const subscriptions: Resource[] = new SubscriptionStore(this.store).list().map((s) => ({
+      type: 'store-subscription',
+      name: s.name,
+      checkpoint: s.checkpoint,
+      parked: { value: s.parked, exact: true },
+      deadLetter: s.parked > 0,
+    }));
+    return [all, ...streams, ...subscriptions];
   }
 
   async read(options: ReadOptions) {
