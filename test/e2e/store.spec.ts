@@ -8,7 +8,9 @@ test.describe('the local event store', () => {
     const { page } = app;
     await page.getByTestId('resource-account-A-19').click();
     const grid = page.getByRole('grid', { name: 'account-A-19 events' });
+    await expect(page.getByTestId('records-summary')).toContainText('to the end');
     const before = await grid.getByRole('row').count();
+    expect(before).toBeGreaterThan(0);
     await page.getByRole('button', { name: 'Append event' }).click();
     const dialog = page.getByRole('dialog', { name: 'Append event' });
     await expect(dialog.getByLabel('Version', { exact: true })).toHaveValue(String(before - 1));

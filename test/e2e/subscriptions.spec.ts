@@ -29,6 +29,7 @@ test('a subscription parks what its handler fails on; fix it, count, then replay
   await page.getByRole('button', { name: 'Catch up' }).click();
   await expect(page.getByText(/^Caught up: \d+ events handled, [1-9]\d* parked, checkpoint \d+\.$/)).toBeVisible();
   const parkedRows = page.getByRole('table', { name: 'Parked events' }).locator('tbody tr');
+  await expect(parkedRows.first()).toContainText('Error: limit exceeded');
   const parked = await parkedRows.count();
   expect(parked).toBeGreaterThan(0);
   await expect(parkedRows.first()).toContainText('Error: limit exceeded');

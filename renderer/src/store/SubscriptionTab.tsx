@@ -38,8 +38,10 @@ export function SubscriptionTab({ connectionId, name, onChanged }: { connectionI
     setError(null);
     setMessage(null);
     try {
-      setMessage(await work());
+      // Say what happened together with the refreshed view, not before it.
+      const said = await work();
       await refresh();
+      setMessage(said);
       onChanged();
     } catch (e) {
       setError(e);
