@@ -51,6 +51,16 @@ export interface SourceAdapter {
   close(): Promise<void>;
 }
 
+/** What Kafka and RabbitMQ adapters offer today. */
+export const BROKER_CAPABILITIES = {
+  browse: true,
+  tail: true,
+  publish: true,
+  consumerGroups: false,
+  deadLetters: false,
+  seekByTime: true,
+} as const;
+
 export function throwIfAborted(signal: AbortSignal): void {
   if (signal.aborted) {
     const e = new Error('Cancelled');

@@ -189,44 +189,11 @@ function finish(): void {
 // --- The SQLite feed: the worker reads the store itself --------------------------------------
 
 const PAGE = 5000;
-interface Row {
-  global_position: number;
-  stream_id: string;
-  stream_version: number;
-  event_id: string;
-  event_type: string;
-  data: string;
-  metadata: string;
-  recorded_at: string;
-}
-const toWire = (r: Row): WireEvent => ({
-  position: r.global_position,
-  type: r.event_type,
-  data: r.data,
-  metadata: r.metadata,
-  streamId: r.stream_id,
-  version: r.stream_version,
-  timestamp: r.recorded_at,
-  id: r.event_id,
-});
 
 let db: Database.Database | null = null;
 let sqliteFeed: Extract<Feed, { kind: 'sqlite' }> | null = null;
 
 const COLS = 'global_position, stream_id, stream_version, event_id, event_type, data, metadata, recorded_at';
-let pageAll: Database.Statement | null = null;
-let pageStream: Database.Statement | null = null;
-
-function pageOf(from: number, to: number | null, limit: number): Row[] {
-  const feed = sqliteFeed!;
-  const upper = to ?? Number.MAX_SAFE_INTEGER;
-  if (feed.streamId === null) {
-    pageAll ??= db!.prepare(`SELECT ${COLS} FROM events WHERE global_position >= ? AND global_position <= ? ORDER BY global_position LIMIT ?`);
-    return pageAll.all(from, upper, limit) as Row[];
-  }
-  pageStream ??= db!.prepare(`SELECT ${COLS} FROM events WHERE stream_id = ? AND global_position >= ? AND global_position <= ? ORDER BY global_position LIMIT ?`);
-  return pageStream.all(feed.streamId, from, upper, limit) as Row[];
-}
 
 /** Rows as arrays (better-sqlite3 raw mode): cheaper to build than objects, on the hot path. */
 type RawRow = [number, string, number, string, string, string, string, string];
@@ -244,15 +211,15 @@ function rawPage(from: number, to: number | null, limit: number): RawRow[] {
   return rawStream.all(feed.streamId, from, upper, limit) as RawRow[];
 }
 
-const rawToRow = (r: RawRow): Row => ({
-  global_position: r[0],
-  stream_id: r[1],
-  stream_version: r[2],
-  event_id: r[3],
-  event_type: r[4],
+const toWire = (r: RawRow): WireEvent => ({
+  position: r[0],
+  streamId: r[1],
+  version: r[2],
+  id: r[3],
+  type: r[4],
   data: r[5],
   metadata: r[6],
-  recorded_at: r[7],
+  timestamp: r[7],
 });
 
 /** The hot path for the store: straight from the row, no intermediate object. */
@@ -286,7 +253,7 @@ async function runSqlite(feed: Extract<Feed, { kind: 'sqlite' }>): Promise<void>
     for (const row of rows) {
       if (tryRow(row)) continue;
       counters[1] = 0;
-      if ((await afterFailure(toWire(rawToRow(row)))) === 'stop') return finish();
+      if ((await afterFailure(toWire(row))) === 'stop') return finish();
       counters[1] = 1;
     }
     counters[1] = 0;
@@ -319,7 +286,7 @@ function stateAt(position: number, provided: WireEvent[] | undefined): void {
   try {
     if (base) api.__restore(base.json);
     else api.__reset();
-    const events = provided ?? (sqliteFeed ? pageOf(base ? base.position + 1 : sqliteFeed.from, position, Number.MAX_SAFE_INTEGER).map(toWire) : []);
+    const events = provided ?? (sqliteFeed ? rawPage(base ? base.position + 1 : sqliteFeed.from, position, Number.MAX_SAFE_INTEGER).map(toWire) : []);
     const before = events.filter((e) => e.position < position);
     replay(before);
     const target = events.find((e) => e.position === position) ?? null;
@@ -345,20 +312,21 @@ function partitionView(key: string, limit: number): void {
   if (sqliteFeed && lastPosition >= 0) {
     let from = firstPosition;
     outer: for (;;) {
-      const rows = pageOf(from, lastPosition, PAGE);
+      const rows = rawPage(from, lastPosition, PAGE);
       if (rows.length === 0) break;
       for (const r of rows) {
-        if (skipped.has(r.global_position)) continue;
-        const keys = api.__keys(r.event_type, r.data, r.metadata, r.global_position, r.stream_id, r.stream_version, r.recorded_at, r.event_id);
+        const p = r[0];
+        if (skipped.has(p)) continue;
+        const keys = api.__keys(r[4], r[5], r[6], p, r[1], r[2], r[7], r[3]);
         if (keys && (JSON.parse(keys) as string[]).includes(key)) {
           if (positions.length >= limit) {
             truncated = true;
             break outer;
           }
-          positions.push(r.global_position);
+          positions.push(p);
         }
       }
-      from = (rows[rows.length - 1] as Row).global_position + 1;
+      from = (rows[rows.length - 1] as RawRow)[0] + 1;
     }
   }
   send({ type: 'partition', key, state: api.__partitionState(key), positions, truncated });

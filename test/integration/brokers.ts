@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { expect } from 'vitest';
+import { RewindError } from '../../src/api/errors';
 import type { KafkaProfile, RabbitProfile } from '../../src/model/connections';
 import type { Envelope } from '../../src/model/envelope';
 import type { ReadOptions, SourceAdapter } from '../../src/adapters/source-adapter';
@@ -40,6 +42,16 @@ export function rabbitProfile(overrides: Partial<RabbitProfile> = {}): RabbitPro
     managementPort: 15672,
     ...overrides,
   };
+}
+
+/** Awaits a promise that must fail with a RewindError, and returns that error. */
+export async function failure(promise: Promise<unknown>): Promise<RewindError> {
+  const e = await promise.then(
+    () => null,
+    (err: unknown) => err,
+  );
+  expect(e).toBeInstanceOf(RewindError);
+  return e as RewindError;
 }
 
 /** Runs a range read and collects what it streamed. */

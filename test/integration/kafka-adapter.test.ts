@@ -1,20 +1,11 @@
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KafkaAdapter } from '../../src/adapters/kafka/kafka-adapter';
-import { RewindError } from '../../src/api/errors';
-import { KAFKA_BOOTSTRAP, KAFKA_SASL_PORT, kafkaProfile, readAll, unique } from './brokers';
+import { KAFKA_BOOTSTRAP, KAFKA_SASL_PORT, kafkaProfile, failure, readAll, unique } from './brokers';
 
 const kafka = new Kafka({ clientId: 'rewind-test', brokers: [KAFKA_BOOTSTRAP], logLevel: logLevel.NOTHING });
 const signal = () => new AbortController().signal;
 
-async function failure(promise: Promise<unknown>): Promise<RewindError> {
-  const e = await promise.then(
-    () => null,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(RewindError);
-  return e as RewindError;
-}
 
 describe('Kafka adapter against a real broker', () => {
   const topic = unique('rewind-test-orders');

@@ -1,19 +1,10 @@
 import amqp, { type ChannelModel } from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RabbitAdapter } from '../../src/adapters/rabbitmq/rabbit-adapter';
-import { RewindError } from '../../src/api/errors';
-import { AMQP_URL, rabbitProfile, readAll, unique } from './brokers';
+import { AMQP_URL, rabbitProfile, failure, readAll, unique } from './brokers';
 
 const signal = () => new AbortController().signal;
 
-async function failure(promise: Promise<unknown>): Promise<RewindError> {
-  const e = await promise.then(
-    () => null,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(RewindError);
-  return e as RewindError;
-}
 
 describe('RabbitMQ adapter against a real broker', () => {
   const stream = unique('rewind-test-stream');

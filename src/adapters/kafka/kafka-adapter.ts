@@ -5,7 +5,7 @@ import { RewindError } from '../../api/errors';
 import type { KafkaProfile } from '../../model/connections';
 import type { Envelope } from '../../model/envelope';
 import type { ReadFrom, ReadTarget, Resource } from '../../model/resources';
-import { throwIfAborted, type OutgoingMessage, type ReadOptions, type SourceAdapter, type SubscribeOptions } from '../source-adapter';
+import { BROKER_CAPABILITIES, throwIfAborted, type OutgoingMessage, type ReadOptions, type SourceAdapter, type SubscribeOptions } from '../source-adapter';
 import { classifyKafkaError } from './kafka-errors';
 import { kafkaMessageToEnvelope } from './kafka-envelope';
 
@@ -30,14 +30,7 @@ function saslOptions(profile: KafkaProfile, password: string | null): SASLOption
 }
 
 export class KafkaAdapter implements SourceAdapter {
-  readonly capabilities = {
-    browse: true,
-    tail: true,
-    publish: true,
-    consumerGroups: false,
-    deadLetters: false,
-    seekByTime: true,
-  };
+  readonly capabilities = BROKER_CAPABILITIES;
   private readonly kafka: Kafka;
   private readonly address: string;
   private admin: Admin | null = null;

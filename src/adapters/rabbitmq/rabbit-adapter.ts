@@ -4,7 +4,7 @@ import { RewindError } from '../../api/errors';
 import type { RabbitProfile } from '../../model/connections';
 import type { Envelope } from '../../model/envelope';
 import type { ReadFrom, ReadTarget, Resource } from '../../model/resources';
-import { throwIfAborted, type OutgoingMessage, type ReadOptions, type SourceAdapter, type SubscribeOptions } from '../source-adapter';
+import { BROKER_CAPABILITIES, throwIfAborted, type OutgoingMessage, type ReadOptions, type SourceAdapter, type SubscribeOptions } from '../source-adapter';
 import { ManagementClient, type ManagementQueue } from './management-client';
 import { classifyRabbitError } from './rabbit-errors';
 import { rabbitMessageToEnvelope } from './rabbit-envelope';
@@ -20,14 +20,7 @@ function queueType(q: ManagementQueue): 'classic' | 'quorum' | 'stream' {
 }
 
 export class RabbitAdapter implements SourceAdapter {
-  readonly capabilities = {
-    browse: true,
-    tail: true,
-    publish: true,
-    consumerGroups: false,
-    deadLetters: false,
-    seekByTime: true,
-  };
+  readonly capabilities = BROKER_CAPABILITIES;
   private readonly address: string;
   private readonly management: ManagementClient;
   private vhostInUse: string;
