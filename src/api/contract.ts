@@ -223,8 +223,6 @@ export type ItemOf<M extends StreamMethod> = Contract[M] extends StreamSpec<z.Zo
   ? z.output<I>
   : never;
 
-export const methodNames = Object.keys(contract) as Method[];
-
 export function isMethod(name: string): name is Method {
   return Object.prototype.hasOwnProperty.call(contract, name);
 }

@@ -49,9 +49,6 @@ export function decodePayload(bytes: Uint8Array | null | undefined): Payload {
   return { kind: 'text', text, bytes: size, truncated: cut };
 }
 
-export function payloadFromJson(value: z.infer<ReturnType<typeof z.json>>, bytes: number): Payload {
-  return { kind: 'json', value, bytes };
-}
 
 function binary(head: Uint8Array, size: number, cut: boolean): Payload {
   return { kind: 'binary', base64: Buffer.from(head).toString('base64'), bytes: size, truncated: cut };
