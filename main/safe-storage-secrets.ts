@@ -1,9 +1,6 @@
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { safeStorage } from 'electron';
-import { z } from 'zod';
-import type { SecretStore } from '../src/services/secret-store';
-
-const Encrypted = z.record(z.string(), z.string());
+import { PrivateJsonFile } from '../src/services/private-json-file';
+import { SecretFile, type SecretStore } from '../src/services/secret-store';
 
 /**
  * Passwords encrypted by the OS keychain (Keychain, DPAPI, libsecret/kwallet) through Electron's
@@ -11,7 +8,12 @@ const Encrypted = z.record(z.string(), z.string());
  */
 export class SafeStorageSecretStore implements SecretStore {
   readonly kind = 'os' as const;
-  constructor(readonly location: string) {}
+  /** Holds base64 ciphertext only. */
+  private readonly file;
+
+  constructor(readonly location: string) {
+    this.file = new PrivateJsonFile(location, SecretFile, () => ({}));
+  }
 
   async get(id: string) {
     const value = this.read()[id];
@@ -31,14 +33,11 @@ export class SafeStorageSecretStore implements SecretStore {
   }
 
   private read(): Record<string, string> {
-    if (!existsSync(this.location)) return {};
-    const parsed = Encrypted.safeParse(JSON.parse(readFileSync(this.location, 'utf8')));
-    return parsed.success ? parsed.data : {};
+    return this.file.read();
   }
 
   private write(all: Record<string, string>) {
-    writeFileSync(`${this.location}.tmp`, JSON.stringify(all, null, 2), { mode: 0o600 });
-    renameSync(`${this.location}.tmp`, this.location);
+    this.file.write(all);
   }
 }
 

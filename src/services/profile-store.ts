@@ -1,20 +1,19 @@
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ConnectionProfile } from '../model/connections';
+import { PrivateJsonFile } from './private-json-file';
 
 const ProfileFile = z.object({ version: z.literal(1), connections: z.array(ConnectionProfile) });
 
 /** Connection profiles on disk, without secrets, written atomically. */
 export class ProfileStore {
-  constructor(readonly path: string) {}
+  private readonly file;
+
+  constructor(readonly path: string) {
+    this.file = new PrivateJsonFile(path, ProfileFile, () => ({ version: 1 as const, connections: [] }));
+  }
 
   list(): ConnectionProfile[] {
-    if (!existsSync(this.path)) return [];
-    const parsed = ProfileFile.safeParse(JSON.parse(readFileSync(this.path, 'utf8')));
-    if (!parsed.success) {
-      throw new Error(`${this.path} is not a Rewind connections file: ${parsed.error.issues[0]?.message ?? ''}`);
-    }
-    return parsed.data.connections;
+    return this.file.read().connections;
   }
 
   get(id: string): ConnectionProfile | null {
@@ -36,8 +35,6 @@ export class ProfileStore {
   }
 
   private write(connections: ConnectionProfile[]): void {
-    const tmp = `${this.path}.tmp`;
-    writeFileSync(tmp, JSON.stringify({ version: 1, connections }, null, 2), { mode: 0o600 });
-    renameSync(tmp, this.path);
+    this.file.write({ version: 1, connections });
   }
 }

@@ -1,5 +1,5 @@
-import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
+import { PrivateJsonFile } from './private-json-file';
 
 /** Where passwords live. Profiles never hold them; only the back end reads them, to connect. */
 export interface SecretStore {
@@ -26,7 +26,7 @@ export class MemorySecretStore implements SecretStore {
   }
 }
 
-const SecretFile = z.record(z.string(), z.string());
+export const SecretFile = z.record(z.string(), z.string());
 
 /**
  * The web shell's store: a JSON file only the user can read (0600). Not encrypted, because a key
@@ -35,11 +35,14 @@ const SecretFile = z.record(z.string(), z.string());
 export class FileSecretStore implements SecretStore {
   readonly kind = 'file' as const;
   private warned = false;
+  private readonly file;
 
   constructor(
     readonly location: string,
     private readonly warn: (message: string) => void = (m) => console.warn(m),
-  ) {}
+  ) {
+    this.file = new PrivateJsonFile(location, SecretFile, () => ({}));
+  }
 
   async get(id: string) {
     return this.read()[id] ?? null;
@@ -64,15 +67,10 @@ export class FileSecretStore implements SecretStore {
   }
 
   private read(): Record<string, string> {
-    if (!existsSync(this.location)) return {};
-    const parsed = SecretFile.safeParse(JSON.parse(readFileSync(this.location, 'utf8')));
-    return parsed.success ? parsed.data : {};
+    return this.file.read();
   }
 
   private write(all: Record<string, string>): void {
-    const tmp = `${this.location}.tmp`;
-    writeFileSync(tmp, JSON.stringify(all, null, 2), { mode: 0o600 });
-    chmodSync(tmp, 0o600);
-    renameSync(tmp, this.location);
+    this.file.write(all);
   }
 }
