@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { useClient } from '../api/client-context';
 import type { AppInfo, ConnectionProfile, TestResult } from '../api/types';
+import { Dialog } from '../ui/Dialog';
 import { ErrorBox } from '../ui/ErrorBox';
 import { DEFAULT_PORTS, emptyForm, formFromProfile, toDraft, type FieldErrors, type FormState } from './connection-form';
 
@@ -25,11 +26,6 @@ export function ConnectionDialog({ editing, info, onClose, onSaved, onDeleted }:
   const first = useRef<HTMLInputElement>(null);
 
   useEffect(() => first.current?.focus(), []);
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [onClose]);
 
   const set = <K extends keyof FormState>(key: K, value: FormState[K]) => {
     setForm((f) => ({ ...f, [key]: value, ...(key === 'password' ? { passwordTouched: true } : {}) }));
@@ -95,96 +91,14 @@ export function ConnectionDialog({ editing, info, onClose, onSaved, onDeleted }:
   const passwordPlaceholder = editing?.hasPassword && !form.passwordTouched ? 'stored — type to replace' : '';
 
   return (
-    <div className="backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <form className="dialog" role="dialog" aria-modal="true" aria-labelledby="conn-title" onSubmit={save} noValidate>
-        <header>
-          <h2 id="conn-title">{editing ? `Edit ${editing.name}` : 'Add connection'}</h2>
-          <button type="button" className="icon-btn" aria-label="Close" onClick={onClose}>
-            ✕
-          </button>
-        </header>
-        <div className="body">
-          {!editing && (
-            <div className="segmented" role="group" aria-label="Broker">
-              <button type="button" aria-pressed={form.kind === 'kafka'} onClick={() => switchKind('kafka')}>
-                Kafka
-              </button>
-              <button type="button" aria-pressed={form.kind === 'rabbitmq'} onClick={() => switchKind('rabbitmq')}>
-                RabbitMQ
-              </button>
-              <button type="button" aria-pressed={form.kind === 'store'} onClick={() => switchKind('store')}>
-                Event store
-              </button>
-            </div>
-          )}
-          <Field label="Name" error={errors.name}>
-            <input ref={first} className="input" value={form.name} placeholder={form.kind === 'store' ? 'named after the file' : `${form.kind === 'kafka' ? 'Kafka' : 'RabbitMQ'} ${form.host}`} onChange={(e) => set('name', e.target.value)} />
-          </Field>
-          {form.kind === 'store' && (
-            <>
-              <Field label="File" error={errors.path}>
-                <input className={`input mono${errors.path ? ' invalid' : ''}`} value={form.path} spellCheck={false} placeholder="/home/me/events.sqlite" onChange={(e) => set('path', e.target.value)} />
-              </Field>
-              <label className="check">
-                <input type="checkbox" checked={form.create} onChange={(e) => set('create', e.target.checked)} /> Create a new, empty store if the file does not exist
-              </label>
-            </>
-          )}
-          {form.kind !== 'store' && (
-          <>
-          <div className="row2">
-            <Field label="Host" error={errors.host}>
-              <input className={`input mono${errors.host ? ' invalid' : ''}`} value={form.host} spellCheck={false} onChange={(e) => set('host', e.target.value)} />
-            </Field>
-            <Field label="Port" error={errors.port}>
-              <input className={`input mono${errors.port ? ' invalid' : ''}`} value={form.port} inputMode="numeric" onChange={(e) => set('port', e.target.value)} />
-            </Field>
-          </div>
-          <label className="check">
-            <input type="checkbox" checked={form.tls} onChange={(e) => set('tls', e.target.checked)} /> Use TLS
-          </label>
-          </>
-          )}
-          {form.kind === 'kafka' && (
-            <Field label="SASL" error={errors.sasl}>
-              <select className="input" value={form.sasl} onChange={(e) => set('sasl', e.target.value as FormState['sasl'])}>
-                <option value="none">None</option>
-                <option value="plain">PLAIN</option>
-                <option value="scram-sha-256">SCRAM-SHA-256</option>
-                <option value="scram-sha-512">SCRAM-SHA-512</option>
-              </select>
-            </Field>
-          )}
-          {showCredentials && (
-            <div className="row2b">
-              <Field label="Username" error={errors.username}>
-                <input className="input" value={form.username} autoComplete="off" spellCheck={false} onChange={(e) => set('username', e.target.value)} />
-              </Field>
-              <Field label="Password" error={errors.password}>
-                <input className="input" type="password" value={form.password} placeholder={passwordPlaceholder} autoComplete="new-password" onChange={(e) => set('password', e.target.value)} />
-              </Field>
-            </div>
-          )}
-          {form.kind === 'rabbitmq' && (
-            <div className="row2">
-              <Field label="Virtual host" error={errors.vhost}>
-                <input className="input mono" value={form.vhost} onChange={(e) => set('vhost', e.target.value)} />
-              </Field>
-              <Field label="Management port" error={errors.managementPort}>
-                <input className="input mono" value={form.managementPort} inputMode="numeric" onChange={(e) => set('managementPort', e.target.value)} />
-              </Field>
-            </div>
-          )}
-          {showCredentials && info?.secretStorage === 'file' && (
-            <div className="notice warn">
-              Web shell: a saved password goes to <span className="mono">{info.secretFile}</span>, readable only by you but not encrypted. The desktop app keeps it in the OS keychain.
-            </div>
-          )}
-          {errors.form && <div className="field-error">{errors.form}</div>}
-          <TestOutcome state={test} />
-          {saveError !== null && <ErrorBox error={saveError} />}
-        </div>
-        <footer>
+    <Dialog
+      title={editing ? `Edit ${editing.name}` : 'Add connection'}
+      onClose={onClose}
+      onSubmit={save}
+      submitLabel={saving ? 'Saving…' : 'Save'}
+      submitting={saving}
+      actions={
+        <>
           {test.status === 'running' ? (
             <button type="button" className="btn" onClick={() => test.controller.abort()}>
               Cancel test
@@ -199,16 +113,89 @@ export function ConnectionDialog({ editing, info, onClose, onSaved, onDeleted }:
               Remove
             </button>
           )}
-          <div className="spacer" />
-          <button type="button" className="btn" onClick={onClose}>
-            Cancel
+        </>
+      }
+    >
+      {!editing && (
+        <div className="segmented" role="group" aria-label="Broker">
+          <button type="button" aria-pressed={form.kind === 'kafka'} onClick={() => switchKind('kafka')}>
+            Kafka
           </button>
-          <button type="submit" className="btn primary" disabled={saving}>
-            {saving ? 'Saving…' : 'Save'}
+          <button type="button" aria-pressed={form.kind === 'rabbitmq'} onClick={() => switchKind('rabbitmq')}>
+            RabbitMQ
           </button>
-        </footer>
-      </form>
-    </div>
+          <button type="button" aria-pressed={form.kind === 'store'} onClick={() => switchKind('store')}>
+            Event store
+          </button>
+        </div>
+      )}
+      <Field label="Name" error={errors.name}>
+        <input ref={first} className="input" value={form.name} placeholder={form.kind === 'store' ? 'named after the file' : `${form.kind === 'kafka' ? 'Kafka' : 'RabbitMQ'} ${form.host}`} onChange={(e) => set('name', e.target.value)} />
+      </Field>
+      {form.kind === 'store' && (
+        <>
+          <Field label="File" error={errors.path}>
+            <input className={`input mono${errors.path ? ' invalid' : ''}`} value={form.path} spellCheck={false} placeholder="/home/me/events.sqlite" onChange={(e) => set('path', e.target.value)} />
+          </Field>
+          <label className="check">
+            <input type="checkbox" checked={form.create} onChange={(e) => set('create', e.target.checked)} /> Create a new, empty store if the file does not exist
+          </label>
+        </>
+      )}
+      {form.kind !== 'store' && (
+      <>
+      <div className="row2">
+        <Field label="Host" error={errors.host}>
+          <input className={`input mono${errors.host ? ' invalid' : ''}`} value={form.host} spellCheck={false} onChange={(e) => set('host', e.target.value)} />
+        </Field>
+        <Field label="Port" error={errors.port}>
+          <input className={`input mono${errors.port ? ' invalid' : ''}`} value={form.port} inputMode="numeric" onChange={(e) => set('port', e.target.value)} />
+        </Field>
+      </div>
+      <label className="check">
+        <input type="checkbox" checked={form.tls} onChange={(e) => set('tls', e.target.checked)} /> Use TLS
+      </label>
+      </>
+      )}
+      {form.kind === 'kafka' && (
+        <Field label="SASL" error={errors.sasl}>
+          <select className="input" value={form.sasl} onChange={(e) => set('sasl', e.target.value as FormState['sasl'])}>
+            <option value="none">None</option>
+            <option value="plain">PLAIN</option>
+            <option value="scram-sha-256">SCRAM-SHA-256</option>
+            <option value="scram-sha-512">SCRAM-SHA-512</option>
+          </select>
+        </Field>
+      )}
+      {showCredentials && (
+        <div className="row2b">
+          <Field label="Username" error={errors.username}>
+            <input className="input" value={form.username} autoComplete="off" spellCheck={false} onChange={(e) => set('username', e.target.value)} />
+          </Field>
+          <Field label="Password" error={errors.password}>
+            <input className="input" type="password" value={form.password} placeholder={passwordPlaceholder} autoComplete="new-password" onChange={(e) => set('password', e.target.value)} />
+          </Field>
+        </div>
+      )}
+      {form.kind === 'rabbitmq' && (
+        <div className="row2">
+          <Field label="Virtual host" error={errors.vhost}>
+            <input className="input mono" value={form.vhost} onChange={(e) => set('vhost', e.target.value)} />
+          </Field>
+          <Field label="Management port" error={errors.managementPort}>
+            <input className="input mono" value={form.managementPort} inputMode="numeric" onChange={(e) => set('managementPort', e.target.value)} />
+          </Field>
+        </div>
+      )}
+      {showCredentials && info?.secretStorage === 'file' && (
+        <div className="notice warn">
+          Web shell: a saved password goes to <span className="mono">{info.secretFile}</span>, readable only by you but not encrypted. The desktop app keeps it in the OS keychain.
+        </div>
+      )}
+      {errors.form && <div className="field-error">{errors.form}</div>}
+      <TestOutcome state={test} />
+      {saveError !== null && <ErrorBox error={saveError} />}
+    </Dialog>
   );
 }
 

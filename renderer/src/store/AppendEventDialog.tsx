@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useClient } from '../api/client-context';
+import { Dialog } from '../ui/Dialog';
 import { ErrorBox } from '../ui/ErrorBox';
 
 type Expected = 'any' | 'no_stream' | 'exact';
@@ -50,11 +51,6 @@ export function AppendEventDialog({ connectionId, streamId, currentVersion, onCl
       })
       .catch(() => undefined);
   }, [client, connectionId, streamId]);
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [onClose]);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -83,59 +79,40 @@ export function AppendEventDialog({ connectionId, streamId, currentVersion, onCl
   };
 
   return (
-    <div className="backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <form className="dialog" role="dialog" aria-modal="true" aria-labelledby="append-title" onSubmit={submit} noValidate>
-        <header>
-          <h2 id="append-title">Append event</h2>
-          <button type="button" className="icon-btn" aria-label="Close" onClick={onClose}>
-            ✕
-          </button>
-        </header>
-        <div className="body">
-          <div className="row2b">
-            <label className="field">
-              <span>Stream</span>
-              <input className="input mono" value={stream} onChange={(e) => setStream(e.target.value)} placeholder="account-A-99" />
-            </label>
-            <label className="field">
-              <span>Event type</span>
-              <input ref={first} className="input mono" value={type} onChange={(e) => setType(e.target.value)} placeholder="MoneyDeposited" />
-            </label>
-          </div>
-          <label className="field">
-            <span>Data (JSON)</span>
-            <textarea className="input mono textarea" rows={7} value={data} onChange={(e) => setData(e.target.value)} spellCheck={false} />
-          </label>
-          <label className="field">
-            <span>Metadata (JSON object, optional)</span>
-            <textarea className="input mono textarea" rows={2} value={metadata} onChange={(e) => setMetadata(e.target.value)} spellCheck={false} placeholder='{"correlationId": "…"}' />
-          </label>
-          <div className="row2">
-            <label className="field">
-              <span>Expected version</span>
-              <select className="input" value={expected} onChange={(e) => setExpected(e.target.value as Expected)}>
-                <option value="exact">exactly (the stream is at)</option>
-                <option value="no_stream">no stream yet</option>
-                <option value="any">any</option>
-              </select>
-            </label>
-            <label className="field">
-              <span>Version</span>
-              <input className="input mono" aria-label="Version" value={version} disabled={expected !== 'exact'} onChange={(e) => setVersion(e.target.value)} />
-            </label>
-          </div>
-          {error !== null && <ErrorBox error={error} />}
-        </div>
-        <footer>
-          <div className="spacer" />
-          <button type="button" className="btn" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="btn primary" disabled={saving}>
-            {saving ? 'Appending…' : 'Append'}
-          </button>
-        </footer>
-      </form>
-    </div>
+    <Dialog title="Append event" onClose={onClose} onSubmit={submit} submitLabel={saving ? 'Appending…' : 'Append'} submitting={saving}>
+      <div className="row2b">
+        <label className="field">
+          <span>Stream</span>
+          <input className="input mono" value={stream} onChange={(e) => setStream(e.target.value)} placeholder="account-A-99" />
+        </label>
+        <label className="field">
+          <span>Event type</span>
+          <input ref={first} className="input mono" value={type} onChange={(e) => setType(e.target.value)} placeholder="MoneyDeposited" />
+        </label>
+      </div>
+      <label className="field">
+        <span>Data (JSON)</span>
+        <textarea className="input mono textarea" rows={7} value={data} onChange={(e) => setData(e.target.value)} spellCheck={false} />
+      </label>
+      <label className="field">
+        <span>Metadata (JSON object, optional)</span>
+        <textarea className="input mono textarea" rows={2} value={metadata} onChange={(e) => setMetadata(e.target.value)} spellCheck={false} placeholder='{"correlationId": "…"}' />
+      </label>
+      <div className="row2">
+        <label className="field">
+          <span>Expected version</span>
+          <select className="input" value={expected} onChange={(e) => setExpected(e.target.value as Expected)}>
+            <option value="exact">exactly (the stream is at)</option>
+            <option value="no_stream">no stream yet</option>
+            <option value="any">any</option>
+          </select>
+        </label>
+        <label className="field">
+          <span>Version</span>
+          <input className="input mono" aria-label="Version" value={version} disabled={expected !== 'exact'} onChange={(e) => setVersion(e.target.value)} />
+        </label>
+      </div>
+      {error !== null && <ErrorBox error={error} />}
+    </Dialog>
   );
 }
