@@ -103,7 +103,7 @@ export function subscriptionHandlers({ pool }: { pool: AdapterPool }): Subscript
       const run = await ProjectionRun.start(sub.code, DEFAULT_LIMITS);
       try {
         if (sub.state) run.restore(sub.state);
-        const events = positions.map((p) => store.readAll(p, 1)[0]).filter((e): e is StoredEvent => e !== undefined && positions.includes(e.globalPosition));
+        const events = positions.flatMap((p) => store.readAll(p, 1).filter((e) => e.globalPosition === p));
         const failed = new Set<number>();
         const result = await run.runBatches(once(events.map(toWire)), {
           onProgress: () => undefined,

@@ -57,7 +57,8 @@ export function Sidebar(props: Props) {
       return next;
     });
   const toggleGroup = (row: Extract<TreeRow, { kind: 'group' }>) => {
-    if (row.label === 'internal topics') return toggle(row.key);
+    // A group that starts closed is opened by name; one that starts open is closed by name.
+    if (row.startCollapsed) return toggle(row.key);
     setCollapsed((s) => {
       const next = new Set(s);
       if (next.has(row.key)) next.delete(row.key);

@@ -4,7 +4,7 @@ export type ResourceState = { status: 'loading' } | { status: 'ready'; list: Res
 
 export type TreeRow =
   | { kind: 'connection'; key: string; depth: 0; connection: ConnectionSummary; expanded: boolean }
-  | { kind: 'group'; key: string; depth: number; label: string; count: number; expanded: boolean }
+  | { kind: 'group'; key: string; depth: number; label: string; count: number; expanded: boolean; startCollapsed: boolean }
   | { kind: 'resource'; key: string; depth: number; connectionId: string; resource: Resource }
   | { kind: 'note'; key: string; depth: number; text: string; error?: unknown };
 
@@ -84,7 +84,7 @@ export function buildRows(
       const items = g.items.filter(matches);
       if (needle && items.length === 0) continue;
       const groupOpen = needle ? true : g.startCollapsed ? expanded.has(g.key) : !collapsed.has(g.key);
-      rows.push({ kind: 'group', key: g.key, depth: 1, label: g.label, count: g.items.length, expanded: groupOpen });
+      rows.push({ kind: 'group', key: g.key, depth: 1, label: g.label, count: g.items.length, expanded: groupOpen, startCollapsed: g.startCollapsed ?? false });
       if (groupOpen) for (const r of items) rows.push({ kind: 'resource', key: resourceKey(connection.id, r), depth: 2, connectionId: connection.id, resource: r });
     }
     if (!needle && connection.kind === 'store' && !state.list.resources.some((r) => r.type === 'store-stream')) {
