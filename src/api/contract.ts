@@ -157,6 +157,34 @@ export const StateAtResult = z.object({
 
 const RunRef = z.object({ runId: z.string().min(1) });
 
+/** A read model's name is its table's name in the read-model file. */
+export const ReadModelName = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, { message: 'Use letters, digits and _ (not starting with a digit), e.g. account_balances' });
+
+export const ReadModelInfo = z.object({
+  name: z.string(),
+  /** partitions: a row per partition; entries: a row per key of an object state; value: one row. */
+  shape: z.enum(['partitions', 'entries', 'value']),
+  code: z.string(),
+  source: z.object({ connectionId: z.string(), target: ReadTarget }),
+  builtFrom: z.number(),
+  /** Last position applied; Continue runs from the next one. */
+  checkpoint: z.number(),
+  rows: z.number(),
+  columns: z.array(z.string()),
+  updatedAt: z.string(),
+});
+
+export const QueryResult = z.object({
+  columns: z.array(z.string()),
+  rows: z.array(z.array(z.union([z.string(), z.number(), z.null()]))),
+  /** More rows follow this page. */
+  more: z.boolean(),
+  elapsedMs: z.number(),
+});
+
 export const contract = {
   'app/info': call(Empty, AppInfo),
   'connections/list': call(Empty, z.array(ConnectionSummary)),
@@ -209,6 +237,16 @@ export const contract = {
   ),
   'projections/diff': call(z.object({ leftRunId: z.string().min(1), rightRunId: z.string().min(1) }), StateDiff),
   'projections/close': call(RunRef, Empty),
+  'read-models/list': call(Empty, z.object({ path: z.string(), models: z.array(ReadModelInfo) })),
+  /** Writes a finished run's state as a table, with the run's last position as checkpoint. */
+  'read-models/save': call(RunRef.extend({ name: ReadModelName }), ReadModelInfo),
+  /** Runs the saved code from checkpoint + 1 to the end on the saved source, from the saved state. */
+  'read-models/continue': stream(z.object({ name: z.string().min(1) }), z.never(), z.object({ processed: z.number(), info: ReadModelInfo })),
+  'read-models/query': call(
+    z.object({ sql: z.string().trim().min(1, { message: 'Type a query' }).max(100_000), offset: z.number().int().nonnegative(), limit: z.number().int().min(1).max(1000) }),
+    QueryResult,
+  ),
+  'read-models/delete': call(z.object({ name: z.string().min(1) }), Empty),
 } as const;
 
 export type Contract = typeof contract;

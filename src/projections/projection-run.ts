@@ -1,7 +1,8 @@
 import { Worker } from 'node:worker_threads';
 import { RewindError } from '../api/errors';
 import { compileProjection } from './compile';
-import { projectionWorkerScript } from './worker-script';
+import { join } from 'node:path';
+import { workerScript } from '../workers/worker-script';
 import type { Feed, FromWorker, HandlerFailure, ToWorker, WireEvent } from './wire';
 
 export interface Limits {
@@ -78,7 +79,7 @@ export class ProjectionRun {
   static async start(source: string, limits: Limits = DEFAULT_LIMITS, filename = 'projection.ts'): Promise<ProjectionRun> {
     const code = await compileProjection(source, filename);
     const shared = new SharedArrayBuffer(16);
-    const worker = new Worker(projectionWorkerScript(), {
+    const worker = new Worker(workerScript('projection-worker', join(__dirname, 'worker.ts')), {
       workerData: { code, filename, shared, snapshotBudgetBytes: 64 * 1024 * 1024 },
       resourceLimits: { maxOldGenerationSizeMb: limits.memoryMb, maxYoungGenerationSizeMb: 32, stackSizeMb: 4 },
       stdout: true,

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Handlers } from '../api/dispatcher';
+import { ReadModelFile } from '../read-models/read-model-file';
 import { EventStore } from '../store/event-store';
 import { seedDemo } from '../store/demo-seed';
 import { AdapterPool } from './adapter-pool';
@@ -24,6 +25,7 @@ export interface AppContextOptions {
 }
 
 export const LOCAL_STORE_FILE = 'rewind-store.sqlite';
+export const READ_MODEL_FILE = 'read-models.sqlite';
 
 /** Opens everything one running app needs; the bundled store is created and seeded on first run. */
 export function createAppContext(options: AppContextOptions): AppContext {
@@ -33,8 +35,11 @@ export function createAppContext(options: AppContextOptions): AppContext {
   const profiles = new ProfileStore(join(options.dataDir, 'connections.json'));
   const pool = new AdapterPool(profiles, options.secrets, store);
   const registry = new ProjectionRegistry();
+  let readModelFile: ReadModelFile | null = null;
+  const readModels = () => (readModelFile ??= ReadModelFile.open(join(options.dataDir, READ_MODEL_FILE)));
   const handlers = createHandlers({
     registry,
+    readModels,
     profiles,
     secrets: options.secrets,
     pool,
@@ -55,6 +60,7 @@ export function createAppContext(options: AppContextOptions): AppContext {
       await registry.closeAll();
       await pool.closeAll();
       store.close();
+      readModelFile?.close();
     },
   };
 }

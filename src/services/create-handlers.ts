@@ -4,12 +4,16 @@ import type { AppInfo } from '../api/contract';
 import { connectionHandlers, type ConnectionDeps } from './connection-handlers';
 import { projectionHandlers } from './projection-handlers';
 import type { ProjectionRegistry } from './projection-registry';
+import type { ReadModelFile } from '../read-models/read-model-file';
+import { readModelHandlers } from './read-model-handlers';
 import { storeHandlers } from './store-handlers';
 import { subscriptionHandlers } from './subscription-handlers';
 
 export interface HandlerDeps extends ConnectionDeps {
   info: z.infer<typeof AppInfo>;
   registry: ProjectionRegistry;
+  /** Opened on first use: most sessions never save a read model. */
+  readModels: () => ReadModelFile;
 }
 
 /** Every method of the contract, bound to one app's data. */
@@ -25,6 +29,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...projectionHandlers(deps),
     ...storeHandlers(deps),
     ...subscriptionHandlers(deps),
+    ...readModelHandlers(deps),
     'records/read': async ({ connectionId, target, from, limit }, ctx) => {
       const adapter = await pool.get(connectionId);
       return adapter.read({ target, from, limit, signal: ctx.signal, onBatch: ctx.batch, onProgress: ctx.progress });

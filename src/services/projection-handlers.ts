@@ -43,7 +43,7 @@ export function projectionHandlers({ pool, registry }: { pool: AdapterPool; regi
         await run.close();
         throw new RewindError('invalid_input', 'The local store feeds $all or a stream');
       }
-      const entry = registry.add({ id, run, feed: local ? 'sqlite' : 'broker', connectionId: source.connectionId, target: source.target, result: null });
+      const entry = registry.add({ id, run, feed: local ? 'sqlite' : 'broker', connectionId: source.connectionId, target: source.target, code, result: null });
       const to = source.to === null ? null : Number(source.to);
       const callbacks: RunCallbacks = {
         onProgress: (processed, position) => ctx.batch([{ kind: 'progress', processed, position }]),

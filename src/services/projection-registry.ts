@@ -8,6 +8,8 @@ export interface RunEntry {
   feed: 'sqlite' | 'broker';
   connectionId: string;
   target: ReadTarget;
+  /** The source the run was started with, so its output can be saved and continued. */
+  code: string;
   result: RunResult | null;
   lastUsed: number;
 }

@@ -1,0 +1,100 @@
+import { performance } from 'node:perf_hooks';
+import type { Handlers } from '../api/dispatcher';
+import { RewindError } from '../api/errors';
+import { DEFAULT_LIMITS, ProjectionRun, type RunResult } from '../projections/projection-run';
+import type { HandlerFailure } from '../projections/wire';
+import type { ReadModelFile } from '../read-models/read-model-file';
+import { runQuery } from '../read-models/run-query';
+import type { AdapterPool } from './adapter-pool';
+import { brokerBatches } from './projection-feeds';
+import type { ProjectionRegistry } from './projection-registry';
+
+type ReadModelHandlers = Pick<Handlers, 'read-models/list' | 'read-models/save' | 'read-models/continue' | 'read-models/query' | 'read-models/delete'>;
+
+const QUERY_TIMEOUT_MS = 10_000;
+
+/**
+ * The read side of projections: a finished run saved as a table in the read-model file, a later
+ * run continuing from its checkpoint, and read-only SQL over the tables.
+ */
+export function readModelHandlers({ pool, registry, readModels }: { pool: AdapterPool; registry: ProjectionRegistry; readModels: () => ReadModelFile }): ReadModelHandlers {
+  return {
+    'read-models/list': async () => {
+      const file = readModels();
+      return { path: file.path, models: file.list() };
+    },
+
+    'read-models/save': async ({ runId, name }) => {
+      const entry = registry.finished(runId);
+      const result = entry.result;
+      if (result.stopped) throw new RewindError('conflict', 'This run was stopped before the end, so its state is incomplete', 'Rebuild to the end, then save.');
+      if (result.processed === 0) throw new RewindError('invalid_input', 'This run processed no events, so there is nothing to save');
+      return readModels().save({
+        name,
+        code: entry.code,
+        source: { connectionId: entry.connectionId, target: entry.target },
+        builtFrom: result.firstPosition,
+        checkpoint: result.lastPosition,
+        state: result.state,
+        partitioned: result.partitioned,
+      });
+    },
+
+    'read-models/continue': async ({ name }, ctx) => {
+      const file = readModels();
+      const info = file.get(name);
+      const { connectionId, target } = info.source;
+      const run = await ProjectionRun.start(info.code, DEFAULT_LIMITS);
+      const onAbort = () => void run.close();
+      ctx.signal.addEventListener('abort', onAbort, { once: true });
+      let failure: HandlerFailure | null = null;
+      const callbacks = {
+        onProgress: (processed: number) => ctx.progress({ done: processed, total, exact: total !== null }),
+        onHandlerError: (f: HandlerFailure) => {
+          failure = f;
+          run.decide('stop');
+        },
+      };
+      let total: number | null = null;
+      try {
+        run.restore(file.entries(name));
+        let result: RunResult;
+        if (target.type === 'store-all' || target.type === 'store-stream') {
+          const store = await pool.store(connectionId);
+          const streamId = target.type === 'store-stream' ? target.streamId : null;
+          total = streamId ? null : Math.max(0, store.lastPosition() - info.checkpoint);
+          result = await run.runSqlite({ kind: 'sqlite', path: store.path, streamId, from: info.checkpoint + 1, to: null }, callbacks);
+        } else {
+          const adapter = await pool.get(connectionId);
+          result = await run.runBatches(brokerBatches(adapter, target, { type: 'position', value: String(info.checkpoint + 1) }, null, ctx.signal), callbacks);
+        }
+        if (ctx.signal.aborted) throw new RewindError('cancelled', 'Cancelled; the read model stays at its checkpoint');
+        const failed = failure as HandlerFailure | null;
+        if (failed) {
+          throw new RewindError(
+            'invalid_input',
+            `The projection threw at position ${failed.position} (${failed.event.type}): ${failed.message}. The read model stays at checkpoint ${info.checkpoint}.`,
+            'Open the code in a projection tab, fix it, rebuild and save it under the same name.',
+          );
+        }
+        if (result.processed === 0) return { processed: 0, info };
+        const saved = file.save({ ...info, state: result.state, partitioned: result.partitioned, checkpoint: result.lastPosition });
+        return { processed: result.processed, info: saved };
+      } finally {
+        ctx.signal.removeEventListener('abort', onAbort);
+        await run.close();
+      }
+    },
+
+    'read-models/query': async ({ sql, offset, limit }, { signal }) => {
+      const started = performance.now();
+      const page = await runQuery({ path: readModels().path, sql, offset, limit }, { timeoutMs: QUERY_TIMEOUT_MS, signal });
+      return { ...page, elapsedMs: performance.now() - started };
+    },
+
+    'read-models/delete': async ({ name }) => {
+      readModels().delete(name);
+      return {};
+    },
+  };
+}
