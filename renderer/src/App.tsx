@@ -2,6 +2,7 @@ import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { useClient } from './api/client-context';
 import type { AppInfo, ConnectionProfile, ConnectionSummary, Resource } from './api/types';
 import { ConnectionDialog } from './connections/ConnectionDialog';
+import { ReadModelsTab } from './read-models/ReadModelsTab';
 import { RecordsTab } from './records/RecordsTab';
 import { SubscriptionTab } from './store/SubscriptionTab';
 import { resourceKey } from './sidebar/tree-rows';
@@ -17,7 +18,10 @@ const ProjectionTab = lazy(() => import('./projections/ProjectionTab').then((m) 
 
 type Tab =
   | { kind: 'resource'; id: string; connectionId: string; connectionName: string; resource: Resource }
-  | { kind: 'projection'; id: string; title: string };
+  | { kind: 'projection'; id: string; title: string }
+  | { kind: 'read-models'; id: typeof READ_MODELS_TAB; focus: { name: string | null; n: number } };
+
+const READ_MODELS_TAB = 'read-models';
 
 type Dialog = null | { editing: ConnectionProfile | null };
 
@@ -60,6 +64,16 @@ export function App({ disconnected }: { disconnected: string | null }) {
     const id = `projection-${Date.now()}`;
     setTabs((ts) => [...ts, { kind: 'projection', id, title: `Projection ${n}` }]);
     setActiveTab(id);
+  };
+
+  /** One read-models tab; opening it again (say, after a save) shows that model. */
+  const openReadModels = (name: string | null) => {
+    setTabs((ts) => {
+      const existing = ts.find((t) => t.kind === 'read-models');
+      const focus = { name, n: existing?.kind === 'read-models' ? existing.focus.n + 1 : 0 };
+      return existing ? ts.map((t) => (t.kind === 'read-models' ? { ...t, focus } : t)) : [...ts, { kind: 'read-models', id: READ_MODELS_TAB, focus }];
+    });
+    setActiveTab(READ_MODELS_TAB);
   };
 
   const closeTab = (id: string) => {
@@ -106,6 +120,7 @@ export function App({ disconnected }: { disconnected: string | null }) {
         onOpenResource={openResource}
         onAddConnection={() => setDialog({ editing: null })}
         onNewProjection={newProjection}
+        onOpenReadModels={() => openReadModels(null)}
         onEditConnection={(c) => void editConnection(c)}
         reloadToken={reloadToken}
       />
@@ -117,21 +132,28 @@ export function App({ disconnected }: { disconnected: string | null }) {
           </div>
         )}
         <TabBar
-          tabs={tabs.map((t) => (t.kind === 'resource' ? { id: t.id, title: t.resource.name, subtitle: t.connectionName } : { id: t.id, title: t.title, subtitle: 'projection' }))}
+          tabs={tabs.map((t) => ({ id: t.id, title: tabTitle(t), subtitle: t.kind === 'resource' ? t.connectionName : t.kind === 'projection' ? 'projection' : 'SQLite' }))}
           active={activeTab}
           onSelect={setActiveTab}
           onClose={closeTab}
         />
         {tabs.length === 0 && <Welcome onNewProjection={newProjection} />}
         {tabs.map((t) => (
-          <section key={t.id} className="tab-panel" role="tabpanel" hidden={t.id !== activeTab} aria-label={t.kind === 'resource' ? t.resource.name : t.title}>
+          <section key={t.id} className="tab-panel" role="tabpanel" hidden={t.id !== activeTab} aria-label={tabTitle(t)}>
             {t.kind === 'resource' && t.resource.type === 'store-subscription' ? (
               <SubscriptionTab connectionId={t.connectionId} name={t.resource.name} onChanged={() => setReloadToken((r) => ({ id: t.connectionId, n: (r?.n ?? 0) + 1 }))} />
             ) : t.kind === 'resource' ? (
               <RecordsTab connectionId={t.connectionId} resource={t.resource} onStoreChanged={() => setReloadToken((r) => ({ id: t.connectionId, n: (r?.n ?? 0) + 1 }))} />
+            ) : t.kind === 'read-models' ? (
+              <ReadModelsTab connections={connections ?? []} focus={t.focus} />
             ) : (
               <Suspense fallback={<div className="empty">Loading the editor…</div>}>
-                <ProjectionTab connections={connections ?? []} dark={theme === 'dark'} onSubscriptionSaved={(id) => setReloadToken((r) => ({ id, n: (r?.n ?? 0) + 1 }))} />
+                <ProjectionTab
+                  connections={connections ?? []}
+                  dark={theme === 'dark'}
+                  onSubscriptionSaved={(id) => setReloadToken((r) => ({ id, n: (r?.n ?? 0) + 1 }))}
+                  onOpenReadModel={openReadModels}
+                />
               </Suspense>
             )}
           </section>
@@ -141,6 +163,10 @@ export function App({ disconnected }: { disconnected: string | null }) {
       {dialog && <ConnectionDialog editing={dialog.editing} info={info} onClose={() => setDialog(null)} onSaved={(p) => void onSaved(p)} onDeleted={(id) => void onDeleted(id)} />}
     </div>
   );
+}
+
+function tabTitle(t: Tab): string {
+  return t.kind === 'resource' ? t.resource.name : t.kind === 'projection' ? t.title : 'Read models';
 }
 
 function Welcome({ onNewProjection }: { onNewProjection(): void }) {

@@ -34,6 +34,7 @@ test.describe('projections', () => {
     await app.screenshot('projection-partitions');
 
     // From a later position: only what follows counts.
+    await page.getByLabel('Rebuild from').selectOption('position');
     await page.getByLabel('From position').fill('60');
     await page.getByRole('button', { name: 'Rebuild' }).click();
     await expect(page.getByTestId('run-summary')).toContainText(`${total - 59} events · 60–${total}`);
@@ -49,7 +50,7 @@ test.describe('projections', () => {
     await app.screenshot('projection-time-travel');
 
     // A second version (withdrawals counted twice) over the same events; diff it with the first.
-    await page.getByLabel('From position').fill('');
+    await page.getByLabel('Rebuild from').selectOption('start');
     const v1 = await currentCode(page);
     expect(v1).toContain('s.balance - e.data.amount');
     await replaceCode(page, v1.replace('s.balance - e.data.amount', 's.balance - 2 * e.data.amount'));
@@ -60,6 +61,39 @@ test.describe('projections', () => {
     await expect(page.getByTestId('diff-counts')).toContainText(/[1-8] changed · 0 added · 0 removed/);
     await expect(page.getByTestId('diff-rows')).toContainText('balance');
     await app.screenshot('projection-diff');
+  });
+
+  test('rebuild from a time starts at the first event recorded at or after it', async ({ app }) => {
+    const { page } = app;
+    const total = Number(await page.getByTestId('resource-$all').locator('.badge').textContent());
+    await page.getByRole('button', { name: 'New projection' }).first().click();
+    await currentCode(page);
+    // The demo spans the last three days, so yesterday at midnight falls inside it.
+    const midnight = new Date();
+    midnight.setDate(midnight.getDate() - 1);
+    midnight.setHours(0, 0, 0, 0);
+    const p = (n: number) => String(n).padStart(2, '0');
+    await page.getByLabel('Rebuild from').selectOption('time');
+    await page.getByLabel('From time').fill(`${midnight.getFullYear()}-${p(midnight.getMonth() + 1)}-${p(midnight.getDate())}T00:00:00`);
+    await page.getByRole('button', { name: 'Rebuild' }).click();
+    const summary = page.getByTestId('run-summary');
+    await expect(summary).toContainText(/^\d+ events · \d+–\d+/);
+    const [, processed, first, last] = /^(\d+) events · (\d+)–(\d+)/.exec((await summary.textContent()) ?? '')!.map(Number);
+    expect(first).toBeGreaterThan(1);
+    expect(last).toBe(total);
+    expect(processed).toBe(total - first! + 1);
+
+    // The store's own tab agrees: the event before the first one was recorded before midnight,
+    // the first one at or after it.
+    await page.getByTestId('resource-$all').click();
+    await page.getByLabel('Start from').selectOption('position');
+    await page.getByLabel('Position', { exact: true }).fill(String(first! - 1));
+    await page.getByRole('button', { name: 'Read', exact: true }).click();
+    const rows = page.getByRole('grid', { name: '$all events' }).getByRole('row');
+    await expect(rows.first()).toContainText(String(first! - 1));
+    const timeOf = async (i: number) => new Date(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/.exec((await rows.nth(i).textContent()) ?? '')![0].replace(' ', 'T')).getTime();
+    expect(await timeOf(0)).toBeLessThan(midnight.getTime());
+    expect(await timeOf(1)).toBeGreaterThanOrEqual(midnight.getTime());
   });
 
   test('a throwing handler stops at its event; stop, then fix and continue', async ({ app }) => {

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { AppInfo, ConnectionStatus, ResourceList, TestResult } from '../../../src/api/contract';
+import type { AppInfo, ConnectionStatus, QueryResult, ReadModelInfo, ResourceList, TestResult } from '../../../src/api/contract';
 
 export type { ConnectionSummary, ConnectionDraft, ConnectionProfile } from '../../../src/model/connections';
 export type { Envelope, Header } from '../../../src/model/envelope';
@@ -9,3 +9,5 @@ export type AppInfo = z.infer<typeof AppInfo>;
 export type TestResult = z.infer<typeof TestResult>;
 export type ConnectionStatus = z.infer<typeof ConnectionStatus>;
 export type ResourceList = z.infer<typeof ResourceList>;
+export type ReadModelInfo = z.infer<typeof ReadModelInfo>;
+export type QueryResult = z.infer<typeof QueryResult>;

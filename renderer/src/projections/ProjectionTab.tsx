@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useClient } from '../api/client-context';
-import type { ConnectionSummary, ReadFrom } from '../api/types';
+import type { ConnectionSummary } from '../api/types';
 import { ErrorBox } from '../ui/ErrorBox';
 import { formatCount } from '../ui/format';
 import { CodeEditor } from './CodeEditor';
@@ -9,20 +9,28 @@ import { DiffPanel } from './panels/DiffPanel';
 import { PartitionsPanel } from './panels/PartitionsPanel';
 import { StatePanel } from './panels/StatePanel';
 import { TimeTravelPanel } from './panels/TimeTravelPanel';
+import { describeFrom, RangeInputs, rangeOf, WHOLE_RANGE, type Range } from './RangeInputs';
 import { RunProgress } from './RunProgress';
+import { SaveReadModel } from './SaveReadModel';
 import { SourcePicker, type SourceChoice } from './SourcePicker';
 import { useRebuild } from './useRebuild';
 
 type Panel = 'state' | 'partitions' | 'travel' | 'diff' | 'log';
 const DEMO_TYPES = ['AccountCreated', 'MoneyDeposited', 'MoneyWithdrawn', 'MoneyTransferred', 'CartCreated', 'ItemAdded', 'ItemRemoved'];
 
-export function ProjectionTab({ connections, dark, onSubscriptionSaved }: { connections: ConnectionSummary[]; dark: boolean; onSubscriptionSaved(connectionId: string): void }) {
+interface Props {
+  connections: ConnectionSummary[];
+  dark: boolean;
+  onSubscriptionSaved(connectionId: string): void;
+  onOpenReadModel(name: string): void;
+}
+
+export function ProjectionTab({ connections, dark, onSubscriptionSaved, onOpenReadModel }: Props) {
   const client = useClient();
   const [examples, setExamples] = useState<{ name: string; description: string; source: string }[]>([]);
   const [code, setCode] = useState('');
   const [source, setSource] = useState<SourceChoice>({ connectionId: 'local', target: { type: 'store-all' }, label: '$all' });
-  const [fromPosition, setFromPosition] = useState('');
-  const [toPosition, setToPosition] = useState('');
+  const [range, setRange] = useState<Range>(WHOLE_RANGE);
   const [panel, setPanel] = useState<Panel>('state');
   const [inputError, setInputError] = useState<string | null>(null);
   const [subName, setSubName] = useState<string | null>(null);
@@ -52,13 +60,11 @@ export function ProjectionTab({ connections, dark, onSubscriptionSaved }: { conn
 
   const run = () => {
     if (running) return;
-    const from: ReadFrom = fromPosition.trim() === '' ? { type: 'start' } : { type: 'position', value: fromPosition.trim() };
-    const to = toPosition.trim() === '' ? null : toPosition.trim();
-    if ((from.type === 'position' && !/^\d+$/.test(from.value)) || (to !== null && !/^\d+$/.test(to))) {
-      return setInputError('Positions are whole numbers; leave them empty for the start and the end.');
-    }
+    const r = rangeOf(range);
+    if ('error' in r) return setInputError(r.error);
+    const { from, to } = r;
     setInputError(null);
-    const label = `#${runs.length + 1} · ${source.label} from ${from.type === 'start' ? 'the start' : from.value}${to ? ` to ${to}` : ''}`;
+    const label = `#${runs.length + 1} · ${source.label} from ${describeFrom(from)}${to ? ` to ${to}` : ''}`;
     void rebuild(code, { connectionId: source.connectionId, target: source.target, from, to }, label);
   };
 
@@ -96,14 +102,7 @@ export function ProjectionTab({ connections, dark, onSubscriptionSaved }: { conn
           </select>
         </label>
         <SourcePicker connections={connections} value={source} onChange={setSource} />
-        <label>
-          From
-          <input className="input mono" aria-label="From position" placeholder="start" size={7} value={fromPosition} onChange={(e) => setFromPosition(e.target.value)} />
-        </label>
-        <label>
-          To
-          <input className="input mono" aria-label="To position" placeholder="end" size={7} value={toPosition} onChange={(e) => setToPosition(e.target.value)} />
-        </label>
+        <RangeInputs value={range} onChange={setRange} positionLabel={source.target.type === 'kafka-partition' || source.target.type === 'rabbit-stream' ? 'an offset' : 'a position'} />
         {running ? (
           <button className="btn" onClick={cancel}>
             Cancel
@@ -128,6 +127,14 @@ export function ProjectionTab({ connections, dark, onSubscriptionSaved }: { conn
               Cancel
             </button>
           </form>
+        )}
+        {latest && !running && (
+          <SaveReadModel
+            key={latest.summary.runId}
+            runId={latest.summary.runId}
+            disabledReason={latest.summary.stopped ? 'This run stopped early; rebuild to the end to save it' : latest.summary.processed === 0 ? 'This run read no events' : null}
+            onOpen={onOpenReadModel}
+          />
         )}
         <span className="spacer" />
         {running && <RunProgress running={running} />}

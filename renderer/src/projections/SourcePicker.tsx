@@ -8,15 +8,29 @@ export interface SourceChoice {
   label: string;
 }
 
+/** How a source reads in lists and labels. */
+export function labelOf(target: ReadTarget): string {
+  switch (target.type) {
+    case 'store-all':
+      return '$all';
+    case 'store-stream':
+      return target.streamId;
+    case 'kafka-partition':
+      return `${target.topic} / partition ${target.partition}`;
+    case 'rabbit-stream':
+      return `${target.queue} (vhost ${target.vhost})`;
+  }
+}
+
 /** The resources a projection can read: store $all and streams, Kafka partitions, stream queues. */
 function choicesOf(connection: ConnectionSummary, resources: Resource[]): SourceChoice[] {
   const out: SourceChoice[] = [];
   for (const r of resources) {
-    if (r.type === 'store-all') out.push({ connectionId: connection.id, target: { type: 'store-all' }, label: '$all' });
-    if (r.type === 'store-stream') out.push({ connectionId: connection.id, target: { type: 'store-stream', streamId: r.name }, label: r.name });
-    if (r.type === 'kafka-topic' && !r.internal)
-      for (const p of r.partitions) out.push({ connectionId: connection.id, target: { type: 'kafka-partition', topic: r.name, partition: p.partition }, label: `${r.name} / partition ${p.partition}` });
-    if (r.type === 'rabbit-queue' && r.queueType === 'stream') out.push({ connectionId: connection.id, target: { type: 'rabbit-stream', vhost: r.vhost, queue: r.name }, label: `${r.name} (vhost ${r.vhost})` });
+    const add = (target: ReadTarget) => out.push({ connectionId: connection.id, target, label: labelOf(target) });
+    if (r.type === 'store-all') add({ type: 'store-all' });
+    if (r.type === 'store-stream') add({ type: 'store-stream', streamId: r.name });
+    if (r.type === 'kafka-topic' && !r.internal) for (const p of r.partitions) add({ type: 'kafka-partition', topic: r.name, partition: p.partition });
+    if (r.type === 'rabbit-queue' && r.queueType === 'stream') add({ type: 'rabbit-stream', vhost: r.vhost, queue: r.name });
   }
   return out;
 }

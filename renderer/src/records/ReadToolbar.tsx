@@ -1,9 +1,9 @@
 import type { ReactNode } from 'react';
 import type { Resource } from '../api/types';
 import { formatCount } from '../ui/format';
+import type { FromMode } from '../ui/read-from';
 import type { ReadProgress } from './useRecordReader';
 
-export type FromMode = 'start' | 'position' | 'time';
 
 interface Props {
   resource: Resource;

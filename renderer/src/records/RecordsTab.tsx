@@ -1,12 +1,13 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { ReadFrom, Resource } from '../api/types';
+import { fromOf, type FromMode } from '../ui/read-from';
 import { copyText } from '../ui/copy';
 import { ErrorBox } from '../ui/ErrorBox';
 import { formatCount } from '../ui/format';
 import { columnsFor, sortRows, type Sort } from './columns';
 import { DetailPane, payloadText } from './DetailPane';
 import { nounOf, positionLabel, targetOf } from './read-target';
-import { ReadToolbar, type FromMode } from './ReadToolbar';
+import { ReadToolbar } from './ReadToolbar';
 import { RecordsTable } from './RecordsTable';
 import { MAX_ROWS, useRecordReader } from './useRecordReader';
 import { AppendEventDialog } from '../store/AppendEventDialog';
@@ -18,16 +19,6 @@ interface Props {
   resource: Resource;
   /** The store changed (append, import): counts elsewhere should refresh. */
   onStoreChanged?: () => void;
-}
-
-function fromOf(mode: FromMode, value: string): ReadFrom | { error: string } {
-  if (mode === 'start') return { type: 'start' };
-  if (mode === 'position') {
-    const v = value.trim();
-    return /^\d+$/.test(v) ? { type: 'position', value: v } : { error: 'A position is a whole number, such as 0 or 1200.' };
-  }
-  const t = new Date(value);
-  return Number.isNaN(t.getTime()) ? { error: 'Pick a date and time to start from.' } : { type: 'time', value: t.toISOString() };
 }
 
 export function RecordsTab({ connectionId, resource, onStoreChanged }: Props) {

@@ -16,6 +16,7 @@ interface Props {
   onOpenResource(connection: ConnectionSummary, resource: Resource): void;
   onAddConnection(): void;
   onNewProjection(): void;
+  onOpenReadModels(): void;
   onEditConnection(connection: ConnectionSummary): void;
   /** Bumped when a connection was saved, so its resources are listed again. */
   reloadToken: { id: string; n: number } | null;
@@ -150,6 +151,9 @@ export function Sidebar(props: Props) {
         </button>
         <button className="btn" onClick={props.onNewProjection}>
           New projection
+        </button>
+        <button className="btn" onClick={props.onOpenReadModels} title="Projection states saved as tables, with SQL">
+          Read models
         </button>
       </div>
     </aside>
