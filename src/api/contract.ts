@@ -4,6 +4,7 @@ import { Envelope } from '../model/envelope';
 import { Capabilities, ReadFrom, ReadTarget, Resource } from '../model/resources';
 import { StateDiff } from '../projections/diff';
 import { ExpectedVersion, NewEvent } from '../model/store-events';
+import { DeadLetter, DeadLetterRef, DeadLetterSource } from '../model/dead-letters';
 
 /**
  * The one API of Rewind. IPC handlers, the preload allowlist, the web shell and the renderer
@@ -237,6 +238,16 @@ export const contract = {
   ),
   'projections/diff': call(z.object({ leftRunId: z.string().min(1), rightRunId: z.string().min(1) }), StateDiff),
   'projections/close': call(RunRef, Empty),
+  /** Dead-letter topics and queues of every connection, and every subscription's parked events. */
+  'dead-letters/list': call(
+    Empty,
+    z.object({ sources: z.array(DeadLetterSource), unreachable: z.array(z.object({ connectionId: z.string(), connectionName: z.string(), message: z.string() })) }),
+  ),
+  /** Looks at dead letters without moving them: the newest of a topic, the head of a queue (requeued), parked events. */
+  'dead-letters/peek': call(
+    ConnectionRef.extend({ ref: DeadLetterRef, limit: z.number().int().min(1).max(500) }),
+    z.object({ messages: z.array(DeadLetter), depth: z.object({ value: z.number().int().nonnegative(), exact: z.boolean() }), note: z.string() }),
+  ),
   'read-models/list': call(Empty, z.object({ path: z.string(), models: z.array(ReadModelInfo) })),
   /** Writes a finished run's state as a table, with the run's last position as checkpoint. */
   'read-models/save': call(RunRef.extend({ name: ReadModelName }), ReadModelInfo),

@@ -41,14 +41,19 @@ function checkStoreFile(path: string, create: boolean): EventStore {
   }
 }
 
-export function connectionHandlers({ profiles, secrets, pool, store }: ConnectionDeps): ConnectionHandlers {
-  const summaries = (): ConnectionSummary[] => [
+/** Every connection, the bundled store first, as the sidebar lists them. */
+export function connectionSummaries({ profiles, store }: Pick<ConnectionDeps, 'profiles' | 'store'>): ConnectionSummary[] {
+  return [
     { id: LOCAL_STORE_ID, kind: 'store', name: 'Local event store', address: store.path, removable: false },
     ...profiles
       .list()
       .sort((a, b) => a.name.localeCompare(b.name))
       .map((p) => ({ id: p.id, kind: p.kind, name: p.name, address: addressOf(p), removable: true })),
   ];
+}
+
+export function connectionHandlers({ profiles, secrets, pool, store }: ConnectionDeps): ConnectionHandlers {
+  const summaries = () => connectionSummaries({ profiles, store });
 
   const mustGet = (id: string): ConnectionProfile => {
     const p = profiles.get(id);

@@ -6,6 +6,7 @@ import { projectionHandlers } from './projection-handlers';
 import type { ProjectionRegistry } from './projection-registry';
 import type { ReadModelFile } from '../read-models/read-model-file';
 import { readModelHandlers } from './read-model-handlers';
+import { deadLetterHandlers } from './dead-letter-handlers';
 import { storeHandlers } from './store-handlers';
 import { subscriptionHandlers } from './subscription-handlers';
 
@@ -30,6 +31,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...storeHandlers(deps),
     ...subscriptionHandlers(deps),
     ...readModelHandlers(deps),
+    ...deadLetterHandlers(deps),
     'records/read': async ({ connectionId, target, from, limit }, ctx) => {
       const adapter = await pool.get(connectionId);
       return adapter.read({ target, from, limit, signal: ctx.signal, onBatch: ctx.batch, onProgress: ctx.progress });

@@ -150,6 +150,53 @@ export class RabbitAdapter implements SourceAdapter {
     }
   }
 
+  /**
+   * The first `limit` messages of a classic queue, left in place: each is fetched unacknowledged
+   * and all are requeued together, which puts them back at their original positions. Quorum
+   * queues are refused, because there a requeue counts as a delivery attempt.
+   */
+  async peek(vhost: string, queue: string, limit: number, signal: AbortSignal): Promise<{ messages: Envelope[]; depth: number }> {
+    const q = (await this.management.queues(signal)).find((x) => x.vhost === vhost && x.name === queue);
+    if (!q) throw new RewindError('not_found', `No queue ${queue} in vhost ${vhost}`, 'It may have been deleted; reload the connection.');
+    if (queueType(q) === 'quorum') {
+      throw new RewindError(
+        'unsupported',
+        `${queue} is a quorum queue: taking a message and putting it back counts as a delivery, and past its delivery limit the broker dead-letters or drops it`,
+        'Rewind does not peek quorum queues; move the messages to a classic or stream queue to inspect them.',
+      );
+    }
+    if (queueType(q) === 'stream') {
+      const messages: Envelope[] = [];
+      await this.consumeStream({ type: 'rabbit-stream', vhost, queue }, { type: 'start' }, signal, limit, (batch) => (messages.push(...batch), messages.length >= limit));
+      return { messages, depth: Math.max(0, q.messages ?? 0) };
+    }
+    let conn: ChannelModel | null = null;
+    try {
+      conn = await this.connect(vhost);
+      const channel = await conn.createChannel();
+      channel.on('error', () => undefined);
+      const { messageCount } = await channel.checkQueue(queue);
+      const messages: Envelope[] = [];
+      try {
+        while (messages.length < limit && !signal.aborted) {
+          const m = await channel.get(queue, { noAck: false });
+          if (m === false) break;
+          messages.push(rabbitMessageToEnvelope(queue, m));
+        }
+      } finally {
+        // None is acknowledged: all go back, in their order, whatever happened above.
+        channel.nackAll(true);
+        await channel.close().catch(() => undefined);
+      }
+      throwIfAborted(signal);
+      return { messages, depth: messageCount };
+    } catch (e) {
+      throw this.fail(e);
+    } finally {
+      await conn?.close().catch(() => undefined);
+    }
+  }
+
   async close(): Promise<void> {
     /* every operation opens and closes its own AMQP connection */
   }

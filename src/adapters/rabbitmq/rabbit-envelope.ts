@@ -1,4 +1,4 @@
-import type { ConsumeMessage } from 'amqplib';
+import type { Message } from 'amqplib';
 import type { Envelope, Header } from '../../model/envelope';
 import { decodePayload } from '../../model/payload';
 
@@ -9,7 +9,7 @@ function headerText(value: unknown): string {
   return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
 }
 
-export function rabbitMessageToEnvelope(queue: string, message: ConsumeMessage): Envelope {
+export function rabbitMessageToEnvelope(queue: string, message: Message): Envelope {
   const p = message.properties;
   const raw = (p.headers ?? {}) as Record<string, unknown>;
   const headers: Header[] = Object.entries(raw)
