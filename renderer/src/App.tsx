@@ -2,6 +2,7 @@ import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { useClient } from './api/client-context';
 import type { AppInfo, ConnectionProfile, ConnectionSummary, Resource } from './api/types';
 import { ConnectionDialog } from './connections/ConnectionDialog';
+import { DeadLettersTab } from './dead-letters/DeadLettersTab';
 import { ReadModelsTab } from './read-models/ReadModelsTab';
 import { RecordsTab } from './records/RecordsTab';
 import { SubscriptionTab } from './store/SubscriptionTab';
@@ -19,9 +20,11 @@ const ProjectionTab = lazy(() => import('./projections/ProjectionTab').then((m) 
 type Tab =
   | { kind: 'resource'; id: string; connectionId: string; connectionName: string; resource: Resource }
   | { kind: 'projection'; id: string; title: string }
-  | { kind: 'read-models'; id: typeof READ_MODELS_TAB; focus: { name: string | null; n: number } };
+  | { kind: 'read-models'; id: typeof READ_MODELS_TAB; focus: { name: string | null; n: number } }
+  | { kind: 'dead-letters'; id: typeof DEAD_LETTERS_TAB; revision: number };
 
 const READ_MODELS_TAB = 'read-models';
+const DEAD_LETTERS_TAB = 'dead-letters';
 
 type Dialog = null | { editing: ConnectionProfile | null };
 
@@ -76,6 +79,16 @@ export function App({ disconnected }: { disconnected: string | null }) {
     setActiveTab(READ_MODELS_TAB);
   };
 
+  /** One dead-letters tab; opening it again lists again. */
+  const openDeadLetters = () => {
+    setTabs((ts) =>
+      ts.some((t) => t.kind === 'dead-letters')
+        ? ts.map((t) => (t.kind === 'dead-letters' ? { ...t, revision: t.revision + 1 } : t))
+        : [...ts, { kind: 'dead-letters', id: DEAD_LETTERS_TAB, revision: 0 }],
+    );
+    setActiveTab(DEAD_LETTERS_TAB);
+  };
+
   const closeTab = (id: string) => {
     setTabs((ts) => {
       const i = ts.findIndex((t) => t.id === id);
@@ -121,6 +134,7 @@ export function App({ disconnected }: { disconnected: string | null }) {
         onAddConnection={() => setDialog({ editing: null })}
         onNewProjection={newProjection}
         onOpenReadModels={() => openReadModels(null)}
+        onOpenDeadLetters={openDeadLetters}
         onEditConnection={(c) => void editConnection(c)}
         reloadToken={reloadToken}
       />
@@ -132,7 +146,7 @@ export function App({ disconnected }: { disconnected: string | null }) {
           </div>
         )}
         <TabBar
-          tabs={tabs.map((t) => ({ id: t.id, title: tabTitle(t), subtitle: t.kind === 'resource' ? t.connectionName : t.kind === 'projection' ? 'projection' : 'SQLite' }))}
+          tabs={tabs.map((t) => ({ id: t.id, title: tabTitle(t), subtitle: tabSubtitle(t) }))}
           active={activeTab}
           onSelect={setActiveTab}
           onClose={closeTab}
@@ -144,6 +158,14 @@ export function App({ disconnected }: { disconnected: string | null }) {
               <SubscriptionTab connectionId={t.connectionId} name={t.resource.name} onChanged={() => setReloadToken((r) => ({ id: t.connectionId, n: (r?.n ?? 0) + 1 }))} />
             ) : t.kind === 'resource' ? (
               <RecordsTab connectionId={t.connectionId} resource={t.resource} onStoreChanged={() => setReloadToken((r) => ({ id: t.connectionId, n: (r?.n ?? 0) + 1 }))} />
+            ) : t.kind === 'dead-letters' ? (
+              <DeadLettersTab
+                revision={t.revision}
+                onOpen={(connectionId, resource) => {
+                  const c = connections?.find((x) => x.id === connectionId);
+                  if (c) openResource(c, resource);
+                }}
+              />
             ) : t.kind === 'read-models' ? (
               <ReadModelsTab connections={connections ?? []} focus={t.focus} />
             ) : (
@@ -166,7 +188,29 @@ export function App({ disconnected }: { disconnected: string | null }) {
 }
 
 function tabTitle(t: Tab): string {
-  return t.kind === 'resource' ? t.resource.name : t.kind === 'projection' ? t.title : 'Read models';
+  switch (t.kind) {
+    case 'resource':
+      return t.resource.name;
+    case 'projection':
+      return t.title;
+    case 'read-models':
+      return 'Read models';
+    case 'dead-letters':
+      return 'Dead letters';
+  }
+}
+
+function tabSubtitle(t: Tab): string {
+  switch (t.kind) {
+    case 'resource':
+      return t.connectionName;
+    case 'projection':
+      return 'projection';
+    case 'read-models':
+      return 'SQLite';
+    case 'dead-letters':
+      return 'all sources';
+  }
 }
 
 function Welcome({ onNewProjection }: { onNewProjection(): void }) {

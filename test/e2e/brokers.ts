@@ -6,14 +6,14 @@ export const KAFKA_PORT = Number(process.env.REWIND_KAFKA_PORT ?? 19092);
 export const unique = (prefix: string) => `${prefix}-${randomBytes(3).toString('hex')}`;
 
 /** A topic with records, made with a client of its own so the test checks what the app shows. */
-export async function withTopic(name: string, records: { key: string; value: object }[]) {
+export async function withTopic(name: string, records: { key: string; value: object; headers?: Record<string, string> }[]) {
   const kafka = new Kafka({ clientId: 'rewind-e2e', brokers: [`127.0.0.1:${KAFKA_PORT}`], logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
   await admin.createTopics({ topics: [{ topic: name, numPartitions: 1 }], waitForLeaders: true });
   const producer = kafka.producer();
   await producer.connect();
-  await producer.send({ topic: name, messages: records.map((r) => ({ key: r.key, value: JSON.stringify(r.value) })) });
+  await producer.send({ topic: name, messages: records.map((r) => ({ key: r.key, value: JSON.stringify(r.value), ...(r.headers ? { headers: r.headers } : {}) })) });
   await producer.disconnect();
   return {
     async remove() {
@@ -32,6 +32,36 @@ export async function withStreamQueue(name: string, bodies: object[]) {
   return {
     async remove() {
       await ch.deleteQueue(name).catch(() => undefined);
+      await conn.close();
+    },
+  };
+}
+
+/**
+ * A work queue whose consumer rejected every message, so the broker dead-lettered them (with
+ * x-death) to `<name>.dlq`, the way a real service's failures arrive.
+ */
+export async function withDeadLetters(name: string, bodies: object[]) {
+  const dlq = `${name}.dlq`;
+  const conn = await amqp.connect('amqp://guest:guest@127.0.0.1:5672');
+  const ch = await conn.createChannel();
+  await ch.assertQueue(dlq, { durable: true });
+  await ch.assertQueue(name, { durable: true, arguments: { 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': dlq } });
+  bodies.forEach((b, i) => ch.sendToQueue(name, Buffer.from(JSON.stringify(b)), { type: 'OrderPlaced', messageId: `m-${i + 1}` }));
+  for (let rejected = 0, tries = 0; rejected < bodies.length && tries < 200; tries++) {
+    const m = await ch.get(name, { noAck: false });
+    if (m) {
+      ch.nack(m, false, false);
+      rejected++;
+    } else await new Promise((r) => setTimeout(r, 25));
+  }
+  while ((await ch.checkQueue(dlq)).messageCount < bodies.length) await new Promise((r) => setTimeout(r, 25));
+  return {
+    dlq,
+    depth: async () => (await ch.checkQueue(dlq)).messageCount,
+    async remove() {
+      await ch.deleteQueue(name).catch(() => undefined);
+      await ch.deleteQueue(dlq).catch(() => undefined);
       await conn.close();
     },
   };

@@ -1,16 +1,6 @@
-import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
 import { KAFKA_PORT, unique, withStreamQueue, withTopic } from './brokers';
-
-async function addConnection(page: Page, fill: (dialog: ReturnType<Page['getByRole']>) => Promise<void>, expectServer: RegExp) {
-  await page.getByRole('button', { name: '+ Add connection' }).click();
-  const dialog = page.getByRole('dialog', { name: 'Add connection' });
-  await fill(dialog);
-  await dialog.getByRole('button', { name: 'Test connection' }).click();
-  await expect(dialog.getByRole('status')).toContainText(expectServer);
-  await dialog.getByRole('button', { name: 'Save' }).click();
-  await expect(dialog).toBeHidden();
-}
+import { addConnection } from './steps';
 
 test.describe('connections', () => {
   test('connect to Kafka and RabbitMQ, test each, restart, they are still there', async ({ app }) => {

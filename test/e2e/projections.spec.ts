@@ -1,12 +1,6 @@
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-
-async function replaceCode(page: Page, code: string) {
-  const editor = page.getByRole('textbox', { name: 'Projection code' });
-  await editor.click();
-  await page.keyboard.press('ControlOrMeta+a');
-  await page.keyboard.insertText(code);
-}
+import { replaceCode } from './steps';
 
 /** The editor's text, once the example has loaded into it. */
 async function currentCode(page: Page): Promise<string> {

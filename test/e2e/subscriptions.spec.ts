@@ -1,11 +1,5 @@
-import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-
-async function replaceCode(page: Page, code: string) {
-  await page.getByRole('textbox', { name: 'Projection code' }).click();
-  await page.keyboard.press('ControlOrMeta+a');
-  await page.keyboard.insertText(code);
-}
+import { replaceCode } from './steps';
 
 test('a subscription parks what its handler fails on; fix it, count, then replay the parked events', async ({ app }) => {
   const { page } = app;

@@ -5,6 +5,7 @@ export type { ConnectionSummary, ConnectionDraft, ConnectionProfile } from '../.
 export type { Envelope, Header } from '../../../src/model/envelope';
 export type { Payload } from '../../../src/model/payload';
 export type { Resource, ReadTarget, ReadFrom } from '../../../src/model/resources';
+export type { DeadLetter, DeadLetterSource } from '../../../src/model/dead-letters';
 export type AppInfo = z.infer<typeof AppInfo>;
 export type TestResult = z.infer<typeof TestResult>;
 export type ConnectionStatus = z.infer<typeof ConnectionStatus>;

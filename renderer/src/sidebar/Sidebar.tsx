@@ -17,6 +17,7 @@ interface Props {
   onAddConnection(): void;
   onNewProjection(): void;
   onOpenReadModels(): void;
+  onOpenDeadLetters(): void;
   onEditConnection(connection: ConnectionSummary): void;
   /** Bumped when a connection was saved, so its resources are listed again. */
   reloadToken: { id: string; n: number } | null;
@@ -154,6 +155,9 @@ export function Sidebar(props: Props) {
         </button>
         <button className="btn" onClick={props.onOpenReadModels} title="Projection states saved as tables, with SQL">
           Read models
+        </button>
+        <button className="btn" onClick={props.onOpenDeadLetters} title="Dead-letter topics and queues of every connection, and parked events">
+          Dead letters
         </button>
       </div>
     </aside>
