@@ -55,10 +55,12 @@ export function shapeState(state: unknown, partitioned: boolean): ShapedTable {
   for (const [, value] of pairs) {
     const fields: [string, unknown][] = isObject(value) ? Object.entries(value) : [['value', value]];
     for (const [name, v] of fields) {
-      if (v === undefined || v === null || RESERVED.has(name.toLowerCase())) continue;
-      const known = columns.get(name);
-      if (known) known.type = widen(known.type, typeOf(v));
-      else if (columns.size < MAX_COLUMNS) columns.set(name, { name, type: typeOf(v) });
+      // SQLite column names ignore case: Balance and balance would be one column.
+      const id = name.toLowerCase();
+      if (v === undefined || v === null || RESERVED.has(id)) continue;
+      const known = columns.get(id);
+      if (known?.name === name) known.type = widen(known.type, typeOf(v));
+      else if (!known && columns.size < MAX_COLUMNS) columns.set(id, { name, type: typeOf(v) });
     }
   }
   const specs = [...columns.values()];
