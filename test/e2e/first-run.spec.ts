@@ -38,10 +38,10 @@ test.describe('first run', () => {
     await expect(grid.getByRole('row').first().getByRole('gridcell').first()).toHaveText('1');
     await page.getByLabel('Start from').selectOption('position');
     await page.getByRole('textbox', { name: 'Position' }).fill('100');
-    await page.getByRole('button', { name: 'Read' }).click();
+    await page.getByRole('button', { name: 'Read', exact: true }).click();
     await expect(grid.getByRole('row').first().getByRole('gridcell').first()).toHaveText('100');
     await page.getByRole('textbox', { name: 'Position' }).fill('abc');
-    await page.getByRole('button', { name: 'Read' }).click();
+    await page.getByRole('button', { name: 'Read', exact: true }).click();
     await expect(page.getByText('A position is a whole number')).toBeVisible();
   });
 

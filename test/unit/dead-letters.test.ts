@@ -12,7 +12,7 @@ const envelope = (source: Envelope['source'], headers: Record<string, string>): 
   timestamp: null,
   key: null,
   headers: Object.entries(headers).map(([name, value]) => ({ name, value })),
-  payload: { kind: 'empty', bytes: 0 },
+  payload: { kind: 'empty' },
   correlationId: null,
   causationId: null,
   streamId: null,
