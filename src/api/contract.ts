@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ConnectionDraft, ConnectionProfile, ConnectionSummary } from '../model/connections';
 import { Envelope } from '../model/envelope';
-import { Capabilities, ReadFrom, ReadTarget, Resource } from '../model/resources';
+import { Capabilities, ProjectionFrom, ProjectionTarget, ReadFrom, ReadTarget, Resource } from '../model/resources';
 import { StateDiff } from '../projections/diff';
 import { ExpectedVersion, NewEvent } from '../model/store-events';
 import { DeadLetter, DeadLetterRef, DeadLetterSource } from '../model/dead-letters';
@@ -96,13 +96,16 @@ export const ReadSummary = z.object({
   end: z.string().nullable(),
 });
 
-export const ProjectionSource = z.object({
-  connectionId: z.string().min(1),
-  target: ReadTarget,
-  from: ReadFrom,
-  /** Last position to include; null runs to the end as of the start of the run. */
-  to: z.string().regex(/^\d+$/).nullable(),
-});
+export const ProjectionSource = z
+  .object({
+    connectionId: z.string().min(1),
+    target: ProjectionTarget,
+    from: ProjectionFrom,
+    /** Last position to include; null runs to the end as of the start of the run. */
+    to: z.string().regex(/^\d+$/).nullable(),
+  })
+  .refine((s) => s.from.type !== 'offsets' || s.target.type === 'kafka-topic', { message: 'An offset per partition starts a whole Kafka topic; pick the topic', path: ['from'] })
+  .refine((s) => s.target.type !== 'kafka-topic' || s.to === null, { message: 'A whole topic runs to its end; to stop at an offset, pick one partition', path: ['to'] });
 
 export const RebuildRequest = z.object({
   code: z.string().min(1).max(512 * 1024),
@@ -145,6 +148,8 @@ export const RunSummary = z.object({
   state: z.json().nullable(),
   stateBytes: z.number(),
   elapsedMs: z.number(),
+  /** How positions were numbered when they are not the source's own (a topic merged across partitions). */
+  ordering: z.string().nullable(),
 });
 
 export const StateAtResult = z.object({
@@ -169,9 +174,10 @@ export const ReadModelInfo = z.object({
   /** partitions: a row per partition; entries: a row per key of an object state; value: one row. */
   shape: z.enum(['partitions', 'entries', 'value']),
   code: z.string(),
-  source: z.object({ connectionId: z.string(), target: ReadTarget }),
+  /** resume: for a whole topic, the next offset to read per partition. */
+  source: z.object({ connectionId: z.string(), target: ProjectionTarget, resume: z.record(z.string(), z.string()).nullable() }),
   builtFrom: z.number(),
-  /** Last position applied; Continue runs from the next one. */
+  /** Last position applied, where Continue starts after; for a whole topic the records applied (see source.resume). */
   checkpoint: z.number(),
   rows: z.number(),
   columns: z.array(z.string()),

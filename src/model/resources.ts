@@ -84,3 +84,14 @@ export const ReadFrom = z.discriminatedUnion('type', [
   z.object({ type: z.literal('time'), value: z.iso.datetime({ offset: true }) }),
 ]);
 export type ReadFrom = z.infer<typeof ReadFrom>;
+
+/** What a projection reads: anything a range read can, or a whole Kafka topic across its partitions. */
+export const ProjectionTarget = z.discriminatedUnion('type', [...ReadTarget.options, z.object({ type: z.literal('kafka-topic'), topic: z.string().min(1) })]);
+export type ProjectionTarget = z.infer<typeof ProjectionTarget>;
+
+/** Where a rebuild starts; on a whole topic also an offset per partition (unlisted ones: their start). */
+export const ProjectionFrom = z.discriminatedUnion('type', [
+  ...ReadFrom.options,
+  z.object({ type: z.literal('offsets'), value: z.record(z.string().regex(/^\d+$/, 'A partition is a whole number.'), z.string().regex(/^\d+$/, 'An offset is a whole number.')) }),
+]);
+export type ProjectionFrom = z.infer<typeof ProjectionFrom>;

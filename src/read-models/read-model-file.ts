@@ -2,13 +2,15 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { RewindError } from '../api/errors';
-import { ReadTarget } from '../model/resources';
+import { ProjectionTarget } from '../model/resources';
 import { entriesFromRows, shapeState, type TableShape } from './table-shape';
 
 /** Where a read model's events come from, so a later run continues on the same source. */
 export interface ReadModelSource {
   connectionId: string;
-  target: ReadTarget;
+  target: ProjectionTarget;
+  /** A whole topic: the next offset to read in each partition. */
+  resume: Record<string, string> | null;
 }
 
 export interface ReadModelInfo {
@@ -141,8 +143,8 @@ export class ReadModelFile {
 
   private info(r: CatalogRow): ReadModelInfo {
     const columns = (this.db.prepare(`SELECT name FROM pragma_table_info(?)`).pluck().all(r.name) as string[]);
-    const parsed = JSON.parse(r.source) as { connectionId: string; target: unknown };
-    const source = { connectionId: String(parsed.connectionId), target: ReadTarget.parse(parsed.target) };
+    const parsed = JSON.parse(r.source) as { connectionId: string; target: unknown; resume?: Record<string, string> | null };
+    const source = { connectionId: String(parsed.connectionId), target: ProjectionTarget.parse(parsed.target), resume: parsed.resume ?? null };
     return { name: r.name, shape: r.shape, code: r.code, source, builtFrom: r.built_from, checkpoint: r.checkpoint, rows: r.row_count, columns, updatedAt: r.updated_at };
   }
 }

@@ -11,11 +11,11 @@ const PAGE = 10_000;
  * Events of a broker source as batches, read a page at a time so memory stays bounded; stops
  * after `to` (inclusive) or at the end, whichever comes first.
  */
-export async function* brokerBatches(adapter: SourceAdapter, target: ReadTarget, from: ReadFrom, to: number | null, signal: AbortSignal): AsyncGenerator<WireEvent[]> {
+export async function* brokerBatches(adapter: SourceAdapter, target: ReadTarget, from: ReadFrom, to: number | null, signal: AbortSignal, page = PAGE): AsyncGenerator<WireEvent[]> {
   let next: ReadFrom = from;
   for (;;) {
     const items: Envelope[] = [];
-    const summary = await adapter.read({ target, from: next, limit: PAGE, signal, onBatch: (b) => items.push(...b), onProgress: () => undefined });
+    const summary = await adapter.read({ target, from: next, limit: page, signal, onBatch: (b) => items.push(...b), onProgress: () => undefined });
     const events = items.map(envelopeToWire).filter((e) => to === null || e.position <= to);
     if (events.length > 0) yield events;
     const last = items[items.length - 1];

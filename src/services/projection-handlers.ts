@@ -10,7 +10,9 @@ import { EXAMPLES } from '../projections/examples';
 import { DEFAULT_LIMITS, ProjectionRun, type RunCallbacks } from '../projections/projection-run';
 import type { EventStore } from '../store/event-store';
 import type { AdapterPool } from './adapter-pool';
+import { KafkaAdapter } from '../adapters/kafka/kafka-adapter';
 import { brokerBatches, brokerRange } from './projection-feeds';
+import { mergedTopic, topicRange, type TopicCursor } from './topic-merge';
 import type { ProjectionRegistry } from './projection-registry';
 
 type ProjectionHandlers = Pick<
@@ -55,14 +57,26 @@ export function projectionHandlers({ pool, registry }: { pool: AdapterPool; regi
       const started = performance.now();
       try {
         let result;
+        let ordering: string | null = null;
         if (store) {
+          if (source.from.type === 'offsets') throw new RewindError('invalid_input', 'A store starts from a position or a time');
           const from = startPosition(store, source.from);
           const streamId = source.target.type === 'store-stream' ? source.target.streamId : null;
           const end = Math.min(to ?? Number.MAX_SAFE_INTEGER, store.lastPosition());
           const total = streamId ? store.stream(streamId)?.eventCount ?? 0 : Math.max(0, end - from + 1);
           ctx.batch([{ kind: 'started', runId: id, total: streamId && from > 1 ? null : total }]);
           result = await run.runSqlite({ kind: 'sqlite', path: store.path, streamId, from, to }, callbacks);
+        } else if (source.target.type === 'kafka-topic') {
+          const adapter = await pool.get(source.connectionId);
+          if (!(adapter instanceof KafkaAdapter)) throw new RewindError('invalid_input', 'A whole topic is read from a Kafka connection');
+          const ranges = await adapter.partitionRanges(source.target.topic, source.from, ctx.signal);
+          const cursors: TopicCursor[] = [{ seq: 0, next: new Map(ranges.map((r) => [r.partition, r.start])) }];
+          entry.topic = { ranges, cursors };
+          ctx.batch([{ kind: 'started', runId: id, total: Number(ranges.reduce((n, r) => n + (r.end > r.start ? r.end - r.start : 0n), 0n)) }]);
+          result = await run.runBatches(mergedTopic(adapter, source.target.topic, ranges, cursors[0]!, ctx.signal, { onCursor: (c) => cursors.push(c) }), callbacks);
+          ordering = `${ranges.length} ${ranges.length === 1 ? 'partition' : 'partitions'} merged in timestamp order; positions number the records in that order.`;
         } else {
+          if (source.from.type === 'offsets') throw new RewindError('invalid_input', 'An offset per partition starts a whole topic');
           ctx.batch([{ kind: 'started', runId: id, total: null }]);
           const adapter = await pool.get(source.connectionId);
           result = await run.runBatches(brokerBatches(adapter, source.target, source.from, to, ctx.signal), callbacks);
@@ -81,6 +95,7 @@ export function projectionHandlers({ pool, registry }: { pool: AdapterPool; regi
           state: parseCapped(result.state),
           stateBytes: result.state.length,
           elapsedMs: performance.now() - started,
+          ordering,
         };
       } catch (e) {
         await registry.close(id);
@@ -108,7 +123,13 @@ export function projectionHandlers({ pool, registry }: { pool: AdapterPool; regi
       else {
         const base = await entry.run.snapshotBase(position);
         const adapter = await pool.get(entry.connectionId);
-        const events = await brokerRange(adapter, entry.target, base >= 0 ? base + 1 : firstPosition, position, signal);
+        const from = base >= 0 ? base + 1 : firstPosition;
+        const events =
+          entry.target.type === 'kafka-topic' && entry.topic
+            ? await topicRange(adapter, entry.target.topic, entry.topic.ranges, entry.topic.cursors, from, position, signal)
+            : entry.target.type !== 'kafka-topic'
+              ? await brokerRange(adapter, entry.target, from, position, signal)
+              : [];
         at = await entry.run.stateAt(position, events);
       }
       return { position: at.position, state: parseCapped(at.state), event: at.event, before: JSON.parse(at.before) as Json, after: JSON.parse(at.after) as Json, touched: at.touched };

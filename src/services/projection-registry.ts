@@ -1,5 +1,6 @@
 import { RewindError } from '../api/errors';
-import type { ReadTarget } from '../model/resources';
+import type { ProjectionTarget } from '../model/resources';
+import type { PartitionRange, TopicCursor } from './topic-merge';
 import type { ProjectionRun, RunResult } from '../projections/projection-run';
 
 export interface RunEntry {
@@ -7,7 +8,9 @@ export interface RunEntry {
   run: ProjectionRun;
   feed: 'sqlite' | 'broker';
   connectionId: string;
-  target: ReadTarget;
+  target: ProjectionTarget;
+  /** A whole-topic run: its partition ranges and where the merge stood every so often, for replays. */
+  topic?: { ranges: PartitionRange[]; cursors: TopicCursor[] };
   /** The source the run was started with, so its output can be saved and continued. */
   code: string;
   result: RunResult | null;

@@ -6,7 +6,12 @@ import type { HandlerFailure } from '../projections/wire';
 import type { ReadModelFile } from '../read-models/read-model-file';
 import { runQuery } from '../read-models/run-query';
 import type { AdapterPool } from './adapter-pool';
+import { KafkaAdapter } from '../adapters/kafka/kafka-adapter';
 import { brokerBatches } from './projection-feeds';
+import { mergedTopic, type PartitionRange } from './topic-merge';
+
+const resumeAfter = (ranges: PartitionRange[]): Record<string, string> =>
+  Object.fromEntries(ranges.map((r) => [String(r.partition), (r.end > r.start ? r.end : r.start).toString()]));
 import type { ProjectionRegistry } from './projection-registry';
 
 type ReadModelHandlers = Pick<Handlers, 'read-models/list' | 'read-models/save' | 'read-models/continue' | 'read-models/query' | 'read-models/delete'>;
@@ -29,12 +34,14 @@ export function readModelHandlers({ pool, registry, readModels }: { pool: Adapte
       const result = entry.result;
       if (result.stopped) throw new RewindError('conflict', 'This run was stopped before the end, so its state is incomplete', 'Rebuild to the end, then save.');
       if (result.processed === 0) throw new RewindError('invalid_input', 'This run processed no events, so there is nothing to save');
+      // A whole topic continues from an offset per partition: where this run stopped reading.
+      const resume = entry.topic ? resumeAfter(entry.topic.ranges) : null;
       return readModels().save({
         name,
         code: entry.code,
-        source: { connectionId: entry.connectionId, target: entry.target },
+        source: { connectionId: entry.connectionId, target: entry.target, resume },
         builtFrom: result.firstPosition,
-        checkpoint: result.lastPosition,
+        checkpoint: resume ? result.processed : result.lastPosition,
         state: result.state,
         partitioned: result.partitioned,
       });
@@ -43,7 +50,7 @@ export function readModelHandlers({ pool, registry, readModels }: { pool: Adapte
     'read-models/continue': async ({ name }, ctx) => {
       const file = readModels();
       const info = file.get(name);
-      const { connectionId, target } = info.source;
+      const { connectionId, target, resume } = info.source;
       const run = await ProjectionRun.start(info.code, DEFAULT_LIMITS);
       const onAbort = () => void run.close();
       ctx.signal.addEventListener('abort', onAbort, { once: true });
@@ -59,7 +66,15 @@ export function readModelHandlers({ pool, registry, readModels }: { pool: Adapte
       try {
         run.restore(file.entries(name));
         let result: RunResult;
-        if (target.type === 'store-all' || target.type === 'store-stream') {
+        let nextResume = resume;
+        if (target.type === 'kafka-topic') {
+          const adapter = await pool.get(connectionId);
+          if (!(adapter instanceof KafkaAdapter)) throw new RewindError('invalid_input', 'This read model reads a Kafka topic, and its connection is no longer Kafka');
+          const ranges = await adapter.partitionRanges(target.topic, { type: 'offsets', value: resume ?? {} }, ctx.signal);
+          total = Number(ranges.reduce((n, r) => n + (r.end > r.start ? r.end - r.start : 0n), 0n));
+          result = await run.runBatches(mergedTopic(adapter, target.topic, ranges, { seq: 0, next: new Map() }, ctx.signal), callbacks);
+          nextResume = resumeAfter(ranges);
+        } else if (target.type === 'store-all' || target.type === 'store-stream') {
           const store = await pool.store(connectionId);
           const streamId = target.type === 'store-stream' ? target.streamId : null;
           total = streamId ? null : Math.max(0, store.lastPosition() - info.checkpoint);
@@ -78,7 +93,14 @@ export function readModelHandlers({ pool, registry, readModels }: { pool: Adapte
           );
         }
         if (result.processed === 0) return { processed: 0, info };
-        const saved = file.save({ ...info, state: result.state, partitioned: result.partitioned, checkpoint: result.lastPosition });
+        const saved = file.save({
+          ...info,
+          source: { ...info.source, resume: nextResume },
+          state: result.state,
+          partitioned: result.partitioned,
+          // A topic's checkpoint counts the records applied; its offsets are in `resume`.
+          checkpoint: nextResume ? info.checkpoint + result.processed : result.lastPosition,
+        });
         return { processed: result.processed, info: saved };
       } finally {
         ctx.signal.removeEventListener('abort', onAbort);

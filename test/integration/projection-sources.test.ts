@@ -9,7 +9,10 @@ import type { ParamsOf } from '../../src/api/contract';
 import { EXAMPLES } from '../../src/projections/examples';
 import { createAppContext, type AppContext } from '../../src/services/app-context';
 import { MemorySecretStore } from '../../src/services/secret-store';
-import { AMQP_URL, KAFKA_BOOTSTRAP, KAFKA_PORT, unique } from './brokers';
+import { KafkaAdapter } from '../../src/adapters/kafka/kafka-adapter';
+import type { WireEvent } from '../../src/projections/wire';
+import { mergedTopic, topicRange, type TopicCursor } from '../../src/services/topic-merge';
+import { AMQP_URL, KAFKA_BOOTSTRAP, KAFKA_PORT, kafkaProfile, unique } from './brokers';
 import { inMemoryClient } from './in-memory-client';
 
 const balances = EXAMPLES.find((e) => e.name === 'Account balances')!.source;
@@ -20,6 +23,7 @@ let admin: Admin;
 let amqpConn: ChannelModel;
 const topic = unique('rewind-proj-topic');
 const queue = unique('rewind-proj-stream');
+const spread = unique('rewind-proj-spread');
 let kafkaId: string;
 let rabbitId: string;
 let demoCount: number;
@@ -45,6 +49,9 @@ beforeAll(async () => {
   const producer = kafka.producer();
   await producer.connect();
   await producer.send({ topic, messages: events.map((e) => ({ key: e.streamId, value: e.data, headers: { type: e.eventType }, timestamp: String(Date.parse(e.recordedAt)) })) });
+  // The same events dealt round-robin over three partitions, so no partition alone tells the story.
+  await admin.createTopics({ topics: [{ topic: spread, numPartitions: 3 }], waitForLeaders: true });
+  await producer.send({ topic: spread, messages: events.map((e, i) => ({ partition: i % 3, key: e.streamId, value: e.data, headers: { type: e.eventType }, timestamp: String(Date.parse(e.recordedAt)) })) });
   await producer.disconnect();
   amqpConn = await amqp.connect(AMQP_URL);
   const ch = await amqpConn.createConfirmChannel();
@@ -59,7 +66,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await context.close();
-  await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+  await admin.deleteTopics({ topics: [topic, spread] }).catch(() => undefined);
   await admin.disconnect();
   const ch = await amqpConn.createChannel();
   await ch.deleteQueue(queue).catch(() => undefined);
@@ -119,5 +126,77 @@ describe('projections over any source', () => {
     const e = await pending.catch((err: { code?: string }) => err);
     expect((e as { code: string }).code).toBe('cancelled');
     expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it('rebuilds a whole Kafka topic, its partitions merged in time order, and travels in time over it', async () => {
+    const whole = { connectionId: kafkaId, target: { type: 'kafka-topic' as const, topic: spread }, from: { type: 'start' as const }, to: null };
+    const local = await rebuild({ code: balances, source: { connectionId: 'local', target: { type: 'store-all' }, from: { type: 'start' }, to: null } });
+    const run = await rebuild({ code: balances, source: whole });
+    expect(run.summary.processed).toBe(demoCount);
+    expect(run.summary.state).toEqual(local.summary.state);
+    expect(run.summary.ordering).toBe('3 partitions merged in timestamp order; positions number the records in that order.');
+
+    // The demo's times rise with its positions, so the merged order is the store's order.
+    for (const n of [1, 70, demoCount - 3]) {
+      const at = await client.call('projections/state-at', { runId: run.summary.runId, position: n });
+      const upTo = await rebuild({ code: balances, source: { connectionId: 'local', target: { type: 'store-all' }, from: { type: 'start' }, to: String(n) } });
+      expect(at.state).toEqual(upTo.summary.state);
+      const stored = context.store.readAll(n, 1)[0]!;
+      expect(at.event).toMatchObject({ position: n, type: stored.eventType, version: Math.floor((n - 1) / 3), id: `${spread}/${(n - 1) % 3}@${Math.floor((n - 1) / 3)}` });
+    }
+  });
+
+  it('starts a whole topic from an offset per partition, or from a time', async () => {
+    const source = (from: ParamsOf<'projections/rebuild'>['source']['from']) => ({ connectionId: kafkaId, target: { type: 'kafka-topic' as const, topic: spread }, from, to: null });
+    const offsets = await rebuild({ code: balances, source: source({ type: 'offsets', value: { '0': '10', '2': '5' } }) });
+    expect(offsets.summary.processed).toBe(demoCount - 15);
+    const sixty = context.store.readAll(60, 1)[0]!;
+    const byTime = await rebuild({ code: balances, source: source({ type: 'time', value: sixty.recordedAt }) });
+    expect(byTime.summary.processed).toBe(demoCount - 59);
+
+    const noSuch = await rebuild({ code: balances, source: source({ type: 'offsets', value: { '7': '1' } }) }).catch((e: Error) => e);
+    expect((noSuch as Error).message).toBe(`${spread} has no partition 7 (it has 3)`);
+    const bounded = await rebuild({ code: balances, source: { ...source({ type: 'start' }), to: '10' } }).catch((e: Error) => e);
+    expect((bounded as Error).message).toBe('source.to: A whole topic runs to its end; to stop at an offset, pick one partition');
+  });
+
+  it('saves a whole-topic run as a read model and continues it from the next offset of each partition', async () => {
+    const whole = { connectionId: kafkaId, target: { type: 'kafka-topic' as const, topic: spread }, from: { type: 'start' as const }, to: null };
+    const run = await rebuild({ code: balances, source: whole });
+    const saved = await client.call('read-models/save', { runId: run.summary.runId, name: 'spread_balances' });
+    const perPartition = Math.ceil(demoCount / 3);
+    expect(saved.source.resume).toEqual({ '0': String(perPartition), '1': String(Math.ceil((demoCount - 1) / 3)), '2': String(Math.ceil((demoCount - 2) / 3)) });
+    expect(saved.checkpoint).toBe(demoCount);
+
+    const kafka = new Kafka({ clientId: 'rewind-test', brokers: [KAFKA_BOOTSTRAP], logLevel: logLevel.NOTHING });
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({ topic: spread, messages: [0, 1, 2, 2].map((p, i) => ({ partition: p, key: 'account-A-17', value: JSON.stringify({ accountId: 'A-17', amount: 10 + i }), headers: { type: 'MoneyDeposited' } })) });
+    await producer.disconnect();
+
+    const next = await client.stream('read-models/continue', { name: 'spread_balances' });
+    expect(next.processed).toBe(4);
+    expect(next.info.checkpoint).toBe(demoCount + 4);
+    expect(next.info.source.resume!['2']).toBe(String(Math.ceil((demoCount - 2) / 3) + 2));
+    const fresh = await rebuild({ code: balances, source: whole });
+    const rows = await client.call('read-models/query', { sql: 'SELECT key, state FROM spread_balances', offset: 0, limit: 100 });
+    expect(Object.fromEntries(rows.rows.map(([k, st]) => [k, JSON.parse(String(st))]))).toEqual(fresh.summary.state);
+  });
+
+  it('replays a stretch of a merged topic from the nearest cursor exactly as the full merge had it', async () => {
+    const adapter = new KafkaAdapter(kafkaProfile(), null);
+    try {
+      const signal = new AbortController().signal;
+      const ranges = await adapter.partitionRanges(spread, { type: 'start' }, signal);
+      const cursors: TopicCursor[] = [{ seq: 0, next: new Map(ranges.map((r) => [r.partition, r.start])) }];
+      const all: WireEvent[] = [];
+      for await (const batch of mergedTopic(adapter, spread, ranges, cursors[0]!, signal, { cursorEvery: 10, onCursor: (c) => cursors.push(c) })) all.push(...batch);
+      expect(all.map((e) => e.position)).toEqual(all.map((_, i) => i + 1));
+      expect(cursors.length).toBe(1 + Math.floor(all.length / 10));
+      const stretch = await topicRange(adapter, spread, ranges, cursors, 55, 70, signal);
+      expect(stretch).toEqual(all.slice(54, 70));
+    } finally {
+      await adapter.close();
+    }
   });
 });

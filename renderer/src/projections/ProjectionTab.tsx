@@ -60,7 +60,7 @@ export function ProjectionTab({ connections, dark, onSubscriptionSaved, onOpenRe
 
   const run = () => {
     if (running) return;
-    const r = rangeOf(range);
+    const r = rangeOf(range, source.target.type === 'kafka-topic');
     if ('error' in r) return setInputError(r.error);
     const { from, to } = r;
     setInputError(null);
@@ -102,7 +102,9 @@ export function ProjectionTab({ connections, dark, onSubscriptionSaved, onOpenRe
           </select>
         </label>
         <SourcePicker connections={connections} value={source} onChange={setSource} />
-        <RangeInputs value={range} onChange={setRange} positionLabel={source.target.type === 'kafka-partition' || source.target.type === 'rabbit-stream' ? 'an offset' : 'a position'} />
+        <RangeInputs value={range} onChange={setRange} positionLabel={source.target.type === 'kafka-partition' || source.target.type === 'rabbit-stream' ? 'an offset' : 'a position'}
+          wholeTopic={source.target.type === 'kafka-topic'}
+        />
         {running ? (
           <button className="btn" onClick={cancel}>
             Cancel
@@ -147,6 +149,11 @@ export function ProjectionTab({ connections, dark, onSubscriptionSaved, onOpenRe
         )}
       </div>
       {inputError && <div className="notice warn">{inputError}</div>}
+      {!running && latest?.summary.ordering && (
+        <div className="notice" data-testid="run-ordering">
+          {latest.summary.ordering}
+        </div>
+      )}
       {subNotice && (
         <div className="notice" role="status">
           {subNotice}

@@ -1,15 +1,15 @@
 import { useEffect, useState } from 'react';
 import { useClient } from '../api/client-context';
-import type { ConnectionSummary, ReadTarget, Resource } from '../api/types';
+import type { ConnectionSummary, ProjectionTarget, Resource } from '../api/types';
 
 export interface SourceChoice {
   connectionId: string;
-  target: ReadTarget;
+  target: ProjectionTarget;
   label: string;
 }
 
 /** How a source reads in lists and labels. */
-export function labelOf(target: ReadTarget): string {
+export function labelOf(target: ProjectionTarget): string {
   switch (target.type) {
     case 'store-all':
       return '$all';
@@ -17,6 +17,8 @@ export function labelOf(target: ReadTarget): string {
       return target.streamId;
     case 'kafka-partition':
       return `${target.topic} / partition ${target.partition}`;
+    case 'kafka-topic':
+      return `${target.topic} (all partitions)`;
     case 'rabbit-stream':
       return `${target.queue} (vhost ${target.vhost})`;
   }
@@ -26,16 +28,19 @@ export function labelOf(target: ReadTarget): string {
 function choicesOf(connection: ConnectionSummary, resources: Resource[]): SourceChoice[] {
   const out: SourceChoice[] = [];
   for (const r of resources) {
-    const add = (target: ReadTarget) => out.push({ connectionId: connection.id, target, label: labelOf(target) });
+    const add = (target: ProjectionTarget) => out.push({ connectionId: connection.id, target, label: labelOf(target) });
     if (r.type === 'store-all') add({ type: 'store-all' });
     if (r.type === 'store-stream') add({ type: 'store-stream', streamId: r.name });
-    if (r.type === 'kafka-topic' && !r.internal) for (const p of r.partitions) add({ type: 'kafka-partition', topic: r.name, partition: p.partition });
+    if (r.type === 'kafka-topic' && !r.internal) {
+      add({ type: 'kafka-topic', topic: r.name });
+      for (const p of r.partitions) add({ type: 'kafka-partition', topic: r.name, partition: p.partition });
+    }
     if (r.type === 'rabbit-queue' && r.queueType === 'stream') add({ type: 'rabbit-stream', vhost: r.vhost, queue: r.name });
   }
   return out;
 }
 
-const keyOf = (c: { connectionId: string; target: ReadTarget }) => `${c.connectionId}|${JSON.stringify(c.target)}`;
+const keyOf = (c: { connectionId: string; target: ProjectionTarget }) => `${c.connectionId}|${JSON.stringify(c.target)}`;
 
 export function SourcePicker({ connections, value, onChange }: { connections: ConnectionSummary[]; value: SourceChoice; onChange(c: SourceChoice): void }) {
   const client = useClient();

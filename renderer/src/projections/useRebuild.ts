@@ -2,7 +2,7 @@ import { useCallback, useRef, useState } from 'react';
 import type { z } from 'zod';
 import type { RunSummary, RunUpdate } from '../../../src/api/contract';
 import { useClient } from '../api/client-context';
-import type { ReadFrom, ReadTarget } from '../api/types';
+import type { ProjectionFrom, ProjectionTarget } from '../api/types';
 
 export type Summary = z.infer<typeof RunSummary>;
 export type Failure = Extract<z.infer<typeof RunUpdate>, { kind: 'handler-error' }>['failure'];
@@ -33,7 +33,7 @@ export function useRebuild() {
   const runId = useRef<string | null>(null);
 
   const rebuild = useCallback(
-    async (code: string, source: { connectionId: string; target: ReadTarget; from: ReadFrom; to: string | null }, label: string) => {
+    async (code: string, source: { connectionId: string; target: ProjectionTarget; from: ProjectionFrom; to: string | null }, label: string) => {
       controller.current?.abort();
       const c = new AbortController();
       controller.current = c;

@@ -10,6 +10,9 @@ import { ResultGrid, type Cell } from './ResultGrid';
 import { MAX_ROWS, useQuery } from './useQuery';
 
 const quoteName = (name: string) => `"${name.replace(/"/g, '""')}"`;
+/** Where a read model stands: a position, or for a whole topic the next offset per partition. */
+const checkpointText = (m: ReadModelInfo) =>
+  m.source.resume ? `next offsets ${Object.entries(m.source.resume).map(([p, o]) => `${p}:${o}`).join(', ')}` : `checkpoint ${m.checkpoint}`;
 const defaultSql = (m: ReadModelInfo) => `SELECT * FROM ${quoteName(m.name)} ORDER BY key`;
 
 interface Continuing {
@@ -86,7 +89,11 @@ export function ReadModelsTab({ connections, focus }: { connections: ConnectionS
     try {
       const r = await client.stream('read-models/continue', { name: m.name }, { signal: controller.signal, onProgress: (p) => setContinuing((c) => c && { ...c, done: p.done, total: p.total }) });
       await refresh();
-      setMessage(r.processed === 0 ? `Nothing new after position ${m.checkpoint}: ${m.name} is up to date.` : `Applied ${formatCount(r.processed)} ${r.processed === 1 ? 'event' : 'events'}: ${m.name} is at checkpoint ${r.info.checkpoint} with ${formatCount(r.info.rows)} rows.`);
+      setMessage(
+        r.processed === 0
+          ? `Nothing new after ${m.source.resume ? checkpointText(m) : `position ${m.checkpoint}`}: ${m.name} is up to date.`
+          : `Applied ${formatCount(r.processed)} ${r.processed === 1 ? 'event' : 'events'}: ${m.name} is at ${checkpointText(r.info)} with ${formatCount(r.info.rows)} rows.`,
+      );
       if (selectedName === m.name) void query.run(sql || defaultSql(m));
     } catch (e) {
       setActionError(e);
@@ -143,7 +150,7 @@ export function ReadModelsTab({ connections, focus }: { connections: ConnectionS
               <button className="rm-item" aria-current={m.name === selectedName} onClick={() => select(m)}>
                 <span className="mono name">{m.name}</span>
                 <span className="faint">
-                  {formatCount(m.rows)} rows · checkpoint {m.checkpoint}
+                  {formatCount(m.rows)} rows · {checkpointText(m)}
                 </span>
                 <span className="faint" title={`${connectionName(m.source.connectionId)} · ${labelOf(m.source.target)}`}>
                   {connectionName(m.source.connectionId)} · {labelOf(m.source.target)}
@@ -166,7 +173,7 @@ export function ReadModelsTab({ connections, focus }: { connections: ConnectionS
           <div className="toolbar">
             <strong className="mono">{selected.name}</strong>
             <span className="muted">
-              {connectionName(selected.source.connectionId)} · {labelOf(selected.source.target)} · built from {selected.builtFrom} · checkpoint {selected.checkpoint} · updated {formatRelative(selected.updatedAt)}
+              {connectionName(selected.source.connectionId)} · {labelOf(selected.source.target)} · {selected.source.resume ? `${formatCount(selected.checkpoint)} records applied` : `built from ${selected.builtFrom}`} · {checkpointText(selected)} · updated {formatRelative(selected.updatedAt)}
             </span>
             <span className="spacer" />
             {continuing?.name === selected.name ? (
@@ -181,7 +188,7 @@ export function ReadModelsTab({ connections, focus }: { connections: ConnectionS
               </>
             ) : (
               <button className="btn primary" disabled={continuing !== null} onClick={() => void continueModel(selected)} title="Run the saved code over the events after the checkpoint, from the saved state">
-                Continue from {selected.checkpoint + 1}
+                {selected.source.resume ? 'Continue' : `Continue from ${selected.checkpoint + 1}`}
               </button>
             )}
             {confirmDelete ? (

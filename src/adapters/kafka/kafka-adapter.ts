@@ -4,7 +4,7 @@ import { Kafka, logLevel, type Admin, type Consumer, type KafkaConfig, type SASL
 import { RewindError } from '../../api/errors';
 import type { KafkaProfile } from '../../model/connections';
 import type { Envelope } from '../../model/envelope';
-import type { ReadFrom, ReadTarget, Resource } from '../../model/resources';
+import type { ProjectionFrom, ReadFrom, ReadTarget, Resource } from '../../model/resources';
 import { BROKER_CAPABILITIES, throwIfAborted, type OutgoingMessage, type ReadOptions, type SourceAdapter, type SubscribeOptions } from '../source-adapter';
 import { classifyKafkaError } from './kafka-errors';
 import { kafkaMessageToEnvelope } from './kafka-envelope';
@@ -198,6 +198,36 @@ export class KafkaAdapter implements SourceAdapter {
       this.admin = admin;
     }
     return this.admin;
+  }
+
+  /**
+   * Where a whole-topic read starts and ends in each partition: from the start, a time, or an
+   * offset per partition; the end is the high watermark now (exclusive).
+   */
+  async partitionRanges(topic: string, from: ProjectionFrom, signal: AbortSignal): Promise<{ partition: number; start: bigint; end: bigint }[]> {
+    try {
+      const admin = await this.getAdmin();
+      const offsets = await admin.fetchTopicOffsets(topic);
+      throwIfAborted(signal);
+      if (offsets.length === 0) throw new RewindError('not_found', `No topic ${topic}`);
+      if (from.type === 'offsets') {
+        const unknown = Object.keys(from.value).filter((p) => !offsets.some((o) => o.partition === Number(p)));
+        if (unknown.length) throw new RewindError('invalid_input', `${topic} has no partition ${unknown.join(', ')} (it has ${offsets.length})`);
+      }
+      const ranges = [];
+      for (const o of offsets.sort((a, b) => a.partition - b.partition)) {
+        const low = BigInt(o.low);
+        const high = BigInt(o.high);
+        const start =
+          from.type === 'offsets'
+            ? await this.resolveStart(topic, o.partition, from.value[String(o.partition)] === undefined ? { type: 'start' } : { type: 'position', value: from.value[String(o.partition)]! }, low, high)
+            : await this.resolveStart(topic, o.partition, from, low, high);
+        ranges.push({ partition: o.partition, start, end: high });
+      }
+      return ranges;
+    } catch (e) {
+      throw this.fail(e);
+    }
   }
 
   private async watermarks(topic: string, partition: number): Promise<{ low: bigint; high: bigint }> {
