@@ -6,14 +6,23 @@ export const KAFKA_PORT = Number(process.env.REWIND_KAFKA_PORT ?? 19092);
 export const unique = (prefix: string) => `${prefix}-${randomBytes(3).toString('hex')}`;
 
 /** A topic with records, made with a client of its own so the test checks what the app shows. */
-export async function withTopic(name: string, records: { key: string; value: object; headers?: Record<string, string> }[]) {
+export async function withTopic(name: string, records: { key: string; value: object; headers?: Record<string, string>; partition?: number; timestamp?: number }[], partitions = 1) {
   const kafka = new Kafka({ clientId: 'rewind-e2e', brokers: [`127.0.0.1:${KAFKA_PORT}`], logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ topics: [{ topic: name, numPartitions: 1 }], waitForLeaders: true });
+  await admin.createTopics({ topics: [{ topic: name, numPartitions: partitions }], waitForLeaders: true });
   const producer = kafka.producer();
   await producer.connect();
-  await producer.send({ topic: name, messages: records.map((r) => ({ key: r.key, value: JSON.stringify(r.value), ...(r.headers ? { headers: r.headers } : {}) })) });
+  await producer.send({
+    topic: name,
+    messages: records.map((r) => ({
+      key: r.key,
+      value: JSON.stringify(r.value),
+      ...(r.headers ? { headers: r.headers } : {}),
+      ...(r.partition !== undefined ? { partition: r.partition } : {}),
+      ...(r.timestamp !== undefined ? { timestamp: String(r.timestamp) } : {}),
+    })),
+  });
   await producer.disconnect();
   return {
     async remove() {

@@ -1,6 +1,7 @@
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { replaceCode } from './steps';
+import { unique, withTopic } from './brokers';
+import { addLocalKafka, replaceCode } from './steps';
 
 /** The editor's text, once the example has loaded into it. */
 async function currentCode(page: Page): Promise<string> {
@@ -88,6 +89,44 @@ test.describe('projections', () => {
     const timeOf = async (i: number) => new Date(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/.exec((await rows.nth(i).textContent()) ?? '')![0].replace(' ', 'T')).getTime();
     expect(await timeOf(0)).toBeLessThan(midnight.getTime());
     expect(await timeOf(1)).toBeGreaterThanOrEqual(midnight.getTime());
+  });
+
+  test('rebuild over a whole Kafka topic, its partitions merged in time order, then from an offset per partition', async ({ app }) => {
+    const { page } = app;
+    const name = unique('e2e-deposits');
+    const t0 = Date.now() - 60_000;
+    // Nine deposits dealt over three partitions: 10, 20, … 90 to A-17 and A-18 in turn.
+    const topic = await withTopic(
+      name,
+      Array.from({ length: 9 }, (_, i) => ({ key: `k${i}`, partition: i % 3, timestamp: t0 + i * 1000, headers: { type: 'MoneyDeposited' }, value: { accountId: i % 2 ? 'A-18' : 'A-17', amount: (i + 1) * 10 } })),
+      3,
+    );
+    try {
+      await addLocalKafka(page);
+      await page.getByRole('button', { name: 'New projection' }).first().click();
+      await currentCode(page);
+      await page.getByLabel('Source connection').selectOption({ label: 'Local Kafka' });
+      await page.getByLabel('Source resource').selectOption({ label: `${name} (all partitions)` });
+      await expect(page.getByLabel('To position')).toBeDisabled();
+      await page.getByRole('button', { name: 'Rebuild' }).click();
+      await expect(page.getByTestId('run-summary')).toContainText('9 events · 1–9');
+      await expect(page.getByTestId('run-ordering')).toHaveText('3 partitions merged in timestamp order; positions number the records in that order.');
+      // 10 + 30 + 50 + 70 + 90 and 20 + 40 + 60 + 80.
+      await expect(page.getByTestId('state-tree')).toContainText('balance: 250');
+      await expect(page.getByTestId('state-tree')).toContainText('balance: 200');
+
+      await page.getByLabel('Rebuild from').selectOption('position');
+      await page.getByLabel('From offsets').fill('0:2 1:1');
+      await page.getByRole('button', { name: 'Rebuild' }).click();
+      // Partition 0 holds deposits 1, 4, 7 and partition 1 holds 2, 5, 8: 1 and 4, then 2, are skipped.
+      await expect(page.getByTestId('run-summary')).toContainText('6 events · 1–6');
+      await page.getByLabel('From offsets').fill('0-2');
+      await page.getByRole('button', { name: 'Rebuild' }).click();
+      await expect(page.getByText('Write offsets as partition:offset, such as 0:120, 1:98 (not “0-2”).')).toBeVisible();
+      await app.screenshot('projection-whole-topic');
+    } finally {
+      await topic.remove();
+    }
   });
 
   test('a throwing handler stops at its event; stop, then fix and continue', async ({ app }) => {
