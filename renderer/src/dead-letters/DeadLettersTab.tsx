@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useClient } from '../api/client-context';
 import type { DeadLetter, DeadLetterSource, Envelope, Resource } from '../api/types';
-import { sortRows, type Sort } from '../records/columns';
+import { nextSort, sortRows, type Sort } from '../records/columns';
 import { DetailPane, payloadText } from '../records/DetailPane';
 import { RecordsTable } from '../records/RecordsTable';
 import { copyText } from '../ui/copy';
@@ -167,7 +167,7 @@ export function DeadLettersTab({ onOpen, revision }: { onOpen(connectionId: stri
                     selected={row}
                     onSelect={setRow}
                     sort={sort}
-                    onSort={(id) => setSort((s) => (s?.column === id ? (s.dir === 1 ? { column: id, dir: -1 } : null) : { column: id, dir: 1 }))}
+                    onSort={(column) => setSort((s) => nextSort(s, column))}
                     onCopy={(e) => void copyText(payloadText(e.payload))}
                     label={`${selected.ref.name} dead letters`}
                     empty={<div className="empty">{peeking ? 'Reading…' : peek ? 'No dead letters here.' : ''}</div>}

@@ -1,7 +1,5 @@
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useRef, type CSSProperties, type KeyboardEvent, type ReactNode } from 'react';
-
-const ROW = 24;
+import type { CSSProperties, ReactNode } from 'react';
+import { useTableNavigation } from '../ui/useTableNavigation';
 export type Cell = string | number | null;
 
 const text = (v: Cell) => (v === null ? '' : String(v));
@@ -18,30 +16,9 @@ interface Props {
 
 /** Rows of a query, virtualized; arrows and PgUp/PgDn move, Ctrl+C copies the row. */
 export function ResultGrid({ columns, rows, selected, onSelect, onCopy, empty, label }: Props) {
-  const scroller = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => ROW, overscan: 20 });
+  const { scroller, virtualizer, onKeyDown } = useTableNavigation(rows.length, selected, onSelect, (i) => onCopy(rows[i]!));
   // The state column holds whole JSON objects: give it the room left over.
   const style = { '--cols': columns.map((c) => (c === 'state' ? 'minmax(200px, 3fr)' : 'minmax(90px, 1fr)')).join(' ') } as CSSProperties;
-
-  useEffect(() => {
-    if (selected >= 0) virtualizer.scrollToIndex(selected);
-    // Follow the selection only when it moves.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [selected]);
-
-  const onKeyDown = (e: KeyboardEvent) => {
-    const page = Math.max(1, Math.floor((scroller.current?.clientHeight ?? ROW * 10) / ROW) - 1);
-    const go = (i: number) => onSelect(Math.max(0, Math.min(rows.length - 1, i)));
-    if (e.key === 'ArrowDown') go(selected + 1);
-    else if (e.key === 'ArrowUp') go(selected - 1);
-    else if (e.key === 'PageDown') go(selected + page);
-    else if (e.key === 'PageUp') go(selected - page);
-    else if (e.key === 'Home') go(0);
-    else if (e.key === 'End') go(rows.length - 1);
-    else if ((e.ctrlKey || e.metaKey) && e.key === 'c' && rows[selected]) onCopy(rows[selected]);
-    else return;
-    e.preventDefault();
-  };
 
   return (
     <div className="table" style={style}>

@@ -4,7 +4,7 @@ import { fromOf, type FromMode } from '../ui/read-from';
 import { copyText } from '../ui/copy';
 import { ErrorBox } from '../ui/ErrorBox';
 import { formatCount } from '../ui/format';
-import { columnsFor, sortRows, type Sort } from './columns';
+import { columnsFor, nextSort, sortRows, type Sort } from './columns';
 import { DetailPane, payloadText } from './DetailPane';
 import { nounOf, positionLabel, targetOf } from './read-target';
 import { ReadToolbar } from './ReadToolbar';
@@ -177,7 +177,7 @@ export function RecordsTab({ connectionId, resource, onStoreChanged }: Props) {
             selected={selected}
             onSelect={setSelected}
             sort={sort}
-            onSort={(column) => setSort((s) => (s?.column === column ? (s.dir === 1 ? { column, dir: -1 } : null) : { column, dir: 1 }))}
+            onSort={(column) => setSort((s) => nextSort(s, column))}
             onCopy={(e) => void copyText(payloadText(e.payload))}
             empty={empty}
             label={`${resource.name} ${noun}s`}

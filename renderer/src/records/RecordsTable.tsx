@@ -1,9 +1,7 @@
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useRef, type CSSProperties, type KeyboardEvent, type ReactNode } from 'react';
+import type { CSSProperties, ReactNode } from 'react';
+import { useTableNavigation } from '../ui/useTableNavigation';
 import type { Envelope } from '../api/types';
 import type { Column, Sort } from './columns';
-
-const ROW = 24;
 
 interface Props {
   rows: Envelope[];
@@ -18,29 +16,8 @@ interface Props {
 }
 
 export function RecordsTable({ rows, columns, selected, onSelect, sort, onSort, onCopy, empty, label }: Props) {
-  const scroller = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => ROW, overscan: 20 });
+  const { scroller, virtualizer, onKeyDown } = useTableNavigation(rows.length, selected, onSelect, (i) => onCopy(rows[i]!));
   const style = { '--cols': columns.map((c) => c.width).join(' ') } as CSSProperties;
-
-  useEffect(() => {
-    if (selected >= 0) virtualizer.scrollToIndex(selected);
-    // Follow the selection only when it moves.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [selected]);
-
-  const onKeyDown = (e: KeyboardEvent) => {
-    const page = Math.max(1, Math.floor((scroller.current?.clientHeight ?? ROW * 10) / ROW) - 1);
-    const go = (i: number) => onSelect(Math.max(0, Math.min(rows.length - 1, i)));
-    if (e.key === 'ArrowDown') go(selected + 1);
-    else if (e.key === 'ArrowUp') go(selected - 1);
-    else if (e.key === 'PageDown') go(selected + page);
-    else if (e.key === 'PageUp') go(selected - page);
-    else if (e.key === 'Home') go(0);
-    else if (e.key === 'End') go(rows.length - 1);
-    else if ((e.ctrlKey || e.metaKey) && e.key === 'c' && rows[selected]) onCopy(rows[selected]);
-    else return;
-    e.preventDefault();
-  };
 
   return (
     <div className="table" style={style}>

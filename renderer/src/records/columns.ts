@@ -25,6 +25,10 @@ export function columnsFor(resource: Resource): Column[] {
 
 export type Sort = { column: string; dir: 1 | -1 } | null;
 
+/** A header click: ascending, then descending, then unsorted. */
+export const nextSort = (sort: Sort, column: string): Sort =>
+  sort?.column === column ? (sort.dir === 1 ? { column, dir: -1 } : null) : { column, dir: 1 };
+
 export function sortRows(rows: Envelope[], columns: Column[], sort: Sort): Envelope[] {
   if (!sort) return rows;
   const col = columns.find((c) => c.id === sort.column);
