@@ -136,12 +136,14 @@ export function DeadLettersTab({ onOpen, revision }: { onOpen(connectionId: stri
         </nav>
         <div className="rm-main">
           {!selected ? (
-            <div className="empty">
-              <div>
-                <h3>Pick a dead-letter source</h3>
-                <p>Its messages show with why each one died. Nothing is consumed: queue messages are put back in place.</p>
+            listing?.sources.length === 0 ? null : (
+              <div className="empty">
+                <div>
+                  <h3>Pick a dead-letter source</h3>
+                  <p>Its messages show with why each one died. Nothing is consumed: queue messages are put back in place.</p>
+                </div>
               </div>
-            </div>
+            )
           ) : (
             <>
               <div className="toolbar">
