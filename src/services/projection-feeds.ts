@@ -1,3 +1,4 @@
+import { KafkaAdapter } from '../adapters/kafka/kafka-adapter';
 import type { SourceAdapter } from '../adapters/source-adapter';
 import { RewindError } from '../api/errors';
 import type { Envelope } from '../model/envelope';
@@ -12,6 +13,19 @@ const PAGE = 10_000;
  * after `to` (inclusive) or at the end, whichever comes first.
  */
 export async function* brokerBatches(adapter: SourceAdapter, target: ReadTarget, from: ReadFrom, to: number | null, signal: AbortSignal, page = PAGE): AsyncGenerator<WireEvent[]> {
+  if (adapter instanceof KafkaAdapter && target.type === 'kafka-partition') {
+    // One consumer for the whole range: joining a group per page costs more than the page.
+    let out: WireEvent[] = [];
+    for await (const chunk of adapter.stream(target.topic, target.partition, from, to === null ? null : BigInt(to), signal, page)) {
+      for (const e of chunk) out.push(envelopeToWire(e));
+      if (out.length >= 5_000) {
+        yield out;
+        out = [];
+      }
+    }
+    if (out.length > 0) yield out;
+    return;
+  }
   let next: ReadFrom = from;
   for (;;) {
     const items: Envelope[] = [];

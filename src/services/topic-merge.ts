@@ -53,11 +53,16 @@ export async function* mergedTopic(
     h.time = Date.parse(h.events[0]!.timestamp) || 0;
     return true;
   };
-  for (const r of live) {
-    const source = brokerBatches(adapter, { type: 'kafka-partition', topic, partition: r.partition }, { type: 'position', value: r.start.toString() }, Number(r.end - 1n), signal, page)[Symbol.asyncIterator]();
-    const h: Head = { partition: r.partition, events: [], index: 0, time: 0, source };
-    if (await refill(h)) heads.push(h);
-  }
+  const opened = live.map((r): Head => ({
+    partition: r.partition,
+    events: [],
+    index: 0,
+    time: 0,
+    source: brokerBatches(adapter, { type: 'kafka-partition', topic, partition: r.partition }, { type: 'position', value: r.start.toString() }, Number(r.end - 1n), signal, page)[Symbol.asyncIterator](),
+  }));
+  // Each partition's consumer joins on its first read: let them join together.
+  const filled = await Promise.all(opened.map(refill));
+  heads.push(...opened.filter((_, i) => filled[i]));
   const next = new Map(cursor.next);
   for (const r of ranges) if (!next.has(r.partition)) next.set(r.partition, r.start);
   const every = options.cursorEvery ?? 1000;

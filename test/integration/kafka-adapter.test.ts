@@ -41,6 +41,33 @@ describe('Kafka adapter against a real broker', () => {
     await admin.disconnect();
   });
 
+  it('streams an exact offset range with one consumer to a slow reader, and stops at once when the reader leaves', async () => {
+    const big = unique('rewind-test-stream');
+    await admin.createTopics({ topics: [{ topic: big, numPartitions: 1 }], waitForLeaders: true });
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({ topic: big, messages: Array.from({ length: 3000 }, (_, i) => ({ value: JSON.stringify({ n: i }) })) });
+    await producer.disconnect();
+    try {
+      const offsets: number[] = [];
+      for await (const chunk of adapter.stream(big, 0, { type: 'position', value: '100' }, 2499n, signal(), 200)) {
+        offsets.push(...chunk.map((e) => Number(e.position)));
+        // A slow reader: the consumer must wait for it rather than buffer the partition.
+        await new Promise((r) => setTimeout(r, 2));
+      }
+      expect(offsets).toEqual(Array.from({ length: 2400 }, (_, i) => 100 + i));
+
+      const started = Date.now();
+      for await (const chunk of adapter.stream(big, 0, { type: 'start' }, null, signal(), 200)) {
+        expect(chunk[0]!.position).toBe('0');
+        break;
+      }
+      expect(Date.now() - started).toBeLessThan(5000);
+    } finally {
+      await admin.deleteTopics({ topics: [big] }).catch(() => undefined);
+    }
+  });
+
   it('reports the cluster it reached', async () => {
     const result = await adapter.test(signal());
     expect(result.server).toBe('Apache Kafka, 1 broker');

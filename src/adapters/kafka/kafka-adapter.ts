@@ -145,6 +145,78 @@ export class KafkaAdapter implements SourceAdapter {
     }
   }
 
+  /**
+   * A partition from `from` to `to` (inclusive; null: the high watermark when it starts) as one
+   * consumer's batches, for long reads such as rebuilds. The consumer waits while `highWater`
+   * records are not yet taken, so memory stays bounded however far behind the reader falls.
+   */
+  async *stream(topic: string, partition: number, from: ReadFrom, to: bigint | null, signal: AbortSignal, highWater = 20_000): AsyncGenerator<Envelope[]> {
+    let start: bigint;
+    let end: bigint;
+    try {
+      const { low, high } = await this.watermarks(topic, partition);
+      start = await this.resolveStart(topic, partition, from, low, high);
+      end = to !== null && to + 1n < high ? to + 1n : high;
+    } catch (e) {
+      throw this.fail(e);
+    }
+    if (start >= end) return;
+    const queue: Envelope[][] = [];
+    let queued = 0;
+    let wake: (() => void) | null = null;
+    let room: (() => void) | null = null;
+    let finished = false;
+    let failure: unknown = null;
+    const stop = new AbortController();
+    const onAbort = () => stop.abort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    const consuming = this.consume(
+      topic,
+      partition,
+      start,
+      stop.signal,
+      (batch, last) => {
+        const wanted = batch.filter((e) => BigInt(e.position) < end);
+        if (wanted.length > 0) {
+          queue.push(wanted);
+          queued += wanted.length;
+          wake?.();
+        }
+        return last + 1n >= end;
+      },
+      { waitForRoom: () => (queued < highWater ? Promise.resolve() : new Promise<void>((resolve) => (room = resolve))) },
+    ).then(
+      () => ((finished = true), wake?.()),
+      (e: unknown) => ((failure = e), (finished = true), wake?.()),
+    );
+    try {
+      for (;;) {
+        const next = queue.shift();
+        if (next) {
+          queued -= next.length;
+          if (queued < highWater && room) {
+            (room as () => void)();
+            room = null;
+          }
+          yield next;
+          continue;
+        }
+        if (failure !== null) throw this.fail(failure);
+        if (finished) {
+          throwIfAborted(signal);
+          return;
+        }
+        await new Promise<void>((resolve) => (wake = resolve));
+        wake = null;
+      }
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+      stop.abort();
+      (room as (() => void) | null)?.();
+      await consuming;
+    }
+  }
+
   async subscribe(options: SubscribeOptions): Promise<void> {
     const { target } = options;
     if (target.type !== 'kafka-partition') throw new RewindError('unsupported', `Kafka cannot follow a ${target.type}`);
@@ -262,7 +334,7 @@ export class KafkaAdapter implements SourceAdapter {
     start: bigint,
     signal: AbortSignal,
     onBatch: (batch: Envelope[], lastOffset: bigint) => boolean,
-    { idleEnds = true }: { idleEnds?: boolean } = {},
+    { idleEnds = true, waitForRoom }: { idleEnds?: boolean; waitForRoom?: () => Promise<void> } = {},
   ): Promise<void> {
     const groupId = `rewind-browse-${randomUUID()}`;
     const consumer: Consumer = this.kafka.consumer({
@@ -302,6 +374,12 @@ export class KafkaAdapter implements SourceAdapter {
         eachBatchAutoResolve: false,
         eachBatch: async ({ batch, resolveOffset }) => {
           if (done || batch.partition !== partition) return;
+          if (waitForRoom) {
+            // The reader is behind: hold this batch (and so the fetches) without counting it as idle.
+            clearTimeout(idle);
+            await waitForRoom();
+            if (done || signal.aborted) return;
+          }
           armIdle();
           let chunk: Envelope[] = [];
           for (const message of batch.messages) {
