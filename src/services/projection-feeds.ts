@@ -1,4 +1,7 @@
+import type { KafkaMessage } from 'kafkajs';
 import { KafkaAdapter } from '../adapters/kafka/kafka-adapter';
+import { kafkaMessageToWire } from '../adapters/kafka/kafka-wire';
+import { RabbitAdapter } from '../adapters/rabbitmq/rabbit-adapter';
 import type { SourceAdapter } from '../adapters/source-adapter';
 import { RewindError } from '../api/errors';
 import type { Envelope } from '../model/envelope';
@@ -16,8 +19,9 @@ export async function* brokerBatches(adapter: SourceAdapter, target: ReadTarget,
   if (adapter instanceof KafkaAdapter && target.type === 'kafka-partition') {
     // One consumer for the whole range: joining a group per page costs more than the page.
     let out: WireEvent[] = [];
-    for await (const chunk of adapter.stream(target.topic, target.partition, from, to === null ? null : BigInt(to), signal, page)) {
-      for (const e of chunk) out.push(envelopeToWire(e));
+    const convert = (m: KafkaMessage) => kafkaMessageToWire(target.topic, m);
+    for await (const chunk of adapter.stream(target.topic, target.partition, from, to === null ? null : BigInt(to), signal, convert, page)) {
+      for (const e of chunk) out.push(e);
       if (out.length >= 5_000) {
         yield out;
         out = [];
@@ -25,6 +29,17 @@ export async function* brokerBatches(adapter: SourceAdapter, target: ReadTarget,
     }
     if (out.length > 0) yield out;
     return;
+  }
+  if (adapter instanceof RabbitAdapter && target.type === 'rabbit-stream') {
+    let next: ReadFrom = from;
+    for (;;) {
+      const result = await adapter.readEvents(target, next, page, signal);
+      const events = to === null ? result.events : result.events.filter((e) => e.position <= to);
+      if (events.length > 0) yield events;
+      const last = result.events[result.events.length - 1];
+      if (!result.next || !last || (to !== null && last.position >= to)) return;
+      next = { type: 'position', value: result.next };
+    }
   }
   let next: ReadFrom = from;
   for (;;) {

@@ -1,6 +1,7 @@
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KafkaAdapter } from '../../src/adapters/kafka/kafka-adapter';
+import { kafkaMessageToEnvelope } from '../../src/adapters/kafka/kafka-envelope';
 import { KAFKA_BOOTSTRAP, KAFKA_SASL_PORT, kafkaProfile, failure, readAll, unique } from './brokers';
 
 const kafka = new Kafka({ clientId: 'rewind-test', brokers: [KAFKA_BOOTSTRAP], logLevel: logLevel.NOTHING });
@@ -50,7 +51,7 @@ describe('Kafka adapter against a real broker', () => {
     await producer.disconnect();
     try {
       const offsets: number[] = [];
-      for await (const chunk of adapter.stream(big, 0, { type: 'position', value: '100' }, 2499n, signal(), 200)) {
+      for await (const chunk of adapter.stream(big, 0, { type: 'position', value: '100' }, 2499n, signal(), (m) => kafkaMessageToEnvelope(big, 0, m), 200)) {
         offsets.push(...chunk.map((e) => Number(e.position)));
         // A slow reader: the consumer must wait for it rather than buffer the partition.
         await new Promise((r) => setTimeout(r, 2));
@@ -58,7 +59,7 @@ describe('Kafka adapter against a real broker', () => {
       expect(offsets).toEqual(Array.from({ length: 2400 }, (_, i) => 100 + i));
 
       const started = Date.now();
-      for await (const chunk of adapter.stream(big, 0, { type: 'start' }, null, signal(), 200)) {
+      for await (const chunk of adapter.stream(big, 0, { type: 'start' }, null, signal(), (m) => kafkaMessageToEnvelope(big, 0, m), 200)) {
         expect(chunk[0]!.position).toBe('0');
         break;
       }
@@ -66,6 +67,10 @@ describe('Kafka adapter against a real broker', () => {
     } finally {
       await admin.deleteTopics({ topics: [big] }).catch(() => undefined);
     }
+    // A topic this adapter read, deleted elsewhere, must not break what comes next (kafkajs#1146).
+    const listed = await adapter.listResources(signal());
+    expect(listed.some((r) => r.type === 'kafka-topic' && r.name === topic)).toBe(true);
+    expect((await readAll(adapter, { target: { type: 'kafka-partition', topic, partition: 1 }, from: { type: 'start' }, limit: 5 })).items).toHaveLength(5);
   });
 
   it('reports the cluster it reached', async () => {

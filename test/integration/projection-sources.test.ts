@@ -199,4 +199,34 @@ describe('projections over any source', () => {
       await adapter.close();
     }
   });
+
+  it('gives projections whole message bodies, beyond the record view’s preview, from Kafka and RabbitMQ', async () => {
+    const body = JSON.stringify({ blob: 'x'.repeat(300 * 1024) });
+    const bigTopic = unique('rewind-proj-big');
+    const bigQueue = unique('rewind-proj-big-stream');
+    const kafka = new Kafka({ clientId: 'rewind-test', brokers: [KAFKA_BOOTSTRAP], logLevel: logLevel.NOTHING });
+    await admin.createTopics({ topics: [{ topic: bigTopic, numPartitions: 1 }], waitForLeaders: true });
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({ topic: bigTopic, messages: [{ value: body, headers: { type: 'Big' } }] });
+    await producer.disconnect();
+    const ch = await amqpConn.createConfirmChannel();
+    await ch.assertQueue(bigQueue, { durable: true, arguments: { 'x-queue-type': 'stream' } });
+    ch.sendToQueue(bigQueue, Buffer.from(body), { type: 'Big' });
+    await ch.waitForConfirms();
+    try {
+      const code = 'export default { init: () => 0, when: { Big: (s, e) => e.data.blob.length } };';
+      for (const source of [
+        { connectionId: kafkaId, target: { type: 'kafka-partition' as const, topic: bigTopic, partition: 0 }, from: { type: 'start' as const }, to: null },
+        { connectionId: rabbitId, target: { type: 'rabbit-stream' as const, vhost: '/', queue: bigQueue }, from: { type: 'start' as const }, to: null },
+      ]) {
+        const run = await rebuild({ code, source });
+        expect(run.summary.state).toBe(300 * 1024);
+      }
+    } finally {
+      await admin.deleteTopics({ topics: [bigTopic] }).catch(() => undefined);
+      await ch.deleteQueue(bigQueue).catch(() => undefined);
+      await ch.close();
+    }
+  });
 });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { Kafka, logLevel, type Admin, type Consumer, type KafkaConfig, type SASLOptions } from 'kafkajs';
+import { Kafka, logLevel, type Admin, type Consumer, type KafkaConfig, type KafkaMessage, type SASLOptions } from 'kafkajs';
 import { RewindError } from '../../api/errors';
 import type { KafkaProfile } from '../../model/connections';
 import type { Envelope } from '../../model/envelope';
@@ -15,6 +15,14 @@ const IDLE_END_MS = 5_000;
 /** Joining the throwaway group and the first fetch; real clusters add a 3 s rebalance delay. */
 const FIRST_BATCH_MS = 30_000;
 const BATCH_FLUSH = 500;
+
+function isUnknownTopic(e: unknown): boolean {
+  for (let x = e as { type?: unknown; cause?: unknown; originalError?: unknown } | undefined, i = 0; x && i < 5; i++) {
+    if (x.type === 'UNKNOWN_TOPIC_OR_PARTITION') return true;
+    x = (x.originalError ?? x.cause) as typeof x;
+  }
+  return false;
+}
 
 function saslOptions(profile: KafkaProfile, password: string | null): SASLOptions | undefined {
   if (profile.sasl === 'none') return undefined;
@@ -83,14 +91,14 @@ export class KafkaAdapter implements SourceAdapter {
 
   async listResources(signal: AbortSignal): Promise<Resource[]> {
     try {
-      const admin = await this.getAdmin();
-      const names = (await admin.listTopics()).sort();
+      const topics = await this.withAdmin(async (admin) => (await admin.fetchTopicMetadata()).topics);
       throwIfAborted(signal);
-      const { topics } = await admin.fetchTopicMetadata({ topics: names });
       const result: Resource[] = [];
-      for (const t of topics) {
+      for (const t of topics.sort((a, b) => a.name.localeCompare(b.name))) {
         throwIfAborted(signal);
-        const offsets = await admin.fetchTopicOffsets(t.name);
+        // A topic deleted since the metadata was read has no offsets: leave it out.
+        const offsets = await this.withAdmin((admin) => admin.fetchTopicOffsets(t.name)).catch((e: unknown) => (isUnknownTopic(e) ? null : Promise.reject(e)));
+        if (!offsets) continue;
         const partitions = t.partitions
           .map((p) => {
             const o = offsets.find((x) => x.partition === p.partitionId);
@@ -150,7 +158,15 @@ export class KafkaAdapter implements SourceAdapter {
    * consumer's batches, for long reads such as rebuilds. The consumer waits while `highWater`
    * records are not yet taken, so memory stays bounded however far behind the reader falls.
    */
-  async *stream(topic: string, partition: number, from: ReadFrom, to: bigint | null, signal: AbortSignal, highWater = 20_000): AsyncGenerator<Envelope[]> {
+  async *stream<T extends { position: string | number }>(
+    topic: string,
+    partition: number,
+    from: ReadFrom,
+    to: bigint | null,
+    signal: AbortSignal,
+    convert: (message: KafkaMessage) => T,
+    highWater = 20_000,
+  ): AsyncGenerator<T[]> {
     let start: bigint;
     let end: bigint;
     try {
@@ -161,7 +177,7 @@ export class KafkaAdapter implements SourceAdapter {
       throw this.fail(e);
     }
     if (start >= end) return;
-    const queue: Envelope[][] = [];
+    const queue: T[][] = [];
     let queued = 0;
     let wake: (() => void) | null = null;
     let room: (() => void) | null = null;
@@ -175,7 +191,7 @@ export class KafkaAdapter implements SourceAdapter {
       partition,
       start,
       stop.signal,
-      (batch, last) => {
+      (batch: T[], last) => {
         const wanted = batch.filter((e) => BigInt(e.position) < end);
         if (wanted.length > 0) {
           queue.push(wanted);
@@ -184,7 +200,7 @@ export class KafkaAdapter implements SourceAdapter {
         }
         return last + 1n >= end;
       },
-      { waitForRoom: () => (queued < highWater ? Promise.resolve() : new Promise<void>((resolve) => (room = resolve))) },
+      { convert, waitForRoom: () => (queued < highWater ? Promise.resolve() : new Promise<void>((resolve) => (room = resolve))) },
     ).then(
       () => ((finished = true), wake?.()),
       (e: unknown) => ((failure = e), (finished = true), wake?.()),
@@ -263,6 +279,21 @@ export class KafkaAdapter implements SourceAdapter {
     await admin?.disconnect().catch(() => undefined);
   }
 
+  /**
+   * Runs an admin request, once more on a fresh admin client if the topic is unknown: kafkajs
+   * keeps every topic a client has asked about in its metadata refreshes, so one topic deleted
+   * elsewhere fails every later request of that client (kafkajs#1146).
+   */
+  private async withAdmin<T>(request: (admin: Admin) => Promise<T>): Promise<T> {
+    try {
+      return await request(await this.getAdmin());
+    } catch (e) {
+      if (!isUnknownTopic(e)) throw e;
+      await this.close();
+      return request(await this.getAdmin());
+    }
+  }
+
   private async getAdmin(): Promise<Admin> {
     if (!this.admin) {
       const admin = this.kafka.admin();
@@ -278,8 +309,7 @@ export class KafkaAdapter implements SourceAdapter {
    */
   async partitionRanges(topic: string, from: ProjectionFrom, signal: AbortSignal): Promise<{ partition: number; start: bigint; end: bigint }[]> {
     try {
-      const admin = await this.getAdmin();
-      const offsets = await admin.fetchTopicOffsets(topic);
+      const offsets = await this.withAdmin((admin) => admin.fetchTopicOffsets(topic));
       throwIfAborted(signal);
       if (offsets.length === 0) throw new RewindError('not_found', `No topic ${topic}`);
       if (from.type === 'offsets') {
@@ -303,8 +333,7 @@ export class KafkaAdapter implements SourceAdapter {
   }
 
   private async watermarks(topic: string, partition: number): Promise<{ low: bigint; high: bigint }> {
-    const admin = await this.getAdmin();
-    const offsets = await admin.fetchTopicOffsets(topic);
+    const offsets = await this.withAdmin((admin) => admin.fetchTopicOffsets(topic));
     const o = offsets.find((x) => x.partition === partition);
     if (!o) throw new RewindError('not_found', `Topic ${topic} has no partition ${partition}`);
     return { low: BigInt(o.low), high: BigInt(o.high) };
@@ -316,8 +345,7 @@ export class KafkaAdapter implements SourceAdapter {
       const wanted = BigInt(from.value);
       return wanted < low ? low : wanted > high ? high : wanted;
     }
-    const admin = await this.getAdmin();
-    const byTime = await admin.fetchTopicOffsetsByTimestamp(topic, new Date(from.value).getTime());
+    const byTime = await this.withAdmin((admin) => admin.fetchTopicOffsetsByTimestamp(topic, new Date(from.value).getTime()));
     const hit = byTime.find((x) => x.partition === partition);
     // -1 means no record at or after that time: start at the end.
     return hit && hit.offset !== '-1' ? BigInt(hit.offset) : high;
@@ -328,13 +356,17 @@ export class KafkaAdapter implements SourceAdapter {
    * (never committing, deleted afterwards), pauses the other partitions and seeks. `onBatch`
    * returns true when the read has what it needs.
    */
-  private async consume(
+  private async consume<T = Envelope>(
     topic: string,
     partition: number,
     start: bigint,
     signal: AbortSignal,
-    onBatch: (batch: Envelope[], lastOffset: bigint) => boolean,
-    { idleEnds = true, waitForRoom }: { idleEnds?: boolean; waitForRoom?: () => Promise<void> } = {},
+    onBatch: (batch: T[], lastOffset: bigint) => boolean,
+    {
+      idleEnds = true,
+      waitForRoom,
+      convert = (m) => kafkaMessageToEnvelope(topic, partition, m) as T,
+    }: { idleEnds?: boolean; waitForRoom?: () => Promise<void>; convert?: (message: KafkaMessage) => T } = {},
   ): Promise<void> {
     const groupId = `rewind-browse-${randomUUID()}`;
     const consumer: Consumer = this.kafka.consumer({
@@ -381,10 +413,10 @@ export class KafkaAdapter implements SourceAdapter {
             if (done || signal.aborted) return;
           }
           armIdle();
-          let chunk: Envelope[] = [];
+          let chunk: T[] = [];
           for (const message of batch.messages) {
             if (BigInt(message.offset) < start) continue;
-            chunk.push(kafkaMessageToEnvelope(topic, partition, message));
+            chunk.push(convert(message));
             resolveOffset(message.offset);
             if (chunk.length >= BATCH_FLUSH) {
               if (onBatch(chunk, BigInt(message.offset))) {
@@ -413,15 +445,12 @@ export class KafkaAdapter implements SourceAdapter {
       clearTimeout(idle);
       signal.removeEventListener('abort', onAbort);
       await consumer.disconnect().catch(() => undefined);
-      await this.getAdmin()
-        .then((admin) => admin.deleteGroups([groupId]))
-        .catch(() => undefined);
+      await this.withAdmin((admin) => admin.deleteGroups([groupId])).catch(() => undefined);
     }
   }
 
   private async partitionsOf(topic: string): Promise<number[]> {
-    const admin = await this.getAdmin();
-    const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
+    const { topics } = await this.withAdmin((admin) => admin.fetchTopicMetadata({ topics: [topic] }));
     return topics[0]?.partitions.map((p) => p.partitionId) ?? [];
   }
 

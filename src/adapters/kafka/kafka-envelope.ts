@@ -13,7 +13,7 @@ function headerValue(value: Buffer | string): { value: string; binary: boolean }
   }
 }
 
-function headersOf(message: KafkaMessage): Header[] {
+export function headersOf(message: KafkaMessage): Header[] {
   const out: Header[] = [];
   for (const [name, raw] of Object.entries(message.headers ?? {})) {
     if (raw === undefined) continue;
@@ -25,8 +25,11 @@ function headersOf(message: KafkaMessage): Header[] {
   return out;
 }
 
-const findHeader = (headers: Header[], names: string[]) =>
+export const findHeader = (headers: Header[], names: string[]) =>
   headers.find((h) => names.includes(h.name.toLowerCase()) && !h.binary)?.value ?? null;
+
+export const ID_HEADERS = ['message-id', 'messageid', 'ce_id', 'id', 'event-id'];
+export const TYPE_HEADERS = ['type', 'event-type', 'ce_type', '__typeid__'];
 
 export function kafkaMessageToEnvelope(topic: string, partition: number, message: KafkaMessage): Envelope {
   const headers = headersOf(message);
@@ -36,8 +39,8 @@ export function kafkaMessageToEnvelope(topic: string, partition: number, message
     resource: topic,
     partition,
     position: message.offset,
-    id: findHeader(headers, ['message-id', 'messageid', 'ce_id', 'id', 'event-id']),
-    type: findHeader(headers, ['type', 'event-type', 'ce_type', '__typeid__']),
+    id: findHeader(headers, ID_HEADERS),
+    type: findHeader(headers, TYPE_HEADERS),
     timestamp: Number.isFinite(ms) && ms > 0 ? new Date(ms).toISOString() : null,
     key: message.key ? decodePayload(message.key) : null,
     headers,

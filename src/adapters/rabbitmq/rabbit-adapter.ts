@@ -7,7 +7,8 @@ import type { ReadFrom, ReadTarget, Resource } from '../../model/resources';
 import { BROKER_CAPABILITIES, throwIfAborted, type OutgoingMessage, type ReadOptions, type SourceAdapter, type SubscribeOptions } from '../source-adapter';
 import { ManagementClient, type ManagementQueue } from './management-client';
 import { classifyRabbitError } from './rabbit-errors';
-import { rabbitMessageToEnvelope } from './rabbit-envelope';
+import { rabbitMessageToEnvelope, rabbitMessageToWire } from './rabbit-envelope';
+import type { WireEvent } from '../../projections/wire';
 
 const DEAD_LETTER = /(^|[._-])(dlq|dlx|dead[._-]?letters?|parking[._-]?lot|errors?)([._-]|$)/i;
 /** A stream has no end marker over AMQP: a read stops when nothing arrives for this long. */
@@ -114,6 +115,17 @@ export class RabbitAdapter implements SourceAdapter {
       next: count >= limit && lastSeen !== null ? (lastSeen + 1n).toString() : null,
       end: null,
     };
+  }
+
+  /**
+   * Up to `limit` messages of a stream as projection events, bodies whole; `next` is where the
+   * following page starts, or null at the end.
+   */
+  async readEvents(target: Extract<ReadTarget, { type: 'rabbit-stream' }>, from: ReadFrom, limit: number, signal: AbortSignal): Promise<{ events: WireEvent[]; next: string | null }> {
+    const events: WireEvent[] = [];
+    await this.consumeStream<WireEvent>(target, from, signal, limit, (batch) => (events.push(...batch), events.length >= limit), true, (m) => rabbitMessageToWire(target.queue, m));
+    const last = events[events.length - 1];
+    return { events, next: events.length >= limit && last ? String(last.position + 1) : null };
   }
 
   async subscribe(options: SubscribeOptions): Promise<void> {
@@ -228,13 +240,14 @@ export class RabbitAdapter implements SourceAdapter {
    * Stream queues are read over AMQP with a consumer that starts at an offset and acks as it goes
    * (reading a stream removes nothing). `onBatch` returns true when enough has been read.
    */
-  private async consumeStream(
+  private async consumeStream<T = Envelope>(
     target: Extract<ReadTarget, { type: 'rabbit-stream' }>,
     from: ReadFrom,
     signal: AbortSignal,
     limit: number,
-    onBatch: (batch: Envelope[]) => boolean,
+    onBatch: (batch: T[]) => boolean,
     idleEnds = true,
+    convert: (message: ConsumeMessage) => T = (m) => rabbitMessageToEnvelope(target.queue, m) as T,
   ): Promise<void> {
     let conn: ChannelModel | null = null;
     let timer: NodeJS.Timeout | undefined;
@@ -247,7 +260,7 @@ export class RabbitAdapter implements SourceAdapter {
       });
       closed.catch(() => undefined);
       await channel.prefetch(Math.min(Number.isFinite(limit) ? limit : 1000, 1000));
-      let buffer: Envelope[] = [];
+      let buffer: T[] = [];
       let received = 0;
       let stop!: () => void;
       const done = new Promise<void>((resolve) => (stop = resolve));
@@ -266,7 +279,7 @@ export class RabbitAdapter implements SourceAdapter {
         if (!message) return stop(); // cancelled by the server (queue deleted)
         if (received >= limit) return;
         received++;
-        buffer.push(rabbitMessageToEnvelope(target.queue, message));
+        buffer.push(convert(message));
         channel.ack(message);
         if (buffer.length >= BATCH_FLUSH || received >= limit) flush(received >= limit);
         else arm(IDLE_END_MS);

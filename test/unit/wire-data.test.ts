@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { decodePayload } from '../../src/model/payload';
+import { envelopeToWire } from '../../src/projections/envelope-to-wire';
+import { wireData } from '../../src/projections/wire-data';
+import type { Envelope } from '../../src/model/envelope';
+
+const viaEnvelope = (bytes: Uint8Array) =>
+  envelopeToWire({ source: 'kafka', resource: 't', partition: 0, position: '1', id: null, type: null, timestamp: null, key: null, headers: [], payload: decodePayload(bytes), correlationId: null, causationId: null, streamId: null, streamVersion: null } satisfies Envelope).data;
+
+describe('a message body as projection data', () => {
+  it('agrees with the record view for JSON, text, binary and empty bodies', () => {
+    for (const body of ['{"a": 1, "b": [true, null]}', '"just a string"', 'plain text\twith a tab', '42', '{not json', 'ünïcødé']) {
+      const bytes = Buffer.from(body);
+      expect(JSON.parse(wireData(bytes))).toEqual(JSON.parse(viaEnvelope(bytes)));
+    }
+    const binary = Uint8Array.from([0, 159, 146, 150, 255]);
+    expect(JSON.parse(wireData(binary))).toEqual(JSON.parse(viaEnvelope(binary)));
+    expect(wireData(new Uint8Array())).toBe('null');
+  });
+
+  it('keeps a body larger than the record view’s preview whole', () => {
+    const big = JSON.stringify({ blob: 'x'.repeat(300 * 1024) });
+    const parsed = JSON.parse(wireData(Buffer.from(big))) as { blob: string };
+    expect(parsed.blob.length).toBe(300 * 1024);
+    // The record view keeps only a preview, so a projection must not be fed from it.
+    expect(JSON.parse(viaEnvelope(Buffer.from(big)))).toEqual(expect.any(String));
+  });
+});
