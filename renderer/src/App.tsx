@@ -2,8 +2,6 @@ import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { useClient } from './api/client-context';
 import type { AppInfo, ConnectionProfile, ConnectionSummary, Resource } from './api/types';
 import { ConnectionDialog } from './connections/ConnectionDialog';
-import { DeadLettersTab } from './dead-letters/DeadLettersTab';
-import { ReadModelsTab } from './read-models/ReadModelsTab';
 import { RecordsTab } from './records/RecordsTab';
 import { SubscriptionTab } from './store/SubscriptionTab';
 import { resourceKey } from './sidebar/tree-rows';
@@ -14,8 +12,11 @@ import { TabBar } from './TabBar';
 import { ErrorBox } from './ui/ErrorBox';
 import { useTheme } from './useTheme';
 
-// The editor is heavy; load it with the first projection tab, not with the app.
+// The editor is heavy; load it with the first projection tab, not with the app. The read-model
+// and dead-letter views load when first opened, too: the first paint needs neither.
 const ProjectionTab = lazy(() => import('./projections/ProjectionTab').then((m) => ({ default: m.ProjectionTab })));
+const ReadModelsTab = lazy(() => import('./read-models/ReadModelsTab').then((m) => ({ default: m.ReadModelsTab })));
+const DeadLettersTab = lazy(() => import('./dead-letters/DeadLettersTab').then((m) => ({ default: m.DeadLettersTab })));
 
 type Tab =
   | { kind: 'resource'; id: string; connectionId: string; connectionName: string; resource: Resource }
@@ -159,15 +160,19 @@ export function App({ disconnected }: { disconnected: string | null }) {
             ) : t.kind === 'resource' ? (
               <RecordsTab connectionId={t.connectionId} resource={t.resource} onStoreChanged={() => setReloadToken((r) => ({ id: t.connectionId, n: (r?.n ?? 0) + 1 }))} />
             ) : t.kind === 'dead-letters' ? (
-              <DeadLettersTab
-                revision={t.revision}
-                onOpen={(connectionId, resource) => {
-                  const c = connections?.find((x) => x.id === connectionId);
-                  if (c) openResource(c, resource);
-                }}
-              />
+              <Suspense fallback={<div className="empty">Loading…</div>}>
+                <DeadLettersTab
+                  revision={t.revision}
+                  onOpen={(connectionId, resource) => {
+                    const c = connections?.find((x) => x.id === connectionId);
+                    if (c) openResource(c, resource);
+                  }}
+                />
+              </Suspense>
             ) : t.kind === 'read-models' ? (
-              <ReadModelsTab connections={connections ?? []} focus={t.focus} />
+              <Suspense fallback={<div className="empty">Loading…</div>}>
+                <ReadModelsTab connections={connections ?? []} focus={t.focus} />
+              </Suspense>
             ) : (
               <Suspense fallback={<div className="empty">Loading the editor…</div>}>
                 <ProjectionTab
