@@ -101,11 +101,10 @@ export const ProjectionSource = z
     connectionId: z.string().min(1),
     target: ProjectionTarget,
     from: ProjectionFrom,
-    /** Last position to include; null runs to the end as of the start of the run. */
+    /** Last position to include (a whole topic: the last merged record); null runs to the end as of the start of the run. */
     to: z.string().regex(/^\d+$/).nullable(),
   })
-  .refine((s) => s.from.type !== 'offsets' || s.target.type === 'kafka-topic', { message: 'An offset per partition starts a whole Kafka topic; pick the topic', path: ['from'] })
-  .refine((s) => s.target.type !== 'kafka-topic' || s.to === null, { message: 'A whole topic runs to its end; to stop at an offset, pick one partition', path: ['to'] });
+  .refine((s) => s.from.type !== 'offsets' || s.target.type === 'kafka-topic', { message: 'An offset per partition starts a whole Kafka topic; pick the topic', path: ['from'] });
 
 export const RebuildRequest = z.object({
   code: z.string().min(1).max(512 * 1024),

@@ -72,8 +72,10 @@ export function projectionHandlers({ pool, registry }: { pool: AdapterPool; regi
           const ranges = await adapter.partitionRanges(source.target.topic, source.from, ctx.signal);
           const cursors: TopicCursor[] = [{ seq: 0, next: new Map(ranges.map((r) => [r.partition, r.start])) }];
           entry.topic = { ranges, cursors };
-          ctx.batch([{ kind: 'started', runId: id, total: Number(ranges.reduce((n, r) => n + (r.end > r.start ? r.end - r.start : 0n), 0n)) }]);
-          result = await run.runBatches(mergedTopic(adapter, source.target.topic, ranges, cursors[0]!, ctx.signal, { onCursor: (c) => cursors.push(c) }), callbacks);
+          const available = Number(ranges.reduce((n, r) => n + (r.end > r.start ? r.end - r.start : 0n), 0n));
+          ctx.batch([{ kind: 'started', runId: id, total: to === null ? available : Math.min(to, available) }]);
+          const merge = mergedTopic(adapter, source.target.topic, ranges, cursors[0]!, ctx.signal, { onCursor: (c) => cursors.push(c), ...(to === null ? {} : { until: to }) });
+          result = await run.runBatches(merge, callbacks);
           ordering = `${ranges.length} ${ranges.length === 1 ? 'partition' : 'partitions'} merged in timestamp order; positions number the records in that order.`;
         } else {
           if (source.from.type === 'offsets') throw new RewindError('invalid_input', 'An offset per partition starts a whole topic');

@@ -8,10 +8,10 @@ import { runQuery } from '../read-models/run-query';
 import type { AdapterPool } from './adapter-pool';
 import { KafkaAdapter } from '../adapters/kafka/kafka-adapter';
 import { brokerBatches } from './projection-feeds';
-import { mergedTopic, type PartitionRange } from './topic-merge';
+import { mergedTopic, type TopicCursor } from './topic-merge';
 
-const resumeAfter = (ranges: PartitionRange[]): Record<string, string> =>
-  Object.fromEntries(ranges.map((r) => [String(r.partition), (r.end > r.start ? r.end : r.start).toString()]));
+/** The next offset to read in each partition, from where a merge stopped. */
+const resumeAt = (cursor: TopicCursor): Record<string, string> => Object.fromEntries([...cursor.next].map(([p, o]) => [String(p), o.toString()]));
 import type { ProjectionRegistry } from './projection-registry';
 
 type ReadModelHandlers = Pick<Handlers, 'read-models/list' | 'read-models/save' | 'read-models/continue' | 'read-models/query' | 'read-models/delete'>;
@@ -35,7 +35,7 @@ export function readModelHandlers({ pool, registry, readModels }: { pool: Adapte
       if (result.stopped) throw new RewindError('conflict', 'This run was stopped before the end, so its state is incomplete', 'Rebuild to the end, then save.');
       if (result.processed === 0) throw new RewindError('invalid_input', 'This run processed no events, so there is nothing to save');
       // A whole topic continues from an offset per partition: where this run stopped reading.
-      const resume = entry.topic ? resumeAfter(entry.topic.ranges) : null;
+      const resume = entry.topic ? resumeAt(entry.topic.cursors[entry.topic.cursors.length - 1]!) : null;
       return readModels().save({
         name,
         code: entry.code,
@@ -72,8 +72,9 @@ export function readModelHandlers({ pool, registry, readModels }: { pool: Adapte
           if (!(adapter instanceof KafkaAdapter)) throw new RewindError('invalid_input', 'This read model reads a Kafka topic, and its connection is no longer Kafka');
           const ranges = await adapter.partitionRanges(target.topic, { type: 'offsets', value: resume ?? {} }, ctx.signal);
           total = Number(ranges.reduce((n, r) => n + (r.end > r.start ? r.end - r.start : 0n), 0n));
-          result = await run.runBatches(mergedTopic(adapter, target.topic, ranges, { seq: 0, next: new Map() }, ctx.signal), callbacks);
-          nextResume = resumeAfter(ranges);
+          let last: TopicCursor = { seq: 0, next: new Map(ranges.map((r) => [r.partition, r.start])) };
+          result = await run.runBatches(mergedTopic(adapter, target.topic, ranges, last, ctx.signal, { onCursor: (c) => (last = c) }), callbacks);
+          nextResume = resumeAt(last);
         } else if (target.type === 'store-all' || target.type === 'store-stream') {
           const store = await pool.store(connectionId);
           const streamId = target.type === 'store-stream' ? target.streamId : null;

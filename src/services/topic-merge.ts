@@ -31,8 +31,8 @@ interface Head {
  * The records of a whole topic as one sequence: partitions merged in timestamp order (ties by
  * partition, then offset, so the order is the same every time), numbered from `cursor.seq + 1`.
  * `position` is that number; `version` keeps the offset and `id` names partition and offset when
- * the record has no id. Every `cursorEvery` events `onCursor` says where the merge stands, so a
- * later replay can restart from there instead of from the beginning.
+ * the record has no id. Every `cursorEvery` events, and at the end, `onCursor` says where the merge
+ * stands, so a later replay can restart from there instead of from the beginning.
  */
 export async function* mergedTopic(
   adapter: SourceAdapter,
@@ -89,6 +89,8 @@ export async function* mergedTopic(
     }
   }
   if (out.length > 0) yield out;
+  // Where it stopped, too: a read model continues from here.
+  if (seq % every !== 0) options.onCursor?.({ seq, next: new Map(next) });
   for (const h of heads) await h.source.return?.(undefined);
 }
 

@@ -107,7 +107,6 @@ test.describe('projections', () => {
       await currentCode(page);
       await page.getByLabel('Source connection').selectOption({ label: 'Local Kafka' });
       await page.getByLabel('Source resource').selectOption({ label: `${name} (all partitions)` });
-      await expect(page.getByLabel('To position')).toBeDisabled();
       await page.getByRole('button', { name: 'Rebuild' }).click();
       await expect(page.getByTestId('run-summary')).toContainText('9 events · 1–9');
       await expect(page.getByTestId('run-ordering')).toHaveText('3 partitions merged in timestamp order; positions number the records in that order.');
@@ -120,6 +119,11 @@ test.describe('projections', () => {
       await page.getByRole('button', { name: 'Rebuild' }).click();
       // Partition 0 holds deposits 1, 4, 7 and partition 1 holds 2, 5, 8: 1 and 4, then 2, are skipped.
       await expect(page.getByTestId('run-summary')).toContainText('6 events · 1–6');
+      // To: the last merged record to include.
+      await page.getByLabel('To position').fill('4');
+      await page.getByRole('button', { name: 'Rebuild' }).click();
+      await expect(page.getByTestId('run-summary')).toContainText('4 events · 1–4');
+      await page.getByLabel('To position').fill('');
       await page.getByLabel('From offsets').fill('0-2');
       await page.getByRole('button', { name: 'Rebuild' }).click();
       await expect(page.getByText('Write offsets as partition:offset, such as 0:120, 1:98 (not “0-2”).')).toBeVisible();

@@ -156,8 +156,11 @@ describe('projections over any source', () => {
 
     const noSuch = await rebuild({ code: balances, source: source({ type: 'offsets', value: { '7': '1' } }) }).catch((e: Error) => e);
     expect((noSuch as Error).message).toBe(`${spread} has no partition 7 (it has 3)`);
-    const bounded = await rebuild({ code: balances, source: { ...source({ type: 'start' }), to: '10' } }).catch((e: Error) => e);
-    expect((bounded as Error).message).toBe('source.to: A whole topic runs to its end; to stop at an offset, pick one partition');
+    // To: the last merged record, as the store's To is its last position.
+    const bounded = await rebuild({ code: balances, source: { ...source({ type: 'start' }), to: '40' } });
+    const local = await rebuild({ code: balances, source: { connectionId: 'local', target: { type: 'store-all' }, from: { type: 'start' }, to: '40' } });
+    expect(bounded.summary.processed).toBe(40);
+    expect(bounded.summary.state).toEqual(local.summary.state);
   });
 
   it('saves a whole-topic run as a read model and continues it from the next offset of each partition', async () => {
@@ -173,6 +176,11 @@ describe('projections over any source', () => {
     await producer.connect();
     await producer.send({ topic: spread, messages: [0, 1, 2, 2].map((p, i) => ({ partition: p, key: 'account-A-17', value: JSON.stringify({ accountId: 'A-17', amount: 10 + i }), headers: { type: 'MoneyDeposited' } })) });
     await producer.disconnect();
+
+    // A run stopped at record 30 resumes right after it: ten records from each partition.
+    const partial = await rebuild({ code: balances, source: { ...whole, to: '30' } });
+    const partialSaved = await client.call('read-models/save', { runId: partial.summary.runId, name: 'spread_partial' });
+    expect(partialSaved.source.resume).toEqual({ '0': '10', '1': '10', '2': '10' });
 
     const next = await client.stream('read-models/continue', { name: 'spread_balances' });
     expect(next.processed).toBe(4);
@@ -192,7 +200,9 @@ describe('projections over any source', () => {
       const all: WireEvent[] = [];
       for await (const batch of mergedTopic(adapter, spread, ranges, cursors[0]!, signal, { cursorEvery: 10, onCursor: (c) => cursors.push(c) })) all.push(...batch);
       expect(all.map((e) => e.position)).toEqual(all.map((_, i) => i + 1));
-      expect(cursors.length).toBe(1 + Math.floor(all.length / 10));
+      // One every ten, and one where it ended.
+      expect(cursors.length).toBe(1 + Math.ceil(all.length / 10));
+      expect(cursors[cursors.length - 1]!.seq).toBe(all.length);
       const stretch = await topicRange(adapter, spread, ranges, cursors, 55, 70, signal);
       expect(stretch).toEqual(all.slice(54, 70));
     } finally {

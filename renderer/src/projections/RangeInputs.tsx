@@ -27,7 +27,6 @@ function offsetsOf(text: string): ProjectionFrom | { error: string } {
 export function rangeOf(range: Range, wholeTopic = false): { from: ProjectionFrom; to: string | null } | { error: string } {
   const from = wholeTopic && range.mode === 'position' ? offsetsOf(range.position) : fromOf(range.mode, range.mode === 'time' ? range.time : range.position);
   if ('error' in from) return from;
-  if (wholeTopic) return { from, to: null };
   const to = range.to.trim();
   if (to !== '' && !/^\d+$/.test(to)) return { error: 'The end is a whole position; leave it empty to run to the end.' };
   return { from, to: to === '' ? null : to };
@@ -42,7 +41,7 @@ export function describeFrom(from: ProjectionFrom): string {
 
 /**
  * From (the start, a position, a time) and To (a position or the end) of a rebuild. A whole Kafka
- * topic starts from an offset per partition and always runs to its end.
+ * topic starts from an offset per partition and stops after a merged record.
  */
 export function RangeInputs({ value, onChange, positionLabel, wholeTopic }: { value: Range; onChange(r: Range): void; positionLabel: string; wholeTopic: boolean }) {
   const set = (patch: Partial<Range>) => onChange({ ...value, ...patch });
@@ -70,9 +69,8 @@ export function RangeInputs({ value, onChange, positionLabel, wholeTopic }: { va
           aria-label="To position"
           placeholder="end"
           size={7}
-          value={wholeTopic ? '' : value.to}
-          disabled={wholeTopic}
-          title={wholeTopic ? 'A whole topic runs to its end; pick one partition to stop at an offset' : 'Last position to include; empty for the end'}
+          value={value.to}
+          title={wholeTopic ? 'Last merged record to include (records are numbered 1… in the merged order); empty for the end' : 'Last position to include; empty for the end'}
           onChange={(e) => set({ to: e.target.value })}
         />
       </label>
