@@ -55,6 +55,7 @@ export function readModelHandlers({ pool, registry, readModels }: { pool: Adapte
       const onAbort = () => void run.close();
       ctx.signal.addEventListener('abort', onAbort, { once: true });
       let failure: HandlerFailure | null = null;
+      let total: number | null = null;
       const callbacks = {
         onProgress: (processed: number) => ctx.progress({ done: processed, total, exact: total !== null }),
         onHandlerError: (f: HandlerFailure) => {
@@ -62,7 +63,6 @@ export function readModelHandlers({ pool, registry, readModels }: { pool: Adapte
           run.decide('stop');
         },
       };
-      let total: number | null = null;
       try {
         run.restore(file.entries(name));
         let result: RunResult;
