@@ -239,7 +239,7 @@ export const contract = {
   'projections/state-at': call(RunRef.extend({ position: z.number().int().nonnegative() }), StateAtResult),
   'projections/partition': call(
     RunRef.extend({ key: z.string(), limit: z.number().int().min(1).max(100_000).optional() }),
-    z.object({ state: z.json().nullable(), positions: z.array(z.number()), truncated: z.boolean(), positionsAvailable: z.boolean() }),
+    z.object({ state: z.json().nullable(), positions: z.array(z.number()), truncated: z.boolean() }),
   ),
   'projections/diff': call(z.object({ leftRunId: z.string().min(1), rightRunId: z.string().min(1) }), StateDiff),
   'projections/close': call(RunRef, Empty),

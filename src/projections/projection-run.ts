@@ -156,6 +156,14 @@ export class ProjectionRun {
     return { state: m.state, positions: m.positions, truncated: m.truncated };
   }
 
+  /** Which of these events touched partition `key` (for sources the worker cannot read itself). */
+  async matchKeys(key: string, events: WireEvent[]): Promise<number[]> {
+    this.post({ type: 'match-keys', key, events });
+    const m = await this.next(['matched']);
+    if (m.type !== 'matched') throw new RewindError('internal', 'unexpected answer');
+    return m.positions;
+  }
+
   async close(): Promise<void> {
     this.stopWatchdog();
     await this.worker.terminate();

@@ -34,6 +34,8 @@ export type ToWorker =
   | { type: 'decide'; action: 'skip' | 'stop' | 'retry'; code?: string }
   | { type: 'state-at'; position: number; events?: WireEvent[] }
   | { type: 'partition'; key: string; limit: number }
+  /** Of these events (re-read from a broker), the positions whose partitions include `key`. */
+  | { type: 'match-keys'; key: string; events: WireEvent[] }
   | { type: 'snapshot-base'; position: number };
 
 export type FromWorker =
@@ -46,4 +48,5 @@ export type FromWorker =
   | { type: 'state'; position: number; state: string; event: WireEvent | null; before: string; after: string; touched: string[] }
   | { type: 'partition'; key: string; state: string; positions: number[]; truncated: boolean }
   | { type: 'snapshot-base'; position: number }
+  | { type: 'matched'; positions: number[] }
   | { type: 'failed'; message: string };

@@ -332,6 +332,17 @@ function partitionView(key: string, limit: number): void {
   send({ type: 'partition', key, state: api.__partitionState(key), positions, truncated });
 }
 
+/** Positions among `events` whose partitions include `key`; skipped events stay out, as in the run. */
+function matchKeys(key: string, events: WireEvent[]): void {
+  const positions: number[] = [];
+  for (const e of events) {
+    if (skipped.has(e.position)) continue;
+    const keys = api.__keys(e.type, e.data, e.metadata, e.position, e.streamId, e.version, e.timestamp, e.id);
+    if (keys && (JSON.parse(keys) as string[]).includes(key)) positions.push(e.position);
+  }
+  send({ type: 'matched', positions });
+}
+
 // --- Messages --------------------------------------------------------------------------------
 
 let batchQueue: Promise<void> = Promise.resolve();
@@ -365,6 +376,8 @@ port.on('message', (m: ToWorker) => {
         return stateAt(m.position, m.events);
       case 'partition':
         return partitionView(m.key, m.limit);
+      case 'match-keys':
+        return matchKeys(m.key, m.events);
     }
   } catch (e) {
     send({ type: 'failed', message: (e as Error).message });

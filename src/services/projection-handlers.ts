@@ -137,10 +137,33 @@ export function projectionHandlers({ pool, registry }: { pool: AdapterPool; regi
       return { position: at.position, state: parseCapped(at.state), event: at.event, before: JSON.parse(at.before) as Json, after: JSON.parse(at.after) as Json, touched: at.touched };
     },
 
-    'projections/partition': async ({ runId, key, limit }) => {
+    'projections/partition': async ({ runId, key, limit }, { signal }) => {
       const entry = registry.finished(runId);
-      const view = await entry.run.partition(key, limit ?? 1000);
-      return { state: parseCapped(view.state), positions: view.positions, truncated: view.truncated, positionsAvailable: entry.feed === 'sqlite' };
+      const max = limit ?? 1000;
+      const view = await entry.run.partition(key, max);
+      if (entry.feed === 'sqlite') return { state: parseCapped(view.state), positions: view.positions, truncated: view.truncated };
+      // A broker run's events are read again and the worker says which touched the partition.
+      const { firstPosition, lastPosition } = entry.result;
+      const adapter = await pool.get(entry.connectionId);
+      const batches =
+        entry.target.type === 'kafka-topic' && entry.topic
+          ? mergedTopic(adapter, entry.target.topic, entry.topic.ranges, entry.topic.cursors[0]!, signal, { until: lastPosition })
+          : entry.target.type !== 'kafka-topic'
+            ? brokerBatches(adapter, entry.target, { type: 'position', value: String(Math.max(0, firstPosition)) }, lastPosition, signal)
+            : null;
+      const positions: number[] = [];
+      let truncated = false;
+      if (batches && lastPosition >= firstPosition) {
+        for await (const events of batches) {
+          positions.push(...(await entry.run.matchKeys(key, events)));
+          if (positions.length > max) {
+            truncated = true;
+            positions.length = max;
+            break;
+          }
+        }
+      }
+      return { state: parseCapped(view.state), positions, truncated };
     },
 
     'projections/diff': async ({ leftRunId, rightRunId }) => {

@@ -113,6 +113,11 @@ test.describe('projections', () => {
       // 10 + 30 + 50 + 70 + 90 and 20 + 40 + 60 + 80.
       await expect(page.getByTestId('state-tree')).toContainText('balance: 250');
       await expect(page.getByTestId('state-tree')).toContainText('balance: 200');
+      // The events behind one account, found by reading the topic again.
+      await page.getByRole('tab', { name: 'Partitions (2)' }).click();
+      await page.getByRole('grid', { name: 'Partitions' }).getByRole('row').filter({ hasText: 'A-17' }).click();
+      await expect(page.getByTestId('partition-positions')).toHaveText('5 events at positions 1, 3, 5, 7, 9');
+      await page.getByRole('tab', { name: 'State' }).click();
 
       await page.getByLabel('Rebuild from').selectOption('position');
       await page.getByLabel('From offsets').fill('0:2 1:1');

@@ -239,4 +239,18 @@ describe('projections over any source', () => {
       await ch.close();
     }
   });
+
+  it('lists the events that touched a partition for broker runs too, by reading them again', async () => {
+    const local = await rebuild({ code: balances, source: { connectionId: 'local', target: { type: 'store-all' }, from: { type: 'start' }, to: null } });
+    const byPartition = await rebuild({ code: balances, source: { connectionId: kafkaId, target: { type: 'kafka-partition', topic, partition: 0 }, from: { type: 'start' }, to: null } });
+    const byTopic = await rebuild({ code: balances, source: { connectionId: kafkaId, target: { type: 'kafka-topic', topic: spread }, from: { type: 'start' }, to: null } });
+    const expected = await client.call('projections/partition', { runId: local.summary.runId, key: 'A-17' });
+    expect(expected.positions.length).toBeGreaterThan(3);
+    // Offsets start at 0 where positions start at 1; the merged topic numbers records as the store does.
+    const fromPartition = await client.call('projections/partition', { runId: byPartition.summary.runId, key: 'A-17' });
+    expect(fromPartition.positions).toEqual(expected.positions.map((p) => p - 1));
+    expect(fromPartition.state).toEqual(expected.state);
+    const fromTopic = await client.call('projections/partition', { runId: byTopic.summary.runId, key: 'A-17', limit: 3 });
+    expect(fromTopic).toMatchObject({ positions: expected.positions.slice(0, 3), truncated: true });
+  });
 });

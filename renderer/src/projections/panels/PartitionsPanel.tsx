@@ -27,15 +27,21 @@ export function PartitionsPanel({ summary }: { summary: Summary }) {
     });
   }, [rows, sort]);
   const [selected, setSelected] = useState<string | null>(null);
-  const [detail, setDetail] = useState<{ state: unknown; positions: number[]; truncated: boolean; positionsAvailable: boolean } | null>(null);
+  const [detail, setDetail] = useState<{ state: unknown; positions: number[]; truncated: boolean } | null>(null);
   const [error, setError] = useState<unknown>(null);
   const scroller = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({ count: sorted.length, getScrollElement: () => scroller.current, estimateSize: () => 24, overscan: 12 });
 
   useEffect(() => {
-    if (selected === null) return setDetail(null);
+    setDetail(null);
+    if (selected === null) return;
+    // A broker run's events are read again for this: the answer for an earlier pick must not win.
+    const controller = new AbortController();
     setError(null);
-    client.call('projections/partition', { runId: summary.runId, key: selected, limit: 2000 }).then(setDetail, setError);
+    client.call('projections/partition', { runId: summary.runId, key: selected, limit: 2000 }, { signal: controller.signal }).then(setDetail, (e: unknown) => {
+      if (!controller.signal.aborted) setError(e);
+    });
+    return () => controller.abort();
   }, [client, selected, summary.runId]);
 
   if (!summary.partitioned) {
@@ -85,6 +91,7 @@ export function PartitionsPanel({ summary }: { summary: Summary }) {
       <div className="panel-scroll">
         {error !== null && <ErrorBox error={error} />}
         {!selected && <div className="empty">Pick a partition to see its state and the events that touched it.</div>}
+        {selected && !detail && error === null && <div className="empty">Finding the events that touched {selected}…</div>}
         {selected && detail && (
           <>
             <div className="section">
@@ -95,14 +102,10 @@ export function PartitionsPanel({ summary }: { summary: Summary }) {
             </div>
             <div className="section">
               <h3>Events that touched it</h3>
-              {detail.positionsAvailable ? (
-                <p className="mono" data-testid="partition-positions">
-                  {detail.positions.length} events at positions {detail.positions.slice(0, 200).join(', ')}
-                  {detail.positions.length > 200 || detail.truncated ? ' …' : ''}
-                </p>
-              ) : (
-                <p className="muted">Listing the events is available for the local store; for brokers, use the time-travel view.</p>
-              )}
+              <p className="mono" data-testid="partition-positions">
+                {detail.truncated ? `The first ${detail.positions.length}` : detail.positions.length} events at positions {detail.positions.slice(0, 200).join(', ')}
+                {detail.positions.length > 200 || detail.truncated ? ' …' : ''}
+              </p>
             </div>
           </>
         )}
