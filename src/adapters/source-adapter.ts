@@ -3,6 +3,7 @@ import type { ReadSummary, TestResult } from '../api/contract';
 import type { Progress } from '../api/contract';
 import type { Envelope, Header } from '../model/envelope';
 import type { Capabilities, ReadFrom, ReadTarget, Resource } from '../model/resources';
+import type { WireEvent } from '../projections/wire';
 
 export interface ReadOptions {
   target: ReadTarget;
@@ -45,6 +46,12 @@ export interface SourceAdapter {
   listResources(signal: AbortSignal): Promise<Resource[]>;
   /** Reads from a position up to `limit` items or the end as of the start of the read. */
   read(options: ReadOptions): Promise<z.infer<typeof ReadSummary>>;
+  /**
+   * A range as the events projections take (whole bodies, not previews), batch by batch, from
+   * `from` to `to` (inclusive; null: the end when it starts). At most about `buffer` events are
+   * held ahead of the reader, whatever the source's size.
+   */
+  events(target: ReadTarget, from: ReadFrom, to: number | null, signal: AbortSignal, buffer?: number): AsyncGenerator<WireEvent[]>;
   /** Follows new items until the signal aborts. */
   subscribe(options: SubscribeOptions): Promise<void>;
   publish(target: ReadTarget, messages: OutgoingMessage[], signal: AbortSignal): Promise<PublishResult>;

@@ -11,8 +11,9 @@ import { DEFAULT_LIMITS, ProjectionRun, type RunCallbacks } from '../projections
 import type { EventStore } from '../store/event-store';
 import type { AdapterPool } from './adapter-pool';
 import { KafkaAdapter } from '../adapters/kafka/kafka-adapter';
-import { brokerBatches, brokerRange } from './projection-feeds';
-import { mergedTopic, topicRange, type TopicCursor } from './topic-merge';
+import type { WireEvent } from '../projections/wire';
+import { runEvents } from './projection-feeds';
+import { mergedTopic, type TopicCursor } from './topic-merge';
 import type { ProjectionRegistry } from './projection-registry';
 
 type ProjectionHandlers = Pick<
@@ -81,7 +82,7 @@ export function projectionHandlers({ pool, registry }: { pool: AdapterPool; regi
           if (source.from.type === 'offsets') throw new RewindError('invalid_input', 'An offset per partition starts a whole topic');
           ctx.batch([{ kind: 'started', runId: id, total: null }]);
           const adapter = await pool.get(source.connectionId);
-          result = await run.runBatches(brokerBatches(adapter, source.target, source.from, to, ctx.signal), callbacks);
+          result = await run.runBatches(adapter.events(source.target, source.from, to, ctx.signal), callbacks);
         }
         entry.result = result;
         return {
@@ -126,12 +127,9 @@ export function projectionHandlers({ pool, registry }: { pool: AdapterPool; regi
         const base = await entry.run.snapshotBase(position);
         const adapter = await pool.get(entry.connectionId);
         const from = base >= 0 ? base + 1 : firstPosition;
-        const events =
-          entry.target.type === 'kafka-topic' && entry.topic
-            ? await topicRange(adapter, entry.target.topic, entry.topic.ranges, entry.topic.cursors, from, position, signal)
-            : entry.target.type !== 'kafka-topic'
-              ? await brokerRange(adapter, entry.target, from, position, signal)
-              : [];
+        if (position - from > 1_000_000) throw new RewindError('invalid_input', 'That position is too far from a snapshot to replay');
+        const events: WireEvent[] = [];
+        for await (const batch of runEvents(adapter, entry, from, position, signal)) events.push(...batch);
         at = await entry.run.stateAt(position, events);
       }
       return { position: at.position, state: parseCapped(at.state), event: at.event, before: JSON.parse(at.before) as Json, after: JSON.parse(at.after) as Json, touched: at.touched };
@@ -145,22 +143,14 @@ export function projectionHandlers({ pool, registry }: { pool: AdapterPool; regi
       // A broker run's events are read again and the worker says which touched the partition.
       const { firstPosition, lastPosition } = entry.result;
       const adapter = await pool.get(entry.connectionId);
-      const batches =
-        entry.target.type === 'kafka-topic' && entry.topic
-          ? mergedTopic(adapter, entry.target.topic, entry.topic.ranges, entry.topic.cursors[0]!, signal, { until: lastPosition })
-          : entry.target.type !== 'kafka-topic'
-            ? brokerBatches(adapter, entry.target, { type: 'position', value: String(Math.max(0, firstPosition)) }, lastPosition, signal)
-            : null;
       const positions: number[] = [];
       let truncated = false;
-      if (batches && lastPosition >= firstPosition) {
-        for await (const events of batches) {
-          positions.push(...(await entry.run.matchKeys(key, events)));
-          if (positions.length > max) {
-            truncated = true;
-            positions.length = max;
-            break;
-          }
+      for await (const events of runEvents(adapter, entry, firstPosition, lastPosition, signal)) {
+        positions.push(...(await entry.run.matchKeys(key, events)));
+        if (positions.length > max) {
+          truncated = true;
+          positions.length = max;
+          break;
         }
       }
       return { state: parseCapped(view.state), positions, truncated };

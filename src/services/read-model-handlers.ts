@@ -7,7 +7,6 @@ import type { ReadModelFile } from '../read-models/read-model-file';
 import { runQuery } from '../read-models/run-query';
 import type { AdapterPool } from './adapter-pool';
 import { KafkaAdapter } from '../adapters/kafka/kafka-adapter';
-import { brokerBatches } from './projection-feeds';
 import { mergedTopic, type TopicCursor } from './topic-merge';
 
 /** The next offset to read in each partition, from where a merge stopped. */
@@ -82,7 +81,7 @@ export function readModelHandlers({ pool, registry, readModels }: { pool: Adapte
           result = await run.runSqlite({ kind: 'sqlite', path: store.path, streamId, from: info.checkpoint + 1, to: null }, callbacks);
         } else {
           const adapter = await pool.get(connectionId);
-          result = await run.runBatches(brokerBatches(adapter, target, { type: 'position', value: String(info.checkpoint + 1) }, null, ctx.signal), callbacks);
+          result = await run.runBatches(adapter.events(target, { type: 'position', value: String(info.checkpoint + 1) }, null, ctx.signal), callbacks);
         }
         if (ctx.signal.aborted) throw new RewindError('cancelled', 'Cancelled; the read model stays at its checkpoint');
         const failed = failure as HandlerFailure | null;

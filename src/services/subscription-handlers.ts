@@ -1,7 +1,6 @@
 import type { Handlers } from '../api/dispatcher';
 import { DEFAULT_LIMITS, ProjectionRun, stateEntries } from '../projections/projection-run';
-import type { WireEvent } from '../projections/wire';
-import type { StoredEvent } from '../store/event-store';
+import { storeEventToWire } from '../adapters/store/store-envelope';
 import { SubscriptionStore } from '../store/subscription-store';
 import type { AdapterPool } from './adapter-pool';
 
@@ -10,16 +9,6 @@ type SubscriptionHandlers = Pick<
   'subscriptions/list' | 'subscriptions/save' | 'subscriptions/delete' | 'subscriptions/catch-up' | 'subscriptions/parked' | 'subscriptions/replay-parked'
 >;
 
-const toWire = (e: StoredEvent): WireEvent => ({
-  position: e.globalPosition,
-  type: e.eventType,
-  data: e.data,
-  metadata: e.metadata,
-  streamId: e.streamId,
-  version: e.streamVersion,
-  timestamp: e.recordedAt,
-  id: e.eventId,
-});
 
 async function* once<T>(items: T[]): AsyncGenerator<T[]> {
   if (items.length > 0) yield items;
@@ -105,7 +94,7 @@ export function subscriptionHandlers({ pool }: { pool: AdapterPool }): Subscript
         if (sub.state) run.restore(sub.state);
         const events = positions.flatMap((p) => store.readAll(p, 1).filter((e) => e.globalPosition === p));
         const failed = new Set<number>();
-        const result = await run.runBatches(once(events.map(toWire)), {
+        const result = await run.runBatches(once(events.map(storeEventToWire)), {
           onProgress: () => undefined,
           onHandlerError: (failure) => {
             failed.add(failure.position);

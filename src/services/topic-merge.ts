@@ -1,6 +1,5 @@
 import type { SourceAdapter } from '../adapters/source-adapter';
 import type { WireEvent } from '../projections/wire';
-import { brokerBatches } from './projection-feeds';
 
 export interface PartitionRange {
   partition: number;
@@ -58,7 +57,7 @@ export async function* mergedTopic(
     events: [],
     index: 0,
     time: 0,
-    source: brokerBatches(adapter, { type: 'kafka-partition', topic, partition: r.partition }, { type: 'position', value: r.start.toString() }, Number(r.end - 1n), signal, page)[Symbol.asyncIterator](),
+    source: adapter.events({ type: 'kafka-partition', topic, partition: r.partition }, { type: 'position', value: r.start.toString() }, Number(r.end - 1n), signal, page),
   }));
   // Each partition's consumer joins on its first read: let them join together.
   const filled = await Promise.all(opened.map(refill));
@@ -94,13 +93,19 @@ export async function* mergedTopic(
   for (const h of heads) await h.source.return?.(undefined);
 }
 
-/** The events numbered `from`..`to` of a run, replayed from the nearest cursor at or before `from`. */
-export async function topicRange(adapter: SourceAdapter, topic: string, ranges: PartitionRange[], cursors: TopicCursor[], from: number, to: number, signal: AbortSignal): Promise<WireEvent[]> {
+/** The events numbered `from`..`to` of a merge, replayed from the nearest cursor at or before `from`. */
+export async function* topicStretch(adapter: SourceAdapter, topic: string, ranges: PartitionRange[], cursors: TopicCursor[], from: number, to: number, signal: AbortSignal): AsyncGenerator<WireEvent[]> {
   let cursor = cursors[0]!;
   for (const c of cursors) if (c.seq < from && c.seq > cursor.seq) cursor = c;
-  const out: WireEvent[] = [];
   for await (const batch of mergedTopic(adapter, topic, ranges, cursor, signal, { until: to })) {
-    for (const e of batch) if (e.position >= from) out.push(e);
+    const wanted = batch.filter((e) => e.position >= from);
+    if (wanted.length > 0) yield wanted;
   }
+}
+
+/** The same stretch, whole. */
+export async function topicRange(adapter: SourceAdapter, topic: string, ranges: PartitionRange[], cursors: TopicCursor[], from: number, to: number, signal: AbortSignal): Promise<WireEvent[]> {
+  const out: WireEvent[] = [];
+  for await (const batch of topicStretch(adapter, topic, ranges, cursors, from, to, signal)) out.push(...batch);
   return out;
 }

@@ -8,6 +8,8 @@ import type { ProjectionFrom, ReadFrom, ReadTarget, Resource } from '../../model
 import { BROKER_CAPABILITIES, throwIfAborted, type OutgoingMessage, type ReadOptions, type SourceAdapter, type SubscribeOptions } from '../source-adapter';
 import { classifyKafkaError } from './kafka-errors';
 import { kafkaMessageToEnvelope } from './kafka-envelope';
+import { kafkaMessageToWire } from './kafka-wire';
+import type { WireEvent } from '../../projections/wire';
 
 const DEAD_LETTER = /([._-](dlt|dlq)|dead[._-]?letter)/i;
 /** A read that gets nothing new for this long has met the end (trailing control records, compaction). */
@@ -231,6 +233,22 @@ export class KafkaAdapter implements SourceAdapter {
       (room as (() => void) | null)?.();
       await consuming;
     }
+  }
+
+  async *events(target: ReadTarget, from: ReadFrom, to: number | null, signal: AbortSignal, buffer = 10_000): AsyncGenerator<WireEvent[]> {
+    if (target.type !== 'kafka-partition') throw new RewindError('unsupported', `Kafka cannot read a ${target.type}`);
+    // One consumer for the whole range: joining a group per page costs more than the page.
+    let out: WireEvent[] = [];
+    const convert = (m: KafkaMessage) => kafkaMessageToWire(target.topic, m);
+    for await (const chunk of this.stream(target.topic, target.partition, from, to === null ? null : BigInt(to), signal, convert, buffer)) {
+      out.push(...chunk);
+      // The worker takes a batch per message: fewer, larger ones cost less.
+      if (out.length >= 5_000) {
+        yield out;
+        out = [];
+      }
+    }
+    if (out.length > 0) yield out;
   }
 
   async subscribe(options: SubscribeOptions): Promise<void> {

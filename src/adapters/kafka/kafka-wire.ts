@@ -7,7 +7,7 @@ import { findHeader, headersOf, ID_HEADERS, TYPE_HEADERS } from './kafka-envelop
 /**
  * A record straight into the shape projections take, skipping the envelope built for display:
  * the whole value (an envelope keeps only a preview) and no decode-then-encode round trip.
- * Matches envelopeToWire(kafkaMessageToEnvelope(…)) for every value that fits a preview.
+ * Type, id and key are read as kafkaMessageToEnvelope reads them for the record views.
  */
 export function kafkaMessageToWire(topic: string, message: KafkaMessage): WireEvent {
   const headers = headersOf(message);

@@ -117,15 +117,19 @@ export class RabbitAdapter implements SourceAdapter {
     };
   }
 
-  /**
-   * Up to `limit` messages of a stream as projection events, bodies whole; `next` is where the
-   * following page starts, or null at the end.
-   */
-  async readEvents(target: Extract<ReadTarget, { type: 'rabbit-stream' }>, from: ReadFrom, limit: number, signal: AbortSignal): Promise<{ events: WireEvent[]; next: string | null }> {
-    const events: WireEvent[] = [];
-    await this.consumeStream<WireEvent>(target, from, signal, limit, (batch) => (events.push(...batch), events.length >= limit), true, (m) => rabbitMessageToWire(target.queue, m));
-    const last = events[events.length - 1];
-    return { events, next: events.length >= limit && last ? String(last.position + 1) : null };
+  async *events(target: ReadTarget, from: ReadFrom, to: number | null, signal: AbortSignal, buffer = 10_000): AsyncGenerator<WireEvent[]> {
+    if (target.type !== 'rabbit-stream') throw new RewindError('unsupported', `RabbitMQ cannot read a ${target.type}`);
+    let next: ReadFrom = from;
+    for (;;) {
+      const page: WireEvent[] = [];
+      await this.consumeStream<WireEvent>(target, next, signal, buffer, (batch) => (page.push(...batch), page.length >= buffer), true, (m) => rabbitMessageToWire(target.queue, m));
+      const wanted = to === null ? page : page.filter((e) => e.position <= to);
+      if (wanted.length > 0) yield wanted;
+      const last = page[page.length - 1];
+      // A short page met the end of the stream.
+      if (page.length < buffer || !last || (to !== null && last.position >= to)) return;
+      next = { type: 'position', value: String(last.position + 1) };
+    }
   }
 
   async subscribe(options: SubscribeOptions): Promise<void> {

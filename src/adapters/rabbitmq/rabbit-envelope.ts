@@ -62,7 +62,7 @@ export function rabbitMessageToEnvelope(queue: string, message: Message): Envelo
 
 /**
  * A message straight into the shape projections take, with its whole body (an envelope keeps
- * only a preview). Matches envelopeToWire(rabbitMessageToEnvelope(…)) for bodies that fit one.
+ * only a preview); type, id and headers as rabbitMessageToEnvelope reads them.
  */
 export function rabbitMessageToWire(queue: string, message: Message): WireEvent {
   const p = message.properties;

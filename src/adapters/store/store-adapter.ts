@@ -1,11 +1,11 @@
 import { performance } from 'node:perf_hooks';
 import { RewindError } from '../../api/errors';
-import type { Resource } from '../../model/resources';
 import { EventStore, type StoredEvent } from '../../store/event-store';
 import { SubscriptionStore } from '../../store/subscription-store';
 import { sleep, throwIfAborted, type OutgoingMessage, type ReadOptions, type SourceAdapter, type SubscribeOptions } from '../source-adapter';
-import { storeEventToEnvelope } from './store-envelope';
-import type { ReadTarget } from '../../model/resources';
+import { storeEventToEnvelope, storeEventToWire } from './store-envelope';
+import type { WireEvent } from '../../projections/wire';
+import type { ReadFrom, ReadTarget, Resource } from '../../model/resources';
 
 /** Rows per query: big enough to be fast, small enough to keep the event loop responsive. */
 const PAGE = 500;
@@ -80,6 +80,18 @@ export class StoreAdapter implements SourceAdapter {
     }
     const more = reader(position, 1).length > 0;
     return { count, next: more ? String(position) : null, end: String(end) };
+  }
+
+  async *events(target: ReadTarget, from: ReadFrom, to: number | null, signal: AbortSignal, buffer = PAGE): AsyncGenerator<WireEvent[]> {
+    const reader = this.reader(target);
+    let position = this.startPosition({ from });
+    for (;;) {
+      throwIfAborted(signal);
+      const rows = reader(position, buffer).filter((r) => to === null || r.globalPosition <= to);
+      if (rows.length === 0) return;
+      yield rows.map(storeEventToWire);
+      position = (rows[rows.length - 1] as StoredEvent).globalPosition + 1;
+    }
   }
 
   async subscribe(options: SubscribeOptions): Promise<void> {

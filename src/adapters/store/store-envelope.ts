@@ -1,6 +1,7 @@
 import type { Envelope } from '../../model/envelope';
 import { decodePayload } from '../../model/payload';
 import type { StoredEvent } from '../../store/event-store';
+import type { WireEvent } from '../../projections/wire';
 
 const encoder = new TextEncoder();
 
@@ -35,5 +36,19 @@ export function storeEventToEnvelope(e: StoredEvent, resource: string): Envelope
     causationId: stringField(meta, 'causationId'),
     streamId: e.streamId,
     streamVersion: e.streamVersion,
+  };
+}
+
+/** A stored event in the shape projections take. */
+export function storeEventToWire(e: StoredEvent): WireEvent {
+  return {
+    position: e.globalPosition,
+    type: e.eventType,
+    data: e.data,
+    metadata: e.metadata,
+    streamId: e.streamId,
+    version: e.streamVersion,
+    timestamp: e.recordedAt,
+    id: e.eventId,
   };
 }
