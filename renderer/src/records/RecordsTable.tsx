@@ -1,5 +1,5 @@
 import type { CSSProperties, ReactNode } from 'react';
-import { useTableNavigation } from '../ui/useTableNavigation';
+import { VirtualGrid } from '../ui/VirtualGrid';
 import type { Envelope } from '../api/types';
 import type { Column, Sort } from './columns';
 
@@ -16,7 +16,6 @@ interface Props {
 }
 
 export function RecordsTable({ rows, columns, selected, onSelect, sort, onSort, onCopy, empty, label }: Props) {
-  const { scroller, virtualizer, onKeyDown } = useTableNavigation(rows.length, selected, onSelect, (i) => onCopy(rows[i]!));
   const style = { '--cols': columns.map((c) => c.width).join(' ') } as CSSProperties;
 
   return (
@@ -29,34 +28,21 @@ export function RecordsTable({ rows, columns, selected, onSelect, sort, onSort, 
           </button>
         ))}
       </div>
-      <div className="tbody" ref={scroller} tabIndex={0} role="grid" aria-label={label} aria-rowcount={rows.length} onKeyDown={onKeyDown}>
-        {rows.length === 0 ? (
-          empty
-        ) : (
-          <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-            {virtualizer.getVirtualItems().map((item) => {
-              const e = rows[item.index] as Envelope;
-              return (
-                <div
-                  key={item.key}
-                  className="trow"
-                  role="row"
-                  aria-rowindex={item.index + 1}
-                  aria-selected={item.index === selected}
-                  style={{ transform: `translateY(${item.start}px)` }}
-                  onClick={() => onSelect(item.index)}
-                >
-                  {columns.map((c) => (
-                    <div key={c.id} role="gridcell" className={c.className} title={c.text(e)}>
-                      {c.text(e)}
-                    </div>
-                  ))}
-                </div>
-              );
-            })}
-          </div>
-        )}
-      </div>
+      <VirtualGrid
+        count={rows.length}
+        selected={selected}
+        onSelect={onSelect}
+        onCopy={(i) => onCopy(rows[i]!)}
+        label={label}
+        empty={empty}
+        cells={(i) =>
+          columns.map((c) => (
+            <div key={c.id} role="gridcell" className={c.className} title={c.text(rows[i]!)}>
+              {c.text(rows[i]!)}
+            </div>
+          ))
+        }
+      />
     </div>
   );
 }
