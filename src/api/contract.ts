@@ -5,6 +5,7 @@ import { Capabilities, ProjectionFrom, ProjectionTarget, ReadFrom, ReadTarget, R
 import { StateDiff } from '../projections/diff';
 import { ExpectedVersion, NewEvent } from '../model/store-events';
 import { DeadLetter, DeadLetterRef, DeadLetterSource } from '../model/dead-letters';
+import { READ_MODEL_NAME } from '../model/read-model-name';
 
 /**
  * The one API of Rewind. IPC handlers, the preload allowlist, the web shell and the renderer
@@ -162,11 +163,10 @@ export const StateAtResult = z.object({
 
 const RunRef = z.object({ runId: z.string().min(1) });
 
-/** A read model's name is its table's name in the read-model file. */
 export const ReadModelName = z
   .string()
   .trim()
-  .regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, { message: 'Use letters, digits and _ (not starting with a digit), e.g. account_balances' });
+  .regex(READ_MODEL_NAME, { message: 'Use letters, digits and _ (not starting with a digit), e.g. account_balances' });
 
 export const ReadModelInfo = z.object({
   name: z.string(),

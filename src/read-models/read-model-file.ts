@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { RewindError } from '../api/errors';
+import { READ_MODEL_NAME } from '../model/read-model-name';
 import { ProjectionTarget } from '../model/resources';
 import { entriesFromRows, shapeState, type TableShape } from './table-shape';
 
@@ -38,11 +39,10 @@ export interface SaveRequest {
   partitioned: boolean;
 }
 
-const NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 const CATALOG = 'rewind_read_models';
 
-export function checkReadModelName(name: string): void {
-  if (!NAME.test(name) || /^(sqlite_|rewind_)/i.test(name)) {
+function checkReadModelName(name: string): void {
+  if (!READ_MODEL_NAME.test(name) || /^(sqlite_|rewind_)/i.test(name)) {
     throw new RewindError('invalid_input', `"${name}" cannot name a table`, 'Use letters, digits and _ (not starting with a digit, sqlite_ or rewind_), e.g. account_balances.');
   }
 }

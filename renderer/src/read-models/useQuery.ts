@@ -6,7 +6,7 @@ const PAGE = 500;
 /** Pages kept on screen; past this the query should narrow, not the memory grow. */
 export const MAX_ROWS = 50_000;
 
-export interface QueryState {
+interface QueryState {
   sql: string;
   columns: string[];
   rows: Cell[][];

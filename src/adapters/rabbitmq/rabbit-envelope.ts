@@ -12,7 +12,7 @@ function headerText(value: unknown): string {
 }
 
 /** Headers and properties as the envelope lists them (the stream's offset header left out). */
-export function rabbitHeaders(message: Message): Header[] {
+function rabbitHeaders(message: Message): Header[] {
   const p = message.properties;
   const raw = (p.headers ?? {}) as Record<string, unknown>;
   const headers: Header[] = Object.entries(raw)
@@ -31,7 +31,7 @@ export function rabbitHeaders(message: Message): Header[] {
 }
 
 /** A stream message's offset, or its delivery tag where there is none. */
-export function rabbitPosition(message: Message): string {
+function rabbitPosition(message: Message): string {
   const offset = (message.properties.headers as Record<string, unknown> | undefined)?.['x-stream-offset'];
   return offset !== undefined ? String(offset) : String(message.fields.deliveryTag);
 }
