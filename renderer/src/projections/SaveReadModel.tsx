@@ -37,7 +37,9 @@ export function SaveReadModel({ runId, disabledReason, onOpen }: { runId: string
         </button>
         {saved && (
           <span className="notice-inline" role="status">
-            Saved <span className="mono">{saved.name}</span>: {formatCount(saved.rows)} rows, checkpoint {saved.checkpoint}{' '}
+            <span>
+              Saved <span className="mono">{saved.name}</span>: {formatCount(saved.rows)} rows, checkpoint {saved.checkpoint}
+            </span>
             <button className="btn small" onClick={() => onOpen(saved.name)}>
               Open
             </button>
