@@ -26,14 +26,26 @@ export type Handlers = {
   [M in StreamMethod]: (params: ParsedParamsOf<M>, ctx: StreamContext<ItemOf<M>>) => Promise<ResultOf<M>>;
 };
 
+const defaultFault = (where: string, e: unknown) => console.error(`[api] ${where} failed:`, e);
+
 type AnyHandler = (params: unknown, ctx: StreamContext<unknown>) => Promise<unknown>;
 
 /**
  * Runs API handlers for one peer (a WebSocket, a window). Everything that arrives is validated
  * against the contract before a handler sees it; every operation can be cancelled by id.
  */
-export function createDispatcher(handlers: Handlers, send: (message: ServerMessage) => void) {
+export function createDispatcher(handlers: Handlers, rawSend: (message: ServerMessage) => void, onFault: (where: string, e: unknown) => void = defaultFault) {
   const running = new Map<number, AbortController>();
+  /** A message that cannot be sent (a value JSON cannot carry, a closed peer) is reported, not thrown. */
+  const send = (message: ServerMessage): boolean => {
+    try {
+      rawSend(message);
+      return true;
+    } catch (e) {
+      onFault(`sending ${message.type} for request ${message.id}`, e);
+      return false;
+    }
+  };
 
   async function run(id: number, method: string, rawParams: unknown): Promise<void> {
     if (running.has(id)) {
@@ -70,10 +82,12 @@ export function createDispatcher(handlers: Handlers, send: (message: ServerMessa
       );
       cancelled.catch(() => undefined);
       const result = await Promise.race([work, cancelled]);
-      send({ type: 'result', id, result });
+      if (!send({ type: 'result', id, result })) {
+        send({ type: 'error', id, error: { code: 'internal', message: `The answer to ${method} could not be sent` } });
+      }
     } catch (e) {
       const error = controller.signal.aborted ? { code: 'cancelled' as const, message: 'Cancelled' } : toApiError(e);
-      if (error.code === 'internal') console.error(`[api] ${method} failed:`, e);
+      if (error.code === 'internal') onFault(`${method}`, e);
       send({ type: 'error', id, error });
     } finally {
       running.delete(id);
@@ -82,18 +96,28 @@ export function createDispatcher(handlers: Handlers, send: (message: ServerMessa
 
   return {
     handle(raw: unknown): void {
-      const parsed = ClientMessage.safeParse(raw);
-      if (!parsed.success) return; // not ours; nothing to answer to without an id
-      const message = parsed.data;
-      if (message.type === 'cancel') {
-        running.get(message.id)?.abort();
-        return;
+      try {
+        const parsed = ClientMessage.safeParse(raw);
+        if (!parsed.success) return; // not ours; nothing to answer to without an id
+        const message = parsed.data;
+        if (message.type === 'cancel') {
+          running.get(message.id)?.abort();
+          return;
+        }
+        run(message.id, message.method, message.params).catch((e: unknown) => onFault(message.method, e));
+      } catch (e) {
+        onFault('handling a message', e);
       }
-      void run(message.id, message.method, message.params);
     },
     /** The peer went away: stop its work. */
     close(): void {
-      for (const controller of running.values()) controller.abort();
+      for (const controller of running.values()) {
+        try {
+          controller.abort();
+        } catch (e) {
+          onFault('cancelling on close', e);
+        }
+      }
       running.clear();
     },
   };

@@ -4,6 +4,7 @@ import { version } from '../../package.json';
 import { createAppContext } from '../services/app-context';
 import { FileSecretStore } from '../services/secret-store';
 import { defaultDataDir } from './data-dir';
+import { surviveFaults } from './faults';
 import { startWebShell } from './web-shell';
 
 const HELP = `Usage: rewind-web [--port N] [--data-dir DIR] [--static-dir DIR]
@@ -14,6 +15,7 @@ Serves Rewind's UI and API on http://127.0.0.1 with a per-launch token.
   --static-dir  the built renderer (default: next to this file)`;
 
 async function main(): Promise<void> {
+  surviveFaults();
   const { values } = parseArgs({
     options: {
       port: { type: 'string', default: '0' },

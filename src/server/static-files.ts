@@ -1,6 +1,7 @@
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
+import { safeDecode } from './request-guard';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -15,11 +16,13 @@ const TYPES: Record<string, string> = {
 };
 
 /** Serves the built renderer; anything outside its folder is not found. */
-export function serveStatic(root: string, pathname: string, res: ServerResponse, headers: Record<string, string>): boolean {
-  const relative = normalize(decodeURIComponent(pathname)).replace(/^([/\\])+/, '');
+export function serveStatic(root: string, pathname: string, res: ServerResponse, headers: Record<string, string>): 'served' | 'missing' | 'bad-path' {
+  const decoded = safeDecode(pathname);
+  if (decoded === null || decoded.includes('\0')) return 'bad-path';
+  const relative = normalize(decoded).replace(/^([/\\])+/, '');
   const file = join(root, relative === '' ? 'index.html' : relative);
-  if (!file.startsWith(root + sep) && file !== root) return false;
-  if (!existsSync(file) || !statSync(file).isFile()) return false;
+  if (!file.startsWith(root + sep) && file !== root) return 'missing';
+  if (!existsSync(file) || !statSync(file).isFile()) return 'missing';
   const ext = extname(file);
   res.writeHead(200, {
     ...headers,
@@ -27,6 +30,8 @@ export function serveStatic(root: string, pathname: string, res: ServerResponse,
     // Hashed asset names can be cached; the page itself must always be fresh.
     'cache-control': ext === '.html' ? 'no-store' : 'public, max-age=31536000, immutable',
   });
-  createReadStream(file).pipe(res);
-  return true;
+  const stream = createReadStream(file);
+  stream.on('error', () => res.destroy());
+  stream.pipe(res);
+  return 'served';
 }

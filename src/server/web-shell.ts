@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { createDispatcher, type Handlers } from '../api/dispatcher';
-import { createGuard, TOKEN_COOKIE } from './request-guard';
+import { logFault } from './faults';
+import { createGuard, requestUrl, TOKEN_COOKIE } from './request-guard';
 import { serveStatic } from './static-files';
 
 export interface WebShellOptions {
@@ -33,6 +35,7 @@ function securityHeaders(port: number): Record<string, string> {
       "style-src 'self'",
       "img-src 'self' data:",
       "font-src 'self'",
+      // Only this shell's own WebSocket: not every local port.
       `connect-src 'self' ws://127.0.0.1:${port} ws://localhost:${port}`,
       "object-src 'none'",
       "base-uri 'none'",
@@ -46,24 +49,38 @@ function securityHeaders(port: number): Record<string, string> {
 }
 
 function deny(res: ServerResponse, status: number, text: string): void {
+  if (res.headersSent) return void res.destroy();
   res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
   res.end(text);
 }
 
-/** Serves the renderer and the API (one WebSocket per page) on 127.0.0.1 only. */
+/** Refuses an upgrade on the raw socket, whatever state it is in. */
+function refuseUpgrade(socket: Duplex, status: 400 | 403): void {
+  if (!socket.writable) return void socket.destroy();
+  socket.end(`HTTP/1.1 ${status} ${status === 400 ? 'Bad Request' : 'Forbidden'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
+/**
+ * Serves the renderer and the API (one WebSocket per page) on 127.0.0.1 only.
+ *
+ * This is the process's boundary with the outside: every request, upgrade, socket and frame is
+ * handled inside a guard, so a malformed input ends as a 400 or a closed socket with a reason,
+ * and a fault in one handler answers that request alone. Nothing a peer sends may end the process.
+ */
 export async function startWebShell(options: WebShellOptions): Promise<WebShell> {
   const token = options.token ?? randomBytes(24).toString('base64url');
   let port = 0;
   const guard = createGuard(token, () => port);
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_MESSAGE });
+  wss.on('error', (e) => logFault('websocket server', e));
 
-  const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
+  function onRequest(req: IncomingMessage, res: ServerResponse): void {
     if (!guard.hostAllowed(req)) return deny(res, 421, 'Rewind answers only on 127.0.0.1 and localhost.');
-    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+    const url = requestUrl(req, port);
+    if (!url) return deny(res, 400, 'Bad request');
     if (url.pathname === '/healthz') return deny(res, 200, 'ok');
     if (req.method !== 'GET' && req.method !== 'HEAD') return deny(res, 405, 'Method not allowed');
-    const given = guard.tokenFrom(req);
-    if (!guard.tokenValid(given)) {
+    if (!guard.tokenValid(guard.tokenFrom(req, url))) {
       return deny(res, 401, 'Open Rewind with the full address printed when it started (it carries a token).');
     }
     const headers: Record<string, string> = { ...securityHeaders(port) };
@@ -71,26 +88,49 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
       headers['set-cookie'] = `${TOKEN_COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`;
     }
     const path = url.pathname.startsWith('/assets/') || url.pathname === '/favicon.svg' ? url.pathname : '/';
-    if (!serveStatic(options.staticDir, path, res, headers)) {
-      deny(res, 404, path === '/' ? 'The UI is not built: run `npm run build`.' : 'Not found');
+    const served = serveStatic(options.staticDir, path, res, headers);
+    if (served === 'bad-path') return deny(res, 400, 'Bad request');
+    if (served === 'missing') deny(res, 404, path === '/' ? 'The UI is not built: run `npm run build`.' : 'Not found');
+  }
+
+  function onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    socket.on('error', () => socket.destroy());
+    // Host first: nothing of a request for another host is parsed.
+    if (!guard.hostAllowed(req)) return refuseUpgrade(socket, 403);
+    const url = requestUrl(req, port);
+    if (!url) return refuseUpgrade(socket, 400);
+    const ok = url.pathname === '/api' && guard.originAllowed(req) && guard.tokenValid(guard.tokenFrom(req, url));
+    if (!ok) return refuseUpgrade(socket, 403);
+    wss.handleUpgrade(req, socket, head, (ws) => attach(ws, options.handlers));
+  }
+
+  const server: Server = createServer((req, res) => {
+    try {
+      onRequest(req, res);
+    } catch (e) {
+      logFault(`request ${req.method ?? '?'}`, e);
+      deny(res, 500, 'Internal error');
     }
   });
-
-  server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
-    const ok = url.pathname === '/api' && guard.hostAllowed(req) && guard.originAllowed(req) && guard.tokenValid(guard.tokenFrom(req));
-    if (!ok) {
-      socket.write('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    try {
+      onUpgrade(req, socket, head);
+    } catch (e) {
+      logFault('upgrade', e);
       socket.destroy();
-      return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => attach(ws, options.handlers));
+  });
+  // A request Node's parser cannot read (bad request line, header, length) gets a 400, not a throw.
+  server.on('clientError', (_e, socket: Socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    else socket.destroy();
   });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
+  server.on('error', (e) => logFault('http server', e));
   port = (server.address() as AddressInfo).port;
 
   return {
@@ -110,6 +150,9 @@ function attach(ws: WebSocket, handlers: Handlers): void {
   const dispatcher = createDispatcher(handlers, (message) => {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
   });
+  // Oversized frames, invalid UTF-8 and protocol errors arrive here: `ws` has already closed the
+  // socket with the matching code (1009, 1007, 1002); only this socket ends.
+  ws.on('error', () => ws.terminate());
   ws.on('message', (data, isBinary) => {
     if (isBinary) return;
     let parsed: unknown;

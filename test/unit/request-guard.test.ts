@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { createGuard } from '../../src/server/request-guard';
+import { createGuard, requestUrl } from '../../src/server/request-guard';
 
 const req = (headers: Record<string, string>, url = '/') => ({ headers, url }) as unknown as IncomingMessage;
 const guard = createGuard('secret-token', () => 4000);
@@ -21,11 +21,19 @@ describe('request guard', () => {
   });
 
   it('reads the token from the query or the cookie and compares it exactly', () => {
-    expect(guard.tokenFrom(req({}, '/?token=abc'))).toBe('abc');
-    expect(guard.tokenFrom(req({ cookie: 'a=1; rewind_token=secret-token' }))).toBe('secret-token');
+    expect(guard.tokenFrom(req({}), new URL('http://x/?token=abc'))).toBe('abc');
+    expect(guard.tokenFrom(req({ cookie: 'a=1; rewind_token=secret-token' }), new URL('http://x/'))).toBe('secret-token');
     expect(guard.tokenValid('secret-token')).toBe(true);
     expect(guard.tokenValid('secret-tokeN')).toBe(false);
     expect(guard.tokenValid('secret')).toBe(false);
     expect(guard.tokenValid(null)).toBe(false);
+  });
+
+  it('answers null, never throws, on a broken cookie escape or request target', () => {
+    expect(guard.tokenFrom(req({ cookie: 'rewind_token=%E0%A4%A' }), new URL('http://x/'))).toBeNull();
+    expect(requestUrl(req({}, 'http://['), 4000)).toBeNull();
+    expect(requestUrl(req({}, '//evil.example/x'), 4000)).toBeNull();
+    expect(requestUrl(req({}, '*'), 4000)).toBeNull();
+    expect(requestUrl(req({}, '/assets/a.js?token=1'), 4000)?.pathname).toBe('/assets/a.js');
   });
 });
