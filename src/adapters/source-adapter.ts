@@ -76,6 +76,19 @@ export function throwIfAborted(signal: AbortSignal): void {
   }
 }
 
+/**
+ * Runs `fn` once when the signal aborts, or at once when it already has: a request cancelled
+ * while it was still starting must stop too. Returns what removes the listener.
+ */
+export function whenAborted(signal: AbortSignal, fn: () => void): () => void {
+  if (signal.aborted) {
+    fn();
+    return () => undefined;
+  }
+  signal.addEventListener('abort', fn, { once: true });
+  return () => signal.removeEventListener('abort', fn);
+}
+
 /** Resolves after `ms`, or early when the signal aborts. */
 export function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {

@@ -6,6 +6,7 @@ import { StateDiff } from '../projections/diff';
 import { ExpectedVersion, NewEvent } from '../model/store-events';
 import { DeadLetter, DeadLetterRef, DeadLetterSource } from '../model/dead-letters';
 import { READ_MODEL_NAME } from '../model/read-model-name';
+import { LIMIT_BOUNDS } from '../model/projection-limits';
 
 /**
  * The one API of Rewind. IPC handlers, the preload allowlist, the web shell and the renderer
@@ -110,7 +111,12 @@ export const ProjectionSource = z
 export const RebuildRequest = z.object({
   code: z.string().min(1).max(512 * 1024),
   source: ProjectionSource,
-  limits: z.object({ perEventMs: z.number().int().min(10).max(60_000), memoryMb: z.number().int().min(32).max(4096) }).optional(),
+  limits: z
+    .object({
+      perEventMs: z.number().int().min(LIMIT_BOUNDS.perEventMs.min).max(LIMIT_BOUNDS.perEventMs.max),
+      memoryMb: z.number().int().min(LIMIT_BOUNDS.memoryMb.min).max(LIMIT_BOUNDS.memoryMb.max),
+    })
+    .optional(),
 });
 
 const WireEventSchema = z.object({

@@ -3,15 +3,13 @@ import { RewindError } from '../api/errors';
 import { compileProjection } from './compile';
 import { join } from 'node:path';
 import { workerScript } from '../workers/worker-script';
-import type { Feed, FromWorker, HandlerFailure, ToWorker, WireEvent } from './wire';
+import { DEFAULT_LIMITS, type Limits } from '../model/projection-limits';
+import { Busy, type Feed, type FromWorker, type HandlerFailure, type ToWorker, type WireEvent } from './wire';
 
-export interface Limits {
-  /** Longest one event may take in user code. */
-  perEventMs: number;
-  /** Heap of the projection's thread. */
-  memoryMb: number;
-}
-export const DEFAULT_LIMITS: Limits = { perEventMs: 1000, memoryMb: 256 };
+export { DEFAULT_LIMITS, type Limits } from '../model/projection-limits';
+
+/** Serialising a whole state is not one event's work: it gets ten events' time, and at least 10 s. */
+export const wholeStateLimit = (limits: Limits) => Math.max(10_000, limits.perEventMs * 10);
 
 export interface RunResult {
   processed: number;
@@ -107,6 +105,9 @@ export class ProjectionRun {
     this.callbacks = callbacks;
     this.post({ type: 'run', feed: { kind: 'batches' } });
     const done = this.result();
+    // The run may die (cancel, limit) while the source is still waiting for its first batch:
+    // `done` is awaited below, but must not count as unhandled in the meantime.
+    done.catch(() => undefined);
     for await (const events of read) {
       if (this.stopped || this.dead) break;
       this.post({ type: 'batch', events });
@@ -214,25 +215,33 @@ export class ProjectionRun {
     for (const w of waiters) w.reject(error);
   }
 
+  /** Stops user code that runs past its limit, whichever entry it came in by (see Busy). */
   private startWatchdog(): void {
     let seen = -1;
     let since = Date.now();
+    const wholeStateMs = wholeStateLimit(this.limits);
     this.watchdog = setInterval(() => {
       const count = Atomics.load(this.counters, 0);
-      const busy = Atomics.load(this.counters, 1) === 1;
+      const busy = Atomics.load(this.counters, 1);
       const now = Date.now();
-      if (count !== seen || !busy) {
+      if (count !== seen || busy === Busy.Idle) {
         seen = count;
         since = now;
         return;
       }
-      if (now - since >= this.limits.perEventMs) {
-        const position = this.current[0];
-        this.die(new RewindError('limit', `The handler ran longer than ${this.limits.perEventMs} ms on the event at position ${position} and was stopped`, 'Look for an endless loop in the handler for that event.'));
-        void this.worker.terminate();
+      const position = this.current[0];
+      if (busy === Busy.Event && now - since >= this.limits.perEventMs) {
+        this.stopWith(new RewindError('limit', `The handler ran longer than ${this.limits.perEventMs} ms on the event at position ${position} and was stopped`, 'Look for an endless loop in the handler, init() or partitionBy for that event.'));
+      } else if (busy === Busy.WholeState && now - since >= wholeStateMs) {
+        this.stopWith(new RewindError('limit', `Serialising the projection's state took longer than ${wholeStateMs / 1000} s and was stopped`, 'Look for a toJSON method or a getter in the state that does not return.'));
       }
     }, Math.min(250, Math.max(25, this.limits.perEventMs / 4)));
     this.watchdog.unref();
+  }
+
+  private stopWith(error: RewindError): void {
+    this.die(error);
+    void this.worker.terminate();
   }
 
   private stopWatchdog(): void {

@@ -7,6 +7,20 @@
 export const SANDBOX_RUNTIME = String.raw`
 'use strict';
 (function (g) {
+  // Binary buffers live outside the V8 heap, so the thread's heap cap would not count them: a
+  // projection could hold gigabytes in Uint8Arrays or WebAssembly memory. None is reachable, so
+  // the cap counts everything user code can hold. (%TypedArray% is reached only through these.)
+  ['ArrayBuffer', 'SharedArrayBuffer', 'DataView', 'Atomics', 'WebAssembly', 'Int8Array', 'Uint8Array', 'Uint8ClampedArray',
+   'Int16Array', 'Uint16Array', 'Int32Array', 'Uint32Array', 'Float16Array', 'Float32Array', 'Float64Array', 'BigInt64Array',
+   'BigUint64Array'].forEach(function (name) {
+    delete g[name];
+    Object.defineProperty(g, name, {
+      get: function () { throw new ReferenceError(name + ' is not available in projections: binary buffers would escape the memory limit. Events carry JSON and text.'); },
+      enumerable: false,
+      configurable: false,
+    });
+  });
+
   // Globals of a vm context are reached through interceptors; the hot path uses locals instead.
   var parse = JSON.parse, stringify = JSON.stringify, isArray = Array.isArray, toStr = String;
   var hasOwn = Object.prototype.hasOwnProperty;

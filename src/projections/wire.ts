@@ -1,3 +1,13 @@
+/** What the worker's thread is doing, as the host's watchdog reads it from shared memory. */
+export const Busy = {
+  Idle: 0,
+  /** A handler, init or partitionBy for one event: the per-event limit applies. */
+  Event: 1,
+  /** Serialising the whole state (user toJSON and getters run): a longer limit applies. */
+  WholeState: 2,
+} as const;
+export type Busy = (typeof Busy)[keyof typeof Busy];
+
 /** Events as they travel to the projection worker: flat, primitives only. */
 export interface WireEvent {
   position: number;

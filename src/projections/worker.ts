@@ -2,7 +2,7 @@ import vm from 'node:vm';
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { SANDBOX_RUNTIME } from './sandbox-runtime';
-import type { Feed, FromWorker, HandlerFailure, ToWorker, WireEvent } from './wire';
+import { Busy, type Feed, type FromWorker, type HandlerFailure, type ToWorker, type WireEvent } from './wire';
 
 /**
  * One projection run, in its own thread. User code runs in a vm context with no require,
@@ -13,7 +13,7 @@ interface Init {
   /** The user's module, already compiled to CommonJS. */
   code: string;
   filename: string;
-  /** [0] events started, [1] 1 while user code may be running; bytes 8..16: current position. */
+  /** [0] calls into user code started, [1] what user code is doing (see Busy); bytes 8..16: current position. */
   shared: SharedArrayBuffer;
   snapshotBudgetBytes: number;
 }
@@ -43,21 +43,37 @@ const ctx = vm.createContext(Object.create(null) as object, { codeGeneration: { 
 new vm.Script(SANDBOX_RUNTIME, { filename: 'rewind-runtime.js' }).runInContext(ctx, { timeout: 1000 });
 const api = ctx as unknown as Api;
 
+/**
+ * Every call into user code runs through here, so the host's watchdog sees it start and can stop
+ * it: handlers, init, partitionBy, and serialising the state (toJSON and getters are user code).
+ */
+function guarded<T>(mode: Busy, call: () => T): T {
+  const previous = counters[1]!;
+  tick();
+  counters[1] = mode;
+  try {
+    return call();
+  } finally {
+    counters[1] = previous;
+  }
+}
+
 function load(code: string): { message: string; stack: string } | null {
   try {
     const factory = new vm.Script(`(function (module, exports) {\n${code}\n})`, { filename: init.filename, lineOffset: -1 }).runInContext(ctx, { timeout: 1000 });
-    counters[1] = 1;
-    const r = api.__load(factory);
-    counters[1] = 0;
+    const r = guarded(Busy.Event, () => api.__load(factory));
     if (r === 0) return null;
     const e = JSON.parse(api.__error()) as { message: string; stack: string };
     return { message: e.message, stack: e.stack };
   } catch (e) {
-    counters[1] = 0;
     const err = e as Error;
     return { message: err?.message ?? String(e), stack: err?.stack ?? '' };
   }
 }
+
+const keysOf = (e: WireEvent): string | null => guarded(Busy.Event, () => api.__keys(e.type, e.data, e.metadata, e.position, e.streamId, e.version, e.timestamp, e.id));
+const wholeState = (): string | null => guarded(Busy.WholeState, () => api.__state());
+const partitionState = (key: string): string => guarded(Busy.WholeState, () => api.__partitionState(key));
 
 // --- Snapshots for time travel -------------------------------------------------------------
 
@@ -72,7 +88,7 @@ let sinceSnapshot = 0;
 let snapshotBytes = 0;
 
 function takeSnapshot(position: number): void {
-  const json = api.__snapshot();
+  const json = guarded(Busy.WholeState, () => api.__snapshot());
   snapshots.push({ position, json });
   snapshotBytes += json.length * 2;
   // Keep memory bounded: drop every other snapshot and space them twice as far apart.
@@ -94,7 +110,9 @@ let decision: ((m: Extract<ToWorker, { type: 'decide' }>) => void) | null = null
 
 // A plain store is enough for the watchdog, which only needs to see the count move; a locked
 // read-modify-write per event costs measurably on the hot path.
-const tick = () => (counters[0] = (counters[0]! + 1) | 0);
+function tick(): void {
+  counters[0] = (counters[0]! + 1) | 0;
+}
 
 function applyOne(e: WireEvent): number {
   tick();
@@ -131,9 +149,10 @@ function advance(position: number): void {
  */
 function tryEvent(e: WireEvent): boolean {
   if (firstPosition < 0) firstPosition = e.position;
-  counters[1] = 1;
+  const previous = counters[1]!;
+  counters[1] = Busy.Event;
   const r = applyOne(e);
-  counters[1] = 0;
+  counters[1] = previous;
   if (r < 0) return false;
   advance(e.position);
   return true;
@@ -172,7 +191,7 @@ function finish(): void {
   if (finished) return;
   finished = true;
   if (lastPosition >= 0 && snapshots[snapshots.length - 1]?.position !== lastPosition) takeSnapshot(lastPosition);
-  const state = api.__state();
+  const state = wholeState();
   send({
     type: 'done',
     processed,
@@ -249,14 +268,14 @@ async function runSqlite(feed: Extract<Feed, { kind: 'sqlite' }>): Promise<void>
     const rows = rawPage(from, feed.to, PAGE);
     if (rows.length === 0) break;
     // User code may run for the whole page; the watchdog still sees each event start.
-    counters[1] = 1;
+    counters[1] = Busy.Event;
     for (const row of rows) {
       if (tryRow(row)) continue;
-      counters[1] = 0;
+      counters[1] = Busy.Idle;
       if ((await afterFailure(toWire(row))) === 'stop') return finish();
-      counters[1] = 1;
+      counters[1] = Busy.Event;
     }
-    counters[1] = 0;
+    counters[1] = Busy.Idle;
     from = (rows[rows.length - 1] as RawRow)[0] + 1;
   }
   finish();
@@ -273,9 +292,7 @@ function baseFor(position: number): Snapshot | null {
 function replay(events: WireEvent[]): void {
   for (const e of events) {
     if (skipped.has(e.position)) continue;
-    counters[1] = 1;
-    const r = applyOne(e);
-    counters[1] = 0;
+    const r = guarded(Busy.Event, () => applyOne(e));
     if (r < 0) throw new Error(`replay failed at ${e.position}: ${failureOf(e).message}`);
   }
 }
@@ -294,13 +311,13 @@ function stateAt(position: number, provided: WireEvent[] | undefined): void {
     let beforeStates = '{}';
     let afterStates = '{}';
     if (target && !skipped.has(target.position)) {
-      touched = JSON.parse(api.__keys(target.type, target.data, target.metadata, target.position, target.streamId, target.version, target.timestamp, target.id) ?? '[]') as string[];
-      const pick = () => `{${touched.map((k) => `${JSON.stringify(k)}:${api.__partitionState(k)}`).join(',')}}`;
+      touched = JSON.parse(keysOf(target) ?? '[]') as string[];
+      const pick = () => `{${touched.map((k) => `${JSON.stringify(k)}:${partitionState(k)}`).join(',')}}`;
       beforeStates = pick();
       replay([target]);
       afterStates = pick();
     }
-    send({ type: 'state', position, state: api.__state() ?? 'null', event: target, before: beforeStates, after: afterStates, touched });
+    send({ type: 'state', position, state: wholeState() ?? 'null', event: target, before: beforeStates, after: afterStates, touched });
   } finally {
     if (final) api.__restore(final.json);
   }
@@ -317,7 +334,7 @@ function partitionView(key: string, limit: number): void {
       for (const r of rows) {
         const p = r[0];
         if (skipped.has(p)) continue;
-        const keys = api.__keys(r[4], r[5], r[6], p, r[1], r[2], r[7], r[3]);
+        const keys = keysOf(toWire(r));
         if (keys && (JSON.parse(keys) as string[]).includes(key)) {
           if (positions.length >= limit) {
             truncated = true;
@@ -329,7 +346,7 @@ function partitionView(key: string, limit: number): void {
       from = (rows[rows.length - 1] as RawRow)[0] + 1;
     }
   }
-  send({ type: 'partition', key, state: api.__partitionState(key), positions, truncated });
+  send({ type: 'partition', key, state: partitionState(key), positions, truncated });
 }
 
 /** Positions among `events` whose partitions include `key`; skipped events stay out, as in the run. */
@@ -337,7 +354,7 @@ function matchKeys(key: string, events: WireEvent[]): void {
   const positions: number[] = [];
   for (const e of events) {
     if (skipped.has(e.position)) continue;
-    const keys = api.__keys(e.type, e.data, e.metadata, e.position, e.streamId, e.version, e.timestamp, e.id);
+    const keys = keysOf(e);
     if (keys && (JSON.parse(keys) as string[]).includes(key)) positions.push(e.position);
   }
   send({ type: 'matched', positions });

@@ -1,3 +1,4 @@
+import { whenAborted } from '../adapters/source-adapter';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { z } from 'zod';
@@ -53,8 +54,7 @@ export function projectionHandlers({ pool, registry }: { pool: AdapterPool; regi
         onHandlerError: (failure, processed) => ctx.batch([{ kind: 'handler-error', processed, failure }]),
       };
       // Cancel ends the thread at once, wherever user code is.
-      const onAbort = () => void registry.close(id);
-      ctx.signal.addEventListener('abort', onAbort, { once: true });
+      const forget = whenAborted(ctx.signal, () => void registry.close(id));
       const started = performance.now();
       try {
         let result;
@@ -104,7 +104,7 @@ export function projectionHandlers({ pool, registry }: { pool: AdapterPool; regi
         await registry.close(id);
         throw e;
       } finally {
-        ctx.signal.removeEventListener('abort', onAbort);
+        forget();
       }
     },
 

@@ -1,3 +1,4 @@
+import { whenAborted } from '../adapters/source-adapter';
 import { performance } from 'node:perf_hooks';
 import type { Handlers } from '../api/dispatcher';
 import { RewindError } from '../api/errors';
@@ -51,8 +52,7 @@ export function readModelHandlers({ pool, registry, readModels }: { pool: Adapte
       const info = file.get(name);
       const { connectionId, target, resume } = info.source;
       const run = await ProjectionRun.start(info.code, DEFAULT_LIMITS);
-      const onAbort = () => void run.close();
-      ctx.signal.addEventListener('abort', onAbort, { once: true });
+      const forget = whenAborted(ctx.signal, () => void run.close());
       let failure: HandlerFailure | null = null;
       let total: number | null = null;
       const callbacks = {
@@ -103,7 +103,7 @@ export function readModelHandlers({ pool, registry, readModels }: { pool: Adapte
         });
         return { processed: result.processed, info: saved };
       } finally {
-        ctx.signal.removeEventListener('abort', onAbort);
+        forget();
         await run.close();
       }
     },

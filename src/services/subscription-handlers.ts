@@ -1,3 +1,4 @@
+import { whenAborted } from '../adapters/source-adapter';
 import type { Handlers } from '../api/dispatcher';
 import { DEFAULT_LIMITS, ProjectionRun, stateEntries } from '../projections/projection-run';
 import { storeEventToWire } from '../adapters/store/store-envelope';
@@ -41,8 +42,7 @@ export function subscriptionHandlers({ pool }: { pool: AdapterPool }): Subscript
       const s = new SubscriptionStore(store);
       const sub = s.get(name);
       const run = await ProjectionRun.start(sub.code, DEFAULT_LIMITS);
-      const onAbort = () => void run.close();
-      ctx.signal.addEventListener('abort', onAbort, { once: true });
+      const forget = whenAborted(ctx.signal, () => void run.close());
       try {
         if (sub.state) run.restore(sub.state);
         const total = Math.max(0, store.lastPosition() - sub.checkpoint);
@@ -67,7 +67,7 @@ export function subscriptionHandlers({ pool }: { pool: AdapterPool }): Subscript
         ctx.progress({ done: total, total, exact: true });
         return { processed: result.processed, parked, checkpoint };
       } finally {
-        ctx.signal.removeEventListener('abort', onAbort);
+        forget();
         await run.close();
       }
     },

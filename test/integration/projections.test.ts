@@ -188,6 +188,12 @@ describe('the sandbox', () => {
     ['eval', "eval('1+1')", /Code generation from strings disallowed/],
     ['timers', 'setTimeout(() => 0, 1)', /setTimeout is not defined/],
     ['fetch', "fetch('http://127.0.0.1')", /fetch is not defined/],
+    [
+      'host functions reached through stack frames',
+      "Error.prepareStackTrace = (_e, frames) => frames; const frames = new Error().stack; const found = []; for (const f of frames) { for (const x of [f.getFunction?.(), f.getThis?.()]) { if (x && typeof x.constructor === 'function') { try { found.push(typeof x.constructor.constructor('return process')()); } catch (e) { found.push(e.message); } } } } throw new Error('frames gave: ' + JSON.stringify(found))",
+      /^frames gave: \[(("Code generation from strings disallowed for this context",?)*|)\]$/,
+    ],
+    ['binary buffers', 'new Uint8Array(8)', /Uint8Array is not available in projections/],
   ])('refuses %s', async (_name, body, message) => {
     const f = await firstFailure(body);
     expect(f.message).toMatch(message);

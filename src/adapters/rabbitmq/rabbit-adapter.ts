@@ -4,7 +4,7 @@ import { RewindError } from '../../api/errors';
 import type { RabbitProfile } from '../../model/connections';
 import type { Envelope } from '../../model/envelope';
 import type { ReadFrom, ReadTarget, Resource } from '../../model/resources';
-import { BROKER_CAPABILITIES, throwIfAborted, type OutgoingMessage, type ReadOptions, type SourceAdapter, type SubscribeOptions } from '../source-adapter';
+import { BROKER_CAPABILITIES, throwIfAborted, whenAborted, type OutgoingMessage, type ReadOptions, type SourceAdapter, type SubscribeOptions } from '../source-adapter';
 import { ManagementClient, type ManagementQueue } from './management-client';
 import { classifyRabbitError } from './rabbit-errors';
 import { rabbitMessageToEnvelope, rabbitMessageToWire } from './rabbit-envelope';
@@ -293,7 +293,7 @@ export class RabbitAdapter implements SourceAdapter {
         arguments: { 'x-stream-offset': streamOffset(from) },
       });
       arm(FIRST_MESSAGE_MS);
-      signal.addEventListener('abort', () => stop(), { once: true });
+      whenAborted(signal, () => stop());
       await Promise.race([done, closed]);
       if (buffer.length > 0) flush(true);
       await channel.cancel(consumerTag).catch(() => undefined);
