@@ -6,6 +6,7 @@ import { RewindError } from '../api/errors';
 import { LOCAL_STORE_ID, type ConnectionProfile } from '../model/connections';
 import { EventStore } from '../store/event-store';
 import type { ProfileStore } from './profile-store';
+import { BoundSecrets } from './bound-secrets';
 import type { SecretStore } from './secret-store';
 
 export function createAdapter(profile: ConnectionProfile, password: string | null): SourceAdapter {
@@ -38,7 +39,7 @@ export class AdapterPool {
     if (existing) return existing;
     const profile = this.profiles.get(connectionId);
     if (!profile) throw new RewindError('not_found', `No connection with id ${connectionId}`, 'It may have been deleted; pick another connection.');
-    const adapter = createAdapter(profile, profile.hasPassword ? await this.secrets.get(profile.id) : null);
+    const adapter = createAdapter(profile, profile.kind !== 'store' && profile.hasPassword ? await new BoundSecrets(this.secrets).get(profile) : null);
     this.adapters.set(connectionId, adapter);
     return adapter;
   }

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { RewindError } from '../api/errors';
 import type { Handlers } from '../api/dispatcher';
-import { LOCAL_STORE_ID, type ConnectionDraft, type ConnectionProfile, type ConnectionSummary } from '../model/connections';
+import { LOCAL_STORE_ID, type BrokerProfile, type ConnectionDraft, type ConnectionProfile, type ConnectionSummary } from '../model/connections';
+import { BoundSecrets } from './bound-secrets';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { EventStore } from '../store/event-store';
@@ -24,8 +25,13 @@ type ConnectionHandlers = Pick<
 function profileFromDraft(draft: ConnectionDraft, id: string, hasPassword: boolean): ConnectionProfile {
   if (draft.kind === 'store') return { kind: 'store', id, name: draft.name, path: resolve(draft.path), hasPassword: false };
   const { password: _password, id: _id, ...rest } = draft;
+  // Only what the chosen settings use is kept: Kafka without SASL has no user and no password.
+  if (rest.kind === 'kafka' && rest.sasl === 'none') return { ...rest, username: '', id, hasPassword: false };
   return { ...rest, id, hasPassword } as ConnectionProfile;
 }
+
+/** Whether connecting with these settings sends a password at all. */
+const usesPassword = (p: BrokerProfile) => p.kind === 'rabbitmq' || p.sasl !== 'none';
 
 const addressOf = (p: ConnectionProfile) => (p.kind === 'store' ? p.path : `${p.host}:${p.port}`);
 
@@ -52,7 +58,8 @@ export function connectionSummaries({ profiles, store }: Pick<ConnectionDeps, 'p
   ];
 }
 
-export function connectionHandlers({ profiles, secrets, pool, store }: ConnectionDeps): ConnectionHandlers {
+export function connectionHandlers({ profiles, secrets: secretStore, pool, store }: ConnectionDeps): ConnectionHandlers {
+  const secrets = new BoundSecrets(secretStore);
   const summaries = () => connectionSummaries({ profiles, store });
 
   const mustGet = (id: string): ConnectionProfile => {
@@ -78,13 +85,18 @@ export function connectionHandlers({ profiles, secrets, pool, store }: Connectio
         await pool.drop(id);
         return profile;
       }
-      let hasPassword = existing?.hasPassword ?? false;
-      if (draft.password !== undefined) {
-        if (draft.password === '') await secrets.delete(id);
-        else await secrets.set(id, draft.password);
-        hasPassword = draft.password !== '';
+      const typed = draft.password !== undefined && draft.password !== '' ? draft.password : null;
+      const keep = draft.password === undefined && existing !== null && existing.kind !== 'store' && existing.hasPassword;
+      const profile = profileFromDraft(draft, id, typed !== null || keep) as BrokerProfile;
+      if (!usesPassword(profile)) {
+        await secrets.delete(id);
+      } else if (typed !== null) {
+        await secrets.set(profile, typed);
+      } else if (keep) {
+        BoundSecrets.mustKeepTarget(existing, profile);
+      } else {
+        await secrets.delete(id);
       }
-      const profile = profileFromDraft(draft, id, hasPassword);
       profiles.put(profile);
       await pool.drop(id);
       return profile;
@@ -114,9 +126,14 @@ export function connectionHandlers({ profiles, secrets, pool, store }: Connectio
           s.close();
         }
       }
-      const stored = draft.id ? await secrets.get(draft.id) : null;
-      const password = draft.password !== undefined ? draft.password : stored;
-      const adapter = createAdapter(profileFromDraft(draft, draft.id ?? 'draft', password !== null), password);
+      const candidate = profileFromDraft(draft, draft.id ?? 'draft', false) as BrokerProfile;
+      let password: string | null = draft.password ?? null;
+      const saved = draft.id ? profiles.get(draft.id) : null;
+      if (draft.password === undefined && usesPassword(candidate) && saved && saved.kind !== 'store' && saved.hasPassword) {
+        BoundSecrets.mustKeepTarget(saved, candidate);
+        password = await secrets.get(saved);
+      }
+      const adapter = createAdapter({ ...candidate, hasPassword: password !== null }, password);
       try {
         return await adapter.test(signal);
       } finally {

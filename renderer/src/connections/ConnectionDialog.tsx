@@ -88,7 +88,13 @@ export function ConnectionDialog({ editing, info, onClose, onSaved, onDeleted }:
   };
 
   const showCredentials = form.kind === 'rabbitmq' || (form.kind === 'kafka' && form.sasl !== 'none');
-  const passwordPlaceholder = editing?.hasPassword && !form.passwordTouched ? 'stored — type to replace' : '';
+  // A saved password goes only to the address it was saved for (the back end enforces it).
+  const savedTarget = editing && editing.kind !== 'store' && editing.hasPassword ? editing : null;
+  const targetMoved =
+    savedTarget !== null &&
+    !form.passwordTouched &&
+    (form.host.trim() !== savedTarget.host || form.port.trim() !== String(savedTarget.port) || form.tls !== savedTarget.tls || (savedTarget.kind === 'rabbitmq' && form.managementPort.trim() !== String(savedTarget.managementPort)));
+  const passwordPlaceholder = targetMoved ? 'type it again for the new address' : savedTarget && !form.passwordTouched ? 'stored — type to replace' : '';
 
   return (
     <Dialog
@@ -175,6 +181,11 @@ export function ConnectionDialog({ editing, info, onClose, onSaved, onDeleted }:
           <Field label="Password" error={errors.password}>
             <input className="input" type="password" value={form.password} placeholder={passwordPlaceholder} autoComplete="new-password" onChange={(e) => set('password', e.target.value)} />
           </Field>
+        </div>
+      )}
+      {showCredentials && targetMoved && savedTarget && (
+        <div className="notice warn" role="status">
+          The saved password stays with <span className="mono">{savedTarget.host}:{savedTarget.port}</span>: type it again to use it with the new address.
         </div>
       )}
       {form.kind === 'rabbitmq' && (
