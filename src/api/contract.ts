@@ -216,6 +216,8 @@ export const contract = {
     ConnectionRef.extend({ lines: z.array(z.string().max(16 * 1024 * 1024)).max(5000), firstLine: z.number().int().min(1) }),
     z.object({ imported: z.number(), errors: z.array(z.object({ line: z.number(), message: z.string() })) }),
   ),
+  /** SQLite's full integrity check of a store file (the quick one runs on every open). */
+  'store/check': call(ConnectionRef, z.object({ ok: z.boolean(), problems: z.array(z.string()), elapsedMs: z.number() })),
   'subscriptions/list': call(
     ConnectionRef,
     z.array(z.object({ name: z.string(), maxAttempts: z.number(), createdAt: z.string(), checkpoint: z.number(), parked: z.number() })),

@@ -11,6 +11,7 @@ export const ErrorCode = z.enum([
   'invalid_input',
   'unsupported', // the source cannot do this
   'limit', // a sandbox limit stopped user code (time per event, memory)
+  'damaged', // a file on disk is corrupt (an event store): read what can be read, write nothing
   'cancelled',
   'internal',
 ]);
@@ -48,6 +49,15 @@ export function isRewindError(e: unknown): e is RewindError {
 export function toApiError(e: unknown): ApiError {
   if (isRewindError(e)) return e.toApi();
   if (e instanceof Error && e.name === 'AbortError') return { code: 'cancelled', message: 'Cancelled' };
+  // SQLite's own words for a damaged file, wherever a read met the damage.
+  const sqlite = (e as { code?: unknown } | null)?.code;
+  if (typeof sqlite === 'string' && /^SQLITE_(CORRUPT|NOTADB)/.test(sqlite)) {
+    return {
+      code: 'damaged',
+      message: `The file is damaged: ${(e as Error).message}`,
+      hint: 'Restore it from a backup, or export what can still be read into a new store.',
+    };
+  }
   const message = e instanceof Error ? e.message : String(e);
   return { code: 'internal', message: message || 'Unexpected error' };
 }

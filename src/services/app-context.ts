@@ -31,7 +31,9 @@ export const READ_MODEL_FILE = 'read-models.sqlite';
 export function createAppContext(options: AppContextOptions): AppContext {
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   const store = EventStore.open(join(options.dataDir, LOCAL_STORE_FILE), { create: true });
-  if (store.lastPosition() === 0) seedDemo(store);
+  // A damaged bundled store still opens (read-only, for rescue); it is never seeded or written.
+  if (store.damage.length === 0 && store.lastPosition() === 0) seedDemo(store);
+  else if (store.damage.length > 0) console.error(`rewind: ${store.path} is damaged (${store.damage[0]}); it is open read-only.`);
   const profiles = new ProfileStore(join(options.dataDir, 'connections.json'));
   const pool = new AdapterPool(profiles, options.secrets, store);
   const registry = new ProjectionRegistry();

@@ -3,6 +3,7 @@ import { RewindError } from '../api/errors';
 import type { Handlers } from '../api/dispatcher';
 import { LOCAL_STORE_ID, type BrokerProfile, type ConnectionDraft, type ConnectionProfile, type ConnectionSummary } from '../model/connections';
 import { BoundSecrets } from './bound-secrets';
+import { damagedError } from '../store/integrity';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { EventStore } from '../store/event-store';
@@ -121,6 +122,7 @@ export function connectionHandlers({ profiles, secrets: secretStore, pool, store
         const started = performance.now();
         const s = checkStoreFile(draft.path, false);
         try {
+          if (s.damage.length > 0) throw damagedError(s.path, s.damage);
           return { ok: true as const, server: 'Rewind event store (SQLite)', details: [s.path, `${s.lastPosition().toLocaleString('en-US')} events`], latencyMs: performance.now() - started };
         } finally {
           s.close();

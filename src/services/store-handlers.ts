@@ -3,7 +3,7 @@ import { RewindError } from '../api/errors';
 import type { AdapterPool } from './adapter-pool';
 import { parseNdjsonLine, toNdjsonLine, toNewEvent } from '../store/ndjson';
 
-type StoreHandlers = Pick<Handlers, 'store/append' | 'store/export' | 'store/import'>;
+type StoreHandlers = Pick<Handlers, 'store/append' | 'store/export' | 'store/import' | 'store/check'>;
 
 const EXPORT_PAGE = 1000;
 
@@ -16,6 +16,13 @@ export function storeHandlers({ pool }: { pool: AdapterPool }): StoreHandlers {
       const result = store.append(streamId, events, expectedVersion);
       store.audit('append', { streamId, count: events.length, firstPosition: result.firstPosition });
       return result;
+    },
+
+    'store/check': async ({ connectionId }) => {
+      const store = await local(connectionId);
+      const started = performance.now();
+      const problems = store.check();
+      return { ok: problems.length === 0, problems, elapsedMs: performance.now() - started };
     },
 
     'store/export': async ({ connectionId, streamId }, ctx) => {
@@ -52,6 +59,7 @@ export function storeHandlers({ pool }: { pool: AdapterPool }): StoreHandlers {
         if (id) seen.add(id);
         good.push({ line, event: toNewEvent(parsed.event), streamId: parsed.event.streamId });
       });
+      s.assertWritable();
       // One transaction per chunk: a chunk is in the store whole, or not at all.
       s.batch(() => {
         for (const g of good) s.append(g.streamId, [g.event], 'any');

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ExpectedVersion, NewEvent } from '../model/store-events';
 import { RewindError } from '../api/errors';
+import { damagedError, fullCheck } from './integrity';
 import { openDatabase, type Db } from './open-database';
 
 export { ExpectedVersion, NewEvent } from '../model/store-events';
@@ -71,7 +72,18 @@ export class EventStore {
   private constructor(
     readonly path: string,
     private readonly db: Db,
+    /** What the integrity check found when the file was opened; empty when it is healthy. */
+    readonly damage: string[],
   ) {
+    if (damage.length > 0) {
+      // The schema itself may be unreadable: then there is nothing to rescue through Rewind.
+      try {
+        db.prepare('SELECT 1 FROM events LIMIT 1').get();
+      } catch {
+        db.close();
+        throw damagedError(path, damage);
+      }
+    }
     this.statements = {
       streamVersion: db.prepare('SELECT version FROM streams WHERE stream_id = ?').pluck(),
       insertEvent: db.prepare(
@@ -106,10 +118,22 @@ export class EventStore {
   }
 
   static open(path: string, options: { create: boolean } = { create: true }): EventStore {
-    return new EventStore(path, openDatabase(path, options));
+    const { db, damage } = openDatabase(path, options);
+    return new EventStore(path, db, damage);
+  }
+
+  /** Refuses a write to a damaged file (opened read-only), naming the damage and what to do. */
+  assertWritable(): void {
+    if (this.damage.length > 0) throw damagedError(this.path, this.damage);
+  }
+
+  /** SQLite's full integrity check: every page, every index against its table. */
+  check(): string[] {
+    return fullCheck(this.db);
   }
 
   append(streamId: string, events: NewEvent[], expected: ExpectedVersion = 'any', now: () => string = () => new Date().toISOString()): AppendResult {
+    this.assertWritable();
     if (!streamId) throw new RewindError('invalid_input', 'A stream id is required');
     if (events.length === 0) throw new RewindError('invalid_input', 'Nothing to append');
     const run = this.db.transaction((): AppendResult => {
@@ -192,11 +216,13 @@ export class EventStore {
   }
 
   audit(action: string, detail: Record<string, unknown>): void {
+    this.assertWritable();
     this.statements.audit.run(new Date().toISOString(), action, JSON.stringify(detail));
   }
 
   /** For bulk work such as the demo seed: many appends, one commit. */
   batch<T>(work: () => T): T {
+    this.assertWritable();
     return this.db.transaction(work).immediate();
   }
 

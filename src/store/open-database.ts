@@ -1,21 +1,33 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { RewindError } from '../api/errors';
+import { quickCheck } from './integrity';
 import { migrations } from './migrations';
 
 export type Db = Database.Database;
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
+export interface Opened {
+  db: Db;
+  /** What SQLite's quick check found; non-empty means damaged, and the file is then open read-only. */
+  damage: string[];
+}
+
 /**
  * Opens (or creates) an event-store file: WAL so readers never block the writer, NORMAL sync
- * (a crash may lose the last commits but never leaves a partial one), then migrations.
+ * (a crash may lose the last commits but never leaves a partial one), a quick integrity check,
+ * then migrations. A damaged file is opened read-only so what can be read can be rescued.
  */
-export function openDatabase(path: string, options: { create: boolean }): Db {
+export function openDatabase(path: string, options: { create: boolean }): Opened {
   if (!options.create && !existsSync(path)) {
     throw new RewindError('not_found', `No event store at ${path}`, 'Pick an existing .sqlite file or create a new store.');
+  }
+  // SQLite would take an empty file for a new database: only "create" may do that.
+  if (!options.create && statSync(path).isFile() && statSync(path).size === 0) {
+    throw new RewindError('invalid_input', `${path} is empty (0 bytes), not an event store`, 'Tick "Create a new store" to make a new, empty store in that file.');
   }
   if (options.create) mkdirSync(dirname(path), { recursive: true });
   let db: Db;
@@ -25,14 +37,20 @@ export function openDatabase(path: string, options: { create: boolean }): Db {
     throw new RewindError('invalid_input', `Cannot open ${path}: ${(e as Error).message}`);
   }
   try {
+    db.pragma('busy_timeout = 5000');
+    const damage = quickCheck(db);
+    if (damage.length > 0) {
+      if (damage.some((d) => /not a database/i.test(d))) throw Object.assign(new Error('not a database'), { code: 'SQLITE_NOTADB' });
+      db.close();
+      return { db: new Database(path, { readonly: true, fileMustExist: true }), damage };
+    }
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
-    db.pragma('busy_timeout = 5000');
     migrate(db, path);
-    return db;
+    return { db, damage: [] };
   } catch (e) {
-    db.close();
+    if (db.open) db.close();
     if ((e as { code?: string }).code === 'SQLITE_NOTADB') {
       throw new RewindError('invalid_input', `${path} is not a SQLite database`, 'Pick a Rewind event-store file.');
     }

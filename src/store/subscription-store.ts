@@ -31,6 +31,12 @@ export class SubscriptionStore {
     return this.store.database;
   }
 
+  /** The database for a write: refused with what to do when the file is damaged. */
+  private get writable() {
+    this.store.assertWritable();
+    return this.store.database;
+  }
+
   list(): SubscriptionInfo[] {
     return this.db
       .prepare(
@@ -54,7 +60,7 @@ export class SubscriptionStore {
   }
 
   save(name: string, code: string, maxAttempts: number): void {
-    this.db
+    this.writable
       .prepare(
         `INSERT INTO subscriptions (name, code, max_attempts, created_at) VALUES (?, ?, ?, ?)
          ON CONFLICT (name) DO UPDATE SET code = excluded.code, max_attempts = excluded.max_attempts`,
@@ -63,7 +69,7 @@ export class SubscriptionStore {
   }
 
   delete(name: string): void {
-    this.db.transaction(() => {
+    this.writable.transaction(() => {
       this.db.prepare('DELETE FROM parked_events WHERE subscription = ?').run(name);
       this.db.prepare('DELETE FROM checkpoints WHERE name = ?').run(name);
       this.db.prepare('DELETE FROM subscriptions WHERE name = ?').run(name);
@@ -71,7 +77,7 @@ export class SubscriptionStore {
   }
 
   saveCheckpoint(name: string, position: number, state: string): void {
-    this.db
+    this.writable
       .prepare(
         `INSERT INTO checkpoints (name, position, updated_at, state) VALUES (?, ?, ?, ?)
          ON CONFLICT (name) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at, state = excluded.state`,
@@ -81,7 +87,7 @@ export class SubscriptionStore {
 
   /** Parks an event, or records one more failed attempt for an event already parked. */
   park(name: string, position: number, attempts: number, error: string): void {
-    this.db
+    this.writable
       .prepare(
         `INSERT INTO parked_events (subscription, global_position, attempts, last_error, parked_at) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (subscription, global_position) DO UPDATE SET attempts = attempts + excluded.attempts, last_error = excluded.last_error`,
@@ -90,7 +96,7 @@ export class SubscriptionStore {
   }
 
   unpark(name: string, positions: number[]): void {
-    const del = this.db.prepare('DELETE FROM parked_events WHERE subscription = ? AND global_position = ?');
+    const del = this.writable.prepare('DELETE FROM parked_events WHERE subscription = ? AND global_position = ?');
     this.db.transaction(() => positions.forEach((p) => del.run(name, p))).immediate();
   }
 

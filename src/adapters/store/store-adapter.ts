@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { RewindError } from '../../api/errors';
 import { EventStore, type StoredEvent } from '../../store/event-store';
 import { SubscriptionStore } from '../../store/subscription-store';
+import { damagedError } from '../../store/integrity';
 import { sleep, throwIfAborted, type OutgoingMessage, type ReadOptions, type SourceAdapter, type SubscribeOptions } from '../source-adapter';
 import { storeEventToEnvelope, storeEventToWire } from './store-envelope';
 import type { WireEvent } from '../../projections/wire';
@@ -29,6 +30,7 @@ export class StoreAdapter implements SourceAdapter {
   ) {}
 
   async test() {
+    if (this.store.damage.length > 0) throw damagedError(this.store.path, this.store.damage);
     const started = performance.now();
     const last = this.store.lastPosition();
     return {
