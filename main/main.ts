@@ -3,6 +3,8 @@ import { app, BrowserWindow, ipcMain, type WebContents } from 'electron';
 import { createDispatcher } from '../src/api/dispatcher';
 import { createAppContext, type AppContext } from '../src/services/app-context';
 import { FileSecretStore } from '../src/services/secret-store';
+import { surviveFaults } from '../src/server/faults';
+import { isTrustedSender, rendererPageUrl } from './ipc';
 import { API_CHANNEL } from './ipc-channel';
 import { installMenu } from './menu';
 import { osKeychainAvailable, SafeStorageSecretStore } from './safe-storage-secrets';
@@ -10,11 +12,16 @@ import { createMainWindow } from './window';
 
 const rendererDir = join(__dirname, '..', 'renderer');
 const preload = join(__dirname, 'preload.cjs');
+const pageUrl = rendererPageUrl(rendererDir);
+
+// One bad request or handler logs and is answered alone; it never ends the app.
+surviveFaults();
 
 // Tests point Rewind at a throwaway data folder.
 if (process.env.REWIND_DATA_DIR) app.setPath('userData', process.env.REWIND_DATA_DIR);
 
 let context: AppContext | null = null;
+let mainWindow: BrowserWindow | null = null;
 const dispatchers = new Map<number, ReturnType<typeof createDispatcher>>();
 
 function dispatcherFor(sender: WebContents) {
@@ -50,14 +57,21 @@ if (!app.requestSingleInstanceLock()) {
       : new FileSecretStore(join(dataDir, 'secrets.json'));
     context = createAppContext({ dataDir, secrets, shell: 'electron', version: app.getVersion() });
     ipcMain.on(API_CHANNEL, (event, message: unknown) => {
-      // Only our own page may call the API.
-      if (!event.senderFrame?.url.startsWith('file://')) return;
+      // Only the main frame of Rewind's window, showing Rewind's page, may call the API.
+      if (!isTrustedSender(event, mainWindow, pageUrl)) return;
       dispatcherFor(event.sender).handle(message);
     });
     installMenu();
-    createMainWindow(rendererDir, preload);
+    const open = () => {
+      const win = createMainWindow(rendererDir, preload);
+      mainWindow = win;
+      win.on('closed', () => {
+        if (mainWindow === win) mainWindow = null;
+      });
+    };
+    open();
     app.on('activate', () => {
-      if (BrowserWindow.getAllWindows().length === 0) createMainWindow(rendererDir, preload);
+      if (BrowserWindow.getAllWindows().length === 0) open();
     });
   });
 

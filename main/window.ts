@@ -25,16 +25,24 @@ export function createMainWindow(rendererDir: string, preload: string): BrowserW
       contextIsolation: true,
       sandbox: true,
       nodeIntegration: false,
+      nodeIntegrationInSubFrames: false,
       webSecurity: true,
       spellcheck: false,
     },
   });
-  // No remote content: the window only ever shows the bundled renderer.
-  win.webContents.on('will-navigate', (event, url) => {
+  const contents = win.webContents;
+  // No remote content: the window only ever shows the bundled renderer, in any frame.
+  contents.on('will-navigate', (event, url) => {
     event.preventDefault();
     safeOpenExternal(url);
   });
-  win.webContents.setWindowOpenHandler(({ url }) => {
+  contents.on('will-frame-navigate', (event) => {
+    if (event.isMainFrame && event.url === contents.getURL()) return;
+    event.preventDefault();
+  });
+  contents.on('will-redirect', (event) => event.preventDefault());
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  contents.setWindowOpenHandler(({ url }) => {
     safeOpenExternal(url);
     return { action: 'deny' };
   });

@@ -1,4 +1,4 @@
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import { safeDecode } from './request-guard';
@@ -16,7 +16,14 @@ const TYPES: Record<string, string> = {
 };
 
 /** Serves the built renderer; anything outside its folder is not found. */
-export function serveStatic(root: string, pathname: string, res: ServerResponse, headers: Record<string, string>): 'served' | 'missing' | 'bad-path' {
+export function serveStatic(
+  root: string,
+  pathname: string,
+  res: ServerResponse,
+  headers: Record<string, string>,
+  /** Rewrites the page (not assets) before it is sent. */
+  page?: (html: string) => string,
+): 'served' | 'missing' | 'bad-path' {
   const decoded = safeDecode(pathname);
   if (decoded === null || decoded.includes('\0')) return 'bad-path';
   const relative = normalize(decoded).replace(/^([/\\])+/, '');
@@ -24,6 +31,12 @@ export function serveStatic(root: string, pathname: string, res: ServerResponse,
   if (!file.startsWith(root + sep) && file !== root) return 'missing';
   if (!existsSync(file) || !statSync(file).isFile()) return 'missing';
   const ext = extname(file);
+  if (ext === '.html' && page) {
+    const html = page(readFileSync(file, 'utf8'));
+    res.writeHead(200, { ...headers, 'content-type': TYPES['.html']!, 'cache-control': 'no-store' });
+    res.end(html);
+    return 'served';
+  }
   res.writeHead(200, {
     ...headers,
     'content-type': TYPES[ext] ?? 'application/octet-stream',

@@ -27,21 +27,26 @@ export interface WebShell {
 /** Client requests are small; the cap only stops a runaway peer. */
 const MAX_CLIENT_MESSAGE = 32 * 1024 * 1024;
 
+function contentSecurityPolicy(port: number, { inPage = false } = {}): string {
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    // Only this shell's own WebSocket: not every local port.
+    `connect-src 'self' ws://127.0.0.1:${port} ws://localhost:${port}`,
+    "object-src 'none'",
+    "base-uri 'none'",
+    // Browsers ignore (and warn about) frame-ancestors in a <meta> policy; the header carries it.
+    ...(inPage ? [] : ["frame-ancestors 'none'"]),
+    "form-action 'none'",
+  ].join('; ');
+}
+
 function securityHeaders(port: number): Record<string, string> {
   return {
-    'content-security-policy': [
-      "default-src 'self'",
-      "script-src 'self'",
-      "style-src 'self'",
-      "img-src 'self' data:",
-      "font-src 'self'",
-      // Only this shell's own WebSocket: not every local port.
-      `connect-src 'self' ws://127.0.0.1:${port} ws://localhost:${port}`,
-      "object-src 'none'",
-      "base-uri 'none'",
-      "frame-ancestors 'none'",
-      "form-action 'none'",
-    ].join('; '),
+    'content-security-policy': contentSecurityPolicy(port),
     'x-content-type-options': 'nosniff',
     'referrer-policy': 'no-referrer',
     'cross-origin-opener-policy': 'same-origin',
@@ -88,7 +93,10 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
       headers['set-cookie'] = `${TOKEN_COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`;
     }
     const path = url.pathname.startsWith('/assets/') || url.pathname === '/favicon.svg' ? url.pathname : '/';
-    const served = serveStatic(options.staticDir, path, res, headers);
+    // The built page's own policy allows no connections at all (right for the desktop app); here it
+    // carries the same policy as the header, which allows this shell's WebSocket and nothing else.
+    const page = (html: string) => html.replace(/(<meta http-equiv="Content-Security-Policy" content=")[^"]*(")/i, `$1${contentSecurityPolicy(port, { inPage: true })}$2`);
+    const served = serveStatic(options.staticDir, path, res, headers, page);
     if (served === 'bad-path') return deny(res, 400, 'Bad request');
     if (served === 'missing') deny(res, 404, path === '/' ? 'The UI is not built: run `npm run build`.' : 'Not found');
   }

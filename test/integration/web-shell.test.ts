@@ -48,7 +48,7 @@ describe('web shell', () => {
     dir = mkdtempSync(join(tmpdir(), 'rewind-web-'));
     const staticDir = join(dir, 'ui');
     mkdirSync(staticDir);
-    writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>Rewind</title>');
+    writeFileSync(join(staticDir, 'index.html'), `<!doctype html><meta http-equiv="Content-Security-Policy" content="default-src 'self'; connect-src 'none'" /><title>Rewind</title>`);
     context = createAppContext({ dataDir: join(dir, 'data'), secrets: new FileSecretStore(join(dir, 'data', 'secrets.json'), (m) => warnings.push(m)), shell: 'web', version: '0.0.0-test' });
     shell = await startWebShell({ handlers: context.handlers, staticDir });
     const transport = createWsTransport(`ws://127.0.0.1:${shell.port}/api?token=${shell.token}`, (u) => new WebSocket(u) as unknown as SocketLike);
@@ -74,6 +74,12 @@ describe('web shell', () => {
     expect(ok.body).toContain('<title>Rewind</title>');
     expect(String(ok.headers['set-cookie'])).toMatch(/rewind_token=.*HttpOnly; SameSite=Strict/);
     expect(String(ok.headers['content-security-policy'])).toContain("script-src 'self'");
+    // The page's own policy (connect-src 'none' in the build, right for the desktop app) is
+    // replaced by one that allows this shell's WebSocket and no other port.
+    const pagePolicy = /Content-Security-Policy" content="([^"]+)"/.exec(ok.body)?.[1] ?? '';
+    expect(pagePolicy).toContain(`connect-src 'self' ws://127.0.0.1:${shell.port} ws://localhost:${shell.port}`);
+    expect(pagePolicy).not.toMatch(/:\*/);
+    expect(String(ok.headers['content-security-policy'])).toContain(`ws://127.0.0.1:${shell.port} `);
     const byCookie = await get(shell.port, '/', { host: `localhost:${shell.port}`, cookie: `rewind_token=${shell.token}` });
     expect(byCookie.status).toBe(200);
   });
