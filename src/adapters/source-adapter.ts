@@ -9,6 +9,8 @@ export interface ReadOptions {
   target: ReadTarget;
   from: ReadFrom;
   limit: number;
+  /** Kafka only; read_committed when absent. */
+  isolation?: 'read_committed' | 'read_uncommitted';
   signal: AbortSignal;
   onBatch(items: Envelope[]): void;
   onProgress(progress: Progress): void;

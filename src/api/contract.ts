@@ -81,6 +81,8 @@ export const ReadRequest = ConnectionRef.extend({
   from: ReadFrom,
   /** Stop after this many items; a read never holds more than this in memory. */
   limit: z.number().int().min(1).max(100_000),
+  /** Kafka: read_committed (default) hides records of aborted transactions; read_uncommitted shows them. */
+  isolation: z.enum(['read_committed', 'read_uncommitted']).optional(),
 });
 
 export const ReadProgress = z.object({
@@ -96,6 +98,8 @@ export const ReadSummary = z.object({
   next: z.string().nullable(),
   /** The end of the resource when the read began (high watermark, last position). */
   end: z.string().nullable(),
+  /** What the user should know about what was and was not shown (hidden aborted records, an open transaction). */
+  notes: z.array(z.string()).optional(),
 });
 
 export const ProjectionSource = z

@@ -4,7 +4,11 @@ import { Payload } from './payload';
 export const SourceKind = z.enum(['kafka', 'rabbitmq', 'store']);
 export type SourceKind = z.infer<typeof SourceKind>;
 
-export const Header = z.object({ name: z.string(), value: z.string(), binary: z.boolean().optional() });
+/**
+ * A header or property. `value` null: the header is there without a value (Kafka allows it);
+ * `binary`: the value is not printable UTF-8 and `value` holds its bytes as base64.
+ */
+export const Header = z.object({ name: z.string(), value: z.string().nullable(), binary: z.boolean().optional() });
 export type Header = z.infer<typeof Header>;
 
 /**
@@ -20,7 +24,10 @@ export const Envelope = z.object({
   position: z.string(),
   id: z.string().nullable(),
   type: z.string().nullable(),
+  /** ISO time; null when the source records none (a Kafka timestamp of -1). */
   timestamp: z.string().nullable(),
+  /** Kafka: who set the time, the producer (CreateTime) or the broker (LogAppendTime). */
+  timestampType: z.enum(['create', 'log-append']).nullable(),
   key: Payload.nullable(),
   headers: z.array(Header),
   payload: Payload,

@@ -32,9 +32,9 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...subscriptionHandlers(deps),
     ...readModelHandlers(deps),
     ...deadLetterHandlers(deps),
-    'records/read': async ({ connectionId, target, from, limit }, ctx) => {
+    'records/read': async ({ connectionId, target, from, limit, isolation }, ctx) => {
       const adapter = await pool.get(connectionId);
-      return adapter.read({ target, from, limit, signal: ctx.signal, onBatch: ctx.batch, onProgress: ctx.progress });
+      return adapter.read({ target, from, limit, ...(isolation ? { isolation } : {}), signal: ctx.signal, onBatch: ctx.batch, onProgress: ctx.progress });
     },
   };
 }

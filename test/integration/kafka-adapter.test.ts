@@ -1,7 +1,6 @@
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KafkaAdapter } from '../../src/adapters/kafka/kafka-adapter';
-import { kafkaMessageToEnvelope } from '../../src/adapters/kafka/kafka-envelope';
 import { KAFKA_BOOTSTRAP, KAFKA_SASL_PORT, kafkaProfile, failure, readAll, unique } from './brokers';
 
 const kafka = new Kafka({ clientId: 'rewind-test', brokers: [KAFKA_BOOTSTRAP], logLevel: logLevel.NOTHING });
@@ -42,7 +41,7 @@ describe('Kafka adapter against a real broker', () => {
     await admin.disconnect();
   });
 
-  it('streams an exact offset range with one consumer to a slow reader, and stops at once when the reader leaves', async () => {
+  it('streams an exact offset range to a slow reader, and stops at once when the reader leaves', async () => {
     const big = unique('rewind-test-stream');
     await admin.createTopics({ topics: [{ topic: big, numPartitions: 1 }], waitForLeaders: true });
     const producer = kafka.producer();
@@ -51,16 +50,16 @@ describe('Kafka adapter against a real broker', () => {
     await producer.disconnect();
     try {
       const offsets: number[] = [];
-      for await (const chunk of adapter.stream(big, 0, { type: 'position', value: '100' }, 2499n, signal(), (m) => kafkaMessageToEnvelope(big, 0, m), 200)) {
-        offsets.push(...chunk.map((e) => Number(e.position)));
+      for await (const chunk of adapter.records(big, 0, { type: 'position', value: '100' }, 2499, signal())) {
+        offsets.push(...chunk.map((r) => r.offset));
         // A slow reader: the consumer must wait for it rather than buffer the partition.
         await new Promise((r) => setTimeout(r, 2));
       }
       expect(offsets).toEqual(Array.from({ length: 2400 }, (_, i) => 100 + i));
 
       const started = Date.now();
-      for await (const chunk of adapter.stream(big, 0, { type: 'start' }, null, signal(), (m) => kafkaMessageToEnvelope(big, 0, m), 200)) {
-        expect(chunk[0]!.position).toBe('0');
+      for await (const chunk of adapter.records(big, 0, { type: 'start' }, null, signal())) {
+        expect(chunk[0]!.offset).toBe(0);
         break;
       }
       expect(Date.now() - started).toBeLessThan(5000);
@@ -71,6 +70,15 @@ describe('Kafka adapter against a real broker', () => {
     const listed = await adapter.listResources(signal());
     expect(listed.some((r) => r.type === 'kafka-topic' && r.name === topic)).toBe(true);
     expect((await readAll(adapter, { target: { type: 'kafka-partition', topic, partition: 1 }, from: { type: 'start' }, limit: 5 })).items).toHaveLength(5);
+  });
+
+  it('browses without a consumer group: none is created, joined or left behind', async () => {
+    const before = (await admin.listGroups()).groups.map((g) => g.groupId).sort();
+    await readAll(adapter, { target: { type: 'kafka-partition', topic, partition: 1 }, from: { type: 'start' }, limit: 25 });
+    for await (const chunk of adapter.records(topic, 1, { type: 'start' }, null, signal())) expect(chunk.length).toBeGreaterThan(0);
+    const after = (await admin.listGroups()).groups.map((g) => g.groupId).sort();
+    expect(after).toEqual(before);
+    expect(after.filter((g) => g.startsWith('rewind'))).toEqual([]);
   });
 
   it('reports the cluster it reached', async () => {
@@ -102,9 +110,9 @@ describe('Kafka adapter against a real broker', () => {
       type: 'OrderPlaced',
       correlationId: 'corr-3',
       key: { kind: 'text', text: 'order-3' },
-      payload: { kind: 'json', value: { orderId: 3, accountId: 'A-17' } },
+      payload: { kind: 'json', text: JSON.stringify({ orderId: 3, accountId: 'A-17' }) },
     });
-    expect(summary).toEqual({ count: 10, next: '10', end: '25' });
+    expect(summary).toEqual({ count: 10, next: '10', end: '25', notes: [] });
   });
 
   it('reads to the end from a position', async () => {

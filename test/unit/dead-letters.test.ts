@@ -9,7 +9,7 @@ const envelope = (source: Envelope['source'], headers: Record<string, string>): 
   position: '1',
   id: null,
   type: null,
-  timestamp: null,
+  timestamp: null, timestampType: null,
   key: null,
   headers: Object.entries(headers).map(([name, value]) => ({ name, value })),
   payload: { kind: 'empty' },

@@ -4,9 +4,11 @@ import { decodePayload, PAYLOAD_PREVIEW_BYTES } from '../../src/model/payload';
 const bytes = (s: string) => new TextEncoder().encode(s);
 
 describe('decodePayload', () => {
-  it('parses JSON objects and arrays', () => {
-    expect(decodePayload(bytes('{"a":1,"b":[true,null]}'))).toEqual({ kind: 'json', value: { a: 1, b: [true, null] }, bytes: 23 });
-    expect(decodePayload(bytes('  [1,2]'))).toMatchObject({ kind: 'json', value: [1, 2] });
+  it('recognises JSON objects and arrays and keeps their exact text', () => {
+    expect(decodePayload(bytes('{"a":1,"b":[true,null]}'))).toEqual({ kind: 'json', text: '{"a":1,"b":[true,null]}', bytes: 23 });
+    expect(decodePayload(bytes('  [1,2]'))).toMatchObject({ kind: 'json', text: '  [1,2]' });
+    const exact = '{"n": 12345678901234567891, "d": 1.0, "e": 1e2, "k": 1, "k": 2}';
+    expect(decodePayload(bytes(exact))).toMatchObject({ kind: 'json', text: exact });
   });
 
   it('keeps malformed JSON as text rather than failing', () => {
@@ -23,9 +25,15 @@ describe('decodePayload', () => {
     expect(decodePayload(bytes('line 1\n\tline 2'))).toMatchObject({ kind: 'text' });
   });
 
-  it('is empty for null and zero-length values', () => {
-    expect(decodePayload(null)).toEqual({ kind: 'empty' });
+  it('tells a null value (a tombstone) from an empty one', () => {
+    expect(decodePayload(null)).toEqual({ kind: 'null' });
     expect(decodePayload(new Uint8Array())).toEqual({ kind: 'empty' });
+  });
+
+  it('calls text with DEL or C1 controls binary: only printable UTF-8 is text', () => {
+    expect(decodePayload(bytes('a\u007fb'))).toMatchObject({ kind: 'binary' });
+    expect(decodePayload(bytes('a\u0085b'))).toMatchObject({ kind: 'binary' });
+    expect(decodePayload(new Uint8Array([1, 2]))).toMatchObject({ kind: 'binary', base64: 'AQI=' });
   });
 
   it('keeps only a preview of a 10 MB value, and says so', () => {

@@ -5,7 +5,7 @@ import { wireData } from '../../src/projections/wire-data';
 /** The body as the record view decodes it (a preview), written as projection data. */
 function viaEnvelope(bytes: Uint8Array): string {
   const p = decodePayload(bytes);
-  return p.kind === 'json' ? JSON.stringify(p.value) : p.kind === 'text' ? JSON.stringify(p.text) : p.kind === 'binary' ? JSON.stringify({ base64: p.base64, bytes: p.bytes }) : 'null';
+  return p.kind === 'json' ? p.text : p.kind === 'text' ? JSON.stringify(p.text) : p.kind === 'binary' ? JSON.stringify({ base64: p.base64, bytes: p.bytes }) : 'null';
 }
 
 describe('a message body as projection data', () => {

@@ -5,6 +5,7 @@ import { ErrorBox } from '../ui/ErrorBox';
 import { formatCount } from '../ui/format';
 import { CodeEditor } from './CodeEditor';
 import { HandlerErrorPanel } from './HandlerErrorPanel';
+import { LimitsControl, savedLimits } from './LimitsControl';
 import { DiffPanel } from './panels/DiffPanel';
 import { PartitionsPanel } from './panels/PartitionsPanel';
 import { StatePanel } from './panels/StatePanel';
@@ -31,6 +32,7 @@ export function ProjectionTab({ connections, dark, onSubscriptionSaved, onOpenRe
   const [code, setCode] = useState('');
   const [source, setSource] = useState<SourceChoice>({ connectionId: 'local', target: { type: 'store-all' }, label: '$all' });
   const [range, setRange] = useState<Range>(WHOLE_RANGE);
+  const [limits, setLimits] = useState(savedLimits);
   const [panel, setPanel] = useState<Panel>('state');
   const [inputError, setInputError] = useState<string | null>(null);
   const [subName, setSubName] = useState<string | null>(null);
@@ -65,7 +67,7 @@ export function ProjectionTab({ connections, dark, onSubscriptionSaved, onOpenRe
     const { from, to } = r;
     setInputError(null);
     const label = `#${runs.length + 1} · ${source.label} from ${describeFrom(from)}${to ? ` to ${to}` : ''}`;
-    void rebuild(code, { connectionId: source.connectionId, target: source.target, from, to }, label);
+    void rebuild(code, { connectionId: source.connectionId, target: source.target, from, to }, label, limits);
   };
 
   const panels: { id: Panel; label: string }[] = useMemo(
@@ -105,6 +107,7 @@ export function ProjectionTab({ connections, dark, onSubscriptionSaved, onOpenRe
         <RangeInputs value={range} onChange={setRange} positionLabel={source.target.type === 'kafka-partition' || source.target.type === 'rabbit-stream' ? 'an offset' : 'a position'}
           wholeTopic={source.target.type === 'kafka-topic'}
         />
+        <LimitsControl value={limits} onChange={setLimits} />
         {running ? (
           <button className="btn" onClick={cancel}>
             Cancel

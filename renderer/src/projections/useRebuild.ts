@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { RunSummary, RunUpdate } from '../../../src/api/contract';
 import { useClient } from '../api/client-context';
 import type { ProjectionFrom, ProjectionTarget } from '../api/types';
+import type { Limits } from '../../../src/model/projection-limits';
 
 export type Summary = z.infer<typeof RunSummary>;
 export type Failure = Extract<z.infer<typeof RunUpdate>, { kind: 'handler-error' }>['failure'];
@@ -33,7 +34,7 @@ export function useRebuild() {
   const runId = useRef<string | null>(null);
 
   const rebuild = useCallback(
-    async (code: string, source: { connectionId: string; target: ProjectionTarget; from: ProjectionFrom; to: string | null }, label: string) => {
+    async (code: string, source: { connectionId: string; target: ProjectionTarget; from: ProjectionFrom; to: string | null }, label: string, limits?: Limits) => {
       controller.current?.abort();
       const c = new AbortController();
       controller.current = c;
@@ -43,7 +44,7 @@ export function useRebuild() {
       try {
         const summary = await client.stream(
           'projections/rebuild',
-          { code, source },
+          { code, source, ...(limits ? { limits } : {}) },
           {
             signal: c.signal,
             onBatch: (updates) =>

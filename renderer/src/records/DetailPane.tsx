@@ -1,16 +1,18 @@
 import { useState } from 'react';
-import type { Envelope, Payload } from '../api/types';
+import type { Envelope, Header, Payload } from '../api/types';
 import { copyText } from '../ui/copy';
 import { formatBytes, formatTime } from '../ui/format';
-import { HexView, JsonView } from './JsonView';
+import { hexBytes, HexView, JsonView } from './JsonView';
 import type { Noun } from './read-target';
 
+/** What Copy gives: the bytes as the source holds them (JSON as written, not re-formatted). */
 export function payloadText(p: Payload): string {
   switch (p.kind) {
+    case 'null':
     case 'empty':
       return '';
     case 'json':
-      return JSON.stringify(p.value, null, 2);
+      return p.text;
     case 'text':
       return p.text;
     case 'binary':
@@ -45,7 +47,7 @@ export function DetailPane({ envelope: e, noun, positionLabel }: { envelope: Env
     ['Version', e.streamVersion],
     ['Type', e.type],
     ['Id', e.id],
-    ['Time', e.timestamp ? `${formatTime(e.timestamp)}  (${e.timestamp})` : null],
+    ['Time', timeText(e)],
     ['Correlation', e.correlationId],
     ['Causation', e.causationId],
   ];
@@ -69,7 +71,7 @@ export function DetailPane({ envelope: e, noun, positionLabel }: { envelope: Env
               {copied === 'raw' ? 'Copied' : 'Copy'}
             </button>
           </h3>
-          <JsonView value={e} />
+          <JsonView text={JSON.stringify(e, null, 2)} />
         </div>
       ) : (
         <>
@@ -94,7 +96,7 @@ export function DetailPane({ envelope: e, noun, positionLabel }: { envelope: Env
               <h3>{e.source === 'store' ? 'Metadata' : 'Headers'}</h3>
               <dl className="kv">
                 {e.headers.map((h, i) => (
-                  <Row key={`${h.name}-${i}`} name={h.name} value={h.binary ? `base64:${h.value}` : h.value} />
+                  <HeaderRow key={`${h.name}-${i}`} header={h} />
                 ))}
               </dl>
             </div>
@@ -102,7 +104,7 @@ export function DetailPane({ envelope: e, noun, positionLabel }: { envelope: Env
           <div className="section">
             <h3>
               {e.source === 'store' ? 'Data' : 'Payload'}
-              <span className="faint">{e.payload.kind === 'empty' ? 'empty' : `${e.payload.kind} · ${formatBytes(e.payload.bytes)}`}</span>
+              <span className="faint" data-testid="payload-kind">{payloadLabel(e)}</span>
             </h3>
             {(e.payload.kind === 'text' || e.payload.kind === 'binary') && e.payload.truncated && (
               <div className="notice warn">Showing the first 64 KB of {formatBytes(e.payload.bytes)}.</div>
@@ -112,6 +114,48 @@ export function DetailPane({ envelope: e, noun, positionLabel }: { envelope: Env
         </>
       )}
     </div>
+  );
+}
+
+/** The time as the source recorded it, with who set it (Kafka); a missing time says so. */
+function timeText(e: Envelope): string | null {
+  const who = e.timestampType === 'log-append' ? ' · LogAppendTime' : e.timestampType === 'create' ? ' · CreateTime' : '';
+  if (e.timestamp) return `${formatTime(e.timestamp)}  (${e.timestamp})${who}`;
+  return e.source === 'kafka' ? 'no timestamp (-1)' : null;
+}
+
+function payloadLabel(e: Envelope): string {
+  const p = e.payload;
+  if (p.kind === 'null') return e.source === 'kafka' ? 'null (tombstone)' : 'null';
+  if (p.kind === 'empty') return 'empty (0 bytes)';
+  return `${p.kind} · ${formatBytes(p.bytes)}`;
+}
+
+/** A header: its text, `null` when it has no value, or its bytes in hex with a text view on demand. */
+function HeaderRow({ header: h }: { header: Header }) {
+  const [asText, setAsText] = useState(false);
+  if (h.value === null) {
+    return (
+      <>
+        <dt>{h.name}</dt>
+        <dd className="faint">null (no value)</dd>
+      </>
+    );
+  }
+  if (!h.binary) return <Row name={h.name} value={h.value} />;
+  const bytes = Uint8Array.from(atob(h.value), (c) => c.charCodeAt(0));
+  return (
+    <>
+      <dt>{h.name}</dt>
+      <dd>
+        <span className="mono" title={`${bytes.length} bytes, not printable text`}>
+          {asText ? new TextDecoder().decode(bytes) : hexBytes(h.value)}
+        </span>{' '}
+        <button className="btn small ghost" onClick={() => setAsText((t) => !t)} aria-pressed={asText}>
+          {asText ? 'hex' : 'as text'}
+        </button>
+      </dd>
+    </>
   );
 }
 
@@ -126,10 +170,12 @@ function Row({ name, value }: { name: string; value: string }) {
 
 function PayloadView({ payload }: { payload: Payload }) {
   switch (payload.kind) {
+    case 'null':
+      return <span className="faint">null</span>;
     case 'empty':
       return <span className="faint">(empty)</span>;
     case 'json':
-      return <JsonView value={payload.value} />;
+      return <JsonView text={payload.text} />;
     case 'text':
       return <pre className="code">{payload.text}</pre>;
     case 'binary':

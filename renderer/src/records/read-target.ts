@@ -35,10 +35,12 @@ export function positionLabel(resource: Resource): string {
 export function previewOf(e: Envelope): string {
   const p = e.payload;
   switch (p.kind) {
+    case 'null':
+      return e.source === 'kafka' ? '∅ tombstone' : 'null';
     case 'empty':
       return '(empty)';
     case 'json':
-      return JSON.stringify(p.value).slice(0, 400);
+      return p.text.replace(/\s*\n\s*/g, ' ').slice(0, 400);
     case 'text':
       return p.text.slice(0, 400);
     case 'binary':
@@ -47,7 +49,7 @@ export function previewOf(e: Envelope): string {
 }
 
 export function sizeOf(e: Envelope): number {
-  return e.payload.kind === 'empty' ? 0 : e.payload.bytes;
+  return e.payload.kind === 'empty' || e.payload.kind === 'null' ? 0 : e.payload.bytes;
 }
 
 export function keyText(e: Envelope): string {
@@ -55,7 +57,8 @@ export function keyText(e: Envelope): string {
   const k = e.key;
   if (!k) return '';
   if (k.kind === 'text') return k.text;
-  if (k.kind === 'json') return JSON.stringify(k.value);
+  if (k.kind === 'json') return k.text;
+  if (k.kind === 'empty') return '(empty)';
   if (k.kind === 'binary') return `binary · ${k.bytes} bytes`;
   return '';
 }

@@ -1,21 +1,20 @@
-import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { Kafka, logLevel, type Admin, type Consumer, type KafkaConfig, type KafkaMessage, type SASLOptions } from 'kafkajs';
+import { Kafka, logLevel, type Admin, type KafkaConfig, type SASLOptions } from 'kafkajs';
 import { RewindError } from '../../api/errors';
 import type { KafkaProfile } from '../../model/connections';
-import type { Envelope } from '../../model/envelope';
 import type { ProjectionFrom, ReadFrom, ReadTarget, Resource } from '../../model/resources';
+import type { WireEvent } from '../../projections/wire';
 import { BROKER_CAPABILITIES, throwIfAborted, type OutgoingMessage, type ReadOptions, type SourceAdapter, type SubscribeOptions } from '../source-adapter';
 import { classifyKafkaError } from './kafka-errors';
-import { kafkaMessageToEnvelope } from './kafka-envelope';
-import { kafkaMessageToWire } from './kafka-wire';
-import type { WireEvent } from '../../projections/wire';
+import { kafkaRecordToEnvelope } from './kafka-envelope';
+import { kafkaRecordToWire } from './kafka-wire';
+import { PartitionFetcher, STALL_MS, type Isolation } from './partition-fetcher';
+import type { KafkaRecord } from './record-batches';
 
 const DEAD_LETTER = /([._-](dlt|dlq)|dead[._-]?letter)/i;
-/** A read that gets nothing new for this long has met the end (trailing control records, compaction). */
-const IDLE_END_MS = 5_000;
-/** Joining the throwaway group and the first fetch; real clusters add a 3 s rebalance delay. */
-const FIRST_BATCH_MS = 30_000;
+/** Bytes per fetch: a page of the records view needs little; a scan or a rebuild reads in bulk. */
+const PAGE_BYTES = 256 * 1024;
+const SCAN_BYTES = 8 * 1024 * 1024;
 const BATCH_FLUSH = 500;
 
 function isUnknownTopic(e: unknown): boolean {
@@ -39,10 +38,28 @@ function saslOptions(profile: KafkaProfile, password: string | null): SASLOption
   }
 }
 
+/** The work, or a `network` error once the broker has been silent for STALL_MS. */
+async function answered<T>(work: Promise<T>, address: string, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const silent = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new RewindError('network', `The broker at ${address} stopped answering: no reply to ${what} in ${STALL_MS / 1000} s`, 'Check that the broker is running and reachable, then try again.')),
+      STALL_MS,
+    );
+  });
+  work.catch(() => undefined);
+  try {
+    return await Promise.race([work, silent]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export class KafkaAdapter implements SourceAdapter {
   readonly capabilities = BROKER_CAPABILITIES;
   private readonly kafka: Kafka;
   private readonly address: string;
+  private readonly fetcher: PartitionFetcher;
   private admin: Admin | null = null;
 
   constructor(
@@ -57,22 +74,23 @@ export class KafkaAdapter implements SourceAdapter {
       ssl: profile.tls,
       connectionTimeout: 5_000,
       authenticationTimeout: 5_000,
-      requestTimeout: 15_000,
+      requestTimeout: 10_000,
       // Fail fast: the user is waiting on a click, and a wrong port will not fix itself.
       retry: { retries: 1, initialRetryTime: 200, maxRetryTime: 1_000 },
       logLevel: logLevel.NOTHING,
       ...(sasl ? { sasl } : {}),
     };
     this.kafka = new Kafka(config);
+    this.fetcher = new PartitionFetcher(this.kafka, this.address);
   }
 
   async test(signal: AbortSignal) {
     const started = performance.now();
     const admin = this.kafka.admin();
     try {
-      await admin.connect();
+      await answered(admin.connect(), this.address, 'connecting');
       throwIfAborted(signal);
-      const cluster = await admin.describeCluster();
+      const cluster = await answered(admin.describeCluster(), this.address, 'describing the cluster');
       const brokers = cluster.brokers.length;
       return {
         ok: true as const,
@@ -93,13 +111,13 @@ export class KafkaAdapter implements SourceAdapter {
 
   async listResources(signal: AbortSignal): Promise<Resource[]> {
     try {
-      const topics = await this.withAdmin(async (admin) => (await admin.fetchTopicMetadata()).topics);
+      const topics = await this.withAdmin(async (admin) => (await admin.fetchTopicMetadata()).topics, 'listing topics');
       throwIfAborted(signal);
       const result: Resource[] = [];
       for (const t of topics.sort((a, b) => a.name.localeCompare(b.name))) {
         throwIfAborted(signal);
         // A topic deleted since the metadata was read has no offsets: leave it out.
-        const offsets = await this.withAdmin((admin) => admin.fetchTopicOffsets(t.name)).catch((e: unknown) => (isUnknownTopic(e) ? null : Promise.reject(e)));
+        const offsets = await this.withAdmin((admin) => admin.fetchTopicOffsets(t.name), 'reading offsets').catch((e: unknown) => (isUnknownTopic(e) ? null : Promise.reject(e)));
         if (!offsets) continue;
         const partitions = t.partitions
           .map((p) => {
@@ -127,121 +145,60 @@ export class KafkaAdapter implements SourceAdapter {
   async read(options: ReadOptions) {
     const { target, limit, signal } = options;
     if (target.type !== 'kafka-partition') throw new RewindError('unsupported', `Kafka cannot read a ${target.type}`);
+    const isolation: Isolation = options.isolation ?? 'read_committed';
     try {
       const { low, high } = await this.watermarks(target.topic, target.partition);
       const start = await this.resolveStart(target.topic, target.partition, options.from, low, high);
-      const end = start + BigInt(limit) < high ? start + BigInt(limit) : high;
-      if (start >= end) {
-        return { count: 0, next: null, end: high.toString() };
-      }
-      const total = Number(end - start);
+      const end = Math.min(start + limit, high);
+      if (start >= end) return { count: 0, next: null, end: String(high), notes: [] };
+      const total = end - start;
       let count = 0;
-      let lastOffset = start - 1n;
-      await this.consume(target.topic, target.partition, start, signal, (batch, lastInBatch) => {
-        const wanted = batch.filter((e) => BigInt(e.position) < end);
-        count += wanted.length;
-        if (wanted.length > 0) {
-          options.onBatch(wanted);
-          options.onProgress({ done: count, total, exact: false });
-        }
-        // The fetch may run past the range; continue after the last offset actually delivered.
-        lastOffset = lastInBatch < end ? lastInBatch : end - 1n;
-        return lastInBatch + 1n >= end;
-      });
-      const next = lastOffset + 1n < high ? (lastOffset + 1n).toString() : null;
-      return { count, next, end: high.toString() };
+      const range = this.fetcher.range(target.topic, target.partition, start, end, { isolation, signal, maxBytes: PAGE_BYTES });
+      let step = await range.next();
+      while (!step.done) {
+        const envelopes = step.value.map((r) => kafkaRecordToEnvelope(target.topic, target.partition, r));
+        for (let i = 0; i < envelopes.length; i += BATCH_FLUSH) options.onBatch(envelopes.slice(i, i + BATCH_FLUSH));
+        count += envelopes.length;
+        options.onProgress({ done: count, total, exact: false });
+        step = await range.next();
+      }
+      const stop = step.value;
+      const notes: string[] = [];
+      if (stop.hidden > 0) notes.push(`${stop.hidden.toLocaleString('en-US')} record${stop.hidden === 1 ? '' : 's'} of aborted transactions hidden (read_committed).`);
+      if (stop.openTransaction) notes.push(`Stopped at offset ${stop.next}: a transaction there is still open, and read_committed shows records only once it is decided.`);
+      return { count, next: stop.next < high ? String(stop.next) : null, end: String(high), notes };
     } catch (e) {
       throw this.fail(e);
     }
   }
 
   /**
-   * A partition from `from` to `to` (inclusive; null: the high watermark when it starts) as one
-   * consumer's batches, for long reads such as rebuilds. The consumer waits while `highWater`
-   * records are not yet taken, so memory stays bounded however far behind the reader falls.
+   * A partition from `from` to `to` (inclusive; null: the high watermark when it starts), fetch by
+   * fetch, for long reads such as rebuilds. Nothing is read ahead of the caller but the next fetch.
    */
-  async *stream<T extends { position: string | number }>(
-    topic: string,
-    partition: number,
-    from: ReadFrom,
-    to: bigint | null,
-    signal: AbortSignal,
-    convert: (message: KafkaMessage) => T,
-    highWater = 20_000,
-  ): AsyncGenerator<T[]> {
-    let start: bigint;
-    let end: bigint;
+  async *records(topic: string, partition: number, from: ReadFrom, to: number | null, signal: AbortSignal, isolation: Isolation = 'read_committed'): AsyncGenerator<KafkaRecord[]> {
+    let start: number;
+    let end: number;
     try {
       const { low, high } = await this.watermarks(topic, partition);
       start = await this.resolveStart(topic, partition, from, low, high);
-      end = to !== null && to + 1n < high ? to + 1n : high;
+      end = to !== null && to + 1 < high ? to + 1 : high;
     } catch (e) {
       throw this.fail(e);
     }
     if (start >= end) return;
-    const queue: T[][] = [];
-    let queued = 0;
-    let wake: (() => void) | null = null;
-    let room: (() => void) | null = null;
-    let finished = false;
-    let failure: unknown = null;
-    const stop = new AbortController();
-    const onAbort = () => stop.abort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    const consuming = this.consume(
-      topic,
-      partition,
-      start,
-      stop.signal,
-      (batch: T[], last) => {
-        const wanted = batch.filter((e) => BigInt(e.position) < end);
-        if (wanted.length > 0) {
-          queue.push(wanted);
-          queued += wanted.length;
-          wake?.();
-        }
-        return last + 1n >= end;
-      },
-      { convert, waitForRoom: () => (queued < highWater ? Promise.resolve() : new Promise<void>((resolve) => (room = resolve))) },
-    ).then(
-      () => ((finished = true), wake?.()),
-      (e: unknown) => ((failure = e), (finished = true), wake?.()),
-    );
     try {
-      for (;;) {
-        const next = queue.shift();
-        if (next) {
-          queued -= next.length;
-          if (queued < highWater && room) {
-            (room as () => void)();
-            room = null;
-          }
-          yield next;
-          continue;
-        }
-        if (failure !== null) throw this.fail(failure);
-        if (finished) {
-          throwIfAborted(signal);
-          return;
-        }
-        await new Promise<void>((resolve) => (wake = resolve));
-        wake = null;
-      }
-    } finally {
-      signal.removeEventListener('abort', onAbort);
-      stop.abort();
-      (room as (() => void) | null)?.();
-      await consuming;
+      yield* this.fetcher.range(topic, partition, start, end, { isolation, signal, maxBytes: SCAN_BYTES });
+    } catch (e) {
+      throw this.fail(e);
     }
   }
 
-  async *events(target: ReadTarget, from: ReadFrom, to: number | null, signal: AbortSignal, buffer = 10_000): AsyncGenerator<WireEvent[]> {
+  async *events(target: ReadTarget, from: ReadFrom, to: number | null, signal: AbortSignal): AsyncGenerator<WireEvent[]> {
     if (target.type !== 'kafka-partition') throw new RewindError('unsupported', `Kafka cannot read a ${target.type}`);
-    // One consumer for the whole range: joining a group per page costs more than the page.
     let out: WireEvent[] = [];
-    const convert = (m: KafkaMessage) => kafkaMessageToWire(target.topic, m);
-    for await (const chunk of this.stream(target.topic, target.partition, from, to === null ? null : BigInt(to), signal, convert, buffer)) {
-      out.push(...chunk);
+    for await (const chunk of this.records(target.topic, target.partition, from, to, signal)) {
+      for (const r of chunk) out.push(kafkaRecordToWire(target.topic, r));
       // The worker takes a batch per message: fewer, larger ones cost less.
       if (out.length >= 5_000) {
         yield out;
@@ -257,11 +214,11 @@ export class KafkaAdapter implements SourceAdapter {
     try {
       const { low, high } = await this.watermarks(target.topic, target.partition);
       const start = await this.resolveStart(target.topic, target.partition, options.from, low, high);
-      await this.consume(target.topic, target.partition, start, options.signal, (batch) => {
-        options.onBatch(batch);
-        return false;
-      }, { idleEnds: false });
+      await this.fetcher.follow(target.topic, target.partition, start, { isolation: 'read_committed', signal: options.signal, maxBytes: PAGE_BYTES }, (records) =>
+        options.onBatch(records.map((r) => kafkaRecordToEnvelope(target.topic, target.partition, r))),
+      );
     } catch (e) {
+      if (options.signal.aborted) return;
       throw this.fail(e);
     }
   }
@@ -270,18 +227,22 @@ export class KafkaAdapter implements SourceAdapter {
     if (target.type !== 'kafka-partition') throw new RewindError('unsupported', `Kafka cannot publish to a ${target.type}`);
     const producer = this.kafka.producer({ allowAutoTopicCreation: false, idempotent: false });
     try {
-      await producer.connect();
+      await answered(producer.connect(), this.address, 'connecting a producer');
       throwIfAborted(signal);
-      const sent = await producer.send({
-        topic: target.topic,
-        acks: -1,
-        messages: messages.map((m) => ({
-          partition: target.partition,
-          key: m.key ?? null,
-          value: Buffer.from(m.value),
-          headers: Object.fromEntries((m.headers ?? []).map((h) => [h.name, h.binary ? Buffer.from(h.value, 'base64') : h.value])),
-        })),
-      });
+      const sent = await answered(
+        producer.send({
+          topic: target.topic,
+          acks: -1,
+          messages: messages.map((m) => ({
+            partition: target.partition,
+            key: m.key ?? null,
+            value: Buffer.from(m.value),
+            headers: Object.fromEntries((m.headers ?? []).filter((h) => h.value !== null).map((h) => [h.name, h.binary ? Buffer.from(h.value!, 'base64') : h.value!])),
+          })),
+        }),
+        this.address,
+        'producing',
+      );
       const base = BigInt(sent[0]?.baseOffset ?? '0');
       return { positions: messages.map((_, i) => (base + BigInt(i)).toString()) };
     } catch (e) {
@@ -294,21 +255,23 @@ export class KafkaAdapter implements SourceAdapter {
   async close(): Promise<void> {
     const admin = this.admin;
     this.admin = null;
-    await admin?.disconnect().catch(() => undefined);
+    await Promise.all([admin?.disconnect().catch(() => undefined), this.fetcher.close()]);
   }
 
   /**
-   * Runs an admin request, once more on a fresh admin client if the topic is unknown: kafkajs
-   * keeps every topic a client has asked about in its metadata refreshes, so one topic deleted
-   * elsewhere fails every later request of that client (kafkajs#1146).
+   * Runs an admin request with a deadline, once more on a fresh admin client if the topic is
+   * unknown: kafkajs keeps every topic a client has asked about in its metadata refreshes, so
+   * one topic deleted elsewhere fails every later request of that client (kafkajs#1146).
    */
-  private async withAdmin<T>(request: (admin: Admin) => Promise<T>): Promise<T> {
+  private async withAdmin<T>(request: (admin: Admin) => Promise<T>, what: string): Promise<T> {
+    const once = async () => request(await this.getAdmin());
     try {
-      return await request(await this.getAdmin());
+      return await answered(once(), this.address, what);
     } catch (e) {
+      if (e instanceof RewindError && e.code === 'network') await this.close();
       if (!isUnknownTopic(e)) throw e;
       await this.close();
-      return request(await this.getAdmin());
+      return answered(once(), this.address, what);
     }
   }
 
@@ -327,7 +290,7 @@ export class KafkaAdapter implements SourceAdapter {
    */
   async partitionRanges(topic: string, from: ProjectionFrom, signal: AbortSignal): Promise<{ partition: number; start: bigint; end: bigint }[]> {
     try {
-      const offsets = await this.withAdmin((admin) => admin.fetchTopicOffsets(topic));
+      const offsets = await this.withAdmin((admin) => admin.fetchTopicOffsets(topic), 'reading offsets');
       throwIfAborted(signal);
       if (offsets.length === 0) throw new RewindError('not_found', `No topic ${topic}`);
       if (from.type === 'offsets') {
@@ -336,13 +299,13 @@ export class KafkaAdapter implements SourceAdapter {
       }
       const ranges = [];
       for (const o of offsets.sort((a, b) => a.partition - b.partition)) {
-        const low = BigInt(o.low);
-        const high = BigInt(o.high);
+        const low = Number(o.low);
+        const high = Number(o.high);
         const start =
           from.type === 'offsets'
             ? await this.resolveStart(topic, o.partition, from.value[String(o.partition)] === undefined ? { type: 'start' } : { type: 'position', value: from.value[String(o.partition)]! }, low, high)
             : await this.resolveStart(topic, o.partition, from, low, high);
-        ranges.push({ partition: o.partition, start, end: high });
+        ranges.push({ partition: o.partition, start: BigInt(start), end: BigInt(high) });
       }
       return ranges;
     } catch (e) {
@@ -350,126 +313,23 @@ export class KafkaAdapter implements SourceAdapter {
     }
   }
 
-  private async watermarks(topic: string, partition: number): Promise<{ low: bigint; high: bigint }> {
-    const offsets = await this.withAdmin((admin) => admin.fetchTopicOffsets(topic));
+  private async watermarks(topic: string, partition: number): Promise<{ low: number; high: number }> {
+    const offsets = await this.withAdmin((admin) => admin.fetchTopicOffsets(topic), 'reading offsets');
     const o = offsets.find((x) => x.partition === partition);
     if (!o) throw new RewindError('not_found', `Topic ${topic} has no partition ${partition}`);
-    return { low: BigInt(o.low), high: BigInt(o.high) };
+    return { low: Number(o.low), high: Number(o.high) };
   }
 
-  private async resolveStart(topic: string, partition: number, from: ReadFrom, low: bigint, high: bigint): Promise<bigint> {
+  private async resolveStart(topic: string, partition: number, from: ReadFrom, low: number, high: number): Promise<number> {
     if (from.type === 'start') return low;
     if (from.type === 'position') {
-      const wanted = BigInt(from.value);
+      const wanted = Number(from.value);
       return wanted < low ? low : wanted > high ? high : wanted;
     }
-    const byTime = await this.withAdmin((admin) => admin.fetchTopicOffsetsByTimestamp(topic, new Date(from.value).getTime()));
+    const byTime = await this.withAdmin((admin) => admin.fetchTopicOffsetsByTimestamp(topic, new Date(from.value).getTime()), 'finding an offset by time');
     const hit = byTime.find((x) => x.partition === partition);
     // -1 means no record at or after that time: start at the end.
-    return hit && hit.offset !== '-1' ? BigInt(hit.offset) : high;
-  }
-
-  /**
-   * kafkajs has no manual partition assignment, so a range read joins a throwaway consumer group
-   * (never committing, deleted afterwards), pauses the other partitions and seeks. `onBatch`
-   * returns true when the read has what it needs.
-   */
-  private async consume<T = Envelope>(
-    topic: string,
-    partition: number,
-    start: bigint,
-    signal: AbortSignal,
-    onBatch: (batch: T[], lastOffset: bigint) => boolean,
-    {
-      idleEnds = true,
-      waitForRoom,
-      convert = (m) => kafkaMessageToEnvelope(topic, partition, m) as T,
-    }: { idleEnds?: boolean; waitForRoom?: () => Promise<void>; convert?: (message: KafkaMessage) => T } = {},
-  ): Promise<void> {
-    const groupId = `rewind-browse-${randomUUID()}`;
-    const consumer: Consumer = this.kafka.consumer({
-      groupId,
-      allowAutoTopicCreation: false,
-      maxBytesPerPartition: 16 * 1024 * 1024,
-      maxWaitTimeInMs: 250,
-      sessionTimeout: 10_000,
-      rebalanceTimeout: 10_000,
-    });
-    let settle!: (error?: unknown) => void;
-    const finished = new Promise<void>((resolve, reject) => {
-      settle = (error) => (error ? reject(error) : resolve());
-    });
-    let idle: NodeJS.Timeout | undefined;
-    const armIdle = () => {
-      if (!idleEnds) return;
-      clearTimeout(idle);
-      idle = setTimeout(() => settle(), IDLE_END_MS);
-    };
-    const armFirst = () => {
-      if (!idleEnds) return;
-      idle = setTimeout(
-        () => settle(new RewindError('timeout', `No records arrived from ${topic}/${partition} within ${FIRST_BATCH_MS / 1000} s`, 'The broker may be overloaded; try again.')),
-        FIRST_BATCH_MS,
-      );
-    };
-    const onAbort = () => settle();
-    signal.addEventListener('abort', onAbort, { once: true });
-    consumer.on(consumer.events.CRASH, (event) => settle(event.payload.error));
-    try {
-      await consumer.connect();
-      await consumer.subscribe({ topic, fromBeginning: true });
-      let done = false;
-      await consumer.run({
-        autoCommit: false,
-        eachBatchAutoResolve: false,
-        eachBatch: async ({ batch, resolveOffset }) => {
-          if (done || batch.partition !== partition) return;
-          if (waitForRoom) {
-            // The reader is behind: hold this batch (and so the fetches) without counting it as idle.
-            clearTimeout(idle);
-            await waitForRoom();
-            if (done || signal.aborted) return;
-          }
-          armIdle();
-          let chunk: T[] = [];
-          for (const message of batch.messages) {
-            if (BigInt(message.offset) < start) continue;
-            chunk.push(convert(message));
-            resolveOffset(message.offset);
-            if (chunk.length >= BATCH_FLUSH) {
-              if (onBatch(chunk, BigInt(message.offset))) {
-                done = true;
-                settle();
-                return;
-              }
-              chunk = [];
-            }
-          }
-          const last = BigInt(batch.lastOffset());
-          if (onBatch(chunk, last)) {
-            done = true;
-            settle();
-          }
-        },
-      });
-      const others = (await this.partitionsOf(topic)).filter((p) => p !== partition);
-      if (others.length > 0) consumer.pause([{ topic, partitions: others }]);
-      consumer.seek({ topic, partition, offset: start.toString() });
-      armFirst();
-      if (signal.aborted) settle();
-      await finished;
-      throwIfAborted(signal);
-    } finally {
-      clearTimeout(idle);
-      signal.removeEventListener('abort', onAbort);
-      await consumer.disconnect().catch(() => undefined);
-      await this.withAdmin((admin) => admin.deleteGroups([groupId])).catch(() => undefined);
-    }
-  }
-
-  private async partitionsOf(topic: string): Promise<number[]> {
-    const { topics } = await this.withAdmin((admin) => admin.fetchTopicMetadata({ topics: [topic] }));
-    return topics[0]?.partitions.map((p) => p.partitionId) ?? [];
+    return hit && hit.offset !== '-1' ? Number(hit.offset) : high;
   }
 
   private fail(e: unknown): RewindError {

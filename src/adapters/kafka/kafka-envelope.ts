@@ -1,50 +1,37 @@
-import type { KafkaMessage } from 'kafkajs';
 import type { Envelope, Header } from '../../model/envelope';
-import { decodePayload } from '../../model/payload';
+import { decodePayload, printableText } from '../../model/payload';
+import type { KafkaHeader, KafkaRecord } from './record-batches';
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-function headerValue(value: Buffer | string): { value: string; binary: boolean } {
-  if (typeof value === 'string') return { value, binary: false };
-  try {
-    return { value: utf8.decode(value), binary: false };
-  } catch {
-    return { value: value.toString('base64'), binary: true };
-  }
-}
-
-export function headersOf(message: KafkaMessage): Header[] {
-  const out: Header[] = [];
-  for (const [name, raw] of Object.entries(message.headers ?? {})) {
-    if (raw === undefined) continue;
-    for (const v of Array.isArray(raw) ? raw : [raw]) {
-      const { value, binary } = headerValue(v);
-      out.push(binary ? { name, value, binary } : { name, value });
-    }
-  }
-  return out;
+/** A header value as the views show it: text when printable UTF-8, otherwise base64 marked binary. */
+export function headerOf(h: KafkaHeader): Header {
+  if (h.value === null) return { name: h.key, value: null };
+  const text = printableText(h.value);
+  return text === null ? { name: h.key, value: h.value.toString('base64'), binary: true } : { name: h.key, value: text };
 }
 
 export const findHeader = (headers: Header[], names: string[]) =>
-  headers.find((h) => names.includes(h.name.toLowerCase()) && !h.binary)?.value ?? null;
+  headers.find((h) => names.includes(h.name.toLowerCase()) && !h.binary && h.value !== null)?.value ?? null;
 
 export const ID_HEADERS = ['message-id', 'messageid', 'ce_id', 'id', 'event-id'];
 export const TYPE_HEADERS = ['type', 'event-type', 'ce_type', '__typeid__'];
 
-export function kafkaMessageToEnvelope(topic: string, partition: number, message: KafkaMessage): Envelope {
-  const headers = headersOf(message);
-  const ms = Number(message.timestamp);
+/** A record's time: -1 (and anything else before the epoch's first millisecond) means none. */
+export const recordTime = (ms: number): string | null => (ms >= 0 && Number.isFinite(ms) ? new Date(ms).toISOString() : null);
+
+export function kafkaRecordToEnvelope(topic: string, partition: number, record: KafkaRecord): Envelope {
+  const headers = record.headers.map(headerOf);
   return {
     source: 'kafka',
     resource: topic,
     partition,
-    position: message.offset,
+    position: String(record.offset),
     id: findHeader(headers, ID_HEADERS),
     type: findHeader(headers, TYPE_HEADERS),
-    timestamp: Number.isFinite(ms) && ms > 0 ? new Date(ms).toISOString() : null,
-    key: message.key ? decodePayload(message.key) : null,
+    timestamp: recordTime(record.timestamp),
+    timestampType: record.timestamp >= 0 ? record.timestampType : null,
+    key: record.key === null ? null : decodePayload(record.key),
     headers,
-    payload: decodePayload(message.value),
+    payload: decodePayload(record.value),
     correlationId: findHeader(headers, ['correlation-id', 'correlationid', 'x-correlation-id']),
     causationId: findHeader(headers, ['causation-id', 'causationid']),
     streamId: null,

@@ -50,6 +50,7 @@ export function rabbitMessageToEnvelope(queue: string, message: Message): Envelo
     id: typeof p.messageId === 'string' ? p.messageId : null,
     type: typeof p.type === 'string' ? p.type : null,
     timestamp: ts,
+    timestampType: null,
     key: message.fields.routingKey ? { kind: 'text', text: message.fields.routingKey, bytes: Buffer.byteLength(message.fields.routingKey), truncated: false } : null,
     headers,
     payload: decodePayload(message.content),

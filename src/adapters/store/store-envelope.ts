@@ -26,6 +26,7 @@ export function storeEventToEnvelope(e: StoredEvent, resource: string): Envelope
     id: e.eventId,
     type: e.eventType,
     timestamp: e.recordedAt,
+    timestampType: null,
     key: null,
     headers: Object.entries(meta).map(([name, value]) => ({
       name,

@@ -1,0 +1,280 @@
+import type { Kafka } from 'kafkajs';
+import { RewindError } from '../../api/errors';
+import { sleep, throwIfAborted } from '../source-adapter';
+import { decodeFetchResponse, type FetchedPartition, type FetchResponse } from './fetch-response';
+import { createCluster, FETCH_API_KEY, fetchRequestEncoder, type ClusterLike } from './kafkajs-internals';
+import { allRecords, committedRecords, readRecordSet, type KafkaRecord } from './record-batches';
+
+export type Isolation = 'read_committed' | 'read_uncommitted';
+
+export interface FetchOptions {
+  isolation: Isolation;
+  signal: AbortSignal;
+  /** How long the broker may hold the request while there is nothing new (a tail waits longer). */
+  maxWaitMs?: number;
+  /** Bytes per partition per fetch: small for a page, large for a scan. */
+  maxBytes?: number;
+}
+
+export interface Fetched {
+  /** The visible records at or after the requested offset, in offset order. */
+  records: KafkaRecord[];
+  /** Records of aborted transactions left out (read_committed). */
+  hidden: number;
+  /** Where the next fetch starts: after the last batch seen, visible or not. */
+  next: number;
+  highWatermark: number;
+  lastStableOffset: number;
+  logStartOffset: number;
+}
+
+export interface RangeEnd {
+  next: number;
+  /** Records of aborted transactions left out along the way. */
+  hidden: number;
+  /** read_committed stopped at a transaction that is not yet decided. */
+  openTransaction: boolean;
+}
+
+/** A broker that sends nothing back for this long is down or cut off: the read ends with `network`. */
+export const STALL_MS = 15_000;
+
+// Kafka's error codes that a fresh look at the metadata (a new leader) fixes.
+const STALE_LEADER = new Set([5, 6, 13, 74, 75]);
+const codeNames: Record<number, string> = {
+  1: 'OFFSET_OUT_OF_RANGE',
+  3: 'UNKNOWN_TOPIC_OR_PARTITION',
+  5: 'LEADER_NOT_AVAILABLE',
+  6: 'NOT_LEADER_OR_FOLLOWER',
+  29: 'TOPIC_AUTHORIZATION_FAILED',
+  74: 'FENCED_LEADER_EPOCH',
+  75: 'UNKNOWN_LEADER_EPOCH',
+};
+
+/** The offset asked for is gone (retention) or not there yet. */
+export class OffsetOutOfRange extends Error {
+  constructor(readonly logStartOffset: number, readonly highWatermark: number) {
+    super('offset out of range');
+  }
+}
+
+/**
+ * Reads partitions with direct Fetch requests to each partition's leader: no consumer group is
+ * created, joined or left behind, so browsing costs no rebalance and needs only Read/Describe
+ * ACLs. Every fetch has a deadline; a broker that stops answering fails the read with `network`
+ * within STALL_MS, whatever the client library's own retries would do.
+ */
+export class PartitionFetcher {
+  private cluster: ClusterLike | null = null;
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly address: string,
+    private readonly stallMs = STALL_MS,
+  ) {}
+
+  async fetch(topic: string, partition: number, offset: number, options: FetchOptions): Promise<Fetched> {
+    const deadline = Date.now() + this.stallMs;
+    const maxWaitMs = options.maxWaitMs ?? 250;
+    let attempt = 0;
+    for (;;) {
+      throwIfAborted(options.signal);
+      let part: FetchedPartition;
+      try {
+        part = await this.request(topic, partition, offset, options, maxWaitMs, deadline);
+      } catch (e) {
+        if (e instanceof RewindError || (e as Error).name === 'AbortError') throw e;
+        // A dropped connection or a moved leader: look again a few times (about 3 s), then say so.
+        await this.reset();
+        if (attempt >= RECONNECTS || Date.now() + backoff(attempt) >= deadline) throw this.unreachable(e);
+        await sleep(backoff(attempt++), options.signal);
+        continue;
+      }
+      if (part.errorCode === 0) return this.visible(part, topic, partition, offset, options.isolation);
+      if (part.errorCode === 1) throw new OffsetOutOfRange(part.logStartOffset, part.highWatermark);
+      if (part.errorCode === 3 && attempt === 0) {
+        await this.reset();
+        attempt++;
+        continue;
+      }
+      if (part.errorCode === 3) throw new RewindError('not_found', `Topic ${topic} has no partition ${partition}`, 'It may have been deleted; refresh the topic list.');
+      if (part.errorCode === 29) throw new RewindError('auth', `Not authorized to read ${topic} (TOPIC_AUTHORIZATION_FAILED)`, 'Ask for Read and Describe ACLs on the topic.');
+      if (STALE_LEADER.has(part.errorCode) && Date.now() + backoff(attempt) < deadline) {
+        await this.reset();
+        await sleep(backoff(attempt++), options.signal);
+        continue;
+      }
+      throw new RewindError('internal', `Kafka refused the fetch of ${topic}/${partition}: ${codeNames[part.errorCode] ?? `error ${part.errorCode}`}`);
+    }
+  }
+
+  /**
+   * The records from `start` up to `end` (exclusive), a fetch at a time, the next fetch already
+   * under way while the caller handles a page. Returns where it stopped and why: the end, or a
+   * transaction still open (read_committed shows nothing past it until it is decided).
+   */
+  async *range(topic: string, partition: number, start: number, end: number, options: FetchOptions): AsyncGenerator<KafkaRecord[], RangeEnd> {
+    let offset = start;
+    let hidden = 0;
+    let stuck = 0;
+    let pending: Promise<Fetched> | null = null;
+    const get = (at: number) => {
+      const p = this.fetch(topic, partition, at, options);
+      p.catch(() => undefined);
+      return p;
+    };
+    try {
+      while (offset < end) {
+        let page: Fetched;
+        try {
+          page = await (pending ?? get(offset));
+        } catch (e) {
+          pending = null;
+          // Retention removed the start: go on from the oldest record there is.
+          if (e instanceof OffsetOutOfRange && offset < e.logStartOffset && e.logStartOffset < end) {
+            offset = e.logStartOffset;
+            continue;
+          }
+          if (e instanceof OffsetOutOfRange) return { next: offset, hidden, openTransaction: false };
+          throw e;
+        }
+        pending = page.next > offset && page.next < end ? get(page.next) : null;
+        hidden += page.hidden;
+        const wanted = page.records.filter((r) => r.offset < end);
+        if (wanted.length > 0) yield wanted;
+        if (page.next > offset) {
+          // A batch may run past the end: the next read starts at the end, not after the batch.
+          offset = Math.min(page.next, end);
+          stuck = 0;
+          continue;
+        }
+        if (options.isolation === 'read_committed' && page.lastStableOffset >= 0 && page.lastStableOffset <= offset) return { next: offset, hidden, openTransaction: true };
+        if (page.highWatermark <= offset) return { next: offset, hidden, openTransaction: false };
+        if (++stuck >= 3) throw new RewindError('internal', `Kafka returned no records for ${topic}/${partition} at offset ${offset}, below its high watermark ${page.highWatermark}`);
+      }
+      return { next: offset, hidden, openTransaction: false };
+    } finally {
+      pending = null;
+    }
+  }
+
+  /** New records as they arrive, from `start`, until the signal aborts. */
+  async follow(topic: string, partition: number, start: number, options: FetchOptions, onRecords: (records: KafkaRecord[]) => void): Promise<void> {
+    let offset = start;
+    while (!options.signal.aborted) {
+      let page: Fetched;
+      try {
+        page = await this.fetch(topic, partition, offset, { ...options, maxWaitMs: 1_000 });
+      } catch (e) {
+        if (e instanceof OffsetOutOfRange) {
+          offset = Math.max(e.logStartOffset, Math.min(offset, e.highWatermark));
+          continue;
+        }
+        throw e;
+      }
+      if (page.records.length > 0) onRecords(page.records);
+      offset = page.next;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.reset();
+  }
+
+  private async request(topic: string, partition: number, offset: number, options: FetchOptions, maxWaitMs: number, deadline: number): Promise<FetchedPartition> {
+    const work = (async () => {
+      const cluster = await this.connected(topic);
+      const leaders = cluster.findLeaderForPartitions(topic, [partition]);
+      const nodeId = Object.keys(leaders)[0];
+      if (nodeId === undefined) throw new RewindError('not_found', `Topic ${topic} has no partition ${partition}`, 'Refresh the topic list.');
+      const broker = await cluster.findBroker({ nodeId });
+      const version = (broker.versions?.[FETCH_API_KEY]?.maxVersion ?? 4) >= 11 ? 11 : 4;
+      const maxBytes = options.maxBytes ?? 1024 * 1024;
+      const request = fetchRequestEncoder(version)({
+        replicaId: -1,
+        maxWaitTime: maxWaitMs,
+        minBytes: 1,
+        maxBytes,
+        isolationLevel: options.isolation === 'read_committed' ? 1 : 0,
+        topics: [{ topic, partitions: [{ partition, fetchOffset: String(offset), maxBytes }] }],
+      });
+      const response = (await broker.connectionPool.send({
+        request,
+        response: { decode: async (payload: Buffer) => decodeFetchResponse(payload, version), parse: async (decoded: unknown) => decoded },
+        requestTimeout: maxWaitMs + this.stallMs,
+        logResponseError: false,
+      })) as FetchResponse;
+      const part = response.partitions.find((p) => p.topic === topic && p.partition === partition);
+      if (!part) throw new Error(`the broker answered without ${topic}/${partition}`);
+      return part;
+    })();
+    return withDeadline(work, deadline, options.signal, () => this.stalled(topic, partition));
+  }
+
+  private visible(part: FetchedPartition, topic: string, partition: number, offset: number, isolation: Isolation): Fetched {
+    const batches = part.records && part.records.length > 0 ? readRecordSet(part.records, `${topic}/${partition}`) : [];
+    const shown = isolation === 'read_committed' ? committedRecords(batches, part.aborted) : { records: allRecords(batches), hidden: 0 };
+    const records = shown.records.filter((r) => r.offset >= offset);
+    const last = batches[batches.length - 1];
+    return {
+      records,
+      hidden: shown.hidden,
+      next: last ? Math.max(offset, last.lastOffset + 1) : offset,
+      highWatermark: part.highWatermark,
+      lastStableOffset: part.lastStableOffset,
+      logStartOffset: part.logStartOffset,
+    };
+  }
+
+  private async connected(topic: string): Promise<ClusterLike> {
+    this.cluster ??= createCluster(this.kafka);
+    const cluster = this.cluster;
+    await cluster.connect();
+    // Always through kafkajs's lock: a refresh another read started may still be under way.
+    await cluster.addTargetTopic(topic);
+    return cluster;
+  }
+
+  /** Forget connections and metadata; the next fetch starts afresh (and forgets deleted topics). */
+  private async reset(): Promise<void> {
+    const cluster = this.cluster;
+    this.cluster = null;
+    await cluster?.disconnect().catch(() => undefined);
+  }
+
+  private stalled(topic: string, partition: number): RewindError {
+    void this.reset();
+    return new RewindError('network', `The broker at ${this.address} stopped answering: no reply to a fetch of ${topic}/${partition} in ${this.stallMs / 1000} s`, 'Check that the broker is running and reachable, then read again from where this stopped.');
+  }
+
+  private unreachable(e: unknown): RewindError {
+    const reason = e instanceof Error ? e.message : String(e);
+    return new RewindError('network', `Lost the broker at ${this.address} while reading: ${reason}`, 'Check that the broker is running and reachable, then read again from where this stopped.');
+  }
+}
+
+const backoff = (attempt: number) => Math.min(2_000, 200 * 2 ** attempt);
+/** Tries after a lost connection: a restarting broker or a moved leader is back within these. */
+const RECONNECTS = 4;
+
+/** The work, or the stall error at the deadline, or a cancel: whichever comes first. */
+function withDeadline<T>(work: Promise<T>, deadline: number, signal: AbortSignal, stalled: () => RewindError): Promise<T> {
+  work.catch(() => undefined);
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => finish(() => reject(stalled())), Math.max(0, deadline - Date.now()));
+    const onAbort = () => finish(() => reject(Object.assign(new Error('Cancelled'), { name: 'AbortError' })));
+    signal.addEventListener('abort', onAbort, { once: true });
+    let settled = false;
+    function finish(f: () => void) {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+      f();
+    }
+    work.then(
+      (v) => finish(() => resolve(v)),
+      (e: unknown) => finish(() => reject(e)),
+    );
+  });
+}

@@ -1,0 +1,270 @@
+import { decompress } from './codecs';
+
+/**
+ * Kafka's on-disk and on-the-wire record format, read byte for byte: record batches (magic 2)
+ * and the legacy message sets (magic 0 and 1). Nothing is re-encoded: keys, values and header
+ * values are slices of what the broker sent, header order and duplicates are kept, and a null is
+ * told from an empty value.
+ */
+
+export interface KafkaHeader {
+  key: string;
+  /** null: the header carries no value (Java's `headers.add(k, null)`, kcat `-H name`). */
+  value: Buffer | null;
+}
+
+export type TimestampType = 'create' | 'log-append';
+
+export interface KafkaRecord {
+  offset: number;
+  /** Milliseconds since the epoch; -1 when the record has none. */
+  timestamp: number;
+  timestampType: TimestampType;
+  /** null: no key; an empty Buffer: an empty key. */
+  key: Buffer | null;
+  /** null: a tombstone; an empty Buffer: an empty value. */
+  value: Buffer | null;
+  headers: KafkaHeader[];
+}
+
+export interface RecordBatch {
+  baseOffset: number;
+  /** The batch's last offset, whether or not that record is still there (compaction, control). */
+  lastOffset: number;
+  producerId: number;
+  transactional: boolean;
+  control: boolean;
+  /** For a control batch: its marker (0 abort, 1 commit), or null. */
+  controlType: number | null;
+  records: KafkaRecord[];
+}
+
+/** Bytes that end a record set cut short by the fetch size; not an error, the next fetch has them. */
+class Partial extends Error {}
+
+/** A cursor over a buffer, with Kafka's big-endian ints and zig-zag varints. */
+class Reader {
+  at = 0;
+  constructor(readonly buf: Buffer) {}
+  need(n: number): void {
+    if (n < 0 || this.at + n > this.buf.length) throw new Partial(`needs ${n} bytes at ${this.at} of ${this.buf.length}`);
+  }
+  int8(): number {
+    this.need(1);
+    return this.buf.readInt8(this.at++);
+  }
+  int16(): number {
+    this.need(2);
+    const v = this.buf.readInt16BE(this.at);
+    this.at += 2;
+    return v;
+  }
+  int32(): number {
+    this.need(4);
+    const v = this.buf.readInt32BE(this.at);
+    this.at += 4;
+    return v;
+  }
+  int64(): number {
+    this.need(8);
+    const v = this.buf.readBigInt64BE(this.at);
+    this.at += 8;
+    if (v > BigInt(Number.MAX_SAFE_INTEGER) || v < BigInt(Number.MIN_SAFE_INTEGER)) throw new RangeError(`a 64-bit value beyond 2^53 (${v})`);
+    return Number(v);
+  }
+  /** Unsigned LEB128, then zig-zag: Kafka's varint and varlong (kept within 2^53). */
+  varint(): number {
+    let result = 0;
+    let shift = 1;
+    for (let i = 0; i < 10; i++) {
+      this.need(1);
+      const b = this.buf[this.at++]!;
+      result += (b & 0x7f) * shift;
+      if ((b & 0x80) === 0) {
+        // zig-zag: even → n/2, odd → -(n+1)/2
+        return result % 2 === 0 ? result / 2 : -(result + 1) / 2;
+      }
+      shift *= 128;
+    }
+    throw new RangeError('a varint longer than 10 bytes');
+  }
+  bytes(length: number): Buffer | null {
+    if (length === -1) return null;
+    if (length < -1) throw new RangeError(`a negative length ${length}`);
+    this.need(length);
+    const out = this.buf.subarray(this.at, this.at + length);
+    this.at += length;
+    return out;
+  }
+}
+
+const RECORD_BATCH_HEADER = 61;
+
+function readRecord(r: Reader, base: { offset: number; timestamp: number; type: TimestampType; maxTimestamp: number }): KafkaRecord {
+  const length = r.varint();
+  r.need(length);
+  const end = r.at + length;
+  r.int8(); // record attributes: unused by the protocol
+  const timestampDelta = r.varint();
+  const offsetDelta = r.varint();
+  const key = r.bytes(r.varint());
+  const value = r.bytes(r.varint());
+  const count = r.varint();
+  if (count < 0 || count > length) throw new RangeError(`a record claims ${count} headers`);
+  const headers: KafkaHeader[] = new Array(count);
+  for (let i = 0; i < count; i++) {
+    const k = r.bytes(r.varint());
+    headers[i] = { key: k === null ? '' : k.toString('utf8'), value: r.bytes(r.varint()) };
+  }
+  if (r.at !== end) throw new RangeError(`a record's length says ${length} bytes but its fields take ${length + r.at - end}`);
+  return {
+    offset: base.offset + offsetDelta,
+    // With LogAppendTime the broker's time is the batch's max timestamp, for every record in it.
+    timestamp: base.type === 'log-append' ? base.maxTimestamp : base.timestamp + timestampDelta,
+    timestampType: base.type,
+    key,
+    value,
+    headers,
+  };
+}
+
+function readBatch(r: Reader, where: string): RecordBatch {
+  const baseOffset = r.int64();
+  const length = r.int32();
+  r.need(length);
+  const end = r.at + length;
+  r.int32(); // partition leader epoch
+  const magic = r.int8();
+  if (magic !== 2) throw new RangeError(`magic ${magic} inside a record batch`);
+  r.int32(); // CRC-32C: the broker checked it on the way in
+  const attributes = r.int16();
+  const lastOffsetDelta = r.int32();
+  const baseTimestamp = r.int64();
+  const maxTimestamp = r.int64();
+  const producerId = r.int64();
+  r.int16(); // producer epoch
+  r.int32(); // base sequence
+  const count = r.int32();
+  const codec = attributes & 0x07;
+  const type: TimestampType = attributes & 0x08 ? 'log-append' : 'create';
+  const transactional = (attributes & 0x10) !== 0;
+  const control = (attributes & 0x20) !== 0;
+  if (count < 0) throw new RangeError(`a batch claims ${count} records`);
+  let body: Reader;
+  if (codec === 0) body = new Reader(r.buf.subarray(r.at, end));
+  else body = new Reader(decompress(codec, r.buf.subarray(r.at, end), `${where}: the batch at offset ${baseOffset}`));
+  r.at = end;
+  const base = { offset: baseOffset, timestamp: baseTimestamp, type, maxTimestamp };
+  const records: KafkaRecord[] = new Array(count);
+  for (let i = 0; i < count; i++) records[i] = readRecord(body, base);
+  let controlType: number | null = null;
+  if (control && records[0]?.key && records[0].key.length >= 4) controlType = records[0].key.readInt16BE(2);
+  return { baseOffset, lastOffset: baseOffset + lastOffsetDelta, producerId, transactional, control, controlType, records };
+}
+
+/** Legacy messages (magic 0 and 1): one record each, or a compressed wrapper of many. */
+function readLegacy(r: Reader, where: string, out: RecordBatch[]): void {
+  const offset = r.int64();
+  const size = r.int32();
+  r.need(size);
+  const end = r.at + size;
+  r.int32(); // CRC-32
+  const magic = r.int8();
+  const attributes = r.int8();
+  const timestamp = magic >= 1 ? r.int64() : -1;
+  const key = r.bytes(r.int32());
+  const value = r.bytes(r.int32());
+  r.at = end;
+  const codec = attributes & 0x07;
+  const type: TimestampType = magic >= 1 && attributes & 0x08 ? 'log-append' : 'create';
+  if (codec === 0) {
+    out.push({ baseOffset: offset, lastOffset: offset, producerId: -1, transactional: false, control: false, controlType: null, records: [{ offset, timestamp, timestampType: type, key, value, headers: [] }] });
+    return;
+  }
+  // A wrapper: its value is a message set. With magic 1 the inner offsets count from 0 and the
+  // wrapper carries the last one's absolute offset.
+  const inner: RecordBatch[] = [];
+  const ir = new Reader(decompress(codec, value ?? Buffer.alloc(0), `${where}: the message set at offset ${offset}`));
+  while (ir.at < ir.buf.length) readLegacy(ir, where, inner);
+  const lastRelative = inner.length > 0 ? inner[inner.length - 1]!.lastOffset : 0;
+  for (const b of inner) {
+    for (const rec of b.records) {
+      if (magic >= 1) rec.offset = offset - lastRelative + rec.offset;
+      if (type === 'log-append') {
+        rec.timestamp = timestamp;
+        rec.timestampType = 'log-append';
+      }
+    }
+    b.baseOffset = b.lastOffset = b.records[0]?.offset ?? offset;
+  }
+  out.push(...inner);
+}
+
+/**
+ * Every whole batch in a fetched record set. The set may end in a batch cut short by the fetch
+ * size: that tail is left for the next fetch. A malformed batch throws, naming where it was.
+ */
+export function readRecordSet(buf: Buffer, where: string): RecordBatch[] {
+  const r = new Reader(buf);
+  const batches: RecordBatch[] = [];
+  while (r.at < buf.length) {
+    const start = r.at;
+    if (buf.length - start < 17) break;
+    const magic = buf.readInt8(start + 16);
+    try {
+      if (magic === 2) {
+        if (buf.length - start < RECORD_BATCH_HEADER) break;
+        batches.push(readBatch(r, where));
+      } else if (magic === 0 || magic === 1) {
+        readLegacy(r, where, batches);
+      } else {
+        throw new RangeError(`unknown record format (magic ${magic})`);
+      }
+    } catch (e) {
+      // A batch that does not fit is the fetch's cut, not damage, unless it was the only one.
+      if (e instanceof Partial && batches.length > 0) break;
+      if (e instanceof Partial) {
+        const declared = buf.length - start >= 12 ? buf.readInt32BE(start + 8) : 0;
+        if (start + 12 + declared > buf.length) break;
+      }
+      throw e instanceof RangeError || e instanceof Partial ? new RangeError(`${where}: the batch at byte ${start} is malformed (${e.message})`) : e;
+    }
+  }
+  return batches;
+}
+
+export interface AbortedTransaction {
+  producerId: number;
+  firstOffset: number;
+}
+
+/**
+ * What a read_committed reader sees: records of aborted transactions and all control markers
+ * left out, as Kafka's own consumer does it (the aborted list comes with the fetch).
+ */
+export function committedRecords(batches: RecordBatch[], aborted: AbortedTransaction[]): { records: KafkaRecord[]; hidden: number } {
+  const pending = [...aborted].sort((a, b) => a.firstOffset - b.firstOffset);
+  const abortedProducers = new Set<number>();
+  const records: KafkaRecord[] = [];
+  let hidden = 0;
+  for (const b of batches) {
+    while (pending.length > 0 && pending[0]!.firstOffset <= b.lastOffset) abortedProducers.add(pending.shift()!.producerId);
+    if (b.control) {
+      if (b.controlType === 0) abortedProducers.delete(b.producerId);
+      continue;
+    }
+    if (b.transactional && abortedProducers.has(b.producerId)) {
+      hidden += b.records.length;
+      continue;
+    }
+    for (const rec of b.records) records.push(rec);
+  }
+  return { records, hidden };
+}
+
+/** What a read_uncommitted reader sees: every data record, aborted ones included; no markers. */
+export function allRecords(batches: RecordBatch[]): KafkaRecord[] {
+  const out: KafkaRecord[] = [];
+  for (const b of batches) if (!b.control) for (const rec of b.records) out.push(rec);
+  return out;
+}
