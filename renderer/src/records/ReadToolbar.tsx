@@ -1,4 +1,5 @@
-import type { ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
+import { SOURCE_STALL_MS } from '../../../src/model/timeouts';
 import type { Resource } from '../api/types';
 import { formatCount } from '../ui/format';
 import type { FromMode } from '../ui/read-from';
@@ -83,8 +84,20 @@ export function ReadToolbar(p: Props) {
   );
 }
 
+/** Re-renders every `ms` while mounted, for clocks that tick. */
+function useTicker(ms: number): number {
+  const [now, setNow] = useState(() => performance.now());
+  useEffect(() => {
+    const t = setInterval(() => setNow(performance.now()), ms);
+    return () => clearInterval(t);
+  }, [ms]);
+  return now;
+}
+
 function ProgressView({ progress }: { progress: ReadProgress }) {
-  const seconds = (performance.now() - progress.startedAt) / 1000;
+  const now = useTicker(500);
+  const silent = now - progress.lastActivity;
+  const seconds = (now - progress.startedAt) / 1000;
   const rate = seconds > 0.2 ? Math.round(progress.done / seconds) : null;
   const pct = progress.total ? Math.min(100, (progress.done / progress.total) * 100) : null;
   return (
@@ -95,6 +108,12 @@ function ProgressView({ progress }: { progress: ReadProgress }) {
       Reading {formatCount(progress.done)}
       {progress.total !== null && ` of ${progress.exact ? '' : '~'}${formatCount(progress.total)}`}
       {rate !== null && ` · ${formatCount(rate)}/s`}
+      {silent > 2_000 && (
+        <span className="waiting" data-testid="read-waiting">
+          {' '}
+          · waiting for the source {Math.floor(silent / 1000)} s (gives up at {SOURCE_STALL_MS / 1000} s)
+        </span>
+      )}
     </span>
   );
 }

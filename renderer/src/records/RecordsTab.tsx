@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { useClient } from '../api/client-context';
 import type { ReadFrom, Resource } from '../api/types';
 import { fromOf, type FromMode } from '../ui/read-from';
 import { copyText } from '../ui/copy';
@@ -29,6 +30,10 @@ export function RecordsTab({ connectionId, resource, onStoreChanged }: Props) {
   const [selected, setSelected] = useState(-1);
   const [sort, setSort] = useState<Sort>(null);
   const [inputError, setInputError] = useState<string | null>(null);
+  /** Kafka: show records of aborted transactions too (read_uncommitted). */
+  const [showAborted, setShowAborted] = useState(false);
+  const [check, setCheck] = useState<{ running: boolean; result: { ok: boolean; problems: string[]; elapsedMs: number } | null; error: unknown }>({ running: false, result: null, error: null });
+  const client = useClient();
   const reader = useRecordReader(connectionId);
   const target = targetOf(resource, partition);
   const noun = nounOf(resource);
@@ -50,14 +55,23 @@ export function RecordsTab({ connectionId, resource, onStoreChanged }: Props) {
     if ('error' in from) return setInputError(from.error);
     setInputError(null);
     if (!append) setSelected(-1);
-    void reader.read(target, from, limit, append);
+    void reader.read(target, from, limit, append, resource.type === 'kafka-topic' ? (showAborted ? 'read_uncommitted' : 'read_committed') : undefined);
+  };
+
+  const checkFile = async () => {
+    setCheck({ running: true, result: null, error: null });
+    try {
+      setCheck({ running: false, result: await client.call('store/check', { connectionId }), error: null });
+    } catch (error) {
+      setCheck({ running: false, result: null, error });
+    }
   };
 
   // Open on something useful: the first page from the beginning, for this partition.
   useEffect(() => {
     start();
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [partition]);
+  }, [partition, showAborted]);
 
   if ('unsupported' in target) {
     return (
@@ -112,8 +126,17 @@ export function RecordsTab({ connectionId, resource, onStoreChanged }: Props) {
         reading={reader.reading}
         positionLabel={posLabel}
         actions={
+          resource.type === 'kafka-topic' ? (
+            <label className="check" title="read_committed (the default) hides records of aborted transactions, as Kafka's consumers do">
+              <input type="checkbox" checked={showAborted} onChange={(e) => setShowAborted(e.target.checked)} />
+              Show aborted transactions
+            </label>
+          ) : (
           isStore && (
             <>
+              <button className="btn" disabled={check.running} onClick={() => void checkFile()} title="SQLite's full integrity check of the store file">
+                {check.running ? 'Checking…' : 'Check file'}
+              </button>
               <button className="btn" onClick={() => setAppending(true)}>
                 Append event
               </button>
@@ -140,9 +163,24 @@ export function RecordsTab({ connectionId, resource, onStoreChanged }: Props) {
                 </>
               )}
             </>
-          )
+          ))
         }
       />
+      {reader.notes.map((n) => (
+        <div key={n} className="notice" role="status" data-testid="read-note">
+          {n}
+        </div>
+      ))}
+      {check.result && (
+        <div className={`notice${check.result.ok ? '' : ' warn'}`} role="status" data-testid="store-check">
+          {check.result.ok ? `The file is sound: SQLite's integrity check found no problems (${Math.round(check.result.elapsedMs)} ms).` : `The file is damaged: ${check.result.problems.slice(0, 3).join('; ')}${check.result.problems.length > 3 ? ` (and ${check.result.problems.length - 3} more)` : ''}. Restore it from a backup, or export what can still be read.`}
+        </div>
+      )}
+      {check.error !== null && (
+        <div className="section">
+          <ErrorBox error={check.error} />
+        </div>
+      )}
       <StoreTransferNotice {...ndjson} />
       {appended !== null && (
         <div className="notice" role="status">

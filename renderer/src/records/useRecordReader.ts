@@ -10,6 +10,8 @@ export interface ReadProgress {
   total: number | null;
   exact: boolean;
   startedAt: number;
+  /** When the source last sent something: a long silence is shown against the stall limit. */
+  lastActivity: number;
 }
 
 interface ReaderState {
@@ -21,9 +23,11 @@ interface ReaderState {
   dropped: number;
   /** A read finished at least once, so "no rows" means empty rather than not loaded. */
   loaded: boolean;
+  /** What the last read says about what it did not show (aborted transactions, an open one). */
+  notes: string[];
 }
 
-const initial: ReaderState = { rows: [], reading: null, next: null, end: null, error: null, dropped: 0, loaded: false };
+const initial: ReaderState = { rows: [], reading: null, next: null, end: null, error: null, dropped: 0, loaded: false, notes: [] };
 
 /** Runs cancellable range reads for one tab and keeps what they streamed, bounded. */
 export function useRecordReader(connectionId: string) {
@@ -32,16 +36,16 @@ export function useRecordReader(connectionId: string) {
   const controller = useRef<AbortController | null>(null);
 
   const read = useCallback(
-    async (target: ReadTarget, from: ReadFrom, limit: number, append: boolean) => {
+    async (target: ReadTarget, from: ReadFrom, limit: number, append: boolean, isolation?: 'read_committed' | 'read_uncommitted') => {
       controller.current?.abort();
       const c = new AbortController();
       controller.current = c;
       const startedAt = performance.now();
-      setState((s) => ({ ...(append ? s : { ...initial }), error: null, reading: { done: 0, total: null, exact: false, startedAt } }));
+      setState((s) => ({ ...(append ? s : { ...initial }), error: null, notes: [], reading: { done: 0, total: null, exact: false, startedAt, lastActivity: startedAt } }));
       try {
         const summary = await client.stream(
           'records/read',
-          { connectionId, target, from, limit },
+          { connectionId, target, from, limit, ...(isolation ? { isolation } : {}) },
           {
             signal: c.signal,
             onBatch: (items) =>
@@ -50,10 +54,10 @@ export function useRecordReader(connectionId: string) {
                 const over = Math.max(0, rows.length - MAX_ROWS);
                 return { ...s, rows: over ? rows.slice(over) : rows, dropped: s.dropped + over };
               }),
-            onProgress: (p) => setState((s) => ({ ...s, reading: { ...p, startedAt } })),
+            onProgress: (p) => setState((s) => ({ ...s, reading: { ...p, startedAt, lastActivity: performance.now() } })),
           },
         );
-        setState((s) => ({ ...s, reading: null, next: summary.next, end: summary.end, loaded: true }));
+        setState((s) => ({ ...s, reading: null, next: summary.next, end: summary.end, loaded: true, notes: summary.notes ?? [] }));
       } catch (error) {
         setState((s) => ({ ...s, reading: null, loaded: true, error: c.signal.aborted ? null : error }));
       }

@@ -1,5 +1,6 @@
 import type { Kafka } from 'kafkajs';
 import { RewindError } from '../../api/errors';
+import { SOURCE_STALL_MS } from '../../model/timeouts';
 import { sleep, throwIfAborted } from '../source-adapter';
 import { decodeFetchResponse, type FetchedPartition, type FetchResponse } from './fetch-response';
 import { createCluster, FETCH_API_KEY, fetchRequestEncoder, type ClusterLike } from './kafkajs-internals';
@@ -37,7 +38,7 @@ export interface RangeEnd {
 }
 
 /** A broker that sends nothing back for this long is down or cut off: the read ends with `network`. */
-export const STALL_MS = 15_000;
+export const STALL_MS = SOURCE_STALL_MS;
 
 // Kafka's error codes that a fresh look at the metadata (a new leader) fixes.
 const STALE_LEADER = new Set([5, 6, 13, 74, 75]);
