@@ -1,9 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 
-/** The integration tests need the real brokers; the project's scripts start them idempotently. */
+/** The integration tests need the real brokers (and kcat); the project's scripts start them idempotently. */
 export default function setup(): void {
   const scripts = join(__dirname, '..', '..', 'scripts');
   execFileSync('bash', [join(scripts, 'kafka.sh'), 'start'], { stdio: 'inherit' });
   execFileSync('bash', [join(scripts, 'rabbitmq.sh'), 'start'], { stdio: 'inherit' });
+  // Fidelity tests write their Kafka input with kcat, never with Rewind's code.
+  execFileSync('bash', [join(scripts, 'ensure-kcat.sh'), 'start'], { stdio: 'inherit' });
 }
