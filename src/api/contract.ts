@@ -262,7 +262,12 @@ export const contract = {
   ),
   /** Looks at dead letters without moving them: the newest of a topic, the head of a queue (requeued), parked events. */
   'dead-letters/peek': call(
-    ConnectionRef.extend({ ref: DeadLetterRef, limit: z.number().int().min(1).max(500) }),
+    ConnectionRef.extend({
+      ref: DeadLetterRef,
+      limit: z.number().int().min(1).max(500),
+      /** A classic queue is peeked by taking messages and putting them back, which marks them redelivered: the caller must say it accepts that. */
+      acceptRedelivered: z.boolean().optional(),
+    }),
     z.object({ messages: z.array(DeadLetter), depth: z.object({ value: z.number().int().nonnegative(), exact: z.boolean() }), note: z.string() }),
   ),
   'read-models/list': call(Empty, z.object({ path: z.string(), models: z.array(ReadModelInfo) })),

@@ -1,15 +1,50 @@
 import { z } from 'zod';
-import { Envelope, SourceKind } from './envelope';
-import { Resource } from './resources';
+import { Envelope, SourceKind, type Header } from './envelope';
+import { Count, Resource } from './resources';
+
+/** One death as RabbitMQ recorded it in `x-death`. */
+export const DeathEntry = z.object({
+  count: z.number().int().nullable(),
+  reason: z.string().nullable(),
+  queue: z.string().nullable(),
+  exchange: z.string().nullable(),
+  routingKeys: z.array(z.string()),
+  time: z.string().nullable(),
+  /** The per-message TTL RabbitMQ removed when it dead-lettered an expired message. */
+  originalExpiration: z.string().nullable(),
+});
+export type DeathEntry = z.infer<typeof DeathEntry>;
+
+/** Where a Kafka dead letter came from, as Spring Kafka or Kafka Connect wrote it in headers. */
+export const KafkaOrigin = z.object({
+  convention: z.enum(['spring', 'connect', 'other']),
+  topic: z.string().nullable(),
+  partition: z.number().int().nullable(),
+  offset: z.string().nullable(),
+  timestamp: z.string().nullable(),
+  group: z.string().nullable(),
+  exceptionClass: z.string().nullable(),
+  causeClass: z.string().nullable(),
+  message: z.string().nullable(),
+  stackTrace: z.string().nullable(),
+});
+export type KafkaOrigin = z.infer<typeof KafkaOrigin>;
 
 /** Why and where a message died, as far as its source's conventions say. */
 export const Death = z.object({
-  /** e.g. "rejected", "expired", an exception message, a projection's error. */
+  /** The summary, all from one entry: the latest death (RabbitMQ) or the exception (Kafka). */
   reason: z.string().nullable(),
   /** The queue, topic or subscription it came from. */
   origin: z.string().nullable(),
   attempts: z.number().int().nullable(),
   at: z.string().nullable(),
+  /** RabbitMQ: every `x-death` entry, latest first. */
+  history: z.array(DeathEntry),
+  /** RabbitMQ: the first death, from the `x-first-death-*` headers. */
+  first: z.object({ reason: z.string().nullable(), queue: z.string().nullable(), exchange: z.string().nullable() }).nullable(),
+  kafka: KafkaOrigin.nullable(),
+  /** Headers that claim to say why but could not be read; the raw values stay in the headers. */
+  problems: z.array(z.string()),
 });
 export type Death = z.infer<typeof Death>;
 
@@ -31,60 +66,149 @@ export const DeadLetterSource = z.object({
   ref: DeadLetterRef,
   /** The resource as the sidebar lists it, so the view can open its own tab. */
   resource: Resource,
-  depth: z.object({ value: z.number().int().nonnegative(), exact: z.boolean() }),
+  depth: Count,
   /** Why its messages cannot be shown here, when they cannot. */
   unavailable: z.string().nullable(),
 });
 export type DeadLetterSource = z.infer<typeof DeadLetterSource>;
 
-const header = (e: Envelope, ...names: string[]) => {
+export const noDeath = (): Death => ({ reason: null, origin: null, attempts: null, at: null, history: [], first: null, kafka: null, problems: [] });
+
+const find = (e: Envelope, name: string): Header | undefined => e.headers.find((h) => h.name.toLowerCase() === name);
+
+/** A text header's value; binary or absent: null. */
+function text(e: Envelope, ...names: string[]): string | null {
   for (const n of names) {
-    const h = e.headers.find((x) => x.name.toLowerCase() === n);
-    if (h && !h.binary) return h.value;
+    const h = find(e, n);
+    if (h && h.value !== null && !h.binary) return h.value;
   }
   return null;
-};
+}
+
+const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
 function rabbitDeath(e: Envelope): Death | null {
-  const raw = header(e, 'x-death');
-  const first = header(e, 'x-first-death-reason');
-  if (raw === null && first === null) return null;
-  let deaths: { count?: unknown; reason?: unknown; queue?: unknown; time?: unknown }[] = [];
-  try {
-    const parsed: unknown = raw === null ? [] : JSON.parse(raw);
-    if (Array.isArray(parsed)) deaths = parsed as typeof deaths;
-  } catch {
-    /* a header that is not the broker's own: keep what the plain headers say */
+  const raw = find(e, 'x-death');
+  const first = { reason: text(e, 'x-first-death-reason'), queue: text(e, 'x-first-death-queue'), exchange: text(e, 'x-first-death-exchange') };
+  if (!raw && first.reason === null) return null;
+  const problems: string[] = [];
+  const history: DeathEntry[] = [];
+  if (raw && raw.value !== null) {
+    try {
+      const parsed: unknown = JSON.parse(raw.value);
+      if (!Array.isArray(parsed)) throw new Error('it is not an array of tables');
+      for (const d of parsed as Record<string, unknown>[]) {
+        if (d === null || typeof d !== 'object') throw new Error('an entry is not a table');
+        const keys = d['routing-keys'];
+        history.push({
+          count: typeof d.count === 'number' && Number.isInteger(d.count) ? d.count : null,
+          reason: str(d.reason),
+          queue: str(d.queue),
+          exchange: str(d.exchange),
+          routingKeys: Array.isArray(keys) ? keys.filter((k): k is string => typeof k === 'string') : [],
+          time: str(d.time) ?? (typeof d.time === 'number' ? new Date(d.time * 1000).toISOString() : null),
+          originalExpiration: str(d['original-expiration']),
+        });
+      }
+    } catch (err) {
+      problems.push(`x-death could not be read: ${(err as Error).message}`);
+    }
   }
-  const attempts = deaths.reduce((n, d) => n + (typeof d.count === 'number' ? d.count : 0), 0);
-  const time = deaths[0]?.time;
-  // amqplib gives AMQP timestamps as seconds, or as a {value} wrapper.
-  const seconds = typeof time === 'number' ? time : typeof time === 'object' && time !== null && typeof (time as { value?: unknown }).value === 'number' ? (time as { value: number }).value : null;
+  // RabbitMQ keeps the most recent death first: the summary is that entry, and only that one.
+  const latest = history[0];
   return {
-    reason: first ?? (typeof deaths[0]?.reason === 'string' ? deaths[0].reason : null),
-    origin: header(e, 'x-first-death-queue') ?? (typeof deaths[0]?.queue === 'string' ? deaths[0].queue : null),
-    attempts: attempts > 0 ? attempts : null,
-    at: seconds === null ? null : new Date(seconds * 1000).toISOString(),
+    reason: latest?.reason ?? first.reason,
+    origin: latest?.queue ?? first.queue,
+    attempts: latest?.count ?? null,
+    at: latest?.time ?? null,
+    history,
+    first: first.reason !== null || first.queue !== null ? first : null,
+    kafka: null,
+    problems,
   };
+}
+
+/**
+ * An integer header Spring writes as big-endian bytes (int32 partition, int64 offset and
+ * timestamp), or as decimal text (older versions, hand-written producers).
+ */
+function integer(e: Envelope, name: string, width: 4 | 8, problems: string[]): string | null {
+  const h = find(e, name);
+  if (!h || h.value === null) return null;
+  if (!h.binary) {
+    if (/^-?\d+$/.test(h.value.trim())) return h.value.trim();
+    // Printable bytes can still be the binary form: 4 or 8 bytes that happen to be letters.
+    const asBytes = Buffer.from(h.value, 'utf8');
+    if (asBytes.length === width) return width === 4 ? String(asBytes.readInt32BE(0)) : asBytes.readBigInt64BE(0).toString();
+    problems.push(`${name} is neither a ${width * 8}-bit integer nor decimal text: "${h.value.slice(0, 40)}"`);
+    return null;
+  }
+  const bytes = Buffer.from(h.value, 'base64');
+  if (bytes.length !== width) {
+    problems.push(`${name} is ${bytes.length} bytes, not a ${width}-byte integer`);
+    return null;
+  }
+  return width === 4 ? String(bytes.readInt32BE(0)) : bytes.readBigInt64BE(0).toString();
 }
 
 function kafkaDeath(e: Envelope): Death | null {
-  // Spring Kafka's DeadLetterPublishingRecoverer, Kafka Connect's errors.deadletterqueue, then common names.
-  const reason = header(e, 'kafka_dlt-exception-message', '__connect.errors.exception.message', 'x-exception-message', 'error', 'error-message', 'reason');
-  const kind = header(e, 'kafka_dlt-exception-fqcn', '__connect.errors.exception.class.name', 'x-exception-type');
-  const origin = header(e, 'kafka_dlt-original-topic', '__connect.errors.topic', 'x-original-topic', 'original-topic');
-  const attempts = header(e, 'retry-count', 'x-retry-count', 'kafka_dlt-attempts', 'attempts');
-  if (reason === null && kind === null && origin === null) return null;
+  const problems: string[] = [];
+  const spring = e.headers.some((h) => h.name.startsWith('kafka_dlt-'));
+  const connect = e.headers.some((h) => h.name.startsWith('__connect.errors.'));
+  let origin: KafkaOrigin | null = null;
+  if (spring) {
+    const partition = integer(e, 'kafka_dlt-original-partition', 4, problems);
+    const ms = integer(e, 'kafka_dlt-original-timestamp', 8, problems);
+    origin = {
+      convention: 'spring',
+      topic: text(e, 'kafka_dlt-original-topic'),
+      partition: partition === null ? null : Number(partition),
+      offset: integer(e, 'kafka_dlt-original-offset', 8, problems),
+      timestamp: ms === null || Number(ms) < 0 ? null : new Date(Number(ms)).toISOString(),
+      group: text(e, 'kafka_dlt-original-consumer-group'),
+      exceptionClass: text(e, 'kafka_dlt-exception-fqcn', 'kafka_dlt-key-exception-fqcn'),
+      causeClass: text(e, 'kafka_dlt-exception-cause-fqcn', 'kafka_dlt-key-exception-cause-fqcn'),
+      message: text(e, 'kafka_dlt-exception-message', 'kafka_dlt-key-exception-message'),
+      stackTrace: text(e, 'kafka_dlt-exception-stacktrace', 'kafka_dlt-key-exception-stacktrace'),
+    };
+  } else if (connect) {
+    const partition = text(e, '__connect.errors.partition');
+    const offset = text(e, '__connect.errors.offset');
+    origin = {
+      convention: 'connect',
+      topic: text(e, '__connect.errors.topic'),
+      partition: partition !== null && /^\d+$/.test(partition) ? Number(partition) : null,
+      offset: offset !== null && /^\d+$/.test(offset) ? offset : null,
+      timestamp: null,
+      group: text(e, '__connect.errors.connector.name'),
+      exceptionClass: text(e, '__connect.errors.exception.class.name'),
+      causeClass: null,
+      message: text(e, '__connect.errors.exception.message'),
+      stackTrace: text(e, '__connect.errors.exception.stacktrace'),
+    };
+  } else {
+    const reason = text(e, 'x-exception-message', 'error', 'error-message', 'reason');
+    const kind = text(e, 'x-exception-type');
+    const topic = text(e, 'x-original-topic', 'original-topic');
+    if (reason === null && kind === null && topic === null) return null;
+    origin = { convention: 'other', topic, partition: null, offset: null, timestamp: null, group: null, exceptionClass: kind, causeClass: null, message: reason, stackTrace: null };
+  }
+  const attempts = text(e, 'retry-count', 'x-retry-count', 'kafka_dlt-attempts', 'attempts');
+  const reason = origin.exceptionClass === null ? origin.message : origin.message === null ? origin.exceptionClass : `${origin.exceptionClass}: ${origin.message}`;
   return {
-    reason: reason === null ? kind : kind === null ? reason : `${kind}: ${reason}`,
-    origin,
+    reason,
+    origin: origin.topic,
     attempts: attempts !== null && /^\d+$/.test(attempts) ? Number(attempts) : null,
-    at: null,
+    at: e.timestamp,
+    history: [],
+    first: null,
+    kafka: origin,
+    problems,
   };
 }
 
-/** The cause of death a message carries in its headers; all null when it carries none. */
+/** The cause of death a message carries in its headers; empty when it carries none. */
 export function deathOf(e: Envelope): Death {
   const found = e.source === 'rabbitmq' ? rabbitDeath(e) : e.source === 'kafka' ? kafkaDeath(e) : null;
-  return found ?? { reason: null, origin: null, attempts: null, at: null };
+  return found ?? noDeath();
 }

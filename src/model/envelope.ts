@@ -8,7 +8,13 @@ export type SourceKind = z.infer<typeof SourceKind>;
  * A header or property. `value` null: the header is there without a value (Kafka allows it);
  * `binary`: the value is not printable UTF-8 and `value` holds its bytes as base64.
  */
-export const Header = z.object({ name: z.string(), value: z.string().nullable(), binary: z.boolean().optional() });
+export const Header = z.object({
+  name: z.string(),
+  value: z.string().nullable(),
+  binary: z.boolean().optional(),
+  /** The wire type where the source has types (AMQP: integer, float, decimal, timestamp, bytes, table, array…). */
+  type: z.string().optional(),
+});
 export type Header = z.infer<typeof Header>;
 
 /**
@@ -30,6 +36,8 @@ export const Envelope = z.object({
   timestampType: z.enum(['create', 'log-append']).nullable(),
   key: Payload.nullable(),
   headers: z.array(Header),
+  /** RabbitMQ: the AMQP properties the message was published with (content type, message id, …). */
+  properties: z.array(Header),
   payload: Payload,
   correlationId: z.string().nullable(),
   causationId: z.string().nullable(),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
-const Count = z.object({ value: z.number().int().nonnegative(), exact: z.boolean() });
+/** A count, exact or not; when not, `note` says why it can be wrong (shown on hover). */
+export const Count = z.object({ value: z.number().int().nonnegative(), exact: z.boolean(), note: z.string().optional() });
 
 export const KafkaPartitionInfo = z.object({
   partition: z.number().int().nonnegative(),
@@ -16,7 +17,7 @@ export const Resource = z.discriminatedUnion('type', [
     name: z.string(),
     internal: z.boolean(),
     partitions: z.array(KafkaPartitionInfo),
-    /** Sum of high - low watermarks: exact unless the topic is compacted or transactional. */
+    /** Sum of high - low watermarks: exact unless the topic is compacted or transactional (then `note` says so). */
     records: Count,
     deadLetter: z.boolean(),
   }),

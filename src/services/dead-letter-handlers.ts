@@ -4,7 +4,7 @@ import { KafkaAdapter } from '../adapters/kafka/kafka-adapter';
 import { RabbitAdapter } from '../adapters/rabbitmq/rabbit-adapter';
 import { storeEventToEnvelope } from '../adapters/store/store-envelope';
 import type { SourceAdapter } from '../adapters/source-adapter';
-import { deathOf, type DeadLetter, type DeadLetterSource } from '../model/dead-letters';
+import { deathOf, noDeath, type DeadLetter, type DeadLetterSource } from '../model/dead-letters';
 import type { Envelope } from '../model/envelope';
 import type { Resource } from '../model/resources';
 import { SubscriptionStore } from '../store/subscription-store';
@@ -84,7 +84,7 @@ export function deadLetterHandlers(deps: ConnectionDeps): DeadLetterHandlers {
       return { sources, unreachable: unreachable.sort((a, b) => order.get(a.connectionId)! - order.get(b.connectionId)!) };
     },
 
-    'dead-letters/peek': async ({ connectionId, ref, limit }, { signal }) => {
+    'dead-letters/peek': async ({ connectionId, ref, limit, acceptRedelivered }, { signal }) => {
       const adapter = await pool.get(connectionId);
       if (ref.type === 'store-subscription') {
         const subs = new SubscriptionStore(await pool.store(connectionId));
@@ -93,7 +93,7 @@ export function deadLetterHandlers(deps: ConnectionDeps): DeadLetterHandlers {
         return {
           messages: parked.map((p) => ({
             envelope: storeEventToEnvelope(p.event, `$all`),
-            death: { reason: p.lastError, origin: `subscription ${ref.name}`, attempts: p.attempts, at: p.parkedAt },
+            death: { ...noDeath(), reason: p.lastError, origin: `subscription ${ref.name}`, attempts: p.attempts, at: p.parkedAt },
           })),
           depth: { value: info.parked, exact: true },
           note: `Parked by subscription ${ref.name} after failing ${info.maxAttempts} times; replay them from the subscription.`,
@@ -111,11 +111,11 @@ export function deadLetterHandlers(deps: ConnectionDeps): DeadLetterHandlers {
         };
       }
       if (!(adapter instanceof RabbitAdapter)) throw new RewindError('invalid_input', 'That connection is not a RabbitMQ broker');
-      const { messages, depth } = await adapter.peek(ref.vhost, ref.name, limit, signal);
+      const { messages, depth } = await adapter.peek(ref.vhost, ref.name, limit, signal, acceptRedelivered === true);
       return {
         messages: messages.map(withDeath),
         depth: { value: depth, exact: true },
-        note: `The first ${nf.format(messages.length)} of ${nf.format(depth)} messages; each was put back in its place, none was acknowledged.`,
+        note: `The first ${nf.format(messages.length)} of ${nf.format(depth)} messages, each put back in its place (none acknowledged); RabbitMQ now marks them redelivered.`,
       };
     },
   };

@@ -38,15 +38,22 @@ test('one dead-letter view: a RabbitMQ DLQ, a Kafka DLT and parked events, each 
     const dlq = sources.getByRole('button', { name: new RegExp(rabbit.dlq.replace(/\./g, '\\.')) });
     await expect(dlq).toContainText('Local RabbitMQ · vhost /');
 
-    // RabbitMQ: the broker's own record of the death; the queue keeps every message.
+    // RabbitMQ: opening a classic DLQ takes nothing; the peek is asked for, its consequence said first.
     await dlq.click();
+    await expect(page.getByTestId('peek-consequence')).toContainText('marks each one redelivered');
+    await app.screenshot('dead-letters-peek-consent');
+    await page.getByRole('button', { name: 'Peek the first 200' }).click();
     const grid = page.getByRole('grid', { name: `${rabbit.dlq} dead letters` });
     await expect(grid.getByRole('row')).toHaveCount(3);
-    await expect(page.getByText('The first 3 of 3 messages; each was put back in its place, none was acknowledged.')).toBeVisible();
+    await expect(page.getByText('The first 3 of 3 messages, each put back in its place (none acknowledged); RabbitMQ now marks them redelivered.')).toBeVisible();
+    // Each message's place in the queue, not a delivery tag.
+    await expect(page.getByRole('columnheader', { name: 'Place' })).toBeVisible();
+    await expect(grid.getByRole('row').first()).toContainText('1');
     await expect(dlq.locator('.badge.dead')).toHaveText('3');
     await grid.getByRole('row').first().click();
     await expect(page.getByTestId('death')).toContainText('rejected');
     await expect(page.getByTestId('death')).toContainText(`from ${orders}`);
+    await expect(page.getByRole('table', { name: 'x-death history, latest first' }).locator('tbody tr')).toHaveCount(1);
     await expect(page.getByTestId('detail-title')).toContainText('OrderPlaced');
     await app.screenshot('dead-letters-rabbit');
     expect(await rabbit.depth()).toBe(3);
@@ -65,7 +72,7 @@ test('one dead-letter view: a RabbitMQ DLQ, a Kafka DLT and parked events, each 
     await expect(events.getByRole('row')).toHaveCount(parked);
     await expect(events.getByRole('row').first()).toContainText('Error: limit exceeded');
     await events.getByRole('row').first().click();
-    await expect(page.getByTestId('death')).toContainText('from subscription balances · 3 tries');
+    await expect(page.getByTestId('death')).toContainText('from subscription balances · 3 times');
     await app.screenshot('dead-letters-parked');
     await page.getByRole('button', { name: 'Replay in subscription…' }).click();
     await expect(page.getByRole('table', { name: 'Parked events' }).locator('tbody tr')).toHaveCount(parked);

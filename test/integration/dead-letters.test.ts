@@ -111,12 +111,24 @@ describe('one dead-letter view', () => {
     expect(sources.some((s) => s.ref.name === orders)).toBe(false);
   });
 
+  it('peeks a classic queue only when asked to, since a peek marks messages redelivered', async () => {
+    const e = await client.call('dead-letters/peek', { connectionId: rabbitId, ref: { type: 'rabbit-queue', vhost: '/', name: ordersDlq }, limit: 100 }).catch((err: Error) => err);
+    expect((e as Error).message).toMatch(/marks each one redelivered/);
+    const first = await waitForMessage(ch, ordersDlq);
+    expect(first.fields.redelivered).toBe(false);
+    ch.nack(first, false, true);
+    await waitForDepth(ch, ordersDlq, 3);
+  });
+
   it('peeks a RabbitMQ dead-letter queue with why each message died, and leaves every message in place, in order', async () => {
-    const peek = await client.call('dead-letters/peek', { connectionId: rabbitId, ref: { type: 'rabbit-queue', vhost: '/', name: ordersDlq }, limit: 100 });
+    const peek = await client.call('dead-letters/peek', { connectionId: rabbitId, ref: { type: 'rabbit-queue', vhost: '/', name: ordersDlq }, limit: 100, acceptRedelivered: true });
     expect(peek.depth).toEqual({ value: 3, exact: true });
     expect(peek.messages.map((m) => m.envelope.id)).toEqual(['order-1', 'order-2', 'order-3']);
-    expect(peek.messages[0]!.death).toEqual({ reason: 'rejected', origin: orders, attempts: 1, at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
-    expect(peek.note).toBe('The first 3 of 3 messages; each was put back in its place, none was acknowledged.');
+    // Each message's place in the queue, not a delivery tag.
+    expect(peek.messages.map((m) => m.envelope.position)).toEqual(['1', '2', '3']);
+    expect(peek.messages[0]!.death).toMatchObject({ reason: 'rejected', origin: orders, attempts: 1, at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), first: { reason: 'rejected', queue: orders } });
+    expect(peek.messages[0]!.death.history).toEqual([{ count: 1, reason: 'rejected', queue: orders, exchange: '', routingKeys: [orders], time: expect.any(String), originalExpiration: null }]);
+    expect(peek.note).toBe('The first 3 of 3 messages, each put back in its place (none acknowledged); RabbitMQ now marks them redelivered.');
 
     // The broker still holds all three, first one first.
     expect((await ch.checkQueue(ordersDlq)).messageCount).toBe(3);
@@ -125,7 +137,7 @@ describe('one dead-letter view', () => {
     ch.nack(first, false, true);
     await waitForDepth(ch, ordersDlq, 3);
 
-    const two = await client.call('dead-letters/peek', { connectionId: rabbitId, ref: { type: 'rabbit-queue', vhost: '/', name: ordersDlq }, limit: 2 });
+    const two = await client.call('dead-letters/peek', { connectionId: rabbitId, ref: { type: 'rabbit-queue', vhost: '/', name: ordersDlq }, limit: 2, acceptRedelivered: true });
     expect(two.messages.map((m) => m.envelope.id)).toEqual(['order-1', 'order-2']);
     expect((await ch.checkQueue(ordersDlq)).messageCount).toBe(3);
   });
@@ -139,6 +151,7 @@ describe('one dead-letter view', () => {
     const peek = await client.call('dead-letters/peek', { connectionId: kafkaId, ref: { type: 'kafka-topic', name: paymentsDlt }, limit: 2 });
     expect(peek.messages.map((m) => m.death.reason)).toEqual(['java.lang.IllegalStateException: card declined 3', 'java.lang.IllegalStateException: card declined 2']);
     expect(peek.messages[0]!.death.origin).toBe('payments');
+    expect(peek.messages[0]!.death.kafka).toMatchObject({ convention: 'spring', topic: 'payments', exceptionClass: 'java.lang.IllegalStateException', message: 'card declined 3' });
     expect(peek.depth.value).toBe(3);
   });
 
@@ -146,7 +159,7 @@ describe('one dead-letter view', () => {
     const peek = await client.call('dead-letters/peek', { connectionId: 'local', ref: { type: 'store-subscription', name: 'balances' }, limit: 500 });
     const parked = await client.call('subscriptions/parked', { connectionId: 'local', name: 'balances' });
     expect(peek.messages.map((m) => Number(m.envelope.position))).toEqual(parked.map((p) => p.position));
-    expect(peek.messages[0]!.death).toEqual({ reason: expect.stringMatching(/^Error: limit exceeded: \d+$/), origin: 'subscription balances', attempts: 2, at: parked[0]!.parkedAt });
+    expect(peek.messages[0]!.death).toMatchObject({ reason: expect.stringMatching(/^Error: limit exceeded: \d+$/), origin: 'subscription balances', attempts: 2, at: parked[0]!.parkedAt });
     expect(peek.messages[0]!.envelope.type).toBe('MoneyWithdrawn');
   });
 

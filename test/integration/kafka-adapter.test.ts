@@ -96,8 +96,31 @@ describe('Kafka adapter against a real broker', () => {
         { partition: 0, low: '0', high: '1' },
         { partition: 1, low: '0', high: '25' },
       ],
-      records: { value: 26, exact: false },
+      // Neither compacted nor transactional: high - low is the exact count.
+      records: { value: 26, exact: true },
     });
+  });
+
+  it('marks as estimates only the counts that can be wrong, and says why', async () => {
+    const compacted = unique('rewind-test-compacted');
+    const txn = unique('rewind-test-txn');
+    await admin.createTopics({ topics: [{ topic: compacted, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] }, { topic: txn }], waitForLeaders: true });
+    try {
+      const producer = kafka.producer({ transactionalId: unique('rewind-test-tx'), idempotent: true, maxInFlightRequests: 1 });
+      await producer.connect();
+      const tx = await producer.transaction();
+      await tx.send({ topic: txn, messages: [{ key: 'a', value: '1' }, { key: 'b', value: '2' }] });
+      await tx.commit();
+      await producer.disconnect();
+      await readAll(adapter, { target: { type: 'kafka-partition', topic: txn, partition: 0 }, from: { type: 'start' }, limit: 10 });
+      const resources = await adapter.listResources(signal());
+      const byName = (n: string) => resources.find((r) => r.type === 'kafka-topic' && r.name === n);
+      expect(byName(compacted)).toMatchObject({ records: { value: 0, exact: false, note: expect.stringMatching(/offset span/i) } });
+      // Two records and the commit marker: three offsets, said to be an estimate and why.
+      expect(byName(txn)).toMatchObject({ records: { value: 3, exact: false, note: expect.stringMatching(/transactions/) } });
+    } finally {
+      await admin.deleteTopics({ topics: [compacted, txn] }).catch(() => undefined);
+    }
   });
 
   it('reads a range of a partition and says where to continue', async () => {

@@ -61,7 +61,7 @@ describe('RabbitMQ adapter against a real broker', () => {
       correlationId: 'c-4',
       payload: { kind: 'json', text: '{"n":4}' },
     });
-    expect(items[4]?.headers).toContainEqual({ name: 'tenant', value: 'acme' });
+    expect(items[4]?.headers).toContainEqual({ name: 'tenant', value: 'acme', type: 'string' });
     expect(summary.next).toBe('10');
   });
 

@@ -47,7 +47,7 @@ describe('connection form', () => {
 
 describe('records table', () => {
   const env = (position: string, type: string): Envelope => ({
-    source: 'store', resource: '$all', partition: null, position, id: null, type, timestamp: null, timestampType: null, key: null, headers: [],
+    source: 'store', resource: '$all', partition: null, position, id: null, type, timestamp: null, timestampType: null, key: null, headers: [], properties: [],
     payload: { kind: 'empty' }, correlationId: null, causationId: null, streamId: 's', streamVersion: 0,
   });
   it('sorts positions numerically, not as text', () => {

@@ -6,8 +6,10 @@ import { DetailPane, payloadText } from '../records/DetailPane';
 import { RecordsTable } from '../records/RecordsTable';
 import { copyText } from '../ui/copy';
 import { ErrorBox } from '../ui/ErrorBox';
-import { formatCount, formatEstimate, formatTime } from '../ui/format';
+import { countTitle, formatCount, formatEstimate } from '../ui/format';
 import { deadLetterColumns } from './dead-letter-columns';
+import { DeathPanel } from './DeathPanel';
+import { noDeath } from '../../../src/model/dead-letters';
 
 const PEEK = 200;
 const KIND = { kafka: 'kafka', rabbitmq: 'rabbit', store: 'store' } as const;
@@ -49,8 +51,11 @@ export function DeadLettersTab({ onOpen, revision }: { onOpen(connectionId: stri
 
   const selected = listing?.sources.find((s) => keyOf(s) === selectedKey) ?? null;
 
+  /** A classic queue is peeked only when the user asks: the peek marks messages redelivered. */
+  const needsConsent = (s: DeadLetterSource) => s.resource.type === 'rabbit-queue' && s.resource.queueType === 'classic';
+
   const look = useCallback(
-    async (s: DeadLetterSource) => {
+    async (s: DeadLetterSource, consent = false) => {
       peekController.current?.abort();
       const c = new AbortController();
       peekController.current = c;
@@ -58,10 +63,10 @@ export function DeadLettersTab({ onOpen, revision }: { onOpen(connectionId: stri
       setRow(-1);
       setPeek(null);
       setPeekError(null);
-      if (s.unavailable) return;
+      if (s.unavailable || (needsConsent(s) && !consent)) return;
       setPeeking(true);
       try {
-        const result = await client.call('dead-letters/peek', { connectionId: s.connectionId, ref: s.ref, limit: PEEK }, { signal: c.signal });
+        const result = await client.call('dead-letters/peek', { connectionId: s.connectionId, ref: s.ref, limit: PEEK, ...(consent ? { acceptRedelivered: true } : {}) }, { signal: c.signal });
         setPeek(result);
         // The broker's answer is fresher than the list's sampled count.
         setListing((l) => l && { ...l, sources: l.sources.map((x) => (keyOf(x) === keyOf(s) ? { ...x, depth: result.depth } : x)) });
@@ -75,10 +80,8 @@ export function DeadLettersTab({ onOpen, revision }: { onOpen(connectionId: stri
   );
 
   const deaths = useMemo(() => new Map(peek?.messages.map((m) => [m.envelope, m.death]) ?? []), [peek]);
-  const columns = useMemo(
-    () => deadLetterColumns(selected?.kind === 'store' ? 'Position' : 'Offset', (e) => deaths.get(e) ?? { reason: null, origin: null, attempts: null, at: null }),
-    [deaths, selected?.kind],
-  );
+  const positionLabel = selected?.kind === 'store' ? 'Position' : selected && needsConsent(selected) ? 'Place' : 'Offset';
+  const columns = useMemo(() => deadLetterColumns(positionLabel, (e) => deaths.get(e) ?? noDeath()), [deaths, positionLabel]);
   const rows = useMemo(() => sortRows(peek?.messages.map((m) => m.envelope) ?? [], columns, sort), [peek, columns, sort]);
   const current: Envelope | null = rows[row] ?? null;
   const death = current ? deaths.get(current) ?? null : null;
@@ -123,7 +126,9 @@ export function DeadLettersTab({ onOpen, revision }: { onOpen(connectionId: stri
                   <span className="dl-item-head">
                     <span className="badge kind">{KIND[s.kind]}</span>
                     <span className="mono name">{s.ref.name}</span>
-                    <span className={s.depth.value > 0 ? 'badge dead' : 'badge'}>{formatEstimate(s.depth)}</span>
+                    <span className={s.depth.value > 0 ? 'badge dead' : 'badge'} title={countTitle('dead letters', s.depth)}>
+                      {formatEstimate(s.depth)}
+                    </span>
                   </span>
                   <span className="faint">
                     {s.connectionName}
@@ -140,7 +145,7 @@ export function DeadLettersTab({ onOpen, revision }: { onOpen(connectionId: stri
               <div className="empty">
                 <div>
                   <h3>Pick a dead-letter source</h3>
-                  <p>Its messages show with why each one died. Nothing is consumed: queue messages are put back in place.</p>
+                  <p>Its messages show with why each one died. Nothing is consumed; a classic queue is peeked only when you ask.</p>
                 </div>
               </div>
             )
@@ -150,12 +155,23 @@ export function DeadLettersTab({ onOpen, revision }: { onOpen(connectionId: stri
                 <strong className="mono">{selected.ref.name}</strong>
                 <span className="muted">{peeking ? 'Reading…' : peek?.note ?? selected.unavailable ?? ''}</span>
                 <span className="spacer" />
-                <button className="btn" onClick={() => void look(selected)} disabled={peeking}>
-                  Look again
-                </button>
+                {needsConsent(selected) ? (
+                  <button className="btn" onClick={() => void look(selected, true)} disabled={peeking} title="Takes the first messages and puts them back, in order; RabbitMQ marks them redelivered">
+                    {peek ? 'Peek again' : `Peek the first ${PEEK}`}
+                  </button>
+                ) : (
+                  <button className="btn" onClick={() => void look(selected)} disabled={peeking}>
+                    Look again
+                  </button>
+                )}
                 <OpenButton source={selected} onOpen={onOpen} />
               </div>
               {selected.unavailable && <div className="notice warn">{selected.unavailable}</div>}
+              {needsConsent(selected) && !peek && !peeking && (
+                <div className="notice" data-testid="peek-consequence">
+                  RabbitMQ has no way to read a classic queue without touching it. <strong>Peek</strong> takes the first {PEEK} messages and puts them all back in their places: nothing is lost or reordered, but RabbitMQ then marks each one <em>redelivered</em>, which a consumer may treat as a retry.
+                </div>
+              )}
               {peekError !== null && (
                 <div className="section">
                   <ErrorBox error={peekError} />
@@ -176,18 +192,8 @@ export function DeadLettersTab({ onOpen, revision }: { onOpen(connectionId: stri
                   />
                 </div>
                 <div className="dl-detail">
-                  {death && (
-                    <div className="section death" data-testid="death">
-                      <h3>Why it died</h3>
-                      <p className="err-text">{death.reason ?? 'The message carries no reason.'}</p>
-                      <p className="muted">
-                        {death.origin && <>from <span className="mono">{death.origin}</span></>}
-                        {death.attempts !== null && <> · {death.attempts} {death.attempts === 1 ? 'try' : 'tries'}</>}
-                        {death.at && <> · {formatTime(death.at)}</>}
-                      </p>
-                    </div>
-                  )}
-                  <DetailPane envelope={current} noun={selected.kind === 'store' ? 'event' : selected.kind === 'kafka' ? 'record' : 'message'} positionLabel={selected.kind === 'store' ? 'Position' : 'Offset'} />
+                  {death && <DeathPanel death={death} />}
+                  <DetailPane envelope={current} noun={selected.kind === 'store' ? 'event' : selected.kind === 'kafka' ? 'record' : 'message'} positionLabel={positionLabel} />
                 </div>
               </div>
             </>

@@ -91,6 +91,16 @@ export function DetailPane({ envelope: e, noun, positionLabel }: { envelope: Env
               <PayloadView payload={e.key} />
             </div>
           )}
+          {e.properties.length > 0 && (
+            <div className="section">
+              <h3>Properties</h3>
+              <dl className="kv" aria-label="AMQP properties">
+                {e.properties.map((h) => (
+                  <HeaderRow key={h.name} header={h} />
+                ))}
+              </dl>
+            </div>
+          )}
           {e.headers.length > 0 && (
             <div className="section">
               <h3>{e.source === 'store' ? 'Metadata' : 'Headers'}</h3>
@@ -134,19 +144,32 @@ function payloadLabel(e: Envelope): string {
 /** A header: its text, `null` when it has no value, or its bytes in hex with a text view on demand. */
 function HeaderRow({ header: h }: { header: Header }) {
   const [asText, setAsText] = useState(false);
+  const name = (
+    <dt>
+      {h.name}
+      {h.type && <span className="type-badge">{h.type}</span>}
+    </dt>
+  );
   if (h.value === null) {
     return (
       <>
-        <dt>{h.name}</dt>
+        {name}
         <dd className="faint">null (no value)</dd>
       </>
     );
   }
-  if (!h.binary) return <Row name={h.name} value={h.value} />;
+  if (!h.binary) {
+    return (
+      <>
+        {name}
+        <dd>{h.value}</dd>
+      </>
+    );
+  }
   const bytes = Uint8Array.from(atob(h.value), (c) => c.charCodeAt(0));
   return (
     <>
-      <dt>{h.name}</dt>
+      {name}
       <dd>
         <span className="mono" title={`${bytes.length} bytes, not printable text`}>
           {asText ? new TextDecoder().decode(bytes) : hexBytes(h.value)}

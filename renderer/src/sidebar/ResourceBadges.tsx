@@ -1,13 +1,13 @@
 import type { Resource } from '../api/types';
-import { formatEstimate } from '../ui/format';
+import { countTitle, formatEstimate } from '../ui/format';
 
 export function ResourceBadges({ resource: r }: { resource: Resource }) {
   switch (r.type) {
     case 'kafka-topic':
       return (
         <>
-          {r.deadLetter && <span className="badge dead" title="Dead-letter topic">DLT {formatEstimate(r.records)}</span>}
-          {!r.deadLetter && <span className="badge" title={r.records.exact ? 'records' : 'records (from watermarks: an estimate)'}>{formatEstimate(r.records)}</span>}
+          {r.deadLetter && <span className="badge dead" title={countTitle('Dead-letter topic: records', r.records)}>DLT {formatEstimate(r.records)}</span>}
+          {!r.deadLetter && <span className="badge" title={countTitle('records', r.records)}>{formatEstimate(r.records)}</span>}
           <span className="badge" title="partitions">{r.partitions.length}p</span>
         </>
       );

@@ -5,6 +5,9 @@ export const formatCount = (n: number) => nf.format(n);
 /** Estimates are marked so nobody mistakes them for exact numbers. */
 export const formatEstimate = (c: { value: number; exact: boolean }) => (c.exact ? nf.format(c.value) : `~${nf.format(c.value)}`);
 
+/** What a count's hover says: exact, or why it may be wrong. */
+export const countTitle = (what: string, c: { exact: boolean; note?: string | undefined }) => (c.exact ? `${what} (exact)` : `${what}, about: ${c.note ?? 'an estimate'}`);
+
 export function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;
   if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;

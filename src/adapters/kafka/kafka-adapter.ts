@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { Kafka, logLevel, type Admin, type KafkaConfig, type SASLOptions } from 'kafkajs';
+import { ConfigResourceTypes, Kafka, logLevel, type Admin, type KafkaConfig, type SASLOptions } from 'kafkajs';
 import { RewindError } from '../../api/errors';
 import type { KafkaProfile } from '../../model/connections';
 import type { ProjectionFrom, ReadFrom, ReadTarget, Resource } from '../../model/resources';
@@ -113,6 +113,7 @@ export class KafkaAdapter implements SourceAdapter {
     try {
       const topics = await this.withAdmin(async (admin) => (await admin.fetchTopicMetadata()).topics, 'listing topics');
       throwIfAborted(signal);
+      const compacted = await this.compactedTopics(topics.map((t) => t.name));
       const result: Resource[] = [];
       for (const t of topics.sort((a, b) => a.name.localeCompare(b.name))) {
         throwIfAborted(signal);
@@ -131,8 +132,12 @@ export class KafkaAdapter implements SourceAdapter {
           name: t.name,
           internal: t.name.startsWith('__'),
           partitions,
-          // Watermarks count compacted-away and transaction-marker offsets too.
-          records: { value: Number(records), exact: false },
+          // Watermarks count offsets, not records: compaction and transaction markers leave gaps.
+          records: compacted.has(t.name)
+            ? { value: Number(records), exact: false, note: 'An offset span: compaction removed records without freeing their offsets.' }
+            : this.fetcher.transactional.has(t.name)
+              ? { value: Number(records), exact: false, note: 'Written in transactions: each commit or abort marker takes an offset too.' }
+              : { value: Number(records), exact: true },
           deadLetter: DEAD_LETTER.test(t.name),
         });
       }
@@ -165,6 +170,7 @@ export class KafkaAdapter implements SourceAdapter {
       const stop = step.value;
       const notes: string[] = [];
       if (stop.hidden > 0) notes.push(`${stop.hidden.toLocaleString('en-US')} record${stop.hidden === 1 ? '' : 's'} of aborted transactions hidden (read_committed).`);
+      if (stop.removed > 0) notes.push(`${stop.removed.toLocaleString('en-US')} offsets were deleted by retention while this read was on its way to them (the low watermark moved).`);
       if (stop.openTransaction) notes.push(`Stopped at offset ${stop.next}: a transaction there is still open, and read_committed shows records only once it is decided.`);
       return { count, next: stop.next < high ? String(stop.next) : null, end: String(high), notes };
     } catch (e) {
@@ -310,6 +316,21 @@ export class KafkaAdapter implements SourceAdapter {
       return ranges;
     } catch (e) {
       throw this.fail(e);
+    }
+  }
+
+  /** Topics whose cleanup.policy includes compact, asked for all topics in one request. */
+  private async compactedTopics(names: string[]): Promise<Set<string>> {
+    if (names.length === 0) return new Set();
+    try {
+      const { resources } = await this.withAdmin(
+        (admin) => admin.describeConfigs({ includeSynonyms: false, resources: names.map((name) => ({ type: ConfigResourceTypes.TOPIC, name, configNames: ['cleanup.policy'] })) }),
+        'reading topic configs',
+      );
+      return new Set(resources.filter((r) => r.configEntries.some((c) => c.configName === 'cleanup.policy' && /compact/.test(c.configValue ?? ''))).map((r) => r.resourceName));
+    } catch {
+      // Without DescribeConfigs rights the counts cannot be known exact: every topic is an estimate.
+      return new Set(names);
     }
   }
 

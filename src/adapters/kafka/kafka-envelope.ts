@@ -31,6 +31,7 @@ export function kafkaRecordToEnvelope(topic: string, partition: number, record: 
     timestampType: record.timestamp >= 0 ? record.timestampType : null,
     key: record.key === null ? null : decodePayload(record.key),
     headers,
+    properties: [],
     payload: decodePayload(record.value),
     correlationId: findHeader(headers, ['correlation-id', 'correlationid', 'x-correlation-id']),
     causationId: findHeader(headers, ['causation-id', 'causationid']),

@@ -35,6 +35,8 @@ export interface RangeEnd {
   hidden: number;
   /** read_committed stopped at a transaction that is not yet decided. */
   openTransaction: boolean;
+  /** Offsets retention deleted while the read was on its way to them (the low watermark moved). */
+  removed: number;
 }
 
 /** A broker that sends nothing back for this long is down or cut off: the read ends with `network`. */
@@ -67,6 +69,8 @@ export class OffsetOutOfRange extends Error {
  */
 export class PartitionFetcher {
   private cluster: ClusterLike | null = null;
+  /** Topics seen carrying transaction markers: their watermarks count the markers' offsets too. */
+  readonly transactional = new Set<string>();
 
   constructor(
     private readonly kafka: Kafka,
@@ -117,6 +121,7 @@ export class PartitionFetcher {
   async *range(topic: string, partition: number, start: number, end: number, options: FetchOptions): AsyncGenerator<KafkaRecord[], RangeEnd> {
     let offset = start;
     let hidden = 0;
+    let removed = 0;
     let stuck = 0;
     let pending: Promise<Fetched> | null = null;
     const get = (at: number) => {
@@ -131,12 +136,13 @@ export class PartitionFetcher {
           page = await (pending ?? get(offset));
         } catch (e) {
           pending = null;
-          // Retention removed the start: go on from the oldest record there is.
-          if (e instanceof OffsetOutOfRange && offset < e.logStartOffset && e.logStartOffset < end) {
-            offset = e.logStartOffset;
+          // Retention removed what was next: go on from the oldest record there is, and say so.
+          if (e instanceof OffsetOutOfRange && offset < e.logStartOffset) {
+            removed += Math.min(e.logStartOffset, end) - offset;
+            offset = Math.min(e.logStartOffset, end);
             continue;
           }
-          if (e instanceof OffsetOutOfRange) return { next: offset, hidden, openTransaction: false };
+          if (e instanceof OffsetOutOfRange) return { next: offset, hidden, openTransaction: false, removed };
           throw e;
         }
         pending = page.next > offset && page.next < end ? get(page.next) : null;
@@ -149,11 +155,11 @@ export class PartitionFetcher {
           stuck = 0;
           continue;
         }
-        if (options.isolation === 'read_committed' && page.lastStableOffset >= 0 && page.lastStableOffset <= offset) return { next: offset, hidden, openTransaction: true };
-        if (page.highWatermark <= offset) return { next: offset, hidden, openTransaction: false };
+        if (options.isolation === 'read_committed' && page.lastStableOffset >= 0 && page.lastStableOffset <= offset) return { next: offset, hidden, openTransaction: true, removed };
+        if (page.highWatermark <= offset) return { next: offset, hidden, openTransaction: false, removed };
         if (++stuck >= 3) throw new RewindError('internal', `Kafka returned no records for ${topic}/${partition} at offset ${offset}, below its high watermark ${page.highWatermark}`);
       }
-      return { next: offset, hidden, openTransaction: false };
+      return { next: offset, hidden, openTransaction: false, removed };
     } finally {
       pending = null;
     }
@@ -214,6 +220,7 @@ export class PartitionFetcher {
 
   private visible(part: FetchedPartition, topic: string, partition: number, offset: number, isolation: Isolation): Fetched {
     const batches = part.records && part.records.length > 0 ? readRecordSet(part.records, `${topic}/${partition}`) : [];
+    if (batches.some((b) => b.control || b.transactional)) this.transactional.add(topic);
     const shown = isolation === 'read_committed' ? committedRecords(batches, part.aborted) : { records: allRecords(batches), hidden: 0 };
     const records = shown.records.filter((r) => r.offset >= offset);
     const last = batches[batches.length - 1];

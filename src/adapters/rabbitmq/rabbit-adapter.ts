@@ -171,7 +171,7 @@ export class RabbitAdapter implements SourceAdapter {
    * and all are requeued together, which puts them back at their original positions. Quorum
    * queues are refused, because there a requeue counts as a delivery attempt.
    */
-  async peek(vhost: string, queue: string, limit: number, signal: AbortSignal): Promise<{ messages: Envelope[]; depth: number }> {
+  async peek(vhost: string, queue: string, limit: number, signal: AbortSignal, acceptRedelivered = false): Promise<{ messages: Envelope[]; depth: number }> {
     const q = (await this.management.queues(signal)).find((x) => x.vhost === vhost && x.name === queue);
     if (!q) throw new RewindError('not_found', `No queue ${queue} in vhost ${vhost}`, 'It may have been deleted; reload the connection.');
     if (queueType(q) === 'quorum') {
@@ -186,6 +186,10 @@ export class RabbitAdapter implements SourceAdapter {
       await this.consumeStream({ type: 'rabbit-stream', vhost, queue }, { type: 'start' }, signal, limit, (batch) => (messages.push(...batch), messages.length >= limit));
       return { messages, depth: Math.max(0, q.messages ?? 0) };
     }
+    // AMQP has no read of a classic queue without a side effect: it is the caller's explicit choice.
+    if (!acceptRedelivered) {
+      throw new RewindError('invalid_input', `Peeking ${queue} takes its first messages and puts them back, which marks each one redelivered`, 'Ask for the peek explicitly (Peek in the dead-letter view); nothing is lost or reordered.');
+    }
     let conn: ChannelModel | null = null;
     try {
       conn = await this.connect(vhost);
@@ -197,7 +201,8 @@ export class RabbitAdapter implements SourceAdapter {
         while (messages.length < limit && !signal.aborted) {
           const m = await channel.get(queue, { noAck: false });
           if (m === false) break;
-          messages.push(rabbitMessageToEnvelope(queue, m));
+          // Its place in the queue (1 = the head), not the channel's delivery tag.
+          messages.push(rabbitMessageToEnvelope(queue, m, messages.length + 1));
         }
       } finally {
         // None is acknowledged: all go back, in their order, whatever happened above.

@@ -3,56 +3,62 @@ import type { Envelope, Header } from '../../model/envelope';
 import { decodePayload } from '../../model/payload';
 import type { WireEvent } from '../../projections/wire';
 import { wireData } from '../../projections/wire-data';
+import { amqpHeader } from './amqp-values';
 
-function headerText(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (Buffer.isBuffer(value)) return value.toString('utf8');
-  if (value instanceof Date) return value.toISOString();
-  return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
-}
-
-/** Headers and properties as the envelope lists them (the stream's offset header left out). */
+/** User headers with their AMQP types (the stream's own offset header left out). */
 function rabbitHeaders(message: Message): Header[] {
-  const p = message.properties;
-  const raw = (p.headers ?? {}) as Record<string, unknown>;
-  const headers: Header[] = Object.entries(raw)
+  const raw = (message.properties.headers ?? {}) as Record<string, unknown>;
+  return Object.entries(raw)
     .filter(([name]) => name !== 'x-stream-offset')
-    .map(([name, value]) => ({ name, value: headerText(value) }));
-  for (const [name, value] of [
-    ['content-type', p.contentType],
-    ['content-encoding', p.contentEncoding],
-    ['delivery-mode', p.deliveryMode],
-    ['reply-to', p.replyTo],
-    ['app-id', p.appId],
-  ] as const) {
-    if (value !== undefined && value !== null) headers.push({ name, value: String(value) });
-  }
-  return headers;
+    .map(([name, value]) => amqpHeader(name, value));
 }
 
-/** A stream message's offset, or its delivery tag where there is none. */
-function rabbitPosition(message: Message): string {
+/** Every AMQP basic property the message carries, by its AMQP name. */
+function rabbitProperties(message: Message): Header[] {
+  const p = message.properties;
+  const out: Header[] = [];
+  const add = (name: string, value: unknown, type: string) => {
+    if (value !== undefined && value !== null) out.push({ name, value: type === 'timestamp' ? new Date((value as number) * 1000).toISOString() : String(value), type });
+  };
+  add('content_type', p.contentType, 'shortstr');
+  add('content_encoding', p.contentEncoding, 'shortstr');
+  add('delivery_mode', p.deliveryMode, 'octet');
+  add('priority', p.priority, 'octet');
+  add('correlation_id', p.correlationId, 'shortstr');
+  add('reply_to', p.replyTo, 'shortstr');
+  add('expiration', p.expiration, 'shortstr');
+  add('message_id', p.messageId, 'shortstr');
+  add('timestamp', p.timestamp, 'timestamp');
+  add('type', p.type, 'shortstr');
+  add('user_id', p.userId, 'shortstr');
+  add('app_id', p.appId, 'shortstr');
+  add('cluster_id', p.clusterId, 'shortstr');
+  return out;
+}
+
+/** A stream message's offset; elsewhere the caller says where the message stands (its place in the queue). */
+function streamOffset(message: Message): string | null {
   const offset = (message.properties.headers as Record<string, unknown> | undefined)?.['x-stream-offset'];
-  return offset !== undefined ? String(offset) : String(message.fields.deliveryTag);
+  return offset !== undefined ? String(offset) : null;
 }
 
-export function rabbitMessageToEnvelope(queue: string, message: Message): Envelope {
+export function rabbitMessageToEnvelope(queue: string, message: Message, place?: number): Envelope {
   const p = message.properties;
   const raw = (p.headers ?? {}) as Record<string, unknown>;
-  const headers = rabbitHeaders(message);
   // AMQP timestamps are seconds; the stream's own offset header is the position.
   const ts = typeof p.timestamp === 'number' ? new Date(p.timestamp * 1000).toISOString() : null;
   return {
     source: 'rabbitmq',
     resource: queue,
     partition: null,
-    position: rabbitPosition(message),
+    position: streamOffset(message) ?? String(place ?? message.fields.deliveryTag),
     id: typeof p.messageId === 'string' ? p.messageId : null,
     type: typeof p.type === 'string' ? p.type : null,
     timestamp: ts,
     timestampType: null,
     key: message.fields.routingKey ? { kind: 'text', text: message.fields.routingKey, bytes: Buffer.byteLength(message.fields.routingKey), truncated: false } : null,
-    headers,
+    headers: rabbitHeaders(message),
+    properties: rabbitProperties(message),
     payload: decodePayload(message.content),
     correlationId: typeof p.correlationId === 'string' ? p.correlationId : null,
     causationId: typeof raw['causation-id'] === 'string' ? raw['causation-id'] : null,
@@ -67,12 +73,13 @@ export function rabbitMessageToEnvelope(queue: string, message: Message): Envelo
  */
 export function rabbitMessageToWire(queue: string, message: Message): WireEvent {
   const p = message.properties;
-  const position = Number(rabbitPosition(message));
+  const position = Number(streamOffset(message) ?? message.fields.deliveryTag);
+  const meta = [...rabbitHeaders(message), ...rabbitProperties(message).filter((h) => ['content_type', 'content_encoding', 'delivery_mode', 'reply_to', 'app_id'].includes(h.name))];
   return {
     position,
     type: typeof p.type === 'string' ? p.type : 'unknown',
     data: wireData(message.content),
-    metadata: JSON.stringify(Object.fromEntries(rabbitHeaders(message).map((h) => [h.name, h.value]))),
+    metadata: JSON.stringify(Object.fromEntries(meta.map((h) => [h.name, h.value]))),
     streamId: message.fields.routingKey || queue,
     version: position,
     timestamp: typeof p.timestamp === 'number' ? new Date(p.timestamp * 1000).toISOString() : '',

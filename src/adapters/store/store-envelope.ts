@@ -32,6 +32,7 @@ export function storeEventToEnvelope(e: StoredEvent, resource: string): Envelope
       name,
       value: typeof value === 'string' ? value : JSON.stringify(value),
     })),
+    properties: [],
     payload: decodePayload(encoder.encode(e.data)),
     correlationId: stringField(meta, 'correlationId'),
     causationId: stringField(meta, 'causationId'),
