@@ -4,7 +4,7 @@ import { SOURCE_STALL_MS } from '../../model/timeouts';
 import { sleep, throwIfAborted } from '../source-adapter';
 import { decodeFetchResponse, type FetchedPartition, type FetchResponse } from './fetch-response';
 import { createCluster, FETCH_API_KEY, fetchRequestEncoder, type ClusterLike } from './kafkajs-internals';
-import { allRecords, committedRecords, readRecordSet, type KafkaRecord } from './record-batches';
+import { allRecords, committedRecords, readRecordSet, type KafkaRecord, type RecordBatch } from './record-batches';
 
 export type Isolation = 'read_committed' | 'read_uncommitted';
 
@@ -219,7 +219,14 @@ export class PartitionFetcher {
   }
 
   private visible(part: FetchedPartition, topic: string, partition: number, offset: number, isolation: Isolation): Fetched {
-    const batches = part.records && part.records.length > 0 ? readRecordSet(part.records, `${topic}/${partition}`) : [];
+    let batches: RecordBatch[] = [];
+    try {
+      if (part.records && part.records.length > 0) batches = readRecordSet(part.records, `${topic}/${partition}`);
+    } catch (e) {
+      if (e instanceof RewindError) throw e;
+      // Not the network's fault: retrying would read the same bytes again.
+      throw new RewindError('internal', `Kafka sent records Rewind cannot read at ${topic}/${partition} near offset ${offset}: ${(e as Error).message}`, 'Read from a later offset to go past them.');
+    }
     if (batches.some((b) => b.control || b.transactional)) this.transactional.add(topic);
     const shown = isolation === 'read_committed' ? committedRecords(batches, part.aborted) : { records: allRecords(batches), hidden: 0 };
     const records = shown.records.filter((r) => r.offset >= offset);

@@ -149,11 +149,12 @@ function readBatch(r: Reader, where: string): RecordBatch {
   const type: TimestampType = attributes & 0x08 ? 'log-append' : 'create';
   const transactional = (attributes & 0x10) !== 0;
   const control = (attributes & 0x20) !== 0;
-  if (count < 0) throw new RangeError(`a batch claims ${count} records`);
   let body: Reader;
   if (codec === 0) body = new Reader(r.buf.subarray(r.at, end));
   else body = new Reader(decompress(codec, r.buf.subarray(r.at, end), `${where}: the batch at offset ${baseOffset}`));
   r.at = end;
+  // A record takes at least 7 bytes: a count beyond that is damage, not a reason to allocate.
+  if (count < 0 || count * 7 > body.buf.length) throw new RangeError(`a batch claims ${count} records in ${body.buf.length} bytes`);
   const base = { offset: baseOffset, timestamp: baseTimestamp, type, maxTimestamp };
   const records: KafkaRecord[] = new Array(count);
   for (let i = 0; i < count; i++) records[i] = readRecord(body, base);
@@ -162,8 +163,8 @@ function readBatch(r: Reader, where: string): RecordBatch {
   return { baseOffset, lastOffset: baseOffset + lastOffsetDelta, producerId, transactional, control, controlType, records };
 }
 
-/** Legacy messages (magic 0 and 1): one record each, or a compressed wrapper of many. */
-function readLegacy(r: Reader, where: string, out: RecordBatch[]): void {
+/** Legacy messages (magic 0 and 1): one record each, or a compressed wrapper of many (never nested deeper). */
+function readLegacy(r: Reader, where: string, out: RecordBatch[], inner = false): void {
   const offset = r.int64();
   const size = r.int32();
   r.need(size);
@@ -183,11 +184,12 @@ function readLegacy(r: Reader, where: string, out: RecordBatch[]): void {
   }
   // A wrapper: its value is a message set. With magic 1 the inner offsets count from 0 and the
   // wrapper carries the last one's absolute offset.
-  const inner: RecordBatch[] = [];
+  if (inner) throw new RangeError(`a compressed message set inside another at offset ${offset}`);
+  const wrapped: RecordBatch[] = [];
   const ir = new Reader(decompress(codec, value ?? Buffer.alloc(0), `${where}: the message set at offset ${offset}`));
-  while (ir.at < ir.buf.length) readLegacy(ir, where, inner);
-  const lastRelative = inner.length > 0 ? inner[inner.length - 1]!.lastOffset : 0;
-  for (const b of inner) {
+  while (ir.at < ir.buf.length) readLegacy(ir, where, wrapped, true);
+  const lastRelative = wrapped.length > 0 ? wrapped[wrapped.length - 1]!.lastOffset : 0;
+  for (const b of wrapped) {
     for (const rec of b.records) {
       if (magic >= 1) rec.offset = offset - lastRelative + rec.offset;
       if (type === 'log-append') {
@@ -197,7 +199,7 @@ function readLegacy(r: Reader, where: string, out: RecordBatch[]): void {
     }
     b.baseOffset = b.lastOffset = b.records[0]?.offset ?? offset;
   }
-  out.push(...inner);
+  out.push(...wrapped);
 }
 
 /**
