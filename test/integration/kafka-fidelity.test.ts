@@ -10,7 +10,7 @@ import { createAppContext, type AppContext } from '../../src/services/app-contex
 import { MemorySecretStore } from '../../src/services/secret-store';
 import { KAFKA_PORT, unique } from './brokers';
 import { inMemoryClient } from './in-memory-client';
-import { createTopic, deleteTopics, javaProduce, kcatConsume, kcatProduce, type OracleRecord } from './kafka-tools';
+import { createTopic, deleteTopics, javaProduce, kcatConsume, kcatProduce, type OracleRecord } from '../tools/kafka-tools';
 
 /**
  * What Rewind shows equals what the broker holds, byte for byte: records written by kcat and by

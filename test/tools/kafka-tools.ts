@@ -3,7 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
-import { KAFKA_BOOTSTRAP } from './brokers';
+
+/** Shared by the integration tests and the end-to-end journeys (so no test runner is imported here). */
+const KAFKA_BOOTSTRAP = `127.0.0.1:${Number(process.env.REWIND_KAFKA_PORT ?? 19092)}`;
 
 /**
  * Kafka input and oracles made by other tools than Rewind: Debian's kcat (librdkafka) and Kafka's
