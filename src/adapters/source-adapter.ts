@@ -2,6 +2,8 @@ import type { z } from 'zod';
 import type { ReadSummary, TestResult } from '../api/contract';
 import type { Progress } from '../api/contract';
 import type { Envelope, Header } from '../model/envelope';
+import type { DeadLetter, DeadLetterRef } from '../model/dead-letters';
+import type { RedriveOptions, RedriveOutcome, RedrivePlan, RedriveProgress, RedriveSelection, RedriveTarget } from '../model/redrive';
 import type { Capabilities, ReadFrom, ReadTarget, Resource } from '../model/resources';
 import type { WireEvent } from '../projections/wire';
 
@@ -57,7 +59,30 @@ export interface SourceAdapter {
   /** Follows new items until the signal aborts. */
   subscribe(options: SubscribeOptions): Promise<void>;
   publish(target: ReadTarget, messages: OutgoingMessage[], signal: AbortSignal): Promise<PublishResult>;
+  /** Present where the source has dead letters Rewind can look at and move. */
+  readonly deadLetters?: DeadLetterAbility;
   close(): Promise<void>;
+}
+
+export interface RedriveRequest {
+  selection: RedriveSelection;
+  target: RedriveTarget;
+  options: RedriveOptions;
+}
+
+/** Ids (partition:offset) redriven before, with when: from the audit log, for topics that keep what was redriven. */
+export type RedriveHistory = (ids: string[]) => Map<string, string>;
+
+/** Looking at dead letters and moving them back, as one source does it. */
+export interface DeadLetterAbility {
+  peek(ref: DeadLetterRef, limit: number, signal: AbortSignal, acceptRedelivered: boolean): Promise<{ messages: DeadLetter[]; depth: { value: number; exact: boolean; note?: string }; note: string }>;
+  /** The dry run: what would go where, sending nothing. */
+  plan(ref: DeadLetterRef, request: RedriveRequest, signal: AbortSignal, history: RedriveHistory): Promise<RedrivePlan>;
+  redrive(
+    ref: DeadLetterRef,
+    request: RedriveRequest,
+    run: { runId: string; signal: AbortSignal; onProgress(p: RedriveProgress): void },
+  ): Promise<Omit<RedriveOutcome, 'auditId'> & { movedIds: string[] }>;
 }
 
 /** What Kafka and RabbitMQ adapters offer today. */

@@ -5,6 +5,7 @@ import { Capabilities, ProjectionFrom, ProjectionTarget, ReadFrom, ReadTarget, R
 import { StateDiff } from '../projections/diff';
 import { ExpectedVersion, NewEvent } from '../model/store-events';
 import { DeadLetter, DeadLetterRef, DeadLetterSource } from '../model/dead-letters';
+import { RedriveOptions, RedriveOutcome, RedrivePlan, RedriveProgress, RedriveSelection, RedriveTarget } from '../model/redrive';
 import { READ_MODEL_NAME } from '../model/read-model-name';
 import { LIMIT_BOUNDS } from '../model/projection-limits';
 
@@ -173,6 +174,14 @@ export const StateAtResult = z.object({
 
 const RunRef = z.object({ runId: z.string().min(1) });
 
+const RedriveRequest = z.object({
+  connectionId: z.string().min(1),
+  ref: DeadLetterRef,
+  selection: RedriveSelection,
+  target: RedriveTarget,
+  options: RedriveOptions.default({ restoreTtl: false, ratePerSecond: null, partitioning: 'key', keepTimestamp: true }),
+});
+
 export const ReadModelName = z
   .string()
   .trim()
@@ -268,7 +277,30 @@ export const contract = {
       /** A classic queue is peeked by taking messages and putting them back, which marks them redelivered: the caller must say it accepts that. */
       acceptRedelivered: z.boolean().optional(),
     }),
-    z.object({ messages: z.array(DeadLetter), depth: z.object({ value: z.number().int().nonnegative(), exact: z.boolean() }), note: z.string() }),
+    z.object({ messages: z.array(DeadLetter), depth: z.object({ value: z.number().int().nonnegative(), exact: z.boolean(), note: z.string().optional() }), note: z.string() }),
+  ),
+  /** The dry run of a redrive: each message and where it would go now. Nothing moves. */
+  'dead-letters/plan': call(RedriveRequest, RedrivePlan),
+  /**
+   * Moves dead letters back, each confirmed at its target before it leaves the dead-letter queue.
+   * Items: `started` (with the run's id, for stop), then progress. Stopping (or cancelling) stops
+   * taking new messages and settles those in flight; the result is the exact outcome.
+   */
+  'dead-letters/redrive': stream(
+    RedriveRequest.extend({
+      /** The count the user saw in the dry run and confirmed. */
+      confirmedCount: z.number().int().nonnegative(),
+      /** Kafka: redrive offsets that were redriven before. */
+      repeat: z.boolean().optional(),
+    }),
+    z.discriminatedUnion('kind', [z.object({ kind: z.literal('started'), runId: z.string() }), RedriveProgress.extend({ kind: z.literal('progress') })]),
+    RedriveOutcome,
+  ),
+  'dead-letters/stop': call(z.object({ runId: z.string().min(1) }), z.object({ stopping: z.boolean() })),
+  /** What users did that moved or sent messages: redrives, moves, publishes, appends. Newest first. */
+  'audit/list': call(
+    z.object({ actions: z.array(z.string()).optional(), text: z.string().max(500).optional(), before: z.number().int().optional(), limit: z.number().int().min(1).max(500) }),
+    z.object({ entries: z.array(z.object({ id: z.number().int(), at: z.string(), action: z.string(), detail: z.json() })), more: z.boolean() }),
   ),
   'read-models/list': call(Empty, z.object({ path: z.string(), models: z.array(ReadModelInfo) })),
   /** Writes a finished run's state as a table, with the run's last position as checkpoint. */

@@ -48,7 +48,8 @@ export const Death = z.object({
 });
 export type Death = z.infer<typeof Death>;
 
-export const DeadLetter = z.object({ envelope: Envelope, death: Death });
+/** `id` picks it for a redrive: a fingerprint in a queue, partition:offset in a topic, a position in a store. */
+export const DeadLetter = z.object({ id: z.string(), envelope: Envelope, death: Death });
 export type DeadLetter = z.infer<typeof DeadLetter>;
 
 /** What a dead-letter view points at: a DLT topic, a DLQ, or a subscription's parked events. */

@@ -20,6 +20,8 @@ export const Resource = z.discriminatedUnion('type', [
     /** Sum of high - low watermarks: exact unless the topic is compacted or transactional (then `note` says so). */
     records: Count,
     deadLetter: z.boolean(),
+    /** Topics its records died on, from Spring Kafka or Kafka Connect headers (sampled from its newest records). */
+    deadLetterOf: z.array(z.string()).optional(),
   }),
   z.object({
     type: z.literal('rabbit-vhost'),
@@ -33,6 +35,8 @@ export const Resource = z.discriminatedUnion('type', [
     messages: Count,
     consumers: z.number().int().nonnegative(),
     deadLetter: z.boolean(),
+    /** The queues whose dead letters come here, and through which exchange and key (from the topology). */
+    deadLetterOf: z.array(z.object({ queue: z.string(), exchange: z.string(), routingKey: z.string().nullable() })).optional(),
   }),
   z.object({
     type: z.literal('store-all'),

@@ -1,62 +1,55 @@
+import { randomUUID } from 'node:crypto';
 import type { Handlers } from '../api/dispatcher';
 import { RewindError, toApiError } from '../api/errors';
-import { KafkaAdapter } from '../adapters/kafka/kafka-adapter';
-import { RabbitAdapter } from '../adapters/rabbitmq/rabbit-adapter';
-import { storeEventToEnvelope } from '../adapters/store/store-envelope';
-import type { SourceAdapter } from '../adapters/source-adapter';
-import { deathOf, noDeath, type DeadLetter, type DeadLetterSource } from '../model/dead-letters';
-import type { Envelope } from '../model/envelope';
+import type { DeadLetterAbility, SourceAdapter } from '../adapters/source-adapter';
+import type { DeadLetterRef, DeadLetterSource } from '../model/dead-letters';
 import type { Resource } from '../model/resources';
-import { SubscriptionStore } from '../store/subscription-store';
+import type { EventStore } from '../store/event-store';
 import { connectionSummaries, type ConnectionDeps } from './connection-handlers';
 
-type DeadLetterHandlers = Pick<Handlers, 'dead-letters/list' | 'dead-letters/peek'>;
+type DeadLetterHandlers = Pick<Handlers, 'dead-letters/list' | 'dead-letters/peek' | 'dead-letters/plan' | 'dead-letters/redrive' | 'dead-letters/stop' | 'audit/list'>;
 
 /** A broker that does not answer in this long is listed as unreachable, not waited for. */
 const LIST_TIMEOUT_MS = 6_000;
-const nf = new Intl.NumberFormat('en-US');
 
 function sourceOf(connection: { id: string; name: string; kind: DeadLetterSource['kind'] }, r: Resource): DeadLetterSource | null {
   const base = { connectionId: connection.id, connectionName: connection.name, kind: connection.kind, resource: r };
   if (r.type === 'kafka-topic' && r.deadLetter) return { ...base, ref: { type: 'kafka-topic', name: r.name }, depth: r.records, unavailable: null };
-  if (r.type === 'rabbit-queue' && r.deadLetter) {
-    const unavailable = r.queueType === 'quorum' ? 'A quorum queue cannot be peeked without counting a delivery; open it in the management UI or move its messages to inspect them.' : null;
-    return { ...base, ref: { type: 'rabbit-queue', vhost: r.vhost, name: r.name }, depth: r.messages, unavailable };
-  }
+  if (r.type === 'rabbit-queue' && r.deadLetter) return { ...base, ref: { type: 'rabbit-queue', vhost: r.vhost, name: r.name }, depth: r.messages, unavailable: null };
   // A subscription's parked events are its dead letters, even while there are none.
   if (r.type === 'store-subscription') return { ...base, ref: { type: 'store-subscription', name: r.name }, depth: r.parked, unavailable: null };
   return null;
 }
 
-const withDeath = (envelope: Envelope): DeadLetter => ({ envelope, death: deathOf(envelope) });
+function abilityOf(adapter: SourceAdapter): DeadLetterAbility {
+  if (!adapter.deadLetters) throw new RewindError('unsupported', 'This connection has no dead letters Rewind can move');
+  return adapter.deadLetters;
+}
 
-/** The newest `limit` records of a topic, newest first, across its partitions. */
-async function newestOfTopic(adapter: SourceAdapter, topic: Extract<Resource, { type: 'kafka-topic' }>, limit: number, signal: AbortSignal): Promise<Envelope[]> {
-  const all: Envelope[] = [];
-  for (const p of topic.partitions) {
-    const high = BigInt(p.high);
-    const low = BigInt(p.low);
-    if (high <= low) continue;
-    const from = high - BigInt(limit) > low ? high - BigInt(limit) : low;
-    await adapter.read({
-      target: { type: 'kafka-partition', topic: topic.name, partition: p.partition },
-      from: { type: 'position', value: from.toString() },
-      limit,
-      signal,
-      onBatch: (items) => all.push(...items),
-      onProgress: () => undefined,
-    });
-  }
-  const ts = (e: Envelope) => (e.timestamp ? Date.parse(e.timestamp) : 0);
-  return all.sort((a, b) => ts(b) - ts(a) || Number(BigInt(b.position) - BigInt(a.position))).slice(0, limit);
+const describeRef = (ref: DeadLetterRef) => (ref.type === 'rabbit-queue' ? `${ref.vhost === '/' ? '' : `${ref.vhost}/`}${ref.name}` : ref.type === 'store-subscription' ? `subscription ${ref.name}` : ref.name);
+
+/** The offsets of a topic redriven before, with when, from the audit log. */
+function redriveHistory(store: EventStore, connectionId: string, ref: DeadLetterRef) {
+  return (ids: string[]) => {
+    const wanted = new Set(ids);
+    const seen = new Map<string, string>();
+    for (const entry of store.auditLog({ actions: ['redrive'], text: ref.name, limit: 500 })) {
+      const d = JSON.parse(entry.detail) as { connectionId?: string; from?: { name?: string }; movedIds?: string[] };
+      if (d.connectionId !== connectionId || d.from?.name !== ref.name) continue;
+      for (const id of d.movedIds ?? []) if (wanted.has(id) && !seen.has(id)) seen.set(id, entry.at);
+    }
+    return seen;
+  };
 }
 
 /**
  * One view of everything that died: Kafka dead-letter topics, RabbitMQ dead-letter queues and
- * the store's parked events, each with why it died. Looking never moves a message.
+ * the store's parked events, each with why it died; and moving them back, each source by its
+ * own ability, written to the audit log.
  */
 export function deadLetterHandlers(deps: ConnectionDeps): DeadLetterHandlers {
-  const { pool } = deps;
+  const { pool, store } = deps;
+  const running = new Map<string, AbortController>();
   return {
     'dead-letters/list': async (_params, { signal }) => {
       const connections = connectionSummaries(deps);
@@ -84,39 +77,64 @@ export function deadLetterHandlers(deps: ConnectionDeps): DeadLetterHandlers {
       return { sources, unreachable: unreachable.sort((a, b) => order.get(a.connectionId)! - order.get(b.connectionId)!) };
     },
 
-    'dead-letters/peek': async ({ connectionId, ref, limit, acceptRedelivered }, { signal }) => {
-      const adapter = await pool.get(connectionId);
-      if (ref.type === 'store-subscription') {
-        const subs = new SubscriptionStore(await pool.store(connectionId));
-        const info = subs.get(ref.name);
-        const parked = subs.parked(ref.name, limit);
-        return {
-          messages: parked.map((p) => ({
-            envelope: storeEventToEnvelope(p.event, `$all`),
-            death: { ...noDeath(), reason: p.lastError, origin: `subscription ${ref.name}`, attempts: p.attempts, at: p.parkedAt },
-          })),
-          depth: { value: info.parked, exact: true },
-          note: `Parked by subscription ${ref.name} after failing ${info.maxAttempts} times; replay them from the subscription.`,
-        };
+    'dead-letters/peek': async ({ connectionId, ref, limit, acceptRedelivered }, { signal }) => abilityOf(await pool.get(connectionId)).peek(ref, limit, signal, acceptRedelivered === true),
+
+    'dead-letters/plan': async ({ connectionId, ref, selection, target, options }, { signal }) =>
+      abilityOf(await pool.get(connectionId)).plan(ref, { selection, target, options }, signal, redriveHistory(store, connectionId, ref)),
+
+    'dead-letters/redrive': async ({ connectionId, ref, selection, target, options, confirmedCount, repeat }, ctx) => {
+      const ability = abilityOf(await pool.get(connectionId));
+      if (ref.type === 'kafka-topic' && 'ids' in selection && !repeat) {
+        const before = redriveHistory(store, connectionId, ref)(selection.ids);
+        if (before.size > 0) {
+          throw new RewindError('conflict', `${before.size} of these records were redriven before (first on ${[...before.values()].sort()[0]})`, 'Look at the dry run, then confirm to redrive them again.');
+        }
       }
-      if (ref.type === 'kafka-topic') {
-        if (!(adapter instanceof KafkaAdapter)) throw new RewindError('invalid_input', 'That connection is not a Kafka cluster');
-        const topic = (await adapter.listResources(signal)).find((r): r is Extract<Resource, { type: 'kafka-topic' }> => r.type === 'kafka-topic' && r.name === ref.name);
-        if (!topic) throw new RewindError('not_found', `No topic ${ref.name}`, 'It may have been deleted; reload the connection.');
-        const messages = await newestOfTopic(adapter, topic, limit, signal);
-        return {
-          messages: messages.map(withDeath),
-          depth: topic.records,
-          note: `The newest ${nf.format(messages.length)} of ${nf.format(topic.records.value)} records, newest first; reading a topic moves nothing.`,
-        };
+      const runId = randomUUID().slice(0, 8);
+      const stop = new AbortController();
+      running.set(runId, stop);
+      ctx.batch([{ kind: 'started', runId }]);
+      const signal = AbortSignal.any([ctx.signal, stop.signal]);
+      const started = new Date().toISOString();
+      try {
+        const outcome = await ability.redrive(ref, { selection, target, options }, { runId, signal, onProgress: (p) => ctx.batch([{ kind: 'progress', ...p }]) });
+        const connection = connectionSummaries(deps).find((c) => c.id === connectionId);
+        const auditId = store.audit('redrive', {
+          runId,
+          started,
+          connectionId,
+          connectionName: connection?.name ?? connectionId,
+          from: ref,
+          to: target,
+          options,
+          selection: 'all' in selection ? 'all' : `${selection.ids.length} picked`,
+          confirmedCount,
+          looked: outcome.looked,
+          moved: outcome.moved,
+          failed: outcome.failures.length,
+          duplicates: outcome.duplicates,
+          uncertain: outcome.uncertain,
+          stoppedBy: outcome.stoppedBy,
+          failures: outcome.failures.slice(0, 200),
+          movedIds: outcome.movedIds,
+          summary: `${outcome.moved} moved from ${describeRef(ref)}, ${outcome.failures.length} failed`,
+        });
+        const { movedIds: _ids, ...result } = outcome;
+        return { ...result, auditId };
+      } finally {
+        running.delete(runId);
       }
-      if (!(adapter instanceof RabbitAdapter)) throw new RewindError('invalid_input', 'That connection is not a RabbitMQ broker');
-      const { messages, depth } = await adapter.peek(ref.vhost, ref.name, limit, signal, acceptRedelivered === true);
-      return {
-        messages: messages.map(withDeath),
-        depth: { value: depth, exact: true },
-        note: `The first ${nf.format(messages.length)} of ${nf.format(depth)} messages, each put back in its place (none acknowledged); RabbitMQ now marks them redelivered.`,
-      };
+    },
+
+    'dead-letters/stop': async ({ runId }) => {
+      const run = running.get(runId);
+      run?.abort();
+      return { stopping: run !== undefined };
+    },
+
+    'audit/list': async ({ actions, text, before, limit }) => {
+      const rows = store.auditLog({ ...(actions ? { actions } : {}), ...(text ? { text } : {}), ...(before !== undefined ? { before } : {}), limit: limit + 1 });
+      return { entries: rows.slice(0, limit).map((r) => ({ id: r.id, at: r.at, action: r.action, detail: JSON.parse(r.detail) as never })), more: rows.length > limit };
     },
   };
 }

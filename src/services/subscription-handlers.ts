@@ -1,7 +1,7 @@
 import { whenAborted } from '../adapters/source-adapter';
 import type { Handlers } from '../api/dispatcher';
 import { DEFAULT_LIMITS, ProjectionRun, stateEntries } from '../projections/projection-run';
-import { storeEventToWire } from '../adapters/store/store-envelope';
+import { replayParked } from '../projections/replay-parked';
 import { SubscriptionStore } from '../store/subscription-store';
 import type { AdapterPool } from './adapter-pool';
 
@@ -11,9 +11,6 @@ type SubscriptionHandlers = Pick<
 >;
 
 
-async function* once<T>(items: T[]): AsyncGenerator<T[]> {
-  if (items.length > 0) yield items;
-}
 
 /**
  * A subscription is a projection kept over a store: each catch-up continues from its checkpoint
@@ -88,30 +85,8 @@ export function subscriptionHandlers({ pool }: { pool: AdapterPool }): Subscript
       const s = new SubscriptionStore(store);
       const positions = s.select(name, selection);
       if (dryRun || positions.length === 0) return { count: positions.length, replayed: 0, stillParked: 0 };
-      const sub = s.get(name);
-      const run = await ProjectionRun.start(sub.code, DEFAULT_LIMITS);
-      try {
-        if (sub.state) run.restore(sub.state);
-        const events = positions.flatMap((p) => store.readAll(p, 1).filter((e) => e.globalPosition === p));
-        const failed = new Set<number>();
-        const result = await run.runBatches(once(events.map(storeEventToWire)), {
-          onProgress: () => undefined,
-          onHandlerError: (failure) => {
-            failed.add(failure.position);
-            s.park(name, failure.position, 1, `${failure.name}: ${failure.message}`);
-            run.decide('skip');
-          },
-        });
-        const replayed = events.map((e) => e.globalPosition).filter((p) => !failed.has(p));
-        // The state moves on with what replayed; the checkpoint stays where the subscription is.
-        store.database.transaction(() => {
-          s.unpark(name, replayed);
-          s.saveCheckpoint(name, sub.checkpoint, stateEntries(result));
-        }).immediate();
-        return { count: positions.length, replayed: replayed.length, stillParked: failed.size };
-      } finally {
-        await run.close();
-      }
+      const { replayed, failed } = await replayParked(store, name, positions);
+      return { count: positions.length, replayed: replayed.length, stillParked: failed.length };
     },
   };
 }

@@ -215,9 +215,30 @@ export class EventStore {
     return this.statements.hasEventId.get(id) !== undefined;
   }
 
-  audit(action: string, detail: Record<string, unknown>): void {
+  /** Records what a user did; returns the entry's id. */
+  audit(action: string, detail: Record<string, unknown>): number {
     this.assertWritable();
-    this.statements.audit.run(new Date().toISOString(), action, JSON.stringify(detail));
+    return Number(this.statements.audit.run(new Date().toISOString(), action, JSON.stringify(detail)).lastInsertRowid);
+  }
+
+  /** Audit entries, newest first, optionally of some actions and containing a text. */
+  auditLog(filter: { actions?: string[]; text?: string; before?: number; limit: number }): { id: number; at: string; action: string; detail: string }[] {
+    const where: string[] = [];
+    const args: (string | number)[] = [];
+    if (filter.actions?.length) {
+      where.push(`action IN (${filter.actions.map(() => '?').join(',')})`);
+      args.push(...filter.actions);
+    }
+    if (filter.text) {
+      where.push("instr(lower(detail), lower(?)) > 0");
+      args.push(filter.text);
+    }
+    if (filter.before !== undefined) {
+      where.push('id < ?');
+      args.push(filter.before);
+    }
+    const sql = `SELECT id, at, action, detail FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
+    return this.db.prepare(sql).all(...args, filter.limit) as { id: number; at: string; action: string; detail: string }[];
   }
 
   /** For bulk work such as the demo seed: many appends, one commit. */

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { ConfigResourceTypes, Kafka, logLevel, type Admin, type KafkaConfig, type SASLOptions } from 'kafkajs';
+import { ConfigResourceTypes, Kafka, logLevel, Partitioners, type Admin, type KafkaConfig, type Producer, type SASLOptions } from 'kafkajs';
 import { RewindError } from '../../api/errors';
 import type { KafkaProfile } from '../../model/connections';
 import type { ProjectionFrom, ReadFrom, ReadTarget, Resource } from '../../model/resources';
@@ -8,6 +8,7 @@ import { BROKER_CAPABILITIES, throwIfAborted, type OutgoingMessage, type ReadOpt
 import { classifyKafkaError } from './kafka-errors';
 import { kafkaRecordToEnvelope } from './kafka-envelope';
 import { kafkaRecordToWire } from './kafka-wire';
+import { KafkaDeadLetters } from './kafka-dead-letters';
 import { PartitionFetcher, STALL_MS, type Isolation } from './partition-fetcher';
 import type { KafkaRecord } from './record-batches';
 
@@ -61,6 +62,8 @@ export class KafkaAdapter implements SourceAdapter {
   private readonly address: string;
   private readonly fetcher: PartitionFetcher;
   private admin: Admin | null = null;
+  /** What sampling a topic's newest records found, kept while its high watermarks do not move. */
+  private readonly dltSamples = new Map<string, { highs: string; origins: string[] }>();
 
   constructor(
     private readonly profile: KafkaProfile,
@@ -127,6 +130,8 @@ export class KafkaAdapter implements SourceAdapter {
           })
           .sort((a, b) => a.partition - b.partition);
         const records = partitions.reduce((sum, p) => sum + (BigInt(p.high) - BigInt(p.low)), 0n);
+        const byName = DEAD_LETTER.test(t.name);
+        const origins = byName || t.name.startsWith('__') ? [] : await this.dltOrigins(t.name, partitions, signal);
         result.push({
           type: 'kafka-topic',
           name: t.name,
@@ -138,7 +143,8 @@ export class KafkaAdapter implements SourceAdapter {
             : this.fetcher.transactional.has(t.name)
               ? { value: Number(records), exact: false, note: 'Written in transactions: each commit or abort marker takes an offset too.' }
               : { value: Number(records), exact: true },
-          deadLetter: DEAD_LETTER.test(t.name),
+          deadLetter: byName || origins.length > 0,
+          deadLetterOf: origins,
         });
       }
       return result;
@@ -319,6 +325,32 @@ export class KafkaAdapter implements SourceAdapter {
     }
   }
 
+  /**
+   * A topic is a dead-letter topic, whatever its name, when its newest records carry Spring
+   * Kafka's or Kafka Connect's dead-letter headers: the topics those say they came from.
+   */
+  private async dltOrigins(topic: string, partitions: { partition: number; low: string; high: string }[], signal: AbortSignal): Promise<string[]> {
+    const highs = partitions.map((p) => p.high).join(',');
+    const cached = this.dltSamples.get(topic);
+    if (cached && cached.highs === highs) return cached.origins;
+    const origins = new Set<string>();
+    for (const p of partitions.filter((x) => Number(x.high) > Number(x.low)).slice(0, 3)) {
+      try {
+        const page = await this.fetcher.fetch(topic, p.partition, Number(p.high) - 1, { isolation: 'read_uncommitted', signal, maxBytes: 64 * 1024, maxWaitMs: 0 });
+        for (const r of page.records) {
+          for (const h of r.headers) {
+            if ((h.key === 'kafka_dlt-original-topic' || h.key === '__connect.errors.topic') && h.value) origins.add(h.value.toString('utf8'));
+          }
+        }
+      } catch {
+        /* a topic that cannot be sampled now is listed by its name alone */
+      }
+    }
+    const found = [...origins].sort();
+    this.dltSamples.set(topic, { highs, origins: found });
+    return found;
+  }
+
   /** Topics whose cleanup.policy includes compact, asked for all topics in one request. */
   private async compactedTopics(names: string[]): Promise<Set<string>> {
     if (names.length === 0) return new Set();
@@ -353,7 +385,31 @@ export class KafkaAdapter implements SourceAdapter {
     return hit && hit.offset !== '-1' ? Number(hit.offset) : high;
   }
 
-  private fail(e: unknown): RewindError {
+  fail(e: unknown): RewindError {
     return classifyKafkaError(e, this.address, this.profile.tls);
+  }
+
+  readonly deadLetters = new KafkaDeadLetters(this);
+
+  /** Each partition's watermarks now. */
+  async partitions(topic: string, signal: AbortSignal): Promise<{ partition: number; low: number; high: number }[]> {
+    const offsets = await this.withAdmin((admin) => admin.fetchTopicOffsets(topic), 'reading offsets').catch((e: unknown) => {
+      throw isUnknownTopic(e) ? new RewindError('not_found', `No topic ${topic}`, 'It may have been deleted; refresh the topic list.') : this.fail(e);
+    });
+    throwIfAborted(signal);
+    return offsets.map((o) => ({ partition: o.partition, low: Number(o.low), high: Number(o.high) })).sort((a, b) => a.partition - b.partition);
+  }
+
+  async topicExists(topic: string, signal: AbortSignal): Promise<boolean> {
+    const topics = await this.withAdmin((admin) => admin.listTopics(), 'listing topics');
+    throwIfAborted(signal);
+    return topics.includes(topic);
+  }
+
+  /** An idempotent producer with acks=all: what a redrive writes is in the log exactly once, or reported. */
+  async producer(): Promise<Producer> {
+    const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+    await answered(producer.connect(), this.address, 'connecting a producer');
+    return producer;
   }
 }

@@ -16,8 +16,33 @@ const Queue = z.object({
   messages: z.number().optional(),
   consumers: z.number().optional(),
   arguments: z.record(z.string(), z.unknown()).optional(),
+  policy: z.string().nullable().optional(),
+  effective_policy_definition: z.union([z.record(z.string(), z.unknown()), z.array(z.unknown())]).nullable().optional(),
 });
 export type ManagementQueue = z.infer<typeof Queue>;
+
+const Exchange = z.object({
+  name: z.string(),
+  vhost: z.string(),
+  type: z.string(),
+  internal: z.boolean().optional(),
+  arguments: z.record(z.string(), z.unknown()).optional(),
+  policy: z.string().nullable().optional(),
+});
+export type ManagementExchange = z.infer<typeof Exchange>;
+
+const Binding = z.object({
+  source: z.string(),
+  vhost: z.string(),
+  destination: z.string(),
+  destination_type: z.enum(['queue', 'exchange']),
+  routing_key: z.string(),
+  arguments: z.record(z.string(), z.unknown()).optional(),
+});
+export type ManagementBinding = z.infer<typeof Binding>;
+
+const Policy = z.object({ name: z.string(), vhost: z.string(), pattern: z.string(), 'apply-to': z.string(), priority: z.number(), definition: z.record(z.string(), z.unknown()) });
+export type ManagementPolicy = z.infer<typeof Policy>;
 
 export interface ManagementOptions {
   host: string;
@@ -47,7 +72,19 @@ export class ManagementClient {
   }
 
   queues(signal: AbortSignal) {
-    return this.get('/queues?columns=name,vhost,type,messages,consumers,arguments', z.array(Queue), signal);
+    return this.get('/queues?columns=name,vhost,type,messages,consumers,arguments,policy,effective_policy_definition', z.array(Queue), signal);
+  }
+
+  exchanges(vhost: string, signal: AbortSignal) {
+    return this.get(`/exchanges/${encodeURIComponent(vhost)}?columns=name,vhost,type,internal,arguments,policy`, z.array(Exchange), signal);
+  }
+
+  bindings(vhost: string, signal: AbortSignal) {
+    return this.get(`/bindings/${encodeURIComponent(vhost)}`, z.array(Binding), signal);
+  }
+
+  policies(vhost: string, signal: AbortSignal) {
+    return this.get(`/policies/${encodeURIComponent(vhost)}`, z.array(Policy), signal);
   }
 
   private async get<T extends z.ZodType>(path: string, schema: T, signal: AbortSignal): Promise<z.infer<T>> {

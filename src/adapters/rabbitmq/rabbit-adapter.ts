@@ -6,6 +6,9 @@ import type { Envelope } from '../../model/envelope';
 import type { ReadFrom, ReadTarget, Resource } from '../../model/resources';
 import { BROKER_CAPABILITIES, throwIfAborted, whenAborted, type OutgoingMessage, type ReadOptions, type SourceAdapter, type SubscribeOptions } from '../source-adapter';
 import { ManagementClient, type ManagementQueue } from './management-client';
+import type { Topology } from './routing';
+import { deadLetterLinks, toTopology, type DeadLetterLink } from './topology';
+import { RabbitDeadLetters } from './rabbit-dead-letters';
 import { classifyRabbitError } from './rabbit-errors';
 import { rabbitMessageToEnvelope, rabbitMessageToWire } from './rabbit-envelope';
 import type { WireEvent } from '../../projections/wire';
@@ -69,19 +72,38 @@ export class RabbitAdapter implements SourceAdapter {
   async listResources(signal: AbortSignal): Promise<Resource[]> {
     const [vhosts, queues] = await Promise.all([this.management.vhosts(signal), this.management.queues(signal)]);
     const resources: Resource[] = vhosts.map((v) => ({ type: 'rabbit-vhost', name: v.name }));
+    // A queue is a dead-letter queue because the topology sends dead letters to it, whatever its name.
+    const links = (await Promise.all(vhosts.map((v) => this.deadLetterLinks(v.name, queues, signal).catch(() => [])))).flat();
     for (const q of queues.sort((a, b) => a.vhost.localeCompare(b.vhost) || a.name.localeCompare(b.name))) {
+      const feeds = links.filter((l) => l.vhost === q.vhost && l.to.includes(q.name)).map((l) => ({ queue: l.from, exchange: l.exchange, routingKey: l.routingKey }));
       resources.push({
         type: 'rabbit-queue',
         vhost: q.vhost,
         name: q.name,
         queueType: queueType(q),
         // The management API samples every few seconds: a count, not a promise.
-        messages: { value: Math.max(0, q.messages ?? 0), exact: false },
+        messages: { value: Math.max(0, q.messages ?? 0), exact: false, note: 'Sampled by the management API every few seconds.' },
         consumers: q.consumers ?? 0,
-        deadLetter: DEAD_LETTER.test(q.name),
+        deadLetter: DEAD_LETTER.test(q.name) || feeds.length > 0,
+        deadLetterOf: feeds,
       });
     }
     return resources;
+  }
+
+  /** The vhost's topology as the routing simulator takes it. */
+  async topology(vhost: string, signal: AbortSignal, queues?: ManagementQueue[]): Promise<Topology> {
+    const [exchanges, bindings, policies, qs] = await Promise.all([
+      this.management.exchanges(vhost, signal),
+      this.management.bindings(vhost, signal),
+      this.management.policies(vhost, signal).catch(() => []),
+      queues ? Promise.resolve(queues) : this.management.queues(signal),
+    ]);
+    return toTopology(vhost, exchanges, qs, bindings, policies);
+  }
+
+  async deadLetterLinks(vhost: string, queues: ManagementQueue[], signal: AbortSignal): Promise<DeadLetterLink[]> {
+    return deadLetterLinks(vhost, queues, await this.topology(vhost, signal, queues));
   }
 
   async read(options: ReadOptions) {
@@ -166,56 +188,22 @@ export class RabbitAdapter implements SourceAdapter {
     }
   }
 
-  /**
-   * The first `limit` messages of a classic queue, left in place: each is fetched unacknowledged
-   * and all are requeued together, which puts them back at their original positions. Quorum
-   * queues are refused, because there a requeue counts as a delivery attempt.
-   */
-  async peek(vhost: string, queue: string, limit: number, signal: AbortSignal, acceptRedelivered = false): Promise<{ messages: Envelope[]; depth: number }> {
-    const q = (await this.management.queues(signal)).find((x) => x.vhost === vhost && x.name === queue);
-    if (!q) throw new RewindError('not_found', `No queue ${queue} in vhost ${vhost}`, 'It may have been deleted; reload the connection.');
-    if (queueType(q) === 'quorum') {
-      throw new RewindError(
-        'unsupported',
-        `${queue} is a quorum queue: taking a message and putting it back counts as a delivery, and past its delivery limit the broker dead-letters or drops it`,
-        'Rewind does not peek quorum queues; move the messages to a classic or stream queue to inspect them.',
-      );
-    }
-    if (queueType(q) === 'stream') {
-      const messages: Envelope[] = [];
-      await this.consumeStream({ type: 'rabbit-stream', vhost, queue }, { type: 'start' }, signal, limit, (batch) => (messages.push(...batch), messages.length >= limit));
-      return { messages, depth: Math.max(0, q.messages ?? 0) };
-    }
-    // AMQP has no read of a classic queue without a side effect: it is the caller's explicit choice.
-    if (!acceptRedelivered) {
-      throw new RewindError('invalid_input', `Peeking ${queue} takes its first messages and puts them back, which marks each one redelivered`, 'Ask for the peek explicitly (Peek in the dead-letter view); nothing is lost or reordered.');
-    }
-    let conn: ChannelModel | null = null;
-    try {
-      conn = await this.connect(vhost);
-      const channel = await conn.createChannel();
-      channel.on('error', () => undefined);
-      const { messageCount } = await channel.checkQueue(queue);
-      const messages: Envelope[] = [];
-      try {
-        while (messages.length < limit && !signal.aborted) {
-          const m = await channel.get(queue, { noAck: false });
-          if (m === false) break;
-          // Its place in the queue (1 = the head), not the channel's delivery tag.
-          messages.push(rabbitMessageToEnvelope(queue, m, messages.length + 1));
-        }
-      } finally {
-        // None is acknowledged: all go back, in their order, whatever happened above.
-        channel.nackAll(true);
-        await channel.close().catch(() => undefined);
-      }
-      throwIfAborted(signal);
-      return { messages, depth: messageCount };
-    } catch (e) {
-      throw this.fail(e);
-    } finally {
-      await conn?.close().catch(() => undefined);
-    }
+  readonly deadLetters = new RabbitDeadLetters(this);
+
+  async connectTo(vhost: string): Promise<ChannelModel> {
+    return this.connect(vhost);
+  }
+
+  async queueInfo(vhost: string, name: string, signal: AbortSignal): Promise<ManagementQueue> {
+    const q = (await this.management.queues(signal)).find((x) => x.vhost === vhost && x.name === name);
+    if (!q) throw new RewindError('not_found', `No queue ${name} in vhost ${vhost}`, 'It may have been deleted; reload the connection.');
+    return q;
+  }
+
+  async streamHead(vhost: string, queue: string, limit: number, signal: AbortSignal): Promise<Envelope[]> {
+    const messages: Envelope[] = [];
+    await this.consumeStream({ type: 'rabbit-stream', vhost, queue }, { type: 'start' }, signal, limit, (batch) => (messages.push(...batch), messages.length >= limit));
+    return messages;
   }
 
   async close(): Promise<void> {
@@ -311,7 +299,7 @@ export class RabbitAdapter implements SourceAdapter {
     }
   }
 
-  private fail(e: unknown): RewindError {
+  fail(e: unknown): RewindError {
     return classifyRabbitError(e, this.address, this.profile.tls, this.vhostInUse);
   }
 }

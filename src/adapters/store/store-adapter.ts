@@ -3,6 +3,7 @@ import { RewindError } from '../../api/errors';
 import { EventStore, type StoredEvent } from '../../store/event-store';
 import { SubscriptionStore } from '../../store/subscription-store';
 import { damagedError } from '../../store/integrity';
+import { StoreDeadLetters } from './store-dead-letters';
 import { sleep, throwIfAborted, type OutgoingMessage, type ReadOptions, type SourceAdapter, type SubscribeOptions } from '../source-adapter';
 import { storeEventToEnvelope, storeEventToWire } from './store-envelope';
 import type { WireEvent } from '../../projections/wire';
@@ -23,11 +24,15 @@ export class StoreAdapter implements SourceAdapter {
     seekByTime: true,
   };
 
+  readonly deadLetters: StoreDeadLetters;
+
   constructor(
     readonly store: EventStore,
     /** An opened file is closed with its adapter; the bundled store belongs to the app. */
     private readonly options: { owned: boolean } = { owned: false },
-  ) {}
+  ) {
+    this.deadLetters = new StoreDeadLetters(store);
+  }
 
   async test() {
     if (this.store.damage.length > 0) throw damagedError(this.store.path, this.store.damage);

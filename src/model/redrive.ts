@@ -1,0 +1,79 @@
+import { z } from 'zod';
+
+/** Which dead letters: all of them, or the ones picked (by the ids the peek gave them). */
+export const RedriveSelection = z.union([
+  z.object({ all: z.literal(true) }),
+  z.object({ ids: z.array(z.string().min(1)).min(1).max(100_000) }),
+]);
+export type RedriveSelection = z.infer<typeof RedriveSelection>;
+
+/** Where they go: each one back to its own origin, or one place the user picks. */
+export const RedriveTarget = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('origin') }),
+  z.object({ kind: z.literal('exchange'), exchange: z.string(), routingKey: z.string() }),
+  z.object({ kind: z.literal('queue'), queue: z.string().min(1) }),
+  z.object({ kind: z.literal('topic'), topic: z.string().min(1) }),
+]);
+export type RedriveTarget = z.infer<typeof RedriveTarget>;
+
+export const RedriveOptions = z.object({
+  /** RabbitMQ: put back the per-message TTL it moved to x-death (it may expire again at once). */
+  restoreTtl: z.boolean().default(false),
+  /** Messages per second at most, to spare a fragile consumer; null: as fast as the broker confirms. */
+  ratePerSecond: z.number().int().min(1).max(1_000_000).nullable().default(null),
+  /** Kafka: partition by key (the default partitioner), or the partition the record came from. */
+  partitioning: z.enum(['key', 'original']).default('key'),
+  /** Kafka: keep each record's timestamp, or let the broker stamp it anew. */
+  keepTimestamp: z.boolean().default(true),
+});
+export type RedriveOptions = z.infer<typeof RedriveOptions>;
+
+export const PlanRow = z.object({
+  /** The id the selection uses. */
+  id: z.string(),
+  /** Place in the queue, partition/offset, or position. */
+  where: z.string(),
+  messageId: z.string().nullable(),
+  /** Where it would go, in words ("exchange orders, key order.created"). */
+  target: z.string().nullable(),
+  /** What would receive it now: queues, or topic/partition. */
+  routes: z.array(z.string()),
+  /** Why it would not move (no origin recorded, the exchange is gone, it routes nowhere). */
+  problem: z.string().nullable(),
+  /** Kafka: when these offsets were redriven before, from the audit log. */
+  redrivenBefore: z.string().nullable(),
+});
+export type PlanRow = z.infer<typeof PlanRow>;
+
+export const RedrivePlan = z.object({
+  rows: z.array(PlanRow),
+  perTarget: z.array(z.object({ target: z.string(), count: z.number().int(), routes: z.array(z.string()), problem: z.string().nullable() })),
+  /** How many the redrive will look at (the selection, or the depth now). */
+  total: z.number().int().nonnegative(),
+  /** How many of the rows shown would move. */
+  movable: z.number().int().nonnegative(),
+  /** How many of the rows were redriven before (Kafka): the run asks for `repeat`. */
+  repeated: z.number().int().nonnegative(),
+  note: z.string(),
+});
+export type RedrivePlan = z.infer<typeof RedrivePlan>;
+
+export const RedriveFailure = z.object({ where: z.string(), messageId: z.string().nullable(), reason: z.string() });
+
+export const RedriveProgress = z.object({ looked: z.number().int(), moved: z.number().int(), failed: z.number().int(), total: z.number().int(), inFlight: z.number().int() });
+export type RedriveProgress = z.infer<typeof RedriveProgress>;
+
+export const RedriveOutcome = z.object({
+  looked: z.number().int(),
+  moved: z.number().int(),
+  failures: z.array(RedriveFailure),
+  /** At the target and still in the dead-letter queue (the connection dropped before the ack took effect). */
+  duplicates: z.number().int(),
+  /** Sent, without an answer before the connection dropped: perhaps in both places. */
+  uncertain: z.number().int(),
+  stoppedBy: z.enum(['done', 'cancelled', 'emptied', 'error']),
+  error: z.object({ code: z.string(), message: z.string(), hint: z.string().optional() }).nullable(),
+  /** The audit entry that records this run. */
+  auditId: z.number().int().nullable(),
+});
+export type RedriveOutcome = z.infer<typeof RedriveOutcome>;
