@@ -17,6 +17,8 @@ const DEAD_LETTER = /([._-](dlt|dlq)|dead[._-]?letter)/i;
 const PAGE_BYTES = 256 * 1024;
 const SCAN_BYTES = 8 * 1024 * 1024;
 const BATCH_FLUSH = 500;
+/** Records per partition sampled to tell a dead-letter topic by its headers. */
+const DLT_SAMPLE = 20;
 
 function isUnknownTopic(e: unknown): boolean {
   for (let x = e as { type?: unknown; cause?: unknown; originalError?: unknown } | undefined, i = 0; x && i < 5; i++) {
@@ -336,7 +338,8 @@ export class KafkaAdapter implements SourceAdapter {
     const origins = new Set<string>();
     for (const p of partitions.filter((x) => Number(x.high) > Number(x.low)).slice(0, 3)) {
       try {
-        const page = await this.fetcher.fetch(topic, p.partition, Number(p.high) - 1, { isolation: 'read_uncommitted', signal, maxBytes: 64 * 1024, maxWaitMs: 0 });
+        // The newest few records: a DLT may hold some without the headers, written by hand.
+        const page = await this.fetcher.fetch(topic, p.partition, Math.max(Number(p.low), Number(p.high) - DLT_SAMPLE), { isolation: 'read_uncommitted', signal, maxBytes: 256 * 1024, maxWaitMs: 0 });
         for (const r of page.records) {
           for (const h of r.headers) {
             if ((h.key === 'kafka_dlt-original-topic' || h.key === '__connect.errors.topic') && h.value) origins.add(h.value.toString('utf8'));
@@ -404,6 +407,10 @@ export class KafkaAdapter implements SourceAdapter {
     const topics = await this.withAdmin((admin) => admin.listTopics(), 'listing topics');
     throwIfAborted(signal);
     return topics.includes(topic);
+  }
+
+  answered<T>(work: Promise<T>, what: string): Promise<T> {
+    return answered(work, this.address, what);
   }
 
   /** An idempotent producer with acks=all: what a redrive writes is in the log exactly once, or reported. */

@@ -15,6 +15,8 @@ export interface KafkaAccess {
   topicExists(topic: string, signal: AbortSignal): Promise<boolean>;
   /** An idempotent producer (acks=all), connected. */
   producer(): Promise<Producer>;
+  /** The work, or a `network` error once the broker has been silent too long. */
+  answered<T>(work: Promise<T>, what: string): Promise<T>;
   fail(e: unknown): RewindError;
 }
 
@@ -130,7 +132,7 @@ export class KafkaDeadLetters implements DeadLetterAbility {
       for (const b of batch) byTopic.set(b.topic, [...(byTopic.get(b.topic) ?? []), b.message]);
       report(batch.length);
       try {
-        await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+        await this.kafka.answered(producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) }), 'producing redriven records');
         moved += batch.length;
         movedIds.push(...batch.map((b) => b.id));
       } catch (e) {

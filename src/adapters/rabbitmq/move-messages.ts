@@ -116,7 +116,10 @@ export async function moveMessages(o: MoveOptions): Promise<MoveOutcome> {
   let looked = 0;
   let chosen = 0;
   let moved = 0;
-  let inFlight = 0;
+  /** Chosen and waiting for the rate limit: not sent yet. */
+  let waiting = 0;
+  /** Sent and not yet answered by the broker. */
+  let unconfirmed = 0;
   let duplicates = 0;
   let uncertain = 0;
   let error: RewindError | null = null;
@@ -163,7 +166,8 @@ export async function moveMessages(o: MoveOptions): Promise<MoveOutcome> {
   let wake: () => void = () => undefined;
   const changed = () => new Promise<void>((resolve) => (wake = resolve));
 
-  const report = () => o.onProgress({ looked, moved: moved + uncommitted.length, failed: failures.length, inFlight });
+  const inFlight = () => waiting + unconfirmed;
+  const report = () => o.onProgress({ looked, moved: moved + uncommitted.length, failed: failures.length, inFlight: inFlight() });
   const hold = (m: ConsumeMessage) => {
     held.push(m);
     // Held messages count against the prefetch: widen it so the move keeps flowing.
@@ -182,17 +186,18 @@ export async function moveMessages(o: MoveOptions): Promise<MoveOutcome> {
 
   const publish = async (m: ConsumeMessage, place: number, to: Destination) => {
     // In flight from the moment it is chosen: a rate-limited wait is part of its way out.
-    inFlight++;
+    waiting++;
     await slot();
+    waiting--;
     if (!pubOpen || error) {
-      inFlight--;
       hold(m);
       return wake();
     }
     const id = `${o.runId}:${place}`;
+    unconfirmed++;
     try {
       pub.publish(to.exchange, to.routingKey, m.content, publishOptions(m, o.queue, id, to, o.restoreTtl), (err: unknown) => {
-        inFlight--;
+        unconfirmed--;
         if (err) {
           // A channel that closed under an unanswered publish: it may or may not have been routed.
           if ((err as Error).message === 'channel closed') uncertain++;
@@ -204,12 +209,15 @@ export async function moveMessages(o: MoveOptions): Promise<MoveOutcome> {
         } else if (srcOpen) {
           src.ack(m);
           uncommitted.push(m);
+        } else {
+          // At the target, but the source channel is gone: its copy went back to the queue.
+          duplicates++;
         }
         report();
         wake();
       });
     } catch (e) {
-      inFlight--;
+      unconfirmed--;
       failures.push({ place, messageId: m.properties.messageId ?? null, reason: (e as Error).message });
       hold(m);
       wake();
@@ -220,7 +228,13 @@ export async function moveMessages(o: MoveOptions): Promise<MoveOutcome> {
   let committing: Promise<void> = Promise.resolve();
   const commit = () => {
     committing = committing.then(async () => {
-      if (!srcOpen || uncommitted.length === 0) return;
+      if (uncommitted.length === 0) return;
+      if (!srcOpen) {
+        // Acked in a transaction that can no longer commit: those acks never took effect.
+        duplicates += uncommitted.length;
+        uncommitted = [];
+        return;
+      }
       const batch = uncommitted;
       uncommitted = [];
       try {
@@ -279,12 +293,12 @@ export async function moveMessages(o: MoveOptions): Promise<MoveOutcome> {
     consumerTag = consumed.consumerTag;
 
     // Until everything chosen is taken and settled, the queue ran dry, or the user cancelled.
-    while (taking || inFlight > 0) {
-      if (!taking && inFlight === 0) break;
-      if (error && inFlight > 0 && !pubOpen) break;
+    while (taking || inFlight() > 0) {
+      if (!taking && inFlight() === 0) break;
+      if (error && !pubOpen) break;
       const tick = new Promise<void>((r) => setTimeout(r, 250));
       await Promise.race([changed(), tick]);
-      if (taking && inFlight === 0 && Date.now() - lastDelivery > 1_000 && srcOpen) {
+      if (taking && inFlight() === 0 && Date.now() - lastDelivery > 1_000 && srcOpen) {
         // Nothing arrives: someone else may have emptied the queue since the move began.
         const { messageCount } = await src.checkQueue(o.queue).catch(() => ({ messageCount: -1 }));
         if (messageCount === 0 && Date.now() - lastDelivery > 1_000) {
@@ -300,7 +314,7 @@ export async function moveMessages(o: MoveOptions): Promise<MoveOutcome> {
     if (consumerTag && srcOpen) await src.cancel(consumerTag).catch(() => undefined);
     // Everything published has had its answer, or the connection is gone (then: uncertain).
     const deadline = Date.now() + 15_000;
-    while (inFlight > 0 && pubOpen && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    while (inFlight() > 0 && pubOpen && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     clearInterval(committer);
     await commit();
     if (srcOpen) {
@@ -313,7 +327,8 @@ export async function moveMessages(o: MoveOptions): Promise<MoveOutcome> {
     await pub.close().catch(() => undefined);
   }
   report();
-  return { looked, moved, failures, duplicates, uncertain: uncertain + inFlight, stoppedBy, error };
+  // Sent without an answer: perhaps routed, perhaps not; never acknowledged here, so never lost.
+  return { looked, moved, failures, duplicates, uncertain: uncertain + unconfirmed, stoppedBy, error };
 }
 
 /** Why the broker closed the publishing channel, in words that say what to do. */

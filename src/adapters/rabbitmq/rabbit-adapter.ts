@@ -223,7 +223,8 @@ export class RabbitAdapter implements SourceAdapter {
           vhost,
           heartbeat: 30,
         },
-        { timeout: 5_000, servername: this.profile.host },
+        // Named, so operators see who is connected in the management UI.
+        { timeout: 5_000, servername: this.profile.host, clientProperties: { connection_name: 'Rewind' } },
       );
       // Errors after connect surface on the channel in use; this keeps them from being unhandled.
       conn.on('error', () => undefined);
