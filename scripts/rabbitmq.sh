@@ -26,7 +26,7 @@ start() {
     as_root rabbitmqctl await_startup >/dev/null
   fi
   # enable is a no-op for plugins already on; it only restarts what changed.
-  local wanted="rabbitmq_management rabbitmq_stream rabbitmq_stream_management"
+  local wanted="rabbitmq_management rabbitmq_stream rabbitmq_stream_management rabbitmq_shovel rabbitmq_shovel_management"
   local missing=""
   for p in $wanted; do
     as_root rabbitmq-plugins is_enabled "$p" >/dev/null 2>&1 || missing="$missing $p"

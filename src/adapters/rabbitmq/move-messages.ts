@@ -167,8 +167,24 @@ export async function moveMessages(o: MoveOptions): Promise<MoveOutcome> {
   const changed = () => new Promise<void>((resolve) => (wake = resolve));
 
   const inFlight = () => waiting + unconfirmed;
-  const report = () => o.onProgress({ looked, moved: moved + uncommitted.length, failed: failures.length, inFlight: inFlight() });
+  let reported = 0;
+  const reportNow = () => {
+    reported = Date.now();
+    o.onProgress({ looked, moved: moved + uncommitted.length, failed: failures.length, inFlight: inFlight() });
+  };
+  // Progress at most every 50 ms: per message it would cost more than the move.
+  const report = () => {
+    if (Date.now() - reported >= 50) reportNow();
+  };
+  /** The newest confirmed delivery not yet acknowledged, acked with `multiple` at the next commit. */
+  let lastConfirmed: ConsumeMessage | null = null;
+  const ackConfirmed = () => {
+    if (lastConfirmed && srcOpen) src.ack(lastConfirmed, true);
+    lastConfirmed = null;
+  };
   const hold = (m: ConsumeMessage) => {
+    // A multiple-ack must never cover a held message: settle what is confirmed before holding.
+    ackConfirmed();
     held.push(m);
     // Held messages count against the prefetch: widen it so the move keeps flowing.
     if (held.length % 200 === 0 && srcOpen) void src.prefetch(window + held.length + 200).catch(() => undefined);
@@ -207,7 +223,9 @@ export async function moveMessages(o: MoveOptions): Promise<MoveOutcome> {
           failures.push({ place, messageId: m.properties.messageId ?? null, reason: `unroutable: ${to.exchange === '' ? 'the default exchange' : `exchange ${to.exchange}`} routed "${to.routingKey}" to no queue` });
           hold(m);
         } else if (srcOpen) {
-          src.ack(m);
+          // While nothing is held, every earlier delivery is settled: one ack covers them all.
+          if (held.length === 0) lastConfirmed = m;
+          else src.ack(m);
           uncommitted.push(m);
         } else {
           // At the target, but the source channel is gone: its copy went back to the queue.
@@ -235,6 +253,7 @@ export async function moveMessages(o: MoveOptions): Promise<MoveOutcome> {
         uncommitted = [];
         return;
       }
+      ackConfirmed();
       const batch = uncommitted;
       uncommitted = [];
       try {
@@ -326,7 +345,7 @@ export async function moveMessages(o: MoveOptions): Promise<MoveOutcome> {
     await src.close().catch(() => undefined);
     await pub.close().catch(() => undefined);
   }
-  report();
+  reportNow();
   // Sent without an answer: perhaps routed, perhaps not; never acknowledged here, so never lost.
   return { looked, moved, failures, duplicates, uncertain: uncertain + unconfirmed, stoppedBy, error };
 }

@@ -153,9 +153,12 @@ export class RabbitDeadLetters implements DeadLetterAbility {
         ratePerSecond: request.options.ratePerSecond,
         signal: run.signal,
         decide: (m, place): Decision => {
-          const id = ids(m);
-          if (wanted && !wanted.has(id)) return { keep: 'not-selected' };
-          placeToId.set(place, id);
+          // Fingerprints only pick a selection; moving all needs none (they cost a hash each).
+          if (wanted) {
+            const id = ids(m);
+            if (!wanted.has(id)) return { keep: 'not-selected' };
+            placeToId.set(place, id);
+          } else if (placeToId.size < 10_000) placeToId.set(place, m.properties.messageId ?? `#${place}`);
           const to = this.destination(m, request);
           if (typeof to === 'string') return { keep: 'cannot', reason: to };
           if (!exchanges.has(to.exchange)) return { keep: 'cannot', reason: `exchange ${to.exchange} does not exist (deleted since?)` };
