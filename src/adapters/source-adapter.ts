@@ -3,6 +3,7 @@ import type { ReadSummary, TestResult } from '../api/contract';
 import type { Progress } from '../api/contract';
 import type { Envelope, Header } from '../model/envelope';
 import type { DeadLetter, DeadLetterRef } from '../model/dead-letters';
+import type { ComposedMessage, ComposeTarget, PublishOutcome, PublishPreview } from '../model/compose';
 import type { RedriveOptions, RedriveOutcome, RedrivePlan, RedriveProgress, RedriveSelection, RedriveTarget } from '../model/redrive';
 import type { Capabilities, ReadFrom, ReadTarget, Resource } from '../model/resources';
 import type { WireEvent } from '../projections/wire';
@@ -61,6 +62,8 @@ export interface SourceAdapter {
   publish(target: ReadTarget, messages: OutgoingMessage[], signal: AbortSignal): Promise<PublishResult>;
   /** Present where the source has dead letters Rewind can look at and move. */
   readonly deadLetters?: DeadLetterAbility;
+  /** Present where a user can write a message to the source (an exchange, a topic). */
+  readonly compose?: ComposeAbility;
   close(): Promise<void>;
 }
 
@@ -127,4 +130,10 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
     }
     signal.addEventListener('abort', done, { once: true });
   });
+}
+
+/** Writing a message a user composed: where it would go (nothing sent), then sending it. */
+export interface ComposeAbility {
+  preview(target: ComposeTarget, message: ComposedMessage, signal: AbortSignal): Promise<PublishPreview>;
+  send(target: ComposeTarget, message: ComposedMessage, count: number, signal: AbortSignal): Promise<Omit<PublishOutcome, 'auditId'>>;
 }

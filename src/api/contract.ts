@@ -5,6 +5,7 @@ import { Capabilities, ProjectionFrom, ProjectionTarget, ReadFrom, ReadTarget, R
 import { StateDiff } from '../projections/diff';
 import { ExpectedVersion, NewEvent } from '../model/store-events';
 import { DeadLetter, DeadLetterRef, DeadLetterSource } from '../model/dead-letters';
+import { ComposedMessage, ComposeTarget, PublishOutcome, PublishPreview } from '../model/compose';
 import { RedriveOptions, RedriveOutcome, RedrivePlan, RedriveProgress, RedriveSelection, RedriveTarget } from '../model/redrive';
 import { READ_MODEL_NAME } from '../model/read-model-name';
 import { LIMIT_BOUNDS } from '../model/projection-limits';
@@ -296,6 +297,10 @@ export const contract = {
     z.discriminatedUnion('kind', [z.object({ kind: z.literal('started'), runId: z.string() }), RedriveProgress.extend({ kind: z.literal('progress') })]),
     RedriveOutcome,
   ),
+  /** Where a composed message would go now; nothing is sent. */
+  'publish/preview': call(ConnectionRef.extend({ target: ComposeTarget, message: ComposedMessage }), PublishPreview),
+  /** Sends a composed message (`count` copies), confirmed by the broker; written to the audit log. */
+  'publish/send': call(ConnectionRef.extend({ target: ComposeTarget, message: ComposedMessage, count: z.number().int().min(1).max(10_000) }), PublishOutcome),
   'dead-letters/stop': call(z.object({ runId: z.string().min(1) }), z.object({ stopping: z.boolean() })),
   /** What users did that moved or sent messages: redrives, moves, publishes, appends. Newest first. */
   'audit/list': call(

@@ -49,7 +49,13 @@ export const Death = z.object({
 export type Death = z.infer<typeof Death>;
 
 /** `id` picks it for a redrive: a fingerprint in a queue, partition:offset in a topic, a position in a store. */
-export const DeadLetter = z.object({ id: z.string(), envelope: Envelope, death: Death });
+export const DeadLetter = z.object({
+  id: z.string(),
+  envelope: Envelope,
+  death: Death,
+  /** Kafka: when this record was redriven before (a DLT keeps its records), from the audit log. */
+  redrivenAt: z.string().nullable().optional(),
+});
 export type DeadLetter = z.infer<typeof DeadLetter>;
 
 /** What a dead-letter view points at: a DLT topic, a DLQ, or a subscription's parked events. */

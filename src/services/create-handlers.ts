@@ -1,3 +1,4 @@
+import { publishHandlers } from './publish-handlers';
 import type { Handlers } from '../api/dispatcher';
 import type { z } from 'zod';
 import type { AppInfo } from '../api/contract';
@@ -32,6 +33,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...subscriptionHandlers(deps),
     ...readModelHandlers(deps),
     ...deadLetterHandlers(deps),
+    ...publishHandlers(deps),
     'records/read': async ({ connectionId, target, from, limit, isolation }, ctx) => {
       const adapter = await pool.get(connectionId);
       return adapter.read({ target, from, limit, ...(isolation ? { isolation } : {}), signal: ctx.signal, onBatch: ctx.batch, onProgress: ctx.progress });

@@ -77,7 +77,13 @@ export function deadLetterHandlers(deps: ConnectionDeps): DeadLetterHandlers {
       return { sources, unreachable: unreachable.sort((a, b) => order.get(a.connectionId)! - order.get(b.connectionId)!) };
     },
 
-    'dead-letters/peek': async ({ connectionId, ref, limit, acceptRedelivered }, { signal }) => abilityOf(await pool.get(connectionId)).peek(ref, limit, signal, acceptRedelivered === true),
+    'dead-letters/peek': async ({ connectionId, ref, limit, acceptRedelivered }, { signal }) => {
+      const peek = await abilityOf(await pool.get(connectionId)).peek(ref, limit, signal, acceptRedelivered === true);
+      if (ref.type !== 'kafka-topic') return peek;
+      // A topic keeps what was redriven: say which of these went back already, and when.
+      const before = redriveHistory(store, connectionId, ref)(peek.messages.map((m) => m.id));
+      return { ...peek, messages: peek.messages.map((m) => ({ ...m, redrivenAt: before.get(m.id) ?? null })) };
+    },
 
     'dead-letters/plan': async ({ connectionId, ref, selection, target, options }, { signal }) =>
       abilityOf(await pool.get(connectionId)).plan(ref, { selection, target, options }, signal, redriveHistory(store, connectionId, ref)),

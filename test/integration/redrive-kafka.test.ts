@@ -7,7 +7,7 @@ import type { RewindClient } from '../../src/api/client';
 import { ApiCallError } from '../../src/api/errors';
 import { createAppContext, type AppContext } from '../../src/services/app-context';
 import { MemorySecretStore } from '../../src/services/secret-store';
-import { kcatConsume } from '../tools/kafka-tools';
+import { kcatConsume, kcatProduce } from '../tools/kafka-tools';
 import { KAFKA_BOOTSTRAP, KAFKA_PORT, unique } from './brokers';
 import { inMemoryClient } from './in-memory-client';
 
@@ -98,6 +98,21 @@ describe('redriving a Kafka dead-letter topic', () => {
     expect(kcatConsume(payments, { partition: 0 }).map((r) => r.key!.toString())).toEqual(['p-2']);
     // The DLT is a log: its records stay.
     expect(kcatConsume(dlt, { partition: 0 })).toHaveLength(2);
+  });
+
+  it('keeps header order, duplicate keys and null values exactly (written by kcat)', async () => {
+    const dlt2 = unique('kcat-dlt');
+    const origin = unique('kcat-origin');
+    await admin.createTopics({ topics: [{ topic: dlt2 }, { topic: origin }], waitForLeaders: true });
+    try {
+      kcatProduce(dlt2, [{ key: 'k', headers: [`kafka_dlt-original-topic=${origin}`, 'a=1', 'b=2', 'a=3', 'nothing', 'kafka_dlt-exception-message=boom'], value: Buffer.from('v') }]);
+      const outcome = await client.stream('dead-letters/redrive', { connectionId: kafkaId, ref: { type: 'kafka-topic', name: dlt2 }, selection: { all: true }, target: { kind: 'origin' }, confirmedCount: 1 });
+      expect(outcome.moved).toBe(1);
+      const [r] = kcatConsume(origin);
+      expect(r!.headers.map(([k, v]) => [k, v === null ? null : v.toString()])).toEqual([['a', '1'], ['b', '2'], ['a', '3'], ['nothing', null], ['rewind-redriven-from', `${dlt2}/0/0`]]);
+    } finally {
+      await admin.deleteTopics({ topics: [dlt2, origin] }).catch(() => undefined);
+    }
   });
 
   it('a second redrive of the same offsets asks first, and goes ahead when confirmed', async () => {

@@ -9,6 +9,11 @@ import { classifyKafkaError } from './kafka-errors';
 import { kafkaRecordToEnvelope } from './kafka-envelope';
 import { kafkaRecordToWire } from './kafka-wire';
 import { KafkaDeadLetters } from './kafka-dead-letters';
+import { KafkaCompose } from './kafka-compose';
+import { installRecordEncoder } from './kafkajs-record-encoder';
+
+// Before kafkajs produces anything: null header values and header order kept (see the file).
+installRecordEncoder();
 import { PartitionFetcher, STALL_MS, type Isolation } from './partition-fetcher';
 import type { KafkaRecord } from './record-batches';
 
@@ -393,6 +398,7 @@ export class KafkaAdapter implements SourceAdapter {
   }
 
   readonly deadLetters = new KafkaDeadLetters(this);
+  readonly compose = new KafkaCompose(this);
 
   /** Each partition's watermarks now. */
   async partitions(topic: string, signal: AbortSignal): Promise<{ partition: number; low: number; high: number }[]> {

@@ -6,6 +6,7 @@ import type { PlanRow, RedriveOutcome, RedrivePlan, RedriveProgress } from '../.
 import type { ReadFrom } from '../../model/resources';
 import type { DeadLetterAbility, RedriveHistory, RedriveRequest } from '../source-adapter';
 import { kafkaRecordToEnvelope } from './kafka-envelope';
+import { orderedHeaders } from './kafkajs-record-encoder';
 import type { KafkaRecord } from './record-batches';
 
 /** What the dead-letter ability needs from the Kafka adapter. */
@@ -185,14 +186,8 @@ export class KafkaDeadLetters implements DeadLetterAbility {
 
   /** The record as the target gets it: key, value and user headers kept; the DLT's headers left; where it came from added. */
   private outgoing(dlt: string, partition: number, r: KafkaRecord, targetPartition: number | null, request: RedriveRequest): Message {
-    const headers: IHeaders = {};
-    for (const h of r.headers) {
-      if (DLT_HEADER.test(h.key)) continue;
-      const existing = headers[h.key];
-      const value = h.value as Buffer;
-      headers[h.key] = existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing as Buffer, value];
-    }
-    headers['rewind-redriven-from'] = `${dlt}/${partition}/${r.offset}`;
+    // In their order, null values and duplicates kept (see kafkajs-record-encoder.ts).
+    const headers = orderedHeaders([...r.headers.filter((h) => !DLT_HEADER.test(h.key)).map((h): [string, Buffer | null] => [h.key, h.value]), ['rewind-redriven-from', `${dlt}/${partition}/${r.offset}`]]) as unknown as IHeaders;
     const message: Message = { key: r.key, value: r.value, headers };
     if (targetPartition !== null) message.partition = targetPartition;
     if (request.options.keepTimestamp && r.timestamp >= 0) message.timestamp = String(r.timestamp);

@@ -9,6 +9,7 @@ import { ManagementClient, type ManagementQueue } from './management-client';
 import type { Topology } from './routing';
 import { deadLetterLinks, toTopology, type DeadLetterLink } from './topology';
 import { RabbitDeadLetters } from './rabbit-dead-letters';
+import { RabbitCompose } from './rabbit-compose';
 import { classifyRabbitError } from './rabbit-errors';
 import { rabbitMessageToEnvelope, rabbitMessageToWire } from './rabbit-envelope';
 import type { WireEvent } from '../../projections/wire';
@@ -189,6 +190,7 @@ export class RabbitAdapter implements SourceAdapter {
   }
 
   readonly deadLetters = new RabbitDeadLetters(this);
+  readonly compose = new RabbitCompose(this);
 
   async connectTo(vhost: string): Promise<ChannelModel> {
     return this.connect(vhost);

@@ -1,0 +1,79 @@
+import type { ConsumeMessage, Options } from 'amqplib';
+import { RewindError } from '../../api/errors';
+import { headerValue, payloadBytes, type ComposedMessage, type ComposeTarget, type PublishPreview } from '../../model/compose';
+import type { ComposeAbility } from '../source-adapter';
+import type { RabbitAccess } from './rabbit-dead-letters';
+import { route } from './routing';
+
+function publishOptions(m: ComposedMessage): Options.Publish {
+  const p = m.properties ?? {};
+  const o: Options.Publish = { mandatory: true, headers: Object.fromEntries(m.headers.map((h) => [h.name, headerValue(h)])) };
+  if (p.contentType) o.contentType = p.contentType;
+  else if (m.payload.format === 'json') o.contentType = 'application/json';
+  if (p.contentEncoding) o.contentEncoding = p.contentEncoding;
+  if (p.messageId) o.messageId = p.messageId;
+  if (p.correlationId) o.correlationId = p.correlationId;
+  if (p.type) o.type = p.type;
+  if (p.appId) o.appId = p.appId;
+  if (p.replyTo) o.replyTo = p.replyTo;
+  if (p.expiration) o.expiration = p.expiration;
+  if (p.priority !== undefined) o.priority = p.priority;
+  o.persistent = p.persistent ?? true;
+  o.timestamp = Math.floor(Date.now() / 1000);
+  return o;
+}
+
+/** Publishing to an exchange: where the bindings send it, then the broker's own answer beside that. */
+export class RabbitCompose implements ComposeAbility {
+  constructor(private readonly rabbit: RabbitAccess) {}
+
+  async preview(target: ComposeTarget, message: ComposedMessage, signal: AbortSignal): Promise<PublishPreview> {
+    if (target.kind !== 'exchange') throw new RewindError('invalid_input', 'RabbitMQ publishes to an exchange');
+    const topology = await this.rabbit.topology(target.vhost, signal);
+    const r = route(topology, { exchange: target.exchange, routingKey: target.routingKey, headers: Object.fromEntries(message.headers.map((h) => [h.name, headerValue(h)])) });
+    if (!r.ok) return { routes: [], problem: r.error };
+    return {
+      routes: r.routes.map((x) => ({ to: x.queue, path: x.path })),
+      problem: r.routes.length === 0 ? 'unroutable: it would be dropped (or returned, since Rewind publishes with mandatory)' : null,
+    };
+  }
+
+  async send(target: ComposeTarget, message: ComposedMessage, count: number, signal: AbortSignal) {
+    if (target.kind !== 'exchange') throw new RewindError('invalid_input', 'RabbitMQ publishes to an exchange');
+    const predicted = await this.preview(target, message, signal).catch(() => null);
+    if (predicted?.problem && /does not exist|internal/.test(predicted.problem)) throw new RewindError('not_found', predicted.problem, 'Pick an exchange that exists.');
+    const conn = await this.rabbit.connectTo(target.vhost);
+    conn.on('error', () => undefined);
+    try {
+      const ch = await conn.createConfirmChannel();
+      let refused: Error | null = null;
+      ch.on('error', (e: Error) => (refused = e));
+      let returned = 0;
+      ch.on('return', (_m: ConsumeMessage) => returned++);
+      const body = payloadBytes(message.payload);
+      const options = publishOptions(message);
+      for (let i = 0; i < count; i++) ch.publish(target.exchange, target.routingKey, body, options);
+      await ch.waitForConfirms().catch((e: unknown) => {
+        throw refused ? refusedError(refused) : e;
+      });
+      await ch.close().catch(() => undefined);
+      const routed = returned === 0;
+      const expected = predicted ? predicted.routes.length > 0 : null;
+      const mismatch =
+        expected === null || expected === routed
+          ? null
+          : `Rewind predicted ${expected ? `routes to ${predicted!.routes.map((r) => r.to).join(', ')}` : 'no route'}, but the broker ${routed ? 'routed it' : 'returned it'}: this is a bug in Rewind's routing simulator.`;
+      return { sent: count, routed, returned: !routed, predicted, mismatch, offsets: [] };
+    } catch (e) {
+      throw e instanceof RewindError ? e : this.rabbit.fail(e);
+    } finally {
+      await conn.close().catch(() => undefined);
+    }
+  }
+}
+
+function refusedError(e: Error): RewindError {
+  if (/ACCESS_REFUSED|403/.test(e.message)) return new RewindError('auth', `RabbitMQ refused the publish: ${e.message}`, 'The user needs write permission on this exchange.');
+  if (/NOT_FOUND|404/.test(e.message)) return new RewindError('not_found', `RabbitMQ: ${e.message}`, 'Pick an exchange that exists.');
+  return new RewindError('invalid_input', `RabbitMQ refused the message: ${e.message}`);
+}

@@ -1,0 +1,82 @@
+import { z } from 'zod';
+
+/** A message the user writes: the payload as JSON (checked), text or base64 bytes, typed headers. */
+export const ComposedMessage = z
+  .object({
+    payload: z.object({ format: z.enum(['json', 'text', 'base64']), text: z.string().max(16 * 1024 * 1024) }),
+    /** Kafka: the record key; null for none. */
+    key: z.object({ format: z.enum(['text', 'base64']), text: z.string().max(1024 * 1024) }).nullable().optional(),
+    headers: z.array(z.object({ name: z.string().min(1, { message: 'A header needs a name' }).max(1000), type: z.enum(['string', 'number', 'boolean', 'null']), value: z.string().max(1024 * 1024) })).max(500),
+    /** RabbitMQ: AMQP properties. */
+    properties: z
+      .object({
+        contentType: z.string().max(255).optional(),
+        contentEncoding: z.string().max(255).optional(),
+        messageId: z.string().max(255).optional(),
+        correlationId: z.string().max(255).optional(),
+        type: z.string().max(255).optional(),
+        appId: z.string().max(255).optional(),
+        replyTo: z.string().max(255).optional(),
+        expiration: z.string().regex(/^\d+$/, { message: 'Expiration is a number of milliseconds' }).optional(),
+        priority: z.number().int().min(0).max(255).optional(),
+        persistent: z.boolean().optional(),
+      })
+      .optional(),
+  })
+  .superRefine((m, ctx) => {
+    if (m.payload.format === 'json') {
+      try {
+        JSON.parse(m.payload.text);
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', path: ['payload', 'text'], message: `Not valid JSON: ${(e as Error).message}` });
+      }
+    }
+    if (m.payload.format === 'base64' && !/^[A-Za-z0-9+/]*={0,2}$/.test(m.payload.text.replace(/\s/g, ''))) {
+      ctx.addIssue({ code: 'custom', path: ['payload', 'text'], message: 'Not valid base64' });
+    }
+    m.headers.forEach((h, i) => {
+      if (h.type === 'number' && !Number.isFinite(Number(h.value))) ctx.addIssue({ code: 'custom', path: ['headers', i, 'value'], message: `Header ${h.name}: "${h.value}" is not a number` });
+      if (h.type === 'boolean' && h.value !== 'true' && h.value !== 'false') ctx.addIssue({ code: 'custom', path: ['headers', i, 'value'], message: `Header ${h.name}: write true or false` });
+    });
+  });
+export type ComposedMessage = z.infer<typeof ComposedMessage>;
+
+export const ComposeTarget = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('exchange'), vhost: z.string().min(1), exchange: z.string(), routingKey: z.string().max(255) }),
+  z.object({ kind: z.literal('topic'), topic: z.string().min(1), partition: z.number().int().nonnegative().nullable() }),
+]);
+export type ComposeTarget = z.infer<typeof ComposeTarget>;
+
+export const PublishPreview = z.object({
+  /** Queues (or topic/partition) it would reach now, and by which path. */
+  routes: z.array(z.object({ to: z.string(), path: z.array(z.string()) })),
+  problem: z.string().nullable(),
+});
+export type PublishPreview = z.infer<typeof PublishPreview>;
+
+export const PublishOutcome = z.object({
+  sent: z.number().int(),
+  /** RabbitMQ: the broker confirmed it and did not return it (mandatory). */
+  routed: z.boolean().nullable(),
+  /** RabbitMQ: the broker returned it as unroutable. */
+  returned: z.boolean().nullable(),
+  /** What the topology predicted, to set beside what the broker did; a disagreement is a Rewind bug. */
+  predicted: PublishPreview.nullable(),
+  mismatch: z.string().nullable(),
+  /** Kafka: where each copy landed. */
+  offsets: z.array(z.object({ partition: z.number().int(), offset: z.string() })),
+  auditId: z.number().int().nullable(),
+});
+export type PublishOutcome = z.infer<typeof PublishOutcome>;
+
+/** The bytes and typed header values a composed message stands for. */
+export function payloadBytes(m: ComposedMessage['payload']): Buffer {
+  return m.format === 'base64' ? Buffer.from(m.text.replace(/\s/g, ''), 'base64') : Buffer.from(m.text, 'utf8');
+}
+
+export function headerValue(h: ComposedMessage['headers'][number]): string | number | boolean | null {
+  if (h.type === 'number') return Number(h.value);
+  if (h.type === 'boolean') return h.value === 'true';
+  if (h.type === 'null') return null;
+  return h.value;
+}
