@@ -17,15 +17,18 @@ import { useTheme } from './useTheme';
 const ProjectionTab = lazy(() => import('./projections/ProjectionTab').then((m) => ({ default: m.ProjectionTab })));
 const ReadModelsTab = lazy(() => import('./read-models/ReadModelsTab').then((m) => ({ default: m.ReadModelsTab })));
 const DeadLettersTab = lazy(() => import('./dead-letters/DeadLettersTab').then((m) => ({ default: m.DeadLettersTab })));
+const AuditTab = lazy(() => import('./audit/AuditTab').then((m) => ({ default: m.AuditTab })));
 
 type Tab =
   | { kind: 'resource'; id: string; connectionId: string; connectionName: string; resource: Resource }
   | { kind: 'projection'; id: string; title: string }
   | { kind: 'read-models'; id: typeof READ_MODELS_TAB; focus: { name: string | null; n: number } }
-  | { kind: 'dead-letters'; id: typeof DEAD_LETTERS_TAB; revision: number };
+  | { kind: 'dead-letters'; id: typeof DEAD_LETTERS_TAB; revision: number }
+  | { kind: 'audit'; id: typeof AUDIT_TAB; focus: { id: number | null; n: number } };
 
 const READ_MODELS_TAB = 'read-models';
 const DEAD_LETTERS_TAB = 'dead-letters';
+const AUDIT_TAB = 'audit';
 
 type Dialog = null | { editing: ConnectionProfile | null };
 
@@ -90,6 +93,16 @@ export function App({ disconnected }: { disconnected: string | null }) {
     setActiveTab(DEAD_LETTERS_TAB);
   };
 
+  /** One audit tab; opened for an entry, it selects that entry. */
+  const openAudit = (id: number | null) => {
+    setTabs((ts) => {
+      const existing = ts.find((t) => t.kind === 'audit');
+      const focus = { id, n: existing?.kind === 'audit' ? existing.focus.n + 1 : 0 };
+      return existing ? ts.map((t) => (t.kind === 'audit' ? { ...t, focus } : t)) : [...ts, { kind: 'audit', id: AUDIT_TAB, focus }];
+    });
+    setActiveTab(AUDIT_TAB);
+  };
+
   const closeTab = (id: string) => {
     setTabs((ts) => {
       const i = ts.findIndex((t) => t.id === id);
@@ -136,6 +149,7 @@ export function App({ disconnected }: { disconnected: string | null }) {
         onNewProjection={newProjection}
         onOpenReadModels={() => openReadModels(null)}
         onOpenDeadLetters={openDeadLetters}
+        onOpenAudit={() => openAudit(null)}
         onEditConnection={(c) => void editConnection(c)}
         reloadToken={reloadToken}
       />
@@ -163,11 +177,16 @@ export function App({ disconnected }: { disconnected: string | null }) {
               <Suspense fallback={<div className="empty">Loading…</div>}>
                 <DeadLettersTab
                   revision={t.revision}
+                  onOpenAudit={openAudit}
                   onOpen={(connectionId, resource) => {
                     const c = connections?.find((x) => x.id === connectionId);
                     if (c) openResource(c, resource);
                   }}
                 />
+              </Suspense>
+            ) : t.kind === 'audit' ? (
+              <Suspense fallback={<div className="empty">Loading…</div>}>
+                <AuditTab focus={t.focus} onOpenDeadLetters={openDeadLetters} />
               </Suspense>
             ) : t.kind === 'read-models' ? (
               <Suspense fallback={<div className="empty">Loading…</div>}>
@@ -202,6 +221,8 @@ function tabTitle(t: Tab): string {
       return 'Read models';
     case 'dead-letters':
       return 'Dead letters';
+    case 'audit':
+      return 'Audit';
   }
 }
 
@@ -215,6 +236,8 @@ function tabSubtitle(t: Tab): string {
       return 'SQLite';
     case 'dead-letters':
       return 'all sources';
+    case 'audit':
+      return 'who moved what';
   }
 }
 

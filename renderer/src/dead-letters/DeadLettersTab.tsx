@@ -9,6 +9,7 @@ import { ErrorBox } from '../ui/ErrorBox';
 import { countTitle, formatCount, formatEstimate } from '../ui/format';
 import { deadLetterColumns } from './dead-letter-columns';
 import { DeathPanel } from './DeathPanel';
+import { RedriveDialog } from './RedriveDialog';
 import { noDeath } from '../../../src/model/dead-letters';
 
 const PEEK = 200;
@@ -22,7 +23,11 @@ type Peek = { messages: DeadLetter[]; depth: { value: number; exact: boolean }; 
  * Everything that died, whatever the source: Kafka dead-letter topics, RabbitMQ dead-letter
  * queues and the store's parked events, with why each message died. Looking moves nothing.
  */
-export function DeadLettersTab({ onOpen, revision }: { onOpen(connectionId: string, resource: Resource): void; revision: number }) {
+type GroupBy = 'none' | 'reason' | 'origin' | 'exception';
+const groupKey = (m: DeadLetter, by: GroupBy): string =>
+  by === 'reason' ? m.death.reason ?? '(no reason)' : by === 'origin' ? m.death.origin ?? '(no origin)' : by === 'exception' ? m.death.kafka?.exceptionClass ?? m.death.history[0]?.reason ?? '(none)' : '';
+
+export function DeadLettersTab({ onOpen, onOpenAudit, revision }: { onOpen(connectionId: string, resource: Resource): void; onOpenAudit(id: number): void; revision: number }) {
   const client = useClient();
   const [listing, setListing] = useState<Listing | null>(null);
   const [listError, setListError] = useState<unknown>(null);
@@ -33,6 +38,11 @@ export function DeadLettersTab({ onOpen, revision }: { onOpen(connectionId: stri
   const [peekError, setPeekError] = useState<unknown>(null);
   const [row, setRow] = useState(-1);
   const [sort, setSort] = useState<Sort>(null);
+  const [picked, setPicked] = useState<Set<string>>(new Set());
+  const [groupBy, setGroupBy] = useState<GroupBy>('none');
+  const [group, setGroup] = useState<string | null>(null);
+  const [redriving, setRedriving] = useState<{ selection: { all: true } | { ids: string[] }; count: number } | null>(null);
+  const [consented, setConsented] = useState<Set<string>>(new Set());
   const peekController = useRef<AbortController | null>(null);
 
   const refresh = useCallback(async () => {
@@ -63,6 +73,9 @@ export function DeadLettersTab({ onOpen, revision }: { onOpen(connectionId: stri
       setRow(-1);
       setPeek(null);
       setPeekError(null);
+      setPicked(new Set());
+      setGroup(null);
+      if (consent) setConsented((c) => new Set(c).add(keyOf(s)));
       if (s.unavailable || (needsConsent(s) && !consent)) return;
       setPeeking(true);
       try {
@@ -80,9 +93,33 @@ export function DeadLettersTab({ onOpen, revision }: { onOpen(connectionId: stri
   );
 
   const deaths = useMemo(() => new Map(peek?.messages.map((m) => [m.envelope, m.death]) ?? []), [peek]);
+  const letters = useMemo(() => new Map(peek?.messages.map((m) => [m.envelope, m]) ?? []), [peek]);
+  const groups = useMemo(() => {
+    const out = new Map<string, number>();
+    if (groupBy !== 'none') for (const m of peek?.messages ?? []) out.set(groupKey(m, groupBy), (out.get(groupKey(m, groupBy)) ?? 0) + 1);
+    return [...out].sort((a, b) => b[1] - a[1]);
+  }, [peek, groupBy]);
   const positionLabel = selected?.kind === 'store' ? 'Position' : selected && needsConsent(selected) ? 'Place' : 'Offset';
-  const columns = useMemo(() => deadLetterColumns(positionLabel, (e) => deaths.get(e) ?? noDeath()), [deaths, positionLabel]);
-  const rows = useMemo(() => sortRows(peek?.messages.map((m) => m.envelope) ?? [], columns, sort), [peek, columns, sort]);
+  const kafka = selected?.kind === 'kafka';
+  const columns = useMemo(() => deadLetterColumns(positionLabel, (e) => deaths.get(e) ?? noDeath(), kafka ? (e) => letters.get(e)?.redrivenAt ?? null : undefined), [deaths, letters, positionLabel, kafka]);
+  const rows = useMemo(
+    () => sortRows((peek?.messages ?? []).filter((m) => group === null || groupKey(m, groupBy) === group).map((m) => m.envelope), columns, sort),
+    [peek, columns, sort, group, groupBy],
+  );
+  const idOf = (e: Envelope) => letters.get(e)?.id ?? '';
+  const picks = {
+    isPicked: (i: number) => picked.has(idOf(rows[i]!)),
+    toggle: (i: number) =>
+      setPicked((p) => {
+        const next = new Set(p);
+        const id = idOf(rows[i]!);
+        if (next.has(id)) next.delete(id);
+        else next.add(id);
+        return next;
+      }),
+    allPicked: rows.length > 0 && rows.every((e) => picked.has(idOf(e))),
+    toggleAll: () => setPicked((p) => (rows.every((e) => p.has(idOf(e))) ? new Set() : new Set(rows.map(idOf)))),
+  };
   const current: Envelope | null = rows[row] ?? null;
   const death = current ? deaths.get(current) ?? null : null;
   const total = listing?.sources.reduce((n, s) => n + s.depth.value, 0) ?? 0;
@@ -164,8 +201,37 @@ export function DeadLettersTab({ onOpen, revision }: { onOpen(connectionId: stri
                     Look again
                   </button>
                 )}
+                {(!needsConsent(selected) || peek) && !selected.unavailable && (
+                  <>
+                    <button className="btn" disabled={picked.size === 0} onClick={() => setRedriving({ selection: { ids: [...picked] }, count: picked.size })}>
+                      Redrive {picked.size > 0 ? `${formatCount(picked.size)} picked` : 'picked'}…
+                    </button>
+                    <button className="btn" onClick={() => setRedriving({ selection: { all: true }, count: selected.depth.value })}>
+                      Redrive all…
+                    </button>
+                  </>
+                )}
                 <OpenButton source={selected} onOpen={onOpen} />
               </div>
+              <DeadLetterLinks source={selected} />
+              {peek && peek.messages.length > 0 && (
+                <div className="dl-groups">
+                  <label>
+                    Group by{' '}
+                    <select className="input" value={groupBy} onChange={(e) => (setGroupBy(e.target.value as GroupBy), setGroup(null))} aria-label="Group by">
+                      <option value="none">nothing</option>
+                      <option value="reason">reason</option>
+                      <option value="origin">origin</option>
+                      <option value="exception">exception class</option>
+                    </select>
+                  </label>
+                  {groups.map(([key, n]) => (
+                    <button key={key} className="chip" aria-pressed={group === key} onClick={() => setGroup((g) => (g === key ? null : key))} title={group === key ? 'Show all' : 'Show only these; then pick them all with the header checkbox'}>
+                      {key} · {formatCount(n)}
+                    </button>
+                  ))}
+                </div>
+              )}
               {selected.unavailable && <div className="notice warn">{selected.unavailable}</div>}
               {needsConsent(selected) && !peek && !peeking && (
                 <div className="notice" data-testid="peek-consequence">
@@ -187,6 +253,7 @@ export function DeadLettersTab({ onOpen, revision }: { onOpen(connectionId: stri
                     sort={sort}
                     onSort={(column) => setSort((s) => nextSort(s, column))}
                     onCopy={(e) => void copyText(payloadText(e.payload))}
+                    picks={picks}
                     label={`${selected.ref.name} dead letters`}
                     empty={<div className="empty">{peeking ? 'Reading…' : peek ? 'No dead letters here.' : ''}</div>}
                   />
@@ -200,8 +267,46 @@ export function DeadLettersTab({ onOpen, revision }: { onOpen(connectionId: stri
           )}
         </div>
       </div>
+      {redriving && selected && (
+        <RedriveDialog
+          source={selected}
+          selection={redriving.selection}
+          count={redriving.count}
+          onClose={() => setRedriving(null)}
+          onOpenAudit={(id) => (setRedriving(null), onOpenAudit(id))}
+          onDone={() => {
+            void refresh();
+            void look(selected, consented.has(keyOf(selected)));
+          }}
+        />
+      )}
     </div>
   );
+}
+
+/** "work queue → DLX (key) → this queue", as the topology says; for Kafka, the topics its records came from. */
+function DeadLetterLinks({ source }: { source: DeadLetterSource }) {
+  const r = source.resource;
+  if (r.type === 'rabbit-queue' && r.deadLetterOf?.length) {
+    return (
+      <div className="dl-link" data-testid="dl-links">
+        {r.deadLetterOf.map((l) => (
+          <div key={l.queue}>
+            <span className="mono">{l.queue}</span> → <span className="mono">{l.exchange === '' ? '(default exchange)' : l.exchange}</span>
+            {l.routingKey !== null && <> (key <span className="mono">{l.routingKey}</span>)</>} → <span className="mono">{r.name}</span>
+          </div>
+        ))}
+      </div>
+    );
+  }
+  if (r.type === 'kafka-topic' && r.deadLetterOf?.length) {
+    return (
+      <div className="dl-link" data-testid="dl-links">
+        Records from <span className="mono">{r.deadLetterOf.join(', ')}</span> (their dead-letter headers say so)
+      </div>
+    );
+  }
+  return null;
 }
 
 /** Where to act on a source: its subscription (replay), its topic or stream tab. */

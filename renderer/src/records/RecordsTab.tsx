@@ -13,6 +13,8 @@ import { RecordsTable } from './RecordsTable';
 import { MAX_ROWS, useRecordReader } from './useRecordReader';
 import { AppendEventDialog } from '../store/AppendEventDialog';
 import { StoreTransferNotice } from '../store/StoreTransferNotice';
+import { PublishDialog } from '../compose/PublishDialog';
+import { RedriveDialog } from '../dead-letters/RedriveDialog';
 import { useNdjson } from '../store/useNdjson';
 
 interface Props {
@@ -32,6 +34,8 @@ export function RecordsTab({ connectionId, resource, onStoreChanged }: Props) {
   const [inputError, setInputError] = useState<string | null>(null);
   /** Kafka: show records of aborted transactions too (read_uncommitted). */
   const [showAborted, setShowAborted] = useState(false);
+  const [publishing, setPublishing] = useState(false);
+  const [moving, setMoving] = useState(false);
   const [check, setCheck] = useState<{ running: boolean; result: { ok: boolean; problems: string[]; elapsedMs: number } | null; error: unknown }>({ running: false, result: null, error: null });
   const client = useClient();
   const reader = useRecordReader(connectionId);
@@ -73,13 +77,38 @@ export function RecordsTab({ connectionId, resource, onStoreChanged }: Props) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [partition, showAborted]);
 
+  const publishTarget =
+    resource.type === 'kafka-topic' ? { kind: 'topic' as const, topic: resource.name, partition: null } : resource.type === 'rabbit-queue' ? { kind: 'exchange' as const, vhost: resource.vhost, exchange: '', routingKey: resource.name } : null;
+  const composer = publishing && publishTarget && <PublishDialog connectionId={connectionId} initial={publishTarget} onClose={() => setPublishing(false)} />;
+
   if ('unsupported' in target) {
     return (
       <div className="empty">
         <div>
           <h3>Not browsable here</h3>
           <p>{target.unsupported}</p>
+          {resource.type === 'rabbit-queue' && (
+            <p>
+              <button className="btn" onClick={() => setPublishing(true)}>
+                Publish to this queue…
+              </button>{' '}
+              <button className="btn" onClick={() => setMoving(true)} title="Move every message to another queue or exchange, each confirmed there before it leaves (the shovel's job)">
+                Move all messages…
+              </button>
+            </p>
+          )}
         </div>
+        {composer}
+        {moving && resource.type === 'rabbit-queue' && (
+          <RedriveDialog
+            source={{ connectionId, connectionName: '', kind: 'rabbitmq', ref: { type: 'rabbit-queue', vhost: resource.vhost, name: resource.name }, resource, depth: resource.messages, unavailable: null }}
+            selection={{ all: true }}
+            count={resource.messages.value}
+            onClose={() => setMoving(false)}
+            onDone={() => onStoreChanged?.()}
+            onOpenAudit={() => setMoving(false)}
+          />
+        )}
       </div>
     );
   }
@@ -126,11 +155,18 @@ export function RecordsTab({ connectionId, resource, onStoreChanged }: Props) {
         reading={reader.reading}
         positionLabel={posLabel}
         actions={
-          resource.type === 'kafka-topic' ? (
-            <label className="check" title="read_committed (the default) hides records of aborted transactions, as Kafka's consumers do">
-              <input type="checkbox" checked={showAborted} onChange={(e) => setShowAborted(e.target.checked)} />
-              Show aborted transactions
-            </label>
+          resource.type === 'kafka-topic' || resource.type === 'rabbit-queue' ? (
+            <>
+              {resource.type === 'kafka-topic' && (
+                <label className="check" title="read_committed (the default) hides records of aborted transactions, as Kafka's consumers do">
+                  <input type="checkbox" checked={showAborted} onChange={(e) => setShowAborted(e.target.checked)} />
+                  Show aborted transactions
+                </label>
+              )}
+              <button className="btn" onClick={() => setPublishing(true)}>
+                {resource.type === 'kafka-topic' ? 'Produce…' : 'Publish…'}
+              </button>
+            </>
           ) : (
           isStore && (
             <>
@@ -181,6 +217,7 @@ export function RecordsTab({ connectionId, resource, onStoreChanged }: Props) {
           <ErrorBox error={check.error} />
         </div>
       )}
+      {composer}
       <StoreTransferNotice {...ndjson} />
       {appended !== null && (
         <div className="notice" role="status">

@@ -18,6 +18,7 @@ interface Props {
   onNewProjection(): void;
   onOpenReadModels(): void;
   onOpenDeadLetters(): void;
+  onOpenAudit(): void;
   onEditConnection(connection: ConnectionSummary): void;
   /** Bumped when a connection was saved, so its resources are listed again. */
   reloadToken: { id: string; n: number } | null;
@@ -158,6 +159,9 @@ export function Sidebar(props: Props) {
         </button>
         <button className="btn" onClick={props.onOpenDeadLetters} title="Dead-letter topics and queues of every connection, and parked events">
           Dead letters
+        </button>
+        <button className="btn" onClick={props.onOpenAudit} title="Who redrove, published or appended what, and when">
+          Audit
         </button>
       </div>
     </aside>

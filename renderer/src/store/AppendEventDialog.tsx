@@ -2,6 +2,7 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useClient } from '../api/client-context';
 import { Dialog } from '../ui/Dialog';
 import { ErrorBox } from '../ui/ErrorBox';
+import { PayloadEditor } from '../compose/MessageFields';
 
 type Expected = 'any' | 'no_stream' | 'exact';
 
@@ -90,10 +91,7 @@ export function AppendEventDialog({ connectionId, streamId, currentVersion, onCl
           <input ref={first} className="input mono" value={type} onChange={(e) => setType(e.target.value)} placeholder="MoneyDeposited" />
         </label>
       </div>
-      <label className="field">
-        <span>Data (JSON)</span>
-        <textarea className="input mono textarea" rows={7} value={data} onChange={(e) => setData(e.target.value)} spellCheck={false} />
-      </label>
+      <PayloadEditor label="Data (JSON)" format="json" formats={['json']} text={data} onText={setData} />
       <label className="field">
         <span>Metadata (JSON object, optional)</span>
         <textarea className="input mono textarea" rows={2} value={metadata} onChange={(e) => setMetadata(e.target.value)} spellCheck={false} placeholder='{"correlationId": "…"}' />

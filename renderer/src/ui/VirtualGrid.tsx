@@ -7,7 +7,7 @@ const ROW = 24;
  * A virtualized table's rows and keys: arrows, PgUp/PgDn, Home/End move the selection (which
  * stays in view), Ctrl/Cmd+C copies the selected row.
  */
-function useTableNavigation(count: number, selected: number, onSelect: (index: number) => void, onCopy: (index: number) => void) {
+function useTableNavigation(count: number, selected: number, onSelect: (index: number) => void, onCopy: (index: number) => void, onToggle?: (index: number) => void) {
   const scroller = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({ count, getScrollElement: () => scroller.current, estimateSize: () => ROW, overscan: 20 });
 
@@ -27,6 +27,7 @@ function useTableNavigation(count: number, selected: number, onSelect: (index: n
     else if (e.key === 'Home') go(0);
     else if (e.key === 'End') go(count - 1);
     else if ((e.ctrlKey || e.metaKey) && e.key === 'c' && selected >= 0 && selected < count) onCopy(selected);
+    else if (e.key === ' ' && onToggle && selected >= 0 && selected < count) onToggle(selected);
     else return;
     e.preventDefault();
   };
@@ -39,6 +40,8 @@ interface Props {
   selected: number;
   onSelect(index: number): void;
   onCopy(index: number): void;
+  /** Space on the selected row (picking it for an action). */
+  onToggle?(index: number): void;
   label: string;
   /** Shown in place of rows when there are none. */
   empty: ReactNode;
@@ -47,8 +50,8 @@ interface Props {
 }
 
 /** The body of a table: only the visible rows are rendered, the selection moves with the keys. */
-export function VirtualGrid({ count, selected, onSelect, onCopy, label, empty, cells }: Props) {
-  const { scroller, virtualizer, onKeyDown } = useTableNavigation(count, selected, onSelect, onCopy);
+export function VirtualGrid({ count, selected, onSelect, onCopy, onToggle, label, empty, cells }: Props) {
+  const { scroller, virtualizer, onKeyDown } = useTableNavigation(count, selected, onSelect, onCopy, onToggle);
   return (
     <div className="tbody" ref={scroller} tabIndex={0} role="grid" aria-label={label} aria-rowcount={count} onKeyDown={onKeyDown}>
       {count === 0 ? (

@@ -1,0 +1,154 @@
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useClient } from '../api/client-context';
+import { JsonView } from '../records/JsonView';
+import { ErrorBox } from '../ui/ErrorBox';
+import { formatTime } from '../ui/format';
+import { VirtualGrid } from '../ui/VirtualGrid';
+
+type Entry = { id: number; at: string; action: string; detail: unknown };
+const ACTIONS = ['redrive', 'publish', 'append', 'import'] as const;
+
+const summaryOf = (e: Entry) => {
+  const d = e.detail as { summary?: string; streamId?: string; count?: number; events?: number } | null;
+  return d?.summary ?? (e.action === 'append' ? `${d?.count ?? ''} event(s) to ${d?.streamId ?? ''}` : e.action === 'import' ? `${d?.events ?? ''} events imported` : '');
+};
+const connectionOf = (e: Entry) => (e.detail as { connectionName?: string } | null)?.connectionName ?? '';
+
+/**
+ * Who moved or sent what, and when: every redrive, publish, append and import, newest first,
+ * filtered by action or by any text in the entry (a queue, a topic, a message id).
+ */
+export function AuditTab({ focus, onOpenDeadLetters }: { focus: { id: number | null; n: number }; onOpenDeadLetters(): void }) {
+  const client = useClient();
+  const [entries, setEntries] = useState<Entry[]>([]);
+  const [more, setMore] = useState(false);
+  const [action, setAction] = useState<string>('');
+  const [text, setText] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const [selected, setSelected] = useState(-1);
+  const [loading, setLoading] = useState(false);
+
+  const load = useCallback(
+    async (before?: number) => {
+      setLoading(true);
+      try {
+        const page = await client.call('audit/list', { limit: 200, ...(action ? { actions: [action] } : {}), ...(text.trim() ? { text: text.trim() } : {}), ...(before !== undefined ? { before } : {}) });
+        setEntries((xs) => (before === undefined ? page.entries : [...xs, ...page.entries]));
+        setMore(page.more);
+        setError(null);
+      } catch (e) {
+        setError(e);
+      } finally {
+        setLoading(false);
+      }
+    },
+    [client, action, text],
+  );
+
+  useEffect(() => {
+    const t = setTimeout(() => void load(), 150);
+    return () => clearTimeout(t);
+  }, [load, focus.n]);
+
+  // Opened for one entry (after a redrive): select it once it is listed.
+  useEffect(() => {
+    if (focus.id === null) return;
+    const i = entries.findIndex((e) => e.id === focus.id);
+    if (i >= 0) setSelected(i);
+  }, [entries, focus]);
+
+  const current = entries[selected] ?? null;
+  const detail = useMemo(() => (current ? JSON.stringify(current.detail, null, 2) : ''), [current]);
+
+  return (
+    <div className="audit">
+      <div className="toolbar">
+        <strong>Audit</strong>
+        <label>
+          Action{' '}
+          <select className="input" value={action} onChange={(e) => setAction(e.target.value)} aria-label="Action">
+            <option value="">all</option>
+            {ACTIONS.map((a) => (
+              <option key={a} value={a}>
+                {a}
+              </option>
+            ))}
+          </select>
+        </label>
+        <input className="input" type="search" placeholder="Filter: a queue, a topic, a message id…" aria-label="Filter audit entries" value={text} onChange={(e) => setText(e.target.value)} />
+        <span className="spacer" />
+        <span className="muted">{loading ? 'Loading…' : `${entries.length}${more ? '+' : ''} entries`}</span>
+      </div>
+      {error !== null && <ErrorBox error={error} />}
+      <div className="records">
+        <div className="table-wrap">
+          <div className="table" style={{ '--cols': '150px 80px minmax(200px, 1fr) 140px' } as React.CSSProperties}>
+            <div className="thead" role="row">
+              <span role="columnheader">When</span>
+              <span role="columnheader">Action</span>
+              <span role="columnheader">What</span>
+              <span role="columnheader">Connection</span>
+            </div>
+            <VirtualGrid
+              count={entries.length}
+              selected={selected}
+              onSelect={setSelected}
+              onCopy={(i) => void navigator.clipboard.writeText(JSON.stringify(entries[i]!.detail, null, 2)).catch(() => undefined)}
+              label="Audit entries"
+              empty={
+                <div className="empty">
+                  <div>
+                    <h3>Nothing recorded yet</h3>
+                    <p>Redrives, publishes, appends and imports are written here, with what moved and where.</p>
+                  </div>
+                </div>
+              }
+              cells={(i) => {
+                const e = entries[i]!;
+                return (
+                  <>
+                    <div role="gridcell" className="mono num">{formatTime(e.at)}</div>
+                    <div role="gridcell">{e.action}</div>
+                    <div role="gridcell" title={summaryOf(e)}>{summaryOf(e)}</div>
+                    <div role="gridcell">{connectionOf(e)}</div>
+                  </>
+                );
+              }}
+            />
+          </div>
+          {more && (
+            <div className="toolbar table-foot">
+              <button className="btn small" onClick={() => void load(entries[entries.length - 1]?.id)}>
+                Load older entries
+              </button>
+            </div>
+          )}
+        </div>
+        <div className="detail" aria-label="audit entry">
+          {current ? (
+            <>
+              <div className="detail-head">
+                <h2>
+                  {current.action} · {formatTime(current.at)}
+                </h2>
+                {current.action === 'redrive' && (
+                  <button className="btn small" onClick={onOpenDeadLetters}>
+                    Open dead letters
+                  </button>
+                )}
+              </div>
+              <div className="section">
+                <p data-testid="audit-summary">{summaryOf(current)}</p>
+                <JsonView text={detail} />
+              </div>
+            </>
+          ) : (
+            <div className="empty">
+              <p>Pick an entry to see everything it recorded: from where, to where, how many, which messages.</p>
+            </div>
+          )}
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,312 @@
+import { useRef, useState, type FormEvent } from 'react';
+import type { z } from 'zod';
+import type { RedriveOutcome, RedrivePlan, RedriveSelection, RedriveTarget } from '../../../src/model/redrive';
+import type { RedriveOptions } from '../../../src/model/redrive';
+import { useClient } from '../api/client-context';
+import type { DeadLetterSource } from '../api/types';
+import { Dialog } from '../ui/Dialog';
+import { ErrorBox } from '../ui/ErrorBox';
+import { formatCount } from '../ui/format';
+import { VirtualGrid } from '../ui/VirtualGrid';
+
+type TargetKind = RedriveTarget['kind'];
+type Outcome = z.output<typeof RedriveOutcome>;
+type Plan = z.output<typeof RedrivePlan>;
+
+interface Props {
+  source: DeadLetterSource;
+  selection: z.input<typeof RedriveSelection>;
+  /** How many the selection holds, as the view counts it. */
+  count: number;
+  onClose(): void;
+  onDone(outcome: Outcome): void;
+  onOpenAudit(id: number): void;
+}
+
+interface Running {
+  runId: string | null;
+  looked: number;
+  moved: number;
+  failed: number;
+  total: number;
+  startedAt: number;
+}
+
+/**
+ * Moving dead letters back, in the order people trust: pick where they go, read the dry run
+ * (each message, its target, what would receive it now), confirm the count, watch the progress,
+ * and read the exact outcome. Nothing moves before the confirmation.
+ */
+export function RedriveDialog({ source, selection, count, onClose, onDone, onOpenAudit }: Props) {
+  const client = useClient();
+  const kind = source.kind;
+  const [target, setTarget] = useState<TargetKind>('origin');
+  const [exchange, setExchange] = useState('');
+  const [routingKey, setRoutingKey] = useState('');
+  const [queue, setQueue] = useState('');
+  const [topic, setTopic] = useState('');
+  const [restoreTtl, setRestoreTtl] = useState(false);
+  const [rate, setRate] = useState('');
+  const [partitioning, setPartitioning] = useState<'key' | 'original'>('key');
+  const [keepTimestamp, setKeepTimestamp] = useState(true);
+  const [repeat, setRepeat] = useState(false);
+  const [plan, setPlan] = useState<Plan | null>(null);
+  const [running, setRunning] = useState<Running | null>(null);
+  const [outcome, setOutcome] = useState<Outcome | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const [row, setRow] = useState(-1);
+  const runIdRef = useRef<string | null>(null);
+
+  const targetValue = (): RedriveTarget =>
+    target === 'exchange' ? { kind: 'exchange', exchange, routingKey } : target === 'queue' ? { kind: 'queue', queue } : target === 'topic' ? { kind: 'topic', topic } : { kind: 'origin' };
+  const options = (): z.input<typeof RedriveOptions> => ({ restoreTtl, ratePerSecond: rate.trim() ? Number(rate) : null, partitioning, keepTimestamp });
+  const request = () => ({ connectionId: source.connectionId, ref: source.ref, selection, target: targetValue(), options: options() });
+
+  const dryRun = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      setPlan(await client.call('dead-letters/plan', request()));
+      setRow(-1);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const run = async () => {
+    if (!plan) return;
+    setError(null);
+    const startedAt = performance.now();
+    setRunning({ runId: null, looked: 0, moved: 0, failed: 0, total: plan.total, startedAt });
+    try {
+      const result = await client.stream(
+        'dead-letters/redrive',
+        { ...request(), confirmedCount: plan.total, ...(repeat ? { repeat: true } : {}) },
+        {
+          onBatch: (items) => {
+            for (const i of items) {
+              if (i.kind === 'started') {
+                runIdRef.current = i.runId;
+                setRunning((r) => r && { ...r, runId: i.runId });
+              } else setRunning((r) => r && { ...r, looked: i.looked, moved: i.moved, failed: i.failed, total: i.total });
+            }
+          },
+        },
+      );
+      setOutcome(result);
+      onDone(result);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setRunning(null);
+    }
+  };
+
+  const stop = () => {
+    if (runIdRef.current) void client.call('dead-letters/stop', { runId: runIdRef.current });
+  };
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (outcome) return onClose();
+    if (running) return;
+    if (plan) return void run();
+    void dryRun();
+  };
+
+  const needsRepeat = (plan?.repeated ?? 0) > 0 && !repeat;
+  const movable = plan?.movable ?? 0;
+  const label = outcome ? 'Done' : running ? 'Moving…' : plan ? `Redrive ${formatCount(plan.total)}` : busy ? 'Looking…' : 'Dry run';
+  const what = 'all' in selection ? `all of ${source.ref.name}` : `${formatCount(count)} picked from ${source.ref.name}`;
+
+  return (
+    <Dialog title={`Redrive ${what}`} onClose={running ? () => undefined : onClose} onSubmit={submit} submitLabel={label} submitting={busy || running !== null || needsRepeat || (plan !== null && movable === 0 && !outcome)}>
+      {!plan && !outcome && (
+        <fieldset className="redrive-choice">
+          <legend>Where they go</legend>
+          <label className="check">
+            <input type="radio" name="target" checked={target === 'origin'} onChange={() => setTarget('origin')} />
+            {kind === 'rabbitmq' ? 'Each back to its own exchange and routing key (from its latest x-death)' : kind === 'kafka' ? 'Each back to its original topic (from its Spring Kafka or Kafka Connect headers)' : 'Back into the subscription (replayed through its current code)'}
+          </label>
+          {kind === 'rabbitmq' && (
+            <>
+              <label className="check">
+                <input type="radio" name="target" checked={target === 'exchange'} onChange={() => setTarget('exchange')} />
+                An exchange and routing key
+              </label>
+              {target === 'exchange' && (
+                <div className="row-target">
+                  <input className="input mono" aria-label="Exchange" placeholder="exchange (empty: the default)" value={exchange} onChange={(e) => setExchange(e.target.value)} />
+                  <input className="input mono" aria-label="Routing key" placeholder="routing key" value={routingKey} onChange={(e) => setRoutingKey(e.target.value)} />
+                </div>
+              )}
+              <label className="check">
+                <input type="radio" name="target" checked={target === 'queue'} onChange={() => setTarget('queue')} />
+                A queue (through the default exchange)
+              </label>
+              {target === 'queue' && <input className="input mono" aria-label="Queue" placeholder="queue name" value={queue} onChange={(e) => setQueue(e.target.value)} />}
+              <label className="check" title="RabbitMQ removed the per-message TTL when it dead-lettered an expired message; it may expire again at once">
+                <input type="checkbox" checked={restoreTtl} onChange={(e) => setRestoreTtl(e.target.checked)} />
+                Restore the per-message TTL of expired messages
+              </label>
+            </>
+          )}
+          {kind === 'kafka' && (
+            <>
+              <label className="check">
+                <input type="radio" name="target" checked={target === 'topic'} onChange={() => setTarget('topic')} />A topic
+              </label>
+              {target === 'topic' && <input className="input mono" aria-label="Topic" placeholder="topic" value={topic} onChange={(e) => setTopic(e.target.value)} />}
+              <label>
+                Partition{' '}
+                <select className="input" value={partitioning} onChange={(e) => setPartitioning(e.target.value as 'key' | 'original')} aria-label="Partitioning">
+                  <option value="key">by key (the default partitioner)</option>
+                  <option value="original">the partition each record came from</option>
+                </select>
+              </label>
+              <label className="check">
+                <input type="checkbox" checked={keepTimestamp} onChange={(e) => setKeepTimestamp(e.target.checked)} />
+                Keep each record's timestamp
+              </label>
+            </>
+          )}
+          {kind !== 'store' && (
+            <label>
+              At most{' '}
+              <input className="input mono narrow" inputMode="numeric" aria-label="Rate limit" placeholder="no limit" value={rate} onChange={(e) => setRate(e.target.value.replace(/\D/g, ''))} /> messages per second
+            </label>
+          )}
+          <p className="muted">The dry run looks at the messages and where each would go; nothing moves until you confirm the count.</p>
+        </fieldset>
+      )}
+      {plan && !running && !outcome && (
+        <>
+          <p data-testid="plan-note">{plan.note}</p>
+          <table className="kv-table" aria-label="Redrive plan per target">
+            <thead>
+              <tr>
+                <th>Target</th>
+                <th>Messages</th>
+                <th>Would reach now</th>
+              </tr>
+            </thead>
+            <tbody>
+              {plan.perTarget.map((t) => (
+                <tr key={t.target + (t.problem ?? '')}>
+                  <td className="mono">{t.target}</td>
+                  <td className="num">{formatCount(t.count)}</td>
+                  <td className={t.problem ? 'err-text' : 'mono'}>{t.problem ?? t.routes.join(', ')}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <div className="plan-rows table" style={{ '--cols': '70px 1fr 1fr 1.2fr' } as React.CSSProperties}>
+            <div className="thead" role="row">
+              <span role="columnheader">Where</span>
+              <span role="columnheader">Message</span>
+              <span role="columnheader">Target</span>
+              <span role="columnheader">Now reaches</span>
+            </div>
+            <VirtualGrid
+              count={plan.rows.length}
+              selected={row}
+              onSelect={setRow}
+              onCopy={() => undefined}
+              label="Dry run: each message and where it would go"
+              empty={<div className="empty">Nothing to move.</div>}
+              cells={(i) => {
+                const r = plan.rows[i]!;
+                return (
+                  <>
+                    <div role="gridcell" className="mono">{r.where}</div>
+                    <div role="gridcell" className="mono">{r.messageId ?? ''}{r.redrivenBefore ? ` · redriven ${r.redrivenBefore.slice(0, 10)}` : ''}</div>
+                    <div role="gridcell" className="mono">{r.target ?? ''}</div>
+                    <div role="gridcell" className={r.problem ? 'err-text' : 'mono'} title={r.problem ?? r.routes.join(', ')}>
+                      {r.problem ?? r.routes.join(', ')}
+                    </div>
+                  </>
+                );
+              }}
+            />
+          </div>
+          {plan.repeated > 0 && (
+            <label className="check warn-text">
+              <input type="checkbox" checked={repeat} onChange={(e) => setRepeat(e.target.checked)} />
+              {plan.repeated} of these were redriven before: redrive them again
+            </label>
+          )}
+          <p className="muted">
+            {formatCount(movable)} of the {formatCount(plan.rows.length)} shown can go; those that cannot stay where they are and are reported. Each message leaves only after its target confirmed it.
+          </p>
+        </>
+      )}
+      {running && <RedriveProgressView running={running} onStop={stop} />}
+      {outcome && <OutcomeView outcome={outcome} onOpenAudit={onOpenAudit} />}
+      {error !== null && <ErrorBox error={error} />}
+    </Dialog>
+  );
+}
+
+function RedriveProgressView({ running, onStop }: { running: Running; onStop(): void }) {
+  const seconds = (performance.now() - running.startedAt) / 1000;
+  const rate = seconds > 0.5 ? running.looked / seconds : null;
+  const left = Math.max(0, running.total - running.looked);
+  const pct = running.total ? Math.min(100, (running.looked / running.total) * 100) : null;
+  return (
+    <div className="section" data-testid="redrive-progress">
+      <span className="progress" role="status">
+        <span className={`bar${pct === null ? ' indeterminate' : ''}`} style={pct === null ? undefined : ({ '--pct': `${pct}%` } as React.CSSProperties)}>
+          <i />
+        </span>
+        {formatCount(running.moved)} moved · {formatCount(left)} remaining · {formatCount(running.failed)} failed
+        {rate !== null && ` · ${formatCount(Math.round(rate))}/s`}
+        {rate && left ? ` · about ${Math.ceil(left / rate)} s left` : ''}
+      </span>{' '}
+      <button type="button" className="btn" onClick={onStop} disabled={!running.runId} title="Stops taking new messages; those in flight are settled first">
+        Stop
+      </button>
+    </div>
+  );
+}
+
+function OutcomeView({ outcome, onOpenAudit }: { outcome: Outcome; onOpenAudit(id: number): void }) {
+  const stopped = { done: 'Done', cancelled: 'Stopped', emptied: 'The queue ran dry (someone else took the rest)', error: 'Stopped by an error' }[outcome.stoppedBy];
+  return (
+    <div className="section" data-testid="redrive-outcome">
+      <p>
+        <strong>{stopped}:</strong> {formatCount(outcome.moved)} moved, {formatCount(outcome.failures.length)} could not go.
+        {outcome.duplicates > 0 && ` ${formatCount(outcome.duplicates)} are at their target and still in the dead-letter queue (the connection dropped before their removal took effect).`}
+        {outcome.uncertain > 0 && ` ${formatCount(outcome.uncertain)} were sent without an answer before the connection dropped: they are still in the dead-letter queue and may also be at their target.`}
+      </p>
+      {outcome.error && <ErrorBox error={new Error(`${outcome.error.message}${outcome.error.hint ? ` — ${outcome.error.hint}` : ''}`)} />}
+      {outcome.failures.length > 0 && (
+        <table className="kv-table" aria-label="What could not go">
+          <thead>
+            <tr>
+              <th>Where</th>
+              <th>Message</th>
+              <th>Why it stayed</th>
+            </tr>
+          </thead>
+          <tbody>
+            {outcome.failures.slice(0, 100).map((f, i) => (
+              <tr key={i}>
+                <td className="mono">{f.where}</td>
+                <td className="mono">{f.messageId ?? ''}</td>
+                <td className="err-text">{f.reason}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {outcome.auditId !== null && (
+        <button type="button" className="btn small" onClick={() => onOpenAudit(outcome.auditId!)}>
+          Open the audit entry
+        </button>
+      )}
+    </div>
+  );
+}
