@@ -8,7 +8,7 @@ import type { ParamsOf } from '../../src/api/contract';
 import { ApiCallError } from '../../src/api/errors';
 import { createAppContext, type AppContext } from '../../src/services/app-context';
 import { MemorySecretStore } from '../../src/services/secret-store';
-import { brokerRejects, connect, depth, drain, waitForDepth } from '../tools/rabbit-tools';
+import { brokerRejects, connect, depth, drain, management, waitForDepth } from '../tools/rabbit-tools';
 import { unique } from './brokers';
 import { inMemoryClient } from './in-memory-client';
 
@@ -214,6 +214,25 @@ describe('redriving RabbitMQ dead letters', () => {
     } finally {
       await ch.deleteQueue(qdlq).catch(() => undefined);
       await ch.deleteQueue(src).catch(() => undefined);
+    }
+  });
+
+  it('a user without write permission on the target: refused, said so, and every message stays', async () => {
+    const user = unique('reader');
+    await management('PUT', `/users/${user}`, { password: 'pw', tags: 'management' });
+    // May read and ack the DLQ (read, configure) but not publish anywhere (write '^$').
+    await management('PUT', `/permissions/%2F/${user}`, { configure: '.*', write: '^$', read: '.*' });
+    const limited = await client.call('connections/save', { kind: 'rabbitmq', name: 'reader', host: '127.0.0.1', port: 5672, tls: false, username: user, password: 'pw', vhost: '/', managementPort: 15672 });
+    try {
+      const before = await depth(ch, parking);
+      const outcome = await client.stream('dead-letters/redrive', { connectionId: limited.id, ref: ref(), selection: { all: true }, target: { kind: 'queue', queue: orders }, confirmedCount: before });
+      expect(outcome.moved).toBe(0);
+      expect(outcome.error?.code).toBe('auth');
+      expect(outcome.error?.hint).toMatch(/write permission/);
+      expect(await depth(ch, parking)).toBe(before);
+    } finally {
+      await management('DELETE', `/users/${user}`);
+      await client.call('connections/delete', { connectionId: limited.id });
     }
   });
 
