@@ -22,13 +22,15 @@ port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 running() { [ -f "$PIDFILE" ] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; }
 
 fetch_jars() {
-  [ -f "$LIBS/.complete" ] && return 0
+  # The jars follow the pom: a changed pom fetches again.
+  local want; want=$(sha256sum "$HERE/kafka/pom.xml" | cut -c1-16)
+  [ -f "$LIBS/.complete" ] && [ "$(cat "$LIBS/.complete")" = "$want" ] && return 0
   command -v mvn >/dev/null || { say "mvn is missing: apt-get install -y maven openjdk-17-jre-headless"; exit 1; }
   say "fetching Apache Kafka $KAFKA_VERSION jars from Maven Central into $LIBS"
   rm -rf "$LIBS" && mkdir -p "$LIBS"
   mvn -q -B -Dstyle.color=never -f "$HERE/kafka/pom.xml" dependency:copy-dependencies \
       -DincludeScope=runtime -DoutputDirectory="$LIBS"
-  touch "$LIBS/.complete"
+  echo "$want" > "$LIBS/.complete"
 }
 
 write_config() {
@@ -43,7 +45,11 @@ controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
 listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT
 sasl.enabled.mechanisms=PLAIN
-listener.name.sasl_plaintext.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_rewind="rewind-secret";
+listener.name.sasl_plaintext.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_rewind="rewind-secret" user_reader="reader-secret";
+# ACLs as secured clusters have them: "reader" may only read what ACLs grant it (the tests grant
+# Read and Describe on topics); the PLAINTEXT listener (and the controller) run as super users.
+authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
+super.users=User:ANONYMOUS;User:rewind
 log.dirs=$RUN/data
 num.partitions=1
 # One node: the internal topics must not wait for replicas that will never exist (kafkajs#1752).
@@ -51,7 +57,7 @@ offsets.topic.replication.factor=1
 offsets.topic.num.partitions=3
 transaction.state.log.replication.factor=1
 transaction.state.log.min.isr=1
-group.initial.rebalance.delay.ms=0
+# group.initial.rebalance.delay.ms keeps Kafka's default (3 s), as real clusters do.
 auto.create.topics.enable=false
 delete.topic.enable=true
 # Large-message tests send 10 MB records.

@@ -40,7 +40,7 @@ beforeAll(async () => {
   ch = await conn.createChannel();
   await ch.assertQueue(ordersDlq, { durable: true });
   await ch.assertQueue(orders, { durable: true, arguments: { 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': ordersDlq } });
-  await ch.assertQueue(quorumDlq, { durable: true, arguments: { 'x-queue-type': 'quorum' } });
+  await ch.assertQueue(quorumDlq, { durable: true, arguments: { 'x-queue-type': 'quorum', 'x-delivery-limit': 5 } });
   for (const n of [1, 2, 3]) ch.sendToQueue(orders, Buffer.from(JSON.stringify({ order: n })), { type: 'OrderPlaced', messageId: `order-${n}` });
   for (let i = 0; i < 3; i++) {
     const m = await waitForMessage(ch, orders);
@@ -106,7 +106,8 @@ describe('one dead-letter view', () => {
     expect(sources.find((s) => s.ref.type === 'store-subscription' && s.ref.name === 'balances')).toMatchObject({ connectionId: 'local', kind: 'store', depth: { value: parked, exact: true }, unavailable: null });
     expect(sources.find((s) => s.ref.name === paymentsDlt)).toMatchObject({ connectionId: kafkaId, kind: 'kafka', depth: { value: 3 } });
     expect(sources.find((s) => s.ref.name === ordersDlq)).toMatchObject({ connectionId: rabbitId, kind: 'rabbitmq', ref: { type: 'rabbit-queue', vhost: '/', name: ordersDlq }, unavailable: null });
-    expect(sources.find((s) => s.ref.name === quorumDlq)?.unavailable).toMatch(/quorum queue/);
+    // A quorum DLQ is listed like any other; its redrive takes and acks, so its delivery limit never counts.
+    expect(sources.find((s) => s.ref.name === quorumDlq)).toMatchObject({ kind: 'rabbitmq', unavailable: null });
     // Only dead-letter resources: the source queue is not one.
     expect(sources.some((s) => s.ref.name === orders)).toBe(false);
   });
@@ -142,9 +143,9 @@ describe('one dead-letter view', () => {
     expect((await ch.checkQueue(ordersDlq)).messageCount).toBe(3);
   });
 
-  it('refuses to peek a quorum queue, where a requeue counts as a delivery', async () => {
-    const e = await client.call('dead-letters/peek', { connectionId: rabbitId, ref: { type: 'rabbit-queue', vhost: '/', name: quorumDlq }, limit: 10 }).catch((err: Error) => err);
-    expect((e as Error).message).toMatch(/is a quorum queue/);
+  it('refuses to peek a quorum queue with a delivery limit, where a requeue counts as a delivery', async () => {
+    const e = await client.call('dead-letters/peek', { connectionId: rabbitId, ref: { type: 'rabbit-queue', vhost: '/', name: quorumDlq }, limit: 10, acceptRedelivered: true }).catch((err: Error) => err);
+    expect((e as Error).message).toMatch(/is a quorum queue with a delivery limit of 5/);
   });
 
   it('shows the newest records of a Kafka dead-letter topic with the exception from their headers', async () => {
