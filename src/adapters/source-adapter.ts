@@ -4,6 +4,7 @@ import type { Progress } from '../api/contract';
 import type { Envelope, Header } from '../model/envelope';
 import type { DeadLetter, DeadLetterRef } from '../model/dead-letters';
 import type { ComposedMessage, ComposeTarget, PublishOutcome, PublishPreview } from '../model/compose';
+import type { GroupDetail, GroupSummary, ResetPlan, ResetStrategy } from '../model/groups';
 import type { RedriveOptions, RedriveOutcome, RedrivePlan, RedriveProgress, RedriveSelection, RedriveTarget } from '../model/redrive';
 import type { Capabilities, ReadFrom, ReadTarget, Resource } from '../model/resources';
 import type { WireEvent } from '../projections/wire';
@@ -64,6 +65,8 @@ export interface SourceAdapter {
   readonly deadLetters?: DeadLetterAbility;
   /** Present where a user can write a message to the source (an exchange, a topic). */
   readonly compose?: ComposeAbility;
+  /** Present where the source has consumer groups whose offsets Rewind can show and move. */
+  readonly consumerGroups?: ConsumerGroupAbility;
   close(): Promise<void>;
 }
 
@@ -136,4 +139,13 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
 export interface ComposeAbility {
   preview(target: ComposeTarget, message: ComposedMessage, signal: AbortSignal): Promise<PublishPreview>;
   send(target: ComposeTarget, message: ComposedMessage, count: number, signal: AbortSignal): Promise<Omit<PublishOutcome, 'auditId'>>;
+}
+
+/** Consumer groups: their offsets and lag, resets planned before they are applied, deletion. */
+export interface ConsumerGroupAbility {
+  list(): Promise<GroupSummary[]>;
+  describe(groupId: string): Promise<GroupDetail>;
+  planReset(groupId: string, topics: { topic: string; partitions?: number[] }[] | null, strategy: ResetStrategy): Promise<ResetPlan>;
+  reset(groupId: string, rows: { topic: string; partition: number; offset: string }[]): Promise<void>;
+  delete(groupId: string): Promise<void>;
 }

@@ -6,6 +6,7 @@ import { StateDiff } from '../projections/diff';
 import { ExpectedVersion, NewEvent } from '../model/store-events';
 import { DeadLetter, DeadLetterRef, DeadLetterSource } from '../model/dead-letters';
 import { ComposedMessage, ComposeTarget, PublishOutcome, PublishPreview } from '../model/compose';
+import { GroupDetail, GroupSummary, ResetPlan, ResetScope, ResetStrategy } from '../model/groups';
 import { RedriveOptions, RedriveOutcome, RedrivePlan, RedriveProgress, RedriveSelection, RedriveTarget } from '../model/redrive';
 import { READ_MODEL_NAME } from '../model/read-model-name';
 import { LIMIT_BOUNDS } from '../model/projection-limits';
@@ -301,6 +302,17 @@ export const contract = {
   'publish/preview': call(ConnectionRef.extend({ target: ComposeTarget, message: ComposedMessage }), PublishPreview),
   /** Sends a composed message (`count` copies), confirmed by the broker; written to the audit log. */
   'publish/send': call(ConnectionRef.extend({ target: ComposeTarget, message: ComposedMessage, count: z.number().int().min(1).max(10_000) }), PublishOutcome),
+  'groups/list': call(ConnectionRef, z.array(GroupSummary)),
+  'groups/describe': call(ConnectionRef.extend({ groupId: z.string().min(1) }), GroupDetail),
+  /** What a reset would do, per partition: the current offset, the new one, how many records are read again or skipped. */
+  'groups/plan-reset': call(ConnectionRef.extend({ groupId: z.string().min(1), strategy: ResetStrategy }).merge(ResetScope), ResetPlan),
+  /** Applies the offsets the user confirmed; refused while the group has members. Audited, with the offsets before. */
+  'groups/reset': call(
+    ConnectionRef.extend({ groupId: z.string().min(1), offsets: z.array(z.object({ topic: z.string(), partition: z.number().int(), offset: z.string().regex(/^\d+$/) })).min(1), description: z.string().max(500) }),
+    z.object({ auditId: z.number().int(), before: z.array(z.object({ topic: z.string(), partition: z.number().int(), offset: z.string().nullable() })) }),
+  ),
+  /** Deletes an empty group; the name typed again is the confirmation. */
+  'groups/delete': call(ConnectionRef.extend({ groupId: z.string().min(1), confirm: z.string() }), Empty),
   'dead-letters/stop': call(z.object({ runId: z.string().min(1) }), z.object({ stopping: z.boolean() })),
   /** What users did that moved or sent messages: redrives, moves, publishes, appends. Newest first. */
   'audit/list': call(

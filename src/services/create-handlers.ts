@@ -1,3 +1,4 @@
+import { groupHandlers } from './group-handlers';
 import { publishHandlers } from './publish-handlers';
 import type { Handlers } from '../api/dispatcher';
 import type { z } from 'zod';
@@ -34,6 +35,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...readModelHandlers(deps),
     ...deadLetterHandlers(deps),
     ...publishHandlers(deps),
+    ...groupHandlers(deps),
     'records/read': async ({ connectionId, target, from, limit, isolation }, ctx) => {
       const adapter = await pool.get(connectionId);
       return adapter.read({ target, from, limit, ...(isolation ? { isolation } : {}), signal: ctx.signal, onBatch: ctx.batch, onProgress: ctx.progress });

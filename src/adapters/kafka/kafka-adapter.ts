@@ -10,6 +10,7 @@ import { kafkaRecordToEnvelope } from './kafka-envelope';
 import { kafkaRecordToWire } from './kafka-wire';
 import { KafkaDeadLetters } from './kafka-dead-letters';
 import { KafkaCompose } from './kafka-compose';
+import { KafkaGroups } from './kafka-groups';
 import { installRecordEncoder } from './kafkajs-record-encoder';
 
 // Before kafkajs produces anything: null header values and header order kept (see the file).
@@ -64,7 +65,7 @@ async function answered<T>(work: Promise<T>, address: string, what: string): Pro
 }
 
 export class KafkaAdapter implements SourceAdapter {
-  readonly capabilities = BROKER_CAPABILITIES;
+  readonly capabilities = { ...BROKER_CAPABILITIES, consumerGroups: true };
   private readonly kafka: Kafka;
   private readonly address: string;
   private readonly fetcher: PartitionFetcher;
@@ -282,7 +283,7 @@ export class KafkaAdapter implements SourceAdapter {
    * unknown: kafkajs keeps every topic a client has asked about in its metadata refreshes, so
    * one topic deleted elsewhere fails every later request of that client (kafkajs#1146).
    */
-  private async withAdmin<T>(request: (admin: Admin) => Promise<T>, what: string): Promise<T> {
+  async withAdmin<T>(request: (admin: Admin) => Promise<T>, what: string): Promise<T> {
     const once = async () => request(await this.getAdmin());
     try {
       return await answered(once(), this.address, what);
@@ -399,6 +400,7 @@ export class KafkaAdapter implements SourceAdapter {
 
   readonly deadLetters = new KafkaDeadLetters(this);
   readonly compose = new KafkaCompose(this);
+  readonly consumerGroups = new KafkaGroups(this);
 
   /** Each partition's watermarks now. */
   async partitions(topic: string, signal: AbortSignal): Promise<{ partition: number; low: number; high: number }[]> {

@@ -1,0 +1,180 @@
+import { AssignerProtocol, type Admin, type GroupDescription } from 'kafkajs';
+import { RewindError } from '../../api/errors';
+import type { GroupDetail, GroupSummary, ResetPlan, ResetRow, ResetStrategy } from '../../model/groups';
+import type { ConsumerGroupAbility } from '../source-adapter';
+
+/** What consumer-group work needs from the Kafka adapter. */
+export interface GroupAccess {
+  withAdmin<T>(request: (admin: Admin) => Promise<T>, what: string): Promise<T>;
+  fail(e: unknown): RewindError;
+}
+
+type Member = GroupDetail['memberList'][number];
+
+function membersOf(g: GroupDescription): Member[] {
+  return g.members.map((m) => {
+    let assignment: Member['assignment'] = [];
+    try {
+      const decoded = AssignerProtocol.MemberAssignment.decode(m.memberAssignment);
+      assignment = Object.entries(decoded?.assignment ?? {}).map(([topic, partitions]) => ({ topic, partitions: [...partitions].sort((a, b) => a - b) }));
+    } catch {
+      /* a member whose assignment is not the consumer protocol's (Connect, streams): shown without one */
+    }
+    return { memberId: m.memberId, clientId: m.clientId, host: m.clientHost, assignment };
+  });
+}
+
+const ACTIVE = new Set(['Stable', 'PreparingRebalance', 'CompletingRebalance']);
+
+/**
+ * Consumer groups as `kafka-consumer-groups.sh` sees them: state, members and what each reads,
+ * committed offsets and lag per partition; resetting offsets (planned first, refused while
+ * members are connected, as the broker does) and deleting empty groups.
+ */
+export class KafkaGroups implements ConsumerGroupAbility {
+  constructor(private readonly kafka: GroupAccess) {}
+
+  async list(): Promise<GroupSummary[]> {
+    const { groups } = await this.kafka.withAdmin((a) => a.listGroups(), 'listing consumer groups');
+    if (groups.length === 0) return [];
+    const ids = groups.map((g) => g.groupId).sort();
+    const described = await this.kafka.withAdmin((a) => a.describeGroups(ids), 'describing consumer groups');
+    const out: GroupSummary[] = [];
+    for (const g of described.groups) {
+      const detail = await this.describe(g.groupId, g);
+      const { memberList: _m, partitions: _p, lagByTopic: _l, ...summary } = detail;
+      out.push(summary);
+    }
+    return out.sort((a, b) => a.groupId.localeCompare(b.groupId));
+  }
+
+  async describe(groupId: string, known?: GroupDescription): Promise<GroupDetail> {
+    const g = known ?? (await this.kafka.withAdmin((a) => a.describeGroups([groupId]), 'describing the group')).groups[0];
+    if (!g || (g.state === 'Dead' && g.members.length === 0 && !known)) {
+      const { groups } = await this.kafka.withAdmin((a) => a.listGroups(), 'listing consumer groups');
+      if (!groups.some((x) => x.groupId === groupId)) throw new RewindError('not_found', `No consumer group ${groupId}`, 'Check the name; the group may have been deleted, or never committed anything.');
+    }
+    const members = g ? membersOf(g) : [];
+    const committed = await this.kafka.withAdmin((a) => a.fetchOffsets({ groupId }), 'reading committed offsets');
+    const topics = [...new Set([...committed.map((t) => t.topic), ...members.flatMap((m) => m.assignment.map((x) => x.topic))])].sort();
+    const partitions: GroupDetail['partitions'] = [];
+    const lagByTopic: Record<string, number> = {};
+    for (const topic of topics) {
+      const ends = await this.kafka.withAdmin((a) => a.fetchTopicOffsets(topic), 'reading log-end offsets').catch(() => []);
+      const offsets = committed.find((t) => t.topic === topic)?.partitions ?? [];
+      const assigned = new Map<number, Member>();
+      for (const m of members) for (const a of m.assignment) if (a.topic === topic) for (const p of a.partitions) assigned.set(p, m);
+      const ids = [...new Set([...offsets.filter((o) => o.offset !== '-1').map((o) => o.partition), ...assigned.keys()])].sort((a, b) => a - b);
+      for (const partition of ids) {
+        const o = offsets.find((x) => x.partition === partition);
+        const end = ends.find((x) => x.partition === partition);
+        const c = o && o.offset !== '-1' ? o.offset : null;
+        const lag = c !== null && end ? Number(BigInt(end.high) - BigInt(c)) : null;
+        if (lag !== null) lagByTopic[topic] = (lagByTopic[topic] ?? 0) + lag;
+        const m = assigned.get(partition) ?? null;
+        partitions.push({ topic, partition, committed: c, logStart: end?.low ?? '0', logEnd: end?.high ?? '0', lag, memberId: m?.memberId ?? null, clientId: m?.clientId ?? null, host: m?.host ?? null });
+      }
+    }
+    const lags = partitions.map((p) => p.lag).filter((l): l is number => l !== null);
+    return {
+      groupId,
+      state: g?.state ?? 'Empty',
+      protocolType: g?.protocolType ?? '',
+      protocol: g?.protocol ?? '',
+      members: members.length,
+      topics,
+      lag: lags.length ? lags.reduce((a, b) => a + b, 0) : null,
+      memberList: members,
+      partitions,
+      lagByTopic,
+    };
+  }
+
+  async planReset(groupId: string, topics: { topic: string; partitions?: number[] }[] | null, strategy: ResetStrategy): Promise<ResetPlan> {
+    const group = await this.describe(groupId);
+    const scope: { topic: string; partitions?: number[] }[] = topics ?? group.topics.map((topic) => ({ topic }));
+    if (scope.length === 0) throw new RewindError('invalid_input', `${groupId} has no offsets and reads no topic yet: name the topics to reset`);
+    const rows: ResetRow[] = [];
+    for (const { topic, partitions } of scope) {
+      const ends = await this.kafka.withAdmin((a) => a.fetchTopicOffsets(topic), 'reading offsets').catch((e: unknown) => {
+        throw this.kafka.fail(e);
+      });
+      const byTime = strategy.kind === 'time' ? await this.kafka.withAdmin((a) => a.fetchTopicOffsetsByTimestamp(topic, Date.parse(strategy.at)), 'finding offsets by time') : [];
+      for (const end of ends.sort((a, b) => a.partition - b.partition)) {
+        if (partitions && !partitions.includes(end.partition)) continue;
+        const low = BigInt(end.low);
+        const high = BigInt(end.high);
+        const current = group.partitions.find((p) => p.topic === topic && p.partition === end.partition)?.committed ?? null;
+        let wanted: bigint;
+        let note: string | null = null;
+        switch (strategy.kind) {
+          case 'earliest':
+            wanted = low;
+            break;
+          case 'latest':
+            wanted = high;
+            break;
+          case 'time': {
+            const hit = byTime.find((x) => x.partition === end.partition);
+            wanted = hit && hit.offset !== '-1' ? BigInt(hit.offset) : high;
+            // kafkajs answers the log end (not -1) when no record is that late.
+            if (!hit || hit.offset === '-1' || BigInt(hit.offset) >= high) note = 'no record at or after that time: the end';
+            else if (BigInt(hit.offset) === low) note = 'that time is before the first record: the start';
+            break;
+          }
+          case 'offsets': {
+            const v = strategy.offsets[`${topic}:${end.partition}`];
+            if (v === undefined) continue;
+            wanted = BigInt(v);
+            break;
+          }
+          case 'shift':
+            if (current === null) {
+              note = 'no committed offset to shift from: the start';
+              wanted = low;
+            } else wanted = BigInt(current) + BigInt(strategy.by);
+            break;
+        }
+        if (wanted < low) {
+          note = `before the first record (${low}): the start`;
+          wanted = low;
+        } else if (wanted > high) {
+          note = `past the end (${high}): the end`;
+          wanted = high;
+        }
+        rows.push({ topic, partition: end.partition, current, next: wanted.toString(), logStart: end.low, logEnd: end.high, delta: current === null ? null : Number(BigInt(current) - wanted), note });
+      }
+    }
+    const rereads = rows.reduce((n, r) => n + Math.max(0, r.delta ?? 0), 0);
+    const skips = rows.reduce((n, r) => n + Math.max(0, -(r.delta ?? 0)), 0);
+    return { groupId, state: group.state, rows, rereads, skips, blockedBy: ACTIVE.has(group.state) && group.memberList.length > 0 ? group.memberList : null };
+  }
+
+  async reset(groupId: string, rows: { topic: string; partition: number; offset: string }[]): Promise<void> {
+    const group = await this.describe(groupId);
+    if (ACTIVE.has(group.state) && group.memberList.length > 0) {
+      const who = group.memberList.map((m) => `${m.clientId} on ${m.host}`).join(', ');
+      throw new RewindError('conflict', `${groupId} has ${group.memberList.length} connected member${group.memberList.length === 1 ? '' : 's'} (${who}); Kafka moves a group's offsets only while none is connected`, 'Stop those consumers, then apply the reset again.');
+    }
+    const byTopic = new Map<string, { partition: number; offset: string }[]>();
+    for (const r of rows) byTopic.set(r.topic, [...(byTopic.get(r.topic) ?? []), { partition: r.partition, offset: r.offset }]);
+    try {
+      for (const [topic, partitions] of byTopic) await this.kafka.withAdmin((a) => a.setOffsets({ groupId, topic, partitions }), 'setting offsets');
+    } catch (e) {
+      const text = e instanceof Error ? e.message : String(e);
+      // The broker's own words: a member joined between the plan and now.
+      throw new RewindError('conflict', `Kafka refused the reset of ${groupId}: ${text}`, 'Stop the group\'s consumers, then apply the reset again.');
+    }
+  }
+
+  async delete(groupId: string): Promise<void> {
+    const group = await this.describe(groupId);
+    if (group.memberList.length > 0) throw new RewindError('conflict', `${groupId} has connected members; only an empty group can be deleted`, 'Stop its consumers first.');
+    try {
+      const [result] = await this.kafka.withAdmin((a) => a.deleteGroups([groupId]), 'deleting the group');
+      if (result?.errorCode) throw new Error(result.error?.message ?? `error ${result.errorCode}`);
+    } catch (e) {
+      throw new RewindError('conflict', `Kafka refused to delete ${groupId}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+}
