@@ -5,6 +5,7 @@ import type { Envelope, Header } from '../model/envelope';
 import type { DeadLetter, DeadLetterRef } from '../model/dead-letters';
 import type { ComposedMessage, ComposeTarget, PublishOutcome, PublishPreview } from '../model/compose';
 import type { GroupDetail, GroupSummary, ResetPlan, ResetStrategy } from '../model/groups';
+import type { PageRequest, ScanItem, ScanRequest, ScanSummary, TailItem, TailRequest, TopicPage } from '../model/topic-scan';
 import type { RedriveOptions, RedriveOutcome, RedrivePlan, RedriveProgress, RedriveSelection, RedriveTarget } from '../model/redrive';
 import type { Capabilities, ReadFrom, ReadTarget, Resource } from '../model/resources';
 import type { WireEvent } from '../projections/wire';
@@ -67,6 +68,8 @@ export interface SourceAdapter {
   readonly compose?: ComposeAbility;
   /** Present where the source has consumer groups whose offsets Rewind can show and move. */
   readonly consumerGroups?: ConsumerGroupAbility;
+  /** Present where a resource is split in partitions that can be read as one (Kafka topics). */
+  readonly topics?: TopicAbility;
   close(): Promise<void>;
 }
 
@@ -148,4 +151,11 @@ export interface ConsumerGroupAbility {
   planReset(groupId: string, topics: { topic: string; partitions?: number[] }[] | null, strategy: ResetStrategy): Promise<ResetPlan>;
   reset(groupId: string, rows: { topic: string; partition: number; offset: string }[]): Promise<void>;
   delete(groupId: string): Promise<void>;
+}
+
+/** A partitioned topic read whole: merged pages, a filtered search, a live tail. */
+export interface TopicAbility {
+  page(req: PageRequest, signal: AbortSignal): Promise<TopicPage>;
+  search(req: ScanRequest, signal: AbortSignal, out: { hits(records: Envelope[]): void; progress(item: Extract<ScanItem, { kind: 'progress' }>): void }): Promise<ScanSummary>;
+  tail(req: TailRequest, signal: AbortSignal, send: (item: TailItem) => void): Promise<void>;
 }

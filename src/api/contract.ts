@@ -6,6 +6,7 @@ import { StateDiff } from '../projections/diff';
 import { ExpectedVersion, NewEvent } from '../model/store-events';
 import { DeadLetter, DeadLetterRef, DeadLetterSource } from '../model/dead-letters';
 import { ComposedMessage, ComposeTarget, PublishOutcome, PublishPreview } from '../model/compose';
+import { PageRequest, ScanItem, ScanRequest, ScanSummary, TailItem, TailRequest, TopicPage } from '../model/topic-scan';
 import { GroupDetail, GroupSummary, ResetPlan, ResetScope, ResetStrategy } from '../model/groups';
 import { RedriveOptions, RedriveOutcome, RedrivePlan, RedriveProgress, RedriveSelection, RedriveTarget } from '../model/redrive';
 import { READ_MODEL_NAME } from '../model/read-model-name';
@@ -302,6 +303,9 @@ export const contract = {
   'publish/preview': call(ConnectionRef.extend({ target: ComposeTarget, message: ComposedMessage }), PublishPreview),
   /** Sends a composed message (`count` copies), confirmed by the broker; written to the audit log. */
   'publish/send': call(ConnectionRef.extend({ target: ComposeTarget, message: ComposedMessage, count: z.number().int().min(1).max(10_000) }), PublishOutcome),
+  'topics/page': call(PageRequest, TopicPage),
+  'topics/search': stream(ScanRequest, ScanItem, ScanSummary),
+  'topics/tail': stream(TailRequest, TailItem, Empty),
   'groups/list': call(ConnectionRef, z.array(GroupSummary)),
   'groups/describe': call(ConnectionRef.extend({ groupId: z.string().min(1) }), GroupDetail),
   /** What a reset would do, per partition: the current offset, the new one, how many records are read again or skipped. */

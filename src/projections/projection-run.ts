@@ -165,6 +165,14 @@ export class ProjectionRun {
     return m.positions;
   }
 
+  /** Of these events, the positions the loaded predicate projection keys (see sandboxed-filter). */
+  async filter(events: WireEvent[]): Promise<{ positions: number[]; errors: number; firstError: string | null }> {
+    this.post({ type: 'filter', events });
+    const m = await this.next(['filtered']);
+    if (m.type !== 'filtered') throw new RewindError('internal', 'unexpected answer');
+    return { positions: m.positions, errors: m.errors, firstError: m.firstError };
+  }
+
   async close(): Promise<void> {
     this.stopWatchdog();
     await this.worker.terminate();

@@ -46,6 +46,8 @@ export type ToWorker =
   | { type: 'partition'; key: string; limit: number }
   /** Of these events (re-read from a broker), the positions whose partitions include `key`. */
   | { type: 'match-keys'; key: string; events: WireEvent[] }
+  /** A search: the positions of these events the loaded predicate projection keys at all. */
+  | { type: 'filter'; events: WireEvent[] }
   | { type: 'snapshot-base'; position: number };
 
 export type FromWorker =
@@ -59,4 +61,5 @@ export type FromWorker =
   | { type: 'partition'; key: string; state: string; positions: number[]; truncated: boolean }
   | { type: 'snapshot-base'; position: number }
   | { type: 'matched'; positions: number[] }
+  | { type: 'filtered'; positions: number[]; errors: number; firstError: string | null }
   | { type: 'failed'; message: string };

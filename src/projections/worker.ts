@@ -360,6 +360,23 @@ function matchKeys(key: string, events: WireEvent[]): void {
   send({ type: 'matched', positions });
 }
 
+function filterEvents(events: WireEvent[]): void {
+  const positions: number[] = [];
+  let errors = 0;
+  let firstError: string | null = null;
+  for (const e of events) {
+    const keys = keysOf(e);
+    if (keys === null) {
+      errors++;
+      if (firstError === null) {
+        const err = JSON.parse(api.__error()) as { name: string; message: string } | null;
+        firstError = err ? `${err.name}: ${err.message}` : 'the predicate threw';
+      }
+    } else if (keys !== '[]') positions.push(e.position);
+  }
+  send({ type: 'filtered', positions, errors, firstError });
+}
+
 // --- Messages --------------------------------------------------------------------------------
 
 let batchQueue: Promise<void> = Promise.resolve();
@@ -395,6 +412,8 @@ port.on('message', (m: ToWorker) => {
         return partitionView(m.key, m.limit);
       case 'match-keys':
         return matchKeys(m.key, m.events);
+      case 'filter':
+        return filterEvents(m.events);
     }
   } catch (e) {
     send({ type: 'failed', message: (e as Error).message });

@@ -1,4 +1,5 @@
 import { groupHandlers } from './group-handlers';
+import { topicHandlers } from './topic-handlers';
 import { publishHandlers } from './publish-handlers';
 import type { Handlers } from '../api/dispatcher';
 import type { z } from 'zod';
@@ -36,6 +37,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...deadLetterHandlers(deps),
     ...publishHandlers(deps),
     ...groupHandlers(deps),
+    ...topicHandlers(deps),
     'records/read': async ({ connectionId, target, from, limit, isolation }, ctx) => {
       const adapter = await pool.get(connectionId);
       return adapter.read({ target, from, limit, ...(isolation ? { isolation } : {}), signal: ctx.signal, onBatch: ctx.batch, onProgress: ctx.progress });

@@ -58,6 +58,18 @@ export function kcatProduce(topic: string, messages: KcatMessage[], options: { c
   }
 }
 
+/**
+ * Many records at once through kcat's line mode: one record per line, `key<TAB>value` when keyed.
+ * Without a partition, librdkafka's partitioner spreads them (keyless: at random).
+ */
+export function kcatProduceLines(topic: string, lines: string[], options: { keyed?: boolean; partition?: number } = {}): void {
+  const args = ['-b', KAFKA_BOOTSTRAP, '-P', '-t', topic, '-X', 'linger.ms=20', '-X', 'batch.num.messages=10000'];
+  if (options.partition !== undefined) args.push('-p', String(options.partition));
+  if (options.keyed) args.push('-K', '\t');
+  const out = spawnSync('kcat', args, { input: lines.join('\n') + '\n', maxBuffer: 64 * 1024 * 1024 });
+  if (out.status !== 0) throw new Error(`kcat failed: ${out.stderr.toString()}`);
+}
+
 /** What kcat's consumer sees, each field as the exact bytes the broker holds. */
 export interface OracleRecord {
   offset: number;

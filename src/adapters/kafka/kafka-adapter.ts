@@ -11,6 +11,7 @@ import { kafkaRecordToWire } from './kafka-wire';
 import { KafkaDeadLetters } from './kafka-dead-letters';
 import { KafkaCompose } from './kafka-compose';
 import { KafkaGroups } from './kafka-groups';
+import { KafkaTopics } from './kafka-topics';
 import { installRecordEncoder } from './kafkajs-record-encoder';
 
 // Before kafkajs produces anything: null header values and header order kept (see the file).
@@ -68,7 +69,7 @@ export class KafkaAdapter implements SourceAdapter {
   readonly capabilities = { ...BROKER_CAPABILITIES, consumerGroups: true };
   private readonly kafka: Kafka;
   private readonly address: string;
-  private readonly fetcher: PartitionFetcher;
+  readonly fetcher: PartitionFetcher;
   private admin: Admin | null = null;
   /** What sampling a topic's newest records found, kept while its high watermarks do not move. */
   private readonly dltSamples = new Map<string, { highs: string; origins: string[] }>();
@@ -401,6 +402,7 @@ export class KafkaAdapter implements SourceAdapter {
   readonly deadLetters = new KafkaDeadLetters(this);
   readonly compose = new KafkaCompose(this);
   readonly consumerGroups = new KafkaGroups(this);
+  readonly topics = new KafkaTopics(this);
 
   /** Each partition's watermarks now. */
   async partitions(topic: string, signal: AbortSignal): Promise<{ partition: number; low: number; high: number }[]> {

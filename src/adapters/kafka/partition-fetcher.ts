@@ -1,5 +1,6 @@
 import type { Kafka } from 'kafkajs';
 import { RewindError } from '../../api/errors';
+import { errorChain } from '../connection-errors';
 import { SOURCE_STALL_MS } from '../../model/timeouts';
 import { sleep, throwIfAborted } from '../source-adapter';
 import { decodeFetchResponse, type FetchedPartition, type FetchResponse } from './fetch-response';
@@ -15,6 +16,8 @@ export interface FetchOptions {
   maxWaitMs?: number;
   /** Bytes per partition per fetch: small for a page, large for a scan. */
   maxBytes?: number;
+  /** range(): ask for the next fetch while the caller handles this one (default). A page needs no more. */
+  prefetch?: boolean;
 }
 
 export interface Fetched {
@@ -89,6 +92,10 @@ export class PartitionFetcher {
         part = await this.request(topic, partition, offset, options, maxWaitMs, deadline);
       } catch (e) {
         if (e instanceof RewindError || (e as Error).name === 'AbortError') throw e;
+        // The metadata says the topic is gone: no retry brings it back.
+        if (/UNKNOWN_TOPIC_OR_PARTITION|does not host this topic-partition/i.test(errorChain(e).messages.join(' | ')) || (e as { type?: string }).type === 'UNKNOWN_TOPIC_OR_PARTITION') {
+          throw new RewindError('not_found', `Topic ${topic} no longer exists`, 'It was deleted; refresh the topic list.');
+        }
         // A dropped connection or a moved leader: look again a few times (about 3 s), then say so.
         await this.reset();
         if (attempt >= RECONNECTS || Date.now() + backoff(attempt) >= deadline) throw this.unreachable(e);
@@ -145,7 +152,7 @@ export class PartitionFetcher {
           if (e instanceof OffsetOutOfRange) return { next: offset, hidden, openTransaction: false, removed };
           throw e;
         }
-        pending = page.next > offset && page.next < end ? get(page.next) : null;
+        pending = options.prefetch !== false && page.next > offset && page.next < end ? get(page.next) : null;
         hidden += page.hidden;
         const wanted = page.records.filter((r) => r.offset < end);
         if (wanted.length > 0) yield wanted;

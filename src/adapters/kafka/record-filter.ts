@@ -1,0 +1,84 @@
+import { RewindError } from '../../api/errors';
+import { ConditionError, holds, parseJsonCondition, type JsonCondition } from '../../model/json-condition';
+import type { RecordFilter } from '../../model/topic-scan';
+import type { KafkaRecord } from './record-batches';
+
+/**
+ * A search filter split in two. `fast` runs in the core on the raw bytes (a substring is looked
+ * for in the buffer, JSON is parsed only when the property it names is in the text). `sandboxed`
+ * is JavaScript for the projection sandbox: the user's predicate and every regular expression,
+ * because a pattern can backtrack for hours and only the sandbox's watchdog can stop it.
+ */
+export interface CompiledFilter {
+  fast: (r: KafkaRecord) => boolean;
+  sandboxed: string | null;
+  /** No condition at all: every record is a hit. */
+  empty: boolean;
+}
+
+export function compileFilter(filter: RecordFilter): CompiledFilter {
+  const checks: ((r: KafkaRecord) => boolean)[] = [];
+  const sandbox: string[] = [];
+  const { key, header, value, json, predicate } = filter;
+
+  if (key) {
+    const wanted = Buffer.from(key.value, 'utf8');
+    if (key.mode === 'exact') checks.push((r) => r.key !== null && r.key.equals(wanted));
+    else if (key.mode === 'prefix') checks.push((r) => r.key !== null && r.key.length >= wanted.length && r.key.subarray(0, wanted.length).equals(wanted));
+    else {
+      try {
+        new RegExp(key.value);
+      } catch (e) {
+        throw new RewindError('invalid_input', `The key pattern is not a regular expression: ${(e as Error).message}`);
+      }
+      checks.push((r) => r.key !== null);
+      sandbox.push(`new RegExp(${JSON.stringify(key.value)}).test(r.key ?? '')`);
+    }
+  }
+  if (header) {
+    const name = header.name;
+    const wanted = header.value === undefined ? null : Buffer.from(header.value, 'utf8');
+    checks.push((r) => r.headers.some((h) => h.key === name && (wanted === null || (h.value !== null && h.value.indexOf(wanted) >= 0))));
+  }
+  if (value) {
+    const needle = Buffer.from(value, 'utf8');
+    checks.push((r) => r.value !== null && r.value.indexOf(needle) >= 0);
+  }
+  if (json) {
+    let condition: JsonCondition;
+    try {
+      condition = parseJsonCondition(json);
+    } catch (e) {
+      if (e instanceof ConditionError) throw new RewindError('invalid_input', e.message, 'For example: $.data.amount > 100, $.type == "OrderPlaced", $.name ~ "^Ada"');
+      throw e;
+    }
+    const must = condition.mustContain === null ? null : Buffer.from(condition.mustContain, 'utf8');
+    if (condition.op === '~') {
+      // The regex runs in the sandbox; here only the cheap checks.
+      if (must) checks.push((r) => r.value !== null && r.value.indexOf(must) >= 0);
+      sandbox.push(`(function (v) { return typeof v === 'string' && new RegExp(${JSON.stringify(String(condition.value))}).test(v); })(${pathCode('r.value', condition)})`);
+    } else {
+      checks.push((r) => {
+        if (r.value === null || (must !== null && r.value.indexOf(must) < 0)) return false;
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(r.value.toString('utf8'));
+        } catch {
+          return false;
+        }
+        return holds(condition, parsed);
+      });
+    }
+  }
+  if (predicate) sandbox.push(`(${predicate}\n)(r)`);
+
+  const fast = checks.length === 0 ? () => true : checks.length === 1 ? checks[0]! : (r: KafkaRecord) => checks.every((c) => c(r));
+  return { fast, sandboxed: sandbox.length === 0 ? null : sandbox.join(' && '), empty: checks.length === 0 && sandbox.length === 0 };
+}
+
+/** JavaScript that reads the condition's path from `root` without throwing (undefined when missing). */
+function pathCode(root: string, c: JsonCondition): string {
+  let code = root;
+  for (const step of c.path) code = `(${code} == null ? undefined : ${code}[${JSON.stringify(step)}])`;
+  return code;
+}
