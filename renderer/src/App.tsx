@@ -4,6 +4,7 @@ import type { AppInfo, ConnectionProfile, ConnectionSummary, Resource } from './
 import { ConnectionDialog } from './connections/ConnectionDialog';
 import { RecordsTab } from './records/RecordsTab';
 import { SubscriptionTab } from './store/SubscriptionTab';
+import { TopicTab } from './topics/TopicTab';
 import { resourceKey } from './sidebar/tree-rows';
 import { Sidebar } from './sidebar/Sidebar';
 import { StatusBar } from './status/StatusBar';
@@ -17,6 +18,7 @@ import { useTheme } from './useTheme';
 const ProjectionTab = lazy(() => import('./projections/ProjectionTab').then((m) => ({ default: m.ProjectionTab })));
 const ReadModelsTab = lazy(() => import('./read-models/ReadModelsTab').then((m) => ({ default: m.ReadModelsTab })));
 const DeadLettersTab = lazy(() => import('./dead-letters/DeadLettersTab').then((m) => ({ default: m.DeadLettersTab })));
+const GroupsTab = lazy(() => import('./groups/GroupsTab').then((m) => ({ default: m.GroupsTab })));
 const AuditTab = lazy(() => import('./audit/AuditTab').then((m) => ({ default: m.AuditTab })));
 
 type Tab =
@@ -24,7 +26,8 @@ type Tab =
   | { kind: 'projection'; id: string; title: string }
   | { kind: 'read-models'; id: typeof READ_MODELS_TAB; focus: { name: string | null; n: number } }
   | { kind: 'dead-letters'; id: typeof DEAD_LETTERS_TAB; revision: number }
-  | { kind: 'audit'; id: typeof AUDIT_TAB; focus: { id: number | null; n: number } };
+  | { kind: 'audit'; id: typeof AUDIT_TAB; focus: { id: number | null; n: number } }
+  | { kind: 'groups'; id: string; connectionId: string; connectionName: string };
 
 const READ_MODELS_TAB = 'read-models';
 const DEAD_LETTERS_TAB = 'dead-letters';
@@ -63,6 +66,13 @@ export function App({ disconnected }: { disconnected: string | null }) {
   const openResource = (connection: ConnectionSummary, resource: Resource) => {
     const id = resourceKey(connection.id, resource);
     setTabs((ts) => (ts.some((t) => t.id === id) ? ts : [...ts, { kind: 'resource', id, connectionId: connection.id, connectionName: connection.name, resource }]));
+    setActiveTab(id);
+  };
+
+  /** One groups tab per Kafka connection. */
+  const openGroups = (connection: ConnectionSummary) => {
+    const id = `groups:${connection.id}`;
+    setTabs((ts) => (ts.some((t) => t.id === id) ? ts : [...ts, { kind: 'groups', id, connectionId: connection.id, connectionName: connection.name }]));
     setActiveTab(id);
   };
 
@@ -145,6 +155,7 @@ export function App({ disconnected }: { disconnected: string | null }) {
         activeConnectionId={activeConnection}
         onSelectConnection={setActiveConnection}
         onOpenResource={openResource}
+        onOpenGroups={openGroups}
         onAddConnection={() => setDialog({ editing: null })}
         onNewProjection={newProjection}
         onOpenReadModels={() => openReadModels(null)}
@@ -171,6 +182,8 @@ export function App({ disconnected }: { disconnected: string | null }) {
           <section key={t.id} className="tab-panel" role="tabpanel" hidden={t.id !== activeTab} aria-label={tabTitle(t)}>
             {t.kind === 'resource' && t.resource.type === 'store-subscription' ? (
               <SubscriptionTab connectionId={t.connectionId} name={t.resource.name} onChanged={() => setReloadToken((r) => ({ id: t.connectionId, n: (r?.n ?? 0) + 1 }))} />
+            ) : t.kind === 'resource' && t.resource.type === 'kafka-topic' ? (
+              <TopicTab connectionId={t.connectionId} resource={t.resource} />
             ) : t.kind === 'resource' ? (
               <RecordsTab connectionId={t.connectionId} resource={t.resource} onStoreChanged={() => setReloadToken((r) => ({ id: t.connectionId, n: (r?.n ?? 0) + 1 }))} />
             ) : t.kind === 'dead-letters' ? (
@@ -183,6 +196,10 @@ export function App({ disconnected }: { disconnected: string | null }) {
                     if (c) openResource(c, resource);
                   }}
                 />
+              </Suspense>
+            ) : t.kind === 'groups' ? (
+              <Suspense fallback={<div className="empty">Loading…</div>}>
+                <GroupsTab connectionId={t.connectionId} connectionName={t.connectionName} />
               </Suspense>
             ) : t.kind === 'audit' ? (
               <Suspense fallback={<div className="empty">Loading…</div>}>
@@ -223,6 +240,8 @@ function tabTitle(t: Tab): string {
       return 'Dead letters';
     case 'audit':
       return 'Audit';
+    case 'groups':
+      return 'Consumer groups';
   }
 }
 
@@ -238,6 +257,8 @@ function tabSubtitle(t: Tab): string {
       return 'all sources';
     case 'audit':
       return 'who moved what';
+    case 'groups':
+      return t.connectionName;
   }
 }
 

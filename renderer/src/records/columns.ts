@@ -20,6 +20,11 @@ export function columnsFor(resource: Resource): Column[] {
   const key: Column = { id: 'key', label: keyLabel, width: 'minmax(90px, 170px)', text: keyText, sortValue: keyText, className: 'mono' };
   const payload: Column = { id: 'payload', label: resource.type === 'kafka-topic' ? 'Value' : resource.type === 'rabbit-queue' ? 'Body' : 'Data', width: 'minmax(160px, 1fr)', text: previewOf, sortValue: previewOf, className: 'mono' };
   const size: Column = { id: 'size', label: 'Size', width: '68px', text: (e) => formatBytes(sizeOf(e)), sortValue: sizeOf, className: 'num' };
+  if (resource.type === 'kafka-topic') {
+    const partition: Column = { id: 'partition', label: 'P', width: '34px', text: (e) => String(e.partition ?? ''), sortValue: (e) => e.partition ?? -1, className: 'num mono' };
+    // One more column than elsewhere: the flexible ones give up some of their minimum for it.
+    return [partition, position, { ...time, width: '150px' }, { ...key, width: 'minmax(70px, 170px)' }, { ...type, width: 'minmax(56px, 160px)' }, payload, size];
+  }
   return resource.type === 'store-stream' ? [position, time, type, payload, size] : [position, time, key, type, payload, size];
 }
 

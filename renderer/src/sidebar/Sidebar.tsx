@@ -14,6 +14,7 @@ interface Props {
   activeConnectionId: string | null;
   onSelectConnection(id: string): void;
   onOpenResource(connection: ConnectionSummary, resource: Resource): void;
+  onOpenGroups(connection: ConnectionSummary): void;
   onAddConnection(): void;
   onNewProjection(): void;
   onOpenReadModels(): void;
@@ -77,6 +78,12 @@ export function Sidebar(props: Props) {
       toggle(row.connection.id);
     } else if (row.kind === 'group') {
       toggleGroup(row);
+    } else if (row.kind === 'link') {
+      const connection = connections.find((c) => c.id === row.connectionId);
+      if (connection) {
+        props.onSelectConnection(connection.id);
+        props.onOpenGroups(connection);
+      }
     } else if (row.kind === 'resource') {
       const connection = connections.find((c) => c.id === row.connectionId);
       if (connection) {
@@ -137,7 +144,7 @@ export function Sidebar(props: Props) {
                 aria-expanded={row.kind === 'connection' || row.kind === 'group' ? row.expanded : undefined}
                 aria-level={row.depth + 1}
                 className={`tree-row ${row.kind}`}
-                data-testid={row.kind === 'resource' ? `resource-${row.resource.name}` : row.kind === 'connection' ? `connection-${row.connection.name}` : undefined}
+                data-testid={row.kind === 'resource' ? `resource-${row.resource.name}` : row.kind === 'connection' ? `connection-${row.connection.name}` : row.kind === 'link' ? `view-${row.view}` : undefined}
                 style={{ transform: `translateY(${item.start}px)`, paddingLeft: 8 + row.depth * 14 }}
                 onClick={() => activate(row, item.index)}
               >
@@ -205,6 +212,13 @@ function RowContent({ row, active, onReload, onEdit }: { row: TreeRow; active: b
             {row.resource.name}
           </span>
           <ResourceBadges resource={row.resource} />
+        </>
+      );
+    case 'link':
+      return (
+        <>
+          <span className="chev">⚑</span>
+          <span className="name">{row.label}</span>
         </>
       );
     case 'note':

@@ -6,7 +6,9 @@ export type TreeRow =
   | { kind: 'connection'; key: string; depth: 0; connection: ConnectionSummary; expanded: boolean }
   | { kind: 'group'; key: string; depth: number; label: string; count: number; expanded: boolean; startCollapsed: boolean }
   | { kind: 'resource'; key: string; depth: number; connectionId: string; resource: Resource }
-  | { kind: 'note'; key: string; depth: number; text: string; error?: unknown };
+  | { kind: 'note'; key: string; depth: number; text: string; error?: unknown }
+  /** Opens a view of the connection rather than a resource (a Kafka cluster's consumer groups). */
+  | { kind: 'link'; key: string; depth: number; connectionId: string; label: string; view: 'groups' };
 
 export function resourceName(r: Resource): string {
   return r.name;
@@ -78,6 +80,9 @@ export function buildRows(
       continue;
     }
     const { top, groups } = groupsOf(connection, state.list.resources);
+    if (state.list.capabilities.consumerGroups && (!needle || 'consumer groups'.includes(needle))) {
+      rows.push({ kind: 'link', key: `${connection.id}/view/groups`, depth: 1, connectionId: connection.id, label: 'Consumer groups', view: 'groups' });
+    }
     const before = rows.length;
     for (const r of top.filter(matches)) rows.push({ kind: 'resource', key: resourceKey(connection.id, r), depth: 1, connectionId: connection.id, resource: r });
     for (const g of groups) {

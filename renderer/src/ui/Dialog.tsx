@@ -9,10 +9,12 @@ interface Props {
   actions?: ReactNode;
   submitLabel: string;
   submitting: boolean;
+  /** For tables (previews, plans): the wide size. */
+  wide?: boolean;
 }
 
 /** A modal form: closes on Escape, on a click outside, or with Cancel. */
-export function Dialog({ title, onClose, onSubmit, children, actions, submitLabel, submitting }: Props) {
+export function Dialog({ title, onClose, onSubmit, children, actions, submitLabel, submitting, wide }: Props) {
   const titleId = useId();
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
@@ -21,7 +23,7 @@ export function Dialog({ title, onClose, onSubmit, children, actions, submitLabe
   }, [onClose]);
   return (
     <div className="backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <form className="dialog" role="dialog" aria-modal="true" aria-labelledby={titleId} onSubmit={onSubmit} noValidate>
+      <form className={wide ? 'dialog wide' : 'dialog'} role="dialog" aria-modal="true" aria-labelledby={titleId} onSubmit={onSubmit} noValidate>
         <header>
           <h2 id={titleId}>{title}</h2>
           <button type="button" className="icon-btn" aria-label="Close" onClick={onClose}>

@@ -1,0 +1,360 @@
+// Browsing a big Kafka topic through Rewind's core, as the browser does it, against kcat on the
+// same topic in the same run. The core runs as its own process (the built web shell,
+// dist/server/cli.cjs) and is driven over its WebSocket API (per-launch token as a cookie, Origin
+// of the page) with the renderer's own client (src/api/client.ts and ws-transport.ts).
+//
+// - first page: `topics/page`, 100 records from offset N in each of the 6 partitions, against
+//   `kcat -o N -c 100 -e`; the same random N for both. Each kcat run is a new process (that is how
+//   it is used); Rewind's connection is warm, as it is once a topic is open. One unmeasured warm-up
+//   each first (Rewind's cold call is shown in the table).
+// - search: `topics/search` for `$.data.amount > 990` (0.999% of the records) over the whole
+//   topic, continued from its positions whenever it stops at its hit limit, in records/s, against
+//   kcat consuming the whole topic to the end (`-o beginning -e`, values to /dev/null; its
+//   "Reached end" lines on stderr prove each partition was read to its end).
+// - peak RSS: VmHWM of the core process, reset (`5` into /proc/<pid>/clear_refs) just before each
+//   of its searches and read right after it; the largest is reported. Where the reset is refused,
+//   VmHWM since the process started is reported, and the table says so.
+// Runs alternate between Rewind and kcat (and which goes first); medians are compared.
+//
+// Data: ≈1 KB JSON payment events keyed by customer, 6 partitions, produced with kcat. The
+// 1,000,000-record topic `bench-browse-1m-v1` is left on the broker for the next run (delete it
+// to start afresh); a topic for another count is deleted at the end. Needs the broker from
+// `bash scripts/kafka.sh start` and kcat (`bash scripts/ensure-kcat.sh`); builds first if stale.
+// The last line is read by a check: `first page Xx kcat, search Yx kcat, peak RSS Z MB`.
+// Usage: node bench/kafka-browse.mjs [records=1000000]
+//        BENCH_CPU_PROF=<dir> node bench/kafka-browse.mjs …   (writes the core's CPU profile there)
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from '../scripts/build.mjs';
+
+const root = join(import.meta.dirname, '..');
+const require = createRequire(join(root, 'package.json'));
+const { Kafka, logLevel } = require('kafkajs');
+const WebSocket = require('ws');
+
+const N = Number(process.argv[2] ?? 1_000_000);
+if (!Number.isInteger(N) || N < 10_000) throw new Error(`records must be a whole number of at least 10000, not ${process.argv[2]}`);
+const PORT = Number(process.env.REWIND_KAFKA_PORT ?? 19092);
+const BROKER = `127.0.0.1:${PORT}`;
+const KEEP = N === 1_000_000;
+const TOPIC = KEEP ? 'bench-browse-1m-v1' : `bench-browse-${N}-v1`;
+const PARTITIONS = 6;
+const PAGE = 100;
+const PAGE_RUNS = 9;
+const SEARCH_RUNS = 3;
+const FILTER = '$.data.amount > 990';
+const HIT_LIMIT = 10_000;
+
+// --- Data -----------------------------------------------------------------------------------------
+
+/** 0.00 … 999.99, each value once per 100,000 records (7919 is prime to 100,000): 0.999% above 990. */
+const amountOf = (i) => ((i * 7919) % 100_000) / 100;
+const expectedHits = () => {
+  let n = 0;
+  for (let i = 0; i < N; i++) if (amountOf(i) > 990) n++;
+  return n;
+};
+
+const TYPES = ['PaymentCaptured', 'PaymentAuthorized', 'PaymentRefunded'];
+const COUNTRIES = ['DE', 'FR', 'NL', 'ES', 'IT', 'AT', 'BE', 'PL'];
+const NAMES = ['Ada Lovelace', 'Grace Hopper', 'Alan Turing', 'Edsger Dijkstra', 'Barbara Liskov', 'Donald Knuth'];
+const NOISE = Array.from({ length: 4096 }, (_, i) => 'abcdefghijklmnopqrstuvwxyz0123456789'[(i * 2654435761) % 36]).join('');
+const VALUE_BYTES = 1024;
+
+/** One `key|value` line for kcat: a realistic event, padded to exactly VALUE_BYTES. */
+function line(i) {
+  const c = i % 4099;
+  const at = new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString();
+  const items = Array.from({ length: 1 + (i % 3) }, (_, k) => `{"sku":"SKU-${(i * 31 + k) % 9973}","qty":${1 + ((i + k) % 4)},"price":${((i * 13 + k * 7) % 5000) / 100}}`).join(',');
+  const head =
+    `{"id":${i},"type":"${TYPES[i % 3]}","occurredAt":"${at}","data":{"paymentId":"pay_${i.toString(36)}","orderId":"ord_${(i * 7).toString(36)}",` +
+    `"amount":${amountOf(i)},"currency":"EUR","method":"card","card":{"brand":"visa","last4":"${String(i % 10000).padStart(4, '0')}"},` +
+    `"customer":{"id":"C-${c}","name":"${NAMES[c % NAMES.length]}","email":"customer${c}@example.com","country":"${COUNTRIES[c % COUNTRIES.length]}","tier":"${c % 5 === 0 ? 'gold' : 'standard'}"},` +
+    `"items":[${items}]},"pad":"`;
+  const start = (i * 37) % 2048;
+  return `customer-${c}|${head}${NOISE.slice(start, start + VALUE_BYTES - head.length - 2)}"}\n`;
+}
+
+/** Pipes N lines into `kcat -P`, waiting for the pipe whenever kcat falls behind. */
+async function produce() {
+  const kcat = spawn('kcat', ['-b', BROKER, '-P', '-t', TOPIC, '-K', '|', '-X', 'linger.ms=20', '-X', 'batch.size=1000000'], { stdio: ['pipe', 'ignore', 'pipe'] });
+  let err = '';
+  kcat.stderr.on('data', (c) => (err += c));
+  const exited = once(kcat, 'exit');
+  for (let i = 0; i < N; i += 1000) {
+    let chunk = '';
+    for (let j = i; j < Math.min(N, i + 1000); j++) chunk += line(j);
+    if (!kcat.stdin.write(chunk)) await once(kcat.stdin, 'drain');
+  }
+  kcat.stdin.end();
+  const [code] = await exited;
+  if (code !== 0) throw new Error(`kcat -P exited with ${code}: ${err}`);
+}
+
+/** Each partition's watermarks, or null when there is no such topic. */
+async function spans(admin) {
+  if (!(await admin.listTopics()).includes(TOPIC)) return null;
+  return (await admin.fetchTopicOffsets(TOPIC)).map((o) => ({ partition: o.partition, low: Number(o.low), high: Number(o.high) })).sort((a, b) => a.partition - b.partition);
+}
+const total = (s) => s.reduce((n, p) => n + p.high - p.low, 0);
+
+/** The topic as the bench needs it: reused when complete, else made again from nothing. */
+async function ensureTopic(admin) {
+  const found = await spans(admin);
+  if (found && found.length === PARTITIONS && total(found) === N) return { spans: found, reused: true };
+  if (found) await deleteTopic(admin);
+  await admin.createTopics({ topics: [{ topic: TOPIC, numPartitions: PARTITIONS }], waitForLeaders: true });
+  const t = performance.now();
+  await produce();
+  const made = await spans(admin);
+  if (total(made) !== N) throw new Error(`produced ${N} records but ${TOPIC} holds ${total(made)}`);
+  return { spans: made, reused: false, seconds: (performance.now() - t) / 1000 };
+}
+
+/** Deletes the topic and waits until its name is free again (deletion is asynchronous). */
+async function deleteTopic(admin) {
+  await admin.deleteTopics({ topics: [TOPIC], timeout: 30_000 });
+  const end = Date.now() + 60_000;
+  while ((await admin.listTopics()).includes(TOPIC)) {
+    if (Date.now() > end) throw new Error(`${TOPIC} is still there a minute after its deletion`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+// --- Rewind's core: its own process, spoken to as the browser does ---------------------------------
+
+/** The renderer's API client, bundled from src/ for Node. */
+function loadClient() {
+  const esbuild = require('esbuild');
+  const outfile = join(root, 'dist', 'server', 'bench-browse-client.cjs');
+  esbuild.buildSync({
+    stdin: { contents: "export { createClient } from './src/api/client'; export { createWsTransport } from './src/api/ws-transport';", resolveDir: root, loader: 'ts' },
+    bundle: true, platform: 'node', format: 'cjs', outfile, logLevel: 'silent',
+  });
+  return require(outfile);
+}
+
+/** Starts `node dist/server/cli.cjs` and waits for the address it prints (with its token). */
+async function startCore(dataDir) {
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const child = spawn(process.execPath, [...profile, join(root, 'dist', 'server', 'cli.cjs'), '--data-dir', dataDir, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stderr.on('data', (c) => (err += c));
+  const url = await new Promise((resolve, reject) => {
+    child.stdout.on('data', (c) => {
+      out += c;
+      const m = /Rewind web shell: (\S+)/.exec(out);
+      if (m) resolve(new URL(m[1]));
+    });
+    child.once('exit', (code) => reject(new Error(`the web shell exited with ${code}: ${err}`)));
+  });
+  return {
+    pid: child.pid,
+    url,
+    stderr: () => err,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const gone = once(child, 'exit');
+      child.kill('SIGTERM');
+      await gone;
+    },
+  };
+}
+
+/** A socket that never opens: what the transport gets when it tries to reconnect after we closed. */
+const NEVER = { readyState: 3, send() {}, close() {}, onopen: null, onclose: null, onerror: null, onmessage: null };
+
+/** The client over a WebSocket that presents the page's Origin and the token cookie, as a browser does. */
+async function connectClient({ createClient, createWsTransport }, url) {
+  const origin = `${url.protocol}//${url.host}`;
+  const headers = { origin, cookie: `rewind_token=${encodeURIComponent(url.searchParams.get('token'))}` };
+  let closing = false;
+  let socket = null;
+  let client = null;
+  const open = (u) => (closing ? NEVER : (socket = new WebSocket(u, { headers })));
+  const transport = createWsTransport(`ws://${url.host}/api`, open, {
+    onDisconnect: (reason) => closing || client.failAll(reason),
+  });
+  client = createClient(transport);
+  await client.ready();
+  return {
+    client,
+    close() {
+      closing = true;
+      socket?.close();
+    },
+  };
+}
+
+// --- Measurements -------------------------------------------------------------------------------
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const everyPartition = (offset) => Object.fromEntries(Array.from({ length: PARTITIONS }, (_, p) => [String(p), String(offset)]));
+
+async function rewindPage(client, connectionId, offset) {
+  const t = performance.now();
+  const page = await client.call('topics/page', {
+    connectionId, topic: TOPIC, partitions: null, from: { type: 'offsets', value: everyPartition(offset) }, direction: 'forward', limit: PAGE, isolation: 'read_committed',
+  });
+  const ms = performance.now() - t;
+  if (page.records.length !== PAGE) throw new Error(`topics/page at ${offset} gave ${page.records.length} records`);
+  if (page.records.some((r) => Number(r.position) < offset)) throw new Error(`topics/page at ${offset} gave a record before it`);
+  return ms;
+}
+
+function kcatPage(offset) {
+  const t = performance.now();
+  const r = spawnSync('kcat', ['-b', BROKER, '-C', '-t', TOPIC, '-o', String(offset), '-c', String(PAGE), '-e', '-q'], { maxBuffer: 64 << 20 });
+  const ms = performance.now() - t;
+  const lines = r.stdout.reduce((n, b) => n + (b === 10), 0);
+  if (r.status !== 0 || lines !== PAGE) throw new Error(`kcat -o ${offset} -c ${PAGE} exited with ${r.status} after ${lines} records: ${r.stderr}`);
+  return ms;
+}
+
+/** Linux's peak resident set size of a process, in MB; `reset` starts a new peak from now. */
+const peak = {
+  reset(pid) {
+    try {
+      writeFileSync(`/proc/${pid}/clear_refs`, '5');
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  read: (pid) => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024,
+};
+
+/** The whole topic searched, continued from its positions until complete; every record counted. */
+async function rewindSearch(client, connectionId, pid, hitsWanted) {
+  const resetOk = peak.reset(pid);
+  const t = performance.now();
+  let from = { type: 'start' };
+  let to = null;
+  let scanned = 0;
+  let hits = 0;
+  let streamed = 0;
+  let calls = 0;
+  for (;;) {
+    const s = await client.stream(
+      'topics/search',
+      { connectionId, topic: TOPIC, partitions: null, from, to, filter: { json: FILTER }, limit: HIT_LIMIT, isolation: 'read_committed' },
+      { onBatch: (items) => { for (const it of items) if (it.kind === 'hits') streamed += it.records.length; } },
+    );
+    calls++;
+    scanned += s.scanned;
+    hits += s.hits;
+    if (s.stopped) throw new Error(`the search stopped: ${s.stopped.message}`);
+    if (s.complete) break;
+    if (s.hits < HIT_LIMIT) throw new Error(`the search ended incomplete with ${s.hits} hits, below its limit`);
+    from = { type: 'offsets', value: s.positions };
+    to = s.ends;
+  }
+  const seconds = (performance.now() - t) / 1000;
+  if (scanned !== N) throw new Error(`the search scanned ${scanned} records of ${N}`);
+  if (hits !== hitsWanted || streamed !== hits) throw new Error(`the search found ${hits} hits (${streamed} streamed), expected ${hitsWanted}`);
+  return { seconds, rate: N / seconds, hits, calls, peakMB: peak.read(pid), peakSinceStart: !resetOk };
+}
+
+/** kcat reads every partition to its end, values to /dev/null; its stderr says where each ended. */
+function kcatAll(topicSpans) {
+  const devnull = openSync('/dev/null', 'w');
+  const t = performance.now();
+  const r = spawnSync('kcat', ['-b', BROKER, '-C', '-t', TOPIC, '-o', 'beginning', '-e'], { stdio: ['ignore', devnull, 'pipe'] });
+  const seconds = (performance.now() - t) / 1000;
+  closeSync(devnull);
+  const err = r.stderr.toString();
+  const ended = new Map([...err.matchAll(/Reached end of topic \S+ \[(\d+)\] at offset (\d+)/g)].map((m) => [Number(m[1]), Number(m[2])]));
+  if (r.status !== 0 || topicSpans.some((s) => ended.get(s.partition) !== s.high)) throw new Error(`kcat did not read ${TOPIC} to its end (exit ${r.status}): ${err}`);
+  return { seconds, rate: N / seconds };
+}
+
+// --- The run --------------------------------------------------------------------------------------
+
+const pad = (v, n) => String(v).padStart(n);
+const fmtRate = (r) => Math.round(r).toLocaleString('en-US');
+
+async function measure(topicSpans, hitsWanted) {
+  const api = loadClient();
+  const dataDir = mkdtempSync(join(tmpdir(), 'rewind-bench-browse-'));
+  const core = await startCore(dataDir);
+  let conn = null;
+  try {
+    conn = await connectClient(api, core.url);
+    const { client } = conn;
+    const { id: connectionId } = await client.call('connections/save', { kind: 'kafka', name: 'bench', host: '127.0.0.1', port: PORT, tls: false, username: '', sasl: 'none' });
+
+    // Random offsets, each leaving a full page in every partition; the same ones for both tools.
+    const room = Math.min(...topicSpans.map((s) => s.high)) - PAGE;
+    const offsets = Array.from({ length: PAGE_RUNS }, () => Math.floor(Math.random() * room));
+    const coldMs = await rewindPage(client, connectionId, 0);
+    kcatPage(0);
+    console.log(`\nfirst page: ${PAGE} records from offset N of each of ${PARTITIONS} partitions (Rewind cold: ${coldMs.toFixed(1)} ms)`);
+    console.log(' run   offset  rewind ms  kcat ms');
+    const pages = [];
+    for (const [i, offset] of offsets.entries()) {
+      // Which tool goes first alternates, so neither always finds the other's reads in the cache.
+      const pair = i % 2 === 0 ? [await rewindPage(client, connectionId, offset), kcatPage(offset)] : [kcatPage(offset), await rewindPage(client, connectionId, offset)].reverse();
+      pages.push({ rewind: pair[0], kcat: pair[1] });
+      console.log(`${pad(i + 1, 4)} ${pad(offset, 8)} ${pad(pair[0].toFixed(1), 10)} ${pad(pair[1].toFixed(1), 8)}`);
+    }
+
+    console.log(`\nsearch: ${FILTER} over ${N.toLocaleString('en-US')} records, against kcat reading them all`);
+    console.log(' run  rewind s  rewind rec/s   hits  calls  peak RSS MB   kcat s    kcat rec/s');
+    const searches = [];
+    for (let i = 0; i < SEARCH_RUNS; i++) {
+      let r;
+      let k;
+      if (i % 2 === 0) [r, k] = [await rewindSearch(client, connectionId, core.pid, hitsWanted), kcatAll(topicSpans)];
+      else [k, r] = [kcatAll(topicSpans), await rewindSearch(client, connectionId, core.pid, hitsWanted)];
+      searches.push({ rewind: r, kcat: k });
+      console.log(`${pad(i + 1, 4)} ${pad(r.seconds.toFixed(2), 9)} ${pad(fmtRate(r.rate), 13)} ${pad(r.hits, 6)} ${pad(r.calls, 6)} ${pad(r.peakMB.toFixed(0), 12)} ${pad(k.seconds.toFixed(2), 8)} ${pad(fmtRate(k.rate), 13)}`);
+    }
+    if (searches.some((s) => s.rewind.peakSinceStart)) console.log('(peak RSS could not be reset before each search: it is the peak since the core started)');
+
+    const pageRewind = median(pages.map((p) => p.rewind));
+    const pageKcat = median(pages.map((p) => p.kcat));
+    const rateRewind = median(searches.map((s) => s.rewind.rate));
+    const rateKcat = median(searches.map((s) => s.kcat.rate));
+    console.log(`\nmedians: first page ${pageRewind.toFixed(1)} ms vs kcat ${pageKcat.toFixed(1)} ms; search ${fmtRate(rateRewind)} vs kcat ${fmtRate(rateKcat)} records/s`);
+    return { x: pageRewind / pageKcat, y: rateRewind / rateKcat, z: Math.max(...searches.map((s) => s.rewind.peakMB)) };
+  } catch (e) {
+    if (core.stderr()) console.error(`the core's stderr:\n${core.stderr()}`);
+    throw e;
+  } finally {
+    conn?.close();
+    await core.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function main() {
+  for (const tool of ['kcat']) if (spawnSync(tool, ['-V']).status !== 0) throw new Error('kcat is missing: bash scripts/ensure-kcat.sh');
+  await build({ ifStale: true });
+  if (!existsSync(join(root, 'dist', 'server', 'cli.cjs'))) throw new Error('dist/server/cli.cjs is missing after the build');
+
+  const kafka = new Kafka({ clientId: 'rewind-bench', brokers: [BROKER], logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const topic = await ensureTopic(admin);
+    const sizes = topic.spans.map((s) => s.high - s.low).join(' / ');
+    console.log(`${TOPIC}: ${N.toLocaleString('en-US')} × ${VALUE_BYTES} B JSON records in ${PARTITIONS} partitions (${sizes}), ${topic.reused ? 'reused' : `produced with kcat in ${topic.seconds.toFixed(1)} s`}`);
+    return await measure(topic.spans, expectedHits());
+  } finally {
+    if (!KEEP) await deleteTopic(admin).catch((e) => console.error(`could not delete ${TOPIC}: ${e.message}`));
+    await admin.disconnect();
+  }
+}
+
+const started = performance.now();
+const { x, y, z } = await main();
+console.log(`(${((performance.now() - started) / 1000).toFixed(0)} s in all)`);
+console.log(`first page ${x.toFixed(2)}x kcat, search ${y.toFixed(2)}x kcat, peak RSS ${Math.round(z)} MB`);

@@ -1,0 +1,271 @@
+import { useEffect, useMemo, useState } from 'react';
+import type { Envelope, Resource } from '../api/types';
+import { PublishDialog } from '../compose/PublishDialog';
+import { columnsFor, nextSort, sortRows, type Sort } from '../records/columns';
+import { DetailPane, payloadText } from '../records/DetailPane';
+import { RecordsTable } from '../records/RecordsTable';
+import { copyText } from '../ui/copy';
+import { ErrorBox } from '../ui/ErrorBox';
+import { formatCount } from '../ui/format';
+import { ScanStatus } from './ScanStatus';
+import { SearchBar } from './SearchBar';
+import { topicFromOf, type TopicFromMode } from './topic-from';
+import { TopicToolbar } from './TopicToolbar';
+import { useTopicPage } from './useTopicPage';
+import { MAX_HITS, useTopicSearch } from './useTopicSearch';
+import { TAIL_BUFFER, useTopicTail } from './useTopicTail';
+
+type Topic = Extract<Resource, { type: 'kafka-topic' }>;
+type Mode = 'browse' | 'search' | 'tail';
+
+interface Props {
+  connectionId: string;
+  resource: Topic;
+}
+
+/**
+ * A Kafka topic as one table: all partitions merged in time order (or one partition), paged
+ * from the newest, a time, an offset or the last N; searched with streaming hits; followed live.
+ */
+export function TopicTab({ connectionId, resource }: Props) {
+  const [partition, setPartition] = useState<number | null>(null);
+  const [fromMode, setFromMode] = useState<TopicFromMode>('newest');
+  const [fromText, setFromText] = useState('');
+  const [pageSize, setPageSize] = useState(100);
+  const [showAborted, setShowAborted] = useState(false);
+  const [mode, setMode] = useState<Mode>('browse');
+  const [searchOpen, setSearchOpen] = useState(false);
+  const [selected, setSelected] = useState(-1);
+  const [sort, setSort] = useState<Sort>(null);
+  const [inputError, setInputError] = useState<string | null>(null);
+  const [publishing, setPublishing] = useState(false);
+  const pages = useTopicPage(connectionId);
+  const search = useTopicSearch(connectionId);
+  const tail = useTopicTail(connectionId);
+  const columns = useMemo(() => columnsFor(resource), [resource]);
+  const partitions = partition === null ? null : [partition];
+  const chosen = partition === null ? resource.partitions.map((p) => p.partition) : [partition];
+  const isolation = showAborted ? ('read_uncommitted' as const) : ('read_committed' as const);
+
+  const source: Envelope[] = mode === 'search' ? search.hits : mode === 'tail' ? tail.records : (pages.page?.records ?? []);
+  const rows = useMemo(() => sortRows(source, columns, sort), [source, columns, sort]);
+
+  const fromNow = () => {
+    const from = topicFromOf(fromMode, fromText, chosen);
+    if ('error' in from) {
+      setInputError(from.error);
+      return null;
+    }
+    setInputError(null);
+    return from;
+  };
+
+  const read = () => {
+    const from = fromNow();
+    if (!from) return;
+    tail.stop();
+    setMode('browse');
+    setSelected(-1);
+    void pages.load({ topic: resource.name, partitions, from, direction: 'forward', limit: pageSize, isolation });
+  };
+
+  const step = (direction: 'forward' | 'backward') => {
+    const page = pages.page;
+    if (!page) return;
+    setSelected(-1);
+    void pages.load({ topic: resource.name, partitions, from: { type: 'offsets', value: direction === 'forward' ? page.next : page.first }, direction, limit: pageSize, isolation });
+  };
+
+  useEffect(() => {
+    read();
+    // Open on the newest page; read again when the partition or isolation changes.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [partition, showAborted]);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (!e.altKey || mode !== 'browse') return;
+      if (e.key === 'ArrowLeft' && pages.page && !pages.page.atStart) step('backward');
+      else if (e.key === 'ArrowRight' && pages.page && !pages.page.atEnd) step('forward');
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  });
+
+  const startTail = () => {
+    setMode('tail');
+    setSelected(-1);
+    tail.start({ topic: resource.name, partitions, filter: {}, isolation });
+  };
+
+  const busy = mode === 'browse' ? pages.loading : mode === 'search' ? search.running : false;
+  const empty = busy ? (
+    <div className="empty">
+      <p>{mode === 'search' ? 'Searching…' : 'Reading…'}</p>
+    </div>
+  ) : mode === 'tail' ? (
+    <div className="empty">
+      <div>
+        <h3>{tail.paused ? 'Paused' : 'Waiting for new records…'}</h3>
+        <p>Records produced to {partition === null ? `any of the ${resource.partitions.length} partitions` : `partition ${partition}`} appear here as they arrive.</p>
+      </div>
+    </div>
+  ) : mode === 'search' ? (
+    <div className="empty">
+      <div>
+        <h3>{search.summary ? 'No hits' : 'Search the whole topic'}</h3>
+        <p>{search.summary ? 'Nothing in the range searched matches every condition.' : 'Fill in any of the conditions above, then Search (Enter). Hits stream in as they are found.'}</p>
+      </div>
+    </div>
+  ) : pages.error ? (
+    <div className="empty">
+      <ErrorBox error={pages.error} />
+    </div>
+  ) : pages.page ? (
+    <div className="empty">
+      <div>
+        <h3>No records here</h3>
+        <p>{fromMode === 'time' ? 'Nothing at or after that time.' : fromMode === 'newest' || fromMode === 'start' ? 'This topic is empty.' : 'Nothing from there on.'}</p>
+      </div>
+    </div>
+  ) : null;
+
+  const page = pages.page;
+  const summary =
+    mode === 'tail'
+      ? `${formatCount(tail.received)} new record${tail.received === 1 ? '' : 's'} since the tail started${tail.dropped ? ` · showing the newest ${formatCount(TAIL_BUFFER)}` : ''}`
+      : mode === 'search'
+        ? `${formatCount(search.hits.length)} hit${search.hits.length === 1 ? '' : 's'} shown${search.hits.length >= MAX_HITS ? ` (the newest ${formatCount(MAX_HITS)} found)` : ''}`
+        : page
+          ? `${formatCount(page.records.length)} record${page.records.length === 1 ? '' : 's'} · ${partition === null ? `${resource.partitions.length} partitions merged by time` : `partition ${partition}`}${page.atEnd ? ' · to the end' : ''}${page.atStart ? ' · from the start' : ''}`
+          : '';
+
+  return (
+    <>
+      <TopicToolbar
+        topic={resource}
+        partition={partition}
+        onPartition={setPartition}
+        fromMode={fromMode}
+        onFromMode={(m) => {
+          setFromMode(m);
+          setInputError(null);
+        }}
+        fromText={fromText}
+        onFromText={setFromText}
+        pageSize={pageSize}
+        onPageSize={setPageSize}
+        loading={pages.loading}
+        onRead={read}
+        onCancel={pages.cancel}
+        onPrevious={mode === 'browse' && page && !page.atStart ? () => step('backward') : null}
+        onNext={mode === 'browse' && page && !page.atEnd ? () => step('forward') : null}
+        actions={
+          <>
+            {mode === 'tail' ? (
+              <>
+                <span className="live" role="status" data-testid="tail-status">
+                  {tail.paused ? '❚❚ Paused' : '● Live'}
+                </span>
+                {tail.paused ? (
+                  <button type="button" className="btn" onClick={tail.resume}>
+                    Resume
+                  </button>
+                ) : (
+                  <button type="button" className="btn" onClick={tail.pause} title="Stop reading; Resume starts where it stopped, nothing missed">
+                    Pause
+                  </button>
+                )}
+                <button type="button" className="btn" onClick={() => (tail.stop(), setMode('browse'))}>
+                  Stop tail
+                </button>
+              </>
+            ) : (
+              <button type="button" className="btn" onClick={startTail} title="Follow new records as they are produced">
+                Live tail
+              </button>
+            )}
+            <button type="button" className="btn" aria-pressed={searchOpen} onClick={() => setSearchOpen((o) => !o)} title="Search the whole topic by key, header, value, JSON path or predicate">
+              Search…
+            </button>
+            <label className="check" title="read_committed (the default) hides records of aborted transactions, as Kafka's consumers do">
+              <input type="checkbox" checked={showAborted} onChange={(e) => setShowAborted(e.target.checked)} />
+              Show aborted transactions
+            </label>
+            <button type="button" className="btn" onClick={() => setPublishing(true)}>
+              Produce…
+            </button>
+          </>
+        }
+      />
+      {searchOpen && (
+        <SearchBar
+          running={search.running}
+          canResume={search.canResume && !search.summary?.complete}
+          onSearch={(filter) => {
+            const from = fromNow();
+            if (!from) return;
+            tail.stop();
+            setMode('search');
+            setSelected(-1);
+            search.start({ topic: resource.name, partitions, filter, isolation, from: from.type === 'end' ? { type: 'start' } : from });
+          }}
+          onStop={search.stop}
+          onResume={() => {
+            setMode('search');
+            search.resume();
+          }}
+          onClose={() => {
+            setSearchOpen(false);
+            search.clear();
+            if (mode === 'search') setMode('browse');
+          }}
+        />
+      )}
+      {mode === 'search' && <ScanStatus progress={search.progress} summary={search.summary} running={search.running} hits={search.hits.length} stoppedByUser={search.stoppedByUser} />}
+      {inputError && <div className="notice warn">{inputError}</div>}
+      {mode === 'browse' && page?.notes.map((n) => (
+        <div key={n} className="notice" role="status" data-testid="read-note">
+          {n}
+        </div>
+      ))}
+      {mode === 'search' && search.error !== null && (
+        <div className="section">
+          <ErrorBox error={search.error} />
+        </div>
+      )}
+      {mode === 'tail' && tail.error !== null && (
+        <div className="section">
+          <ErrorBox error={tail.error} />
+        </div>
+      )}
+      {mode === 'browse' && pages.error !== null && rows.length > 0 && (
+        <div className="section">
+          <ErrorBox error={pages.error} />
+        </div>
+      )}
+      {publishing && <PublishDialog connectionId={connectionId} initial={{ kind: 'topic', topic: resource.name, partition: null }} onClose={() => setPublishing(false)} />}
+      <div className="records">
+        <div className="table-wrap">
+          <RecordsTable
+            rows={rows}
+            columns={columns}
+            selected={selected}
+            onSelect={setSelected}
+            sort={sort}
+            onSort={(column) => setSort((s) => nextSort(s, column))}
+            onCopy={(e) => void copyText(payloadText(e.payload))}
+            empty={empty}
+            label={mode === 'search' ? `${resource.name} search hits` : `${resource.name} records`}
+          />
+          <div className="toolbar table-foot">
+            <span className="muted" data-testid="records-summary">
+              {summary}
+            </span>
+          </div>
+        </div>
+        <DetailPane envelope={rows[selected] ?? null} noun="record" positionLabel="Offset" />
+      </div>
+    </>
+  );
+}
