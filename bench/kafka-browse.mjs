@@ -62,7 +62,12 @@ const expectedHits = () => {
 const TYPES = ['PaymentCaptured', 'PaymentAuthorized', 'PaymentRefunded'];
 const COUNTRIES = ['DE', 'FR', 'NL', 'ES', 'IT', 'AT', 'BE', 'PL'];
 const NAMES = ['Ada Lovelace', 'Grace Hopper', 'Alan Turing', 'Edsger Dijkstra', 'Barbara Liskov', 'Donald Knuth'];
-const NOISE = Array.from({ length: 4096 }, (_, i) => 'abcdefghijklmnopqrstuvwxyz0123456789'[(i * 2654435761) % 36]).join('');
+/** Text for the padding, from xorshift32: varied like real text (whatever a compressor would make of it). */
+const NOISE = (() => {
+  let x = 0x9e3779b9;
+  const next = () => ((x ^= x << 13), (x ^= x >>> 17), (x ^= x << 5), x >>> 0);
+  return Array.from({ length: 4096 }, () => 'abcdefghijklmnopqrstuvwxyz0123456789 '[next() % 37]).join('');
+})();
 const VALUE_BYTES = 1024;
 
 /** One `key|value` line for kcat: a realistic event, padded to exactly VALUE_BYTES. */
@@ -281,6 +286,48 @@ function kcatAll(topicSpans) {
 const pad = (v, n) => String(v).padStart(n);
 const fmtRate = (r) => Math.round(r).toLocaleString('en-US');
 
+/** Which tool goes first alternates, so neither always reads what the other just brought into the cache. */
+async function pair(i, rewind, kcat) {
+  if (i % 2 === 0) {
+    const r = await rewind();
+    return { rewind: r, kcat: kcat() };
+  }
+  const k = kcat();
+  return { rewind: await rewind(), kcat: k };
+}
+
+async function pageRuns(client, connectionId, topicSpans) {
+  // Random offsets that leave a full page in every partition; the same ones for both tools.
+  const room = Math.min(...topicSpans.map((s) => s.high)) - PAGE;
+  const offsets = Array.from({ length: PAGE_RUNS }, () => Math.floor(Math.random() * room));
+  const coldMs = await rewindPage(client, connectionId, 0);
+  kcatPage(0);
+  console.log(`\nfirst page: ${PAGE} records from offset N of each of ${PARTITIONS} partitions (Rewind's first call, connecting: ${coldMs.toFixed(1)} ms)`);
+  console.log(' run   offset  rewind ms  kcat ms');
+  const runs = [];
+  for (const [i, offset] of offsets.entries()) {
+    const run = await pair(i, () => rewindPage(client, connectionId, offset), () => kcatPage(offset));
+    runs.push(run);
+    console.log(`${pad(i + 1, 4)} ${pad(offset, 8)} ${pad(run.rewind.toFixed(1), 10)} ${pad(run.kcat.toFixed(1), 8)}`);
+  }
+  return runs;
+}
+
+async function searchRuns(client, connectionId, pid, topicSpans, hitsWanted) {
+  console.log(`\nsearch: ${FILTER} over ${N.toLocaleString('en-US')} records, against kcat reading them all`);
+  console.log(' run  rewind s  rewind rec/s   hits  calls  peak RSS MB   kcat s    kcat rec/s');
+  const runs = [];
+  for (let i = 0; i < SEARCH_RUNS; i++) {
+    const run = await pair(i, () => rewindSearch(client, connectionId, pid, hitsWanted), () => kcatAll(topicSpans));
+    runs.push(run);
+    const { rewind: r, kcat: k } = run;
+    console.log(`${pad(i + 1, 4)} ${pad(r.seconds.toFixed(2), 9)} ${pad(fmtRate(r.rate), 13)} ${pad(r.hits, 6)} ${pad(r.calls, 6)} ${pad(r.peakMB.toFixed(0), 12)} ${pad(k.seconds.toFixed(2), 8)} ${pad(fmtRate(k.rate), 13)}`);
+  }
+  if (runs.some((r) => r.rewind.peakSinceStart)) console.log('(peak RSS could not be reset before each search: it is the peak since the core started)');
+  return runs;
+}
+
+/** Both measurements against one core process, stopped (quietly) before anything is returned. */
 async function measure(topicSpans, hitsWanted) {
   const api = loadClient();
   const dataDir = mkdtempSync(join(tmpdir(), 'rewind-bench-browse-'));
@@ -290,35 +337,8 @@ async function measure(topicSpans, hitsWanted) {
     conn = await connectClient(api, core.url);
     const { client } = conn;
     const { id: connectionId } = await client.call('connections/save', { kind: 'kafka', name: 'bench', host: '127.0.0.1', port: PORT, tls: false, username: '', sasl: 'none' });
-
-    // Random offsets, each leaving a full page in every partition; the same ones for both tools.
-    const room = Math.min(...topicSpans.map((s) => s.high)) - PAGE;
-    const offsets = Array.from({ length: PAGE_RUNS }, () => Math.floor(Math.random() * room));
-    const coldMs = await rewindPage(client, connectionId, 0);
-    kcatPage(0);
-    console.log(`\nfirst page: ${PAGE} records from offset N of each of ${PARTITIONS} partitions (Rewind cold: ${coldMs.toFixed(1)} ms)`);
-    console.log(' run   offset  rewind ms  kcat ms');
-    const pages = [];
-    for (const [i, offset] of offsets.entries()) {
-      // Which tool goes first alternates, so neither always finds the other's reads in the cache.
-      const pair = i % 2 === 0 ? [await rewindPage(client, connectionId, offset), kcatPage(offset)] : [kcatPage(offset), await rewindPage(client, connectionId, offset)].reverse();
-      pages.push({ rewind: pair[0], kcat: pair[1] });
-      console.log(`${pad(i + 1, 4)} ${pad(offset, 8)} ${pad(pair[0].toFixed(1), 10)} ${pad(pair[1].toFixed(1), 8)}`);
-    }
-
-    console.log(`\nsearch: ${FILTER} over ${N.toLocaleString('en-US')} records, against kcat reading them all`);
-    console.log(' run  rewind s  rewind rec/s   hits  calls  peak RSS MB   kcat s    kcat rec/s');
-    const searches = [];
-    for (let i = 0; i < SEARCH_RUNS; i++) {
-      let r;
-      let k;
-      if (i % 2 === 0) [r, k] = [await rewindSearch(client, connectionId, core.pid, hitsWanted), kcatAll(topicSpans)];
-      else [k, r] = [kcatAll(topicSpans), await rewindSearch(client, connectionId, core.pid, hitsWanted)];
-      searches.push({ rewind: r, kcat: k });
-      console.log(`${pad(i + 1, 4)} ${pad(r.seconds.toFixed(2), 9)} ${pad(fmtRate(r.rate), 13)} ${pad(r.hits, 6)} ${pad(r.calls, 6)} ${pad(r.peakMB.toFixed(0), 12)} ${pad(k.seconds.toFixed(2), 8)} ${pad(fmtRate(k.rate), 13)}`);
-    }
-    if (searches.some((s) => s.rewind.peakSinceStart)) console.log('(peak RSS could not be reset before each search: it is the peak since the core started)');
-
+    const pages = await pageRuns(client, connectionId, topicSpans);
+    const searches = await searchRuns(client, connectionId, core.pid, topicSpans, hitsWanted);
     const pageRewind = median(pages.map((p) => p.rewind));
     const pageKcat = median(pages.map((p) => p.kcat));
     const rateRewind = median(searches.map((s) => s.rewind.rate));
@@ -336,7 +356,7 @@ async function measure(topicSpans, hitsWanted) {
 }
 
 async function main() {
-  for (const tool of ['kcat']) if (spawnSync(tool, ['-V']).status !== 0) throw new Error('kcat is missing: bash scripts/ensure-kcat.sh');
+  if (spawnSync('kcat', ['-V']).status !== 0) throw new Error('kcat is missing: bash scripts/ensure-kcat.sh');
   await build({ ifStale: true });
   if (!existsSync(join(root, 'dist', 'server', 'cli.cjs'))) throw new Error('dist/server/cli.cjs is missing after the build');
 

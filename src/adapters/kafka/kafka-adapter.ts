@@ -12,6 +12,7 @@ import { KafkaDeadLetters } from './kafka-dead-letters';
 import { KafkaCompose } from './kafka-compose';
 import { KafkaGroups } from './kafka-groups';
 import { KafkaTopics } from './kafka-topics';
+import { TopicOffsets } from './topic-offsets';
 import { installRecordEncoder } from './kafkajs-record-encoder';
 
 // Before kafkajs produces anything: null header values and header order kept (see the file).
@@ -26,6 +27,9 @@ const SCAN_BYTES = 8 * 1024 * 1024;
 const BATCH_FLUSH = 500;
 /** Records per partition sampled to tell a dead-letter topic by its headers. */
 const DLT_SAMPLE = 20;
+/** How long one listing may spend sampling, and how many topics at once. */
+const DLT_SAMPLE_BUDGET_MS = 800;
+const DLT_SAMPLE_PARALLEL = 8;
 
 function isUnknownTopic(e: unknown): boolean {
   for (let x = e as { type?: unknown; cause?: unknown; originalError?: unknown } | undefined, i = 0; x && i < 5; i++) {
@@ -70,6 +74,7 @@ export class KafkaAdapter implements SourceAdapter {
   private readonly kafka: Kafka;
   private readonly address: string;
   readonly fetcher: PartitionFetcher;
+  private readonly offsets: TopicOffsets;
   private admin: Admin | null = null;
   /** What sampling a topic's newest records found, kept while its high watermarks do not move. */
   private readonly dltSamples = new Map<string, { highs: string; origins: string[] }>();
@@ -94,6 +99,7 @@ export class KafkaAdapter implements SourceAdapter {
     };
     this.kafka = new Kafka(config);
     this.fetcher = new PartitionFetcher(this.kafka, this.address);
+    this.offsets = new TopicOffsets(this.kafka);
   }
 
   async test(signal: AbortSignal) {
@@ -123,15 +129,27 @@ export class KafkaAdapter implements SourceAdapter {
 
   async listResources(signal: AbortSignal): Promise<Resource[]> {
     try {
-      const topics = await this.withAdmin(async (admin) => (await admin.fetchTopicMetadata()).topics, 'listing topics');
+      let spans: Map<string, { partition: number; low: string; high: string }[]> | null = null;
+      let topics: Awaited<ReturnType<Admin['fetchTopicMetadata']>>['topics'] = [];
+      // Twice at most: a topic deleted between the metadata and the offsets is left out on the second look.
+      for (let look = 0; spans === null; look++) {
+        topics = await this.withAdmin(async (admin) => (await admin.fetchTopicMetadata()).topics, 'listing topics');
+        throwIfAborted(signal);
+        try {
+          spans = await this.answered(this.offsets.of(topics.map((t) => ({ topic: t.name, partitions: t.partitions.map((p) => p.partitionId) }))), 'reading offsets');
+        } catch (e) {
+          if (look > 0 || !isUnknownTopic(e)) throw e;
+        }
+      }
       throwIfAborted(signal);
       const compacted = await this.compactedTopics(topics.map((t) => t.name));
+      const sampled = await this.sampleDeadLetters(
+        topics.filter((t) => !DEAD_LETTER.test(t.name) && !t.name.startsWith('__')).map((t) => ({ topic: t.name, partitions: spans!.get(t.name) ?? [] })),
+        signal,
+      );
       const result: Resource[] = [];
       for (const t of topics.sort((a, b) => a.name.localeCompare(b.name))) {
-        throwIfAborted(signal);
-        // A topic deleted since the metadata was read has no offsets: leave it out.
-        const offsets = await this.withAdmin((admin) => admin.fetchTopicOffsets(t.name), 'reading offsets').catch((e: unknown) => (isUnknownTopic(e) ? null : Promise.reject(e)));
-        if (!offsets) continue;
+        const offsets = spans.get(t.name) ?? [];
         const partitions = t.partitions
           .map((p) => {
             const o = offsets.find((x) => x.partition === p.partitionId);
@@ -140,7 +158,7 @@ export class KafkaAdapter implements SourceAdapter {
           .sort((a, b) => a.partition - b.partition);
         const records = partitions.reduce((sum, p) => sum + (BigInt(p.high) - BigInt(p.low)), 0n);
         const byName = DEAD_LETTER.test(t.name);
-        const origins = byName || t.name.startsWith('__') ? [] : await this.dltOrigins(t.name, partitions, signal);
+        const origins = sampled.get(t.name) ?? [];
         result.push({
           type: 'kafka-topic',
           name: t.name,
@@ -336,29 +354,52 @@ export class KafkaAdapter implements SourceAdapter {
 
   /**
    * A topic is a dead-letter topic, whatever its name, when its newest records carry Spring
-   * Kafka's or Kafka Connect's dead-letter headers: the topics those say they came from.
+   * Kafka's or Kafka Connect's dead-letter headers: the topics those say they came from. Samples
+   * run a few at a time within a time budget, so a cluster of thousands of topics still lists in
+   * about a second; a topic not reached this time is sampled on a later listing (results are kept
+   * while its high watermarks do not move).
    */
-  private async dltOrigins(topic: string, partitions: { partition: number; low: string; high: string }[], signal: AbortSignal): Promise<string[]> {
-    const highs = partitions.map((p) => p.high).join(',');
-    const cached = this.dltSamples.get(topic);
-    if (cached && cached.highs === highs) return cached.origins;
+  private async sampleDeadLetters(topics: { topic: string; partitions: { partition: number; low: string; high: string }[] }[], signal: AbortSignal): Promise<Map<string, string[]>> {
+    const found = new Map<string, string[]>();
+    const todo: typeof topics = [];
+    for (const t of topics) {
+      const highs = t.partitions.map((p) => p.high).join(',');
+      const cached = this.dltSamples.get(t.topic);
+      if (cached && cached.highs === highs) found.set(t.topic, cached.origins);
+      else if (t.partitions.some((p) => Number(p.high) > Number(p.low))) todo.push(t);
+    }
+    if (todo.length === 0) return found;
+    const deadline = Date.now() + DLT_SAMPLE_BUDGET_MS;
+    await this.fetcher.prepare(todo.map((t) => t.topic)).catch(() => undefined);
+    const worker = async () => {
+      for (let t = todo.shift(); t && Date.now() < deadline && !signal.aborted; t = todo.shift()) {
+        const origins = await this.dltOrigins(t.topic, t.partitions, signal);
+        if (origins) found.set(t.topic, origins);
+      }
+    };
+    await Promise.all(Array.from({ length: DLT_SAMPLE_PARALLEL }, worker));
+    return found;
+  }
+
+  private async dltOrigins(topic: string, partitions: { partition: number; low: string; high: string }[], signal: AbortSignal): Promise<string[] | null> {
     const origins = new Set<string>();
     for (const p of partitions.filter((x) => Number(x.high) > Number(x.low)).slice(0, 3)) {
       try {
         // The newest few records: a DLT may hold some without the headers, written by hand.
-        const page = await this.fetcher.fetch(topic, p.partition, Math.max(Number(p.low), Number(p.high) - DLT_SAMPLE), { isolation: 'read_uncommitted', signal, maxBytes: 256 * 1024, maxWaitMs: 0 });
+        const page = await this.fetcher.fetch(topic, p.partition, Math.max(Number(p.low), Number(p.high) - DLT_SAMPLE), { isolation: 'read_uncommitted', signal, maxBytes: 64 * 1024, maxWaitMs: 0 });
         for (const r of page.records) {
           for (const h of r.headers) {
             if ((h.key === 'kafka_dlt-original-topic' || h.key === '__connect.errors.topic') && h.value) origins.add(h.value.toString('utf8'));
           }
         }
       } catch {
-        /* a topic that cannot be sampled now is listed by its name alone */
+        // Not known this time: listed by its name alone, and sampled again next time.
+        return null;
       }
     }
-    const found = [...origins].sort();
-    this.dltSamples.set(topic, { highs, origins: found });
-    return found;
+    const sorted = [...origins].sort();
+    this.dltSamples.set(topic, { highs: partitions.map((p) => p.high).join(','), origins: sorted });
+    return sorted;
   }
 
   /** Topics whose cleanup.policy includes compact, asked for all topics in one request. */

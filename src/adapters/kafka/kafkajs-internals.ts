@@ -19,6 +19,9 @@ export interface ClusterLike {
   disconnect(): Promise<void>;
   refreshMetadata(): Promise<void>;
   addTargetTopic(topic: string): Promise<void>;
+  addMultipleTargetTopics(topics: string[]): Promise<void>;
+  /** ListOffsets for many topics at once: one request per leader broker. */
+  fetchTopicsOffset(topics: { topic: string; partitions: { partition: number }[]; fromBeginning: boolean }[]): Promise<{ topic: string; partitions: { partition: number; offset: string }[] }[]>;
   findLeaderForPartitions(topic: string, partitions: number[]): Record<string, number[]>;
   findBroker(options: { nodeId: string }): Promise<BrokerLike>;
   targetTopics: Set<string>;
@@ -36,11 +39,11 @@ export const FETCH_API_KEY = 1;
 type CreateCluster = (options: { metadataMaxAge?: number; allowAutoTopicCreation?: boolean; maxInFlightRequests?: number | null; instrumentationEmitter?: null; isolationLevel?: number }) => ClusterLike;
 
 /** A cluster client of its own (not shared with admin or producers), created as kafkajs creates them. */
-export function createCluster(kafka: Kafka): ClusterLike {
+export function createCluster(kafka: Kafka, options: { isolationLevel?: number } = {}): ClusterLike {
   const key = Object.getOwnPropertySymbols(kafka).find((s) => s.description === 'private:Kafka:createCluster');
   const create = key ? (kafka as unknown as Record<symbol, CreateCluster>)[key] : undefined;
   if (typeof create !== 'function') throw new Error('this kafkajs build has no cluster factory (Rewind needs kafkajs 2.2.4)');
-  return create({ metadataMaxAge: 300_000, allowAutoTopicCreation: false, maxInFlightRequests: null, instrumentationEmitter: null });
+  return create({ metadataMaxAge: 300_000, allowAutoTopicCreation: false, maxInFlightRequests: null, instrumentationEmitter: null, ...options });
 }
 
 type FetchRequestEncoder = (options: {

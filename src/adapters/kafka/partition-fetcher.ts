@@ -85,6 +85,7 @@ export class PartitionFetcher {
     const deadline = Date.now() + this.stallMs;
     const maxWaitMs = options.maxWaitMs ?? 250;
     let attempt = 0;
+    let unknownSeen = false;
     for (;;) {
       throwIfAborted(options.signal);
       let part: FetchedPartition;
@@ -92,9 +93,13 @@ export class PartitionFetcher {
         part = await this.request(topic, partition, offset, options, maxWaitMs, deadline);
       } catch (e) {
         if (e instanceof RewindError || (e as Error).name === 'AbortError') throw e;
-        // The metadata says the topic is gone: no retry brings it back.
+        // The metadata says a topic is gone. It may be another one this client asked about before
+        // (kafkajs refreshes all of them together): a fresh client first; then it is this one.
         if (/UNKNOWN_TOPIC_OR_PARTITION|does not host this topic-partition/i.test(errorChain(e).messages.join(' | ')) || (e as { type?: string }).type === 'UNKNOWN_TOPIC_OR_PARTITION') {
-          throw new RewindError('not_found', `Topic ${topic} no longer exists`, 'It was deleted; refresh the topic list.');
+          await this.reset();
+          if (unknownSeen) throw new RewindError('not_found', `Topic ${topic} no longer exists`, 'It was deleted; refresh the topic list.');
+          unknownSeen = true;
+          continue;
         }
         // A dropped connection or a moved leader: look again a few times (about 3 s), then say so.
         await this.reset();
@@ -189,6 +194,13 @@ export class PartitionFetcher {
       if (page.records.length > 0) onRecords(page.records);
       offset = page.next;
     }
+  }
+
+  /** Learns many topics' leaders in one metadata request, before fetching from each of them. */
+  async prepare(topics: string[]): Promise<void> {
+    this.cluster ??= createCluster(this.kafka);
+    await this.cluster.connect();
+    await this.cluster.addMultipleTargetTopics(topics);
   }
 
   async close(): Promise<void> {
