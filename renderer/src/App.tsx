@@ -5,6 +5,7 @@ import { ConnectionDialog } from './connections/ConnectionDialog';
 import { RecordsTab } from './records/RecordsTab';
 import { SubscriptionTab } from './store/SubscriptionTab';
 import { TopicTab } from './topics/TopicTab';
+import { CreateTopicDialog } from './topics/CreateTopicDialog';
 import { resourceKey } from './sidebar/tree-rows';
 import { Sidebar } from './sidebar/Sidebar';
 import { StatusBar } from './status/StatusBar';
@@ -33,7 +34,7 @@ const READ_MODELS_TAB = 'read-models';
 const DEAD_LETTERS_TAB = 'dead-letters';
 const AUDIT_TAB = 'audit';
 
-type Dialog = null | { editing: ConnectionProfile | null };
+type Dialog = null | { editing: ConnectionProfile | null } | { newTopic: ConnectionSummary };
 
 export function App({ disconnected }: { disconnected: string | null }) {
   const client = useClient();
@@ -156,6 +157,7 @@ export function App({ disconnected }: { disconnected: string | null }) {
         onSelectConnection={setActiveConnection}
         onOpenResource={openResource}
         onOpenGroups={openGroups}
+        onNewTopic={(c) => setDialog({ newTopic: c })}
         onAddConnection={() => setDialog({ editing: null })}
         onNewProjection={newProjection}
         onOpenReadModels={() => openReadModels(null)}
@@ -183,7 +185,7 @@ export function App({ disconnected }: { disconnected: string | null }) {
             {t.kind === 'resource' && t.resource.type === 'store-subscription' ? (
               <SubscriptionTab connectionId={t.connectionId} name={t.resource.name} onChanged={() => setReloadToken((r) => ({ id: t.connectionId, n: (r?.n ?? 0) + 1 }))} />
             ) : t.kind === 'resource' && t.resource.type === 'kafka-topic' ? (
-              <TopicTab connectionId={t.connectionId} resource={t.resource} />
+              <TopicTab connectionId={t.connectionId} resource={t.resource} onChanged={() => setReloadToken((r) => ({ id: t.connectionId, n: (r?.n ?? 0) + 1 }))} />
             ) : t.kind === 'resource' ? (
               <RecordsTab connectionId={t.connectionId} resource={t.resource} onStoreChanged={() => setReloadToken((r) => ({ id: t.connectionId, n: (r?.n ?? 0) + 1 }))} />
             ) : t.kind === 'dead-letters' ? (
@@ -223,7 +225,19 @@ export function App({ disconnected }: { disconnected: string | null }) {
         ))}
       </main>
       <StatusBar connection={active} status={status} info={info} theme={theme} onToggleTheme={toggleTheme} />
-      {dialog && <ConnectionDialog editing={dialog.editing} info={info} onClose={() => setDialog(null)} onSaved={(p) => void onSaved(p)} onDeleted={(id) => void onDeleted(id)} />}
+      {dialog && 'newTopic' in dialog && (
+        <CreateTopicDialog
+          connectionId={dialog.newTopic.id}
+          connectionName={dialog.newTopic.name}
+          onClose={() => setDialog(null)}
+          onCreated={() => {
+            const id = dialog.newTopic.id;
+            setDialog(null);
+            setReloadToken((r) => ({ id, n: (r?.n ?? 0) + 1 }));
+          }}
+        />
+      )}
+      {dialog && 'editing' in dialog && <ConnectionDialog editing={dialog.editing} info={info} onClose={() => setDialog(null)} onSaved={(p) => void onSaved(p)} onDeleted={(id) => void onDeleted(id)} />}
     </div>
   );
 }

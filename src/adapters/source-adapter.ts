@@ -5,7 +5,7 @@ import type { Envelope, Header } from '../model/envelope';
 import type { DeadLetter, DeadLetterRef } from '../model/dead-letters';
 import type { ComposedMessage, ComposeTarget, PublishOutcome, PublishPreview } from '../model/compose';
 import type { GroupDetail, GroupSummary, ResetPlan, ResetStrategy } from '../model/groups';
-import type { PageRequest, ScanItem, ScanRequest, ScanSummary, TailItem, TailRequest, TopicPage } from '../model/topic-scan';
+import type { NewTopic, PageRequest, ScanItem, ScanRequest, ScanSummary, TailItem, TailRequest, TopicDetail, TopicPage } from '../model/topic-scan';
 import type { RedriveOptions, RedriveOutcome, RedrivePlan, RedriveProgress, RedriveSelection, RedriveTarget } from '../model/redrive';
 import type { Capabilities, ReadFrom, ReadTarget, Resource } from '../model/resources';
 import type { WireEvent } from '../projections/wire';
@@ -158,4 +158,7 @@ export interface TopicAbility {
   page(req: PageRequest, signal: AbortSignal): Promise<TopicPage>;
   search(req: ScanRequest, signal: AbortSignal, out: { hits(records: Envelope[]): void; progress(item: Extract<ScanItem, { kind: 'progress' }>): void }): Promise<ScanSummary>;
   tail(req: TailRequest, signal: AbortSignal, send: (item: TailItem) => void): Promise<void>;
+  describe(topic: string): Promise<TopicDetail>;
+  create(spec: Omit<NewTopic, 'connectionId'>): Promise<void>;
+  delete(topic: string): Promise<void>;
 }

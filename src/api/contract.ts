@@ -6,7 +6,7 @@ import { StateDiff } from '../projections/diff';
 import { ExpectedVersion, NewEvent } from '../model/store-events';
 import { DeadLetter, DeadLetterRef, DeadLetterSource } from '../model/dead-letters';
 import { ComposedMessage, ComposeTarget, PublishOutcome, PublishPreview } from '../model/compose';
-import { PageRequest, ScanItem, ScanRequest, ScanSummary, TailItem, TailRequest, TopicPage } from '../model/topic-scan';
+import { NewTopic, PageRequest, ScanItem, ScanRequest, ScanSummary, TailItem, TailRequest, TopicDetail, TopicPage } from '../model/topic-scan';
 import { GroupDetail, GroupSummary, ResetPlan, ResetScope, ResetStrategy } from '../model/groups';
 import { RedriveOptions, RedriveOutcome, RedrivePlan, RedriveProgress, RedriveSelection, RedriveTarget } from '../model/redrive';
 import { READ_MODEL_NAME } from '../model/read-model-name';
@@ -306,6 +306,10 @@ export const contract = {
   'topics/page': call(PageRequest, TopicPage),
   'topics/search': stream(ScanRequest, ScanItem, ScanSummary),
   'topics/tail': stream(TailRequest, TailItem, Empty),
+  'topics/describe': call(ConnectionRef.extend({ topic: z.string().min(1) }), TopicDetail),
+  'topics/create': call(NewTopic, Empty),
+  /** Deletes a topic and all its records; the name typed again is the confirmation. Audited. */
+  'topics/delete': call(ConnectionRef.extend({ topic: z.string().min(1), confirm: z.string() }), Empty),
   'groups/list': call(ConnectionRef, z.array(GroupSummary)),
   'groups/describe': call(ConnectionRef.extend({ groupId: z.string().min(1) }), GroupDetail),
   /** What a reset would do, per partition: the current offset, the new one, how many records are read again or skipped. */

@@ -113,3 +113,21 @@ export type TailRequest = z.infer<typeof TailRequest>;
 
 export const TailItem = z.object({ records: z.array(Envelope), positions: Positions });
 export type TailItem = z.infer<typeof TailItem>;
+
+export const TopicDetail = z.object({
+  topic: z.string(),
+  partitions: z.array(z.object({ partition: z.number().int(), leader: z.number().int(), replicas: z.array(z.number().int()), isr: z.array(z.number().int()), low: Offset, high: Offset })),
+  /** Every config the broker reports; `isDefault` false marks what was set for this topic or broker. */
+  configs: z.array(z.object({ name: z.string(), value: z.string().nullable(), isDefault: z.boolean(), source: z.string(), sensitive: z.boolean(), readOnly: z.boolean() })),
+});
+export type TopicDetail = z.infer<typeof TopicDetail>;
+
+export const NewTopic = z.object({
+  connectionId: z.string().min(1),
+  // Kafka's own rule for names.
+  topic: z.string().regex(/^[a-zA-Z0-9._-]{1,249}$/, 'A topic name is 1 to 249 letters, digits, dots, underscores or hyphens.').refine((t) => t !== '.' && t !== '..', 'A topic cannot be named . or ..'),
+  partitions: z.number().int().min(1).max(10_000),
+  replicationFactor: z.number().int().min(1).max(32),
+  configs: z.record(z.string().min(1), z.string()).default({}),
+});
+export type NewTopic = z.infer<typeof NewTopic>;

@@ -1,9 +1,9 @@
 import type { Handlers } from '../api/dispatcher';
 import { RewindError } from '../api/errors';
 import type { SourceAdapter, TopicAbility } from '../adapters/source-adapter';
-import type { ConnectionDeps } from './connection-handlers';
+import { connectionSummaries, type ConnectionDeps } from './connection-handlers';
 
-type TopicHandlers = Pick<Handlers, 'topics/page' | 'topics/search' | 'topics/tail'>;
+type TopicHandlers = Pick<Handlers, 'topics/page' | 'topics/search' | 'topics/tail' | 'topics/describe' | 'topics/create' | 'topics/delete'>;
 
 function abilityOf(adapter: SourceAdapter): TopicAbility {
   if (!adapter.topics) throw new RewindError('unsupported', 'This connection has no partitioned topics to read whole');
@@ -11,8 +11,25 @@ function abilityOf(adapter: SourceAdapter): TopicAbility {
 }
 
 /** A whole topic across its partitions: pages, searches and a live tail. */
-export function topicHandlers({ pool }: ConnectionDeps): TopicHandlers {
+export function topicHandlers(deps: ConnectionDeps): TopicHandlers {
+  const { pool, store } = deps;
+  const nameOf = (id: string) => connectionSummaries(deps).find((c) => c.id === id)?.name ?? id;
   return {
+    'topics/describe': async ({ connectionId, topic }) => abilityOf(await pool.get(connectionId)).describe(topic),
+    'topics/create': async ({ connectionId, ...spec }) => {
+      await abilityOf(await pool.get(connectionId)).create(spec);
+      store.audit('create-topic', { connectionId, connectionName: nameOf(connectionId), topic: spec.topic, partitions: spec.partitions, replicationFactor: spec.replicationFactor, configs: spec.configs, summary: `created topic ${spec.topic} (${spec.partitions} partition${spec.partitions === 1 ? '' : 's'}, replication ${spec.replicationFactor})` });
+      return {};
+    },
+    'topics/delete': async ({ connectionId, topic, confirm }) => {
+      if (confirm !== topic) throw new RewindError('invalid_input', `Type the topic's name (${topic}) to delete it`);
+      const ability = abilityOf(await pool.get(connectionId));
+      const detail = await ability.describe(topic);
+      const records = detail.partitions.reduce((n, p) => n + (Number(p.high) - Number(p.low)), 0);
+      await ability.delete(topic);
+      store.audit('delete-topic', { connectionId, connectionName: nameOf(connectionId), topic, records, summary: `deleted topic ${topic} (${records.toLocaleString('en-US')} records)` });
+      return {};
+    },
     'topics/page': async (req, ctx) => abilityOf(await pool.get(req.connectionId)).page(req, ctx.signal),
     'topics/search': async (req, ctx) =>
       abilityOf(await pool.get(req.connectionId)).search(req, ctx.signal, {

@@ -54,3 +54,34 @@ describe('the topic list of a busy cluster', () => {
     expect(seventh?.type === 'kafka-topic' && seventh.records).toEqual({ value: 3, exact: true });
   }, 120_000);
 });
+
+describe('topic details, creation and deletion', () => {
+  it('creates a topic with configs, describes it as Kafka does, refuses what Kafka refuses, deletes it behind its name', async () => {
+    const topic = unique('made-here');
+    await client.call('topics/create', { connectionId: kafkaId, topic, partitions: 3, replicationFactor: 1, configs: { 'cleanup.policy': 'compact', 'retention.ms': '3600000' } });
+    const described = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: 2, name: topic }] });
+    const set = described.resources[0]!.configEntries.filter((c) => !c.isDefault).map((c) => `${c.configName}=${c.configValue}`).sort();
+    expect(set).toEqual(expect.arrayContaining(['cleanup.policy=compact', 'retention.ms=3600000']));
+
+    const detail = await client.call('topics/describe', { connectionId: kafkaId, topic });
+    expect(detail.partitions.map((p) => [p.partition, p.leader, p.replicas, p.isr])).toEqual([0, 1, 2].map((p) => [p, 1, [1], [1]]));
+    const marked = detail.configs.filter((c) => !c.isDefault).map((c) => c.name);
+    expect(marked).toEqual(expect.arrayContaining(['cleanup.policy', 'retention.ms']));
+    expect(detail.configs.find((c) => c.name === 'cleanup.policy')).toMatchObject({ value: 'compact', source: 'topic' });
+
+    const again = await client.call('topics/create', { connectionId: kafkaId, topic, partitions: 1, replicationFactor: 1 }).catch((e: unknown) => e);
+    expect((again as { code: string }).code).toBe('conflict');
+    const tooMany = await client.call('topics/create', { connectionId: kafkaId, topic: unique('r3'), partitions: 1, replicationFactor: 3 }).catch((e: unknown) => e);
+    expect((tooMany as Error).message).toMatch(/INVALID_REPLICATION_FACTOR/);
+    const badName = await client.call('topics/create', { connectionId: kafkaId, topic: 'no spaces', partitions: 1, replicationFactor: 1 }).catch((e: unknown) => e);
+    expect((badName as { code: string }).code).toBe('invalid_input');
+
+    const wrong = await client.call('topics/delete', { connectionId: kafkaId, topic, confirm: 'made-here' }).catch((e: unknown) => e);
+    expect((wrong as { code: string }).code).toBe('invalid_input');
+    expect(await admin.listTopics()).toContain(topic);
+    await client.call('topics/delete', { connectionId: kafkaId, topic, confirm: topic });
+    await expect.poll(async () => (await admin.listTopics()).includes(topic), { timeout: 15_000 }).toBe(false);
+    const audit = await client.call('audit/list', { actions: ['create-topic', 'delete-topic'], text: topic, limit: 10 });
+    expect(audit.entries.map((e) => e.action).sort()).toEqual(['create-topic', 'delete-topic']);
+  });
+});

@@ -6,7 +6,7 @@ import { formatTime } from '../ui/format';
 import { VirtualGrid } from '../ui/VirtualGrid';
 
 type Entry = { id: number; at: string; action: string; detail: unknown };
-const ACTIONS = ['redrive', 'publish', 'append', 'import'] as const;
+const ACTIONS = ['redrive', 'publish', 'append', 'import', 'reset-offsets', 'delete-group', 'create-topic', 'delete-topic'] as const;
 
 const summaryOf = (e: Entry) => {
   const d = e.detail as { summary?: string; streamId?: string; count?: number; events?: number } | null;
@@ -82,7 +82,7 @@ export function AuditTab({ focus, onOpenDeadLetters }: { focus: { id: number | n
       {error !== null && <ErrorBox error={error} />}
       <div className="records">
         <div className="table-wrap">
-          <div className="table" style={{ '--cols': '150px 80px minmax(200px, 1fr) 140px' } as React.CSSProperties}>
+          <div className="table" style={{ '--cols': '150px 100px minmax(200px, 1fr) 140px' } as React.CSSProperties}>
             <div className="thead" role="row">
               <span role="columnheader">When</span>
               <span role="columnheader">Action</span>

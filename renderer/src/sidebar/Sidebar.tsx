@@ -15,6 +15,7 @@ interface Props {
   onSelectConnection(id: string): void;
   onOpenResource(connection: ConnectionSummary, resource: Resource): void;
   onOpenGroups(connection: ConnectionSummary): void;
+  onNewTopic(connection: ConnectionSummary): void;
   onAddConnection(): void;
   onNewProjection(): void;
   onOpenReadModels(): void;
@@ -82,7 +83,8 @@ export function Sidebar(props: Props) {
       const connection = connections.find((c) => c.id === row.connectionId);
       if (connection) {
         props.onSelectConnection(connection.id);
-        props.onOpenGroups(connection);
+        if (row.view === 'groups') props.onOpenGroups(connection);
+        else props.onNewTopic(connection);
       }
     } else if (row.kind === 'resource') {
       const connection = connections.find((c) => c.id === row.connectionId);
@@ -217,7 +219,7 @@ function RowContent({ row, active, onReload, onEdit }: { row: TreeRow; active: b
     case 'link':
       return (
         <>
-          <span className="chev">⚑</span>
+          <span className="chev">{row.view === 'groups' ? '⚑' : '+'}</span>
           <span className="name">{row.label}</span>
         </>
       );

@@ -8,7 +8,7 @@ export type TreeRow =
   | { kind: 'resource'; key: string; depth: number; connectionId: string; resource: Resource }
   | { kind: 'note'; key: string; depth: number; text: string; error?: unknown }
   /** Opens a view of the connection rather than a resource (a Kafka cluster's consumer groups). */
-  | { kind: 'link'; key: string; depth: number; connectionId: string; label: string; view: 'groups' };
+  | { kind: 'link'; key: string; depth: number; connectionId: string; label: string; view: 'groups' | 'new-topic' };
 
 export function resourceName(r: Resource): string {
   return r.name;
@@ -83,6 +83,7 @@ export function buildRows(
     if (state.list.capabilities.consumerGroups && (!needle || 'consumer groups'.includes(needle))) {
       rows.push({ kind: 'link', key: `${connection.id}/view/groups`, depth: 1, connectionId: connection.id, label: 'Consumer groups', view: 'groups' });
     }
+    if (connection.kind === 'kafka' && !needle) rows.push({ kind: 'link', key: `${connection.id}/view/new-topic`, depth: 1, connectionId: connection.id, label: 'New topic…', view: 'new-topic' });
     const before = rows.length;
     for (const r of top.filter(matches)) rows.push({ kind: 'resource', key: resourceKey(connection.id, r), depth: 1, connectionId: connection.id, resource: r });
     for (const g of groups) {

@@ -10,6 +10,7 @@ import { formatCount } from '../ui/format';
 import { ScanStatus } from './ScanStatus';
 import { SearchBar } from './SearchBar';
 import { topicFromOf, type TopicFromMode } from './topic-from';
+import { TopicDetailsDialog } from './TopicDetailsDialog';
 import { TopicToolbar } from './TopicToolbar';
 import { useTopicPage } from './useTopicPage';
 import { MAX_HITS, useTopicSearch } from './useTopicSearch';
@@ -21,13 +22,15 @@ type Mode = 'browse' | 'search' | 'tail';
 interface Props {
   connectionId: string;
   resource: Topic;
+  /** The topic changed in a way the sidebar should show (deleted). */
+  onChanged?: () => void;
 }
 
 /**
  * A Kafka topic as one table: all partitions merged in time order (or one partition), paged
  * from the newest, a time, an offset or the last N; searched with streaming hits; followed live.
  */
-export function TopicTab({ connectionId, resource }: Props) {
+export function TopicTab({ connectionId, resource, onChanged }: Props) {
   const [partition, setPartition] = useState<number | null>(null);
   const [fromMode, setFromMode] = useState<TopicFromMode>('newest');
   const [fromText, setFromText] = useState('');
@@ -39,6 +42,8 @@ export function TopicTab({ connectionId, resource }: Props) {
   const [sort, setSort] = useState<Sort>(null);
   const [inputError, setInputError] = useState<string | null>(null);
   const [publishing, setPublishing] = useState(false);
+  const [details, setDetails] = useState(false);
+  const [deleted, setDeleted] = useState(false);
   const pages = useTopicPage(connectionId);
   const search = useTopicSearch(connectionId);
   const tail = useTopicTail(connectionId);
@@ -195,6 +200,9 @@ export function TopicTab({ connectionId, resource }: Props) {
             <button type="button" className="btn" onClick={() => setPublishing(true)}>
               Produce…
             </button>
+            <button type="button" className="btn" onClick={() => setDetails(true)} title="Partitions, replicas, configs; delete">
+              Details…
+            </button>
           </>
         }
       />
@@ -242,6 +250,24 @@ export function TopicTab({ connectionId, resource }: Props) {
       {mode === 'browse' && pages.error !== null && rows.length > 0 && (
         <div className="section">
           <ErrorBox error={pages.error} />
+        </div>
+      )}
+      {details && (
+        <TopicDetailsDialog
+          connectionId={connectionId}
+          topic={resource.name}
+          onClose={() => setDetails(false)}
+          onDeleted={() => {
+            setDetails(false);
+            setDeleted(true);
+            tail.stop();
+            onChanged?.();
+          }}
+        />
+      )}
+      {deleted && (
+        <div className="notice warn" role="status">
+          Topic {resource.name} was deleted. Close this tab.
         </div>
       )}
       {publishing && <PublishDialog connectionId={connectionId} initial={{ kind: 'topic', topic: resource.name, partition: null }} onClose={() => setPublishing(false)} />}
