@@ -5,7 +5,7 @@ import type { Envelope, Header } from '../model/envelope';
 import type { DeadLetter, DeadLetterRef } from '../model/dead-letters';
 import type { ComposedMessage, ComposeTarget, PublishOutcome, PublishPreview } from '../model/compose';
 import type { GroupDetail, GroupSummary, ResetPlan, ResetStrategy } from '../model/groups';
-import type { NewTopic, PageRequest, ScanItem, ScanRequest, ScanSummary, TailItem, TailRequest, TopicDetail, TopicPage } from '../model/topic-scan';
+import type { ExportScope, NewTopic, PageRequest, ScanItem, ScanRequest, ScanSummary, TailItem, TailRequest, TopicDetail, TopicPage } from '../model/topic-scan';
 import type { RedriveOptions, RedriveOutcome, RedrivePlan, RedriveProgress, RedriveSelection, RedriveTarget } from '../model/redrive';
 import type { Capabilities, ReadFrom, ReadTarget, Resource } from '../model/resources';
 import type { WireEvent } from '../projections/wire';
@@ -161,4 +161,6 @@ export interface TopicAbility {
   describe(topic: string): Promise<TopicDetail>;
   create(spec: Omit<NewTopic, 'connectionId'>): Promise<void>;
   delete(topic: string): Promise<void>;
+  exportRecords(topic: string, scope: ExportScope, signal: AbortSignal, send: (lines: string[]) => void, progress: (done: number, total: number | null) => void): Promise<{ count: number }>;
+  importRecords(topic: string, lines: string[], firstLine: number, keepPartitions: boolean, signal: AbortSignal): Promise<{ produced: number; errors: { line: number; message: string }[] }>;
 }

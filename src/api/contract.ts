@@ -6,7 +6,7 @@ import { StateDiff } from '../projections/diff';
 import { ExpectedVersion, NewEvent } from '../model/store-events';
 import { DeadLetter, DeadLetterRef, DeadLetterSource } from '../model/dead-letters';
 import { ComposedMessage, ComposeTarget, PublishOutcome, PublishPreview } from '../model/compose';
-import { NewTopic, PageRequest, ScanItem, ScanRequest, ScanSummary, TailItem, TailRequest, TopicDetail, TopicPage } from '../model/topic-scan';
+import { ExportScope, NewTopic, PageRequest, ScanItem, ScanRequest, ScanSummary, TailItem, TailRequest, TopicDetail, TopicPage } from '../model/topic-scan';
 import { GroupDetail, GroupSummary, ResetPlan, ResetScope, ResetStrategy } from '../model/groups';
 import { RedriveOptions, RedriveOutcome, RedrivePlan, RedriveProgress, RedriveSelection, RedriveTarget } from '../model/redrive';
 import { READ_MODEL_NAME } from '../model/read-model-name';
@@ -306,6 +306,13 @@ export const contract = {
   'topics/page': call(PageRequest, TopicPage),
   'topics/search': stream(ScanRequest, ScanItem, ScanSummary),
   'topics/tail': stream(TailRequest, TailItem, Empty),
+  /** Records as kcat -J lines, read again from the broker. */
+  'topics/export': stream(ConnectionRef.extend({ topic: z.string().min(1), scope: ExportScope }), z.string(), z.object({ count: z.number().int() })),
+  /** kcat -J lines produced to a topic, a chunk at a time; bad lines are reported by number. Audited. */
+  'topics/import': call(
+    ConnectionRef.extend({ topic: z.string().min(1), lines: z.array(z.string().max(16 * 1024 * 1024)).max(5000), firstLine: z.number().int().min(1), keepPartitions: z.boolean().default(true) }),
+    z.object({ produced: z.number().int(), errors: z.array(z.object({ line: z.number().int(), message: z.string() })) }),
+  ),
   'topics/describe': call(ConnectionRef.extend({ topic: z.string().min(1) }), TopicDetail),
   'topics/create': call(NewTopic, Empty),
   /** Deletes a topic and all its records; the name typed again is the confirmation. Audited. */

@@ -131,3 +131,10 @@ export const NewTopic = z.object({
   configs: z.record(z.string().min(1), z.string()).default({}),
 });
 export type NewTopic = z.infer<typeof NewTopic>;
+
+/** What to export: records picked by partition and offset (a page, a selection), or a search's hits. */
+export const ExportScope = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('records'), records: z.array(z.object({ partition: z.number().int().nonnegative(), offset: Offset })).min(1).max(50_000) }),
+  z.object({ kind: z.literal('search'), search: ScanRequest.omit({ connectionId: true, topic: true, limit: true }) }),
+]);
+export type ExportScope = z.infer<typeof ExportScope>;

@@ -3,7 +3,7 @@ import { RewindError } from '../api/errors';
 import type { SourceAdapter, TopicAbility } from '../adapters/source-adapter';
 import { connectionSummaries, type ConnectionDeps } from './connection-handlers';
 
-type TopicHandlers = Pick<Handlers, 'topics/page' | 'topics/search' | 'topics/tail' | 'topics/describe' | 'topics/create' | 'topics/delete'>;
+type TopicHandlers = Pick<Handlers, 'topics/page' | 'topics/search' | 'topics/tail' | 'topics/describe' | 'topics/create' | 'topics/delete' | 'topics/export' | 'topics/import'>;
 
 function abilityOf(adapter: SourceAdapter): TopicAbility {
   if (!adapter.topics) throw new RewindError('unsupported', 'This connection has no partitioned topics to read whole');
@@ -15,6 +15,13 @@ export function topicHandlers(deps: ConnectionDeps): TopicHandlers {
   const { pool, store } = deps;
   const nameOf = (id: string) => connectionSummaries(deps).find((c) => c.id === id)?.name ?? id;
   return {
+    'topics/export': async ({ connectionId, topic, scope }, ctx) =>
+      abilityOf(await pool.get(connectionId)).exportRecords(topic, scope, ctx.signal, ctx.batch, (done, total) => ctx.progress({ done, total, exact: total !== null })),
+    'topics/import': async ({ connectionId, topic, lines, firstLine, keepPartitions }, ctx) => {
+      const r = await abilityOf(await pool.get(connectionId)).importRecords(topic, lines, firstLine, keepPartitions, ctx.signal);
+      if (r.produced > 0) store.audit('import-topic', { connectionId, connectionName: nameOf(connectionId), topic, produced: r.produced, lines: `${firstLine}–${firstLine + lines.length - 1}`, summary: `produced ${r.produced.toLocaleString('en-US')} records to ${topic} from a JSONL file (lines ${firstLine}–${firstLine + lines.length - 1})` });
+      return r;
+    },
     'topics/describe': async ({ connectionId, topic }) => abilityOf(await pool.get(connectionId)).describe(topic),
     'topics/create': async ({ connectionId, ...spec }) => {
       await abilityOf(await pool.get(connectionId)).create(spec);

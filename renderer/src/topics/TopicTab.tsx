@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Envelope, Resource } from '../api/types';
 import { PublishDialog } from '../compose/PublishDialog';
 import { columnsFor, nextSort, sortRows, type Sort } from '../records/columns';
@@ -15,6 +15,7 @@ import { TopicToolbar } from './TopicToolbar';
 import { useTopicPage } from './useTopicPage';
 import { MAX_HITS, useTopicSearch } from './useTopicSearch';
 import { TAIL_BUFFER, useTopicTail } from './useTopicTail';
+import { useTopicTransfer } from './useTopicTransfer';
 
 type Topic = Extract<Resource, { type: 'kafka-topic' }>;
 type Mode = 'browse' | 'search' | 'tail';
@@ -43,6 +44,8 @@ export function TopicTab({ connectionId, resource, onChanged }: Props) {
   const [inputError, setInputError] = useState<string | null>(null);
   const [publishing, setPublishing] = useState(false);
   const [details, setDetails] = useState(false);
+  const fileInput = useRef<HTMLInputElement>(null);
+  const transfer = useTopicTransfer(connectionId, resource.name);
   const [deleted, setDeleted] = useState(false);
   const pages = useTopicPage(connectionId);
   const search = useTopicSearch(connectionId);
@@ -96,6 +99,16 @@ export function TopicTab({ connectionId, resource, onChanged }: Props) {
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   });
+
+  const exportShown = () => {
+    const stamp = new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-');
+    if (mode === 'search' && search.request) {
+      const { topic: _t, ...rest } = search.request;
+      void transfer.exportTo({ kind: 'search', search: rest }, `${resource.name}-hits-${stamp}.jsonl`);
+    } else if (source.length > 0) {
+      void transfer.exportTo({ kind: 'records', records: source.map((e) => ({ partition: e.partition ?? 0, offset: e.position })) }, `${resource.name}-${stamp}.jsonl`);
+    }
+  };
 
   const startTail = () => {
     setMode('tail');
@@ -200,6 +213,30 @@ export function TopicTab({ connectionId, resource, onChanged }: Props) {
             <button type="button" className="btn" onClick={() => setPublishing(true)}>
               Produce…
             </button>
+            <button
+              type="button"
+              className="btn"
+              disabled={!!transfer.transfer || (mode === 'search' ? !search.summary && !search.stoppedByUser : source.length === 0)}
+              onClick={exportShown}
+              title={mode === 'search' ? 'Every hit of this search, over the range searched, as kcat -J lines' : 'The records shown, read again from the broker, as kcat -J lines'}
+            >
+              {mode === 'search' ? 'Export hits…' : 'Export page…'}
+            </button>
+            <button type="button" className="btn" disabled={!!transfer.transfer} onClick={() => fileInput.current?.click()} title="Produce a JSONL file (kcat -J lines) to this topic">
+              Import…
+            </button>
+            <input
+              ref={fileInput}
+              type="file"
+              accept=".jsonl,.ndjson,.json,application/x-ndjson"
+              hidden
+              aria-label="JSONL file to import"
+              onChange={(e) => {
+                const f = e.target.files?.[0];
+                e.target.value = '';
+                if (f) void transfer.importFrom(f);
+              }}
+            />
             <button type="button" className="btn" onClick={() => setDetails(true)} title="Partitions, replicas, configs; delete">
               Details…
             </button>
@@ -264,6 +301,25 @@ export function TopicTab({ connectionId, resource, onChanged }: Props) {
             onChanged?.();
           }}
         />
+      )}
+      {transfer.transfer && (
+        <div className="notice" role="status" data-testid="transfer-progress">
+          {transfer.transfer.kind === 'export' ? 'Exporting' : 'Importing'} {formatCount(transfer.transfer.done)}
+          {transfer.transfer.total !== null ? ` of ${formatCount(transfer.transfer.total)}` : ''}…{' '}
+          <button className="btn small" onClick={transfer.cancel}>
+            Cancel
+          </button>
+        </div>
+      )}
+      {transfer.outcome && (
+        <div className="notice" role="status" data-testid="transfer-outcome">
+          {transfer.outcome}
+        </div>
+      )}
+      {transfer.error !== null && (
+        <div className="section">
+          <ErrorBox error={transfer.error} />
+        </div>
       )}
       {deleted && (
         <div className="notice warn" role="status">

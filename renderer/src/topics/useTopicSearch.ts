@@ -33,6 +33,7 @@ export function useTopicSearch(connectionId: string) {
   const controller = useRef<AbortController | null>(null);
   const base = useRef<Omit<ScanRequest, 'connectionId' | 'from' | 'to' | 'limit'> | null>(null);
   const last = useRef<{ positions: Record<string, string>; ends: Record<string, string> } | null>(null);
+  const first = useRef<{ from: TopicFrom; to: Record<string, string> | null } | null>(null);
 
   const run = useCallback(
     async (from: TopicFrom, to: Record<string, string> | null, append: boolean) => {
@@ -67,6 +68,8 @@ export function useTopicSearch(connectionId: string) {
           },
         );
         last.current = { positions: summary.positions, ends: summary.ends };
+        // The first round fixes the range: where it started and where each partition ends.
+        if (!append && first.current) first.current = { ...first.current, to: summary.ends };
         setState((s) => ({ ...s, running: false, summary }));
       } catch (error) {
         setState((s) => ({ ...s, running: false, stoppedByUser: c.signal.aborted, error: c.signal.aborted ? null : error }));
@@ -80,6 +83,7 @@ export function useTopicSearch(connectionId: string) {
       const { from, ...rest } = request;
       base.current = rest;
       last.current = null;
+      first.current = { from, to: null };
       void run(from, null, false);
     },
     [run],
@@ -97,5 +101,8 @@ export function useTopicSearch(connectionId: string) {
     setState(initial);
   }, []);
 
-  return { ...state, start, resume, stop, clear, canResume: last.current !== null };
+  /** What the last search asked (its range from where it started): an export of its hits repeats it. */
+  const request = base.current && first.current ? { ...base.current, from: first.current.from, to: first.current.to } : null;
+
+  return { ...state, start, resume, stop, clear, canResume: last.current !== null, request };
 }

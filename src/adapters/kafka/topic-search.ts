@@ -1,11 +1,9 @@
 import { RewindError } from '../../api/errors';
-import type { Envelope } from '../../model/envelope';
 import type { Positions, ScanItem, ScanRequest, ScanSummary } from '../../model/topic-scan';
 import { PredicateFilter } from '../../projections/predicate-filter';
 import { wireData } from '../../projections/wire-data';
 import type { WireEvent } from '../../projections/wire';
 import { throwIfAborted } from '../source-adapter';
-import { kafkaRecordToEnvelope } from './kafka-envelope';
 import { compileFilter } from './record-filter';
 import type { KafkaRecord } from './record-batches';
 import { spansOf, startsOf, type TopicAccess } from './topic-pages';
@@ -18,7 +16,8 @@ const PROGRESS_EVERY_MS = 250;
 const RESUMABLE = new Set(['network', 'not_found']);
 
 export interface SearchOutput {
-  hits(records: Envelope[]): void;
+  /** Matching records of one partition, in offset order. */
+  matched(partition: number, records: KafkaRecord[]): void;
   progress(item: Extract<ScanItem, { kind: 'progress' }>): void;
 }
 
@@ -28,7 +27,7 @@ export interface SearchOutput {
  * topic deleted); each way it reports where every partition stands, so the same search can be
  * continued from there with nothing found twice and nothing skipped.
  */
-export async function searchTopic(access: TopicAccess, req: ScanRequest, signal: AbortSignal, out: SearchOutput): Promise<ScanSummary> {
+export async function searchTopic(access: TopicAccess, req: ScanRequest, signal: AbortSignal, out: SearchOutput, maxHits = req.limit): Promise<ScanSummary> {
   const started = Date.now();
   const filter = compileFilter(req.filter);
   const spans = await spansOf(access, req.topic, req.partitions, signal);
@@ -88,7 +87,7 @@ export async function searchTopic(access: TopicAccess, req: ScanRequest, signal:
         found = found.filter((r) => matched.has(r.offset));
       }
       if (halt.signal.aborted) return;
-      const room = req.limit - hits;
+      const room = maxHits - hits;
       if (found.length >= room) {
         // The limit: stop right after the last hit taken, so Continue starts with the next record.
         const kept = found.slice(0, room);
@@ -96,7 +95,7 @@ export async function searchTopic(access: TopicAccess, req: ScanRequest, signal:
         scanned += chunk.filter((r) => r.offset <= last).length;
         hits += kept.length;
         position.set(partition, last + 1);
-        out.hits(kept.map((r) => kafkaRecordToEnvelope(req.topic, partition, r)));
+        out.matched(partition, kept);
         halt.abort();
         return;
       }
@@ -104,7 +103,7 @@ export async function searchTopic(access: TopicAccess, req: ScanRequest, signal:
       position.set(partition, chunk[chunk.length - 1]!.offset + 1);
       if (found.length > 0) {
         hits += found.length;
-        out.hits(found.map((r) => kafkaRecordToEnvelope(req.topic, partition, r)));
+        out.matched(partition, found);
         // Hits are always followed by the positions that include them: a Stop then Continue finds none twice.
         progress(true);
       } else progress();
