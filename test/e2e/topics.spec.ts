@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { expect, test } from './fixtures';
 import { unique, withTopic } from './brokers';
 import { addLocalKafka } from './steps';
@@ -50,6 +51,14 @@ test('jump to yesterday 08:00 on all partitions, search by a JSON field, open a 
     await hits.getByRole('row').first().click();
     await expect(page.getByLabel('record detail')).toContainText('A-17');
     await app.screenshot('topic-search');
+
+    // The hits, exported as kcat -J lines: every one, read again from the broker.
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Export hits…' }).click();
+    const lines = readFileSync((await (await download).path())!, 'utf8').trim().split('\n');
+    expect(lines).toHaveLength(18);
+    for (const l of lines) expect(JSON.parse((JSON.parse(l) as { payload: string }).payload)).toMatchObject({ data: { accountId: 'A-17' } });
+    await expect(page.getByTestId('transfer-outcome')).toContainText('Exported 18 records');
   } finally {
     await t.remove();
   }
