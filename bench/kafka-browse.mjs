@@ -5,8 +5,8 @@
 //
 // - first page: `topics/page`, 100 records from offset N in each of the 6 partitions, against
 //   `kcat -o N -c 100 -e`; the same random N for both. Each kcat run is a new process (that is how
-//   it is used); Rewind's connection is warm, as it is once a topic is open. One unmeasured warm-up
-//   each first (Rewind's cold call is shown in the table).
+//   it is used); Rewind's connection is warm, as it is once a topic is open: one unmeasured
+//   warm-up each first (Rewind's, which connects to the broker, is printed above the table).
 // - search: `topics/search` for `$.data.amount > 990` (0.999% of the records) over the whole
 //   topic, continued from its positions whenever it stops at its hit limit, in records/s, against
 //   kcat consuming the whole topic to the end (`-o beginning -e`, values to /dev/null; its
@@ -18,7 +18,8 @@
 //
 // Data: ≈1 KB JSON payment events keyed by customer, 6 partitions, produced with kcat. The
 // 1,000,000-record topic `bench-browse-1m-v1` is left on the broker for the next run (delete it
-// to start afresh); a topic for another count is deleted at the end. Needs the broker from
+// to start afresh, and bump the -v1 when the records change); a topic for another count is
+// deleted at the end, as is everything else the run made. Needs the broker from
 // `bash scripts/kafka.sh start` and kcat (`bash scripts/ensure-kcat.sh`); builds first if stale.
 // The last line is read by a check: `first page Xx kcat, search Yx kcat, peak RSS Z MB`.
 // Usage: node bench/kafka-browse.mjs [records=1000000]
@@ -166,7 +167,10 @@ async function startCore(dataDir) {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const gone = once(child, 'exit');
       child.kill('SIGTERM');
+      // It closes its connections first; one that hangs must not hang the bench.
+      const hung = setTimeout(() => child.kill('SIGKILL'), 10_000);
       await gone;
+      clearTimeout(hung);
     },
   };
 }

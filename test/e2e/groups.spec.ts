@@ -67,6 +67,17 @@ test('reset a consumer group to yesterday 08:00 after the preview and see its la
     await page.getByRole('button', { name: 'Reset back to the offsets before' }).click();
     await expect(page.getByTestId('reset-applied')).toContainText('Reset back to the offsets before');
     await expect(lag).toHaveText('0');
+
+    // Both resets are in the audit log; the reset itself can be undone from there too.
+    await page.getByRole('button', { name: 'Audit', exact: true }).click();
+    await page.getByLabel('Action').selectOption('reset-offsets');
+    const entries = page.getByRole('grid').filter({ hasText: group }).getByRole('row');
+    await expect(entries).toHaveCount(2);
+    await entries.filter({ hasText: 'yesterday 08:00' }).click();
+    await page.getByRole('button', { name: 'Reset back to the offsets before' }).click();
+    await expect(page.getByRole('button', { name: 'Reset back', exact: true })).toBeDisabled();
+    const after = await admin.fetchOffsets({ groupId: group, topics: [topic] });
+    expect(after[0]!.partitions.map((p) => p.offset).sort()).toEqual(['60', '60']);
   } finally {
     await admin.deleteGroups([group]).catch(() => undefined);
     await admin.disconnect();

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useClient } from '../api/client-context';
+import { UndoReset } from './UndoReset';
 import { JsonView } from '../records/JsonView';
 import { ErrorBox } from '../ui/ErrorBox';
 import { formatTime } from '../ui/format';
@@ -139,6 +140,7 @@ export function AuditTab({ focus, onOpenDeadLetters }: { focus: { id: number | n
               </div>
               <div className="section">
                 <p data-testid="audit-summary">{summaryOf(current)}</p>
+                {current.action === 'reset-offsets' && <UndoReset key={current.id} entryId={current.id} detail={current.detail} />}
                 <JsonView text={detail} />
               </div>
             </>
