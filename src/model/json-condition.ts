@@ -103,7 +103,11 @@ export function valueAt(root: unknown, path: PathStep[]): unknown {
 }
 
 export function holds(c: JsonCondition, root: unknown): boolean {
-  const v = valueAt(root, c.path);
+  return compare(c, valueAt(root, c.path));
+}
+
+/** Whether the value found at the condition's path (undefined: none) meets it. */
+export function compare(c: JsonCondition, v: unknown): boolean {
   switch (c.op) {
     case null:
       return v !== undefined && v !== null;

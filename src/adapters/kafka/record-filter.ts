@@ -1,5 +1,6 @@
 import { RewindError } from '../../api/errors';
-import { ConditionError, holds, parseJsonCondition, type JsonCondition } from '../../model/json-condition';
+import { compare, ConditionError, holds, parseJsonCondition, type JsonCondition } from '../../model/json-condition';
+import { compilePath, MISSING, scanPath, UNSURE } from '../../model/json-scan';
 import type { RecordFilter } from '../../model/topic-scan';
 import type { KafkaRecord } from './record-batches';
 
@@ -58,15 +59,29 @@ export function compileFilter(filter: RecordFilter): CompiledFilter {
       if (must) checks.push((r) => r.value !== null && r.value.indexOf(must) >= 0);
       sandbox.push(`(function (v) { return typeof v === 'string' && new RegExp(${JSON.stringify(String(condition.value))}).test(v); })(${pathCode('r.value', condition)})`);
     } else {
-      checks.push((r) => {
-        if (r.value === null || (must !== null && r.value.indexOf(must) < 0)) return false;
-        let parsed: unknown;
+      const path = compilePath(condition.path);
+      const parsed = (value: Buffer): boolean => {
         try {
-          parsed = JSON.parse(r.value.toString('utf8'));
+          return holds(condition, JSON.parse(value.toString('utf8')));
         } catch {
           return false;
         }
-        return holds(condition, parsed);
+      };
+      checks.push((r) => {
+        if (r.value === null) return false;
+        // Most records are not hits: the scan says so without building the document. What it
+        // says is a hit, or cannot read, the full parse decides.
+        const at = scanPath(r.value, path);
+        if (at === UNSURE) return parsed(r.value);
+        let v: unknown;
+        if (at !== MISSING) {
+          try {
+            v = JSON.parse(r.value.toString('utf8', at.start, at.end));
+          } catch {
+            return parsed(r.value);
+          }
+        }
+        return compare(condition, v) && parsed(r.value);
       });
     }
   }
