@@ -1,5 +1,6 @@
 import { useCallback, useRef, useState } from 'react';
 import { useClient } from '../api/client-context';
+import { saveDownload } from '../ui/download';
 
 export interface Transfer {
   kind: 'export' | 'import';
@@ -42,12 +43,7 @@ export function useNdjson(connectionId: string, onImported: () => void) {
             onProgress: (p) => setTransfer((t) => (t ? { ...t, done: p.done, total: p.total } : t)),
           },
         );
-        const url = URL.createObjectURL(new Blob(parts, { type: 'application/x-ndjson' }));
-        const a = document.createElement('a');
-        a.href = url;
-        a.download = filename;
-        a.click();
-        setTimeout(() => URL.revokeObjectURL(url), 10_000);
+        saveDownload(parts, filename);
         setOutcome(`Exported ${r.count} events to ${filename}`);
       } catch (e) {
         if (!controller.signal.aborted) setError(e);

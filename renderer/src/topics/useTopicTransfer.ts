@@ -1,5 +1,6 @@
 import { useCallback, useRef, useState } from 'react';
 import { useClient } from '../api/client-context';
+import { saveDownload } from '../ui/download';
 import type { ExportScope } from '../../../src/model/topic-scan';
 
 const IMPORT_CHUNK = 1000;
@@ -42,12 +43,7 @@ export function useTopicTransfer(connectionId: string, topic: string) {
       run('export', async (t) => {
         const parts: string[] = [];
         const r = await client.stream('topics/export', { connectionId, topic, scope }, { signal: t.controller.signal, onBatch: (lines) => parts.push(lines.join('\n') + '\n'), onProgress: (p) => setTransfer((x) => (x ? { ...x, done: p.done, total: p.total } : x)) });
-        const url = URL.createObjectURL(new Blob(parts, { type: 'application/x-ndjson' }));
-        const a = document.createElement('a');
-        a.href = url;
-        a.download = filename;
-        a.click();
-        setTimeout(() => URL.revokeObjectURL(url), 10_000);
+        saveDownload(parts, filename);
         return `Exported ${r.count.toLocaleString('en-US')} records to ${filename} (kcat -J lines).`;
       }),
     // eslint-disable-next-line react-hooks/exhaustive-deps
