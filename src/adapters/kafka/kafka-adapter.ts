@@ -445,6 +445,14 @@ export class KafkaAdapter implements SourceAdapter {
   readonly consumerGroups = new KafkaGroups(this);
   readonly topics = new KafkaTopics(this);
 
+  async topicEnds(topics: string[]): Promise<Map<string, { partition: number; low: string; high: string }[]>> {
+    if (topics.length === 0) return new Map();
+    const all = await this.withAdmin(async (admin) => (await admin.fetchTopicMetadata()).topics, 'listing topics');
+    const wanted = new Set(topics);
+    const here = all.filter((t) => wanted.has(t.name));
+    return this.answered(this.offsets.of(here.map((t) => ({ topic: t.name, partitions: t.partitions.map((p) => p.partitionId) }))), 'reading offsets');
+  }
+
   /** Each partition's watermarks now. */
   async partitions(topic: string, signal: AbortSignal): Promise<{ partition: number; low: number; high: number }[]> {
     const offsets = await this.withAdmin((admin) => admin.fetchTopicOffsets(topic), 'reading offsets').catch((e: unknown) => {

@@ -7,6 +7,20 @@ import type { ConsumerGroupAbility } from '../source-adapter';
 export interface GroupAccess {
   withAdmin<T>(request: (admin: Admin) => Promise<T>, what: string): Promise<T>;
   fail(e: unknown): RewindError;
+  /** Watermarks of many topics in one round; topics that no longer exist are left out. */
+  topicEnds(topics: string[]): Promise<Map<string, { partition: number; low: string; high: string }[]>>;
+}
+
+type Committed = { topic: string; partitions: { partition: number; offset: string }[] }[];
+
+/** At most `n` at a time: a cluster of thousands of groups is not asked all at once. */
+async function mapLimit<T, R>(items: T[], n: number, f: (t: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(n, items.length) }, async () => {
+    for (let i = next++; i < items.length; i = next++) out[i] = await f(items[i]!);
+  }));
+  return out;
 }
 
 type Member = GroupDetail['memberList'][number];
@@ -24,6 +38,43 @@ function membersOf(g: GroupDescription): Member[] {
   });
 }
 
+/** A group as `kafka-consumer-groups.sh --describe` shows it, from what the broker said. */
+function detailOf(groupId: string, g: GroupDescription | undefined, committed: Committed, ends: Map<string, { partition: number; low: string; high: string }[]>): GroupDetail {
+  const members = g ? membersOf(g) : [];
+  const topics = [...new Set([...committed.map((t) => t.topic), ...members.flatMap((m) => m.assignment.map((x) => x.topic))])].sort();
+  const partitions: GroupDetail['partitions'] = [];
+  const lagByTopic: Record<string, number> = {};
+  for (const topic of topics) {
+    const topicEnds = ends.get(topic) ?? [];
+    const offsets = committed.find((t) => t.topic === topic)?.partitions ?? [];
+    const assigned = new Map<number, Member>();
+    for (const m of members) for (const a of m.assignment) if (a.topic === topic) for (const p of a.partitions) assigned.set(p, m);
+    const ids = [...new Set([...offsets.filter((o) => o.offset !== '-1').map((o) => o.partition), ...assigned.keys()])].sort((a, b) => a - b);
+    for (const partition of ids) {
+      const o = offsets.find((x) => x.partition === partition);
+      const end = topicEnds.find((x) => x.partition === partition);
+      const c = o && o.offset !== '-1' ? o.offset : null;
+      const lag = c !== null && end ? Number(BigInt(end.high) - BigInt(c)) : null;
+      if (lag !== null) lagByTopic[topic] = (lagByTopic[topic] ?? 0) + lag;
+      const m = assigned.get(partition) ?? null;
+      partitions.push({ topic, partition, committed: c, logStart: end?.low ?? '0', logEnd: end?.high ?? '0', lag, memberId: m?.memberId ?? null, clientId: m?.clientId ?? null, host: m?.host ?? null });
+    }
+  }
+  const lags = partitions.map((p) => p.lag).filter((l): l is number => l !== null);
+  return {
+    groupId,
+    state: g?.state ?? 'Empty',
+    protocolType: g?.protocolType ?? '',
+    protocol: g?.protocol ?? '',
+    members: members.length,
+    topics,
+    lag: lags.length ? lags.reduce((a, b) => a + b, 0) : null,
+    memberList: members,
+    partitions,
+    lagByTopic,
+  };
+}
+
 const ACTIVE = new Set(['Stable', 'PreparingRebalance', 'CompletingRebalance']);
 
 /**
@@ -39,55 +90,25 @@ export class KafkaGroups implements ConsumerGroupAbility {
     if (groups.length === 0) return [];
     const ids = groups.map((g) => g.groupId).sort();
     const described = await this.kafka.withAdmin((a) => a.describeGroups(ids), 'describing consumer groups');
-    const out: GroupSummary[] = [];
-    for (const g of described.groups) {
-      const detail = await this.describe(g.groupId, g);
-      const { memberList: _m, partitions: _p, lagByTopic: _l, ...summary } = detail;
-      out.push(summary);
-    }
+    // One offsets request per group (the protocol asks per group), then every topic's ends at once.
+    const committed = await mapLimit(described.groups, 8, (g) => this.kafka.withAdmin((a) => a.fetchOffsets({ groupId: g.groupId }), 'reading committed offsets'));
+    const ends = await this.kafka.topicEnds([...new Set(described.groups.flatMap((g, i) => [...committed[i]!.map((t) => t.topic), ...membersOf(g).flatMap((m) => m.assignment.map((a) => a.topic))]))]);
+    const out: GroupSummary[] = described.groups.map((g, i) => {
+      const { memberList: _m, partitions: _p, lagByTopic: _l, ...summary } = detailOf(g.groupId, g, committed[i]!, ends);
+      return summary;
+    });
     return out.sort((a, b) => a.groupId.localeCompare(b.groupId));
   }
 
-  async describe(groupId: string, known?: GroupDescription): Promise<GroupDetail> {
-    const g = known ?? (await this.kafka.withAdmin((a) => a.describeGroups([groupId]), 'describing the group')).groups[0];
-    if (!g || (g.state === 'Dead' && g.members.length === 0 && !known)) {
+  async describe(groupId: string): Promise<GroupDetail> {
+    const g = (await this.kafka.withAdmin((a) => a.describeGroups([groupId]), 'describing the group')).groups[0];
+    if (!g || (g.state === 'Dead' && g.members.length === 0)) {
       const { groups } = await this.kafka.withAdmin((a) => a.listGroups(), 'listing consumer groups');
       if (!groups.some((x) => x.groupId === groupId)) throw new RewindError('not_found', `No consumer group ${groupId}`, 'Check the name; the group may have been deleted, or never committed anything.');
     }
-    const members = g ? membersOf(g) : [];
     const committed = await this.kafka.withAdmin((a) => a.fetchOffsets({ groupId }), 'reading committed offsets');
-    const topics = [...new Set([...committed.map((t) => t.topic), ...members.flatMap((m) => m.assignment.map((x) => x.topic))])].sort();
-    const partitions: GroupDetail['partitions'] = [];
-    const lagByTopic: Record<string, number> = {};
-    for (const topic of topics) {
-      const ends = await this.kafka.withAdmin((a) => a.fetchTopicOffsets(topic), 'reading log-end offsets').catch(() => []);
-      const offsets = committed.find((t) => t.topic === topic)?.partitions ?? [];
-      const assigned = new Map<number, Member>();
-      for (const m of members) for (const a of m.assignment) if (a.topic === topic) for (const p of a.partitions) assigned.set(p, m);
-      const ids = [...new Set([...offsets.filter((o) => o.offset !== '-1').map((o) => o.partition), ...assigned.keys()])].sort((a, b) => a - b);
-      for (const partition of ids) {
-        const o = offsets.find((x) => x.partition === partition);
-        const end = ends.find((x) => x.partition === partition);
-        const c = o && o.offset !== '-1' ? o.offset : null;
-        const lag = c !== null && end ? Number(BigInt(end.high) - BigInt(c)) : null;
-        if (lag !== null) lagByTopic[topic] = (lagByTopic[topic] ?? 0) + lag;
-        const m = assigned.get(partition) ?? null;
-        partitions.push({ topic, partition, committed: c, logStart: end?.low ?? '0', logEnd: end?.high ?? '0', lag, memberId: m?.memberId ?? null, clientId: m?.clientId ?? null, host: m?.host ?? null });
-      }
-    }
-    const lags = partitions.map((p) => p.lag).filter((l): l is number => l !== null);
-    return {
-      groupId,
-      state: g?.state ?? 'Empty',
-      protocolType: g?.protocolType ?? '',
-      protocol: g?.protocol ?? '',
-      members: members.length,
-      topics,
-      lag: lags.length ? lags.reduce((a, b) => a + b, 0) : null,
-      memberList: members,
-      partitions,
-      lagByTopic,
-    };
+    const ends = await this.kafka.topicEnds([...new Set([...committed.map((t) => t.topic), ...(g ? membersOf(g) : []).flatMap((m) => m.assignment.map((a) => a.topic))])]);
+    return detailOf(groupId, g, committed, ends);
   }
 
   async planReset(groupId: string, topics: { topic: string; partitions?: number[] }[] | null, strategy: ResetStrategy): Promise<ResetPlan> {
