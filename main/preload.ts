@@ -10,7 +10,7 @@ import { API_CHANNEL } from './ipc-channel';
 contextBridge.exposeInMainWorld('rewindBridge', {
   send(message: ClientMessage): void {
     if (message?.type === 'call' && !isMethod(message.method)) throw new Error(`Unknown API method ${String(message.method)}`);
-    if (message?.type !== 'call' && message?.type !== 'cancel') throw new Error('Not an API message');
+    if (message?.type !== 'call' && message?.type !== 'cancel' && message?.type !== 'detach') throw new Error('Not an API message');
     ipcRenderer.send(API_CHANNEL, message);
   },
   onMessage(listener: (message: ServerMessage) => void): () => void {

@@ -1,14 +1,5 @@
 import type { z } from 'zod';
-import {
-  contract,
-  type CallMethod,
-  type ItemOf,
-  type Method,
-  type ParamsOf,
-  type Progress,
-  type ResultOf,
-  type StreamMethod,
-} from './contract';
+import { contract, type CallMethod, type ItemOf, type Method, type ParamsOf, type Progress, type ResultOf, type StreamMethod } from './contract';
 import { ApiCallError } from './errors';
 import type { ServerMessage, Transport } from './protocol';
 
@@ -16,6 +7,11 @@ export interface StreamOptions<I> {
   onBatch?: (items: I[]) => void;
   onProgress?: (progress: Progress) => void;
   signal?: AbortSignal;
+  /**
+   * Lets go instead of cancelling when aborted (the view closed): a job that survives its view (a
+   * search, a catch-up) goes on in the core and can be attached to again from the jobs panel.
+   */
+  detach?: AbortSignal;
 }
 
 interface Pending {
@@ -62,7 +58,7 @@ export function createClient(transport: Transport) {
     }
   });
 
-  function start(method: Method, params: unknown, signal: AbortSignal | undefined, extra: Partial<Pending>): Promise<unknown> {
+  function start(method: Method, params: unknown, signal: AbortSignal | undefined, extra: Partial<Pending>, detach?: AbortSignal): Promise<unknown> {
     return new Promise((resolve, reject) => {
       if (signal?.aborted) {
         reject(new ApiCallError({ code: 'cancelled', message: 'Cancelled' }));
@@ -70,7 +66,18 @@ export function createClient(transport: Transport) {
       }
       const id = nextId++;
       pending.set(id, { method, resolve, reject, ...extra });
-      signal?.addEventListener('abort', () => transport.send({ type: 'cancel', id }), { once: true });
+      signal?.addEventListener('abort', () => pending.has(id) && transport.send({ type: 'cancel', id }), { once: true });
+      detach?.addEventListener(
+        'abort',
+        () => {
+          if (!pending.has(id)) return;
+          // Nothing more comes for a request let go of: settle it here.
+          transport.send({ type: 'detach', id });
+          pending.delete(id);
+          reject(new ApiCallError({ code: 'cancelled', message: 'Left running in the jobs panel' }));
+        },
+        { once: true },
+      );
       transport.send({ type: 'call', id, method, params });
     });
   }
@@ -81,10 +88,7 @@ export function createClient(transport: Transport) {
       return start(method, params, options.signal, {}) as Promise<ResultOf<M>>;
     },
     stream<M extends StreamMethod>(method: M, params: ParamsOf<M>, options: StreamOptions<ItemOf<M>> = {}): Promise<ResultOf<M>> {
-      return start(method, params, options.signal, {
-        onBatch: options.onBatch as ((items: unknown[]) => void) | undefined,
-        onProgress: options.onProgress,
-      }) as Promise<ResultOf<M>>;
+      return start(method, params, options.signal, { onBatch: options.onBatch as ((items: unknown[]) => void) | undefined, onProgress: options.onProgress }, options.detach) as Promise<ResultOf<M>>;
     },
     /** The transport dropped: fail everything in flight rather than hang. */
     failAll(reason: string): void {

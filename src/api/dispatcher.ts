@@ -1,19 +1,16 @@
 import type { z } from 'zod';
-import {
-  contract,
-  isMethod,
-  type CallMethod,
-  type ItemOf,
-  type ParsedParamsOf,
-  type Progress,
-  type ResultOf,
-  type StreamMethod,
-} from './contract';
+import { contract, isMethod, type CallMethod, type ItemOf, type ParsedParamsOf, type Progress, type ResultOf, type StreamMethod } from './contract';
 import { RewindError, toApiError } from './errors';
 import { ClientMessage, type ServerMessage } from './protocol';
+import { survivesClose } from '../jobs/job-kinds';
 
 export interface CallContext {
   signal: AbortSignal;
+  /**
+   * Called if the requester lets go of an operation that survives it (a job whose view closed or
+   * reloaded): the work goes on, nothing more is sent to that requester.
+   */
+  onDetach?(listener: () => void): void;
 }
 export interface StreamContext<I> extends CallContext {
   batch(items: I[]): void;
@@ -35,7 +32,7 @@ type AnyHandler = (params: unknown, ctx: StreamContext<unknown>) => Promise<unkn
  * against the contract before a handler sees it; every operation can be cancelled by id.
  */
 export function createDispatcher(handlers: Handlers, rawSend: (message: ServerMessage) => void, onFault: (where: string, e: unknown) => void = defaultFault) {
-  const running = new Map<number, AbortController>();
+  const running = new Map<number, { controller: AbortController; method: string; detach(): void }>();
   /** A message that cannot be sent (a value JSON cannot carry, a closed peer) is reported, not thrown. */
   const send = (message: ServerMessage): boolean => {
     try {
@@ -53,7 +50,16 @@ export function createDispatcher(handlers: Handlers, rawSend: (message: ServerMe
       return;
     }
     const controller = new AbortController();
-    running.set(id, controller);
+    let detached = false;
+    const detachListeners: (() => void)[] = [];
+    running.set(id, {
+      controller,
+      method,
+      detach: () => {
+        detached = true;
+        for (const l of detachListeners) l();
+      },
+    });
     try {
       if (!isMethod(method)) throw new RewindError('invalid_input', `Unknown API method "${method}"`);
       const spec = contract[method];
@@ -67,28 +73,28 @@ export function createDispatcher(handlers: Handlers, rawSend: (message: ServerMe
       const ctx: StreamContext<unknown> = {
         signal: controller.signal,
         batch: (items) => {
-          if (!controller.signal.aborted && items.length > 0) send({ type: 'batch', id, items });
+          if (!controller.signal.aborted && !detached && items.length > 0) send({ type: 'batch', id, items });
         },
         progress: (progress) => {
-          if (!controller.signal.aborted) send({ type: 'progress', id, progress });
+          if (!controller.signal.aborted && !detached) send({ type: 'progress', id, progress });
         },
+        onDetach: (listener) => void detachListeners.push(listener),
       };
       // Answer a cancel at once, even when the handler is stuck in a library call that ignores
       // the signal (a connect timeout); the handler still gets the signal and finishes on its own.
       const work = handler(parsed.data, ctx);
       work.catch(() => undefined);
-      const cancelled = new Promise<never>((_, reject) =>
-        controller.signal.addEventListener('abort', () => reject(new RewindError('cancelled', 'Cancelled')), { once: true }),
-      );
+      const cancelled = new Promise<never>((_, reject) => controller.signal.addEventListener('abort', () => reject(new RewindError('cancelled', 'Cancelled')), { once: true }));
       cancelled.catch(() => undefined);
       const result = await Promise.race([work, cancelled]);
+      if (detached) return;
       if (!send({ type: 'result', id, result })) {
         send({ type: 'error', id, error: { code: 'internal', message: `The answer to ${method} could not be sent` } });
       }
     } catch (e) {
       const error = controller.signal.aborted ? { code: 'cancelled' as const, message: 'Cancelled' } : toApiError(e);
       if (error.code === 'internal') onFault(`${method}`, e);
-      send({ type: 'error', id, error });
+      if (!detached) send({ type: 'error', id, error });
     } finally {
       running.delete(id);
     }
@@ -101,7 +107,13 @@ export function createDispatcher(handlers: Handlers, rawSend: (message: ServerMe
         if (!parsed.success) return; // not ours; nothing to answer to without an id
         const message = parsed.data;
         if (message.type === 'cancel') {
-          running.get(message.id)?.abort();
+          running.get(message.id)?.controller.abort();
+          return;
+        }
+        if (message.type === 'detach') {
+          const r = running.get(message.id);
+          if (r && survivesClose(r.method)) r.detach();
+          else r?.controller.abort();
           return;
         }
         run(message.id, message.method, message.params).catch((e: unknown) => onFault(message.method, e));
@@ -109,11 +121,12 @@ export function createDispatcher(handlers: Handlers, rawSend: (message: ServerMe
         onFault('handling a message', e);
       }
     },
-    /** The peer went away: stop its work. */
+    /** The peer went away: stop its work, but for jobs that go on without it. */
     close(): void {
-      for (const controller of running.values()) {
+      for (const r of running.values()) {
         try {
-          controller.abort();
+          if (survivesClose(r.method)) r.detach();
+          else r.controller.abort();
         } catch (e) {
           onFault('cancelling on close', e);
         }

@@ -8,6 +8,8 @@ import { ApiError } from './errors';
 export const ClientMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('call'), id: z.number().int(), method: z.string().max(100), params: z.unknown() }),
   z.object({ type: z.literal('cancel'), id: z.number().int() }),
+  /** Let go of an operation without stopping it: a job that survives its view goes on. */
+  z.object({ type: z.literal('detach'), id: z.number().int() }),
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
 

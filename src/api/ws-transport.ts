@@ -17,11 +17,7 @@ const OPEN = 1;
  * Carries API messages over one WebSocket, reconnecting after a drop. Calls in flight when the
  * socket drops are failed by `onDisconnect`, never silently lost.
  */
-export function createWsTransport(
-  url: string,
-  open: (url: string) => SocketLike,
-  events: { onDisconnect?: (reason: string) => void; onReconnect?: () => void } = {},
-): Transport {
+export function createWsTransport(url: string, open: (url: string) => SocketLike, events: { onDisconnect?: (reason: string) => void; onReconnect?: () => void } = {}): Transport {
   const listeners = new Set<(message: ServerMessage) => void>();
   const queue: string[] = [];
   let socket: SocketLike;

@@ -1,0 +1,181 @@
+import { randomUUID } from 'node:crypto';
+import type { ApiError } from '../api/errors';
+import type { Job } from '../model/jobs';
+import { JOB_KINDS } from './job-kinds';
+
+/** Items a job keeps for a view that attaches later (search hits); older ones are dropped. */
+const KEPT_ITEMS = 10_000;
+/** Finished jobs kept for the panel; the oldest go first. */
+const KEPT_JOBS = 100;
+
+export interface JobEvents {
+  items(items: unknown[]): void;
+  progress(p: { done: number; total: number | null; exact: boolean }): void;
+  end(outcome: { result: unknown } | { error: ApiError }): void;
+}
+
+interface Entry {
+  job: Job;
+  controller: AbortController;
+  items: unknown[];
+  dropped: number;
+  end: { result: unknown } | { error: ApiError } | null;
+  watchers: Set<JobEvents>;
+  startedMs: number;
+}
+
+/**
+ * Every long operation of the app, whoever started it. A job outlives the request that started it
+ * when its kind says so: its items and result stay here for a view to attach to later.
+ */
+export class JobRegistry {
+  private readonly entries = new Map<string, Entry>();
+  private readonly listeners = new Set<() => void>();
+
+  begin(method: string, params: Record<string, unknown>, parent: AbortSignal): { id: string; signal: AbortSignal; events: JobEvents } {
+    const kind = JOB_KINDS[method]!;
+    const id = randomUUID();
+    const controller = new AbortController();
+    const onParent = () => controller.abort();
+    parent.addEventListener('abort', onParent, { once: true });
+    const now = Date.now();
+    const entry: Entry = {
+      job: {
+        id,
+        method,
+        title: kind.title(params),
+        place: kind.place(params),
+        state: 'running',
+        survivesClose: kind.survivesClose,
+        detached: false,
+        done: 0,
+        total: null,
+        exact: false,
+        rate: null,
+        etaMs: null,
+        startedAt: new Date(now).toISOString(),
+        endedAt: null,
+        outcome: null,
+      },
+      controller,
+      items: [],
+      dropped: 0,
+      end: null,
+      watchers: new Set(),
+      startedMs: now,
+    };
+    this.entries.set(id, entry);
+    this.prune();
+    this.changed();
+    const events: JobEvents = {
+      items: (items) => {
+        // Only a job that outlives its view keeps items (search hits) for a later attach.
+        if (!kind.survivesClose) return;
+        entry.items.push(...items);
+        if (entry.items.length > KEPT_ITEMS) {
+          entry.dropped += entry.items.length - KEPT_ITEMS;
+          entry.items.splice(0, entry.items.length - KEPT_ITEMS);
+        }
+        for (const w of entry.watchers) w.items(items);
+      },
+      progress: (p) => {
+        const elapsed = (Date.now() - entry.startedMs) / 1000;
+        const rate = elapsed >= 0.5 && p.done > 0 ? p.done / elapsed : null;
+        const etaMs = rate && p.total !== null && p.total > p.done ? ((p.total - p.done) / rate) * 1000 : null;
+        entry.job = { ...entry.job, done: p.done, total: p.total, exact: p.exact, rate, etaMs };
+        for (const w of entry.watchers) w.progress(p);
+        this.changed();
+      },
+      end: (outcome) => {
+        parent.removeEventListener('abort', onParent);
+        entry.end = outcome;
+        const cancelled = 'error' in outcome && outcome.error.code === 'cancelled';
+        entry.job = {
+          ...entry.job,
+          state: 'result' in outcome ? 'done' : cancelled ? 'cancelled' : 'failed',
+          endedAt: new Date().toISOString(),
+          etaMs: null,
+          outcome:
+            'result' in outcome
+              ? kind.outcome((outcome.result ?? {}) as Record<string, unknown>)
+              : cancelled
+                ? `Cancelled after ${entry.job.done.toLocaleString('en-US')}${entry.job.total !== null ? ` of ${entry.job.total.toLocaleString('en-US')}` : ''}`
+                : outcome.error.message,
+        };
+        for (const w of entry.watchers) w.end(outcome);
+        entry.watchers.clear();
+        this.changed();
+      },
+    };
+    return { id, signal: controller.signal, events };
+  }
+
+  list(): Job[] {
+    return [...this.entries.values()].map((e) => e.job).reverse();
+  }
+
+  cancel(id: string): boolean {
+    const e = this.entries.get(id);
+    if (!e || e.job.state !== 'running') return false;
+    e.controller.abort();
+    return true;
+  }
+
+  /** Forgets a finished job (the panel's Dismiss). */
+  dismiss(id: string): void {
+    const e = this.entries.get(id);
+    if (e && e.job.state !== 'running') {
+      this.entries.delete(id);
+      this.changed();
+    }
+  }
+
+  /** The view that started it went away; the job goes on by itself. */
+  detach(id: string): void {
+    const e = this.entries.get(id);
+    if (e && !e.job.detached) {
+      e.job = { ...e.job, detached: true };
+      this.changed();
+    }
+  }
+
+  /** A view takes a job back: what it kept so far, then what comes, then its end. */
+  attach(id: string, watcher: JobEvents): { kept: unknown[]; dropped: number; end: Entry['end']; progress: { done: number; total: number | null; exact: boolean }; release(): void } | null {
+    const e = this.entries.get(id);
+    if (!e) return null;
+    if (e.job.detached) {
+      e.job = { ...e.job, detached: false };
+      this.changed();
+    }
+    if (!e.end) e.watchers.add(watcher);
+    return {
+      kept: [...e.items],
+      dropped: e.dropped,
+      end: e.end,
+      progress: { done: e.job.done, total: e.job.total, exact: e.job.exact },
+      release: () => {
+        e.watchers.delete(watcher);
+        if (!e.end && e.watchers.size === 0) this.detach(id);
+      },
+    };
+  }
+
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Stops every running job (the app is closing). */
+  cancelAll(): void {
+    for (const e of this.entries.values()) if (e.job.state === 'running') e.controller.abort();
+  }
+
+  private changed(): void {
+    for (const l of this.listeners) l();
+  }
+
+  private prune(): void {
+    const finished = [...this.entries.values()].filter((e) => e.job.state !== 'running');
+    for (const e of finished.slice(0, Math.max(0, finished.length - KEPT_JOBS))) this.entries.delete(e.job.id);
+  }
+}

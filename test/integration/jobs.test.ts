@@ -1,0 +1,144 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClient, type RewindClient } from '../../src/api/client';
+import { createDispatcher } from '../../src/api/dispatcher';
+import type { ServerMessage } from '../../src/api/protocol';
+import type { Envelope } from '../../src/model/envelope';
+import type { Job } from '../../src/model/jobs';
+import { ScanItem, ScanSummary } from '../../src/model/topic-scan';
+import { createAppContext, type AppContext } from '../../src/services/app-context';
+import { MemorySecretStore } from '../../src/services/secret-store';
+import { createTopic, deleteTopics, kcatProduceLines } from '../tools/kafka-tools';
+import { KAFKA_PORT, unique } from './brokers';
+
+/**
+ * Jobs belong to the core: a search whose view goes away (a closed tab, a reloaded renderer)
+ * keeps running, and another view attaches to it and gets every hit; Cancel in the panel stops it.
+ */
+let dir: string;
+let context: AppContext;
+let kafkaId: string;
+const topic = unique('jobs');
+const COUNT = 60_000;
+
+/** A renderer of its own: the real client and dispatcher joined without a socket; `close` is the renderer going away. */
+function renderer() {
+  const listeners = new Set<(m: ServerMessage) => void>();
+  const dispatcher = createDispatcher(context.handlers, (m) => {
+    const copy = JSON.parse(JSON.stringify(m)) as ServerMessage;
+    queueMicrotask(() => listeners.forEach((l) => l(copy)));
+  });
+  const client = createClient({
+    send: (m) => dispatcher.handle(JSON.parse(JSON.stringify(m))),
+    onMessage: (l) => {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+    ready: () => Promise.resolve(),
+  });
+  return { client, close: () => dispatcher.close() };
+}
+
+const searchParams = (limit = 10_000) => ({ connectionId: kafkaId, topic, partitions: null, from: { type: 'start' as const }, filter: { json: '$.n < 6000' }, limit });
+
+async function waitFor(client: RewindClient, test: (j: Job) => boolean): Promise<Job> {
+  for (let i = 0; i < 600; i++) {
+    const job = (await client.call('jobs/list', {})).find(test);
+    if (job) return job;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('no such job');
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'rewind-jobs-'));
+  context = createAppContext({ dataDir: dir, secrets: new MemorySecretStore(), shell: 'web', version: 'test' });
+  await createTopic(topic, {}, 3);
+  kcatProduceLines(
+    topic,
+    Array.from({ length: COUNT }, (_, n) => JSON.stringify({ n, pad: 'y'.repeat(200) })),
+  );
+  kafkaId = (await renderer().client.call('connections/save', { kind: 'kafka', name: 'k', host: '127.0.0.1', port: KAFKA_PORT, tls: false, username: '', sasl: 'none' })).id;
+}, 240_000);
+
+afterAll(async () => {
+  await context.close();
+  await deleteTopics([topic]);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('jobs', () => {
+  it('a search goes on when its renderer goes away, and another attaches to it and gets every hit', async () => {
+    const first = renderer();
+    const started = first.client.stream('topics/search', searchParams(), { onBatch: () => undefined });
+    started.catch(() => undefined);
+    const running = await waitFor(first.client, (j) => j.method === 'topics/search' && j.title === `Search ${topic} for $.n < 6000`);
+    expect(running.state).toBe('running');
+    first.close();
+
+    const second = renderer();
+    const detached = await waitFor(second.client, (j) => j.id === running.id && j.detached);
+    expect(detached.survivesClose).toBe(true);
+    const hits: Envelope[] = [];
+    const attached = await second.client.stream(
+      'jobs/attach',
+      { id: running.id },
+      {
+        onBatch: (items) => {
+          for (const raw of items) {
+            const item = ScanItem.parse(raw);
+            if (item.kind === 'hits') hits.push(...item.records);
+          }
+        },
+      },
+    );
+    expect(attached.method).toBe('topics/search');
+    const summary = ScanSummary.parse(attached.result);
+    expect(summary.complete).toBe(true);
+    expect(summary.scanned).toBe(COUNT);
+    expect(summary.hits).toBe(COUNT / 10);
+    expect(attached.dropped + hits.length).toBeGreaterThanOrEqual(COUNT / 10);
+    const done = (await second.client.call('jobs/list', {})).find((j) => j.id === running.id)!;
+    expect(done.state).toBe('done');
+    expect(done.outcome).toBe(`${(COUNT / 10).toLocaleString('en-US')} hits in ${COUNT.toLocaleString('en-US')} records`);
+    expect(done.done).toBe(COUNT);
+    expect(done.total).toBe(COUNT);
+  });
+
+  it('letting go of a search (a closed tab) keeps it; Cancel from the panel stops it', async () => {
+    const view = renderer();
+    const controller = new AbortController();
+    const search = view.client.stream('topics/search', searchParams(), { detach: controller.signal, onBatch: () => undefined });
+    search.catch(() => undefined);
+    const job = await waitFor(view.client, (j) => j.method === 'topics/search' && j.state === 'running');
+    controller.abort();
+    await expect(search).rejects.toMatchObject({ code: 'cancelled' });
+    expect((await waitFor(view.client, (j) => j.id === job.id)).detached).toBe(true);
+
+    const panel = renderer();
+    const cancelled = await panel.client.call('jobs/cancel', { id: job.id });
+    const after = await waitFor(panel.client, (j) => j.id === job.id && j.state !== 'running');
+    // Either it was stopped, or it had already finished by the time Cancel arrived.
+    expect(cancelled.cancelling ? after.state : 'cancelled').toBe('cancelled');
+    await panel.client.call('jobs/dismiss', { id: job.id });
+    expect((await panel.client.call('jobs/list', {})).some((j) => j.id === job.id)).toBe(false);
+  });
+
+  it('an ordinary read of a page is not a job; a cancelled export is, and says it was cancelled', async () => {
+    const view = renderer();
+    await view.client.stream('records/read', { connectionId: kafkaId, target: { type: 'kafka-partition', topic, partition: 0 }, from: { type: 'start' }, limit: 100 });
+    expect((await view.client.call('jobs/list', {})).some((j) => j.method === 'records/read')).toBe(false);
+    const controller = new AbortController();
+    const exported = view.client.stream(
+      'topics/export',
+      { connectionId: kafkaId, topic, scope: { kind: 'search', search: { partitions: null, from: { type: 'start' }, to: null, filter: {} } } },
+      { signal: controller.signal, onBatch: () => controller.abort() },
+    );
+    await expect(exported).rejects.toMatchObject({ code: 'cancelled' });
+    const job = await waitFor(view.client, (j) => j.method === 'topics/export' && j.state !== 'running');
+    expect(job.state).toBe('cancelled');
+    expect(job.survivesClose).toBe(false);
+  });
+});
