@@ -40,7 +40,8 @@ export function categoryOf(streamId: string): string {
   return dash > 0 ? streamId.slice(0, dash) : streamId;
 }
 
-interface EventRow {
+/** An `events` row as SQLite returns it. */
+export interface EventRow {
   global_position: number;
   stream_id: string;
   stream_version: number;
@@ -51,7 +52,7 @@ interface EventRow {
   recorded_at: string;
 }
 
-const toEvent = (r: EventRow): StoredEvent => ({
+export const toEvent = (r: EventRow): StoredEvent => ({
   globalPosition: r.global_position,
   streamId: r.stream_id,
   streamVersion: r.stream_version,
@@ -67,7 +68,19 @@ const toEvent = (r: EventRow): StoredEvent => ({
  * check and the write are one step, and positions stay contiguous with many writers.
  */
 export class EventStore {
+  /**
+   * The first position recorded at or after a time. `recorded_max` is the running maximum of
+   * recorded_at along positions (migration 3), so the rows at or after T form a suffix and the
+   * index's first entry there is the answer: one index step, whatever the store's size.
+   */
+  static readonly SEEK_BY_TIME_SQL = 'SELECT global_position FROM events WHERE recorded_max >= ? ORDER BY recorded_max, global_position LIMIT 1';
+
+  /** One stream's page from a global position, in position order (the index of migration 4). */
+  static readonly STREAM_FROM_POSITION_SQL = 'SELECT * FROM events WHERE stream_id = ? AND global_position >= ? ORDER BY global_position LIMIT ?';
+
   private readonly statements;
+  /** False only for a damaged file opened read-only before migration 3 could add the column. */
+  private readonly indexed: boolean;
 
   private constructor(
     readonly path: string,
@@ -84,12 +97,18 @@ export class EventStore {
         throw damagedError(path, damage);
       }
     }
+    this.indexed = (db.prepare("SELECT count(*) FROM pragma_table_info('events') WHERE name = 'recorded_max'").pluck().get() as number) > 0;
     this.statements = {
       streamVersion: db.prepare('SELECT version FROM streams WHERE stream_id = ?').pluck(),
+      // A damaged file without the column is never written (assertWritable): its insert only has to compile.
       insertEvent: db.prepare(
-        `INSERT INTO events (stream_id, stream_version, event_id, event_type, data, metadata, recorded_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        this.indexed
+          ? `INSERT INTO events (stream_id, stream_version, event_id, event_type, data, metadata, recorded_at, recorded_max)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
+          : `INSERT INTO events (stream_id, stream_version, event_id, event_type, data, metadata, recorded_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?)`,
       ),
+      lastRecordedMax: this.indexed ? db.prepare('SELECT recorded_max FROM events ORDER BY global_position DESC LIMIT 1').pluck() : null,
       upsertStream: db.prepare(
         `INSERT INTO streams (stream_id, category, version, event_count, first_position, last_position, created_at, last_recorded_at)
          VALUES (@streamId, @category, @version, @count, @first, @last, @at, @at)
@@ -97,16 +116,12 @@ export class EventStore {
            last_position = @last, last_recorded_at = @at`,
       ),
       readAll: db.prepare('SELECT * FROM events WHERE global_position >= ? ORDER BY global_position LIMIT ?'),
-      readStream: db.prepare(
-        'SELECT * FROM events WHERE stream_id = ? AND stream_version >= ? ORDER BY stream_version LIMIT ?',
-      ),
-      readStreamFromPosition: db.prepare(
-        'SELECT * FROM events WHERE stream_id = ? AND global_position >= ? ORDER BY global_position LIMIT ?',
-      ),
+      readStream: db.prepare('SELECT * FROM events WHERE stream_id = ? AND stream_version >= ? ORDER BY stream_version LIMIT ?'),
+      readStreamFromPosition: db.prepare(EventStore.STREAM_FROM_POSITION_SQL),
       streams: db.prepare('SELECT * FROM streams ORDER BY stream_id'),
       stream: db.prepare('SELECT * FROM streams WHERE stream_id = ?'),
       lastPosition: db.prepare('SELECT coalesce(max(global_position), 0) FROM events').pluck(),
-      firstAtOrAfter: db.prepare('SELECT min(global_position) FROM events WHERE recorded_at >= ?').pluck(),
+      firstAtOrAfter: db.prepare(this.indexed ? EventStore.SEEK_BY_TIME_SQL : 'SELECT min(global_position) FROM events WHERE recorded_at >= ?').pluck(),
       audit: db.prepare('INSERT INTO audit_log (at, action, detail) VALUES (?, ?, ?)'),
       hasEventId: db.prepare('SELECT 1 FROM events WHERE event_id = ?').pluck(),
     };
@@ -140,20 +155,16 @@ export class EventStore {
       const current = this.statements.streamVersion.get(streamId) as number | undefined;
       checkExpected(streamId, expected, current);
       const at = now();
+      // The running maximum of recorded times (see SEEK_BY_TIME_SQL): an event recorded earlier
+      // than one before it (a clock stepped back) carries the later time here.
+      const previousMax = this.statements.lastRecordedMax?.get() as string | null | undefined;
+      const recordedMax = previousMax && previousMax > at ? previousMax : at;
       let version = current ?? -1;
       let first = 0;
       let last = 0;
       for (const e of events) {
         version += 1;
-        const info = this.statements.insertEvent.run(
-          streamId,
-          version,
-          e.id ?? randomUUID(),
-          e.type,
-          JSON.stringify(e.data),
-          JSON.stringify(e.metadata ?? {}),
-          at,
-        );
+        const info = this.statements.insertEvent.run(streamId, version, e.id ?? randomUUID(), e.type, JSON.stringify(e.data), JSON.stringify(e.metadata ?? {}), at, recordedMax);
         last = Number(info.lastInsertRowid);
         if (first === 0) first = last;
       }
@@ -230,7 +241,7 @@ export class EventStore {
       args.push(...filter.actions);
     }
     if (filter.text) {
-      where.push("instr(lower(detail), lower(?)) > 0");
+      where.push('instr(lower(detail), lower(?)) > 0');
       args.push(filter.text);
     }
     if (filter.before !== undefined) {

@@ -78,4 +78,30 @@ ALTER TABLE subscriptions ADD COLUMN code TEXT NOT NULL DEFAULT '';
 ALTER TABLE checkpoints ADD COLUMN state TEXT;
 `,
   },
+  {
+    // Seeking by time asks for the first position recorded at or after T. recorded_at alone cannot
+    // answer that without walking events (times may go backwards: a clock step, seeded history),
+    // but its running maximum never decreases along positions, so the first position whose
+    // running maximum reaches T is the answer, found in one index step (see EventStore.positionAt).
+    version: 3,
+    name: 'seek-by-time-index',
+    sql: `
+ALTER TABLE events ADD COLUMN recorded_max TEXT;
+UPDATE events SET recorded_max = w.m
+  FROM (SELECT global_position AS p, max(recorded_at) OVER (ORDER BY global_position) AS m FROM events) AS w
+  WHERE w.p = events.global_position;
+CREATE INDEX events_recorded_max ON events (recorded_max);
+DROP INDEX events_recorded_at;
+`,
+  },
+  {
+    // Reading one stream from a position (the records view, a rebuild over a stream) asked for a
+    // stream's events in position order: the (stream_id, stream_version) index finds them but
+    // SQLite then sorted the whole stream for every page. This index gives them in that order.
+    version: 4,
+    name: 'stream-position-index',
+    sql: `
+CREATE INDEX events_stream_position ON events (stream_id, global_position);
+`,
+  },
 ];
