@@ -51,11 +51,7 @@ export function classifySocketError(e: unknown, address: string, tlsOn: boolean)
     );
   }
   if (has('ETIMEDOUT') || /timed? ?out/i.test(text)) {
-    return new RewindError(
-      'timeout',
-      `No answer from ${address} in time`,
-      tlsOn ? 'Check the address and that this port speaks TLS.' : 'Check the address; if the listener uses TLS, turn TLS on.',
-    );
+    return new RewindError('timeout', `No answer from ${address} in time`, tlsOn ? 'Check the address and that this port speaks TLS.' : 'Check the address; if the listener uses TLS, turn TLS on.');
   }
   if (has('ECONNRESET') || has('EPIPE') || /closed connection|connection closed|socket hang up/i.test(text)) {
     return new RewindError(

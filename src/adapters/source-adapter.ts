@@ -16,6 +16,8 @@ export interface ReadOptions {
   limit: number;
   /** Kafka only; read_committed when absent. */
   isolation?: 'read_committed' | 'read_uncommitted';
+  /** How many bytes of each payload to ship; the record lists take a preview, Copy the whole value. */
+  previewBytes?: number;
   signal: AbortSignal;
   onBatch(items: Envelope[]): void;
   onProgress(progress: Progress): void;

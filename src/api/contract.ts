@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { ConnectionDraft, ConnectionProfile, ConnectionSummary } from '../model/connections';
 import { Envelope } from '../model/envelope';
+import { Payload } from '../model/payload';
+import { Job } from '../model/jobs';
 import { Capabilities, ProjectionFrom, ProjectionTarget, ReadFrom, ReadTarget, Resource } from '../model/resources';
 import { StateDiff } from '../projections/diff';
 import { ExpectedVersion, NewEvent } from '../model/store-events';
@@ -35,11 +37,7 @@ const call = <P extends z.ZodType, R extends z.ZodType>(params: P, result: R): C
   params,
   result,
 });
-const stream = <P extends z.ZodType, I extends z.ZodType, R extends z.ZodType>(
-  params: P,
-  item: I,
-  result: R,
-): StreamSpec<P, I, R> => ({ kind: 'stream', params, item, result });
+const stream = <P extends z.ZodType, I extends z.ZodType, R extends z.ZodType>(params: P, item: I, result: R): StreamSpec<P, I, R> => ({ kind: 'stream', params, item, result });
 
 const Empty = z.object({});
 const ConnectionRef = z.object({ connectionId: z.string().min(1) });
@@ -62,10 +60,7 @@ export const TestResult = z.object({
 });
 
 /** Test a saved connection (by id) or the form as typed, before or without saving. */
-export const TestRequest = z.union([
-  z.object({ connectionId: z.string().min(1) }),
-  z.object({ draft: ConnectionDraft }),
-]);
+export const TestRequest = z.union([z.object({ connectionId: z.string().min(1) }), z.object({ draft: ConnectionDraft })]);
 
 export const ConnectionStatus = z.object({
   connectionId: z.string(),
@@ -117,7 +112,10 @@ export const ProjectionSource = z
   .refine((s) => s.from.type !== 'offsets' || s.target.type === 'kafka-topic', { message: 'An offset per partition starts a whole Kafka topic; pick the topic', path: ['from'] });
 
 export const RebuildRequest = z.object({
-  code: z.string().min(1).max(512 * 1024),
+  code: z
+    .string()
+    .min(1)
+    .max(512 * 1024),
   source: ProjectionSource,
   limits: z
     .object({
@@ -156,6 +154,8 @@ export const RunSummary = z.object({
   partitions: z.number(),
   partitioned: z.boolean(),
   skipped: z.array(z.number()),
+  /** The first 1,000 skipped events with why each failed; `skipped` counts them all. */
+  skippedEvents: z.array(z.object({ position: z.number(), type: z.string(), streamId: z.string(), error: z.string() })),
   logs: z.array(z.string()),
   stopped: z.boolean(),
   /** The final state, or null when it is too large to send whole (see stateBytes). */
@@ -185,10 +185,7 @@ const RedriveRequest = z.object({
   options: RedriveOptions.default({ restoreTtl: false, ratePerSecond: null, partitioning: 'key', keepTimestamp: true }),
 });
 
-export const ReadModelName = z
-  .string()
-  .trim()
-  .regex(READ_MODEL_NAME, { message: 'Use letters, digits and _ (not starting with a digit), e.g. account_balances' });
+export const ReadModelName = z.string().trim().regex(READ_MODEL_NAME, { message: 'Use letters, digits and _ (not starting with a digit), e.g. account_balances' });
 
 export const ReadModelInfo = z.object({
   name: z.string(),
@@ -223,6 +220,14 @@ export const contract = {
   'connections/status': call(ConnectionRef, ConnectionStatus),
   'resources/list': call(ConnectionRef, ResourceList),
   'records/read': stream(ReadRequest, Envelope, ReadSummary),
+  /**
+   * One record's whole value (the lists carry a 64 KB preview), for Copy and Save payload….
+   * Values over WHOLE_VALUE_BYTES come back cut, with `truncated` and their full size.
+   */
+  'records/value': call(
+    ConnectionRef.extend({ target: ReadTarget, position: z.string().regex(/^\d+$/), isolation: z.enum(['read_committed', 'read_uncommitted']).optional() }),
+    z.object({ payload: Payload }),
+  ),
   'store/append': call(
     ConnectionRef.extend({ streamId: z.string().trim().min(1, { message: 'A stream id is required' }).max(500), expectedVersion: ExpectedVersion, events: z.array(NewEvent).min(1).max(1000) }),
     z.object({ firstPosition: z.number(), lastPosition: z.number(), version: z.number() }),
@@ -234,13 +239,36 @@ export const contract = {
   ),
   /** SQLite's full integrity check of a store file (the quick one runs on every open). */
   'store/check': call(ConnectionRef, z.object({ ok: z.boolean(), problems: z.array(z.string()), elapsedMs: z.number() })),
-  'subscriptions/list': call(
-    ConnectionRef,
-    z.array(z.object({ name: z.string(), maxAttempts: z.number(), createdAt: z.string(), checkpoint: z.number(), parked: z.number() })),
-  ),
+  'subscriptions/list': call(ConnectionRef, z.array(z.object({ name: z.string(), maxAttempts: z.number(), createdAt: z.string(), checkpoint: z.number(), parked: z.number() }))),
+  /**
+   * Creates a subscription; one of that name already there is refused (`conflict`) unless
+   * `replace` is set, which changes its code and keeps its checkpoint, state and parked events.
+   */
   'subscriptions/save': call(
-    ConnectionRef.extend({ name: z.string().trim().min(1, { message: 'Name the subscription' }).max(200), code: z.string().min(1).max(512 * 1024), maxAttempts: z.number().int().min(1).max(100) }),
+    ConnectionRef.extend({
+      name: z.string().trim().min(1, { message: 'Name the subscription' }).max(200),
+      code: z
+        .string()
+        .min(1)
+        .max(512 * 1024),
+      maxAttempts: z.number().int().min(1).max(100),
+      replace: z.boolean().default(false),
+    }),
     Empty,
+  ),
+  /** One subscription: its code, and its state at the checkpoint (left out above 1 MB, with its size). */
+  'subscriptions/get': call(
+    ConnectionRef.extend({ name: z.string().min(1) }),
+    z.object({
+      name: z.string(),
+      code: z.string(),
+      maxAttempts: z.number(),
+      checkpoint: z.number(),
+      parked: z.number(),
+      state: z.json().nullable(),
+      stateBytes: z.number(),
+      stateShown: z.boolean(),
+    }),
   ),
   'subscriptions/delete': call(ConnectionRef.extend({ name: z.string().min(1) }), Empty),
   'subscriptions/catch-up': stream(ConnectionRef.extend({ name: z.string().min(1) }), z.never(), z.object({ processed: z.number(), parked: z.number(), checkpoint: z.number() })),
@@ -259,7 +287,16 @@ export const contract = {
   ),
   'projections/examples': call(Empty, z.array(z.object({ name: z.string(), description: z.string(), source: z.string() }))),
   'projections/rebuild': stream(RebuildRequest, RunUpdate, RunSummary),
-  'projections/decide': call(RunRef.extend({ action: z.enum(['skip', 'stop', 'retry']), code: z.string().max(512 * 1024).optional() }), Empty),
+  'projections/decide': call(
+    RunRef.extend({
+      action: z.enum(['skip', 'stop', 'retry']),
+      code: z
+        .string()
+        .max(512 * 1024)
+        .optional(),
+    }),
+    Empty,
+  ),
   'projections/state-at': call(RunRef.extend({ position: z.number().int().nonnegative() }), StateAtResult),
   'projections/partition': call(
     RunRef.extend({ key: z.string(), limit: z.number().int().min(1).max(100_000).optional() }),
@@ -268,10 +305,7 @@ export const contract = {
   'projections/diff': call(z.object({ leftRunId: z.string().min(1), rightRunId: z.string().min(1) }), StateDiff),
   'projections/close': call(RunRef, Empty),
   /** Dead-letter topics and queues of every connection, and every subscription's parked events. */
-  'dead-letters/list': call(
-    Empty,
-    z.object({ sources: z.array(DeadLetterSource), unreachable: z.array(z.object({ connectionId: z.string(), connectionName: z.string(), message: z.string() })) }),
-  ),
+  'dead-letters/list': call(Empty, z.object({ sources: z.array(DeadLetterSource), unreachable: z.array(z.object({ connectionId: z.string(), connectionName: z.string(), message: z.string() })) })),
   /** Looks at dead letters without moving them: the newest of a topic, the head of a queue (requeued), parked events. */
   'dead-letters/peek': call(
     ConnectionRef.extend({
@@ -323,7 +357,11 @@ export const contract = {
   'groups/plan-reset': call(ConnectionRef.extend({ groupId: z.string().min(1), strategy: ResetStrategy }).merge(ResetScope), ResetPlan),
   /** Applies the offsets the user confirmed; refused while the group has members. Audited, with the offsets before. */
   'groups/reset': call(
-    ConnectionRef.extend({ groupId: z.string().min(1), offsets: z.array(z.object({ topic: z.string(), partition: z.number().int(), offset: z.string().regex(/^\d+$/) })).min(1), description: z.string().max(500) }),
+    ConnectionRef.extend({
+      groupId: z.string().min(1),
+      offsets: z.array(z.object({ topic: z.string(), partition: z.number().int(), offset: z.string().regex(/^\d+$/) })).min(1),
+      description: z.string().max(500),
+    }),
     z.object({ auditId: z.number().int(), before: z.array(z.object({ topic: z.string(), partition: z.number().int(), offset: z.string().nullable() })) }),
   ),
   /** Deletes an empty group; the name typed again is the confirmation. */
@@ -343,6 +381,18 @@ export const contract = {
     z.object({ sql: z.string().trim().min(1, { message: 'Type a query' }).max(100_000), offset: z.number().int().nonnegative(), limit: z.number().int().min(1).max(1000) }),
     QueryResult,
   ),
+  /** Every long operation: running, finished, failed or cancelled (newest first). */
+  'jobs/list': call(Empty, z.array(Job)),
+  /** The job list again whenever it changes (a batch per change, at most a few a second) until cancelled. */
+  'jobs/watch': stream(Empty, z.array(Job), Empty),
+  'jobs/cancel': call(z.object({ id: z.string().min(1) }), z.object({ cancelling: z.boolean() })),
+  'jobs/dismiss': call(z.object({ id: z.string().min(1) }), Empty),
+  /**
+   * Takes back a job that went on without its view: the items it kept (the newest 10,000, with
+   * how many older ones were dropped), then new ones, and its result. Items and result have the
+   * shapes of the job's own method; the caller checks them against that method's schema.
+   */
+  'jobs/attach': stream(z.object({ id: z.string().min(1) }), z.unknown(), z.object({ method: z.string(), dropped: z.number(), result: z.unknown() })),
   'read-models/delete': call(z.object({ name: z.string().min(1) }), Empty),
 } as const;
 
@@ -354,9 +404,7 @@ export type StreamMethod = { [M in Method]: Contract[M]['kind'] extends 'stream'
 export type ParamsOf<M extends Method> = z.input<Contract[M]['params']>;
 export type ParsedParamsOf<M extends Method> = z.output<Contract[M]['params']>;
 export type ResultOf<M extends Method> = z.output<Contract[M]['result']>;
-export type ItemOf<M extends StreamMethod> = Contract[M] extends StreamSpec<z.ZodType, infer I, z.ZodType>
-  ? z.output<I>
-  : never;
+export type ItemOf<M extends StreamMethod> = Contract[M] extends StreamSpec<z.ZodType, infer I, z.ZodType> ? z.output<I> : never;
 
 export function isMethod(name: string): name is Method {
   return Object.prototype.hasOwnProperty.call(contract, name);

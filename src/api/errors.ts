@@ -36,9 +36,7 @@ export class RewindError extends Error {
   }
 
   toApi(): ApiError {
-    return this.hint === undefined
-      ? { code: this.code, message: this.message }
-      : { code: this.code, message: this.message, hint: this.hint };
+    return this.hint === undefined ? { code: this.code, message: this.message } : { code: this.code, message: this.message, hint: this.hint };
   }
 }
 

@@ -5,8 +5,13 @@ export const ComposedMessage = z
   .object({
     payload: z.object({ format: z.enum(['json', 'text', 'base64']), text: z.string().max(16 * 1024 * 1024) }),
     /** Kafka: the record key; null for none. */
-    key: z.object({ format: z.enum(['text', 'base64']), text: z.string().max(1024 * 1024) }).nullable().optional(),
-    headers: z.array(z.object({ name: z.string().min(1, { message: 'A header needs a name' }).max(1000), type: z.enum(['string', 'number', 'boolean', 'null']), value: z.string().max(1024 * 1024) })).max(500),
+    key: z
+      .object({ format: z.enum(['text', 'base64']), text: z.string().max(1024 * 1024) })
+      .nullable()
+      .optional(),
+    headers: z
+      .array(z.object({ name: z.string().min(1, { message: 'A header needs a name' }).max(1000), type: z.enum(['string', 'number', 'boolean', 'null']), value: z.string().max(1024 * 1024) }))
+      .max(500),
     /** RabbitMQ: AMQP properties. */
     properties: z
       .object({

@@ -162,7 +162,7 @@ function kafkaDeath(e: Envelope): Death | null {
   const problems: string[] = [];
   const spring = e.headers.some((h) => h.name.startsWith('kafka_dlt-'));
   const connect = e.headers.some((h) => h.name.startsWith('__connect.errors.'));
-  let origin: KafkaOrigin | null = null;
+  let origin: KafkaOrigin | null;
   if (spring) {
     const partition = integer(e, 'kafka_dlt-original-partition', 4, problems);
     const ms = integer(e, 'kafka_dlt-original-timestamp', 8, problems);

@@ -4,6 +4,12 @@ import { z } from 'zod';
 export const PAYLOAD_PREVIEW_BYTES = 64 * 1024;
 
 /**
+ * The most one whole value (Copy, Save payload…) carries in one message: well under the
+ * transports' 32 MB frame once base64 has grown it by a third. Larger values are cut and say so.
+ */
+export const WHOLE_VALUE_BYTES = 16 * 1024 * 1024;
+
+/**
  * Bytes as the views show them. Nothing is re-encoded: JSON keeps its exact text (every number's
  * digits, every duplicate key, the whitespace), so what is shown and copied is what the source holds.
  */
@@ -47,12 +53,12 @@ export function printableText(bytes: Uint8Array): string | null {
  * Decides how to show raw bytes: JSON when they parse (kept as written), text when they are
  * valid printable UTF-8, otherwise binary. Large values keep only a preview.
  */
-export function decodePayload(bytes: Uint8Array | null | undefined): Payload {
+export function decodePayload(bytes: Uint8Array | null | undefined, previewBytes = PAYLOAD_PREVIEW_BYTES): Payload {
   if (bytes === null || bytes === undefined) return { kind: 'null' };
   if (bytes.length === 0) return { kind: 'empty' };
   const size = bytes.length;
-  const cut = size > PAYLOAD_PREVIEW_BYTES;
-  const head = cut ? bytes.subarray(0, PAYLOAD_PREVIEW_BYTES) : bytes;
+  const cut = size > previewBytes;
+  const head = cut ? bytes.subarray(0, previewBytes) : bytes;
   // A cut may split a multi-byte character; a few bytes shorter tells text from binary.
   const text = printableText(head) ?? (cut ? trimmedText(head) : null);
   if (text === null) return binary(head, size, cut);

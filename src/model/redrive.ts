@@ -1,10 +1,7 @@
 import { z } from 'zod';
 
 /** Which dead letters: all of them, or the ones picked (by the ids the peek gave them). */
-export const RedriveSelection = z.union([
-  z.object({ all: z.literal(true) }),
-  z.object({ ids: z.array(z.string().min(1)).min(1).max(100_000) }),
-]);
+export const RedriveSelection = z.union([z.object({ all: z.literal(true) }), z.object({ ids: z.array(z.string().min(1)).min(1).max(100_000) })]);
 export type RedriveSelection = z.infer<typeof RedriveSelection>;
 
 /** Where they go: each one back to its own origin, or one place the user picks. */

@@ -27,7 +27,17 @@ function clock(text: string): { h: number; m: number; s: number } | null {
 /** How a moment reads to the user: weekday, date, time to the second, and the zone. */
 export function describeTime(d: Date, timeZone?: string): string {
   const zone = timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
-  const text = new Intl.DateTimeFormat('en-GB', { timeZone: zone, weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false }).format(d);
+  const text = new Intl.DateTimeFormat('en-GB', {
+    timeZone: zone,
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hour12: false,
+  }).format(d);
   const offset = -new Date(d).getTimezoneOffset();
   const sign = offset >= 0 ? '+' : '-';
   const utc = `UTC${sign}${String(Math.floor(Math.abs(offset) / 60)).padStart(2, '0')}:${String(Math.abs(offset) % 60).padStart(2, '0')}`;
@@ -60,7 +70,12 @@ export function parseTimeInput(input: string, now: Date = new Date()): TimeInput
   const iso = /^(\d{4})-(\d{2})-(\d{2})(?:[ t](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?)?\s*(z|[+-]\d{2}:?\d{2})?$/i.exec(text);
   if (iso) {
     const [, y, mo, d, h = '0', mi = '0', s = '0', ms = '0', zone] = iso;
-    if (zone) return done(new Date(`${y}-${mo}-${d}T${h.padStart(2, '0')}:${mi}:${s.padStart(2, '0')}.${ms.padEnd(3, '0')}${zone.toUpperCase() === 'Z' ? 'Z' : zone.length === 5 ? `${zone.slice(0, 3)}:${zone.slice(3)}` : zone}`));
+    if (zone)
+      return done(
+        new Date(
+          `${y}-${mo}-${d}T${h.padStart(2, '0')}:${mi}:${s.padStart(2, '0')}.${ms.padEnd(3, '0')}${zone.toUpperCase() === 'Z' ? 'Z' : zone.length === 5 ? `${zone.slice(0, 3)}:${zone.slice(3)}` : zone}`,
+        ),
+      );
     return done(new Date(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), Number(ms.padEnd(3, '0'))));
   }
   return { ok: false, error: `"${text}" is not a time Rewind can read: try 08:00, yesterday 08:00, -15m, 2026-11-22 08:00 or epoch milliseconds` };

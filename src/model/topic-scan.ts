@@ -18,7 +18,11 @@ export const RecordFilter = z.object({
   value: z.string().min(1).max(10_000).optional(),
   /** A JSON path condition: $.data.amount > 100 (see json-condition). */
   json: z.string().min(1).max(2_000).optional(),
-  predicate: z.string().min(1).max(64 * 1024).optional(),
+  predicate: z
+    .string()
+    .min(1)
+    .max(64 * 1024)
+    .optional(),
 });
 export type RecordFilter = z.infer<typeof RecordFilter>;
 
@@ -125,7 +129,10 @@ export type TopicDetail = z.infer<typeof TopicDetail>;
 export const NewTopic = z.object({
   connectionId: z.string().min(1),
   // Kafka's own rule for names.
-  topic: z.string().regex(/^[a-zA-Z0-9._-]{1,249}$/, 'A topic name is 1 to 249 letters, digits, dots, underscores or hyphens.').refine((t) => t !== '.' && t !== '..', 'A topic cannot be named . or ..'),
+  topic: z
+    .string()
+    .regex(/^[a-zA-Z0-9._-]{1,249}$/, 'A topic name is 1 to 249 letters, digits, dots, underscores or hyphens.')
+    .refine((t) => t !== '.' && t !== '..', 'A topic cannot be named . or ..'),
   partitions: z.number().int().min(1).max(10_000),
   replicationFactor: z.number().int().min(1).max(32),
   configs: z.record(z.string().min(1), z.string()).default({}),
@@ -134,7 +141,13 @@ export type NewTopic = z.infer<typeof NewTopic>;
 
 /** What to export: records picked by partition and offset (a page, a selection), or a search's hits. */
 export const ExportScope = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('records'), records: z.array(z.object({ partition: z.number().int().nonnegative(), offset: Offset })).min(1).max(50_000) }),
+  z.object({
+    kind: z.literal('records'),
+    records: z
+      .array(z.object({ partition: z.number().int().nonnegative(), offset: Offset }))
+      .min(1)
+      .max(50_000),
+  }),
   z.object({ kind: z.literal('search'), search: ScanRequest.omit({ connectionId: true, topic: true, limit: true }) }),
 ]);
 export type ExportScope = z.infer<typeof ExportScope>;

@@ -32,7 +32,11 @@ export default { init: () => null, $any: (s: unknown) => s, partitionBy: (e: any
       return new PredicateFilter(await ProjectionRun.start(source, DEFAULT_LIMITS, 'predicate.ts'));
     } catch (e) {
       if (e instanceof RewindError && e.code === 'invalid_input') {
-        throw new RewindError('invalid_input', e.message.replace('The projection does not load', 'The predicate does not compile'), 'Write an expression that takes a record, for example: (r) => r.value.amount > 100');
+        throw new RewindError(
+          'invalid_input',
+          e.message.replace('The projection does not load', 'The predicate does not compile'),
+          'Write an expression that takes a record, for example: (r) => r.value.amount > 100',
+        );
       }
       throw e;
     }
@@ -52,7 +56,12 @@ export default { init: () => null, $any: (s: unknown) => s, partitionBy: (e: any
       this.firstError ??= r.firstError;
       return new Set(r.positions);
     } catch (e) {
-      if (e instanceof RewindError && e.code === 'limit') throw new RewindError('limit', e.message.replace(/projection|handler/gi, 'predicate'), 'A predicate must answer quickly for every record: look for a loop, or a regular expression that backtracks.');
+      if (e instanceof RewindError && e.code === 'limit')
+        throw new RewindError(
+          'limit',
+          e.message.replace(/projection|handler/gi, 'predicate'),
+          'A predicate must answer quickly for every record: look for a loop, or a regular expression that backtracks.',
+        );
       throw e;
     }
   }

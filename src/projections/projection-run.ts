@@ -4,7 +4,7 @@ import { compileProjection } from './compile';
 import { join } from 'node:path';
 import { workerScript } from '../workers/worker-script';
 import { DEFAULT_LIMITS, type Limits } from '../model/projection-limits';
-import { Busy, type Feed, type FromWorker, type HandlerFailure, type ToWorker, type WireEvent } from './wire';
+import { Busy, type Feed, type FromWorker, type HandlerFailure, type SkippedEvent, type ToWorker, type WireEvent } from './wire';
 
 export { DEFAULT_LIMITS, type Limits } from '../model/projection-limits';
 
@@ -20,6 +20,8 @@ export interface RunResult {
   partitions: number;
   partitioned: boolean;
   skipped: number[];
+  /** The first SKIPPED_LISTED of `skipped`, with what each was and why it failed. */
+  skippedEvents: SkippedEvent[];
   logs: string[];
   stopped: boolean;
 }
@@ -51,9 +53,14 @@ export class ProjectionRun {
   private readonly current: Float64Array;
   private watchdog: NodeJS.Timeout | null = null;
   private dead: RewindError | null = null;
+  /** Time spent waiting on the user's decision after a handler error: not the run's own time. */
+  private pausedTotal = 0;
+  private pausedSince: number | null = null;
   private waiting = new Map<FromWorker['type'], Pending<FromWorker>>();
   private callbacks: RunCallbacks | null = null;
   private stopped = false;
+  /** Stack positions of the compiled code, back to the user's lines (replaced when a fix is loaded). */
+  mapStack: (stack: string) => string = (stack) => stack;
 
   private constructor(
     private readonly worker: Worker,
@@ -75,7 +82,7 @@ export class ProjectionRun {
 
   /** Compiles the source and starts its sandbox; rejects with the compile or load error. */
   static async start(source: string, limits: Limits = DEFAULT_LIMITS, filename = 'projection.ts'): Promise<ProjectionRun> {
-    const code = await compileProjection(source, filename);
+    const { code, mapStack } = await compileProjection(source, filename);
     const shared = new SharedArrayBuffer(16);
     const worker = new Worker(workerScript('projection-worker', join(__dirname, 'worker.ts')), {
       workerData: { code, filename, shared, snapshotBudgetBytes: 64 * 1024 * 1024 },
@@ -84,25 +91,26 @@ export class ProjectionRun {
       stderr: true,
     });
     const run = new ProjectionRun(worker, shared, limits);
+    run.mapStack = mapStack;
     run.startWatchdog();
     const first = await run.next(['ready', 'load-error']);
     if (first.type === 'load-error') {
       await run.close();
-      throw new RewindError('invalid_input', `The projection does not load: ${first.message}`, firstUserFrame(first.stack, filename));
+      throw new RewindError('invalid_input', `The projection does not load: ${first.message}`, firstUserFrame(mapStack(first.stack), filename));
     }
     return run;
   }
 
   /** Runs over the local store, read by the worker itself. */
   async runSqlite(feed: Extract<Feed, { kind: 'sqlite' }>, callbacks: RunCallbacks): Promise<RunResult> {
-    this.callbacks = callbacks;
+    this.callbacks = this.pausing(callbacks);
     this.post({ type: 'run', feed });
     return this.result();
   }
 
   /** Runs over events the host reads from a broker: `read` yields batches until the end. */
   async runBatches(read: AsyncIterable<WireEvent[]>, callbacks: RunCallbacks): Promise<RunResult> {
-    this.callbacks = callbacks;
+    this.callbacks = this.pausing(callbacks);
     this.post({ type: 'run', feed: { kind: 'batches' } });
     const done = this.result();
     // The run may die (cancel, limit) while the source is still waiting for its first batch:
@@ -126,12 +134,14 @@ export class ProjectionRun {
 
   decide(action: 'skip' | 'stop' | 'retry', code?: string): void {
     if (action === 'stop') this.stopped = true;
+    this.resumed();
     this.post(code === undefined ? { type: 'decide', action } : { type: 'decide', action, code });
   }
 
   /** Compiles a fixed version, then retries the failed event with it. */
   async retryWith(source: string, filename = 'projection.ts'): Promise<void> {
-    const code = await compileProjection(source, filename);
+    const { code, mapStack } = await compileProjection(source, filename);
+    this.mapStack = mapStack;
     this.decide('retry', code);
   }
 
@@ -173,6 +183,28 @@ export class ProjectionRun {
     return { positions: m.positions, errors: m.errors, firstError: m.firstError };
   }
 
+  /** How long the run has sat paused at handler errors, the current pause included. */
+  get pausedMs(): number {
+    return this.pausedTotal + (this.pausedSince === null ? 0 : performance.now() - this.pausedSince);
+  }
+
+  /** A handler error pauses the run until decide(): the clock of the pause starts as it is reported. */
+  private pausing(callbacks: RunCallbacks): RunCallbacks {
+    return {
+      onProgress: (processed, position) => callbacks.onProgress(processed, position),
+      onHandlerError: (failure, processed) => {
+        this.pausedSince ??= performance.now();
+        callbacks.onHandlerError(failure, processed);
+      },
+    };
+  }
+
+  private resumed(): void {
+    if (this.pausedSince === null) return;
+    this.pausedTotal += performance.now() - this.pausedSince;
+    this.pausedSince = null;
+  }
+
   async close(): Promise<void> {
     this.stopWatchdog();
     await this.worker.terminate();
@@ -182,14 +214,25 @@ export class ProjectionRun {
     for (;;) {
       const m = await this.next(['done']);
       if (m.type === 'done') {
-        return { processed: m.processed, firstPosition: m.firstPosition, lastPosition: m.lastPosition, state: m.state, partitions: m.partitions, partitioned: m.partitioned, skipped: m.skipped, logs: m.logs, stopped: this.stopped };
+        return {
+          processed: m.processed,
+          firstPosition: m.firstPosition,
+          lastPosition: m.lastPosition,
+          state: m.state,
+          partitions: m.partitions,
+          partitioned: m.partitioned,
+          skipped: m.skipped,
+          skippedEvents: m.skippedEvents,
+          logs: m.logs,
+          stopped: this.stopped,
+        };
       }
     }
   }
 
   private onMessage(m: FromWorker): void {
     if (m.type === 'progress') return this.callbacks?.onProgress(m.processed, m.position);
-    if (m.type === 'handler-error') return this.callbacks?.onHandlerError(m.failure, m.processed);
+    if (m.type === 'handler-error') return this.callbacks?.onHandlerError({ ...m.failure, stack: this.mapStack(m.failure.stack) }, m.processed);
     if (m.type === 'failed') return this.die(new RewindError('internal', `Projection run failed: ${m.message}`));
     if (m.type === 'load-error' && !this.waiting.has('load-error')) {
       return this.die(new RewindError('invalid_input', `The fixed projection does not load: ${m.message}`));
@@ -228,22 +271,37 @@ export class ProjectionRun {
     let seen = -1;
     let since = Date.now();
     const wholeStateMs = wholeStateLimit(this.limits);
-    this.watchdog = setInterval(() => {
-      const count = Atomics.load(this.counters, 0);
-      const busy = Atomics.load(this.counters, 1);
-      const now = Date.now();
-      if (count !== seen || busy === Busy.Idle) {
-        seen = count;
-        since = now;
-        return;
-      }
-      const position = this.current[0];
-      if (busy === Busy.Event && now - since >= this.limits.perEventMs) {
-        this.stopWith(new RewindError('limit', `The handler ran longer than ${this.limits.perEventMs} ms on the event at position ${position} and was stopped`, 'Look for an endless loop in the handler, init() or partitionBy for that event.'));
-      } else if (busy === Busy.WholeState && now - since >= wholeStateMs) {
-        this.stopWith(new RewindError('limit', `Serialising the projection's state took longer than ${wholeStateMs / 1000} s and was stopped`, 'Look for a toJSON method or a getter in the state that does not return.'));
-      }
-    }, Math.min(250, Math.max(25, this.limits.perEventMs / 4)));
+    this.watchdog = setInterval(
+      () => {
+        const count = Atomics.load(this.counters, 0);
+        const busy = Atomics.load(this.counters, 1);
+        const now = Date.now();
+        if (count !== seen || busy === Busy.Idle) {
+          seen = count;
+          since = now;
+          return;
+        }
+        const position = this.current[0];
+        if (busy === Busy.Event && now - since >= this.limits.perEventMs) {
+          this.stopWith(
+            new RewindError(
+              'limit',
+              `The handler ran longer than ${this.limits.perEventMs} ms on the event at position ${position} and was stopped`,
+              'Look for an endless loop in the handler, init() or partitionBy for that event.',
+            ),
+          );
+        } else if (busy === Busy.WholeState && now - since >= wholeStateMs) {
+          this.stopWith(
+            new RewindError(
+              'limit',
+              `Serialising the projection's state took longer than ${wholeStateMs / 1000} s and was stopped`,
+              'Look for a toJSON method or a getter in the state that does not return.',
+            ),
+          );
+        }
+      },
+      Math.min(250, Math.max(25, this.limits.perEventMs / 4)),
+    );
     this.watchdog.unref();
   }
 

@@ -35,10 +35,12 @@ export async function replayParked(store: EventStore, name: string, positions: n
     const failedAt = new Set(failed.map((f) => f.position));
     const replayed = events.map((e) => e.globalPosition).filter((p) => !failedAt.has(p));
     // The state moves on with what replayed; the checkpoint stays where the subscription is.
-    store.database.transaction(() => {
-      s.unpark(name, replayed);
-      s.saveCheckpoint(name, sub.checkpoint, stateEntries(result));
-    }).immediate();
+    store.database
+      .transaction(() => {
+        s.unpark(name, replayed);
+        s.saveCheckpoint(name, sub.checkpoint, stateEntries(result));
+      })
+      .immediate();
     return { replayed, failed };
   } finally {
     await run.close();

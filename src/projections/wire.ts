@@ -27,6 +27,18 @@ export type Feed =
   /** The host posts batches read from a broker. */
   | { kind: 'batches' };
 
+/** An event the user chose to skip after its handler threw, as the run's result lists it. */
+export interface SkippedEvent {
+  position: number;
+  type: string;
+  streamId: string;
+  /** The error's name and message, e.g. "TypeError: x is undefined". */
+  error: string;
+}
+
+/** Skipped events listed in a result; beyond these only the count (of `skipped`) grows. */
+export const SKIPPED_LISTED = 1000;
+
 export interface HandlerFailure {
   position: number;
   event: WireEvent;
@@ -56,7 +68,18 @@ export type FromWorker =
   | { type: 'progress'; processed: number; position: number }
   | { type: 'batch-done' }
   | { type: 'handler-error'; failure: HandlerFailure; processed: number }
-  | { type: 'done'; processed: number; lastPosition: number; state: string; partitions: number; partitioned: boolean; skipped: number[]; logs: string[]; firstPosition: number }
+  | {
+      type: 'done';
+      processed: number;
+      lastPosition: number;
+      state: string;
+      partitions: number;
+      partitioned: boolean;
+      skipped: number[];
+      skippedEvents: SkippedEvent[];
+      logs: string[];
+      firstPosition: number;
+    }
   | { type: 'state'; position: number; state: string; event: WireEvent | null; before: string; after: string; touched: string[] }
   | { type: 'partition'; key: string; state: string; positions: number[]; truncated: boolean }
   | { type: 'snapshot-base'; position: number }

@@ -2,7 +2,7 @@ import vm from 'node:vm';
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { SANDBOX_RUNTIME } from './sandbox-runtime';
-import { Busy, type Feed, type FromWorker, type HandlerFailure, type ToWorker, type WireEvent } from './wire';
+import { Busy, SKIPPED_LISTED, type Feed, type FromWorker, type HandlerFailure, type SkippedEvent, type ToWorker, type WireEvent } from './wire';
 
 /**
  * One projection run, in its own thread. User code runs in a vm context with no require,
@@ -102,6 +102,8 @@ function takeSnapshot(position: number): void {
 // --- Applying events -------------------------------------------------------------------------
 
 const skipped = new Set<number>();
+/** What the user skipped and why, for the result (the first SKIPPED_LISTED; `skipped` has them all). */
+const skippedEvents: SkippedEvent[] = [];
 let processed = 0;
 let firstPosition = -1;
 let lastPosition = -1;
@@ -161,13 +163,18 @@ function tryEvent(e: WireEvent): boolean {
 /** After a handler threw: wait for the user's decision, then skip, stop, or retry with new code. */
 async function afterFailure(e: WireEvent): Promise<'ok' | 'stop'> {
   for (;;) {
-    send({ type: 'handler-error', failure: failureOf(e), processed });
+    // Read now: the error skipped is the one the user was shown.
+    const failure = failureOf(e);
+    send({ type: 'handler-error', failure, processed });
     const choice = await new Promise<Extract<ToWorker, { type: 'decide' }>>((resolve) => (decision = resolve));
     decision = null;
     if (choice.action === 'stop') return 'stop';
     if (choice.action === 'skip') {
       // Recorded, not counted: the run's state never saw this event.
       skipped.add(e.position);
+      if (skippedEvents.length < SKIPPED_LISTED) {
+        skippedEvents.push({ position: e.position, type: e.type, streamId: e.streamId, error: `${failure.name}: ${failure.message}` });
+      }
       lastPosition = e.position;
       return 'ok';
     }
@@ -201,6 +208,7 @@ function finish(): void {
     partitions: api.__size(),
     partitioned: api.__partitioned(),
     skipped: [...skipped],
+    skippedEvents,
     logs: JSON.parse(api.__logs()) as string[],
   });
 }
@@ -258,8 +266,14 @@ async function runSqlite(feed: Extract<Feed, { kind: 'sqlite' }>): Promise<void>
   db = new Database(feed.path, { readonly: true, fileMustExist: true });
   const total = (
     feed.streamId === null
-      ? db.prepare('SELECT count(*) FROM events WHERE global_position >= ? AND global_position <= ?').pluck().get(feed.from, feed.to ?? Number.MAX_SAFE_INTEGER)
-      : db.prepare('SELECT count(*) FROM events WHERE stream_id = ? AND global_position >= ? AND global_position <= ?').pluck().get(feed.streamId, feed.from, feed.to ?? Number.MAX_SAFE_INTEGER)
+      ? db
+          .prepare('SELECT count(*) FROM events WHERE global_position >= ? AND global_position <= ?')
+          .pluck()
+          .get(feed.from, feed.to ?? Number.MAX_SAFE_INTEGER)
+      : db
+          .prepare('SELECT count(*) FROM events WHERE stream_id = ? AND global_position >= ? AND global_position <= ?')
+          .pluck()
+          .get(feed.streamId, feed.from, feed.to ?? Number.MAX_SAFE_INTEGER)
   ) as number;
   // Around 200 snapshots over the run keeps any position a few thousand events from one.
   snapshotEvery = Math.max(500, Math.ceil(total / 200));

@@ -8,4 +8,5 @@ export interface QueryJob {
 
 export type QueryAnswer =
   | { ok: true; columns: string[]; rows: (string | number | null)[][]; more: boolean }
-  | { ok: false; message: string };
+  /** read-only: the statement would write (named by `verb` where it can be read); sql: SQLite refused it. */
+  | { ok: false; kind: 'read-only' | 'sql'; verb: string | null; message: string };

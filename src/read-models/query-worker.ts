@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import type { QueryAnswer, QueryJob } from './query-wire';
+import { READ_VERBS, statementVerb } from './statement-verb';
 
 /**
  * Runs one read-only query on the read-model file, in its own thread, so a query that never
@@ -20,10 +21,14 @@ function cell(v: unknown): string | number | null {
 }
 
 function run(): QueryAnswer {
+  const verb = statementVerb(job.sql);
+  // A write is refused as one before SQLite looks at it: "no such table" would be beside the point.
+  const readOnly = (message: string): QueryAnswer => ({ ok: false, kind: 'read-only', verb, message });
+  if (verb !== null && !READ_VERBS.has(verb)) return readOnly('write');
   const db = new Database(job.path, { readonly: true, fileMustExist: true });
   try {
     const stmt = db.prepare(job.sql);
-    if (!stmt.reader) return { ok: false, message: 'Only queries that return rows run here (SELECT, WITH … SELECT, PRAGMA table_info).' };
+    if (!stmt.reader) return readOnly('returns no rows');
     stmt.raw(true);
     const columns = stmt.columns().map((c) => c.name);
     const rows: (string | number | null)[][] = [];
@@ -39,7 +44,9 @@ function run(): QueryAnswer {
     }
     return { ok: true, columns, rows, more };
   } catch (e) {
-    return { ok: false, message: (e as Error).message };
+    // DELETE … RETURNING returns rows, so it gets this far; the read-only file stops it here.
+    if ((e as { code?: string }).code === 'SQLITE_READONLY') return readOnly((e as Error).message);
+    return { ok: false, kind: 'sql', verb, message: (e as Error).message };
   } finally {
     db.close();
   }

@@ -107,9 +107,7 @@ export class ReadModelFile {
         }
         const columns = table.columns.map((c) => `${quote(c.name)} ${c.type}`);
         this.db.exec(`CREATE TABLE ${quote(request.name)} (key TEXT PRIMARY KEY, ${[...columns, 'state TEXT NOT NULL'].join(', ')})`);
-        const insert = this.db.prepare(
-          `INSERT INTO ${quote(request.name)} VALUES (${['?', ...table.columns.map(() => '?'), '?'].join(', ')})`,
-        );
+        const insert = this.db.prepare(`INSERT INTO ${quote(request.name)} VALUES (${['?', ...table.columns.map(() => '?'), '?'].join(', ')})`);
         for (const row of table.rows) insert.run(row.key, ...row.values, row.state);
         this.db.prepare(`DELETE FROM ${CATALOG} WHERE name = ? COLLATE NOCASE`).run(request.name);
         this.db
@@ -142,7 +140,7 @@ export class ReadModelFile {
   }
 
   private info(r: CatalogRow): ReadModelInfo {
-    const columns = (this.db.prepare(`SELECT name FROM pragma_table_info(?)`).pluck().all(r.name) as string[]);
+    const columns = this.db.prepare(`SELECT name FROM pragma_table_info(?)`).pluck().all(r.name) as string[];
     const parsed = JSON.parse(r.source) as { connectionId: string; target: unknown; resume?: Record<string, string> | null };
     const source = { connectionId: String(parsed.connectionId), target: ProjectionTarget.parse(parsed.target), resume: parsed.resume ?? null };
     return { name: r.name, shape: r.shape, code: r.code, source, builtFrom: r.built_from, checkpoint: r.checkpoint, rows: r.row_count, columns, updatedAt: r.updated_at };

@@ -3,6 +3,7 @@ import { Worker } from 'node:worker_threads';
 import { RewindError } from '../api/errors';
 import { workerScript } from '../workers/worker-script';
 import type { QueryAnswer, QueryJob } from './query-wire';
+import { refusal } from './query-refusal';
 
 export type QueryResult = Extract<QueryAnswer, { ok: true }>;
 
@@ -26,16 +27,25 @@ export function runQuery(job: QueryJob, options: { timeoutMs: number; signal: Ab
       f();
     };
     const timer = setTimeout(
-      () => finish(() => reject(new RewindError('timeout', `The query ran longer than ${options.timeoutMs / 1000} s and was stopped`, 'Add a WHERE clause or a LIMIT, or look for a recursive query that never ends.'))),
+      () =>
+        finish(() =>
+          reject(
+            new RewindError('timeout', `The query ran longer than ${options.timeoutMs / 1000} s and was stopped`, 'Add a WHERE clause or a LIMIT, or look for a recursive query that never ends.'),
+          ),
+        ),
       options.timeoutMs,
     );
     const onAbort = () => finish(() => reject(new RewindError('cancelled', 'The query was cancelled')));
     options.signal.addEventListener('abort', onAbort, { once: true });
-    worker.on('message', (answer: QueryAnswer) =>
-      finish(() => (answer.ok ? resolve(answer) : reject(new RewindError('invalid_input', answer.message, 'Only read queries run on a read model; check table and column names in the list on the left.')))),
-    );
+    worker.on('message', (answer: QueryAnswer) => finish(() => (answer.ok ? resolve(answer) : reject(refusal(answer)))));
     worker.on('error', (e: Error & { code?: string }) =>
-      finish(() => reject(e.code === 'ERR_WORKER_OUT_OF_MEMORY' ? new RewindError('limit', 'The query result was too large', 'Add a LIMIT or pick fewer columns.') : new RewindError('internal', `The query thread failed: ${e.message}`))),
+      finish(() =>
+        reject(
+          e.code === 'ERR_WORKER_OUT_OF_MEMORY'
+            ? new RewindError('limit', 'The query result was too large', 'Add a LIMIT or pick fewer columns.')
+            : new RewindError('internal', `The query thread failed: ${e.message}`),
+        ),
+      ),
     );
     worker.on('exit', () => finish(() => reject(new RewindError('internal', 'The query thread ended without an answer'))));
   });

@@ -45,8 +45,7 @@ function typeOf(v: unknown): ColumnSpec['type'] {
   return 'TEXT';
 }
 
-const widen = (a: ColumnSpec['type'], b: ColumnSpec['type']): ColumnSpec['type'] =>
-  a === b ? a : a === 'TEXT' || b === 'TEXT' ? 'TEXT' : 'REAL';
+const widen = (a: ColumnSpec['type'], b: ColumnSpec['type']): ColumnSpec['type'] => (a === b ? a : a === 'TEXT' || b === 'TEXT' ? 'TEXT' : 'REAL');
 
 export function shapeState(state: unknown, partitioned: boolean): ShapedTable {
   const shape: TableShape = partitioned ? 'partitions' : isObject(state) ? 'entries' : 'value';

@@ -95,7 +95,7 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
     const path = url.pathname.startsWith('/assets/') || url.pathname === '/favicon.svg' ? url.pathname : '/';
     // The built page's own policy allows no connections at all (right for the desktop app); here it
     // carries the same policy as the header, which allows this shell's WebSocket and nothing else.
-    const page = (html: string) => html.replace(/(<meta http-equiv="Content-Security-Policy" content=")[^"]*(")/i, `$1${contentSecurityPolicy(port, { inPage: true })}$2`);
+    const page = (html: string) => html.replace(/(<meta\s+http-equiv="Content-Security-Policy"\s+content=")[^"]*(")/i, `$1${contentSecurityPolicy(port, { inPage: true })}$2`);
     const served = serveStatic(options.staticDir, path, res, headers, page);
     if (served === 'bad-path') return deny(res, 400, 'Bad request');
     if (served === 'missing') deny(res, 404, path === '/' ? 'The UI is not built: run `npm run build`.' : 'Not found');

@@ -8,6 +8,7 @@ import { AdapterPool } from './adapter-pool';
 import { createHandlers } from './create-handlers';
 import { ProfileStore } from './profile-store';
 import { ProjectionRegistry } from './projection-registry';
+import { JobRegistry } from '../jobs/job-registry';
 import type { SecretStore } from './secret-store';
 
 export interface AppContext {
@@ -37,9 +38,11 @@ export function createAppContext(options: AppContextOptions): AppContext {
   const profiles = new ProfileStore(join(options.dataDir, 'connections.json'));
   const pool = new AdapterPool(profiles, options.secrets, store);
   const registry = new ProjectionRegistry();
+  const jobs = new JobRegistry();
   let readModelFile: ReadModelFile | null = null;
   const readModels = () => (readModelFile ??= ReadModelFile.open(join(options.dataDir, READ_MODEL_FILE)));
   const handlers = createHandlers({
+    jobs,
     registry,
     readModels,
     profiles,
@@ -59,6 +62,7 @@ export function createAppContext(options: AppContextOptions): AppContext {
     store,
     dataDir: options.dataDir,
     async close() {
+      jobs.cancelAll();
       await registry.closeAll();
       await pool.closeAll();
       store.close();

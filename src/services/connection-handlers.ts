@@ -18,10 +18,7 @@ export interface ConnectionDeps {
   store: EventStore;
 }
 
-type ConnectionHandlers = Pick<
-  Handlers,
-  'connections/list' | 'connections/get' | 'connections/save' | 'connections/delete' | 'connections/test' | 'connections/status'
->;
+type ConnectionHandlers = Pick<Handlers, 'connections/list' | 'connections/get' | 'connections/save' | 'connections/delete' | 'connections/test' | 'connections/status'>;
 
 function profileFromDraft(draft: ConnectionDraft, id: string, hasPassword: boolean): ConnectionProfile {
   if (draft.kind === 'store') return { kind: 'store', id, name: draft.name, path: resolve(draft.path), hasPassword: false };

@@ -12,8 +12,13 @@ import { readModelHandlers } from './read-model-handlers';
 import { deadLetterHandlers } from './dead-letter-handlers';
 import { storeHandlers } from './store-handlers';
 import { subscriptionHandlers } from './subscription-handlers';
+import { wholeValue } from './whole-value';
+import { jobHandlers } from './job-handlers';
+import type { JobRegistry } from '../jobs/job-registry';
+import { withJobs } from '../jobs/with-jobs';
 
 export interface HandlerDeps extends ConnectionDeps {
+  jobs: JobRegistry;
   info: z.infer<typeof AppInfo>;
   registry: ProjectionRegistry;
   /** Opened on first use: most sessions never save a read model. */
@@ -23,8 +28,9 @@ export interface HandlerDeps extends ConnectionDeps {
 /** Every method of the contract, bound to one app's data. */
 export function createHandlers(deps: HandlerDeps): Handlers {
   const { pool } = deps;
-  return {
+  const handlers: Handlers = {
     'app/info': async () => deps.info,
+    ...jobHandlers(deps.jobs),
     ...connectionHandlers(deps),
     'resources/list': async ({ connectionId }, { signal }) => {
       const adapter = await pool.get(connectionId);
@@ -42,5 +48,10 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       const adapter = await pool.get(connectionId);
       return adapter.read({ target, from, limit, ...(isolation ? { isolation } : {}), signal: ctx.signal, onBatch: ctx.batch, onProgress: ctx.progress });
     },
+    'records/value': async ({ connectionId, target, position, isolation }, { signal }) => {
+      const adapter = await pool.get(connectionId);
+      return { payload: await wholeValue(adapter, target, position, isolation, signal) };
+    },
   };
+  return withJobs(handlers, deps.jobs);
 }

@@ -26,7 +26,8 @@ function abilityOf(adapter: SourceAdapter): DeadLetterAbility {
   return adapter.deadLetters;
 }
 
-const describeRef = (ref: DeadLetterRef) => (ref.type === 'rabbit-queue' ? `${ref.vhost === '/' ? '' : `${ref.vhost}/`}${ref.name}` : ref.type === 'store-subscription' ? `subscription ${ref.name}` : ref.name);
+const describeRef = (ref: DeadLetterRef) =>
+  ref.type === 'rabbit-queue' ? `${ref.vhost === '/' ? '' : `${ref.vhost}/`}${ref.name}` : ref.type === 'store-subscription' ? `subscription ${ref.name}` : ref.name;
 
 /** The offsets of a topic redriven before, with when, from the audit log. */
 function redriveHistory(store: EventStore, connectionId: string, ref: DeadLetterRef) {
@@ -93,7 +94,11 @@ export function deadLetterHandlers(deps: ConnectionDeps): DeadLetterHandlers {
       if (ref.type === 'kafka-topic' && 'ids' in selection && !repeat) {
         const before = redriveHistory(store, connectionId, ref)(selection.ids);
         if (before.size > 0) {
-          throw new RewindError('conflict', `${before.size} of these records were redriven before (first on ${[...before.values()].sort()[0]})`, 'Look at the dry run, then confirm to redrive them again.');
+          throw new RewindError(
+            'conflict',
+            `${before.size} of these records were redriven before (first on ${[...before.values()].sort()[0]})`,
+            'Look at the dry run, then confirm to redrive them again.',
+          );
         }
       }
       const runId = randomUUID().slice(0, 8);

@@ -49,8 +49,13 @@ export function projectionHandlers({ pool, registry }: { pool: AdapterPool; regi
       }
       const entry = registry.add({ id, run, feed: local ? 'sqlite' : 'broker', connectionId: source.connectionId, target: source.target, code, result: null });
       const to = source.to === null ? null : Number(source.to);
+      // The run's expected size, as its `started` item says; the jobs panel's bar and ETA use it.
+      let expected: number | null = null;
       const callbacks: RunCallbacks = {
-        onProgress: (processed, position) => ctx.batch([{ kind: 'progress', processed, position }]),
+        onProgress: (processed, position) => {
+          ctx.batch([{ kind: 'progress', processed, position }]);
+          ctx.progress({ done: processed, total: expected, exact: expected !== null });
+        },
         onHandlerError: (failure, processed) => ctx.batch([{ kind: 'handler-error', processed, failure }]),
       };
       // Cancel ends the thread at once, wherever user code is.
@@ -64,8 +69,8 @@ export function projectionHandlers({ pool, registry }: { pool: AdapterPool; regi
           const from = startPosition(store, source.from);
           const streamId = source.target.type === 'store-stream' ? source.target.streamId : null;
           const end = Math.min(to ?? Number.MAX_SAFE_INTEGER, store.lastPosition());
-          const total = streamId ? store.stream(streamId)?.eventCount ?? 0 : Math.max(0, end - from + 1);
-          ctx.batch([{ kind: 'started', runId: id, total: streamId && from > 1 ? null : total }]);
+          const total = streamId ? (store.stream(streamId)?.eventCount ?? 0) : Math.max(0, end - from + 1);
+          ctx.batch([{ kind: 'started', runId: id, total: (expected = streamId && from > 1 ? null : total) }]);
           result = await run.runSqlite({ kind: 'sqlite', path: store.path, streamId, from, to }, callbacks);
         } else if (source.target.type === 'kafka-topic') {
           const adapter = await pool.get(source.connectionId);
@@ -74,13 +79,13 @@ export function projectionHandlers({ pool, registry }: { pool: AdapterPool; regi
           const cursors: TopicCursor[] = [{ seq: 0, next: new Map(ranges.map((r) => [r.partition, r.start])) }];
           entry.topic = { ranges, cursors };
           const available = Number(ranges.reduce((n, r) => n + (r.end > r.start ? r.end - r.start : 0n), 0n));
-          ctx.batch([{ kind: 'started', runId: id, total: to === null ? available : Math.min(to, available) }]);
+          ctx.batch([{ kind: 'started', runId: id, total: (expected = to === null ? available : Math.min(to, available)) }]);
           const merge = mergedTopic(adapter, source.target.topic, ranges, cursors[0]!, ctx.signal, { onCursor: (c) => cursors.push(c), ...(to === null ? {} : { until: to }) });
           result = await run.runBatches(merge, callbacks);
           ordering = `${ranges.length} ${ranges.length === 1 ? 'partition' : 'partitions'} merged in timestamp order; positions number the records in that order.`;
         } else {
           if (source.from.type === 'offsets') throw new RewindError('invalid_input', 'An offset per partition starts a whole topic');
-          ctx.batch([{ kind: 'started', runId: id, total: null }]);
+          ctx.batch([{ kind: 'started', runId: id, total: (expected = null) }]);
           const adapter = await pool.get(source.connectionId);
           result = await run.runBatches(adapter.events(source.target, source.from, to, ctx.signal), callbacks);
         }
@@ -93,11 +98,13 @@ export function projectionHandlers({ pool, registry }: { pool: AdapterPool; regi
           partitions: result.partitions,
           partitioned: result.partitioned,
           skipped: result.skipped,
+          skippedEvents: result.skippedEvents,
           logs: result.logs,
           stopped: result.stopped,
           state: parseCapped(result.state),
           stateBytes: result.state.length,
-          elapsedMs: performance.now() - started,
+          // The run's own time: minutes spent paused on a handler error, waiting for the user, are left out.
+          elapsedMs: performance.now() - started - run.pausedMs,
           ordering,
         };
       } catch (e) {

@@ -27,7 +27,7 @@ export function storeHandlers({ pool }: { pool: AdapterPool }): StoreHandlers {
 
     'store/export': async ({ connectionId, streamId }, ctx) => {
       const s = await local(connectionId);
-      const total = streamId ? s.stream(streamId)?.eventCount ?? 0 : s.lastPosition();
+      const total = streamId ? (s.stream(streamId)?.eventCount ?? 0) : s.lastPosition();
       if (streamId && !s.stream(streamId)) throw new RewindError('not_found', `Stream ${streamId} does not exist`);
       let from = 1;
       let count = 0;

@@ -1,16 +1,27 @@
 import { whenAborted } from '../adapters/source-adapter';
+import { RewindError } from '../api/errors';
 import type { Handlers } from '../api/dispatcher';
 import { DEFAULT_LIMITS, ProjectionRun, stateEntries } from '../projections/projection-run';
 import { replayParked } from '../projections/replay-parked';
 import { SubscriptionStore } from '../store/subscription-store';
 import type { AdapterPool } from './adapter-pool';
 
+/** States larger than this stay in the store; the page says how large they are. */
+const STATE_SHOWN_BYTES = 1024 * 1024;
+
+/** [partition, state] pairs (as checkpoints keep them) as one value: the state, or partitions by key. */
+function stateOfEntries(json: string): JsonValue {
+  const entries = JSON.parse(json) as [string, JsonValue][];
+  if (entries.length === 1 && entries[0]?.[0] === '') return entries[0][1];
+  return Object.fromEntries(entries);
+}
+
+type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
 type SubscriptionHandlers = Pick<
   Handlers,
-  'subscriptions/list' | 'subscriptions/save' | 'subscriptions/delete' | 'subscriptions/catch-up' | 'subscriptions/parked' | 'subscriptions/replay-parked'
+  'subscriptions/list' | 'subscriptions/get' | 'subscriptions/save' | 'subscriptions/delete' | 'subscriptions/catch-up' | 'subscriptions/parked' | 'subscriptions/replay-parked'
 >;
-
-
 
 /**
  * A subscription is a projection kept over a store: each catch-up continues from its checkpoint
@@ -22,10 +33,30 @@ export function subscriptionHandlers({ pool }: { pool: AdapterPool }): Subscript
   return {
     'subscriptions/list': async ({ connectionId }) => (await subs(connectionId)).list(),
 
-    'subscriptions/save': async ({ connectionId, name, code, maxAttempts }) => {
+    'subscriptions/get': async ({ connectionId, name }) => {
+      const sub = (await subs(connectionId)).get(name);
+      const stateBytes = sub.state === null ? 0 : Buffer.byteLength(sub.state);
+      const stateShown = stateBytes <= STATE_SHOWN_BYTES;
+      return {
+        name: sub.name,
+        code: sub.code,
+        maxAttempts: sub.maxAttempts,
+        checkpoint: sub.checkpoint,
+        parked: sub.parked,
+        state: sub.state === null || !stateShown ? null : stateOfEntries(sub.state),
+        stateBytes,
+        stateShown,
+      };
+    },
+
+    'subscriptions/save': async ({ connectionId, name, code, maxAttempts, replace }) => {
+      const store = await subs(connectionId);
+      if (!replace && store.list().some((s) => s.name === name)) {
+        throw new RewindError('conflict', `A subscription named ${name} already exists`, 'Replace its code (its checkpoint and state stay), or pick another name.');
+      }
       // Refuse code that does not load before it is stored.
       await (await ProjectionRun.start(code)).close();
-      (await subs(connectionId)).save(name, code, maxAttempts);
+      store.save(name, code, maxAttempts);
       return {};
     },
 

@@ -19,13 +19,29 @@ export function topicHandlers(deps: ConnectionDeps): TopicHandlers {
       abilityOf(await pool.get(connectionId)).exportRecords(topic, scope, ctx.signal, ctx.batch, (done, total) => ctx.progress({ done, total, exact: total !== null })),
     'topics/import': async ({ connectionId, topic, lines, firstLine, keepPartitions }, ctx) => {
       const r = await abilityOf(await pool.get(connectionId)).importRecords(topic, lines, firstLine, keepPartitions, ctx.signal);
-      if (r.produced > 0) store.audit('import-topic', { connectionId, connectionName: nameOf(connectionId), topic, produced: r.produced, lines: `${firstLine}–${firstLine + lines.length - 1}`, summary: `produced ${r.produced.toLocaleString('en-US')} records to ${topic} from a JSONL file (lines ${firstLine}–${firstLine + lines.length - 1})` });
+      if (r.produced > 0)
+        store.audit('import-topic', {
+          connectionId,
+          connectionName: nameOf(connectionId),
+          topic,
+          produced: r.produced,
+          lines: `${firstLine}–${firstLine + lines.length - 1}`,
+          summary: `produced ${r.produced.toLocaleString('en-US')} records to ${topic} from a JSONL file (lines ${firstLine}–${firstLine + lines.length - 1})`,
+        });
       return r;
     },
     'topics/describe': async ({ connectionId, topic }) => abilityOf(await pool.get(connectionId)).describe(topic),
     'topics/create': async ({ connectionId, ...spec }) => {
       await abilityOf(await pool.get(connectionId)).create(spec);
-      store.audit('create-topic', { connectionId, connectionName: nameOf(connectionId), topic: spec.topic, partitions: spec.partitions, replicationFactor: spec.replicationFactor, configs: spec.configs, summary: `created topic ${spec.topic} (${spec.partitions} partition${spec.partitions === 1 ? '' : 's'}, replication ${spec.replicationFactor})` });
+      store.audit('create-topic', {
+        connectionId,
+        connectionName: nameOf(connectionId),
+        topic: spec.topic,
+        partitions: spec.partitions,
+        replicationFactor: spec.replicationFactor,
+        configs: spec.configs,
+        summary: `created topic ${spec.topic} (${spec.partitions} partition${spec.partitions === 1 ? '' : 's'}, replication ${spec.replicationFactor})`,
+      });
       return {};
     },
     'topics/delete': async ({ connectionId, topic, confirm }) => {
@@ -41,7 +57,12 @@ export function topicHandlers(deps: ConnectionDeps): TopicHandlers {
     'topics/search': async (req, ctx) =>
       abilityOf(await pool.get(req.connectionId)).search(req, ctx.signal, {
         hits: (records) => ctx.batch([{ kind: 'hits', records }]),
-        progress: (item) => ctx.batch([item]),
+        progress: (item) => {
+          ctx.batch([item]);
+          // The same progress in the shape every job has, for the jobs panel's bar, rate and ETA.
+          const total = item.partitions.reduce((n, p) => n + Math.max(0, Number(BigInt(p.end) - BigInt(p.start))), 0);
+          ctx.progress({ done: item.scanned, total, exact: true });
+        },
       }),
     'topics/tail': async (req, ctx) => {
       await abilityOf(await pool.get(req.connectionId)).tail(req, ctx.signal, (item) => ctx.batch([item]));

@@ -94,7 +94,15 @@ export async function* mergedTopic(
 }
 
 /** The events numbered `from`..`to` of a merge, replayed from the nearest cursor at or before `from`. */
-export async function* topicStretch(adapter: SourceAdapter, topic: string, ranges: PartitionRange[], cursors: TopicCursor[], from: number, to: number, signal: AbortSignal): AsyncGenerator<WireEvent[]> {
+export async function* topicStretch(
+  adapter: SourceAdapter,
+  topic: string,
+  ranges: PartitionRange[],
+  cursors: TopicCursor[],
+  from: number,
+  to: number,
+  signal: AbortSignal,
+): AsyncGenerator<WireEvent[]> {
   let cursor = cursors[0]!;
   for (const c of cursors) if (c.seq < from && c.seq > cursor.seq) cursor = c;
   for await (const batch of mergedTopic(adapter, topic, ranges, cursor, signal, { until: to })) {

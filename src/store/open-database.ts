@@ -61,11 +61,7 @@ export function openDatabase(path: string, options: { create: boolean }): Opened
 function migrate(db: Db, path: string): void {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version INTEGER PRIMARY KEY, name TEXT NOT NULL, sha256 TEXT NOT NULL, applied_at TEXT NOT NULL)`);
-  const applied = new Map(
-    (db.prepare('SELECT version, sha256 FROM schema_migrations').all() as { version: number; sha256: string }[]).map(
-      (r) => [r.version, r.sha256],
-    ),
-  );
+  const applied = new Map((db.prepare('SELECT version, sha256 FROM schema_migrations').all() as { version: number; sha256: string }[]).map((r) => [r.version, r.sha256]));
   if (applied.size === 0) {
     const tables = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name != 'schema_migrations'").get() as { n: number };
     if (tables.n > 0) {
@@ -83,12 +79,7 @@ function migrate(db: Db, path: string): void {
     }
     db.transaction(() => {
       db.exec(m.sql);
-      db.prepare('INSERT INTO schema_migrations (version, name, sha256, applied_at) VALUES (?, ?, ?, ?)').run(
-        m.version,
-        m.name,
-        hash,
-        new Date().toISOString(),
-      );
+      db.prepare('INSERT INTO schema_migrations (version, name, sha256, applied_at) VALUES (?, ?, ?, ?)').run(m.version, m.name, hash, new Date().toISOString());
     }).immediate();
   }
   const newest = Math.max(...applied.keys(), 0);

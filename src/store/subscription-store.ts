@@ -1,5 +1,5 @@
 import { RewindError } from '../api/errors';
-import type { EventStore, StoredEvent } from './event-store';
+import { toEvent, type EventRow, type EventStore, type StoredEvent } from './event-store';
 
 export interface SubscriptionInfo {
   name: string;
@@ -69,11 +69,13 @@ export class SubscriptionStore {
   }
 
   delete(name: string): void {
-    this.writable.transaction(() => {
-      this.db.prepare('DELETE FROM parked_events WHERE subscription = ?').run(name);
-      this.db.prepare('DELETE FROM checkpoints WHERE name = ?').run(name);
-      this.db.prepare('DELETE FROM subscriptions WHERE name = ?').run(name);
-    }).immediate();
+    this.writable
+      .transaction(() => {
+        this.db.prepare('DELETE FROM parked_events WHERE subscription = ?').run(name);
+        this.db.prepare('DELETE FROM checkpoints WHERE name = ?').run(name);
+        this.db.prepare('DELETE FROM subscriptions WHERE name = ?').run(name);
+      })
+      .immediate();
   }
 
   saveCheckpoint(name: string, position: number, state: string): void {
@@ -107,19 +109,19 @@ export class SubscriptionStore {
          FROM parked_events p JOIN events e ON e.global_position = p.global_position
          WHERE p.subscription = ? ORDER BY p.global_position LIMIT ?`,
       )
-      .all(name, limit) as { position: number; attempts: number; lastError: string; parkedAt: string; global_position: number; stream_id: string; stream_version: number; event_id: string; event_type: string; data: string; metadata: string; recorded_at: string }[];
+      .all(name, limit) as (EventRow & { position: number; attempts: number; lastError: string; parkedAt: string })[];
     return rows.map((r) => ({
       position: r.position,
       attempts: r.attempts,
       lastError: r.lastError,
       parkedAt: r.parkedAt,
-      event: { globalPosition: r.global_position, streamId: r.stream_id, streamVersion: r.stream_version, eventId: r.event_id, eventType: r.event_type, data: r.data, metadata: r.metadata, recordedAt: r.recorded_at },
+      event: toEvent(r),
     }));
   }
 
   /** Which parked positions a replay would re-send, in order. */
   select(name: string, selection: ParkedSelection): number[] {
-    const all = (this.db.prepare('SELECT global_position FROM parked_events WHERE subscription = ? ORDER BY global_position').pluck().all(name) as number[]);
+    const all = this.db.prepare('SELECT global_position FROM parked_events WHERE subscription = ? ORDER BY global_position').pluck().all(name) as number[];
     if ('all' in selection) return all;
     if ('upTo' in selection) return all.filter((p) => p <= selection.upTo);
     const wanted = new Set(selection.positions);

@@ -53,7 +53,10 @@ beforeAll(async () => {
   const producer = kafka.producer();
   await producer.connect();
   // 150 records two days ago, then 150 from yesterday 09:00: "yesterday 08:00" starts at the second half.
-  await producer.send({ topic, messages: Array.from({ length: 300 }, (_, i) => ({ partition: i % 3, value: `r${i}`, timestamp: String(i < 150 ? Date.now() - 2 * DAY : yesterday8.getTime() + 3_600_000 + i * 1000) })) });
+  await producer.send({
+    topic,
+    messages: Array.from({ length: 300 }, (_, i) => ({ partition: i % 3, value: `r${i}`, timestamp: String(i < 150 ? Date.now() - 2 * DAY : yesterday8.getTime() + 3_600_000 + i * 1000) })),
+  });
   await producer.disconnect();
   const consumer = await consumeAll();
   await consumer.disconnect();
@@ -121,7 +124,8 @@ describe('consumer groups', () => {
   }, 60_000);
 
   it('earliest, latest, shift and exact offsets; times before the first record and after the last', async () => {
-    const plan = (strategy: Parameters<typeof client.call<'groups/plan-reset'>>[1]['strategy']) => client.call('groups/plan-reset', { connectionId: kafkaId, groupId: group, topics: [{ topic, partitions: [0] }], strategy });
+    const plan = (strategy: Parameters<typeof client.call<'groups/plan-reset'>>[1]['strategy']) =>
+      client.call('groups/plan-reset', { connectionId: kafkaId, groupId: group, topics: [{ topic, partitions: [0] }], strategy });
     expect((await plan({ kind: 'earliest' })).rows[0]).toMatchObject({ partition: 0, next: '0', delta: 100 });
     expect((await plan({ kind: 'latest' })).rows[0]).toMatchObject({ next: '100', delta: 0 });
     expect((await plan({ kind: 'shift', by: -10 })).rows[0]).toMatchObject({ next: '90', delta: 10 });
@@ -143,7 +147,10 @@ describe('consumer groups', () => {
   it('browsing leaves no group behind', async () => {
     const before = consumerGroupList();
     await client.stream('records/read', { connectionId: kafkaId, target: { type: 'kafka-partition', topic, partition: 1 }, from: { type: 'start' }, limit: 100 });
-    await client.stream('projections/rebuild', { code: 'export default { init: () => 0, $any: (s) => s + 1 };', source: { connectionId: kafkaId, target: { type: 'kafka-topic', topic }, from: { type: 'start' }, to: null } });
+    await client.stream('projections/rebuild', {
+      code: 'export default { init: () => 0, $any: (s) => s + 1 };',
+      source: { connectionId: kafkaId, target: { type: 'kafka-topic', topic }, from: { type: 'start' }, to: null },
+    });
     expect(consumerGroupList()).toEqual(before);
   });
 });

@@ -58,12 +58,21 @@ beforeAll(async () => {
   for (const n of [1, 2, 3]) {
     await producer.send({
       topic: paymentsDlt,
-      messages: [{ key: `p-${n}`, value: JSON.stringify({ payment: n }), timestamp: String(Date.now() - (3 - n) * 1000), headers: { 'kafka_dlt-exception-fqcn': 'java.lang.IllegalStateException', 'kafka_dlt-exception-message': `card declined ${n}`, 'kafka_dlt-original-topic': 'payments' } }],
+      messages: [
+        {
+          key: `p-${n}`,
+          value: JSON.stringify({ payment: n }),
+          timestamp: String(Date.now() - (3 - n) * 1000),
+          headers: { 'kafka_dlt-exception-fqcn': 'java.lang.IllegalStateException', 'kafka_dlt-exception-message': `card declined ${n}`, 'kafka_dlt-original-topic': 'payments' },
+        },
+      ],
     });
   }
   await producer.disconnect();
 
-  rabbitId = (await client.call('connections/save', { kind: 'rabbitmq', name: 'rabbit', host: '127.0.0.1', port: 5672, tls: false, username: 'guest', password: 'guest', vhost: '/', managementPort: 15672 })).id;
+  rabbitId = (
+    await client.call('connections/save', { kind: 'rabbitmq', name: 'rabbit', host: '127.0.0.1', port: 5672, tls: false, username: 'guest', password: 'guest', vhost: '/', managementPort: 15672 })
+  ).id;
   kafkaId = (await client.call('connections/save', { kind: 'kafka', name: 'kafka', host: '127.0.0.1', port: KAFKA_PORT, tls: false, username: '', sasl: 'none' })).id;
 
   // The store: a subscription that parks the big withdrawals.
@@ -103,7 +112,12 @@ describe('one dead-letter view', () => {
     expect(unreachable).toEqual([]);
     const parked = context.store.database.prepare("SELECT count(*) FROM parked_events WHERE subscription = 'balances'").pluck().get() as number;
     expect(parked).toBeGreaterThan(0);
-    expect(sources.find((s) => s.ref.type === 'store-subscription' && s.ref.name === 'balances')).toMatchObject({ connectionId: 'local', kind: 'store', depth: { value: parked, exact: true }, unavailable: null });
+    expect(sources.find((s) => s.ref.type === 'store-subscription' && s.ref.name === 'balances')).toMatchObject({
+      connectionId: 'local',
+      kind: 'store',
+      depth: { value: parked, exact: true },
+      unavailable: null,
+    });
     expect(sources.find((s) => s.ref.name === paymentsDlt)).toMatchObject({ connectionId: kafkaId, kind: 'kafka', depth: { value: 3 } });
     expect(sources.find((s) => s.ref.name === ordersDlq)).toMatchObject({ connectionId: rabbitId, kind: 'rabbitmq', ref: { type: 'rabbit-queue', vhost: '/', name: ordersDlq }, unavailable: null });
     // A quorum DLQ is listed like any other; its redrive takes and acks, so its delivery limit never counts.
@@ -144,7 +158,9 @@ describe('one dead-letter view', () => {
   });
 
   it('refuses to peek a quorum queue with a delivery limit, where a requeue counts as a delivery', async () => {
-    const e = await client.call('dead-letters/peek', { connectionId: rabbitId, ref: { type: 'rabbit-queue', vhost: '/', name: quorumDlq }, limit: 10, acceptRedelivered: true }).catch((err: Error) => err);
+    const e = await client
+      .call('dead-letters/peek', { connectionId: rabbitId, ref: { type: 'rabbit-queue', vhost: '/', name: quorumDlq }, limit: 10, acceptRedelivered: true })
+      .catch((err: Error) => err);
     expect((e as Error).message).toMatch(/is a quorum queue with a delivery limit of 5/);
   });
 

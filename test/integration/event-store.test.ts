@@ -35,7 +35,14 @@ describe('event store', () => {
   it('appends with expected versions and refuses a stale one with a clear message', () => {
     const first = store.append('order-1', [{ type: 'OrderPlaced', data: { total: 10 } }], 'no_stream');
     expect(first).toEqual({ firstPosition: 1, lastPosition: 1, version: 0 });
-    store.append('order-1', [{ type: 'OrderPaid', data: {} }, { type: 'OrderShipped', data: {} }], 0);
+    store.append(
+      'order-1',
+      [
+        { type: 'OrderPaid', data: {} },
+        { type: 'OrderShipped', data: {} },
+      ],
+      0,
+    );
     const stale = thrown(() => store.append('order-1', [{ type: 'OrderCancelled', data: {} }], 0));
     expect(stale.code).toBe('conflict');
     expect(stale.message).toBe('wrong expected version: expected 0, stream is at 2');
@@ -47,7 +54,12 @@ describe('event store', () => {
 
   it('refuses a duplicate event id without writing anything', () => {
     store.append('a-1', [{ id: 'evt-1', type: 'T', data: {} }]);
-    const e = thrown(() => store.append('a-1', [{ type: 'T', data: {} }, { id: 'evt-1', type: 'T', data: {} }]));
+    const e = thrown(() =>
+      store.append('a-1', [
+        { type: 'T', data: {} },
+        { id: 'evt-1', type: 'T', data: {} },
+      ]),
+    );
     expect(e.code).toBe('conflict');
     expect(store.stream('a-1')?.eventCount).toBe(1);
   });
@@ -92,9 +104,7 @@ describe('demo seed', () => {
     expect(new Set(streams.map((s) => s.category))).toEqual(new Set(['account', 'cart']));
     expect(streams.filter((s) => s.category === 'account')).toHaveLength(8);
     const events = store.readAll(1, 10_000);
-    expect(new Set(events.map((e) => e.eventType))).toEqual(
-      new Set(['AccountCreated', 'MoneyDeposited', 'MoneyWithdrawn', 'MoneyTransferred', 'CartCreated', 'ItemAdded', 'ItemRemoved']),
-    );
+    expect(new Set(events.map((e) => e.eventType))).toEqual(new Set(['AccountCreated', 'MoneyDeposited', 'MoneyWithdrawn', 'MoneyTransferred', 'CartCreated', 'ItemAdded', 'ItemRemoved']));
     // Every stream starts with its creation event, and no account is overdrawn at any point.
     for (const s of streams) expect(store.readStream(s.streamId, 0, 1)[0]?.eventType).toMatch(/Created$/);
     const balances = new Map<string, number>();

@@ -29,7 +29,10 @@ const topic = unique('rewind-faults');
 
 async function failureWithin(p: Promise<unknown>): Promise<{ error: ApiCallError; ms: number }> {
   const started = Date.now();
-  const e = await p.then(() => new Error('it finished normally'), (err: unknown) => err);
+  const e = await p.then(
+    () => new Error('it finished normally'),
+    (err: unknown) => err,
+  );
   expect(e).toBeInstanceOf(ApiCallError);
   return { error: e as ApiCallError, ms: Date.now() - started };
 }
@@ -65,13 +68,17 @@ describe('a Kafka broker that stops answering', () => {
     let frozen = false;
     try {
       const { error, ms } = await failureWithin(
-        client.stream('records/read', { connectionId: kafkaId, target: { type: 'kafka-partition', topic, partition: 0 }, from: { type: 'start' }, limit: 50_000 }, {
-          onBatch: () => {
-            if (frozen) return;
-            frozen = true;
-            process.kill(brokerPid(), 'SIGSTOP');
+        client.stream(
+          'records/read',
+          { connectionId: kafkaId, target: { type: 'kafka-partition', topic, partition: 0 }, from: { type: 'start' }, limit: 50_000 },
+          {
+            onBatch: () => {
+              if (frozen) return;
+              frozen = true;
+              process.kill(brokerPid(), 'SIGSTOP');
+            },
           },
-        }),
+        ),
       );
       expect(frozen).toBe(true);
       expect(error.code).toBe('network');
@@ -92,13 +99,17 @@ describe('a Kafka broker that stops answering', () => {
     const code = `export default { init: () => 0, $any: (s) => s + 1 };`;
     try {
       const { error, ms } = await failureWithin(
-        client.stream('projections/rebuild', { code, source: { connectionId: kafkaId, target: { type: 'kafka-partition', topic, partition: 0 }, from: { type: 'start' }, to: null } }, {
-          onBatch: (updates) => {
-            if (frozen || !updates.some((u) => u.kind === 'progress')) return;
-            frozen = true;
-            process.kill(brokerPid(), 'SIGSTOP');
+        client.stream(
+          'projections/rebuild',
+          { code, source: { connectionId: kafkaId, target: { type: 'kafka-partition', topic, partition: 0 }, from: { type: 'start' }, to: null } },
+          {
+            onBatch: (updates) => {
+              if (frozen || !updates.some((u) => u.kind === 'progress')) return;
+              frozen = true;
+              process.kill(brokerPid(), 'SIGSTOP');
+            },
           },
-        }),
+        ),
       );
       expect(frozen).toBe(true);
       expect(error.code).toBe('network');
@@ -114,13 +125,17 @@ describe('a Kafka broker that stops answering', () => {
     let stopped = false;
     try {
       const { error, ms } = await failureWithin(
-        client.stream('records/read', { connectionId: kafkaId, target: { type: 'kafka-partition', topic, partition: 0 }, from: { type: 'start' }, limit: 50_000 }, {
-          onBatch: () => {
-            if (stopped) return;
-            stopped = true;
-            process.kill(brokerPid(), 'SIGKILL');
+        client.stream(
+          'records/read',
+          { connectionId: kafkaId, target: { type: 'kafka-partition', topic, partition: 0 }, from: { type: 'start' }, limit: 50_000 },
+          {
+            onBatch: () => {
+              if (stopped) return;
+              stopped = true;
+              process.kill(brokerPid(), 'SIGKILL');
+            },
           },
-        }),
+        ),
       );
       expect(error.code).toBe('network');
       expect(ms).toBeLessThan(10_000);

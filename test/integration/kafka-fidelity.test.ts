@@ -119,9 +119,20 @@ describe('records written by kcat read back byte for byte', () => {
     ]);
     const { items } = await expectSameAsKcat(topic);
     // What the views make of them.
-    expect(items[0]!.headers.map((h) => [h.name, h.value])).toEqual([['plain', 'v1'], ['nothing', null], ['empty', ''], ['dup', '1'], ['other', 'x'], ['dup', '2']]);
+    expect(items[0]!.headers.map((h) => [h.name, h.value])).toEqual([
+      ['plain', 'v1'],
+      ['nothing', null],
+      ['empty', ''],
+      ['dup', '1'],
+      ['other', 'x'],
+      ['dup', '2'],
+    ]);
     // Control bytes and DEL are not printable text: binary. (argv carries é as UTF-8: text.)
-    expect(items[1]!.headers.map((h) => [h.name, h.binary ?? false])).toEqual([['ctl', true], ['latin', false], ['nul-ish', true]]);
+    expect(items[1]!.headers.map((h) => [h.name, h.binary ?? false])).toEqual([
+      ['ctl', true],
+      ['latin', false],
+      ['nul-ish', true],
+    ]);
     expect(items[2]!.payload).toEqual({ kind: 'json', text: '{"big": 12345678901234567891, "dec": 1.0, "exp": 1e2, "k": 1, "k": 2}', bytes: 69 });
     expect(items[4]!.payload).toEqual({ kind: 'binary', base64: 'gA==', bytes: 1, truncated: false });
     expect(items[6]!.payload).toMatchObject({ kind: 'text', truncated: true, bytes: 10 * 1024 * 1024 + 11 });
@@ -130,14 +141,21 @@ describe('records written by kcat read back byte for byte', () => {
   it.each(['gzip', 'snappy', 'lz4', 'zstd'])('batches compressed with %s (kcat -z)', async (codec) => {
     const topic = await fresh(`fid-${codec}`);
     const body = (i: number) => Buffer.from(JSON.stringify({ i, text: 'the quick brown fox jumps over the lazy dog '.repeat(100) }));
-    kcatProduce(topic, [0, 1, 2].map((i) => ({ key: `k${i}`, headers: [`n=${i}`], value: body(i) })), { codec });
+    kcatProduce(
+      topic,
+      [0, 1, 2].map((i) => ({ key: `k${i}`, headers: [`n=${i}`], value: body(i) })),
+      { codec },
+    );
     const { items } = await expectSameAsKcat(topic);
     expect(items).toHaveLength(3);
   });
 
   it('LogAppendTime: the broker’s time, and said so', async () => {
     const topic = await fresh('fid-logappend', { 'message.timestamp.type': 'LogAppendTime' });
-    kcatProduce(topic, [{ key: 'a', value: Buffer.from('one') }, { key: 'b', value: Buffer.from('two') }]);
+    kcatProduce(topic, [
+      { key: 'a', value: Buffer.from('one') },
+      { key: 'b', value: Buffer.from('two') },
+    ]);
     const { items } = await expectSameAsKcat(topic);
     expect(items.every((e) => e.timestampType === 'log-append')).toBe(true);
   });
@@ -150,7 +168,16 @@ describe("records written by Kafka's Java producer read back byte for byte", () 
       {
         records: [
           { key: Buffer.from('gone'), value: null, timestamp: 0 },
-          { key: Buffer.alloc(0), value: Buffer.from('empty key'), timestamp: 32_503_680_000_000, headers: [['nul', Buffer.from([0x00, 0x41])], ['none', null], ['latin1', Buffer.from([0x63, 0x61, 0x66, 0xe9])]] },
+          {
+            key: Buffer.alloc(0),
+            value: Buffer.from('empty key'),
+            timestamp: 32_503_680_000_000,
+            headers: [
+              ['nul', Buffer.from([0x00, 0x41])],
+              ['none', null],
+              ['latin1', Buffer.from([0x63, 0x61, 0x66, 0xe9])],
+            ],
+          },
           { key: Buffer.from([0xde, 0xad, 0xbe, 0xef]), value: Buffer.alloc(0), headers: [['x', Buffer.alloc(0)]] },
           { key: null, value: Buffer.from('no key') },
         ],
@@ -161,14 +188,22 @@ describe("records written by Kafka's Java producer read back byte for byte", () 
     expect(items[0]!.timestamp).toBe('1970-01-01T00:00:00.000Z');
     expect(items[1]!.timestamp).toBe('3000-01-01T00:00:00.000Z');
     expect(items[1]!.key).toEqual({ kind: 'empty' });
-    expect(items[1]!.headers).toEqual([{ name: 'nul', value: 'AEE=', binary: true }, { name: 'none', value: null }, { name: 'latin1', value: 'Y2Fm6Q==', binary: true }]);
+    expect(items[1]!.headers).toEqual([
+      { name: 'nul', value: 'AEE=', binary: true },
+      { name: 'none', value: null },
+      { name: 'latin1', value: 'Y2Fm6Q==', binary: true },
+    ]);
     expect(items[2]!.payload).toEqual({ kind: 'empty' });
     expect(items[3]!.key).toBeNull();
   });
 
   it.each(['gzip', 'snappy', 'lz4', 'zstd'])('batches compressed with %s by the Java producer', async (codec) => {
     const topic = await fresh(`fid-java-${codec}`);
-    const records = Array.from({ length: 20 }, (_, i) => ({ key: Buffer.from(`k${i}`), value: Buffer.from(JSON.stringify({ i, text: 'lorem ipsum dolor sit amet '.repeat(50) })), headers: [['i', Buffer.from(String(i))]] as [string, Buffer][] }));
+    const records = Array.from({ length: 20 }, (_, i) => ({
+      key: Buffer.from(`k${i}`),
+      value: Buffer.from(JSON.stringify({ i, text: 'lorem ipsum dolor sit amet '.repeat(50) })),
+      headers: [['i', Buffer.from(String(i))]] as [string, Buffer][],
+    }));
     javaProduce(topic, [{ records }], { 'compression.type': codec, 'linger.ms': '50' });
     const { items } = await expectSameAsKcat(topic);
     expect(items).toHaveLength(20);

@@ -51,7 +51,10 @@ beforeAll(async () => {
   await producer.send({ topic, messages: events.map((e) => ({ key: e.streamId, value: e.data, headers: { type: e.eventType }, timestamp: String(Date.parse(e.recordedAt)) })) });
   // The same events dealt round-robin over three partitions, so no partition alone tells the story.
   await admin.createTopics({ topics: [{ topic: spread, numPartitions: 3 }], waitForLeaders: true });
-  await producer.send({ topic: spread, messages: events.map((e, i) => ({ partition: i % 3, key: e.streamId, value: e.data, headers: { type: e.eventType }, timestamp: String(Date.parse(e.recordedAt)) })) });
+  await producer.send({
+    topic: spread,
+    messages: events.map((e, i) => ({ partition: i % 3, key: e.streamId, value: e.data, headers: { type: e.eventType }, timestamp: String(Date.parse(e.recordedAt)) })),
+  });
   await producer.disconnect();
   amqpConn = await amqp.connect(AMQP_URL);
   const ch = await amqpConn.createConfirmChannel();
@@ -61,7 +64,9 @@ beforeAll(async () => {
   await ch.close();
 
   kafkaId = (await client.call('connections/save', { kind: 'kafka', name: 'k', host: '127.0.0.1', port: KAFKA_PORT, tls: false, username: '', sasl: 'none' })).id;
-  rabbitId = (await client.call('connections/save', { kind: 'rabbitmq', name: 'r', host: '127.0.0.1', port: 5672, tls: false, username: 'guest', password: 'guest', vhost: '/', managementPort: 15672 })).id;
+  rabbitId = (
+    await client.call('connections/save', { kind: 'rabbitmq', name: 'r', host: '127.0.0.1', port: 5672, tls: false, username: 'guest', password: 'guest', vhost: '/', managementPort: 15672 })
+  ).id;
 });
 
 afterAll(async () => {
@@ -121,7 +126,11 @@ describe('projections over any source', () => {
     const slow = `export default { init: () => 0, when: { $dummy: (s) => s }, $any: (s) => { const t = Date.now(); while (Date.now() - t < 50) {} return s + 1; } };`;
     const controller = new AbortController();
     const started = Date.now();
-    const pending = client.stream('projections/rebuild', { code: slow, source: { connectionId: 'local', target: { type: 'store-all' }, from: { type: 'start' }, to: null } }, { signal: controller.signal });
+    const pending = client.stream(
+      'projections/rebuild',
+      { code: slow, source: { connectionId: 'local', target: { type: 'store-all' }, from: { type: 'start' }, to: null } },
+      { signal: controller.signal },
+    );
     setTimeout(() => controller.abort(), 300);
     const e = await pending.catch((err: { code?: string }) => err);
     expect((e as { code: string }).code).toBe('cancelled');
@@ -174,7 +183,10 @@ describe('projections over any source', () => {
     const kafka = new Kafka({ clientId: 'rewind-test', brokers: [KAFKA_BOOTSTRAP], logLevel: logLevel.NOTHING });
     const producer = kafka.producer();
     await producer.connect();
-    await producer.send({ topic: spread, messages: [0, 1, 2, 2].map((p, i) => ({ partition: p, key: 'account-A-17', value: JSON.stringify({ accountId: 'A-17', amount: 10 + i }), headers: { type: 'MoneyDeposited' } })) });
+    await producer.send({
+      topic: spread,
+      messages: [0, 1, 2, 2].map((p, i) => ({ partition: p, key: 'account-A-17', value: JSON.stringify({ accountId: 'A-17', amount: 10 + i }), headers: { type: 'MoneyDeposited' } })),
+    });
     await producer.disconnect();
 
     // A run stopped at record 30 resumes right after it: ten records from each partition.

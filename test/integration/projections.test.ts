@@ -105,7 +105,10 @@ describe('projection rebuilds', () => {
 });
 
 describe('a handler that throws', () => {
-  const flaky = balances.replace('MoneyWithdrawn: (s: Balance, e) =>', "MoneyWithdrawn: (s: Balance, e) => { if (e.data.amount > 0) throw new Error('boom on ' + e.position); return s; }, Unused: (s: Balance, e) =>");
+  const flaky = balances.replace(
+    'MoneyWithdrawn: (s: Balance, e) =>',
+    "MoneyWithdrawn: (s: Balance, e) => { if (e.data.amount > 0) throw new Error('boom on ' + e.position); return s; }, Unused: (s: Balance, e) =>",
+  );
 
   function erroring() {
     const failures: HandlerFailure[] = [];
@@ -139,13 +142,16 @@ describe('a handler that throws', () => {
   it('can skip the poison event and records that it did', async () => {
     const run = await start(flaky);
     const failures: number[] = [];
-    const done = run.runSqlite({ kind: 'sqlite', path, streamId: null, from: 1, to: null }, {
-      onProgress: () => undefined,
-      onHandlerError: (f) => {
-        failures.push(f.position);
-        run.decide('skip');
+    const done = run.runSqlite(
+      { kind: 'sqlite', path, streamId: null, from: 1, to: null },
+      {
+        onProgress: () => undefined,
+        onHandlerError: (f) => {
+          failures.push(f.position);
+          run.decide('skip');
+        },
       },
-    });
+    );
     const result = await done;
     expect(result.skipped).toEqual(failures);
     expect(result.processed).toBe(last - failures.length);
@@ -170,13 +176,18 @@ describe('the sandbox', () => {
   async function firstFailure(body: string): Promise<HandlerFailure> {
     const run = await start(escapeAttempt(body));
     return new Promise((resolve, reject) => {
-      run.runSqlite({ kind: 'sqlite', path, streamId: null, from: 1, to: 20 }, {
-        onProgress: () => undefined,
-        onHandlerError: (f) => {
-          resolve(f);
-          run.decide('stop');
-        },
-      }).then(() => reject(new Error('no failure')), reject);
+      run
+        .runSqlite(
+          { kind: 'sqlite', path, streamId: null, from: 1, to: 20 },
+          {
+            onProgress: () => undefined,
+            onHandlerError: (f) => {
+              resolve(f);
+              run.decide('stop');
+            },
+          },
+        )
+        .then(() => reject(new Error('no failure')), reject);
     });
   }
 

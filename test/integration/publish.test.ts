@@ -26,7 +26,9 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'rewind-publish-'));
   context = createAppContext({ dataDir: dir, secrets: new MemorySecretStore(), shell: 'web', version: 'test' });
   client = inMemoryClient(context.handlers);
-  rabbitId = (await client.call('connections/save', { kind: 'rabbitmq', name: 'r', host: '127.0.0.1', port: 5672, tls: false, username: 'guest', password: 'guest', vhost: '/', managementPort: 15672 })).id;
+  rabbitId = (
+    await client.call('connections/save', { kind: 'rabbitmq', name: 'r', host: '127.0.0.1', port: 5672, tls: false, username: 'guest', password: 'guest', vhost: '/', managementPort: 15672 })
+  ).id;
   kafkaId = (await client.call('connections/save', { kind: 'kafka', name: 'k', host: '127.0.0.1', port: KAFKA_PORT, tls: false, username: '', sasl: 'none' })).id;
   const { conn, ch } = await connect();
   await ch.assertExchange(x, 'topic', { durable: false });
@@ -48,7 +50,15 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const message = (text: string) => ({ payload: { format: 'json' as const, text }, headers: [{ name: 'tenant', type: 'string' as const, value: 'acme' }, { name: 'attempt', type: 'number' as const, value: '2' }, { name: 'urgent', type: 'boolean' as const, value: 'true' }], properties: { messageId: 'p-1', type: 'OrderCreated' } });
+const message = (text: string) => ({
+  payload: { format: 'json' as const, text },
+  headers: [
+    { name: 'tenant', type: 'string' as const, value: 'acme' },
+    { name: 'attempt', type: 'number' as const, value: '2' },
+    { name: 'urgent', type: 'boolean' as const, value: 'true' },
+  ],
+  properties: { messageId: 'p-1', type: 'OrderCreated' },
+});
 
 describe('publishing to RabbitMQ', () => {
   it('predicts where a routing key goes, sends it, and the broker routes it to exactly those queues', async () => {
@@ -76,9 +86,13 @@ describe('publishing to RabbitMQ', () => {
   });
 
   it('refuses JSON that does not parse, and an exchange that does not exist', async () => {
-    const bad = await client.call('publish/send', { connectionId: rabbitId, target: { kind: 'exchange', vhost: '/', exchange: x, routingKey: 'k' }, message: message('{"a":'), count: 1 }).catch((e: unknown) => e);
+    const bad = await client
+      .call('publish/send', { connectionId: rabbitId, target: { kind: 'exchange', vhost: '/', exchange: x, routingKey: 'k' }, message: message('{"a":'), count: 1 })
+      .catch((e: unknown) => e);
     expect((bad as ApiCallError).message).toMatch(/Not valid JSON/);
-    const missing = await client.call('publish/send', { connectionId: rabbitId, target: { kind: 'exchange', vhost: '/', exchange: 'no-such-x', routingKey: 'k' }, message: message('{}'), count: 1 }).catch((e: unknown) => e);
+    const missing = await client
+      .call('publish/send', { connectionId: rabbitId, target: { kind: 'exchange', vhost: '/', exchange: 'no-such-x', routingKey: 'k' }, message: message('{}'), count: 1 })
+      .catch((e: unknown) => e);
     expect((missing as ApiCallError).code).toBe('not_found');
   });
 });
@@ -88,17 +102,29 @@ describe('producing to Kafka', () => {
     const sent = await client.call('publish/send', {
       connectionId: kafkaId,
       target: { kind: 'topic', topic, partition: 1 },
-      message: { payload: { format: 'base64', text: Buffer.from([0, 1, 2]).toString('base64') }, key: { format: 'text', text: 'k-1' }, headers: [{ name: 'h', type: 'string', value: 'v' }, { name: 'none', type: 'null', value: '' }] },
+      message: {
+        payload: { format: 'base64', text: Buffer.from([0, 1, 2]).toString('base64') },
+        key: { format: 'text', text: 'k-1' },
+        headers: [
+          { name: 'h', type: 'string', value: 'v' },
+          { name: 'none', type: 'null', value: '' },
+        ],
+      },
       count: 3,
     });
     expect(sent.offsets).toEqual([0, 1, 2].map((o) => ({ partition: 1, offset: String(o) })));
     const records = kcatConsume(topic, { partition: 1 });
     expect(records.map((r) => [r.key!.toString(), [...r.payload!]])).toEqual([0, 1, 2].map(() => ['k-1', [0, 1, 2]]));
-    expect(records[0]!.headers.map(([k, v]) => [k, v === null ? null : v.toString()])).toEqual([['h', 'v'], ['none', null]]);
+    expect(records[0]!.headers.map(([k, v]) => [k, v === null ? null : v.toString()])).toEqual([
+      ['h', 'v'],
+      ['none', null],
+    ]);
   });
 
   it('refuses a partition the topic does not have', async () => {
-    const e = await client.call('publish/send', { connectionId: kafkaId, target: { kind: 'topic', topic, partition: 9 }, message: { payload: { format: 'text', text: 'x' }, headers: [] }, count: 1 }).catch((err: unknown) => err);
+    const e = await client
+      .call('publish/send', { connectionId: kafkaId, target: { kind: 'topic', topic, partition: 9 }, message: { payload: { format: 'text', text: 'x' }, headers: [] }, count: 1 })
+      .catch((err: unknown) => err);
     expect((e as ApiCallError).message).toMatch(/has no partition 9/);
   });
 });

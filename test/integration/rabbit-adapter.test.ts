@@ -5,7 +5,6 @@ import { AMQP_URL, rabbitProfile, failure, readAll, unique } from './brokers';
 
 const signal = () => new AbortController().signal;
 
-
 describe('RabbitMQ adapter against a real broker', () => {
   const stream = unique('rewind-test-stream');
   const classic = `${unique('rewind-test-orders')}.dlq`;

@@ -32,7 +32,8 @@ async function management(path: string, body: unknown): Promise<unknown> {
 
 type MgmtMessage = { payload: string; payload_encoding: string; properties: Record<string, unknown> };
 /** The management API's own view of the head of a queue, requeued. */
-const managementGet = async (queue: string, count: number) => (await management(`/queues/%2F/${encodeURIComponent(queue)}/get`, { count, ackmode: 'ack_requeue_true', encoding: 'base64' })) as MgmtMessage[];
+const managementGet = async (queue: string, count: number) =>
+  (await management(`/queues/%2F/${encodeURIComponent(queue)}/get`, { count, ackmode: 'ack_requeue_true', encoding: 'base64' })) as MgmtMessage[];
 
 const body = (e: Envelope): Buffer => {
   const p = e.payload;
@@ -43,7 +44,20 @@ const body = (e: Envelope): Buffer => {
 const prop = (e: Envelope, name: string) => e.properties.find((p) => p.name === name)?.value ?? null;
 const header = (e: Envelope, name: string) => e.headers.find((h) => h.name === name);
 
-const PROPERTIES = { contentType: 'application/octet-stream', contentEncoding: 'identity', messageId: 'm-1', correlationId: 'c-1', type: 'OrderPlaced', appId: 'billing', userId: 'guest', timestamp: 1_700_000_000, deliveryMode: 2, priority: 5, replyTo: 'replies', expiration: '600000' };
+const PROPERTIES = {
+  contentType: 'application/octet-stream',
+  contentEncoding: 'identity',
+  messageId: 'm-1',
+  correlationId: 'c-1',
+  type: 'OrderPlaced',
+  appId: 'billing',
+  userId: 'guest',
+  timestamp: 1_700_000_000,
+  deliveryMode: 2,
+  priority: 5,
+  replyTo: 'replies',
+  expiration: '600000',
+};
 const HEADERS = {
   long: 123,
   big: 2 ** 40,
@@ -63,7 +77,9 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'rewind-rfid-'));
   context = createAppContext({ dataDir: dir, secrets: new MemorySecretStore(), shell: 'web', version: 'test' });
   client = inMemoryClient(context.handlers);
-  rabbitId = (await client.call('connections/save', { kind: 'rabbitmq', name: 'r', host: '127.0.0.1', port: 5672, tls: false, username: 'guest', password: 'guest', vhost: '/', managementPort: 15672 })).id;
+  rabbitId = (
+    await client.call('connections/save', { kind: 'rabbitmq', name: 'r', host: '127.0.0.1', port: 5672, tls: false, username: 'guest', password: 'guest', vhost: '/', managementPort: 15672 })
+  ).id;
   conn = await amqp.connect(AMQP_URL);
   const ch = await conn.createConfirmChannel();
   await ch.assertQueue(classic, { durable: true });
@@ -76,7 +92,12 @@ beforeAll(async () => {
   await ch.waitForConfirms();
   await ch.close();
   // A second message as the management UI's "Publish message" makes it.
-  await management('/exchanges/%2F/amq.default/publish', { routing_key: classic, payload: 'plain text from the UI', payload_encoding: 'string', properties: { headers: { via: 'management' }, content_type: 'text/plain' } });
+  await management('/exchanges/%2F/amq.default/publish', {
+    routing_key: classic,
+    payload: 'plain text from the UI',
+    payload_encoding: 'string',
+    properties: { headers: { via: 'management' }, content_type: 'text/plain' },
+  });
 });
 
 afterAll(async () => {
@@ -139,7 +160,11 @@ describe('RabbitMQ messages read back as the broker holds them', () => {
 
   it('a stream queue, read by offset: the same bytes, properties and types', async () => {
     const items: Envelope[] = [];
-    await client.stream('records/read', { connectionId: rabbitId, target: { type: 'rabbit-stream', vhost: '/', queue: stream }, from: { type: 'start' }, limit: 10 }, { onBatch: (b) => items.push(...b) });
+    await client.stream(
+      'records/read',
+      { connectionId: rabbitId, target: { type: 'rabbit-stream', vhost: '/', queue: stream }, from: { type: 'start' }, limit: 10 },
+      { onBatch: (b) => items.push(...b) },
+    );
     expect(items).toHaveLength(1);
     expect(items[0]!.position).toBe('0');
     // A stream stores messages as AMQP 1.0, whose application properties hold simple values only:

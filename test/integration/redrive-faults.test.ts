@@ -35,7 +35,9 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'rewind-faults-'));
   context = createAppContext({ dataDir: dir, secrets: new MemorySecretStore(), shell: 'web', version: 'test' });
   client = inMemoryClient(context.handlers);
-  rabbitId = (await client.call('connections/save', { kind: 'rabbitmq', name: 'r', host: '127.0.0.1', port: 5672, tls: false, username: 'guest', password: 'guest', vhost: '/', managementPort: 15672 })).id;
+  rabbitId = (
+    await client.call('connections/save', { kind: 'rabbitmq', name: 'r', host: '127.0.0.1', port: 5672, tls: false, username: 'guest', password: 'guest', vhost: '/', managementPort: 15672 })
+  ).id;
   ({ conn, ch } = await connect());
 });
 
@@ -78,7 +80,14 @@ async function redriveWithFault(dlq: string, fault: () => Promise<unknown>, at =
   let struck: Promise<unknown> | null = null;
   const outcome = await client.stream(
     'dead-letters/redrive',
-    { connectionId: rabbitId, ref: { type: 'rabbit-queue', vhost: '/', name: dlq }, selection: { all: true }, target: { kind: 'origin' }, confirmedCount: N, options: { ratePerSecond: rate, restoreTtl: false, partitioning: 'key', keepTimestamp: true } },
+    {
+      connectionId: rabbitId,
+      ref: { type: 'rabbit-queue', vhost: '/', name: dlq },
+      selection: { all: true },
+      target: { kind: 'origin' },
+      confirmedCount: N,
+      options: { ratePerSecond: rate, restoreTtl: false, partitioning: 'key', keepTimestamp: true },
+    },
     {
       onBatch: (items) => {
         for (const i of items) if (i.kind === 'progress' && i.moved >= at && !struck) struck = fault();
@@ -160,14 +169,18 @@ describe('a Kafka broker that stops mid-redrive', () => {
     const pid = Number(readFileSync(pidFile, 'utf8').trim());
     let frozen = false;
     try {
-      const outcome = await client.stream('dead-letters/redrive', { connectionId: kafkaId, ref: { type: 'kafka-topic', name: dlt }, selection: { all: true }, target: { kind: 'origin' }, confirmedCount: N }, {
-        onBatch: (items) => {
-          if (!frozen && items.some((i) => i.kind === 'progress' && i.moved >= 2_000)) {
-            frozen = true;
-            process.kill(pid, 'SIGSTOP');
-          }
+      const outcome = await client.stream(
+        'dead-letters/redrive',
+        { connectionId: kafkaId, ref: { type: 'kafka-topic', name: dlt }, selection: { all: true }, target: { kind: 'origin' }, confirmedCount: N },
+        {
+          onBatch: (items) => {
+            if (!frozen && items.some((i) => i.kind === 'progress' && i.moved >= 2_000)) {
+              frozen = true;
+              process.kill(pid, 'SIGSTOP');
+            }
+          },
         },
-      });
+      );
       process.kill(pid, 'SIGCONT');
       expect(outcome.stoppedBy).toBe('error');
       expect(outcome.error?.code).toBe('network');

@@ -43,9 +43,26 @@ beforeAll(async () => {
   await producer.send({
     topic: dlt,
     messages: [
-      { partition: 0, key: 'p-1', value: '{"payment":1}', timestamp: '1700000000000', headers: { 'kafka_dlt-original-topic': payments, 'kafka_dlt-original-partition': int32(2), 'kafka_dlt-exception-fqcn': 'java.lang.IllegalStateException', 'kafka_dlt-exception-message': 'declined', tenant: 'acme' } },
+      {
+        partition: 0,
+        key: 'p-1',
+        value: '{"payment":1}',
+        timestamp: '1700000000000',
+        headers: {
+          'kafka_dlt-original-topic': payments,
+          'kafka_dlt-original-partition': int32(2),
+          'kafka_dlt-exception-fqcn': 'java.lang.IllegalStateException',
+          'kafka_dlt-exception-message': 'declined',
+          tenant: 'acme',
+        },
+      },
       { partition: 0, key: 'p-2', value: '{"payment":2}', headers: { 'kafka_dlt-original-topic': payments, 'kafka_dlt-original-partition': int32(0), 'kafka_dlt-exception-message': 'declined' } },
-      { partition: 1, key: 'row-9', value: 'not json', headers: { '__connect.errors.topic': ingest, '__connect.errors.partition': '0', '__connect.errors.offset': '9', '__connect.errors.exception.message': 'bad json' } },
+      {
+        partition: 1,
+        key: 'row-9',
+        value: 'not json',
+        headers: { '__connect.errors.topic': ingest, '__connect.errors.partition': '0', '__connect.errors.offset': '9', '__connect.errors.exception.message': 'bad json' },
+      },
       { partition: 1, key: 'orphan', value: 'no origin', headers: { note: 'hand-made' } },
     ],
   });
@@ -81,9 +98,19 @@ describe('redriving a Kafka dead-letter topic', () => {
 
   it('produces each record to its original topic: key, value, user headers and time kept; the DLT headers left behind; where it came from added', async () => {
     const peek = await client.call('dead-letters/peek', { connectionId: kafkaId, ref: ref(), limit: 10 });
-    const ids = peek.messages.filter((m) => m.death.kafka?.topic === payments).map((m) => m.id).sort();
+    const ids = peek.messages
+      .filter((m) => m.death.kafka?.topic === payments)
+      .map((m) => m.id)
+      .sort();
     expect(ids).toEqual(['0:0', '0:1']);
-    const outcome = await client.stream('dead-letters/redrive', { connectionId: kafkaId, ref: ref(), selection: { ids }, target: { kind: 'origin' }, options: { partitioning: 'original', keepTimestamp: true, restoreTtl: false, ratePerSecond: null }, confirmedCount: 2 });
+    const outcome = await client.stream('dead-letters/redrive', {
+      connectionId: kafkaId,
+      ref: ref(),
+      selection: { ids },
+      target: { kind: 'origin' },
+      options: { partitioning: 'original', keepTimestamp: true, restoreTtl: false, ratePerSecond: null },
+      confirmedCount: 2,
+    });
     expect(outcome).toMatchObject({ moved: 2, failures: [], stoppedBy: 'done', error: null });
     // Kafka's own consumer (kcat) sees them where the headers said they came from.
     const p2 = kcatConsume(payments, { partition: 2 });
@@ -106,10 +133,22 @@ describe('redriving a Kafka dead-letter topic', () => {
     await admin.createTopics({ topics: [{ topic: dlt2 }, { topic: origin }], waitForLeaders: true });
     try {
       kcatProduce(dlt2, [{ key: 'k', headers: [`kafka_dlt-original-topic=${origin}`, 'a=1', 'b=2', 'a=3', 'nothing', 'kafka_dlt-exception-message=boom'], value: Buffer.from('v') }]);
-      const outcome = await client.stream('dead-letters/redrive', { connectionId: kafkaId, ref: { type: 'kafka-topic', name: dlt2 }, selection: { all: true }, target: { kind: 'origin' }, confirmedCount: 1 });
+      const outcome = await client.stream('dead-letters/redrive', {
+        connectionId: kafkaId,
+        ref: { type: 'kafka-topic', name: dlt2 },
+        selection: { all: true },
+        target: { kind: 'origin' },
+        confirmedCount: 1,
+      });
       expect(outcome.moved).toBe(1);
       const [r] = kcatConsume(origin);
-      expect(r!.headers.map(([k, v]) => [k, v === null ? null : v.toString()])).toEqual([['a', '1'], ['b', '2'], ['a', '3'], ['nothing', null], ['rewind-redriven-from', `${dlt2}/0/0`]]);
+      expect(r!.headers.map(([k, v]) => [k, v === null ? null : v.toString()])).toEqual([
+        ['a', '1'],
+        ['b', '2'],
+        ['a', '3'],
+        ['nothing', null],
+        ['rewind-redriven-from', `${dlt2}/0/0`],
+      ]);
     } finally {
       await admin.deleteTopics({ topics: [dlt2, origin] }).catch(() => undefined);
     }
@@ -119,7 +158,9 @@ describe('redriving a Kafka dead-letter topic', () => {
     const plan = await client.call('dead-letters/plan', { connectionId: kafkaId, ref: ref(), selection: { ids: ['0:0'] }, target: { kind: 'origin' } });
     expect(plan.repeated).toBe(1);
     expect(plan.rows[0]!.redrivenBefore).toMatch(/^\d{4}-/);
-    const e = await client.stream('dead-letters/redrive', { connectionId: kafkaId, ref: ref(), selection: { ids: ['0:0'] }, target: { kind: 'origin' }, confirmedCount: 1 }).catch((err: unknown) => err);
+    const e = await client
+      .stream('dead-letters/redrive', { connectionId: kafkaId, ref: ref(), selection: { ids: ['0:0'] }, target: { kind: 'origin' }, confirmedCount: 1 })
+      .catch((err: unknown) => err);
     expect((e as ApiCallError).code).toBe('conflict');
     expect((e as ApiCallError).message).toMatch(/redriven before/);
     const again = await client.stream('dead-letters/redrive', { connectionId: kafkaId, ref: ref(), selection: { ids: ['0:0'] }, target: { kind: 'origin' }, confirmedCount: 1, repeat: true });
@@ -127,12 +168,22 @@ describe('redriving a Kafka dead-letter topic', () => {
   });
 
   it('records with no origin go where the user says; a topic that does not exist is reported per record', async () => {
-    const missing = await client.stream('dead-letters/redrive', { connectionId: kafkaId, ref: ref(), selection: { ids: ['1:1'] }, target: { kind: 'topic', topic: 'no-such-topic-here' }, confirmedCount: 1 });
+    const missing = await client.stream('dead-letters/redrive', {
+      connectionId: kafkaId,
+      ref: ref(),
+      selection: { ids: ['1:1'] },
+      target: { kind: 'topic', topic: 'no-such-topic-here' },
+      confirmedCount: 1,
+    });
     expect(missing.moved).toBe(0);
     expect(missing.failures[0]!.reason).toMatch(/does not exist/);
     const sent = await client.stream('dead-letters/redrive', { connectionId: kafkaId, ref: ref(), selection: { ids: ['1:1', '1:0'] }, target: { kind: 'topic', topic: ingest }, confirmedCount: 2 });
     expect(sent.moved).toBe(2);
-    expect(kcatConsume(ingest).map((r) => r.payload!.toString()).sort()).toEqual(['no origin', 'not json']);
+    expect(
+      kcatConsume(ingest)
+        .map((r) => r.payload!.toString())
+        .sort(),
+    ).toEqual(['no origin', 'not json']);
     const { entries } = await client.call('audit/list', { actions: ['redrive'], text: dlt, limit: 20 });
     // Four runs, newest first: this one, the one with nowhere to go, the repeat, the first; (the refused repeat made none).
     expect(entries.map((e) => (e.detail as { moved: number }).moved)).toEqual([2, 0, 1, 2]);

@@ -38,7 +38,11 @@ const BIG = Buffer.alloc(10 * 1024 * 1024, 0x61);
 
 async function redrive(params: Omit<ParamsOf<'dead-letters/redrive'>, 'connectionId' | 'ref'>) {
   const progress: number[] = [];
-  const outcome = await client.stream('dead-letters/redrive', { connectionId: rabbitId, ref: ref(), ...params }, { onBatch: (items) => items.forEach((i) => i.kind === 'progress' && progress.push(i.moved)) });
+  const outcome = await client.stream(
+    'dead-letters/redrive',
+    { connectionId: rabbitId, ref: ref(), ...params },
+    { onBatch: (items) => items.forEach((i) => i.kind === 'progress' && progress.push(i.moved)) },
+  );
   return { outcome, progress };
 }
 
@@ -49,7 +53,9 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'rewind-redrive-'));
   context = createAppContext({ dataDir: dir, secrets: new MemorySecretStore(), shell: 'web', version: 'test' });
   client = inMemoryClient(context.handlers);
-  rabbitId = (await client.call('connections/save', { kind: 'rabbitmq', name: 'r', host: '127.0.0.1', port: 5672, tls: false, username: 'guest', password: 'guest', vhost: '/', managementPort: 15672 })).id;
+  rabbitId = (
+    await client.call('connections/save', { kind: 'rabbitmq', name: 'r', host: '127.0.0.1', port: 5672, tls: false, username: 'guest', password: 'guest', vhost: '/', managementPort: 15672 })
+  ).id;
   ({ conn, ch } = await connect());
 
   // The topology: a topic exchange feeding three work queues; a DLX feeding a parking queue.
@@ -68,7 +74,17 @@ beforeAll(async () => {
   await ch.assertQueue(tempQ, { durable: true, arguments: dl });
   await ch.bindQueue(tempQ, temp, '');
 
-  const props = { contentType: 'application/octet-stream', messageId: 'm-rejected', correlationId: 'c-1', type: 'OrderPlaced', appId: 'shop', timestamp: 1_700_000_000, deliveryMode: 2, priority: 3, headers: { tenant: 'acme', attempt: 1 } };
+  const props = {
+    contentType: 'application/octet-stream',
+    messageId: 'm-rejected',
+    correlationId: 'c-1',
+    type: 'OrderPlaced',
+    appId: 'shop',
+    timestamp: 1_700_000_000,
+    deliveryMode: 2,
+    priority: 3,
+    headers: { tenant: 'acme', attempt: 1 },
+  };
   // 1. Rejected by a consumer (the broker's own reject through its management API).
   ch.publish(x, 'order.created.eu', BINARY, props);
   await waitForDepth(ch, orders, 1);
@@ -152,10 +168,20 @@ describe('redriving RabbitMQ dead letters', () => {
     const rejected = byId['m-rejected']!;
     expect(rejected.content).toEqual(BINARY);
     expect(rejected.fields).toMatchObject({ exchange: x, routingKey: 'order.created.eu' });
-    expect(rejected.properties).toMatchObject({ contentType: 'application/octet-stream', correlationId: 'c-1', type: 'OrderPlaced', appId: 'shop', timestamp: 1_700_000_000, deliveryMode: 2, priority: 3 });
+    expect(rejected.properties).toMatchObject({
+      contentType: 'application/octet-stream',
+      correlationId: 'c-1',
+      type: 'OrderPlaced',
+      appId: 'shop',
+      timestamp: 1_700_000_000,
+      deliveryMode: 2,
+      priority: 3,
+    });
     expect(rejected.properties.headers).toMatchObject({ tenant: 'acme', attempt: 1, 'x-rewind-redrive-count': 1, 'x-rewind-redriven-from': parking });
     // Its history goes with it, so a second death is added to the first.
-    expect((rejected.properties.headers as Record<string, unknown>)['x-death']).toEqual([expect.objectContaining({ reason: 'rejected', queue: orders, exchange: x, 'routing-keys': ['order.created.eu'] })]);
+    expect((rejected.properties.headers as Record<string, unknown>)['x-death']).toEqual([
+      expect.objectContaining({ reason: 'rejected', queue: orders, exchange: x, 'routing-keys': ['order.created.eu'] }),
+    ]);
     expect(before['m-rejected']!.death.history).toHaveLength(1);
     expect(byId['m-maxlen']!.content.equals(BIG)).toBe(true);
     // The per-message TTL that expired is not restored unless asked for.
@@ -204,12 +230,20 @@ describe('redriving RabbitMQ dead letters', () => {
       await waitForDepth(ch, src, 1);
       await brokerRejects(src, 1);
       await waitForDepth(ch, qdlq, 1);
-      const outcome = await client.stream('dead-letters/redrive', { connectionId: rabbitId, ref: { type: 'rabbit-queue', vhost: '/', name: qdlq }, selection: { all: true }, target: { kind: 'origin' }, confirmedCount: 1 });
+      const outcome = await client.stream('dead-letters/redrive', {
+        connectionId: rabbitId,
+        ref: { type: 'rabbit-queue', vhost: '/', name: qdlq },
+        selection: { all: true },
+        target: { kind: 'origin' },
+        confirmedCount: 1,
+      });
       expect(outcome).toMatchObject({ moved: 1, failures: [] });
       expect(await depth(ch, qdlq)).toBe(0);
       expect((await drain(ch, src)).map(bodyOf)).toEqual(['q1']);
       // Looking at it would count a delivery: refused, and said why.
-      const e = await client.call('dead-letters/peek', { connectionId: rabbitId, ref: { type: 'rabbit-queue', vhost: '/', name: qdlq }, limit: 10, acceptRedelivered: true }).catch((err: unknown) => err);
+      const e = await client
+        .call('dead-letters/peek', { connectionId: rabbitId, ref: { type: 'rabbit-queue', vhost: '/', name: qdlq }, limit: 10, acceptRedelivered: true })
+        .catch((err: unknown) => err);
       expect((e as ApiCallError).message).toMatch(/delivery limit of 1/);
     } finally {
       await ch.deleteQueue(qdlq).catch(() => undefined);
@@ -222,7 +256,17 @@ describe('redriving RabbitMQ dead letters', () => {
     await management('PUT', `/users/${user}`, { password: 'pw', tags: 'management' });
     // May read and ack the DLQ (read, configure) but not publish anywhere (write '^$').
     await management('PUT', `/permissions/%2F/${user}`, { configure: '.*', write: '^$', read: '.*' });
-    const limited = await client.call('connections/save', { kind: 'rabbitmq', name: 'reader', host: '127.0.0.1', port: 5672, tls: false, username: user, password: 'pw', vhost: '/', managementPort: 15672 });
+    const limited = await client.call('connections/save', {
+      kind: 'rabbitmq',
+      name: 'reader',
+      host: '127.0.0.1',
+      port: 5672,
+      tls: false,
+      username: user,
+      password: 'pw',
+      vhost: '/',
+      managementPort: 15672,
+    });
     try {
       const before = await depth(ch, parking);
       const outcome = await client.stream('dead-letters/redrive', { connectionId: limited.id, ref: ref(), selection: { all: true }, target: { kind: 'queue', queue: orders }, confirmedCount: before });
@@ -246,7 +290,14 @@ describe('redriving RabbitMQ dead letters', () => {
       await waitForDepth(ch, home, 200);
       await brokerRejects(home, 200);
       await waitForDepth(ch, dlq, 200);
-      const run = client.stream('dead-letters/redrive', { connectionId: rabbitId, ref: { type: 'rabbit-queue', vhost: '/', name: dlq }, selection: { all: true }, target: { kind: 'origin' }, confirmedCount: 200, options: { ratePerSecond: 100, restoreTtl: false, partitioning: 'key', keepTimestamp: true } });
+      const run = client.stream('dead-letters/redrive', {
+        connectionId: rabbitId,
+        ref: { type: 'rabbit-queue', vhost: '/', name: dlq },
+        selection: { all: true },
+        target: { kind: 'origin' },
+        confirmedCount: 200,
+        options: { ratePerSecond: 100, restoreTtl: false, partitioning: 'key', keepTimestamp: true },
+      });
       await new Promise((r) => setTimeout(r, 500));
       const taken = await drain(ch, dlq); // another consumer takes what is left
       const outcome = await run;

@@ -29,9 +29,10 @@ const fast = { perEventMs: 300, memoryMb: 128 };
 
 async function failureOf(params: ParamsOf<'projections/rebuild'>, onUpdate?: (kind: string) => void): Promise<{ error: ApiCallError; ms: number }> {
   const started = Date.now();
-  const e = await client
-    .stream('projections/rebuild', params, { onBatch: (items) => items.forEach((i) => onUpdate?.(i.kind)) })
-    .then(() => new Error('the run finished normally'), (err: unknown) => err);
+  const e = await client.stream('projections/rebuild', params, { onBatch: (items) => items.forEach((i) => onUpdate?.(i.kind)) }).then(
+    () => new Error('the run finished normally'),
+    (err: unknown) => err,
+  );
   expect(e).toBeInstanceOf(ApiCallError);
   return { error: e as ApiCallError, ms: Date.now() - started };
 }
@@ -40,10 +41,14 @@ async function failureOf(params: ParamsOf<'projections/rebuild'>, onUpdate?: (ki
 async function firstHandlerError(code: string): Promise<string> {
   const controller = new AbortController();
   let message: string | null = null;
-  const run = client.stream('projections/rebuild', { code, source: store, limits: fast }, {
-    signal: controller.signal,
-    onBatch: (items) => items.forEach((i) => i.kind === 'handler-error' && (message ??= i.failure.message)),
-  });
+  const run = client.stream(
+    'projections/rebuild',
+    { code, source: store, limits: fast },
+    {
+      signal: controller.signal,
+      onBatch: (items) => items.forEach((i) => i.kind === 'handler-error' && (message ??= i.failure.message)),
+    },
+  );
   run.catch(() => undefined);
   await expect.poll(() => message, { timeout: 10_000 }).not.toBeNull();
   controller.abort();

@@ -55,14 +55,27 @@ describe('a saved password stays with its target', () => {
       await new Promise((r) => setTimeout(r, 300));
       expect(trap.bytes()).not.toContain(SECRET);
       // Typed again, it is the user's choice to send it there.
-      expect((await client.call('connections/test', { draft: { id: saved.id, kind: 'kafka', name: 'sasl', host: '127.0.0.1', port: KAFKA_SASL_PORT, tls: false, username: 'rewind', sasl: 'plain' } })).server).toMatch(/Kafka/);
+      expect(
+        (await client.call('connections/test', { draft: { id: saved.id, kind: 'kafka', name: 'sasl', host: '127.0.0.1', port: KAFKA_SASL_PORT, tls: false, username: 'rewind', sasl: 'plain' } }))
+          .server,
+      ).toMatch(/Kafka/);
     } finally {
       trap.close();
     }
   });
 
   it('Test connection with a changed RabbitMQ management port does not send the saved password there', async () => {
-    const saved = await client.call('connections/save', { kind: 'rabbitmq', name: 'r', host: '127.0.0.1', port: 5672, tls: false, username: 'guest', password: 'guest', vhost: '/', managementPort: 15672 });
+    const saved = await client.call('connections/save', {
+      kind: 'rabbitmq',
+      name: 'r',
+      host: '127.0.0.1',
+      port: 5672,
+      tls: false,
+      username: 'guest',
+      password: 'guest',
+      vhost: '/',
+      managementPort: 15672,
+    });
     const seen: string[] = [];
     const http = createHttpServer((req, res) => {
       seen.push(String(req.headers.authorization ?? ''));
@@ -100,7 +113,17 @@ describe('a saved password stays with its target', () => {
       await client.call('connections/save', { id: saved.id, kind: 'kafka', name: 'renamed', host: '127.0.0.1', port: KAFKA_SASL_PORT, tls: false, username: 'rewind', sasl: 'plain' });
       expect((await client.call('connections/status', { connectionId: saved.id })).reachable).toBe(true);
       // With the password typed again, the new target is saved and used.
-      const moved = await client.call('connections/save', { id: saved.id, kind: 'kafka', name: 'renamed', host: '127.0.0.1', port: trap.port, tls: false, username: 'rewind', sasl: 'plain', password: 'typed-for-trap' });
+      const moved = await client.call('connections/save', {
+        id: saved.id,
+        kind: 'kafka',
+        name: 'renamed',
+        host: '127.0.0.1',
+        port: trap.port,
+        tls: false,
+        username: 'rewind',
+        sasl: 'plain',
+        password: 'typed-for-trap',
+      });
       expect(moved).toMatchObject({ port: trap.port });
       expect(trap.bytes()).not.toContain(SECRET);
     } finally {

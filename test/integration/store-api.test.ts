@@ -26,10 +26,17 @@ describe('store API', () => {
   it('appends from a form with an expected version, and refuses a stale one', async () => {
     const { client, context } = open('append');
     const version = context.store.stream('account-A-17')!.version;
-    const ok = await client.call('store/append', { connectionId: 'local', streamId: 'account-A-17', expectedVersion: version, events: [{ type: 'MoneyDeposited', data: { accountId: 'A-17', amount: 5 } }] });
+    const ok = await client.call('store/append', {
+      connectionId: 'local',
+      streamId: 'account-A-17',
+      expectedVersion: version,
+      events: [{ type: 'MoneyDeposited', data: { accountId: 'A-17', amount: 5 } }],
+    });
     expect(ok.version).toBe(version + 1);
     expect(context.store.readAll(ok.firstPosition, 1)[0]).toMatchObject({ eventType: 'MoneyDeposited', streamId: 'account-A-17' });
-    const stale = await client.call('store/append', { connectionId: 'local', streamId: 'account-A-17', expectedVersion: version, events: [{ type: 'X', data: {} }] }).catch((e: Error & { code: string }) => e);
+    const stale = await client
+      .call('store/append', { connectionId: 'local', streamId: 'account-A-17', expectedVersion: version, events: [{ type: 'X', data: {} }] })
+      .catch((e: Error & { code: string }) => e);
     expect(stale).toMatchObject({ code: 'conflict', message: `wrong expected version: expected ${version}, stream is at ${version + 1}` });
     const fresh = await client.call('store/append', { connectionId: 'local', streamId: 'order-1', expectedVersion: 'no_stream', events: [{ type: 'OrderPlaced', data: { total: 3 } }] });
     expect(fresh.version).toBe(0);

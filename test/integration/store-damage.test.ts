@@ -19,7 +19,10 @@ let client: RewindClient;
 let damaged: string;
 
 async function failure(p: Promise<unknown>): Promise<ApiCallError> {
-  const e = await p.then(() => new Error('it succeeded'), (err: unknown) => err);
+  const e = await p.then(
+    () => new Error('it succeeded'),
+    (err: unknown) => err,
+  );
   expect(e).toBeInstanceOf(ApiCallError);
   return e as ApiCallError;
 }
@@ -63,9 +66,10 @@ describe('a damaged store file', () => {
     const sub = await failure(client.call('subscriptions/save', { connectionId: saved.id, name: 's', code: 'export default { init: () => 0 };', maxAttempts: 3 }));
     expect(sub.code).toBe('damaged');
     // Reading fails only where the damage is, and then as damage with a hint, never as "internal".
-    const read = await client
-      .stream('records/read', { connectionId: saved.id, target: { type: 'store-all' }, from: { type: 'start' }, limit: 20_000 })
-      .then(() => null, (err: unknown) => err as ApiCallError);
+    const read = await client.stream('records/read', { connectionId: saved.id, target: { type: 'store-all' }, from: { type: 'start' }, limit: 20_000 }).then(
+      () => null,
+      (err: unknown) => err as ApiCallError,
+    );
     if (read) expect(read.code).toBe('damaged');
   });
 

@@ -43,9 +43,7 @@ describe('subscriptions and parked events', () => {
     const parked = await client.call('subscriptions/parked', { connectionId: 'local', name: 'balances' });
     expect(parked.map((p) => p.position)).toEqual(big);
     expect(parked[0]).toMatchObject({ type: 'MoneyWithdrawn', attempts: 3, lastError: expect.stringMatching(/^Error: limit exceeded: \d+$/) });
-    expect(await client.call('subscriptions/list', { connectionId: 'local' })).toEqual([
-      { name: 'balances', maxAttempts: 3, createdAt: expect.any(String), checkpoint: last, parked: big.length },
-    ]);
+    expect(await client.call('subscriptions/list', { connectionId: 'local' })).toEqual([{ name: 'balances', maxAttempts: 3, createdAt: expect.any(String), checkpoint: last, parked: big.length }]);
 
     // Count first: nothing is re-sent by a dry run.
     const dry = await client.call('subscriptions/replay-parked', { connectionId: 'local', name: 'balances', selection: { all: true }, dryRun: true });
@@ -58,8 +56,10 @@ describe('subscriptions and parked events', () => {
     expect(again).toEqual({ count: 1, replayed: 0, stillParked: 1 });
     expect((await client.call('subscriptions/parked', { connectionId: 'local', name: 'balances' }))[0]?.attempts).toBe(4);
 
+    // Saving under a taken name is refused unless asked to replace; replacing fixes the code.
+    await expect(client.call('subscriptions/save', { connectionId: 'local', name: 'balances', code: balances, maxAttempts: 3 })).rejects.toMatchObject({ code: 'conflict' });
     // Fixed: every parked event replays and the dead-letter queue is empty.
-    await client.call('subscriptions/save', { connectionId: 'local', name: 'balances', code: balances, maxAttempts: 3 });
+    await client.call('subscriptions/save', { connectionId: 'local', name: 'balances', code: balances, maxAttempts: 3, replace: true });
     const fixed = await client.call('subscriptions/replay-parked', { connectionId: 'local', name: 'balances', selection: { all: true }, dryRun: false });
     expect(fixed).toEqual({ count: big.length, replayed: big.length, stillParked: 0 });
     expect(await client.call('subscriptions/parked', { connectionId: 'local', name: 'balances' })).toEqual([]);

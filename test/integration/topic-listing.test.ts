@@ -60,7 +60,9 @@ describe('topic details, creation and deletion', () => {
     const topic = unique('made-here');
     await client.call('topics/create', { connectionId: kafkaId, topic, partitions: 3, replicationFactor: 1, configs: { 'cleanup.policy': 'compact', 'retention.ms': '3600000' } });
     const described = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: 2, name: topic }] });
-    const set = described.resources[0]!.configEntries.filter((c) => !c.isDefault).map((c) => `${c.configName}=${c.configValue}`).sort();
+    const set = described.resources[0]!.configEntries.filter((c) => !c.isDefault)
+      .map((c) => `${c.configName}=${c.configValue}`)
+      .sort();
     expect(set).toEqual(expect.arrayContaining(['cleanup.policy=compact', 'retention.ms=3600000']));
 
     const detail = await client.call('topics/describe', { connectionId: kafkaId, topic });

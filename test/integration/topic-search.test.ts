@@ -65,8 +65,20 @@ beforeAll(async () => {
   await createTopic(big, {}, 3);
   await createTopic(small, {}, 2);
   // 20 records a partition, a minute apart; partition p is p × 20 s later than partition 0.
-  javaProduce(timed, [{ records: Array.from({ length: 60 }, (_, i) => ({ partition: i % 3, timestamp: T0 + Math.floor(i / 3) * 60_000 + (i % 3) * 20_000, key: null, value: Buffer.from(`p${i % 3}-${Math.floor(i / 3)}`) })) }]);
-  kcatProduceLines(big, Array.from({ length: COUNT }, (_, i) => JSON.stringify({ id: i, type: 'Paid', data: { amount: amountOf(i), note: 'x'.repeat(40) } })));
+  javaProduce(timed, [
+    {
+      records: Array.from({ length: 60 }, (_, i) => ({
+        partition: i % 3,
+        timestamp: T0 + Math.floor(i / 3) * 60_000 + (i % 3) * 20_000,
+        key: null,
+        value: Buffer.from(`p${i % 3}-${Math.floor(i / 3)}`),
+      })),
+    },
+  ]);
+  kcatProduceLines(
+    big,
+    Array.from({ length: COUNT }, (_, i) => JSON.stringify({ id: i, type: 'Paid', data: { amount: amountOf(i), note: 'x'.repeat(40) } })),
+  );
   kcatProduce(small, [
     { key: 'order-1', headers: ['tenant=acme', 'type=OrderPlaced'], value: Buffer.from('{"total":10}') },
     { key: 'order-2', headers: ['tenant=globex'], value: Buffer.from('{"total":250}') },
@@ -130,9 +142,12 @@ describe('searching a whole topic', () => {
 
   it('by a JSON path over 100,000 records written by kcat finds exactly the matching ones', async () => {
     const progress: number[] = [];
-    const { hits, summary } = await search({ topic: big, partitions: null, from: { type: 'start' }, to: null, filter: { json: '$.data.amount > 990' }, limit: 10_000, isolation: 'read_committed' }, (i) => {
-      if (i.kind === 'progress') progress.push(i.scanned);
-    });
+    const { hits, summary } = await search(
+      { topic: big, partitions: null, from: { type: 'start' }, to: null, filter: { json: '$.data.amount > 990' }, limit: 10_000, isolation: 'read_committed' },
+      (i) => {
+        if (i.kind === 'progress') progress.push(i.scanned);
+      },
+    );
     expect(summary).toMatchObject({ scanned: COUNT, hits: expected.length, complete: true, stopped: null });
     expect(hits.map(idOf).sort((a, b) => a - b)).toEqual(expected);
     expect(progress.at(-1)).toBe(COUNT);
@@ -157,7 +172,10 @@ describe('searching a whole topic', () => {
   });
 
   it('by key, header, value text, and a JavaScript predicate in the sandbox', async () => {
-    const keys = async (filter: ParamsOf<'topics/search'>['filter']) => (await search({ topic: small, partitions: null, from: { type: 'start' }, to: null, filter, limit: 100, isolation: 'read_committed' })).hits.map((h) => (h.key?.kind === 'text' ? h.key.text : '?')).sort();
+    const keys = async (filter: ParamsOf<'topics/search'>['filter']) =>
+      (await search({ topic: small, partitions: null, from: { type: 'start' }, to: null, filter, limit: 100, isolation: 'read_committed' })).hits
+        .map((h) => (h.key?.kind === 'text' ? h.key.text : '?'))
+        .sort();
     expect(await keys({ key: { mode: 'exact', value: 'order-2' } })).toEqual(['order-2']);
     expect(await keys({ key: { mode: 'prefix', value: 'order-' } })).toEqual(['order-1', 'order-2', 'order-3']);
     expect(await keys({ key: { mode: 'regex', value: '^(invoice|order)-1$' } })).toEqual(['invoice-1', 'order-1']);
@@ -167,16 +185,40 @@ describe('searching a whole topic', () => {
     expect(await keys({ json: '$.total >= 10', key: { mode: 'prefix', value: 'order' } })).toEqual(['order-1', 'order-2']);
     expect(await keys({ predicate: "(r) => r.headers.tenant === 'acme' && typeof r.value === 'object'" })).toEqual(['order-1']);
 
-    const sevens = await search({ topic: big, partitions: null, from: { type: 'start' }, to: null, filter: { predicate: '(r) => r.value.data.amount === 7' }, limit: 10_000, isolation: 'read_committed' });
+    const sevens = await search({
+      topic: big,
+      partitions: null,
+      from: { type: 'start' },
+      to: null,
+      filter: { predicate: '(r) => r.value.data.amount === 7' },
+      limit: 10_000,
+      isolation: 'read_committed',
+    });
     expect(sevens.hits.map(idOf).sort((a, b) => a - b)).toEqual(Array.from({ length: COUNT }, (_, i) => i).filter((i) => amountOf(i) === 7));
   });
 
   it('a predicate that throws counts as no match and says so; one that never returns is stopped', async () => {
-    const throwing = await search({ topic: small, partitions: null, from: { type: 'start' }, to: null, filter: { predicate: '(r) => r.value.total.toFixed(0) === "10"' }, limit: 100, isolation: 'read_committed' });
+    const throwing = await search({
+      topic: small,
+      partitions: null,
+      from: { type: 'start' },
+      to: null,
+      filter: { predicate: '(r) => r.value.total.toFixed(0) === "10"' },
+      limit: 100,
+      isolation: 'read_committed',
+    });
     expect(throwing.hits.map((h) => h.position)).toHaveLength(1);
     expect(throwing.summary.predicateErrors).toMatchObject({ count: 2 });
     expect(throwing.summary.predicateErrors?.first).toMatch(/TypeError/);
-    const e = await search({ topic: small, partitions: null, from: { type: 'start' }, to: null, filter: { predicate: 'r.value && (() => { for (;;) {} })()' }, limit: 100, isolation: 'read_committed' }).catch((x: unknown) => x);
+    const e = await search({
+      topic: small,
+      partitions: null,
+      from: { type: 'start' },
+      to: null,
+      filter: { predicate: 'r.value && (() => { for (;;) {} })()' },
+      limit: 100,
+      isolation: 'read_committed',
+    }).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(ApiCallError);
     expect((e as ApiCallError).code).toBe('limit');
     expect((e as ApiCallError).message).toMatch(/predicate/i);
@@ -188,12 +230,26 @@ describe('searching a whole topic', () => {
     const doomed = unique('doomed');
     await createTopic(doomed, {}, 2);
     // About 10 MB a partition: several fetches each, so some are still to come when it goes.
-    kcatProduceLines(doomed, Array.from({ length: 20_000 }, (_, i) => JSON.stringify({ id: i, data: { amount: amountOf(i) }, pad: 'p'.repeat(1000) })));
+    kcatProduceLines(
+      doomed,
+      Array.from({ length: 20_000 }, (_, i) => JSON.stringify({ id: i, data: { amount: amountOf(i) }, pad: 'p'.repeat(1000) })),
+    );
     let deleting: Promise<void> | null = null;
     // A predicate makes the search slow enough to be caught in the middle.
-    const { hits, summary } = await search({ topic: doomed, partitions: null, from: { type: 'start' }, to: null, filter: { predicate: '(r) => { let x = 0; for (let i = 0; i < 100000; i++) x += i % 7; return x > 0 && r.value.data.amount % 2 === 0; }' }, limit: 10_000, isolation: 'read_committed' }, (i) => {
-      if (i.kind === 'progress' && i.scanned > 0) deleting ??= deleteTopics([doomed]);
-    });
+    const { hits, summary } = await search(
+      {
+        topic: doomed,
+        partitions: null,
+        from: { type: 'start' },
+        to: null,
+        filter: { predicate: '(r) => { let x = 0; for (let i = 0; i < 100000; i++) x += i % 7; return x > 0 && r.value.data.amount % 2 === 0; }' },
+        limit: 10_000,
+        isolation: 'read_committed',
+      },
+      (i) => {
+        if (i.kind === 'progress' && i.scanned > 0) deleting ??= deleteTopics([doomed]);
+      },
+    );
     await deleting;
     expect(summary.complete).toBe(false);
     expect(summary.stopped?.code).toBe('not_found');
@@ -203,16 +259,27 @@ describe('searching a whole topic', () => {
 
   it('a broker stopped mid-search: reported, then continued from where it stood once it is back', async () => {
     let frozen = false;
-    const first = await search({ topic: big, partitions: null, from: { type: 'start' }, to: null, filter: { predicate: '(r) => r.value.data.amount > 990' }, limit: 10_000, isolation: 'read_committed' }, (i) => {
-      if (!frozen && i.kind === 'progress' && i.scanned > 0) {
-        frozen = true;
-        process.kill(brokerPid(), 'SIGSTOP');
-      }
-    });
+    const first = await search(
+      { topic: big, partitions: null, from: { type: 'start' }, to: null, filter: { predicate: '(r) => r.value.data.amount > 990' }, limit: 10_000, isolation: 'read_committed' },
+      (i) => {
+        if (!frozen && i.kind === 'progress' && i.scanned > 0) {
+          frozen = true;
+          process.kill(brokerPid(), 'SIGSTOP');
+        }
+      },
+    );
     process.kill(brokerPid(), 'SIGCONT');
     expect(first.summary.stopped?.code).toBe('network');
     expect(first.summary.complete).toBe(false);
-    const rest = await search({ topic: big, partitions: null, from: { type: 'offsets', value: first.summary.positions }, to: first.summary.ends, filter: { predicate: '(r) => r.value.data.amount > 990' }, limit: 10_000, isolation: 'read_committed' });
+    const rest = await search({
+      topic: big,
+      partitions: null,
+      from: { type: 'offsets', value: first.summary.positions },
+      to: first.summary.ends,
+      filter: { predicate: '(r) => r.value.data.amount > 990' },
+      limit: 10_000,
+      isolation: 'read_committed',
+    });
     expect(rest.summary.complete).toBe(true);
     expect(first.summary.scanned + rest.summary.scanned).toBe(COUNT);
     expect([...first.hits, ...rest.hits].map(idOf).sort((a, b) => a - b)).toEqual(expected);
@@ -227,7 +294,11 @@ describe('a live tail', () => {
     let started!: () => void;
     const ready = new Promise<void>((r) => (started = r));
     const tail = client
-      .stream('topics/tail', { connectionId: kafkaId, topic: small, partitions: null, from: { type: 'end' }, filter: {}, isolation: 'read_committed' }, { signal: controller.signal, onBatch: (items) => items.forEach((i) => (seen.push(...i.records), started())) })
+      .stream(
+        'topics/tail',
+        { connectionId: kafkaId, topic: small, partitions: null, from: { type: 'end' }, filter: {}, isolation: 'read_committed' },
+        { signal: controller.signal, onBatch: (items) => items.forEach((i) => (seen.push(...i.records), started())) },
+      )
       .catch((e: unknown) => e);
     await ready;
     kcatProduce(small, [{ key: 'late-1', value: Buffer.from('one') }], { partition: 0 });
@@ -244,12 +315,28 @@ describe('a user who may only read', () => {
     const kafka = new Kafka({ clientId: 'rewind-test', brokers: [KAFKA_BOOTSTRAP], logLevel: logLevel.NOTHING });
     const admin = kafka.admin();
     await admin.connect();
-    const acl = (operation: AclOperationTypes) => ({ resourceType: AclResourceTypes.TOPIC, resourceName: timed, resourcePatternType: ResourcePatternTypes.LITERAL, principal: 'User:reader', host: '*', operation, permissionType: AclPermissionTypes.ALLOW });
+    const acl = (operation: AclOperationTypes) => ({
+      resourceType: AclResourceTypes.TOPIC,
+      resourceName: timed,
+      resourcePatternType: ResourcePatternTypes.LITERAL,
+      principal: 'User:reader',
+      host: '*',
+      operation,
+      permissionType: AclPermissionTypes.ALLOW,
+    });
     await admin.createAcls({ acl: [acl(AclOperationTypes.READ), acl(AclOperationTypes.DESCRIBE)] });
     try {
-      const reader = (await client.call('connections/save', { kind: 'kafka', name: 'reader', host: '127.0.0.1', port: KAFKA_SASL_PORT, tls: false, username: 'reader', sasl: 'plain', password: 'reader-secret' })).id;
+      const reader = (
+        await client.call('connections/save', { kind: 'kafka', name: 'reader', host: '127.0.0.1', port: KAFKA_SASL_PORT, tls: false, username: 'reader', sasl: 'plain', password: 'reader-secret' })
+      ).id;
       // The broker itself says no to a group for this user: what kafkajs's consumer would have needed.
-      const asReader = new Kafka({ clientId: 'rewind-test', brokers: [`127.0.0.1:${KAFKA_SASL_PORT}`], sasl: { mechanism: 'plain', username: 'reader', password: 'reader-secret' }, logLevel: logLevel.NOTHING, retry: { retries: 0 } });
+      const asReader = new Kafka({
+        clientId: 'rewind-test',
+        brokers: [`127.0.0.1:${KAFKA_SASL_PORT}`],
+        sasl: { mechanism: 'plain', username: 'reader', password: 'reader-secret' },
+        logLevel: logLevel.NOTHING,
+        retry: { retries: 0 },
+      });
       const consumer = asReader.consumer({ groupId: unique('not-allowed') });
       await consumer.connect();
       await consumer.subscribe({ topic: timed, fromBeginning: true });
@@ -268,7 +355,11 @@ describe('a user who may only read', () => {
       const read = await client.stream('records/read', { connectionId: reader, target: { type: 'kafka-partition', topic: timed, partition: 1 }, from: { type: 'start' }, limit: 100 });
       expect(read.count).toBe(20);
       const found: Envelope[] = [];
-      const s = await client.stream('topics/search', { connectionId: reader, topic: timed, partitions: null, from: { type: 'start' }, to: null, filter: { value: 'p2-1' }, limit: 100 }, { onBatch: (items) => items.forEach((i) => i.kind === 'hits' && found.push(...i.records)) });
+      const s = await client.stream(
+        'topics/search',
+        { connectionId: reader, topic: timed, partitions: null, from: { type: 'start' }, to: null, filter: { value: 'p2-1' }, limit: 100 },
+        { onBatch: (items) => items.forEach((i) => i.kind === 'hits' && found.push(...i.records)) },
+      );
       expect(s.complete).toBe(true);
       expect(found.map((e) => (e.payload.kind === 'text' ? e.payload.text : '')).sort()).toEqual(['p2-1', 'p2-10', 'p2-11', 'p2-12', 'p2-13', 'p2-14', 'p2-15', 'p2-16', 'p2-17', 'p2-18', 'p2-19']);
       const count = 'export default { init: () => 0, $any: (n: number) => n + 1 }';

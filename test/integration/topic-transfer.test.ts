@@ -42,10 +42,14 @@ beforeAll(async () => {
   await createTopic(source, {}, 2);
   await createTopic(copy, {}, 2);
   await createTopic(binCopy, {}, 2);
-  kcatProduce(source, [
-    { key: 'order-1', headers: ['type=OrderPlaced', 'trace=abc'], value: Buffer.from('{"amount":120,"currency":"EUR"}') },
-    { key: 'order-2', headers: ['empty'], value: Buffer.from('plain text ✓') },
-  ], { partition: 0 });
+  kcatProduce(
+    source,
+    [
+      { key: 'order-1', headers: ['type=OrderPlaced', 'trace=abc'], value: Buffer.from('{"amount":120,"currency":"EUR"}') },
+      { key: 'order-2', headers: ['empty'], value: Buffer.from('plain text ✓') },
+    ],
+    { partition: 0 },
+  );
   kcatProduce(source, [{ key: 'order-3', value: Buffer.from('{"amount":7}') }, { value: Buffer.from('no key') }], { partition: 1 });
   kafkaId = (await client.call('connections/save', { kind: 'kafka', name: 'k', host: '127.0.0.1', port: KAFKA_PORT, tls: false, username: '', sasl: 'none' })).id;
 }, 120_000);
@@ -66,7 +70,9 @@ describe('JSONL in kcat -J form', () => {
     const records = [0, 1].flatMap((p) => [0, 1].map((o) => ({ partition: p, offset: String(o) })));
     const { lines, count } = await exportLines(source, { kind: 'records', records });
     expect(count).toBe(4);
-    const byKcat = kcatJson(source).map(fields).sort((a, b) => Number(a.partition) - Number(b.partition) || Number(a.offset) - Number(b.offset));
+    const byKcat = kcatJson(source)
+      .map(fields)
+      .sort((a, b) => Number(a.partition) - Number(b.partition) || Number(a.offset) - Number(b.offset));
     expect(lines.map(fields)).toEqual(byKcat);
   });
 

@@ -57,9 +57,11 @@ function send(port: number, data: Buffer, ms = 2_000): Promise<string> {
 
 async function pool<T>(items: T[], width: number, work: (item: T) => Promise<void>): Promise<void> {
   let i = 0;
-  await Promise.all(Array.from({ length: width }, async () => {
-    while (i < items.length) await work(items[i++]!);
-  }));
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (i < items.length) await work(items[i++]!);
+    }),
+  );
 }
 
 describe('web shell fuzz', () => {
@@ -84,10 +86,31 @@ describe('web shell fuzz', () => {
     const methods = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'TRACE', 'CONNECT', 'PATCH', 'G\u00e9T', '', 'GET GET'];
     const escapes = ['%', '%E0%A4%A', '%00', '%2e%2e/', '%2F', '%C0%AF', '%FF', '%u0041', '%%', '%E2%82', '%F0%9F%98'];
     const target = () => {
-      const base = r.pick(['/', '/', '/', '/api', '/assets/app.js', '/assets/', '/assets/app.js', '/healthz', '/favicon.svg', '/../../etc/passwd', 'http://[', 'http://127.0.0.1/', `http://127.0.0.1:${port}/`, '*', 'x:1', '//evil.example/', '']);
+      const base = r.pick([
+        '/',
+        '/',
+        '/',
+        '/api',
+        '/assets/app.js',
+        '/assets/',
+        '/assets/app.js',
+        '/healthz',
+        '/favicon.svg',
+        '/../../etc/passwd',
+        'http://[',
+        'http://127.0.0.1/',
+        `http://127.0.0.1:${port}/`,
+        '*',
+        'x:1',
+        '//evil.example/',
+        '',
+      ]);
       let t = base;
       const n = r.int(4);
-      for (let i = 0; i < n; i++) t += r.chance(0.3) ? `?token=${shell.token}` : r.pick([r.pick(escapes), '?token=' + (r.chance(0.5) ? shell.token : r.pick(escapes)), '/..', '#', ';', r.bytes(r.int(6)).toString('latin1'), 'a'.repeat(r.chance(0.05) ? 20_000 : 3)]);
+      for (let i = 0; i < n; i++)
+        t += r.chance(0.3)
+          ? `?token=${shell.token}`
+          : r.pick([r.pick(escapes), '?token=' + (r.chance(0.5) ? shell.token : r.pick(escapes)), '/..', '#', ';', r.bytes(r.int(6)).toString('latin1'), 'a'.repeat(r.chance(0.05) ? 20_000 : 3)]);
       return t;
     };
     const host = () => r.pick([`127.0.0.1:${port}`, `localhost:${port}`, 'evil.example', '', `127.0.0.1:${port + 1}`, '[', `127.0.0.1:${port}\u0000`]);
@@ -114,7 +137,9 @@ describe('web shell fuzz', () => {
       }
     };
     const requests = Array.from({ length: HTTP_REQUESTS }, () => {
-      const lines = r.chance(0.7) ? [`${r.pick(['GET', 'HEAD', 'POST'])} ${target()} HTTP/1.1`] : [`${r.pick(methods)} ${target()} ${r.pick(['HTTP/1.1', 'HTTP/1.0', 'HTTP/2.0', 'HTTP/9.9', 'JUNK', ''])}`];
+      const lines = r.chance(0.7)
+        ? [`${r.pick(['GET', 'HEAD', 'POST'])} ${target()} HTTP/1.1`]
+        : [`${r.pick(methods)} ${target()} ${r.pick(['HTTP/1.1', 'HTTP/1.0', 'HTTP/2.0', 'HTTP/9.9', 'JUNK', ''])}`];
       if (r.chance(0.9)) lines.push(`Host: ${host()}`);
       const extra = r.int(5);
       for (let i = 0; i < extra; i++) lines.push(header());
@@ -141,7 +166,21 @@ describe('web shell fuzz', () => {
     const started = Date.now();
     const methods = Object.keys(contract);
     // Params never carry a host: generated calls reach loopback brokers at most.
-    const junk = () => r.pick<unknown>([null, 0, -1, 1e308, 'x', '', [], {}, { connectionId: 'local' }, { connectionId: 'nope' }, { __proto__: { polluted: true } }, { connectionId: 'local', target: { type: 'store-all' }, from: { type: 'start' }, limit: r.int(5) + 1 }]);
+    const junk = () =>
+      r.pick<unknown>([
+        null,
+        0,
+        -1,
+        1e308,
+        'x',
+        '',
+        [],
+        {},
+        { connectionId: 'local' },
+        { connectionId: 'nope' },
+        { __proto__: { polluted: true } },
+        { connectionId: 'local', target: { type: 'store-all' }, from: { type: 'start' }, limit: r.int(5) + 1 },
+      ]);
     const message = (): string => {
       switch (r.int(8)) {
         case 0:
@@ -150,17 +189,49 @@ describe('web shell fuzz', () => {
           counts.cancels++;
           return JSON.stringify({ type: 'cancel', id: r.int(50) });
         case 2:
-          return JSON.stringify({ type: r.pick(['call', 'cancel', 'result', 'x']), id: r.pick([1, -1, 1.5, '1', null, 2 ** 60]), method: r.pick(['', 'constructor', '__proto__', 'toString', 'a'.repeat(200)]) });
+          return JSON.stringify({
+            type: r.pick(['call', 'cancel', 'result', 'x']),
+            id: r.pick([1, -1, 1.5, '1', null, 2 ** 60]),
+            method: r.pick(['', 'constructor', '__proto__', 'toString', 'a'.repeat(200)]),
+          });
         case 3:
-          return JSON.stringify({ type: 'call', id: r.int(50), method: 'projections/rebuild', params: { code: r.pick(['export default { init: () => 0, when: { $init: (s) => { for(;;){} } }, $any: (s) => { for(;;){} } }', 'syntax error {', 'export default 1']), source: { connectionId: 'local', target: { type: 'store-all' }, from: { type: 'start' }, to: null } } });
+          return JSON.stringify({
+            type: 'call',
+            id: r.int(50),
+            method: 'projections/rebuild',
+            params: {
+              code: r.pick(['export default { init: () => 0, when: { $init: (s) => { for(;;){} } }, $any: (s) => { for(;;){} } }', 'syntax error {', 'export default 1']),
+              source: { connectionId: 'local', target: { type: 'store-all' }, from: { type: 'start' }, to: null },
+            },
+          });
         case 4:
           return '{"type":"call","id":' + r.int(50) + ',"method":"app/info","params":' + '['.repeat(r.int(5000)) + ']'.repeat(r.int(5000)) + '}';
         case 5:
           return r.bytes(r.int(40)).toString('utf8');
         case 6:
-          return JSON.stringify({ type: 'call', id: r.int(50), method: 'store/append', params: { connectionId: 'local', streamId: r.pick(['fuzz-1', '', 'x'.repeat(600)]), expectedVersion: r.pick([{ type: 'any' }, { type: 'exact', value: -5 }, 'x']), events: r.pick([[], [{ type: 'T', data: { n: r.int(9) } }], 'x']) } });
+          return JSON.stringify({
+            type: 'call',
+            id: r.int(50),
+            method: 'store/append',
+            params: {
+              connectionId: 'local',
+              streamId: r.pick(['fuzz-1', '', 'x'.repeat(600)]),
+              expectedVersion: r.pick([{ type: 'any' }, { type: 'exact', value: -5 }, 'x']),
+              events: r.pick([[], [{ type: 'T', data: { n: r.int(9) } }], 'x']),
+            },
+          });
         default:
-          return JSON.stringify({ type: 'call', id: r.int(50), method: 'records/read', params: { connectionId: 'local', target: r.pick([{ type: 'store-all' }, { type: 'store-stream', streamId: 'nope' }, { type: 'kafka-partition', topic: 'x', partition: -1 }]), from: r.pick([{ type: 'start' }, { type: 'position', value: '99999999999999999999999' }, { type: 'time', value: 'never' }]), limit: r.pick([1, 0, 100_001, 50]) } });
+          return JSON.stringify({
+            type: 'call',
+            id: r.int(50),
+            method: 'records/read',
+            params: {
+              connectionId: 'local',
+              target: r.pick([{ type: 'store-all' }, { type: 'store-stream', streamId: 'nope' }, { type: 'kafka-partition', topic: 'x', partition: -1 }]),
+              from: r.pick([{ type: 'start' }, { type: 'position', value: '99999999999999999999999' }, { type: 'time', value: 'never' }]),
+              limit: r.pick([1, 0, 100_001, 50]),
+            },
+          });
       }
     };
     const frame = (): Buffer => {

@@ -48,7 +48,8 @@ describe('web shell', () => {
     dir = mkdtempSync(join(tmpdir(), 'rewind-web-'));
     const staticDir = join(dir, 'ui');
     mkdirSync(staticDir);
-    writeFileSync(join(staticDir, 'index.html'), `<!doctype html><meta http-equiv="Content-Security-Policy" content="default-src 'self'; connect-src 'none'" /><title>Rewind</title>`);
+    // The app's own page, as written (however it is wrapped): its policy must be the one replaced.
+    writeFileSync(join(staticDir, 'index.html'), readFileSync(join(__dirname, '..', '..', 'renderer', 'index.html')));
     context = createAppContext({ dataDir: join(dir, 'data'), secrets: new FileSecretStore(join(dir, 'data', 'secrets.json'), (m) => warnings.push(m)), shell: 'web', version: '0.0.0-test' });
     shell = await startWebShell({ handlers: context.handlers, staticDir });
     const transport = createWsTransport(`ws://127.0.0.1:${shell.port}/api?token=${shell.token}`, (u) => new WebSocket(u) as unknown as SocketLike);
@@ -76,7 +77,8 @@ describe('web shell', () => {
     expect(String(ok.headers['content-security-policy'])).toContain("script-src 'self'");
     // The page's own policy (connect-src 'none' in the build, right for the desktop app) is
     // replaced by one that allows this shell's WebSocket and no other port.
-    const pagePolicy = /Content-Security-Policy" content="([^"]+)"/.exec(ok.body)?.[1] ?? '';
+    const pagePolicy = /Content-Security-Policy"\s+content="([^"]+)"/.exec(ok.body)?.[1] ?? '';
+    expect(pagePolicy).not.toContain("connect-src 'none'");
     expect(pagePolicy).toContain(`connect-src 'self' ws://127.0.0.1:${shell.port} ws://localhost:${shell.port}`);
     expect(pagePolicy).not.toMatch(/:\*/);
     expect(String(ok.headers['content-security-policy'])).toContain(`ws://127.0.0.1:${shell.port} `);
@@ -128,7 +130,11 @@ describe('web shell', () => {
     try {
       const controller = new AbortController();
       const started = Date.now();
-      const pending = client.call('connections/test', { draft: { kind: 'rabbitmq', name: 'silent', host: '127.0.0.1', port, tls: false, username: 'guest', vhost: '/', managementPort: port } }, { signal: controller.signal });
+      const pending = client.call(
+        'connections/test',
+        { draft: { kind: 'rabbitmq', name: 'silent', host: '127.0.0.1', port, tls: false, username: 'guest', vhost: '/', managementPort: port } },
+        { signal: controller.signal },
+      );
       setTimeout(() => controller.abort(), 200);
       const e = await pending.catch((err: unknown) => err);
       expect((e as ApiCallError).code).toBe('cancelled');
@@ -139,7 +145,16 @@ describe('web shell', () => {
   });
 
   it('stores a password without ever sending it back', async () => {
-    const saved = await client.call('connections/save', { kind: 'kafka', name: 'With secret', host: '127.0.0.1', port: KAFKA_PORT + 2, tls: false, username: 'rewind', sasl: 'plain', password: 'rewind-secret' });
+    const saved = await client.call('connections/save', {
+      kind: 'kafka',
+      name: 'With secret',
+      host: '127.0.0.1',
+      port: KAFKA_PORT + 2,
+      tls: false,
+      username: 'rewind',
+      sasl: 'plain',
+      password: 'rewind-secret',
+    });
     expect(saved.hasPassword).toBe(true);
     expect(JSON.stringify(saved)).not.toContain('rewind-secret');
     const fetched = await client.call('connections/get', { connectionId: saved.id });
@@ -147,7 +162,7 @@ describe('web shell', () => {
     expect(JSON.stringify(await client.call('connections/list', {}))).not.toContain('rewind-secret');
     // The stored secret is used to connect, and lives in a file only the user can read.
     const status = await client.call('connections/status', { connectionId: saved.id });
-    expect(status).toMatchObject({ reachable: true, server: 'Apache Kafka, 1 broker' });
+    expect(status).toMatchObject({ reachable: true, server: expect.stringMatching(/^Apache Kafka \d+\.\d+, 1 broker$/) });
     expect(statSync(join(dir, 'data', 'secrets.json')).mode & 0o777).toBe(0o600);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain('not encrypted');

@@ -16,7 +16,11 @@ export interface DescribedPartition {
 
 /** `kafka-consumer-groups.sh --describe --group G`, parsed. */
 export function consumerGroupDescribe(group: string): DescribedPartition[] {
-  const out = spawnSync('java', ['-cp', `${LIBS}/*`, '-Dlog4j.configuration=file:/dev/null', 'org.apache.kafka.tools.consumer.group.ConsumerGroupCommand', '--bootstrap-server', BOOTSTRAP, '--describe', '--group', group], { encoding: 'utf8' });
+  const out = spawnSync(
+    'java',
+    ['-cp', `${LIBS}/*`, '-Dlog4j.configuration=file:/dev/null', 'org.apache.kafka.tools.consumer.group.ConsumerGroupCommand', '--bootstrap-server', BOOTSTRAP, '--describe', '--group', group],
+    { encoding: 'utf8' },
+  );
   if (out.status !== 0) throw new Error(`ConsumerGroupCommand failed: ${out.stderr}`);
   return out.stdout
     .split('\n')
@@ -27,6 +31,12 @@ export function consumerGroupDescribe(group: string): DescribedPartition[] {
 }
 
 export function consumerGroupList(): string[] {
-  const out = spawnSync('java', ['-cp', `${LIBS}/*`, '-Dlog4j.configuration=file:/dev/null', 'org.apache.kafka.tools.consumer.group.ConsumerGroupCommand', '--bootstrap-server', BOOTSTRAP, '--list'], { encoding: 'utf8' });
-  return out.stdout.split('\n').map((l) => l.trim()).filter(Boolean).sort();
+  const out = spawnSync('java', ['-cp', `${LIBS}/*`, '-Dlog4j.configuration=file:/dev/null', 'org.apache.kafka.tools.consumer.group.ConsumerGroupCommand', '--bootstrap-server', BOOTSTRAP, '--list'], {
+    encoding: 'utf8',
+  });
+  return out.stdout
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .sort();
 }

@@ -87,7 +87,23 @@ export interface OracleRecord {
 export function kcatConsume(topic: string, options: { partition?: number; isolation?: 'read_committed' | 'read_uncommitted' } = {}): OracleRecord[] {
   const out = spawnSync(
     'kcat',
-    ['-b', KAFKA_BOOTSTRAP, '-C', '-t', topic, '-p', String(options.partition ?? 0), '-o', 'beginning', '-e', '-J', '-X', `isolation.level=${options.isolation ?? 'read_committed'}`, '-X', 'fetch.message.max.bytes=16000000'],
+    [
+      '-b',
+      KAFKA_BOOTSTRAP,
+      '-C',
+      '-t',
+      topic,
+      '-p',
+      String(options.partition ?? 0),
+      '-o',
+      'beginning',
+      '-e',
+      '-J',
+      '-X',
+      `isolation.level=${options.isolation ?? 'read_committed'}`,
+      '-X',
+      'fetch.message.max.bytes=16000000',
+    ],
     { maxBuffer: 256 * 1024 * 1024 },
   );
   if (out.status !== 0) throw new Error(`kcat failed: ${out.stderr.toString()}`);

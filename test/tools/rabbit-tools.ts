@@ -10,7 +10,11 @@ const AUTH = 'Basic ' + Buffer.from('guest:guest').toString('base64');
 const vh = (vhost: string) => encodeURIComponent(vhost);
 
 export async function management(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<unknown> {
-  const r = await fetch(`http://127.0.0.1:15672/api${path}`, { method, headers: { authorization: AUTH, 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  const r = await fetch(`http://127.0.0.1:15672/api${path}`, {
+    method,
+    headers: { authorization: AUTH, 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
   if (!r.ok && r.status !== 404) throw new Error(`${method} ${path}: ${r.status} ${await r.text()}`);
   const text = await r.text();
   return text ? (JSON.parse(text) as unknown) : null;

@@ -31,7 +31,14 @@ describe('why a RabbitMQ message died, from x-death', () => {
   ]);
 
   it('summarises from one entry, the latest, and shows the first death as the first', () => {
-    const d = deathOf(envelope('rabbitmq', [['x-death', twice], ['x-first-death-reason', 'rejected'], ['x-first-death-queue', 'orders'], ['x-first-death-exchange', 'orders-x']]));
+    const d = deathOf(
+      envelope('rabbitmq', [
+        ['x-death', twice],
+        ['x-first-death-reason', 'rejected'],
+        ['x-first-death-queue', 'orders'],
+        ['x-first-death-exchange', 'orders-x'],
+      ]),
+    );
     expect(d).toMatchObject({ reason: 'expired', origin: 'orders.retry', attempts: 2, at: '2026-11-20T09:00:00.000Z' });
     expect(d.first).toEqual({ reason: 'rejected', queue: 'orders', exchange: 'orders-x' });
     expect(d.history).toEqual([
@@ -41,7 +48,12 @@ describe('why a RabbitMQ message died, from x-death', () => {
   });
 
   it('says when x-death cannot be read, and keeps what the plain headers say', () => {
-    const d = deathOf(envelope('rabbitmq', [['x-death', 'not json'], ['x-first-death-reason', 'maxlen']]));
+    const d = deathOf(
+      envelope('rabbitmq', [
+        ['x-death', 'not json'],
+        ['x-first-death-reason', 'maxlen'],
+      ]),
+    );
     expect(d).toMatchObject({ reason: 'maxlen', attempts: null, history: [] });
     expect(d.problems[0]).toMatch(/x-death could not be read/);
   });
@@ -78,7 +90,13 @@ describe('why a Kafka record died, from Spring Kafka and Kafka Connect headers',
   });
 
   it('reads the text forms older versions and hand-written producers use', () => {
-    const d = deathOf(envelope('kafka', [['kafka_dlt-original-topic', 'orders'], ['kafka_dlt-original-partition', '7'], ['kafka_dlt-original-offset', '9007199254740993']]));
+    const d = deathOf(
+      envelope('kafka', [
+        ['kafka_dlt-original-topic', 'orders'],
+        ['kafka_dlt-original-partition', '7'],
+        ['kafka_dlt-original-offset', '9007199254740993'],
+      ]),
+    );
     expect(d.kafka).toMatchObject({ partition: 7, offset: '9007199254740993' });
   });
 
@@ -89,7 +107,16 @@ describe('why a Kafka record died, from Spring Kafka and Kafka Connect headers',
   });
 
   it('reads Kafka Connect dead-letter headers', () => {
-    const d = deathOf(envelope('kafka', [['__connect.errors.topic', 'ingest'], ['__connect.errors.partition', '1'], ['__connect.errors.offset', '42'], ['__connect.errors.exception.class.name', 'org.apache.kafka.connect.errors.DataException'], ['__connect.errors.exception.message', 'bad json'], ['__connect.errors.connector.name', 'sink-1']]));
+    const d = deathOf(
+      envelope('kafka', [
+        ['__connect.errors.topic', 'ingest'],
+        ['__connect.errors.partition', '1'],
+        ['__connect.errors.offset', '42'],
+        ['__connect.errors.exception.class.name', 'org.apache.kafka.connect.errors.DataException'],
+        ['__connect.errors.exception.message', 'bad json'],
+        ['__connect.errors.connector.name', 'sink-1'],
+      ]),
+    );
     expect(d.kafka).toMatchObject({ convention: 'connect', topic: 'ingest', partition: 1, offset: '42', group: 'sink-1' });
     expect(d.reason).toBe('org.apache.kafka.connect.errors.DataException: bad json');
   });

@@ -50,7 +50,15 @@ const vbytes = (b: Buffer | null) => (b === null ? varint(-1) : Buffer.concat([v
 function batch(records: { key: Buffer | null; value: Buffer | null; headers: [string, Buffer | null][] }[], codec = 0): Buffer {
   const body = Buffer.concat(
     records.map((r, i) => {
-      const inner = Buffer.concat([Buffer.from([0]), varint(i), varint(i), vbytes(r.key), vbytes(r.value), varint(r.headers.length), ...r.headers.map(([k, v]) => Buffer.concat([vbytes(Buffer.from(k)), vbytes(v)]))]);
+      const inner = Buffer.concat([
+        Buffer.from([0]),
+        varint(i),
+        varint(i),
+        vbytes(r.key),
+        vbytes(r.value),
+        varint(r.headers.length),
+        ...r.headers.map(([k, v]) => Buffer.concat([vbytes(Buffer.from(k)), vbytes(v)])),
+      ]);
       return Buffer.concat([varint(inner.length), inner]);
     }),
   );
@@ -69,7 +77,14 @@ function batch(records: { key: Buffer | null; value: Buffer | null; headers: [st
 }
 
 const sampleRecords = [
-  { key: Buffer.from('k'), value: Buffer.from('{"a": 12345678901234567891, "a": 1e2}'), headers: [['h', null], ['b', Buffer.from([0, 1])]] as [string, Buffer | null][] },
+  {
+    key: Buffer.from('k'),
+    value: Buffer.from('{"a": 12345678901234567891, "a": 1e2}'),
+    headers: [
+      ['h', null],
+      ['b', Buffer.from([0, 1])],
+    ] as [string, Buffer | null][],
+  },
   { key: null, value: null, headers: [] as [string, Buffer | null][] },
 ];
 const SAMPLES = [
@@ -133,14 +148,25 @@ describe(`decoders under ${INPUTS.toLocaleString('en-US')} random and truncated 
       if (parts) {
         counts.jsonPretty++;
         // Pretty-printing changes whitespace between tokens only.
-        must(parts.map((p) => p.text).join('').replace(/\s+/g, '') === text.replace(/\s+/g, ''), `pretty JSON changed ${text}`);
+        must(
+          parts
+            .map((p) => p.text)
+            .join('')
+            .replace(/\s+/g, '') === text.replace(/\s+/g, ''),
+          `pretty JSON changed ${text}`,
+        );
       }
 
       const h = headerOf({ key: 'h', value: bytes });
       must((h.binary ? Buffer.from(h.value!, 'base64') : Buffer.from(h.value!, 'utf8')).equals(bytes), 'a header value changed bytes');
       amqpHeader('h', r.pick([bytes, text, { '!': 'decimal', value: { places: r.int(10), digits: r.int(1e6) } }, { '!': 'timestamp', value: r.int(2 ** 31) }, [bytes, { a: text }], null]));
 
-      const rabbit = deathOf(env('rabbitmq', [{ name: 'x-death', value: text }, { name: 'x-first-death-reason', value: 'rejected' }]));
+      const rabbit = deathOf(
+        env('rabbitmq', [
+          { name: 'x-death', value: text },
+          { name: 'x-first-death-reason', value: 'rejected' },
+        ]),
+      );
       if (rabbit.problems.length) counts.xDeathProblems++;
       const kafka = deathOf(
         env('kafka', [
@@ -179,7 +205,16 @@ describe(`decoders under ${INPUTS.toLocaleString('en-US')} random and truncated 
     for (const batches of [plain, gzipped]) {
       expect(batches).toHaveLength(1);
       const [a, b] = batches[0]!.records;
-      expect(a).toMatchObject({ offset: 100, timestamp: 1_700_000_000_000, key: Buffer.from('k'), value: sampleRecords[0]!.value, headers: [{ key: 'h', value: null }, { key: 'b', value: Buffer.from([0, 1]) }] });
+      expect(a).toMatchObject({
+        offset: 100,
+        timestamp: 1_700_000_000_000,
+        key: Buffer.from('k'),
+        value: sampleRecords[0]!.value,
+        headers: [
+          { key: 'h', value: null },
+          { key: 'b', value: Buffer.from([0, 1]) },
+        ],
+      });
       expect(b).toMatchObject({ offset: 101, key: null, value: null, headers: [] });
     }
   });

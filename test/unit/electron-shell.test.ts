@@ -164,7 +164,7 @@ describe('main process: the window shows only its own page', () => {
 
   it("the desktop page's CSP allows no connections at all", () => {
     const html = readFileSync(join(__dirname, '..', '..', 'renderer', 'index.html'), 'utf8');
-    const csp = /Content-Security-Policy" content="([^"]+)"/.exec(html)?.[1] ?? '';
+    const csp = /Content-Security-Policy"\s+content="([^"]+)"/.exec(html)?.[1] ?? '';
     expect(csp).toContain("connect-src 'none'");
     expect(csp).not.toMatch(/ws:\/\//);
   });

@@ -7,7 +7,7 @@ import type { KafkaRecord } from '../../src/adapters/kafka/record-batches';
 /** A seeded generator, so a failure names an input that can be made again. */
 function rng(seed: number) {
   let s = seed >>> 0;
-  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
 }
 
 const KEYS = ['data', 'amount', 'type', 'a', 'b', 'items', 'name', 'am\\u006fount', '', 'x y'];
@@ -18,7 +18,28 @@ function gen(r: () => number, depth: number): string {
   const sp = () => pick(['', ' ', '\n', '\t ', '']);
   const roll = r();
   if (depth > 3 || roll < 0.35) {
-    return pick(['0', '-1', '990', '991', '1e3', '12.5', 'true', 'false', 'null', '"A-17"', '"a \\" quote"', '"back\\\\"', '"\\u00e9t\\u00e9"', '"vip"', '"é😀"', '[]', '{}', `"${'y'.repeat(45)}\\"${'z'.repeat(10)}"`, `"${'y'.repeat(46)}\\\\"`, `"${'y'.repeat(44)}\\\\\\"q"`]);
+    return pick([
+      '0',
+      '-1',
+      '990',
+      '991',
+      '1e3',
+      '12.5',
+      'true',
+      'false',
+      'null',
+      '"A-17"',
+      '"a \\" quote"',
+      '"back\\\\"',
+      '"\\u00e9t\\u00e9"',
+      '"vip"',
+      '"é😀"',
+      '[]',
+      '{}',
+      `"${'y'.repeat(45)}\\"${'z'.repeat(10)}"`,
+      `"${'y'.repeat(46)}\\\\"`,
+      `"${'y'.repeat(44)}\\\\\\"q"`,
+    ]);
   }
   if (roll < 0.5) return `[${sp()}${Array.from({ length: Math.floor(r() * 4) }, () => gen(r, depth + 1)).join(`${sp()},${sp()}`)}${sp()}]`;
   const members = Array.from({ length: Math.floor(r() * 5) }, () => `"${pick(KEYS)}"${sp()}:${sp()}${gen(r, depth + 1)}`);
@@ -34,7 +55,20 @@ function damage(r: () => number, text: string): string {
   return text + ' x';
 }
 
-const CONDITIONS = ['$.data.amount > 990', '$.amount == 991', '$.type == "A-17"', '$.data', '$.items[1]', '$.items[0].a != null', '$.a.b contains "vip"', '$.name >= "A"', '$', '$.data.amount != 0', '$["x y"] == true', "$['am\\u006fount'] == 1"];
+const CONDITIONS = [
+  '$.data.amount > 990',
+  '$.amount == 991',
+  '$.type == "A-17"',
+  '$.data',
+  '$.items[1]',
+  '$.items[0].a != null',
+  '$.a.b contains "vip"',
+  '$.name >= "A"',
+  '$',
+  '$.data.amount != 0',
+  '$["x y"] == true',
+  "$['am\\u006fount'] == 1",
+];
 
 const record = (value: Buffer): KafkaRecord => ({ offset: 0, timestamp: 0, timestampType: 'create', key: null, value, headers: [] });
 
@@ -52,7 +86,7 @@ describe('finding a JSON path without parsing the document', () => {
   it('agrees with JSON.parse on 100,000 random documents, valid and damaged', () => {
     const r = rng(20261123);
     const filters = CONDITIONS.map((c) => ({ c, fast: compileFilter({ json: c }).fast, condition: parseJsonCondition(c) }));
-    let disagreements: string[] = [];
+    const disagreements: string[] = [];
     let hits = 0;
     for (let n = 0; n < 100_000; n++) {
       let text = gen(r, 0);
@@ -73,7 +107,8 @@ describe('finding a JSON path without parsing the document', () => {
         if (valid) {
           // Where the scan answers with a value, it is the one JSON.parse puts there.
           const at = scanPath(bytes, compilePath(f.condition.path));
-          if (typeof at === 'object' && JSON.stringify(JSON.parse(bytes.toString('utf8', at.start, at.end))) !== JSON.stringify(valueAt(parsed, f.condition.path))) disagreements.push(`value of ${f.c} in ${text}`);
+          if (typeof at === 'object' && JSON.stringify(JSON.parse(bytes.toString('utf8', at.start, at.end))) !== JSON.stringify(valueAt(parsed, f.condition.path)))
+            disagreements.push(`value of ${f.c} in ${text}`);
           if (at === MISSING && valueAt(parsed, f.condition.path) !== undefined) disagreements.push(`missed ${f.c} in ${text}`);
         }
       }

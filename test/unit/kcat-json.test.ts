@@ -20,7 +20,16 @@ describe("kcat's -J lines", () => {
     const line = toKcatJson('orders', r);
     const json = JSON.parse(line) as Record<string, unknown>;
     expect(Object.keys(json)).toEqual(['topic', 'partition', 'offset', 'tstype', 'ts', 'broker', 'headers', 'key', 'payload', 'rewind_base64']);
-    expect(json).toMatchObject({ topic: 'orders', partition: 2, offset: 41, tstype: 'create', ts: 1_700_000_000_000, key: 'order-1', headers: ['type', 'OrderPlaced', 'empty', null, 'bin', 'ww==', 'type', 'again'], rewind_base64: ['headers.5', 'payload'] });
+    expect(json).toMatchObject({
+      topic: 'orders',
+      partition: 2,
+      offset: 41,
+      tstype: 'create',
+      ts: 1_700_000_000_000,
+      key: 'order-1',
+      headers: ['type', 'OrderPlaced', 'empty', null, 'bin', 'ww==', 'type', 'again'],
+      rewind_base64: ['headers.5', 'payload'],
+    });
     const back = fromKcatJson(line);
     if ('error' in back) throw new Error(back.error);
     expect(back.key).toEqual(r.key);

@@ -10,7 +10,9 @@ const streams: Resource[] = [
   { type: 'store-stream', name: 'account-A-1', category: 'account', events: { value: 2, exact: true }, lastPosition: '2', lastWrite: null },
   { type: 'store-stream', name: 'cart-C-1', category: 'cart', events: { value: 1, exact: true }, lastPosition: '3', lastWrite: null },
 ];
-const ready = new Map([['local', { status: 'ready' as const, list: { capabilities: { browse: true, tail: true, publish: true, consumerGroups: false, deadLetters: false, seekByTime: true }, resources: streams } }]]);
+const ready = new Map([
+  ['local', { status: 'ready' as const, list: { capabilities: { browse: true, tail: true, publish: true, consumerGroups: false, deadLetters: false, seekByTime: true }, resources: streams } }],
+]);
 
 describe('sidebar rows', () => {
   it('groups store streams by category under the connection', () => {
@@ -47,8 +49,22 @@ describe('connection form', () => {
 
 describe('records table', () => {
   const env = (position: string, type: string): Envelope => ({
-    source: 'store', resource: '$all', partition: null, position, id: null, type, timestamp: null, timestampType: null, key: null, headers: [], properties: [],
-    payload: { kind: 'empty' }, correlationId: null, causationId: null, streamId: 's', streamVersion: 0,
+    source: 'store',
+    resource: '$all',
+    partition: null,
+    position,
+    id: null,
+    type,
+    timestamp: null,
+    timestampType: null,
+    key: null,
+    headers: [],
+    properties: [],
+    payload: { kind: 'empty' },
+    correlationId: null,
+    causationId: null,
+    streamId: 's',
+    streamVersion: 0,
   });
   it('sorts positions numerically, not as text', () => {
     const cols = columnsFor(streams[0]!);

@@ -62,7 +62,11 @@ export function decompress(codec: number, data: Buffer, where: string): Buffer {
   try {
     out = decode(data);
   } catch (e) {
-    throw new RewindError('unsupported', `${where}: the ${name} batch could not be decompressed (${(e as Error).message})`, 'The batch may be damaged, or written by a client with a non-standard framing.');
+    throw new RewindError(
+      'unsupported',
+      `${where}: the ${name} batch could not be decompressed (${(e as Error).message})`,
+      'The batch may be damaged, or written by a client with a non-standard framing.',
+    );
   }
   if (out.length > MAX_DECOMPRESSED) throw new RewindError('limit', `${where}: the ${name} batch decompresses to more than 256 MB`);
   return out;

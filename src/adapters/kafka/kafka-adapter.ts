@@ -14,6 +14,7 @@ import { KafkaGroups } from './kafka-groups';
 import { KafkaTopics } from './kafka-topics';
 import { TopicOffsets } from './topic-offsets';
 import { installRecordEncoder } from './kafkajs-record-encoder';
+import { brokerVersions, clusterVersionLabel, type BrokerVersion } from './broker-version';
 
 // Before kafkajs produces anything: null header values and header order kept (see the file).
 installRecordEncoder();
@@ -57,7 +58,10 @@ async function answered<T>(work: Promise<T>, address: string, what: string): Pro
   let timer: NodeJS.Timeout | undefined;
   const silent = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () => reject(new RewindError('network', `The broker at ${address} stopped answering: no reply to ${what} in ${STALL_MS / 1000} s`, 'Check that the broker is running and reachable, then try again.')),
+      () =>
+        reject(
+          new RewindError('network', `The broker at ${address} stopped answering: no reply to ${what} in ${STALL_MS / 1000} s`, 'Check that the broker is running and reachable, then try again.'),
+        ),
       STALL_MS,
     );
   });
@@ -110,13 +114,26 @@ export class KafkaAdapter implements SourceAdapter {
       throwIfAborted(signal);
       const cluster = await answered(admin.describeCluster(), this.address, 'describing the cluster');
       const brokers = cluster.brokers.length;
+      // The version is a nicety: a broker that will not say leaves it "not known", never fails the test.
+      const versions = await answered(
+        brokerVersions(
+          this.kafka,
+          cluster.brokers.map((b) => b.nodeId),
+        ),
+        this.address,
+        'ApiVersions',
+      ).catch(() => new Map<number, BrokerVersion>());
+      const release = clusterVersionLabel([...versions.values()]);
       return {
         ok: true as const,
-        server: `Apache Kafka, ${brokers} broker${brokers === 1 ? '' : 's'}`,
+        server: `Apache Kafka${release ? ` ${release.replace(/^Kafka /, '')}` : ' (version not known)'}, ${brokers} broker${brokers === 1 ? '' : 's'}`,
         details: [
           `cluster id ${cluster.clusterId}`,
           `controller ${cluster.controller ?? 'unknown'}`,
-          ...cluster.brokers.map((b) => `broker ${b.nodeId} at ${b.host}:${b.port}`),
+          ...cluster.brokers.map((b) => {
+            const v = versions.get(b.nodeId);
+            return `broker ${b.nodeId} at ${b.host}:${b.port}: ${v ? `${v.label ?? 'version not known'} (${v.basis})` : 'version not asked'}`;
+          }),
         ],
         latencyMs: performance.now() - started,
       };
@@ -194,7 +211,7 @@ export class KafkaAdapter implements SourceAdapter {
       const range = this.fetcher.range(target.topic, target.partition, start, end, { isolation, signal, maxBytes: PAGE_BYTES });
       let step = await range.next();
       while (!step.done) {
-        const envelopes = step.value.map((r) => kafkaRecordToEnvelope(target.topic, target.partition, r));
+        const envelopes = step.value.map((r) => kafkaRecordToEnvelope(target.topic, target.partition, r, options.previewBytes));
         for (let i = 0; i < envelopes.length; i += BATCH_FLUSH) options.onBatch(envelopes.slice(i, i + BATCH_FLUSH));
         count += envelopes.length;
         options.onProgress({ done: count, total, exact: false });

@@ -13,7 +13,8 @@ export class KafkaCompose implements ComposeAbility {
     if (target.kind !== 'topic') throw new RewindError('invalid_input', 'Kafka produces to a topic');
     if (!(await this.kafka.topicExists(target.topic, signal))) return { routes: [], problem: `topic ${target.topic} does not exist` };
     const partitions = await this.kafka.partitions(target.topic, signal);
-    if (target.partition !== null && !partitions.some((p) => p.partition === target.partition)) return { routes: [], problem: `${target.topic} has no partition ${target.partition} (it has ${partitions.length})` };
+    if (target.partition !== null && !partitions.some((p) => p.partition === target.partition))
+      return { routes: [], problem: `${target.topic} has no partition ${target.partition} (it has ${partitions.length})` };
     return { routes: [{ to: `${target.topic}/${target.partition ?? 'by key'}`, path: [target.topic] }], problem: null };
   }
 
@@ -21,16 +22,22 @@ export class KafkaCompose implements ComposeAbility {
     if (target.kind !== 'topic') throw new RewindError('invalid_input', 'Kafka produces to a topic');
     const predicted = await this.preview(target, message, signal);
     if (predicted.problem) throw new RewindError('not_found', predicted.problem, 'Pick a topic and partition that exist.');
-    const headers = orderedHeaders(message.headers.map((h) => {
-      const v = headerValue(h);
-      return [h.name, v === null ? null : String(v)];
-    })) as unknown as IHeaders;
+    const headers = orderedHeaders(
+      message.headers.map((h) => {
+        const v = headerValue(h);
+        return [h.name, v === null ? null : String(v)];
+      }),
+    ) as unknown as IHeaders;
     const key = message.key ? (message.key.format === 'base64' ? Buffer.from(message.key.text, 'base64') : Buffer.from(message.key.text)) : null;
     const value = payloadBytes(message.payload);
     const producer = await this.kafka.producer();
     try {
       const results = await this.kafka.answered(
-        producer.send({ topic: target.topic, acks: -1, messages: Array.from({ length: count }, () => ({ key, value, headers, ...(target.partition !== null ? { partition: target.partition } : {}) })) }),
+        producer.send({
+          topic: target.topic,
+          acks: -1,
+          messages: Array.from({ length: count }, () => ({ key, value, headers, ...(target.partition !== null ? { partition: target.partition } : {}) })),
+        }),
         'producing',
       );
       const offsets = results.flatMap((r) => Array.from({ length: count }, (_, i) => ({ partition: r.partition, offset: String(BigInt(r.baseOffset ?? '0') + BigInt(i)) }))).slice(0, count);

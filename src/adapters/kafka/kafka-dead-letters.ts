@@ -187,7 +187,10 @@ export class KafkaDeadLetters implements DeadLetterAbility {
   /** The record as the target gets it: key, value and user headers kept; the DLT's headers left; where it came from added. */
   private outgoing(dlt: string, partition: number, r: KafkaRecord, targetPartition: number | null, request: RedriveRequest): Message {
     // In their order, null values and duplicates kept (see kafkajs-record-encoder.ts).
-    const headers = orderedHeaders([...r.headers.filter((h) => !DLT_HEADER.test(h.key)).map((h): [string, Buffer | null] => [h.key, h.value]), ['rewind-redriven-from', `${dlt}/${partition}/${r.offset}`]]) as unknown as IHeaders;
+    const headers = orderedHeaders([
+      ...r.headers.filter((h) => !DLT_HEADER.test(h.key)).map((h): [string, Buffer | null] => [h.key, h.value]),
+      ['rewind-redriven-from', `${dlt}/${partition}/${r.offset}`],
+    ]) as unknown as IHeaders;
     const message: Message = { key: r.key, value: r.value, headers };
     if (targetPartition !== null) message.partition = targetPartition;
     if (request.options.keepTimestamp && r.timestamp >= 0) message.timestamp = String(r.timestamp);

@@ -17,9 +17,11 @@ type Committed = { topic: string; partitions: { partition: number; offset: strin
 async function mapLimit<T, R>(items: T[], n: number, f: (t: T) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length);
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(n, items.length) }, async () => {
-    for (let i = next++; i < items.length; i = next++) out[i] = await f(items[i]!);
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(n, items.length) }, async () => {
+      for (let i = next++; i < items.length; i = next++) out[i] = await f(items[i]!);
+    }),
+  );
   return out;
 }
 
@@ -57,7 +59,17 @@ function detailOf(groupId: string, g: GroupDescription | undefined, committed: C
       const lag = c !== null && end ? Number(BigInt(end.high) - BigInt(c)) : null;
       if (lag !== null) lagByTopic[topic] = (lagByTopic[topic] ?? 0) + lag;
       const m = assigned.get(partition) ?? null;
-      partitions.push({ topic, partition, committed: c, logStart: end?.low ?? '0', logEnd: end?.high ?? '0', lag, memberId: m?.memberId ?? null, clientId: m?.clientId ?? null, host: m?.host ?? null });
+      partitions.push({
+        topic,
+        partition,
+        committed: c,
+        logStart: end?.low ?? '0',
+        logEnd: end?.high ?? '0',
+        lag,
+        memberId: m?.memberId ?? null,
+        clientId: m?.clientId ?? null,
+        host: m?.host ?? null,
+      });
     }
   }
   const lags = partitions.map((p) => p.lag).filter((l): l is number => l !== null);
@@ -104,7 +116,8 @@ export class KafkaGroups implements ConsumerGroupAbility {
     const g = (await this.kafka.withAdmin((a) => a.describeGroups([groupId]), 'describing the group')).groups[0];
     if (!g || (g.state === 'Dead' && g.members.length === 0)) {
       const { groups } = await this.kafka.withAdmin((a) => a.listGroups(), 'listing consumer groups');
-      if (!groups.some((x) => x.groupId === groupId)) throw new RewindError('not_found', `No consumer group ${groupId}`, 'Check the name; the group may have been deleted, or never committed anything.');
+      if (!groups.some((x) => x.groupId === groupId))
+        throw new RewindError('not_found', `No consumer group ${groupId}`, 'Check the name; the group may have been deleted, or never committed anything.');
     }
     const committed = await this.kafka.withAdmin((a) => a.fetchOffsets({ groupId }), 'reading committed offsets');
     const ends = await this.kafka.topicEnds([...new Set([...committed.map((t) => t.topic), ...(g ? membersOf(g) : []).flatMap((m) => m.assignment.map((a) => a.topic))])]);
@@ -117,9 +130,11 @@ export class KafkaGroups implements ConsumerGroupAbility {
     if (scope.length === 0) throw new RewindError('invalid_input', `${groupId} has no offsets and reads no topic yet: name the topics to reset`);
     const rows: ResetRow[] = [];
     for (const { topic, partitions } of scope) {
-      const ends = await this.kafka.withAdmin((a) => a.fetchTopicOffsets(topic), 'reading offsets').catch((e: unknown) => {
-        throw this.kafka.fail(e);
-      });
+      const ends = await this.kafka
+        .withAdmin((a) => a.fetchTopicOffsets(topic), 'reading offsets')
+        .catch((e: unknown) => {
+          throw this.kafka.fail(e);
+        });
       const byTime = strategy.kind === 'time' ? await this.kafka.withAdmin((a) => a.fetchTopicOffsetsByTimestamp(topic, Date.parse(strategy.at)), 'finding offsets by time') : [];
       for (const end of ends.sort((a, b) => a.partition - b.partition)) {
         if (partitions && !partitions.includes(end.partition)) continue;
@@ -175,7 +190,11 @@ export class KafkaGroups implements ConsumerGroupAbility {
     const group = await this.describe(groupId);
     if (ACTIVE.has(group.state) && group.memberList.length > 0) {
       const who = group.memberList.map((m) => `${m.clientId} on ${m.host}`).join(', ');
-      throw new RewindError('conflict', `${groupId} has ${group.memberList.length} connected member${group.memberList.length === 1 ? '' : 's'} (${who}); Kafka moves a group's offsets only while none is connected`, 'Stop those consumers, then apply the reset again.');
+      throw new RewindError(
+        'conflict',
+        `${groupId} has ${group.memberList.length} connected member${group.memberList.length === 1 ? '' : 's'} (${who}); Kafka moves a group's offsets only while none is connected`,
+        'Stop those consumers, then apply the reset again.',
+      );
     }
     const byTopic = new Map<string, { partition: number; offset: string }[]>();
     for (const r of rows) byTopic.set(r.topic, [...(byTopic.get(r.topic) ?? []), { partition: r.partition, offset: r.offset }]);
@@ -184,7 +203,7 @@ export class KafkaGroups implements ConsumerGroupAbility {
     } catch (e) {
       const text = e instanceof Error ? e.message : String(e);
       // The broker's own words: a member joined between the plan and now.
-      throw new RewindError('conflict', `Kafka refused the reset of ${groupId}: ${text}`, 'Stop the group\'s consumers, then apply the reset again.');
+      throw new RewindError('conflict', `Kafka refused the reset of ${groupId}: ${text}`, "Stop the group's consumers, then apply the reset again.");
     }
   }
 

@@ -36,7 +36,13 @@ export interface ProtocolRequest {
 
 export const FETCH_API_KEY = 1;
 
-type CreateCluster = (options: { metadataMaxAge?: number; allowAutoTopicCreation?: boolean; maxInFlightRequests?: number | null; instrumentationEmitter?: null; isolationLevel?: number }) => ClusterLike;
+type CreateCluster = (options: {
+  metadataMaxAge?: number;
+  allowAutoTopicCreation?: boolean;
+  maxInFlightRequests?: number | null;
+  instrumentationEmitter?: null;
+  isolationLevel?: number;
+}) => ClusterLike;
 
 /** A cluster client of its own (not shared with admin or producers), created as kafkajs creates them. */
 export function createCluster(kafka: Kafka, options: { isolationLevel?: number } = {}): ClusterLike {
@@ -63,4 +69,13 @@ export function fetchRequestEncoder(version: 11 | 4): FetchRequestEncoder {
       (require('kafkajs/src/protocol/requests/fetch/v11/request') as FetchRequestEncoder)
     : // eslint-disable-next-line @typescript-eslint/no-require-imports
       (require('kafkajs/src/protocol/requests/fetch/v4/request') as FetchRequestEncoder);
+}
+
+type EncoderLike = { writeBuffer(b: Buffer): EncoderLike };
+
+/** A request whose body Rewind encodes itself, sent through kafkajs's connection (which writes the v1 header). */
+export function rawRequest(apiKey: number, apiVersion: number, apiName: string, body: Buffer): ProtocolRequest['request'] {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const Encoder = require('kafkajs/src/protocol/encoder') as new () => EncoderLike;
+  return { apiKey, apiVersion, apiName, encode: async () => new Encoder().writeBuffer(body) };
 }

@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import { createRequire, Module } from 'node:module';
 
 /**
  * kafkajs 2.2.4 writes records with two flaws Rewind must not carry into what it produces:
@@ -69,8 +69,7 @@ export function installRecordEncoder(): void {
       .writeVarIntBytes(value)
       .writeVarIntArray(pairs.map(([k, v]) => header({ key: k, value: v })));
   };
-  const Module = require('node:module') as { Module: new (id: string) => NodeJS.Module };
-  const m = new Module.Module(path);
+  const m = new Module(path);
   m.filename = path;
   m.loaded = true;
   m.exports = encodeRecord;

@@ -59,7 +59,10 @@ const codeNames: Record<number, string> = {
 
 /** The offset asked for is gone (retention) or not there yet. */
 export class OffsetOutOfRange extends Error {
-  constructor(readonly logStartOffset: number, readonly highWatermark: number) {
+  constructor(
+    readonly logStartOffset: number,
+    readonly highWatermark: number,
+  ) {
     super('offset out of range');
   }
 }
@@ -141,7 +144,8 @@ export class PartitionFetcher {
       p.catch(() => undefined);
       return p;
     };
-    try {
+    // A prefetch left behind when the caller stops early settles on its own (`get` catches it).
+    {
       while (offset < end) {
         let page: Fetched;
         try {
@@ -172,8 +176,6 @@ export class PartitionFetcher {
         if (++stuck >= 3) throw new RewindError('internal', `Kafka returned no records for ${topic}/${partition} at offset ${offset}, below its high watermark ${page.highWatermark}`);
       }
       return { next: offset, hidden, openTransaction: false, removed };
-    } finally {
-      pending = null;
     }
   }
 
@@ -278,7 +280,11 @@ export class PartitionFetcher {
 
   private stalled(topic: string, partition: number): RewindError {
     void this.reset();
-    return new RewindError('network', `The broker at ${this.address} stopped answering: no reply to a fetch of ${topic}/${partition} in ${this.stallMs / 1000} s`, 'Check that the broker is running and reachable, then read again from where this stopped.');
+    return new RewindError(
+      'network',
+      `The broker at ${this.address} stopped answering: no reply to a fetch of ${topic}/${partition} in ${this.stallMs / 1000} s`,
+      'Check that the broker is running and reachable, then read again from where this stopped.',
+    );
   }
 
   private unreachable(e: unknown): RewindError {

@@ -179,7 +179,15 @@ function readLegacy(r: Reader, where: string, out: RecordBatch[], inner = false)
   const codec = attributes & 0x07;
   const type: TimestampType = magic >= 1 && attributes & 0x08 ? 'log-append' : 'create';
   if (codec === 0) {
-    out.push({ baseOffset: offset, lastOffset: offset, producerId: -1, transactional: false, control: false, controlType: null, records: [{ offset, timestamp, timestampType: type, key, value, headers: [] }] });
+    out.push({
+      baseOffset: offset,
+      lastOffset: offset,
+      producerId: -1,
+      transactional: false,
+      control: false,
+      controlType: null,
+      records: [{ offset, timestamp, timestampType: type, key, value, headers: [] }],
+    });
     return;
   }
   // A wrapper: its value is a message set. With magic 1 the inner offsets count from 0 and the

@@ -16,7 +16,14 @@ export async function describeTopic(access: TopicAccess, topic: string): Promise
   try {
     const { resources } = await access.withAdmin((a) => a.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: topic }] }), 'reading topic configs');
     configs = (resources[0]?.configEntries ?? [])
-      .map((c) => ({ name: c.configName, value: c.isSensitive ? null : c.configValue, isDefault: c.isDefault, source: SOURCES[(c as { configSource?: number }).configSource ?? 5] ?? 'default', sensitive: c.isSensitive, readOnly: c.readOnly }))
+      .map((c) => ({
+        name: c.configName,
+        value: c.isSensitive ? null : c.configValue,
+        isDefault: c.isDefault,
+        source: SOURCES[(c as { configSource?: number }).configSource ?? 5] ?? 'default',
+        sensitive: c.isSensitive,
+        readOnly: c.readOnly,
+      }))
       .sort((a, b) => Number(a.isDefault) - Number(b.isDefault) || a.name.localeCompare(b.name));
   } catch {
     // Without DescribeConfigs rights the partitions are still worth showing.
@@ -39,7 +46,9 @@ export async function createTopic(access: TopicAccess, spec: Omit<NewTopic, 'con
           validateOnly: false,
           waitForLeaders: true,
           timeout: 10_000,
-          topics: [{ topic: spec.topic, numPartitions: spec.partitions, replicationFactor: spec.replicationFactor, configEntries: Object.entries(spec.configs).map(([name, value]) => ({ name, value })) }],
+          topics: [
+            { topic: spec.topic, numPartitions: spec.partitions, replicationFactor: spec.replicationFactor, configEntries: Object.entries(spec.configs).map(([name, value]) => ({ name, value })) },
+          ],
         }),
       'creating the topic',
     )
@@ -50,9 +59,11 @@ export async function createTopic(access: TopicAccess, spec: Omit<NewTopic, 'con
 }
 
 export async function deleteTopic(access: TopicAccess, topic: string): Promise<void> {
-  await access.withAdmin((a) => a.deleteTopics({ topics: [topic], timeout: 10_000 }), 'deleting the topic').catch((e: unknown) => {
-    throw refusal(e, access, `delete ${topic}`);
-  });
+  await access
+    .withAdmin((a) => a.deleteTopics({ topics: [topic], timeout: 10_000 }), 'deleting the topic')
+    .catch((e: unknown) => {
+      throw refusal(e, access, `delete ${topic}`);
+    });
 }
 
 /** The broker's own reason (a replication factor above the broker count, a bad config), said plainly. */

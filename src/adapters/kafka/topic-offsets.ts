@@ -8,7 +8,16 @@ export interface TopicSpan {
 }
 
 /** What a cluster says right after topics are created or leaders move: asking again fixes it. */
-const TRANSIENT = new Set(['NOT_LEADER_OR_FOLLOWER', 'LEADER_NOT_AVAILABLE', 'UNKNOWN_TOPIC_OR_PARTITION', 'REQUEST_TIMED_OUT', 'NOT_LEADER_FOR_PARTITION', 'FENCED_LEADER_EPOCH', 'UNKNOWN_LEADER_EPOCH', 'KafkaJSBrokerNotFound']);
+const TRANSIENT = new Set([
+  'NOT_LEADER_OR_FOLLOWER',
+  'LEADER_NOT_AVAILABLE',
+  'UNKNOWN_TOPIC_OR_PARTITION',
+  'REQUEST_TIMED_OUT',
+  'NOT_LEADER_FOR_PARTITION',
+  'FENCED_LEADER_EPOCH',
+  'UNKNOWN_LEADER_EPOCH',
+  'KafkaJSBrokerNotFound',
+]);
 const ATTEMPTS = 6;
 
 function transient(e: unknown): boolean {

@@ -37,9 +37,11 @@ export async function startsOf(access: TopicAccess, topic: string, spans: Span[]
   const clamp = (s: Span, n: number) => Math.min(Math.max(n, s.low), s.high);
   if (from.type === 'time') {
     const at = Date.parse(from.value);
-    const hits = await access.withAdmin((a) => a.fetchTopicOffsetsByTimestamp(topic, at), 'finding offsets by time').catch((e: unknown) => {
-      throw access.fail(e);
-    });
+    const hits = await access
+      .withAdmin((a) => a.fetchTopicOffsetsByTimestamp(topic, at), 'finding offsets by time')
+      .catch((e: unknown) => {
+        throw access.fail(e);
+      });
     for (const s of spans) {
       const hit = hits.find((h) => h.partition === s.partition);
       // -1 (or the end, as kafkajs says it): no record at or after that time.
@@ -87,7 +89,9 @@ export async function readPage(access: TopicAccess, req: PageRequest, signal: Ab
     partition: s.partition,
     records: [],
     index: 0,
-    source: backward ? backwardChunks(access.fetcher, topic, s, starts.get(s.partition)!, isolation, maxBytes, limit, signal) : forwardChunks(access.fetcher, topic, s, starts.get(s.partition)!, isolation, maxBytes, signal, ends),
+    source: backward
+      ? backwardChunks(access.fetcher, topic, s, starts.get(s.partition)!, isolation, maxBytes, limit, signal)
+      : forwardChunks(access.fetcher, topic, s, starts.get(s.partition)!, isolation, maxBytes, signal, ends),
   }));
   const refill = async (h: Head): Promise<boolean> => {
     for (;;) {
@@ -150,14 +154,32 @@ function before(a: Head, b: Head, backward: boolean): boolean {
   return backward ? a.partition > b.partition : a.partition < b.partition;
 }
 
-async function* forwardChunks(fetcher: PartitionFetcher, topic: string, s: Span, start: number, isolation: Isolation, maxBytes: number, signal: AbortSignal, ends: RangeEnd[]): AsyncGenerator<KafkaRecord[], void> {
+async function* forwardChunks(
+  fetcher: PartitionFetcher,
+  topic: string,
+  s: Span,
+  start: number,
+  isolation: Isolation,
+  maxBytes: number,
+  signal: AbortSignal,
+  ends: RangeEnd[],
+): AsyncGenerator<KafkaRecord[], void> {
   if (start >= s.high) return;
   const end = yield* fetcher.range(topic, s.partition, start, s.high, { isolation, signal, maxBytes, prefetch: false });
   ends.push(end);
 }
 
 /** A partition read backward from `before`: windows that grow as far back as the merge asks. */
-async function* backwardChunks(fetcher: PartitionFetcher, topic: string, s: Span, before: number, isolation: Isolation, maxBytes: number, limit: number, signal: AbortSignal): AsyncGenerator<KafkaRecord[], void> {
+async function* backwardChunks(
+  fetcher: PartitionFetcher,
+  topic: string,
+  s: Span,
+  before: number,
+  isolation: Isolation,
+  maxBytes: number,
+  limit: number,
+  signal: AbortSignal,
+): AsyncGenerator<KafkaRecord[], void> {
   let end = Math.min(before, s.high);
   let window = Math.min(Math.max(20, limit), 1_000);
   while (end > s.low) {

@@ -16,7 +16,12 @@ const FLUSH_MS = 100;
  */
 export async function tailTopic(access: TopicAccess, req: TailRequest, signal: AbortSignal, send: (item: TailItem) => void): Promise<void> {
   const filter = compileFilter(req.filter);
-  if (filter.sandboxed) throw new RewindError('invalid_input', 'A live tail filters by key, header, value or JSON path; regular expressions and predicates are for searches', 'Search the topic instead, or drop the pattern.');
+  if (filter.sandboxed)
+    throw new RewindError(
+      'invalid_input',
+      'A live tail filters by key, header, value or JSON path; regular expressions and predicates are for searches',
+      'Search the topic instead, or drop the pattern.',
+    );
   const spans = await spansOf(access, req.topic, req.partitions, signal);
   const starts = await startsOf(access, req.topic, spans, req.from.type === 'end' ? { type: 'end' } : { type: 'offsets', value: req.from.value });
   const position = new Map(starts);

@@ -18,7 +18,14 @@ const lineOf = (topic: string, partition: number, r: KafkaRecord) =>
  * keeps only a preview of large values): the records picked by partition and offset, or every
  * hit of a search. Lines go out in batches; progress counts them.
  */
-export async function exportRecords(access: TopicAccess, topic: string, scope: ExportScope, signal: AbortSignal, send: (lines: string[]) => void, progress: (done: number, total: number | null) => void): Promise<{ count: number }> {
+export async function exportRecords(
+  access: TopicAccess,
+  topic: string,
+  scope: ExportScope,
+  signal: AbortSignal,
+  send: (lines: string[]) => void,
+  progress: (done: number, total: number | null) => void,
+): Promise<{ count: number }> {
   let count = 0;
   let pending: string[] = [];
   const flush = () => {
@@ -41,18 +48,22 @@ export async function exportRecords(access: TopicAccess, topic: string, scope: E
       const wanted = new Set(offsets);
       const sorted = [...wanted].sort((a, b) => a - b);
       // Runs of neighbouring offsets are read together; far-apart ones each on their own.
-      for (let i = 0; i < sorted.length; ) {
+      for (let i = 0; i < sorted.length;) {
         let j = i;
         while (j + 1 < sorted.length && sorted[j + 1]! - sorted[j]! <= 50) j++;
         for await (const chunk of access.fetcher.range(topic, partition, sorted[i]!, sorted[j]! + 1, { isolation: 'read_uncommitted', signal, maxBytes: 1024 * 1024 })) {
-          add(partition, chunk.filter((r) => wanted.has(r.offset)));
+          add(
+            partition,
+            chunk.filter((r) => wanted.has(r.offset)),
+          );
         }
         i = j + 1;
       }
     }
   } else {
     const summary = await searchTopic(access, { ...scope.search, topic, connectionId: '', limit: 10_000 }, signal, { matched: add, progress: () => undefined }, Number.MAX_SAFE_INTEGER);
-    if (summary.stopped) throw new RewindError(summary.stopped.code === 'not_found' ? 'not_found' : 'network', `The export stopped after ${count} records: ${summary.stopped.message}`, summary.stopped.hint);
+    if (summary.stopped)
+      throw new RewindError(summary.stopped.code === 'not_found' ? 'not_found' : 'network', `The export stopped after ${count} records: ${summary.stopped.message}`, summary.stopped.hint);
   }
   flush();
   return { count };
@@ -64,7 +75,14 @@ export async function exportRecords(access: TopicAccess, topic: string, scope: E
  * A line that cannot be read is reported with its number and skipped; nothing is half-sent:
  * a chunk is produced with acks from all in-sync replicas or fails as a whole.
  */
-export async function importRecords(access: TopicAccess & { producer(): Promise<Producer>; answered<T>(work: Promise<T>, what: string): Promise<T> }, topic: string, lines: string[], firstLine: number, keepPartitions: boolean, signal: AbortSignal): Promise<{ produced: number; errors: { line: number; message: string }[] }> {
+export async function importRecords(
+  access: TopicAccess & { producer(): Promise<Producer>; answered<T>(work: Promise<T>, what: string): Promise<T> },
+  topic: string,
+  lines: string[],
+  firstLine: number,
+  keepPartitions: boolean,
+  signal: AbortSignal,
+): Promise<{ produced: number; errors: { line: number; message: string }[] }> {
   const spans = await spansOf(access, topic, null, signal);
   const errors: { line: number; message: string }[] = [];
   const messages: { key: Buffer | null; value: Buffer | null; headers: IHeaders; timestamp?: string; partition?: number }[] = [];
@@ -73,7 +91,8 @@ export async function importRecords(access: TopicAccess & { producer(): Promise<
     const r = fromKcatJson(line);
     if ('error' in r) return void errors.push({ line: firstLine + i, message: r.error });
     const partition = keepPartitions && r.partition !== null ? r.partition : null;
-    if (partition !== null && !spans.some((s) => s.partition === partition)) return void errors.push({ line: firstLine + i, message: `${topic} has no partition ${partition} (it has ${spans.length})` });
+    if (partition !== null && !spans.some((s) => s.partition === partition))
+      return void errors.push({ line: firstLine + i, message: `${topic} has no partition ${partition} (it has ${spans.length})` });
     messages.push({
       key: r.key,
       value: r.value,

@@ -17,7 +17,10 @@ const Queue = z.object({
   consumers: z.number().optional(),
   arguments: z.record(z.string(), z.unknown()).optional(),
   policy: z.string().nullable().optional(),
-  effective_policy_definition: z.union([z.record(z.string(), z.unknown()), z.array(z.unknown())]).nullable().optional(),
+  effective_policy_definition: z
+    .union([z.record(z.string(), z.unknown()), z.array(z.unknown())])
+    .nullable()
+    .optional(),
 });
 export type ManagementQueue = z.infer<typeof Queue>;
 
@@ -99,10 +102,25 @@ export class ManagementClient {
       if (signal.aborted) throw new RewindError('cancelled', 'Cancelled');
       const socket = classifySocketError(e, address, this.options.tls);
       const reason = socket?.message ?? (e as Error).message;
-      throw new RewindError(socket?.code ?? 'network', `Management API at ${address}: ${reason}`, 'Enable the rabbitmq_management plugin and check the management port (default 15672).');
+      // Nothing listening (or no answer) may be a plugin not enabled; an unknown host or a TLS mismatch is not.
+      const pluginMayBeOff = !socket || socket.code === 'timeout' || /^Nothing is listening/.test(socket.message);
+      throw new RewindError(
+        socket?.code ?? 'network',
+        `Management API at ${address}: ${reason}`,
+        pluginMayBeOff ? 'Enable the rabbitmq_management plugin and check the management port (default 15672).' : socket.hint,
+      );
     }
     if (response.status === 401) {
-      throw new RewindError('auth', 'The management API refused the user name or password (401)', 'Check the credentials; the user needs the "management" tag.');
+      // RabbitMQ answers 401 to a wrong password and to a user without a management tag; its reason tells them apart.
+      const reason = await response.text().catch(() => '');
+      if (/Not management user/i.test(reason)) {
+        throw new RewindError(
+          'auth',
+          `The management API refused ${this.options.username}: the user has no "management" tag (401)`,
+          'Give the user the "management" tag (or "monitoring" / "administrator") so Rewind can list queues.',
+        );
+      }
+      throw new RewindError('auth', 'The management API refused the user name or password (401)', 'Check the user name and password.');
     }
     if (!response.ok) {
       throw new RewindError(response.status === 404 ? 'not_found' : 'internal', `Management API answered ${response.status} for ${path}`);

@@ -150,7 +150,13 @@ export async function moveMessages(o: MoveOptions): Promise<MoveOutcome> {
   src.on('close', () => {
     srcOpen = false;
     if (closing) return;
-    fail(new RewindError('network', 'The connection to RabbitMQ dropped while moving messages', 'Nothing was lost: messages not yet acknowledged went back to the queue. Run the redrive again for the rest.'));
+    fail(
+      new RewindError(
+        'network',
+        'The connection to RabbitMQ dropped while moving messages',
+        'Nothing was lost: messages not yet acknowledged went back to the queue. Run the redrive again for the rest.',
+      ),
+    );
   });
   pub.on('error', (e: Error) => fail(publishRefused(e)));
   pub.on('close', () => {
@@ -220,7 +226,11 @@ export async function moveMessages(o: MoveOptions): Promise<MoveOutcome> {
           else failures.push({ place, messageId: m.properties.messageId ?? null, reason: 'the broker refused the publish (nack)' });
           hold(m);
         } else if (returned.delete(id)) {
-          failures.push({ place, messageId: m.properties.messageId ?? null, reason: `unroutable: ${to.exchange === '' ? 'the default exchange' : `exchange ${to.exchange}`} routed "${to.routingKey}" to no queue` });
+          failures.push({
+            place,
+            messageId: m.properties.messageId ?? null,
+            reason: `unroutable: ${to.exchange === '' ? 'the default exchange' : `exchange ${to.exchange}`} routed "${to.routingKey}" to no queue`,
+          });
           hold(m);
         } else if (srcOpen) {
           // While nothing is held, every earlier delivery is settled: one ack covers them all.

@@ -12,6 +12,7 @@ import { RabbitDeadLetters } from './rabbit-dead-letters';
 import { RabbitCompose } from './rabbit-compose';
 import { classifyRabbitError } from './rabbit-errors';
 import { rabbitMessageToEnvelope, rabbitMessageToWire } from './rabbit-envelope';
+import { ChunkClock, fillEnvelopeTimes, fillWireTimes } from './chunk-clock';
 import type { WireEvent } from '../../projections/wire';
 
 const DEAD_LETTER = /(^|[._-])(dlq|dlx|dead[._-]?letters?|parking[._-]?lot|errors?)([._-]|$)/i;
@@ -19,6 +20,11 @@ const DEAD_LETTER = /(^|[._-])(dlq|dlx|dead[._-]?letters?|parking[._-]?lot|error
 const IDLE_END_MS = 750;
 const FIRST_MESSAGE_MS = 3_000;
 const BATCH_FLUSH = 500;
+/** The stream protocol's ports (rabbitmq_stream's defaults), where chunk times are read. */
+const STREAM_PORT = 5552;
+const STREAM_TLS_PORT = 5551;
+/** After the stream protocol could not be reached, reads go without chunk times this long. */
+const STREAM_RETRY_MS = 5 * 60_000;
 
 function queueType(q: ManagementQueue): 'classic' | 'quorum' | 'stream' {
   return q.type === 'quorum' || q.type === 'stream' ? q.type : 'classic';
@@ -29,6 +35,7 @@ export class RabbitAdapter implements SourceAdapter {
   private readonly address: string;
   private readonly management: ManagementClient;
   private vhostInUse: string;
+  private streamProtocolDownUntil = 0;
 
   constructor(
     private readonly profile: RabbitProfile,
@@ -124,14 +131,34 @@ export class RabbitAdapter implements SourceAdapter {
     }
     let count = 0;
     let last: bigint | null = null;
-    await this.consumeStream(target, options.from, signal, limit, (batch) => {
-      count += batch.length;
-      const tail = batch[batch.length - 1];
-      if (tail) last = BigInt(tail.position);
-      options.onBatch(batch);
-      options.onProgress({ done: count, total: estimate === null ? null : Math.min(limit, estimate), exact: false });
-      return count >= limit;
-    });
+    const clock = this.chunkClock(target);
+    // Batches go out in order once their times are filled; the consumer runs on meanwhile.
+    let delivered = Promise.resolve();
+    try {
+      await this.consumeStream(
+        target,
+        options.from,
+        signal,
+        limit,
+        (batch) => {
+          count += batch.length;
+          const done = count;
+          const tail = batch[batch.length - 1];
+          if (tail) last = BigInt(tail.position);
+          delivered = delivered.then(async () => {
+            await fillEnvelopeTimes(batch, clock);
+            options.onBatch(batch);
+            options.onProgress({ done, total: estimate === null ? null : Math.min(limit, estimate), exact: false });
+          });
+          return count >= limit;
+        },
+        true,
+        (m) => rabbitMessageToEnvelope(target.queue, m, undefined, options.previewBytes),
+      );
+      await delivered;
+    } finally {
+      clock?.close();
+    }
     const lastSeen = last as bigint | null;
     return {
       count,
@@ -145,7 +172,17 @@ export class RabbitAdapter implements SourceAdapter {
     let next: ReadFrom = from;
     for (;;) {
       const page: WireEvent[] = [];
-      await this.consumeStream<WireEvent>(target, next, signal, buffer, (batch) => (page.push(...batch), page.length >= buffer), true, (m) => rabbitMessageToWire(target.queue, m));
+      await this.consumeStream<WireEvent>(
+        target,
+        next,
+        signal,
+        buffer,
+        (batch) => (page.push(...batch), page.length >= buffer),
+        true,
+        (m) => rabbitMessageToWire(target.queue, m),
+      );
+      const clock = this.chunkClock(target);
+      await fillWireTimes(page, clock).finally(() => clock?.close());
       const wanted = to === null ? page : page.filter((e) => e.position <= to);
       if (wanted.length > 0) yield wanted;
       const last = page[page.length - 1];
@@ -158,10 +195,27 @@ export class RabbitAdapter implements SourceAdapter {
   async subscribe(options: SubscribeOptions): Promise<void> {
     const { target } = options;
     if (target.type !== 'rabbit-stream') throw new RewindError('unsupported', `RabbitMQ cannot follow a ${target.type}`);
-    await this.consumeStream(target, options.from, options.signal, Number.POSITIVE_INFINITY, (batch) => {
-      options.onBatch(batch);
-      return false;
-    }, false);
+    const clock = this.chunkClock(target);
+    let delivered = Promise.resolve();
+    try {
+      await this.consumeStream(
+        target,
+        options.from,
+        options.signal,
+        Number.POSITIVE_INFINITY,
+        (batch) => {
+          delivered = delivered.then(async () => {
+            await fillEnvelopeTimes(batch, clock);
+            options.onBatch(batch);
+          });
+          return false;
+        },
+        false,
+      );
+      await delivered;
+    } finally {
+      clock?.close();
+    }
   }
 
   async publish(target: ReadTarget, messages: OutgoingMessage[], signal: AbortSignal) {
@@ -205,6 +259,8 @@ export class RabbitAdapter implements SourceAdapter {
   async streamHead(vhost: string, queue: string, limit: number, signal: AbortSignal): Promise<Envelope[]> {
     const messages: Envelope[] = [];
     await this.consumeStream({ type: 'rabbit-stream', vhost, queue }, { type: 'start' }, signal, limit, (batch) => (messages.push(...batch), messages.length >= limit));
+    const clock = this.chunkClock({ type: 'rabbit-stream', vhost, queue });
+    await fillEnvelopeTimes(messages, clock).finally(() => clock?.close());
     return messages;
   }
 
@@ -302,8 +358,19 @@ export class RabbitAdapter implements SourceAdapter {
     }
   }
 
+  /**
+   * Reads the times a stream's chunks were written, for messages that carry no time (see
+   * ChunkClock); null while the stream protocol is known to be out of reach.
+   */
+  private chunkClock(target: Extract<ReadTarget, { type: 'rabbit-stream' }>): ChunkClock | null {
+    if (Date.now() < this.streamProtocolDownUntil) return null;
+    const p = this.profile;
+    const endpoint = { host: p.host, port: p.tls ? STREAM_TLS_PORT : STREAM_PORT, tls: p.tls, username: p.username, password: this.password ?? '', vhost: target.vhost };
+    return new ChunkClock(endpoint, target.queue, () => (this.streamProtocolDownUntil = Date.now() + STREAM_RETRY_MS));
+  }
+
   fail(e: unknown): RewindError {
-    return classifyRabbitError(e, this.address, this.profile.tls, this.vhostInUse);
+    return classifyRabbitError(e, this.address, this.profile.tls, this.vhostInUse, this.profile.username);
   }
 }
 

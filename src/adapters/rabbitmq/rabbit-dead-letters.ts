@@ -39,7 +39,9 @@ function deliveryLimit(q: ManagementQueue): number | null {
 function fingerprint(m: Message): string {
   const h = createHash('sha1');
   h.update(m.content);
-  h.update(JSON.stringify(m.properties, (_k, v: unknown) => (v && typeof v === 'object' && (v as { type?: string }).type === 'Buffer' ? Buffer.from((v as { data: number[] }).data).toString('base64') : v)));
+  h.update(
+    JSON.stringify(m.properties, (_k, v: unknown) => (v && typeof v === 'object' && (v as { type?: string }).type === 'Buffer' ? Buffer.from((v as { data: number[] }).data).toString('base64') : v)),
+  );
   return h.digest('hex').slice(0, 16);
 }
 
@@ -80,7 +82,11 @@ export class RabbitDeadLetters implements DeadLetterAbility {
     const depth = { value: Math.max(0, q.messages ?? 0), exact: false, note: 'Sampled by the management API every few seconds.' };
     if (queueKind(q) === 'stream') {
       const envelopes = await this.rabbit.streamHead(ref.vhost, ref.name, limit, signal);
-      return { messages: envelopes.map((envelope) => ({ id: envelope.position, envelope, death: deathOf(envelope) })), depth, note: `The first ${envelopes.length} messages of the stream; reading a stream moves nothing.` };
+      return {
+        messages: envelopes.map((envelope) => ({ id: envelope.position, envelope, death: deathOf(envelope) })),
+        depth,
+        note: `The first ${envelopes.length} messages of the stream; reading a stream moves nothing.`,
+      };
     }
     const { messages, depth: exact } = await this.sample(ref.vhost, ref.name, q, limit, signal, acceptRedelivered);
     const ids = idMaker();
@@ -97,7 +103,8 @@ export class RabbitDeadLetters implements DeadLetterAbility {
   async plan(ref: DeadLetterRef, request: RedriveRequest, signal: AbortSignal): Promise<RedrivePlan> {
     if (ref.type !== 'rabbit-queue') throw new RewindError('invalid_input', 'That is not a RabbitMQ queue');
     const q = await this.rabbit.queueInfo(ref.vhost, ref.name, signal);
-    if (queueKind(q) === 'stream') throw new RewindError('unsupported', `${ref.name} is a stream: its messages stay after they are read, so there is nothing to move`, 'Publish copies from the stream view instead.');
+    if (queueKind(q) === 'stream')
+      throw new RewindError('unsupported', `${ref.name} is a stream: its messages stay after they are read, so there is nothing to move`, 'Publish copies from the stream view instead.');
     const topology = await this.rabbit.topology(ref.vhost, signal);
     const wanted = 'ids' in request.selection ? new Set(request.selection.ids) : null;
     const { messages, depth } = await this.sample(ref.vhost, ref.name, q, wanted ? Math.max(PLAN_LOOK, 10_000) : PLAN_LOOK, signal, true);
@@ -119,7 +126,9 @@ export class RabbitDeadLetters implements DeadLetterAbility {
     const movable = rows.filter((r) => r.problem === null).length;
     const missing = wanted ? wanted.size - rows.length : 0;
     const note =
-      (wanted ? `${rows.length} of the ${wanted.size} picked messages are still in ${ref.name}${missing ? `; ${missing} are gone (taken by someone else)` : ''}.` : `${ref.name} holds ${depth.toLocaleString('en-US')} messages${messages.length < depth ? `; the first ${messages.length.toLocaleString('en-US')} are shown, the rest go by the same rule` : ''}.`) +
+      (wanted
+        ? `${rows.length} of the ${wanted.size} picked messages are still in ${ref.name}${missing ? `; ${missing} are gone (taken by someone else)` : ''}.`
+        : `${ref.name} holds ${depth.toLocaleString('en-US')} messages${messages.length < depth ? `; the first ${messages.length.toLocaleString('en-US')} are shown, the rest go by the same rule` : ''}.`) +
       ' The dry run looked at them and put them back; nothing moved.';
     return { rows, perTarget: [...perTarget.values()], total, movable, repeated: 0, note };
   }
@@ -215,7 +224,11 @@ export class RabbitDeadLetters implements DeadLetterAbility {
    */
   private async sample(vhost: string, queue: string, q: ManagementQueue, limit: number, signal: AbortSignal, acceptRedelivered: boolean): Promise<{ messages: GetMessage[]; depth: number }> {
     if (!acceptRedelivered) {
-      throw new RewindError('invalid_input', `Peeking ${queue} takes its first messages and puts them back, which marks each one redelivered`, 'Ask for the peek explicitly (Peek in the dead-letter view); nothing is lost or reordered.');
+      throw new RewindError(
+        'invalid_input',
+        `Peeking ${queue} takes its first messages and puts them back, which marks each one redelivered`,
+        'Ask for the peek explicitly (Peek in the dead-letter view); nothing is lost or reordered.',
+      );
     }
     const limitOfDeliveries = queueKind(q) === 'quorum' ? deliveryLimit(q) : null;
     if (limitOfDeliveries !== null) {

@@ -42,11 +42,24 @@ function streamOffset(message: Message): string | null {
   return offset !== undefined ? String(offset) : null;
 }
 
-export function rabbitMessageToEnvelope(queue: string, message: Message, place?: number): Envelope {
+/**
+ * The time a message carries itself: the AMQP `timestamp` property (seconds), else the
+ * `timestamp_in_ms` header RabbitMQ's timestamp interceptor adds. Null when it carries none: a
+ * stream's reader then takes the time its chunk was written (see ChunkClock).
+ */
+export function messageTime(message: Message): string | null {
+  const p = message.properties;
+  if (typeof p.timestamp === 'number') return new Date(p.timestamp * 1000).toISOString();
+  const ms = (p.headers as Record<string, unknown> | undefined)?.['timestamp_in_ms'];
+  if (typeof ms === 'number' && Number.isFinite(ms)) return new Date(ms).toISOString();
+  return null;
+}
+
+export function rabbitMessageToEnvelope(queue: string, message: Message, place?: number, previewBytes?: number): Envelope {
   const p = message.properties;
   const raw = (p.headers ?? {}) as Record<string, unknown>;
-  // AMQP timestamps are seconds; the stream's own offset header is the position.
-  const ts = typeof p.timestamp === 'number' ? new Date(p.timestamp * 1000).toISOString() : null;
+  // The stream's own offset header is the position.
+  const ts = messageTime(message);
   return {
     source: 'rabbitmq',
     resource: queue,
@@ -59,7 +72,7 @@ export function rabbitMessageToEnvelope(queue: string, message: Message, place?:
     key: message.fields.routingKey ? { kind: 'text', text: message.fields.routingKey, bytes: Buffer.byteLength(message.fields.routingKey), truncated: false } : null,
     headers: rabbitHeaders(message),
     properties: rabbitProperties(message),
-    payload: decodePayload(message.content),
+    payload: decodePayload(message.content, previewBytes),
     correlationId: typeof p.correlationId === 'string' ? p.correlationId : null,
     causationId: typeof raw['causation-id'] === 'string' ? raw['causation-id'] : null,
     streamId: null,
@@ -82,7 +95,7 @@ export function rabbitMessageToWire(queue: string, message: Message): WireEvent 
     metadata: JSON.stringify(Object.fromEntries(meta.map((h) => [h.name, h.value]))),
     streamId: message.fields.routingKey || queue,
     version: position,
-    timestamp: typeof p.timestamp === 'number' ? new Date(p.timestamp * 1000).toISOString() : '',
+    timestamp: messageTime(message) ?? '',
     id: typeof p.messageId === 'string' ? p.messageId : '',
   };
 }

@@ -1,7 +1,10 @@
 import { RewindError } from '../../api/errors';
 import { classifySocketError, errorChain } from '../connection-errors';
 
-export function classifyRabbitError(e: unknown, address: string, tlsOn: boolean, vhost: string): RewindError {
+/** RabbitMQ's loopback_users default: guest may log in only over a loopback connection. */
+const isLoopback = (address: string) => /^(127\.|localhost:|\[?::1\]?:)/i.test(address);
+
+export function classifyRabbitError(e: unknown, address: string, tlsOn: boolean, vhost: string, username = ''): RewindError {
   if (e instanceof RewindError) return e;
   const { messages, names } = errorChain(e);
   const text = messages.join(' | ');
@@ -11,7 +14,13 @@ export function classifyRabbitError(e: unknown, address: string, tlsOn: boolean,
     return new RewindError('not_found', `RabbitMQ would not open vhost "${vhost}"`, 'Check the vhost name and that this user has permissions on it.');
   }
   if (/ACCESS.REFUSED|403/.test(text) && /login|auth|refused/i.test(text)) {
-    return new RewindError('auth', 'RabbitMQ refused the user name or password (ACCESS_REFUSED)', 'Check the user name and password; guest can only log in from localhost.');
+    // The broker says the same for both; only guest away from localhost has the second cause.
+    const guestRemote = username === 'guest' && !isLoopback(address);
+    return new RewindError(
+      'auth',
+      'RabbitMQ refused the user name or password (ACCESS_REFUSED)',
+      guestRemote ? 'guest may only log in from localhost unless the broker allows it: use another user for a remote broker.' : 'Check the user name and password.',
+    );
   }
   if (/vhost .* not found|NOT_ALLOWED/i.test(text)) {
     return new RewindError('not_found', `RabbitMQ: ${lastLine(messages)}`, 'Check the vhost name and that this user may use it.');

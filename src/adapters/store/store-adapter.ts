@@ -80,7 +80,7 @@ export class StoreAdapter implements SourceAdapter {
       if (rows.length === 0) break;
       count += rows.length;
       position = (rows[rows.length - 1] as StoredEvent).globalPosition + 1;
-      options.onBatch(rows.map((r) => storeEventToEnvelope(r, resourceName(target))));
+      options.onBatch(rows.map((r) => storeEventToEnvelope(r, resourceName(target), options.previewBytes)));
       options.onProgress({ done: count, total: Math.min(limit, total), exact: true });
       // Let cancel messages and other requests in between pages.
       await new Promise((r) => setImmediate(r));

@@ -31,7 +31,9 @@ export class StoreDeadLetters implements DeadLetterAbility {
     const name = this.subscription(ref);
     this.onlyOrigin(request);
     const positions = this.positions(name, request);
-    const rows: PlanRow[] = positions.slice(0, 2_000).map((p) => ({ id: String(p), where: `#${p}`, messageId: null, target: `subscription ${name}`, routes: [`subscription ${name}`], problem: null, redrivenBefore: null }));
+    const rows: PlanRow[] = positions
+      .slice(0, 2_000)
+      .map((p) => ({ id: String(p), where: `#${p}`, messageId: null, target: `subscription ${name}`, routes: [`subscription ${name}`], problem: null, redrivenBefore: null }));
     return {
       rows,
       perTarget: [{ target: `subscription ${name}`, count: positions.length, routes: [`subscription ${name}`], problem: null }],

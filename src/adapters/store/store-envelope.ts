@@ -10,7 +10,7 @@ function stringField(meta: Record<string, unknown>, name: string): string | null
   return typeof v === 'string' ? v : null;
 }
 
-export function storeEventToEnvelope(e: StoredEvent, resource: string): Envelope {
+export function storeEventToEnvelope(e: StoredEvent, resource: string, previewBytes?: number): Envelope {
   let meta: Record<string, unknown> = {};
   try {
     const parsed: unknown = JSON.parse(e.metadata);
@@ -33,7 +33,7 @@ export function storeEventToEnvelope(e: StoredEvent, resource: string): Envelope
       value: typeof value === 'string' ? value : JSON.stringify(value),
     })),
     properties: [],
-    payload: decodePayload(encoder.encode(e.data)),
+    payload: decodePayload(encoder.encode(e.data), previewBytes),
     correlationId: stringField(meta, 'correlationId'),
     causationId: stringField(meta, 'causationId'),
     streamId: e.streamId,
