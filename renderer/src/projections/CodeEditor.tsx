@@ -1,9 +1,10 @@
 import { autocompletion } from '@codemirror/autocomplete';
 import { javascript } from '@codemirror/lang-javascript';
-import { EditorState } from '@codemirror/state';
+import { EditorState, Prec } from '@codemirror/state';
 import { EditorView, keymap } from '@codemirror/view';
 import { basicSetup } from 'codemirror';
 import { useEffect, useRef } from 'react';
+import { codeHighlight } from './code-highlight';
 import { projectionCompletions } from './completions';
 
 interface Props {
@@ -13,10 +14,12 @@ interface Props {
   onRun(): void;
   eventTypes: string[];
   dark: boolean;
+  /** What a screen reader calls the editor. */
+  label?: string;
 }
 
 /** CodeMirror with TypeScript highlighting and completions for the event envelope. */
-export function CodeEditor({ value, onChange, onRun, eventTypes, dark }: Props) {
+export function CodeEditor({ value, onChange, onRun, eventTypes, dark, label = 'Projection code' }: Props) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | null>(null);
   const latest = useRef({ onChange, onRun, eventTypes });
@@ -39,7 +42,9 @@ export function CodeEditor({ value, onChange, onRun, eventTypes, dark }: Props) 
           basicSetup,
           javascript({ typescript: true }),
           autocompletion({ override: [projectionCompletions(() => latest.current.eventTypes)] }),
-          keymap.of([{ key: 'Mod-Enter', run: () => (latest.current.onRun(), true) }]),
+          // Above basicSetup's own Mod-Enter (insert a blank line), which would otherwise win.
+          Prec.highest(keymap.of([{ key: 'Mod-Enter', run: () => (latest.current.onRun(), true) }])),
+          codeHighlight(dark),
           EditorView.updateListener.of((u) => u.docChanged && latest.current.onChange(u.state.doc.toString())),
           EditorView.theme(
             {
@@ -56,7 +61,8 @@ export function CodeEditor({ value, onChange, onRun, eventTypes, dark }: Props) 
             },
             { dark },
           ),
-          EditorView.contentAttributes.of({ 'aria-label': 'Projection code' }),
+          // tabindex: a screen reader's and axe's sign that the editor (its scroller) takes focus.
+          EditorView.contentAttributes.of({ 'aria-label': label, tabindex: '0' }),
         ],
       }),
     });

@@ -6,10 +6,21 @@ export function HandlerErrorPanel({ failure, onFix, onSkip, onStop }: { failure:
     .split('\n')
     .filter((l) => l.includes('projection.ts') || !l.trim().startsWith('at '))
     .join('\n');
+  // The first frame in the user's code: where to look, without opening the stack.
+  const line = /projection\.ts:(\d+):\d+/.exec(failure.stack)?.[1];
   return (
     <div className="handler-error" role="alert" data-testid="handler-error">
       <div className="he-title">
-        The <span className="mono">{failure.event.type}</span> handler threw at position <span className="mono">{failure.position}</span>
+        The <span className="mono">{failure.event.type}</span> handler threw{' '}
+        {line && (
+          <>
+            on line <span className="mono">{line}</span>{' '}
+          </>
+        )}
+        at position{' '}
+        <span className="mono" data-testid="failure-position">
+          {failure.position}
+        </span>
       </div>
       <div className="mono he-message">
         {failure.name}: {failure.message}

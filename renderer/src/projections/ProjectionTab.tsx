@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useClient } from '../api/client-context';
 import type { ConnectionSummary } from '../api/types';
 import { ErrorBox } from '../ui/ErrorBox';
@@ -13,25 +13,38 @@ import { TimeTravelPanel } from './panels/TimeTravelPanel';
 import { describeFrom, RangeInputs, rangeOf, WHOLE_RANGE, type Range } from './RangeInputs';
 import { RunProgress } from './RunProgress';
 import { SaveReadModel } from './SaveReadModel';
+import { SkippedEvents } from './SkippedEvents';
 import { SourcePicker, type SourceChoice } from './SourcePicker';
 import { useRebuild } from './useRebuild';
+import { REBUILD_EVENT } from '../palette/usePalette';
+import { ReplaceSubscriptionDialog } from './ReplaceSubscriptionDialog';
+import { ApiCallError } from '../../../src/api/errors';
+import type { ProjectionDraft } from '../workspace/saved-workspace';
 
 type Panel = 'state' | 'partitions' | 'travel' | 'diff' | 'log';
 const DEMO_TYPES = ['AccountCreated', 'MoneyDeposited', 'MoneyWithdrawn', 'MoneyTransferred', 'CartCreated', 'ItemAdded', 'ItemRemoved'];
 
 interface Props {
+  /** The draft this tab had before a reload; null for a new tab (it loads the first example). */
+  initialDraft: ProjectionDraft | null;
+  /** Every change to the code, source or range, so the workspace can keep it. */
+  onDraft(draft: ProjectionDraft): void;
   connections: ConnectionSummary[];
   dark: boolean;
   onSubscriptionSaved(connectionId: string): void;
   onOpenReadModel(name: string): void;
 }
 
-export function ProjectionTab({ connections, dark, onSubscriptionSaved, onOpenReadModel }: Props) {
+export function ProjectionTab({ initialDraft, onDraft, connections, dark, onSubscriptionSaved, onOpenReadModel }: Props) {
   const client = useClient();
   const [examples, setExamples] = useState<{ name: string; description: string; source: string }[]>([]);
-  const [code, setCode] = useState('');
-  const [source, setSource] = useState<SourceChoice>({ connectionId: 'local', target: { type: 'store-all' }, label: '$all' });
-  const [range, setRange] = useState<Range>(WHOLE_RANGE);
+  const [code, setCode] = useState(initialDraft?.code ?? '');
+  const [baseline, setBaseline] = useState(initialDraft?.baseline ?? '');
+  const [source, setSource] = useState<SourceChoice>(initialDraft?.source ?? { connectionId: 'local', target: { type: 'store-all' }, label: '$all' });
+  const [range, setRange] = useState<Range>(initialDraft?.range ?? WHOLE_RANGE);
+  const draftSink = useRef(onDraft);
+  draftSink.current = onDraft;
+  useEffect(() => draftSink.current({ code, baseline, source, range }), [code, baseline, source, range]);
   const [limits, setLimits] = useState(savedLimits);
   const [panel, setPanel] = useState<Panel>('state');
   const [inputError, setInputError] = useState<string | null>(null);
@@ -39,14 +52,21 @@ export function ProjectionTab({ connections, dark, onSubscriptionSaved, onOpenRe
   const [subNotice, setSubNotice] = useState<string | null>(null);
   const storeSource = source.target.type === 'store-all' || source.target.type === 'store-stream';
 
-  const saveSubscription = async () => {
-    if (!subName) return;
+  const [replacing, setReplacing] = useState<string | null>(null);
+  const saveSubscription = async (replace = false) => {
+    const name = replace ? replacing : subName;
+    if (!name) return;
     try {
-      await client.call('subscriptions/save', { connectionId: source.connectionId, name: subName, code, maxAttempts: 3 });
-      setSubNotice(`Saved subscription ${subName}: open it under “subscriptions” to catch up.`);
+      await client.call('subscriptions/save', { connectionId: source.connectionId, name, code, maxAttempts: 3, replace });
+      setSubNotice(`Saved subscription ${name}: open it under “subscriptions” to catch up.`);
+      setBaseline(code);
       setSubName(null);
+      setReplacing(null);
       onSubscriptionSaved(source.connectionId);
     } catch (e) {
+      // A taken name is a question for the user, not an error.
+      if (e instanceof ApiCallError && e.code === 'conflict' && !replace) return setReplacing(name);
+      setReplacing(null);
       setInputError(e instanceof Error ? e.message : String(e));
     }
   };
@@ -54,10 +74,15 @@ export function ProjectionTab({ connections, dark, onSubscriptionSaved, onOpenRe
   const latest = runs[0] ?? null;
 
   useEffect(() => {
-    client.call('projections/examples', {}).then((xs) => {
-      setExamples(xs);
-      setCode((c) => c || xs[0]?.source || '');
-    }, () => undefined);
+    client.call('projections/examples', {}).then(
+      (xs) => {
+        setExamples(xs);
+        const first = xs[0]?.source ?? '';
+        setCode((c) => c || first);
+        setBaseline((b) => b || first);
+      },
+      () => undefined,
+    );
   }, [client]);
 
   const run = () => {
@@ -69,6 +94,16 @@ export function ProjectionTab({ connections, dark, onSubscriptionSaved, onOpenRe
     const label = `#${runs.length + 1} · ${source.label} from ${describeFrom(from)}${to ? ` to ${to}` : ''}`;
     void rebuild(code, { connectionId: source.connectionId, target: source.target, from, to }, label, limits);
   };
+
+  // The command palette's "Rebuild the open projection": only the tab on screen answers.
+  const root = useRef<HTMLDivElement>(null);
+  const runLatest = useRef(run);
+  runLatest.current = run;
+  useEffect(() => {
+    const onRebuild = () => root.current?.offsetParent && runLatest.current();
+    window.addEventListener(REBUILD_EVENT, onRebuild);
+    return () => window.removeEventListener(REBUILD_EVENT, onRebuild);
+  }, []);
 
   const panels: { id: Panel; label: string }[] = useMemo(
     () => [
@@ -82,7 +117,17 @@ export function ProjectionTab({ connections, dark, onSubscriptionSaved, onOpenRe
   );
 
   return (
-    <div className="projection">
+    <div
+      ref={root}
+      className="projection"
+      onKeyDown={(e) => {
+        // Ctrl/Cmd+Enter rebuilds from anywhere in the tab; the editor handles its own first.
+        if (e.key === 'Enter' && (e.ctrlKey || e.metaKey) && !e.defaultPrevented) {
+          e.preventDefault();
+          run();
+        }
+      }}
+    >
       <div className="toolbar">
         <label>
           Example
@@ -92,7 +137,10 @@ export function ProjectionTab({ connections, dark, onSubscriptionSaved, onOpenRe
             value=""
             onChange={(e) => {
               const ex = examples.find((x) => x.name === e.target.value);
-              if (ex) setCode(ex.source);
+              if (ex) {
+                setCode(ex.source);
+                setBaseline(ex.source);
+              }
             }}
           >
             <option value="">load an example…</option>
@@ -104,7 +152,10 @@ export function ProjectionTab({ connections, dark, onSubscriptionSaved, onOpenRe
           </select>
         </label>
         <SourcePicker connections={connections} value={source} onChange={setSource} />
-        <RangeInputs value={range} onChange={setRange} positionLabel={source.target.type === 'kafka-partition' || source.target.type === 'rabbit-stream' ? 'an offset' : 'a position'}
+        <RangeInputs
+          value={range}
+          onChange={setRange}
+          positionLabel={source.target.type === 'kafka-partition' || source.target.type === 'rabbit-stream' ? 'an offset' : 'a position'}
           wholeTopic={source.target.type === 'kafka-topic'}
         />
         <LimitsControl value={limits} onChange={setLimits} />
@@ -157,17 +208,17 @@ export function ProjectionTab({ connections, dark, onSubscriptionSaved, onOpenRe
           {latest.summary.ordering}
         </div>
       )}
+      {!running && latest && <SkippedEvents summary={latest.summary} />}
       {subNotice && (
         <div className="notice" role="status">
           {subNotice}
         </div>
       )}
+      {replacing && <ReplaceSubscriptionDialog name={replacing} onCancel={() => setReplacing(null)} onReplace={() => void saveSubscription(true)} />}
       <div className="projection-body">
         <CodeEditor value={code} onChange={setCode} onRun={run} eventTypes={DEMO_TYPES} dark={dark} />
         <div className="results">
-          {running?.failure && (
-            <HandlerErrorPanel failure={running.failure} onFix={() => void decide('retry', code)} onSkip={() => void decide('skip')} onStop={() => void decide('stop')} />
-          )}
+          {running?.failure && <HandlerErrorPanel failure={running.failure} onFix={() => void decide('retry', code)} onSkip={() => void decide('skip')} onStop={() => void decide('stop')} />}
           {error !== null && (
             <div className="section">
               <ErrorBox error={error} />
@@ -184,7 +235,9 @@ export function ProjectionTab({ connections, dark, onSubscriptionSaved, onOpenRe
             <div className="empty">
               <div>
                 <h3>No run yet</h3>
-                <p>Pick a source and press <strong>Rebuild</strong> (<kbd>Ctrl</kbd>+<kbd>Enter</kbd>). Events are read in a sandbox: no files, no network.</p>
+                <p>
+                  Pick a source and press <strong>Rebuild</strong> (<kbd>Ctrl</kbd>+<kbd>Enter</kbd>). Events are read in a sandbox: no files, no network.
+                </p>
               </div>
             </div>
           ) : (

@@ -1,5 +1,6 @@
 import type { ProjectionFrom } from '../api/types';
 import { fromOf, type FromMode } from '../ui/read-from';
+import { TimeField } from '../ui/TimeField';
 
 export interface Range {
   mode: FromMode;
@@ -35,7 +36,10 @@ export function rangeOf(range: Range, wholeTopic = false): { from: ProjectionFro
 export function describeFrom(from: ProjectionFrom): string {
   if (from.type === 'start') return 'the start';
   if (from.type === 'position') return from.value;
-  if (from.type === 'offsets') return `offsets ${Object.entries(from.value).map(([p, o]) => `${p}:${o}`).join(', ')}`;
+  if (from.type === 'offsets')
+    return `offsets ${Object.entries(from.value)
+      .map(([p, o]) => `${p}:${o}`)
+      .join(', ')}`;
   return new Date(from.value).toLocaleString();
 }
 
@@ -57,11 +61,20 @@ export function RangeInputs({ value, onChange, positionLabel, wholeTopic }: { va
       </label>
       {value.mode === 'position' &&
         (wholeTopic ? (
-          <input className="input mono" aria-label="From offsets" placeholder="0:120, 1:98" size={14} value={value.position} autoFocus onChange={(e) => set({ position: e.target.value })} title="partition:offset pairs; partitions left out start at their beginning" />
+          <input
+            className="input mono"
+            aria-label="From offsets"
+            placeholder="0:120, 1:98"
+            size={14}
+            value={value.position}
+            autoFocus
+            onChange={(e) => set({ position: e.target.value })}
+            title="partition:offset pairs; partitions left out start at their beginning"
+          />
         ) : (
           <input className="input mono" aria-label="From position" inputMode="numeric" placeholder="0" size={7} value={value.position} autoFocus onChange={(e) => set({ position: e.target.value })} />
         ))}
-      {value.mode === 'time' && <input className="input" type="datetime-local" step="1" aria-label="From time" value={value.time} autoFocus onChange={(e) => set({ time: e.target.value })} />}
+      {value.mode === 'time' && <TimeField label="From time" value={value.time} autoFocus onChange={(time) => set({ time })} />}
       <label>
         To
         <input

@@ -32,7 +32,12 @@ export function SaveReadModel({ runId, disabledReason, onOpen }: { runId: string
   if (name === null) {
     return (
       <>
-        <button className="btn" disabled={disabledReason !== null} title={disabledReason ?? 'Write this run’s state to a table you can query, and continue it later from its checkpoint'} onClick={() => (setName(''), setSaved(null))}>
+        <button
+          className="btn"
+          disabled={disabledReason !== null}
+          title={disabledReason ?? 'Write this run’s state to a table you can query, and continue it later from its checkpoint'}
+          onClick={() => (setName(''), setSaved(null))}
+        >
           Save as read model…
         </button>
         {saved && (
@@ -50,7 +55,15 @@ export function SaveReadModel({ runId, disabledReason, onOpen }: { runId: string
   }
   return (
     <form className="save-sub" onSubmit={(e) => (e.preventDefault(), void save())}>
-      <input className="input mono" aria-label="Read model name" placeholder="account_balances" value={name} autoFocus onChange={(e) => setName(e.target.value)} onKeyDown={(e) => e.key === 'Escape' && setName(null)} />
+      <input
+        className="input mono"
+        aria-label="Read model name"
+        placeholder="account_balances"
+        value={name}
+        autoFocus
+        onChange={(e) => setName(e.target.value)}
+        onKeyDown={(e) => e.key === 'Escape' && setName(null)}
+      />
       <button className="btn primary" type="submit" disabled={busy}>
         {busy ? 'Saving…' : 'Save'}
       </button>

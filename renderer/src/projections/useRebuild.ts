@@ -1,4 +1,4 @@
-import { useCallback, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { z } from 'zod';
 import type { RunSummary, RunUpdate } from '../../../src/api/contract';
 import { useClient } from '../api/client-context';
@@ -21,6 +21,9 @@ export interface Running {
   position: number | null;
   total: number | null;
   startedAt: number;
+  /** Time paused at handler errors so far, and when the current pause began: the user's time, not the run's. */
+  pausedMs: number;
+  pausedAt: number | null;
   failure: Failure | null;
 }
 
@@ -40,7 +43,7 @@ export function useRebuild() {
       controller.current = c;
       runId.current = null;
       setError(null);
-      setRunning({ runId: null, processed: 0, position: null, total: null, startedAt: performance.now(), failure: null });
+      setRunning({ runId: null, processed: 0, position: null, total: null, startedAt: performance.now(), pausedMs: 0, pausedAt: null, failure: null });
       try {
         const summary = await client.stream(
           'projections/rebuild',
@@ -56,7 +59,7 @@ export function useRebuild() {
                     runId.current = u.runId;
                     next = { ...next, runId: u.runId, total: u.total };
                   } else if (u.kind === 'progress') next = { ...next, processed: u.processed, position: u.position };
-                  else next = { ...next, processed: u.processed, failure: u.failure };
+                  else next = { ...next, processed: u.processed, failure: u.failure, pausedAt: next.pausedAt ?? performance.now() };
                 }
                 return next;
               }),
@@ -80,7 +83,7 @@ export function useRebuild() {
       if (!id) return;
       try {
         await client.call('projections/decide', code === undefined ? { runId: id, action } : { runId: id, action, code });
-        setRunning((r) => (r ? { ...r, failure: null } : r));
+        setRunning((r) => (r ? { ...r, failure: null, pausedMs: r.pausedMs + (r.pausedAt === null ? 0 : performance.now() - r.pausedAt), pausedAt: null } : r));
       } catch (e) {
         setError(e);
       }
@@ -89,6 +92,17 @@ export function useRebuild() {
   );
 
   const cancel = useCallback(() => controller.current?.abort(), []);
+
+  // A closed tab stops its rebuild and ends the workers that hold its runs' states.
+  const kept = useRef<string[]>([]);
+  kept.current = runs.map((r) => r.summary.runId);
+  useEffect(
+    () => () => {
+      controller.current?.abort();
+      for (const id of kept.current) void client.call('projections/close', { runId: id }).catch(() => undefined);
+    },
+    [client],
+  );
 
   return { running, runs, error, rebuild, decide, cancel, clearError: () => setError(null) };
 }

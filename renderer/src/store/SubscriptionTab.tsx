@@ -1,14 +1,17 @@
-import { useCallback, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
 import { useClient } from '../api/client-context';
 import { ErrorBox } from '../ui/ErrorBox';
 import { formatCount, formatTime } from '../ui/format';
+
+// The editor is heavy; it loads with the first subscription page.
+const SubscriptionCode = lazy(() => import('./SubscriptionCode').then((m) => ({ default: m.SubscriptionCode })));
 
 type Parked = { position: number; attempts: number; lastError: string; parkedAt: string; type: string; streamId: string; data: string };
 type Mode = 'all' | 'selected' | 'upTo';
 type Selection = { all: true } | { positions: number[] } | { upTo: number };
 
 /** A subscription: its checkpoint, catching up, and its dead letters with a careful replay. */
-export function SubscriptionTab({ connectionId, name, onChanged }: { connectionId: string; name: string; onChanged(): void }) {
+export function SubscriptionTab({ connectionId, name, dark, onChanged }: { connectionId: string; name: string; dark: boolean; onChanged(): void }) {
   const client = useClient();
   const [info, setInfo] = useState<{ checkpoint: number; maxAttempts: number; parked: number } | null>(null);
   const [parked, setParked] = useState<Parked[]>([]);
@@ -19,12 +22,21 @@ export function SubscriptionTab({ connectionId, name, onChanged }: { connectionI
   const [busy, setBusy] = useState<string | null>(null);
   const [message, setMessage] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const [revision, setRevision] = useState(0);
+  // Closing the tab leaves a catch-up running as a job (the jobs panel shows how it ends).
+  const unmounted = useRef(new AbortController());
+  useEffect(() => {
+    const c = new AbortController();
+    unmounted.current = c;
+    return () => c.abort();
+  }, []);
 
   const refresh = useCallback(async () => {
     try {
       const [list, rows] = await Promise.all([client.call('subscriptions/list', { connectionId }), client.call('subscriptions/parked', { connectionId, name })]);
       setInfo(list.find((s) => s.name === name) ?? null);
       setParked(rows);
+      setRevision((n) => n + 1);
       setSelected((s) => new Set([...s].filter((p) => rows.some((r) => r.position === p))));
     } catch (e) {
       setError(e);
@@ -74,19 +86,32 @@ export function SubscriptionTab({ connectionId, name, onChanged }: { connectionI
           </span>
         )}
         <span className="spacer" />
-        <button className="btn primary" disabled={busy !== null} onClick={() => void act('Catching up', async () => {
-          const r = await client.stream('subscriptions/catch-up', { connectionId, name });
-          return `Caught up: ${formatCount(r.processed)} events handled, ${r.parked} parked, checkpoint ${r.checkpoint}.`;
-        })}>
+        <button
+          className="btn primary"
+          disabled={busy !== null}
+          onClick={() =>
+            void act('Catching up', async () => {
+              const r = await client.stream('subscriptions/catch-up', { connectionId, name }, { detach: unmounted.current.signal });
+              return `Caught up: ${formatCount(r.processed)} events handled, ${r.parked} parked, checkpoint ${r.checkpoint}.`;
+            })
+          }
+        >
           {busy === 'Catching up' ? 'Catching up…' : 'Catch up'}
         </button>
       </div>
-      {message && <div className="notice" role="status">{message}</div>}
+      {message && (
+        <div className="notice" role="status">
+          {message}
+        </div>
+      )}
       {error !== null && (
         <div className="section">
           <ErrorBox error={error} />
         </div>
       )}
+      <Suspense fallback={<div className="empty">Loading the code…</div>}>
+        <SubscriptionCode connectionId={connectionId} name={name} dark={dark} revision={revision} />
+      </Suspense>
       <div className="section">
         <h3>
           Parked events<span className="faint">the subscription gave up on these; nothing is lost</span>
@@ -112,11 +137,17 @@ export function SubscriptionTab({ connectionId, name, onChanged }: { connectionI
               ) : (
                 <span className="confirm" role="status" data-testid="replay-confirm">
                   {pending.count} parked event{pending.count === 1 ? '' : 's'} will be re-sent to {name}.
-                  <button className="btn primary" disabled={busy !== null || pending.count === 0} onClick={() => void act('Replaying', async () => {
-                    const r = await client.call('subscriptions/replay-parked', { connectionId, name, selection: pending.selection, dryRun: false });
-                    setPending(null);
-                    return `Replayed ${r.replayed} of ${r.count}; ${r.stillParked} still parked.`;
-                  })}>
+                  <button
+                    className="btn primary"
+                    disabled={busy !== null || pending.count === 0}
+                    onClick={() =>
+                      void act('Replaying', async () => {
+                        const r = await client.call('subscriptions/replay-parked', { connectionId, name, selection: pending.selection, dryRun: false });
+                        setPending(null);
+                        return `Replayed ${r.replayed} of ${r.count}; ${r.stillParked} still parked.`;
+                      })
+                    }
+                  >
                     Re-send {pending.count}
                   </button>
                   <button className="btn" onClick={() => setPending(null)}>

@@ -1,4 +1,4 @@
-import { useCallback, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useClient } from '../api/client-context';
 import { saveDownload } from '../ui/download';
 
@@ -20,6 +20,10 @@ const IMPORT_CHUNK = 1000;
 export function useNdjson(connectionId: string, onImported: () => void) {
   const client = useClient();
   const [transfer, setTransfer] = useState<Transfer | null>(null);
+  // A closed tab stops its export or import (what was imported so far stays, and says so in the audit).
+  const current = useRef<Transfer | null>(null);
+  current.current = transfer;
+  useEffect(() => () => current.current?.controller.abort(), []);
   const [outcome, setOutcome] = useState<ImportOutcome | string | null>(null);
   const [error, setError] = useState<unknown>(null);
   const busy = useRef(false);

@@ -65,7 +65,8 @@ export function DiffPanel({ runs }: { runs: RunRecord[] }) {
             </div>
             {r.changes.map((c) => (
               <div key={c.path} className="diff-change mono">
-                <span className="faint">{c.path}</span> <span className="diff-left">{c.left === undefined ? '—' : JSON.stringify(c.left)}</span> → <span className="diff-right">{c.right === undefined ? '—' : JSON.stringify(c.right)}</span>
+                <span className="faint">{c.path}</span> <span className="diff-left">{c.left === undefined ? '—' : JSON.stringify(c.left)}</span> →{' '}
+                <span className="diff-right">{c.right === undefined ? '—' : JSON.stringify(c.right)}</span>
               </div>
             ))}
           </div>

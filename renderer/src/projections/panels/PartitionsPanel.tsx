@@ -1,17 +1,21 @@
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useMemo, useRef, useState, type CSSProperties } from 'react';
+import { useEffect, useMemo, useState, type CSSProperties } from 'react';
 import { useClient } from '../../api/client-context';
+import { copyText } from '../../ui/copy';
 import { ErrorBox } from '../../ui/ErrorBox';
+import { VirtualGrid } from '../../ui/VirtualGrid';
 import { JsonTree } from '../JsonTree';
 import type { Summary } from '../useRebuild';
 
 type Row = { key: string; state: unknown };
 const cell = (v: unknown) => (v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v));
 
-/** One row per partition, with the state's top-level fields as columns; pick one to focus on it. */
+/** One row per partition, with the state's top-level fields as columns; pick one (click, or the arrow keys) to focus on it. */
 export function PartitionsPanel({ summary }: { summary: Summary }) {
   const client = useClient();
-  const rows: Row[] = useMemo(() => (summary.state && typeof summary.state === 'object' && !Array.isArray(summary.state) ? Object.entries(summary.state).map(([key, state]) => ({ key, state })) : []), [summary]);
+  const rows: Row[] = useMemo(
+    () => (summary.state && typeof summary.state === 'object' && !Array.isArray(summary.state) ? Object.entries(summary.state).map(([key, state]) => ({ key, state })) : []),
+    [summary],
+  );
   const fields = useMemo(() => {
     const set = new Set<string>();
     for (const r of rows.slice(0, 50)) if (r.state && typeof r.state === 'object' && !Array.isArray(r.state)) Object.keys(r.state).forEach((k) => set.add(k));
@@ -29,8 +33,7 @@ export function PartitionsPanel({ summary }: { summary: Summary }) {
   const [selected, setSelected] = useState<string | null>(null);
   const [detail, setDetail] = useState<{ state: unknown; positions: number[]; truncated: boolean } | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const scroller = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({ count: sorted.length, getScrollElement: () => scroller.current, estimateSize: () => 24, overscan: 12 });
+  const selectedIndex = useMemo(() => (selected === null ? -1 : sorted.findIndex((r) => r.key === selected)), [sorted, selected]);
 
   useEffect(() => {
     setDetail(null);
@@ -49,7 +52,9 @@ export function PartitionsPanel({ summary }: { summary: Summary }) {
       <div className="empty">
         <div>
           <h3>One state, no partitions</h3>
-          <p>Add <span className="mono">partitionBy: (e) =&gt; e.data.accountId</span> to keep a state per key.</p>
+          <p>
+            Add <span className="mono">partitionBy: (e) =&gt; e.data.accountId</span> to keep a state per key.
+          </p>
         </div>
       </div>
     );
@@ -58,34 +63,39 @@ export function PartitionsPanel({ summary }: { summary: Summary }) {
   const style = { '--cols': `minmax(120px, 1.2fr) ${fields.map(() => 'minmax(80px, 1fr)').join(' ')}` } as CSSProperties;
   return (
     <div className="split">
-      <div className="table" style={style}>
-        <div className="thead" role="row">
-          {columns.map((c) => (
-            <button key={c} role="columnheader" onClick={() => setSort((s) => ({ field: c, dir: s.field === c ? ((-s.dir) as 1 | -1) : 1 }))}>
-              {c === '(key)' ? 'Partition' : c}
-              {sort.field === c ? (sort.dir === 1 ? ' ▲' : ' ▼') : ''}
-            </button>
+      <div className="table-wrap">
+        <VirtualGrid
+          count={sorted.length}
+          selected={selectedIndex}
+          onSelect={(i) => setSelected(sorted[i]?.key ?? null)}
+          onCopy={(i) => void copyText(JSON.stringify({ key: sorted[i]!.key, state: sorted[i]!.state }, null, 2))}
+          label="Partitions"
+          style={style}
+          header={columns.map((c) => (
+            <span key={c} role="columnheader" aria-sort={sort.field === c ? (sort.dir === 1 ? 'ascending' : 'descending') : 'none'}>
+              <button type="button" onClick={() => setSort((s) => ({ field: c, dir: s.field === c ? (-s.dir as 1 | -1) : 1 }))}>
+                {c === '(key)' ? 'Partition' : c}
+                {sort.field === c ? (sort.dir === 1 ? ' ▲' : ' ▼') : ''}
+              </button>
+            </span>
           ))}
-        </div>
-        <div className="tbody" ref={scroller} role="grid" aria-label="Partitions" tabIndex={0}>
-          <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-            {virtualizer.getVirtualItems().map((item) => {
-              const r = sorted[item.index] as Row;
-              return (
-                <div key={r.key} className="trow" role="row" aria-selected={r.key === selected} style={{ transform: `translateY(${item.start}px)` }} onClick={() => setSelected(r.key)}>
-                  <div role="gridcell" className="mono">
-                    {r.key}
-                  </div>
-                  {fields.map((f) => (
-                    <div key={f} role="gridcell" className="mono num">
-                      {cell((r.state as Record<string, unknown> | null)?.[f])}
-                    </div>
-                  ))}
+          empty={<div className="empty">No partitions yet.</div>}
+          cells={(i) => {
+            const r = sorted[i]!;
+            return (
+              <>
+                <div role="gridcell" className="mono">
+                  {r.key}
                 </div>
-              );
-            })}
-          </div>
-        </div>
+                {fields.map((f) => (
+                  <div key={f} role="gridcell" className="mono num">
+                    {cell((r.state as Record<string, unknown> | null)?.[f])}
+                  </div>
+                ))}
+              </>
+            );
+          }}
+        />
         <div className="toolbar table-foot muted">{rows.length} partitions</div>
       </div>
       <div className="panel-scroll">

@@ -81,7 +81,10 @@ export function TimeTravelPanel({ summary }: { summary: Summary }) {
             <h3>Event at {at.position}</h3>
             {event ? (
               <div data-testid="travel-event">
-                <span className="mono">{event.type}</span> <span className="faint">· {event.streamId} · {formatTime(event.timestamp)}</span>
+                <span className="mono">{event.type}</span>{' '}
+                <span className="faint">
+                  · {event.streamId} · {formatTime(event.timestamp)}
+                </span>
                 <pre className="code">{event.data}</pre>
               </div>
             ) : (
