@@ -1,4 +1,4 @@
-import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
 import { useClient } from './api/client-context';
 import type { AppInfo, ConnectionProfile, ConnectionSummary, Resource } from './api/types';
 import { ConnectionDialog } from './connections/ConnectionDialog';
@@ -8,11 +8,22 @@ import { TopicTab } from './topics/TopicTab';
 import { CreateTopicDialog } from './topics/CreateTopicDialog';
 import { resourceKey } from './sidebar/tree-rows';
 import { Sidebar } from './sidebar/Sidebar';
+import { useResources } from './sidebar/useResources';
+import { usePalette } from './palette/usePalette';
 import { StatusBar } from './status/StatusBar';
 import { useConnectionStatus } from './status/useConnectionStatus';
 import { TabBar } from './TabBar';
 import { ErrorBox } from './ui/ErrorBox';
+import { ViewBoundary } from './ui/ViewBoundary';
 import { useTheme } from './useTheme';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { queryKeys } from './api/queries';
+import { JobsPanel } from './jobs/JobsPanel';
+import { useJobs } from './jobs/useJobs';
+import type { Job } from '../../src/model/jobs';
+import { DiscardDraftDialog } from './workspace/DiscardDraftDialog';
+import { loadWorkspace, type ProjectionDraft, type SavedTab } from './workspace/saved-workspace';
+import { useWorkspacePersistence } from './workspace/useWorkspacePersistence';
 
 // The editor is heavy; load it with the first projection tab, not with the app. The read-model
 // and dead-letter views load when first opened, too: the first paint needs neither.
@@ -23,10 +34,10 @@ const GroupsTab = lazy(() => import('./groups/GroupsTab').then((m) => ({ default
 const AuditTab = lazy(() => import('./audit/AuditTab').then((m) => ({ default: m.AuditTab })));
 
 type Tab =
-  | { kind: 'resource'; id: string; connectionId: string; connectionName: string; resource: Resource }
+  | { kind: 'resource'; id: string; connectionId: string; connectionName: string; resource: Resource; attachJob?: { id: string; n: number } }
   | { kind: 'projection'; id: string; title: string }
   | { kind: 'read-models'; id: typeof READ_MODELS_TAB; focus: { name: string | null; n: number } }
-  | { kind: 'dead-letters'; id: typeof DEAD_LETTERS_TAB; revision: number }
+  | { kind: 'dead-letters'; id: typeof DEAD_LETTERS_TAB }
   | { kind: 'audit'; id: typeof AUDIT_TAB; focus: { id: number | null; n: number } }
   | { kind: 'groups'; id: string; connectionId: string; connectionName: string };
 
@@ -40,34 +51,78 @@ export function App({ disconnected }: { disconnected: string | null }) {
   const client = useClient();
   const [theme, toggleTheme] = useTheme();
   const [info, setInfo] = useState<AppInfo | null>(null);
-  const [connections, setConnections] = useState<ConnectionSummary[] | null>(null);
+  const queryClient = useQueryClient();
+  const connectionsQuery = useQuery({ queryKey: queryKeys.connections, queryFn: ({ signal }) => client.call('connections/list', {}, { signal }) });
+  const connections = connectionsQuery.data ?? null;
   const [loadError, setLoadError] = useState<unknown>(null);
   const [activeConnection, setActiveConnection] = useState<string>('local');
-  const [tabs, setTabs] = useState<Tab[]>([]);
-  const [activeTab, setActiveTab] = useState<string | null>(null);
+  // Tabs and drafts come back after a reload or a renderer crash.
+  const [restored] = useState(loadWorkspace);
+  const [tabs, setTabs] = useState<Tab[]>(() => restored.tabs.map(fromSaved));
+  const [activeTab, setActiveTab] = useState<string | null>(restored.active);
+  const drafts = useRef(new Map(restored.tabs.flatMap((t): [string, ProjectionDraft][] => (t.kind === 'projection' && t.draft ? [[t.id, t.draft]] : []))));
+  const [discarding, setDiscarding] = useState<string | null>(null);
+  const { storageProblem, draftChanged } = useWorkspacePersistence(tabs, activeTab, (t) => toSaved(t, drafts.current.get(t.id) ?? null));
   const [dialog, setDialog] = useState<Dialog>(null);
-  const [reloadToken, setReloadToken] = useState<{ id: string; n: number } | null>(null);
-  const [statusRevision, setStatusRevision] = useState(0);
-  const status = useConnectionStatus(connections ? activeConnection : null, statusRevision);
+  /** A connection to show opened in the sidebar (a saved one), freshly listed. */
+  const [reveal, setReveal] = useState<{ id: string; n: number } | null>(null);
+  const status = useConnectionStatus(connections ? activeConnection : null);
 
-  const refreshConnections = useCallback(async () => {
-    try {
-      setConnections(await client.call('connections/list', {}));
-      setLoadError(null);
-    } catch (e) {
-      setLoadError(e);
-    }
-  }, [client]);
+  const refreshConnections = useCallback(() => queryClient.invalidateQueries({ queryKey: queryKeys.connections }), [queryClient]);
+  /** What a source holds changed (a topic made or deleted, events appended, a subscription saved): list it again. */
+  const sourceChanged = useCallback((id: string) => void queryClient.invalidateQueries({ queryKey: queryKeys.resources(id) }), [queryClient]);
 
   useEffect(() => {
     client.call('app/info', {}).then(setInfo, setLoadError);
-    void refreshConnections();
-  }, [client, refreshConnections]);
+  }, [client]);
 
-  const openResource = (connection: ConnectionSummary, resource: Resource) => {
+  // The status bar and the sidebar's bar follow the tab being looked at, when it belongs to a connection.
+  const activeTabConnection = tabs.find((t) => t.id === activeTab && (t.kind === 'resource' || t.kind === 'groups'));
+  const followConnection = activeTabConnection && 'connectionId' in activeTabConnection ? activeTabConnection.connectionId : null;
+  useEffect(() => {
+    if (followConnection) setActiveConnection(followConnection);
+  }, [followConnection]);
+
+  // A restored tab of a connection that has since been removed has nothing to show.
+  useEffect(() => {
+    if (connections) setTabs((ts) => (ts.some((t) => isOrphan(t, connections)) ? ts.filter((t) => !isOrphan(t, connections)) : ts));
+  }, [connections]);
+
+  const openResource = (connection: ConnectionSummary, resource: Resource, attachJob?: string) => {
     const id = resourceKey(connection.id, resource);
-    setTabs((ts) => (ts.some((t) => t.id === id) ? ts : [...ts, { kind: 'resource', id, connectionId: connection.id, connectionName: connection.name, resource }]));
+    const attach = attachJob ? { id: attachJob, n: Date.now() } : undefined;
+    setTabs((ts) =>
+      ts.some((t) => t.id === id)
+        ? ts.map((t) => (t.id === id && t.kind === 'resource' && attach ? { ...t, attachJob: attach } : t))
+        : [...ts, { kind: 'resource', id, connectionId: connection.id, connectionName: connection.name, resource, ...(attach ? { attachJob: attach } : {}) }],
+    );
     setActiveTab(id);
+  };
+
+  const { jobs, notices, dismissNotice } = useJobs();
+  const resources = useResources();
+  /** The jobs panel's Open: the view a job belongs to (a search's topic shows the search's hits). */
+  const openerOf = (job: Job): (() => void) | null => {
+    const place = job.place;
+    const connection = 'connectionId' in place ? connections?.find((c) => c.id === place.connectionId) : undefined;
+    switch (place.kind) {
+      case 'topic':
+      case 'subscription':
+        if (!connection) return null;
+        return () =>
+          void client.call('resources/list', { connectionId: connection.id }).then(({ resources }) => {
+            const r = resources.find((x) => (place.kind === 'topic' ? x.type === 'kafka-topic' && x.name === place.topic : x.type === 'store-subscription' && x.name === place.name));
+            if (r) openResource(connection, r, place.kind === 'topic' && job.method === 'topics/search' && job.survivesClose ? job.id : undefined);
+          }, setLoadError);
+      case 'read-models':
+        return () => openReadModels(place.name);
+      case 'dead-letters':
+        return openDeadLetters;
+      case 'groups':
+        return connection ? () => openGroups(connection) : null;
+      case 'none':
+        return null;
+    }
   };
 
   /** One groups tab per Kafka connection. */
@@ -96,11 +151,8 @@ export function App({ disconnected }: { disconnected: string | null }) {
 
   /** One dead-letters tab; opening it again lists again. */
   const openDeadLetters = () => {
-    setTabs((ts) =>
-      ts.some((t) => t.kind === 'dead-letters')
-        ? ts.map((t) => (t.kind === 'dead-letters' ? { ...t, revision: t.revision + 1 } : t))
-        : [...ts, { kind: 'dead-letters', id: DEAD_LETTERS_TAB, revision: 0 }],
-    );
+    setTabs((ts) => (ts.some((t) => t.kind === 'dead-letters') ? ts : [...ts, { kind: 'dead-letters', id: DEAD_LETTERS_TAB }]));
+    void queryClient.invalidateQueries({ queryKey: queryKeys.deadLetters });
     setActiveTab(DEAD_LETTERS_TAB);
   };
 
@@ -114,7 +166,15 @@ export function App({ disconnected }: { disconnected: string | null }) {
     setActiveTab(AUDIT_TAB);
   };
 
+  /** Unsaved projection code is not thrown away without asking. */
+  const requestClose = (id: string) => {
+    const d = drafts.current.get(id);
+    if (d && d.code !== d.baseline) setDiscarding(id);
+    else closeTab(id);
+  };
+
   const closeTab = (id: string) => {
+    drafts.current.delete(id);
     setTabs((ts) => {
       const i = ts.findIndex((t) => t.id === id);
       const next = ts.filter((t) => t.id !== id);
@@ -135,23 +195,46 @@ export function App({ disconnected }: { disconnected: string | null }) {
     setDialog(null);
     await refreshConnections();
     setActiveConnection(profile.id);
-    setReloadToken((t) => ({ id: profile.id, n: (t?.n ?? 0) + 1 }));
-    setStatusRevision((n) => n + 1);
+    sourceChanged(profile.id);
+    void queryClient.invalidateQueries({ queryKey: queryKeys.status(profile.id) });
+    setReveal((t) => ({ id: profile.id, n: (t?.n ?? 0) + 1 }));
   };
 
   const onDeleted = async (id: string) => {
     setDialog(null);
     setTabs((ts) => ts.filter((t) => t.kind !== 'resource' || t.connectionId !== id));
     if (activeConnection === id) setActiveConnection('local');
+    queryClient.removeQueries({ queryKey: queryKeys.resources(id) });
     await refreshConnections();
   };
 
-  const appState = loadError ? 'error' : connections && info ? 'loaded' : 'loading';
+  const palette = usePalette({
+    connections: connections ?? [],
+    resources,
+    actions: {
+      selectConnection: setActiveConnection,
+      openResource: (c, r) => openResource(c, r),
+      openGroups,
+      newTopic: (c) => setDialog({ newTopic: c }),
+      newProjection,
+      addConnection: () => setDialog({ editing: null }),
+      openReadModels,
+      openDeadLetters,
+      openAudit: () => openAudit(null),
+      toggleTheme,
+      theme,
+      closeActiveTab: () => activeTab && requestClose(activeTab),
+    },
+  });
+
+  const shownError = loadError ?? connectionsQuery.error;
+  const appState = shownError ? 'error' : connections && info ? 'loaded' : 'loading';
   const active = connections?.find((c) => c.id === activeConnection) ?? null;
 
   return (
     <div className="app" data-app-state={appState}>
       <Sidebar
+        resources={resources}
         connections={connections ?? []}
         activeConnectionId={activeConnection}
         onSelectConnection={setActiveConnection}
@@ -164,65 +247,78 @@ export function App({ disconnected }: { disconnected: string | null }) {
         onOpenDeadLetters={openDeadLetters}
         onOpenAudit={() => openAudit(null)}
         onEditConnection={(c) => void editConnection(c)}
-        reloadToken={reloadToken}
+        reveal={reveal}
       />
       <main className="main">
-        {disconnected && <div className="notice warn" role="alert">{disconnected} Reconnecting…</div>}
-        {loadError !== null && (
-          <div className="section">
-            <ErrorBox error={loadError} />
+        {disconnected && (
+          <div className="notice warn" role="alert">
+            {disconnected} Reconnecting…
           </div>
         )}
-        <TabBar
-          tabs={tabs.map((t) => ({ id: t.id, title: tabTitle(t), subtitle: tabSubtitle(t) }))}
-          active={activeTab}
-          onSelect={setActiveTab}
-          onClose={closeTab}
-        />
+        {shownError !== null && (
+          <div className="section">
+            <ErrorBox error={shownError} />
+          </div>
+        )}
+        <TabBar tabs={tabs.map((t) => ({ id: t.id, title: tabTitle(t), subtitle: tabSubtitle(t) }))} active={activeTab} onSelect={setActiveTab} onClose={requestClose} />
+        {storageProblem && (
+          <div className="notice warn" role="alert">
+            {storageProblem}
+          </div>
+        )}
         {tabs.length === 0 && <Welcome onNewProjection={newProjection} />}
         {tabs.map((t) => (
           <section key={t.id} className="tab-panel" role="tabpanel" hidden={t.id !== activeTab} aria-label={tabTitle(t)}>
-            {t.kind === 'resource' && t.resource.type === 'store-subscription' ? (
-              <SubscriptionTab connectionId={t.connectionId} name={t.resource.name} onChanged={() => setReloadToken((r) => ({ id: t.connectionId, n: (r?.n ?? 0) + 1 }))} />
-            ) : t.kind === 'resource' && t.resource.type === 'kafka-topic' ? (
-              <TopicTab connectionId={t.connectionId} resource={t.resource} onChanged={() => setReloadToken((r) => ({ id: t.connectionId, n: (r?.n ?? 0) + 1 }))} />
-            ) : t.kind === 'resource' ? (
-              <RecordsTab connectionId={t.connectionId} resource={t.resource} onStoreChanged={() => setReloadToken((r) => ({ id: t.connectionId, n: (r?.n ?? 0) + 1 }))} />
-            ) : t.kind === 'dead-letters' ? (
-              <Suspense fallback={<div className="empty">Loading…</div>}>
-                <DeadLettersTab
-                  revision={t.revision}
-                  onOpenAudit={openAudit}
-                  onOpen={(connectionId, resource) => {
-                    const c = connections?.find((x) => x.id === connectionId);
-                    if (c) openResource(c, resource);
-                  }}
-                />
-              </Suspense>
-            ) : t.kind === 'groups' ? (
-              <Suspense fallback={<div className="empty">Loading…</div>}>
-                <GroupsTab connectionId={t.connectionId} connectionName={t.connectionName} />
-              </Suspense>
-            ) : t.kind === 'audit' ? (
-              <Suspense fallback={<div className="empty">Loading…</div>}>
-                <AuditTab focus={t.focus} onOpenDeadLetters={openDeadLetters} />
-              </Suspense>
-            ) : t.kind === 'read-models' ? (
-              <Suspense fallback={<div className="empty">Loading…</div>}>
-                <ReadModelsTab connections={connections ?? []} focus={t.focus} />
-              </Suspense>
-            ) : (
-              <Suspense fallback={<div className="empty">Loading the editor…</div>}>
-                <ProjectionTab
-                  connections={connections ?? []}
-                  dark={theme === 'dark'}
-                  onSubscriptionSaved={(id) => setReloadToken((r) => ({ id, n: (r?.n ?? 0) + 1 }))}
-                  onOpenReadModel={openReadModels}
-                />
-              </Suspense>
-            )}
+            <ViewBoundary name={tabTitle(t)}>
+              {t.kind === 'resource' && t.resource.type === 'store-subscription' ? (
+                <SubscriptionTab connectionId={t.connectionId} name={t.resource.name} dark={theme === 'dark'} onChanged={() => sourceChanged(t.connectionId)} />
+              ) : t.kind === 'resource' && t.resource.type === 'kafka-topic' ? (
+                <TopicTab connectionId={t.connectionId} resource={t.resource} attachJob={t.attachJob ?? null} onChanged={() => sourceChanged(t.connectionId)} />
+              ) : t.kind === 'resource' ? (
+                <RecordsTab connectionId={t.connectionId} resource={t.resource} onStoreChanged={() => sourceChanged(t.connectionId)} />
+              ) : t.kind === 'dead-letters' ? (
+                <Suspense fallback={<div className="empty">Loading…</div>}>
+                  <DeadLettersTab
+                    onOpenAudit={openAudit}
+                    onOpen={(connectionId, resource) => {
+                      const c = connections?.find((x) => x.id === connectionId);
+                      if (c) openResource(c, resource);
+                    }}
+                  />
+                </Suspense>
+              ) : t.kind === 'groups' ? (
+                <Suspense fallback={<div className="empty">Loading…</div>}>
+                  <GroupsTab connectionId={t.connectionId} connectionName={t.connectionName} />
+                </Suspense>
+              ) : t.kind === 'audit' ? (
+                <Suspense fallback={<div className="empty">Loading…</div>}>
+                  <AuditTab focus={t.focus} onOpenDeadLetters={openDeadLetters} />
+                </Suspense>
+              ) : t.kind === 'read-models' ? (
+                <Suspense fallback={<div className="empty">Loading…</div>}>
+                  <ReadModelsTab connections={connections ?? []} focus={t.focus} />
+                </Suspense>
+              ) : (
+                <Suspense fallback={<div className="empty">Loading the editor…</div>}>
+                  <ProjectionTab
+                    initialDraft={drafts.current.get(t.id) ?? null}
+                    onDraft={(d) => {
+                      drafts.current.set(t.id, d);
+                      draftChanged();
+                    }}
+                    connections={connections ?? []}
+                    dark={theme === 'dark'}
+                    onSubscriptionSaved={sourceChanged}
+                    onOpenReadModel={openReadModels}
+                  />
+                </Suspense>
+              )}
+            </ViewBoundary>
           </section>
         ))}
+        <ViewBoundary name="jobs">
+          <JobsPanel jobs={jobs} notices={notices} onDismissNotice={dismissNotice} openerOf={openerOf} />
+        </ViewBoundary>
       </main>
       <StatusBar connection={active} status={status} info={info} theme={theme} onToggleTheme={toggleTheme} />
       {dialog && 'newTopic' in dialog && (
@@ -233,14 +329,61 @@ export function App({ disconnected }: { disconnected: string | null }) {
           onCreated={() => {
             const id = dialog.newTopic.id;
             setDialog(null);
-            setReloadToken((r) => ({ id, n: (r?.n ?? 0) + 1 }));
+            sourceChanged(id);
           }}
         />
       )}
-      {dialog && 'editing' in dialog && <ConnectionDialog editing={dialog.editing} info={info} onClose={() => setDialog(null)} onSaved={(p) => void onSaved(p)} onDeleted={(id) => void onDeleted(id)} />}
+      {palette.view}
+      {discarding && (
+        <DiscardDraftDialog
+          title={tabs.find((t) => t.id === discarding)?.kind === 'projection' ? tabTitle(tabs.find((t) => t.id === discarding)!) : 'this projection'}
+          onKeep={() => setDiscarding(null)}
+          onDiscard={() => {
+            closeTab(discarding);
+            setDiscarding(null);
+          }}
+        />
+      )}
+      {dialog && 'editing' in dialog && (
+        <ConnectionDialog editing={dialog.editing} info={info} onClose={() => setDialog(null)} onSaved={(p) => void onSaved(p)} onDeleted={(id) => void onDeleted(id)} />
+      )}
     </div>
   );
 }
+
+function fromSaved(t: SavedTab): Tab {
+  switch (t.kind) {
+    case 'resource':
+    case 'groups':
+      return t;
+    case 'projection':
+      return { kind: 'projection', id: t.id, title: t.title };
+    case 'read-models':
+      return { kind: 'read-models', id: READ_MODELS_TAB, focus: { name: null, n: 0 } };
+    case 'dead-letters':
+      return { kind: 'dead-letters', id: DEAD_LETTERS_TAB };
+    case 'audit':
+      return { kind: 'audit', id: AUDIT_TAB, focus: { id: null, n: 0 } };
+  }
+}
+
+function toSaved(t: Tab, draft: ProjectionDraft | null): SavedTab {
+  switch (t.kind) {
+    case 'resource':
+    case 'groups':
+      return t;
+    case 'projection':
+      return { kind: 'projection', id: t.id, title: t.title, draft };
+    case 'read-models':
+      return { kind: 'read-models', id: READ_MODELS_TAB };
+    case 'dead-letters':
+      return { kind: 'dead-letters', id: DEAD_LETTERS_TAB };
+    case 'audit':
+      return { kind: 'audit', id: AUDIT_TAB };
+  }
+}
+
+const isOrphan = (t: Tab, connections: ConnectionSummary[]) => (t.kind === 'resource' || t.kind === 'groups') && !connections.some((c) => c.id === t.connectionId);
 
 function tabTitle(t: Tab): string {
   switch (t.kind) {
@@ -283,12 +426,23 @@ function Welcome({ onNewProjection }: { onNewProjection(): void }) {
         <h1>Pick something to read</h1>
         <p className="muted">The local event store on the left holds a demo: bank accounts and shopping carts.</p>
         <ol>
-          <li>Open a stream (such as <span className="mono">account-A-17</span>) or <span className="mono">$all</span> to read its events.</li>
-          <li>Add a Kafka cluster or a RabbitMQ broker with <strong>+ Add connection</strong>, then open a topic or a stream queue.</li>
           <li>
-            Write a <button className="btn small" onClick={onNewProjection}>New projection</button> and rebuild it from any position of any source; scrub back in time; diff two versions.
+            Open a stream (such as <span className="mono">account-A-17</span>) or <span className="mono">$all</span> to read its events.
           </li>
-          <li>In the sidebar and the table, <kbd>↑</kbd> <kbd>↓</kbd> move, <kbd>Enter</kbd> opens, <kbd>Ctrl</kbd>+<kbd>C</kbd> copies a payload.</li>
+          <li>
+            Add a Kafka cluster or a RabbitMQ broker with <strong>+ Add connection</strong>, then open a topic or a stream queue.
+          </li>
+          <li>
+            Write a{' '}
+            <button className="btn small" onClick={onNewProjection}>
+              New projection
+            </button>{' '}
+            and rebuild it from any position of any source; scrub back in time; diff two versions.
+          </li>
+          <li>
+            <kbd>Ctrl</kbd>+<kbd>K</kbd> goes to anything by name. In the sidebar <kbd>↑</kbd> <kbd>↓</kbd> move and <kbd>Enter</kbd> opens; in a table <kbd>↑</kbd> <kbd>↓</kbd> pick a row and{' '}
+            <kbd>Ctrl</kbd>+<kbd>C</kbd> copies its payload.
+          </li>
         </ol>
       </div>
     </div>

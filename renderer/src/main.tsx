@@ -1,7 +1,9 @@
 import { StrictMode, useEffect, useMemo, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { createClient } from '../../src/api/client';
+import { QueryClientProvider } from '@tanstack/react-query';
 import { App } from './App';
+import { createQueryClient } from './api/queries';
 import { ClientContext } from './api/client-context';
 import { chooseTransport } from './api/choose-transport';
 import './styles.css';
@@ -24,9 +26,12 @@ function Root() {
   useEffect(() => {
     client.ready().catch((e: Error) => setDisconnected(e.message));
   }, [client]);
+  const [queryClient] = useState(createQueryClient);
   return (
     <ClientContext.Provider value={client}>
-      <App disconnected={disconnected} />
+      <QueryClientProvider client={queryClient}>
+        <App disconnected={disconnected} />
+      </QueryClientProvider>
     </ClientContext.Provider>
   );
 }

@@ -16,10 +16,11 @@ export function chooseTransport(events: TransportEvents): { transport: Transport
       transport: {
         send: (m) => bridge.send(m),
         // The bridge is trusted code, but its messages still cross a process boundary.
-        onMessage: (listener) => bridge.onMessage((m) => {
-          const parsed = ServerMessage.safeParse(m);
-          if (parsed.success) listener(parsed.data);
-        }),
+        onMessage: (listener) =>
+          bridge.onMessage((m) => {
+            const parsed = ServerMessage.safeParse(m);
+            if (parsed.success) listener(parsed.data);
+          }),
         ready: () => Promise.resolve(),
       },
     };

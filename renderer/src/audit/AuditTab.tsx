@@ -1,4 +1,5 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useInfiniteQuery } from '@tanstack/react-query';
+import { useEffect, useMemo, useState } from 'react';
 import { useClient } from '../api/client-context';
 import { UndoReset } from './UndoReset';
 import { JsonView } from '../records/JsonView';
@@ -21,35 +22,34 @@ const connectionOf = (e: Entry) => (e.detail as { connectionName?: string } | nu
  */
 export function AuditTab({ focus, onOpenDeadLetters }: { focus: { id: number | null; n: number }; onOpenDeadLetters(): void }) {
   const client = useClient();
-  const [entries, setEntries] = useState<Entry[]>([]);
-  const [more, setMore] = useState(false);
   const [action, setAction] = useState<string>('');
   const [text, setText] = useState('');
-  const [error, setError] = useState<unknown>(null);
   const [selected, setSelected] = useState(-1);
-  const [loading, setLoading] = useState(false);
-
-  const load = useCallback(
-    async (before?: number) => {
-      setLoading(true);
-      try {
-        const page = await client.call('audit/list', { limit: 200, ...(action ? { actions: [action] } : {}), ...(text.trim() ? { text: text.trim() } : {}), ...(before !== undefined ? { before } : {}) });
-        setEntries((xs) => (before === undefined ? page.entries : [...xs, ...page.entries]));
-        setMore(page.more);
-        setError(null);
-      } catch (e) {
-        setError(e);
-      } finally {
-        setLoading(false);
-      }
-    },
-    [client, action, text],
-  );
-
+  // What the filter box says, taken a moment after the last key so each key is not a request.
+  const [query, setQuery] = useState(text);
   useEffect(() => {
-    const t = setTimeout(() => void load(), 150);
+    const t = setTimeout(() => setQuery(text.trim()), 150);
     return () => clearTimeout(t);
-  }, [load, focus.n]);
+  }, [text]);
+
+  // Pages of 200, newest first; "Load more" asks for the page before the last entry shown.
+  const pages = useInfiniteQuery({
+    queryKey: ['audit', action, query],
+    queryFn: ({ signal, pageParam }) =>
+      client.call('audit/list', { limit: 200, ...(action ? { actions: [action] } : {}), ...(query ? { text: query } : {}), ...(pageParam !== undefined ? { before: pageParam } : {}) }, { signal }),
+    initialPageParam: undefined as number | undefined,
+    getNextPageParam: (last) => (last.more ? last.entries[last.entries.length - 1]?.id : undefined),
+    staleTime: 0,
+  });
+  const entries: Entry[] = useMemo(() => pages.data?.pages.flatMap((p) => p.entries) ?? [], [pages.data]);
+  const more = pages.hasNextPage;
+  const loading = pages.isFetching;
+  const error = pages.error;
+  const { refetch } = pages;
+  // Opened again (after a redrive, a reset): the newest entries.
+  useEffect(() => {
+    if (focus.n > 0) void refetch();
+  }, [focus.n, refetch]);
 
   // Opened for one entry (after a redrive): select it once it is listed.
   useEffect(() => {
@@ -83,43 +83,48 @@ export function AuditTab({ focus, onOpenDeadLetters }: { focus: { id: number | n
       {error !== null && <ErrorBox error={error} />}
       <div className="records">
         <div className="table-wrap">
-          <div className="table" style={{ '--cols': '150px 100px minmax(200px, 1fr) 140px' } as React.CSSProperties}>
-            <div className="thead" role="row">
-              <span role="columnheader">When</span>
-              <span role="columnheader">Action</span>
-              <span role="columnheader">What</span>
-              <span role="columnheader">Connection</span>
-            </div>
-            <VirtualGrid
-              count={entries.length}
-              selected={selected}
-              onSelect={setSelected}
-              onCopy={(i) => void navigator.clipboard.writeText(JSON.stringify(entries[i]!.detail, null, 2)).catch(() => undefined)}
-              label="Audit entries"
-              empty={
-                <div className="empty">
-                  <div>
-                    <h3>Nothing recorded yet</h3>
-                    <p>Redrives, publishes, appends and imports are written here, with what moved and where.</p>
-                  </div>
+          <VirtualGrid
+            style={{ '--cols': '150px 100px minmax(200px, 1fr) 140px' } as React.CSSProperties}
+            header={
+              <>
+                <span role="columnheader">When</span>
+                <span role="columnheader">Action</span>
+                <span role="columnheader">What</span>
+                <span role="columnheader">Connection</span>
+              </>
+            }
+            count={entries.length}
+            selected={selected}
+            onSelect={setSelected}
+            onCopy={(i) => void navigator.clipboard.writeText(JSON.stringify(entries[i]!.detail, null, 2)).catch(() => undefined)}
+            label="Audit entries"
+            empty={
+              <div className="empty">
+                <div>
+                  <h3>Nothing recorded yet</h3>
+                  <p>Redrives, publishes, appends and imports are written here, with what moved and where.</p>
                 </div>
-              }
-              cells={(i) => {
-                const e = entries[i]!;
-                return (
-                  <>
-                    <div role="gridcell" className="mono num">{formatTime(e.at)}</div>
-                    <div role="gridcell">{e.action}</div>
-                    <div role="gridcell" title={summaryOf(e)}>{summaryOf(e)}</div>
-                    <div role="gridcell">{connectionOf(e)}</div>
-                  </>
-                );
-              }}
-            />
-          </div>
+              </div>
+            }
+            cells={(i) => {
+              const e = entries[i]!;
+              return (
+                <>
+                  <div role="gridcell" className="mono num">
+                    {formatTime(e.at)}
+                  </div>
+                  <div role="gridcell">{e.action}</div>
+                  <div role="gridcell" title={summaryOf(e)}>
+                    {summaryOf(e)}
+                  </div>
+                  <div role="gridcell">{connectionOf(e)}</div>
+                </>
+              );
+            }}
+          />
           {more && (
             <div className="toolbar table-foot">
-              <button className="btn small" onClick={() => void load(entries[entries.length - 1]?.id)}>
+              <button className="btn small" onClick={() => void pages.fetchNextPage()}>
                 Load older entries
               </button>
             </div>

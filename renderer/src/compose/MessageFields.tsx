@@ -25,7 +25,23 @@ export function payloadProblem(format: PayloadFormat, text: string, what = 'The 
  * A message body as the user writes it: JSON (checked as they type; sent exactly as written),
  * text, or bytes in base64. Shared by every composer (publish, produce, append).
  */
-export function PayloadEditor({ label, format, onFormat, text, onText, formats = ['json', 'text', 'base64'], rows = 7 }: { label: string; format: PayloadFormat; onFormat?(f: PayloadFormat): void; text: string; onText(t: string): void; formats?: PayloadFormat[]; rows?: number }) {
+export function PayloadEditor({
+  label,
+  format,
+  onFormat,
+  text,
+  onText,
+  formats = ['json', 'text', 'base64'],
+  rows = 7,
+}: {
+  label: string;
+  format: PayloadFormat;
+  onFormat?(f: PayloadFormat): void;
+  text: string;
+  onText(t: string): void;
+  formats?: PayloadFormat[];
+  rows?: number;
+}) {
   const problem = useMemo(() => (text.trim() === '' ? null : payloadProblem(format, text)), [format, text]);
   const bytes = useMemo(() => (format === 'base64' ? Math.floor((text.replace(/\s/g, '').length * 3) / 4) : new TextEncoder().encode(text).length), [format, text]);
   return (
@@ -64,7 +80,14 @@ export function HeadersEditor({ rows, onChange }: { rows: HeaderRow[]; onChange(
             <option value="boolean">boolean</option>
             <option value="null">null</option>
           </select>
-          <input className="input mono" aria-label={`Header ${i + 1} value`} placeholder={r.type === 'boolean' ? 'true or false' : r.type === 'null' ? '(no value)' : 'value'} disabled={r.type === 'null'} value={r.value} onChange={(e) => set(i, { value: e.target.value })} />
+          <input
+            className="input mono"
+            aria-label={`Header ${i + 1} value`}
+            placeholder={r.type === 'boolean' ? 'true or false' : r.type === 'null' ? '(no value)' : 'value'}
+            disabled={r.type === 'null'}
+            value={r.value}
+            onChange={(e) => set(i, { value: e.target.value })}
+          />
           <button type="button" className="icon-btn" aria-label={`Remove header ${i + 1}`} onClick={() => onChange(rows.filter((_, j) => j !== i))}>
             ✕
           </button>

@@ -17,7 +17,13 @@ interface Draft {
   properties: { contentType: string; messageId: string; correlationId: string; type: string; appId: string; replyTo: string; expiration: string; priority: string };
 }
 
-const emptyDraft = (): Draft => ({ format: 'json', payload: '{\n  \n}', headers: [], key: null, properties: { contentType: '', messageId: '', correlationId: '', type: '', appId: '', replyTo: '', expiration: '', priority: '' } });
+const emptyDraft = (): Draft => ({
+  format: 'json',
+  payload: '{\n  \n}',
+  headers: [],
+  key: null,
+  properties: { contentType: '', messageId: '', correlationId: '', type: '', appId: '', replyTo: '', expiration: '', priority: '' },
+});
 
 /** Recently sent messages per target, so one can be sent again or edited (kept in this browser). */
 const recentKey = (connectionId: string, t: Target) => `rewind.recent.${connectionId}.${t.kind === 'exchange' ? `${t.vhost}/${t.exchange}` : t.topic}`;
@@ -32,7 +38,9 @@ function loadRecent(connectionId: string, t: Target): (Draft & { at: string; whe
 function toMessage(d: Draft, kafka: boolean): Message {
   const p = d.properties;
   const properties = Object.fromEntries(
-    Object.entries({ contentType: p.contentType, messageId: p.messageId, correlationId: p.correlationId, type: p.type, appId: p.appId, replyTo: p.replyTo, expiration: p.expiration }).filter(([, v]) => v.trim() !== ''),
+    Object.entries({ contentType: p.contentType, messageId: p.messageId, correlationId: p.correlationId, type: p.type, appId: p.appId, replyTo: p.replyTo, expiration: p.expiration }).filter(
+      ([, v]) => v.trim() !== '',
+    ),
   );
   return {
     payload: { format: d.format, text: d.payload },
@@ -58,7 +66,10 @@ export function PublishDialog({ connectionId, initial, onClose }: { connectionId
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
 
-  const target = (): Target => (initial.kind === 'exchange' ? { kind: 'exchange', vhost: initial.vhost, exchange, routingKey } : { kind: 'topic', topic: initial.topic, partition: partition.trim() === '' ? null : Number(partition) });
+  const target = (): Target =>
+    initial.kind === 'exchange'
+      ? { kind: 'exchange', vhost: initial.vhost, exchange, routingKey }
+      : { kind: 'topic', topic: initial.topic, partition: partition.trim() === '' ? null : Number(partition) };
   const recent = loadRecent(connectionId, initial);
   const problem = payloadProblem(draft.format, draft.payload);
 

@@ -93,7 +93,10 @@ export function ConnectionDialog({ editing, info, onClose, onSaved, onDeleted }:
   const targetMoved =
     savedTarget !== null &&
     !form.passwordTouched &&
-    (form.host.trim() !== savedTarget.host || form.port.trim() !== String(savedTarget.port) || form.tls !== savedTarget.tls || (savedTarget.kind === 'rabbitmq' && form.managementPort.trim() !== String(savedTarget.managementPort)));
+    (form.host.trim() !== savedTarget.host ||
+      form.port.trim() !== String(savedTarget.port) ||
+      form.tls !== savedTarget.tls ||
+      (savedTarget.kind === 'rabbitmq' && form.managementPort.trim() !== String(savedTarget.managementPort)));
   const passwordPlaceholder = targetMoved ? 'type it again for the new address' : savedTarget && !form.passwordTouched ? 'stored — type to replace' : '';
 
   return (
@@ -136,7 +139,13 @@ export function ConnectionDialog({ editing, info, onClose, onSaved, onDeleted }:
         </div>
       )}
       <Field label="Name" error={errors.name}>
-        <input ref={first} className="input" value={form.name} placeholder={form.kind === 'store' ? 'named after the file' : `${form.kind === 'kafka' ? 'Kafka' : 'RabbitMQ'} ${form.host}`} onChange={(e) => set('name', e.target.value)} />
+        <input
+          ref={first}
+          className="input"
+          value={form.name}
+          placeholder={form.kind === 'store' ? 'named after the file' : `${form.kind === 'kafka' ? 'Kafka' : 'RabbitMQ'} ${form.host}`}
+          onChange={(e) => set('name', e.target.value)}
+        />
       </Field>
       {form.kind === 'store' && (
         <>
@@ -149,19 +158,19 @@ export function ConnectionDialog({ editing, info, onClose, onSaved, onDeleted }:
         </>
       )}
       {form.kind !== 'store' && (
-      <>
-      <div className="row2">
-        <Field label="Host" error={errors.host}>
-          <input className={`input mono${errors.host ? ' invalid' : ''}`} value={form.host} spellCheck={false} onChange={(e) => set('host', e.target.value)} />
-        </Field>
-        <Field label="Port" error={errors.port}>
-          <input className={`input mono${errors.port ? ' invalid' : ''}`} value={form.port} inputMode="numeric" onChange={(e) => set('port', e.target.value)} />
-        </Field>
-      </div>
-      <label className="check">
-        <input type="checkbox" checked={form.tls} onChange={(e) => set('tls', e.target.checked)} /> Use TLS
-      </label>
-      </>
+        <>
+          <div className="row2">
+            <Field label="Host" error={errors.host}>
+              <input className={`input mono${errors.host ? ' invalid' : ''}`} value={form.host} spellCheck={false} onChange={(e) => set('host', e.target.value)} />
+            </Field>
+            <Field label="Port" error={errors.port}>
+              <input className={`input mono${errors.port ? ' invalid' : ''}`} value={form.port} inputMode="numeric" onChange={(e) => set('port', e.target.value)} />
+            </Field>
+          </div>
+          <label className="check">
+            <input type="checkbox" checked={form.tls} onChange={(e) => set('tls', e.target.checked)} /> Use TLS
+          </label>
+        </>
       )}
       {form.kind === 'kafka' && (
         <Field label="SASL" error={errors.sasl}>
@@ -185,7 +194,11 @@ export function ConnectionDialog({ editing, info, onClose, onSaved, onDeleted }:
       )}
       {showCredentials && targetMoved && savedTarget && (
         <div className="notice warn" role="status">
-          The saved password stays with <span className="mono">{savedTarget.host}:{savedTarget.port}</span>: type it again to use it with the new address.
+          The saved password stays with{' '}
+          <span className="mono">
+            {savedTarget.host}:{savedTarget.port}
+          </span>
+          : type it again to use it with the new address.
         </div>
       )}
       {form.kind === 'rabbitmq' && (

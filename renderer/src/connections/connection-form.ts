@@ -70,10 +70,7 @@ export function toDraft(form: FormState, id: string | undefined): { draft: Draft
     username: form.username,
     ...(form.passwordTouched ? { password: form.password } : {}),
   };
-  const candidate =
-    form.kind === 'kafka'
-      ? { ...base, kind: 'kafka' as const, sasl: form.sasl }
-      : { ...base, kind: 'rabbitmq' as const, vhost: form.vhost, managementPort: form.managementPort };
+  const candidate = form.kind === 'kafka' ? { ...base, kind: 'kafka' as const, sasl: form.sasl } : { ...base, kind: 'rabbitmq' as const, vhost: form.vhost, managementPort: form.managementPort };
   return parsed(ConnectionDraft.safeParse(candidate));
 }
 

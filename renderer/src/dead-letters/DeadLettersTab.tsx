@@ -1,11 +1,15 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useMemo, useRef, useState } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useClient } from '../api/client-context';
+import { queryKeys } from '../api/queries';
 import type { DeadLetter, DeadLetterSource, Envelope, Resource } from '../api/types';
 import { nextSort, sortRows, type Sort } from '../records/columns';
-import { DetailPane, payloadText } from '../records/DetailPane';
+import { DetailPane } from '../records/DetailPane';
+import { copyWhole, sourceFor } from '../records/whole-payload';
 import { RecordsTable } from '../records/RecordsTable';
 import { copyText } from '../ui/copy';
 import { ErrorBox } from '../ui/ErrorBox';
+import { moveFocusInList } from '../ui/focus';
 import { countTitle, formatCount, formatEstimate } from '../ui/format';
 import { deadLetterColumns } from './dead-letter-columns';
 import { DeathPanel } from './DeathPanel';
@@ -25,13 +29,23 @@ type Peek = { messages: DeadLetter[]; depth: { value: number; exact: boolean }; 
  */
 type GroupBy = 'none' | 'reason' | 'origin' | 'exception';
 const groupKey = (m: DeadLetter, by: GroupBy): string =>
-  by === 'reason' ? m.death.reason ?? '(no reason)' : by === 'origin' ? m.death.origin ?? '(no origin)' : by === 'exception' ? m.death.kafka?.exceptionClass ?? m.death.history[0]?.reason ?? '(none)' : '';
+  by === 'reason'
+    ? (m.death.reason ?? '(no reason)')
+    : by === 'origin'
+      ? (m.death.origin ?? '(no origin)')
+      : by === 'exception'
+        ? (m.death.kafka?.exceptionClass ?? m.death.history[0]?.reason ?? '(none)')
+        : '';
 
-export function DeadLettersTab({ onOpen, onOpenAudit, revision }: { onOpen(connectionId: string, resource: Resource): void; onOpenAudit(id: number): void; revision: number }) {
+export function DeadLettersTab({ onOpen, onOpenAudit }: { onOpen(connectionId: string, resource: Resource): void; onOpenAudit(id: number): void }) {
   const client = useClient();
-  const [listing, setListing] = useState<Listing | null>(null);
-  const [listError, setListError] = useState<unknown>(null);
-  const [loading, setLoading] = useState(false);
+  const queryClient = useQueryClient();
+  const listQuery = useQuery({ queryKey: queryKeys.deadLetters, queryFn: ({ signal }) => client.call('dead-letters/list', {}, { signal }), staleTime: 0 });
+  const listing: Listing | null = listQuery.data ?? null;
+  const listError = listQuery.error;
+  const loading = listQuery.isFetching;
+  /** A peek learns a source's depth: the listing shows it at once. */
+  const setListing = useCallback((update: (l: Listing | undefined) => Listing | undefined) => queryClient.setQueryData<Listing>(queryKeys.deadLetters, update), [queryClient]);
   const [selectedKey, setSelectedKey] = useState<string | null>(null);
   const [peek, setPeek] = useState<Peek | null>(null);
   const [peeking, setPeeking] = useState(false);
@@ -45,19 +59,8 @@ export function DeadLettersTab({ onOpen, onOpenAudit, revision }: { onOpen(conne
   const [consented, setConsented] = useState<Set<string>>(new Set());
   const peekController = useRef<AbortController | null>(null);
 
-  const refresh = useCallback(async () => {
-    setLoading(true);
-    try {
-      setListing(await client.call('dead-letters/list', {}));
-      setListError(null);
-    } catch (e) {
-      setListError(e);
-    } finally {
-      setLoading(false);
-    }
-  }, [client]);
-
-  useEffect(() => void refresh(), [refresh, revision]);
+  const { refetch } = listQuery;
+  const refresh = useCallback(() => refetch(), [refetch]);
 
   const selected = listing?.sources.find((s) => keyOf(s) === selectedKey) ?? null;
 
@@ -89,7 +92,7 @@ export function DeadLettersTab({ onOpen, onOpenAudit, revision }: { onOpen(conne
         if (peekController.current === c) setPeeking(false);
       }
     },
-    [client],
+    [client, setListing],
   );
 
   const deaths = useMemo(() => new Map(peek?.messages.map((m) => [m.envelope, m.death]) ?? []), [peek]);
@@ -101,9 +104,17 @@ export function DeadLettersTab({ onOpen, onOpenAudit, revision }: { onOpen(conne
   }, [peek, groupBy]);
   const positionLabel = selected?.kind === 'store' ? 'Position' : selected && needsConsent(selected) ? 'Place' : 'Offset';
   const kafka = selected?.kind === 'kafka';
-  const columns = useMemo(() => deadLetterColumns(positionLabel, (e) => deaths.get(e) ?? noDeath(), kafka ? (e) => letters.get(e)?.redrivenAt ?? null : undefined), [deaths, letters, positionLabel, kafka]);
+  const columns = useMemo(
+    () => deadLetterColumns(positionLabel, (e) => deaths.get(e) ?? noDeath(), kafka ? (e) => letters.get(e)?.redrivenAt ?? null : undefined),
+    [deaths, letters, positionLabel, kafka],
+  );
   const rows = useMemo(
-    () => sortRows((peek?.messages ?? []).filter((m) => group === null || groupKey(m, groupBy) === group).map((m) => m.envelope), columns, sort),
+    () =>
+      sortRows(
+        (peek?.messages ?? []).filter((m) => group === null || groupKey(m, groupBy) === group).map((m) => m.envelope),
+        columns,
+        sort,
+      ),
     [peek, columns, sort, group, groupBy],
   );
   const idOf = (e: Envelope) => letters.get(e)?.id ?? '';
@@ -121,7 +132,7 @@ export function DeadLettersTab({ onOpen, onOpenAudit, revision }: { onOpen(conne
     toggleAll: () => setPicked((p) => (rows.every((e) => p.has(idOf(e))) ? new Set() : new Set(rows.map(idOf)))),
   };
   const current: Envelope | null = rows[row] ?? null;
-  const death = current ? deaths.get(current) ?? null : null;
+  const death = current ? (deaths.get(current) ?? null) : null;
   const total = listing?.sources.reduce((n, s) => n + s.depth.value, 0) ?? 0;
 
   return (
@@ -152,11 +163,13 @@ export function DeadLettersTab({ onOpen, onOpenAudit, revision }: { onOpen(conne
             <div className="empty">
               <div>
                 <h3>Nothing has died</h3>
-                <p>Topics and queues named like <span className="mono">orders.DLT</span> or <span className="mono">orders.dlq</span>, and subscriptions’ parked events, show here.</p>
+                <p>
+                  Topics and queues named like <span className="mono">orders.DLT</span> or <span className="mono">orders.dlq</span>, and subscriptions’ parked events, show here.
+                </p>
               </div>
             </div>
           )}
-          <ul className="rm-items">
+          <ul className="rm-items" aria-label="Dead-letter sources" onKeyDown={moveFocusInList}>
             {listing?.sources.map((s) => (
               <li key={keyOf(s)}>
                 <button className="rm-item" aria-current={keyOf(s) === selectedKey} onClick={() => void look(s)}>
@@ -190,7 +203,7 @@ export function DeadLettersTab({ onOpen, onOpenAudit, revision }: { onOpen(conne
             <>
               <div className="toolbar">
                 <strong className="mono">{selected.ref.name}</strong>
-                <span className="muted">{peeking ? 'Reading…' : peek?.note ?? selected.unavailable ?? ''}</span>
+                <span className="muted">{peeking ? 'Reading…' : (peek?.note ?? selected.unavailable ?? '')}</span>
                 <span className="spacer" />
                 {needsConsent(selected) ? (
                   <button className="btn" onClick={() => void look(selected, true)} disabled={peeking} title="Takes the first messages and puts them back, in order; RabbitMQ marks them redelivered">
@@ -226,7 +239,13 @@ export function DeadLettersTab({ onOpen, onOpenAudit, revision }: { onOpen(conne
                     </select>
                   </label>
                   {groups.map(([key, n]) => (
-                    <button key={key} className="chip" aria-pressed={group === key} onClick={() => setGroup((g) => (g === key ? null : key))} title={group === key ? 'Show all' : 'Show only these; then pick them all with the header checkbox'}>
+                    <button
+                      key={key}
+                      className="chip"
+                      aria-pressed={group === key}
+                      onClick={() => setGroup((g) => (g === key ? null : key))}
+                      title={group === key ? 'Show all' : 'Show only these; then pick them all with the header checkbox'}
+                    >
                       {key} · {formatCount(n)}
                     </button>
                   ))}
@@ -235,7 +254,8 @@ export function DeadLettersTab({ onOpen, onOpenAudit, revision }: { onOpen(conne
               {selected.unavailable && <div className="notice warn">{selected.unavailable}</div>}
               {needsConsent(selected) && !peek && !peeking && (
                 <div className="notice" data-testid="peek-consequence">
-                  RabbitMQ has no way to read a classic queue without touching it. <strong>Peek</strong> takes the first {PEEK} messages and puts them all back in their places: nothing is lost or reordered, but RabbitMQ then marks each one <em>redelivered</em>, which a consumer may treat as a retry.
+                  RabbitMQ has no way to read a classic queue without touching it. <strong>Peek</strong> takes the first {PEEK} messages and puts them all back in their places: nothing is lost or
+                  reordered, but RabbitMQ then marks each one <em>redelivered</em>, which a consumer may treat as a retry.
                 </div>
               )}
               {peekError !== null && (
@@ -252,7 +272,7 @@ export function DeadLettersTab({ onOpen, onOpenAudit, revision }: { onOpen(conne
                     onSelect={setRow}
                     sort={sort}
                     onSort={(column) => setSort((s) => nextSort(s, column))}
-                    onCopy={(e) => void copyText(payloadText(e.payload))}
+                    onCopy={(e) => void copyWhole(client, e, sourceFor(selected.connectionId, e, null), copyText)}
                     picks={picks}
                     label={`${selected.ref.name} dead letters`}
                     empty={<div className="empty">{peeking ? 'Reading…' : peek ? 'No dead letters here.' : ''}</div>}
@@ -260,7 +280,12 @@ export function DeadLettersTab({ onOpen, onOpenAudit, revision }: { onOpen(conne
                 </div>
                 <div className="dl-detail">
                   {death && <DeathPanel death={death} />}
-                  <DetailPane envelope={current} noun={selected.kind === 'store' ? 'event' : selected.kind === 'kafka' ? 'record' : 'message'} positionLabel={positionLabel} />
+                  <DetailPane
+                    envelope={current}
+                    noun={selected.kind === 'store' ? 'event' : selected.kind === 'kafka' ? 'record' : 'message'}
+                    positionLabel={positionLabel}
+                    source={current ? sourceFor(selected.connectionId, current, null) : null}
+                  />
                 </div>
               </div>
             </>
@@ -293,7 +318,13 @@ function DeadLetterLinks({ source }: { source: DeadLetterSource }) {
         {r.deadLetterOf.map((l) => (
           <div key={l.queue}>
             <span className="mono">{l.queue}</span> → <span className="mono">{l.exchange === '' ? '(default exchange)' : l.exchange}</span>
-            {l.routingKey !== null && <> (key <span className="mono">{l.routingKey}</span>)</>} → <span className="mono">{r.name}</span>
+            {l.routingKey !== null && (
+              <>
+                {' '}
+                (key <span className="mono">{l.routingKey}</span>)
+              </>
+            )}{' '}
+            → <span className="mono">{r.name}</span>
           </div>
         ))}
       </div>

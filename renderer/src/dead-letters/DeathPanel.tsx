@@ -36,33 +36,33 @@ export function DeathPanel({ death }: { death: Death }) {
         </p>
       )}
       {death.history.length > 0 && (
-        <div className="table-scroll">
-        <table className="kv-table" aria-label="x-death history, latest first">
-          <thead>
-            <tr>
-              <th>Count</th>
-              <th>Reason</th>
-              <th>Queue</th>
-              <th>Exchange</th>
-              <th>Routing keys</th>
-              <th>Time</th>
-              <th>Original TTL</th>
-            </tr>
-          </thead>
-          <tbody>
-            {death.history.map((d, i) => (
-              <tr key={i}>
-                <td className="num">{d.count ?? ''}</td>
-                <td>{d.reason ?? ''}</td>
-                <td className="mono">{d.queue ?? ''}</td>
-                <td className="mono">{d.exchange === '' ? '(default)' : (d.exchange ?? '')}</td>
-                <td className="mono">{d.routingKeys.join(', ')}</td>
-                <td className="mono">{formatTime(d.time)}</td>
-                <td className="mono">{d.originalExpiration ?? ''}</td>
+        <div className="table-scroll" tabIndex={0} role="region" aria-label="x-death history">
+          <table className="kv-table" aria-label="x-death history, latest first">
+            <thead>
+              <tr>
+                <th>Count</th>
+                <th>Reason</th>
+                <th>Queue</th>
+                <th>Exchange</th>
+                <th>Routing keys</th>
+                <th>Time</th>
+                <th>Original TTL</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {death.history.map((d, i) => (
+                <tr key={i}>
+                  <td className="num">{d.count ?? ''}</td>
+                  <td>{d.reason ?? ''}</td>
+                  <td className="mono">{d.queue ?? ''}</td>
+                  <td className="mono">{d.exchange === '' ? '(default)' : (d.exchange ?? '')}</td>
+                  <td className="mono">{d.routingKeys.join(', ')}</td>
+                  <td className="mono">{formatTime(d.time)}</td>
+                  <td className="mono">{d.originalExpiration ?? ''}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
         </div>
       )}
       {death.kafka && (

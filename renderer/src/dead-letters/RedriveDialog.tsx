@@ -123,13 +123,23 @@ export function RedriveDialog({ source, selection, count, onClose, onDone, onOpe
   const what = 'all' in selection ? `all of ${source.ref.name}` : `${formatCount(count)} picked from ${source.ref.name}`;
 
   return (
-    <Dialog title={`Redrive ${what}`} onClose={running ? () => undefined : onClose} onSubmit={submit} submitLabel={label} submitting={busy || running !== null || needsRepeat || (plan !== null && movable === 0 && !outcome)}>
+    <Dialog
+      title={`Redrive ${what}`}
+      onClose={running ? () => undefined : onClose}
+      onSubmit={submit}
+      submitLabel={label}
+      submitting={busy || running !== null || needsRepeat || (plan !== null && movable === 0 && !outcome)}
+    >
       {!plan && !outcome && (
         <fieldset className="redrive-choice">
           <legend>Where they go</legend>
           <label className="check">
             <input type="radio" name="target" checked={target === 'origin'} onChange={() => setTarget('origin')} />
-            {kind === 'rabbitmq' ? 'Each back to its own exchange and routing key (from its latest x-death)' : kind === 'kafka' ? 'Each back to its original topic (from its Spring Kafka or Kafka Connect headers)' : 'Back into the subscription (replayed through its current code)'}
+            {kind === 'rabbitmq'
+              ? 'Each back to its own exchange and routing key (from its latest x-death)'
+              : kind === 'kafka'
+                ? 'Each back to its original topic (from its Spring Kafka or Kafka Connect headers)'
+                : 'Back into the subscription (replayed through its current code)'}
           </label>
           {kind === 'rabbitmq' && (
             <>
@@ -144,8 +154,7 @@ export function RedriveDialog({ source, selection, count, onClose, onDone, onOpe
                 </div>
               )}
               <label className="check">
-                <input type="radio" name="target" checked={target === 'queue'} onChange={() => setTarget('queue')} />
-                A queue (through the default exchange)
+                <input type="radio" name="target" checked={target === 'queue'} onChange={() => setTarget('queue')} />A queue (through the default exchange)
               </label>
               {target === 'queue' && <input className="input mono" aria-label="Queue" placeholder="queue name" value={queue} onChange={(e) => setQueue(e.target.value)} />}
               <label className="check" title="RabbitMQ removed the per-message TTL when it dead-lettered an expired message; it may expire again at once">
@@ -176,7 +185,8 @@ export function RedriveDialog({ source, selection, count, onClose, onDone, onOpe
           {kind !== 'store' && (
             <label>
               At most{' '}
-              <input className="input mono narrow" inputMode="numeric" aria-label="Rate limit" placeholder="no limit" value={rate} onChange={(e) => setRate(e.target.value.replace(/\D/g, ''))} /> messages per second
+              <input className="input mono narrow" inputMode="numeric" aria-label="Rate limit" placeholder="no limit" value={rate} onChange={(e) => setRate(e.target.value.replace(/\D/g, ''))} />{' '}
+              messages per second
             </label>
           )}
           <p className="muted">The dry run looks at the messages and where each would go; nothing moves until you confirm the count.</p>
@@ -203,35 +213,44 @@ export function RedriveDialog({ source, selection, count, onClose, onDone, onOpe
               ))}
             </tbody>
           </table>
-          <div className="plan-rows table" style={{ '--cols': '70px 1fr 1fr 1.2fr' } as React.CSSProperties}>
-            <div className="thead" role="row">
-              <span role="columnheader">Where</span>
-              <span role="columnheader">Message</span>
-              <span role="columnheader">Target</span>
-              <span role="columnheader">Now reaches</span>
-            </div>
-            <VirtualGrid
-              count={plan.rows.length}
-              selected={row}
-              onSelect={setRow}
-              onCopy={() => undefined}
-              label="Dry run: each message and where it would go"
-              empty={<div className="empty">Nothing to move.</div>}
-              cells={(i) => {
-                const r = plan.rows[i]!;
-                return (
-                  <>
-                    <div role="gridcell" className="mono">{r.where}</div>
-                    <div role="gridcell" className="mono">{r.messageId ?? ''}{r.redrivenBefore ? ` · redriven ${r.redrivenBefore.slice(0, 10)}` : ''}</div>
-                    <div role="gridcell" className="mono">{r.target ?? ''}</div>
-                    <div role="gridcell" className={r.problem ? 'err-text' : 'mono'} title={r.problem ?? r.routes.join(', ')}>
-                      {r.problem ?? r.routes.join(', ')}
-                    </div>
-                  </>
-                );
-              }}
-            />
-          </div>
+          <VirtualGrid
+            className="plan-rows"
+            style={{ '--cols': '70px 1fr 1fr 1.2fr' } as React.CSSProperties}
+            header={
+              <>
+                <span role="columnheader">Where</span>
+                <span role="columnheader">Message</span>
+                <span role="columnheader">Target</span>
+                <span role="columnheader">Now reaches</span>
+              </>
+            }
+            count={plan.rows.length}
+            selected={row}
+            onSelect={setRow}
+            onCopy={() => undefined}
+            label="Dry run: each message and where it would go"
+            empty={<div className="empty">Nothing to move.</div>}
+            cells={(i) => {
+              const r = plan.rows[i]!;
+              return (
+                <>
+                  <div role="gridcell" className="mono">
+                    {r.where}
+                  </div>
+                  <div role="gridcell" className="mono">
+                    {r.messageId ?? ''}
+                    {r.redrivenBefore ? ` · redriven ${r.redrivenBefore.slice(0, 10)}` : ''}
+                  </div>
+                  <div role="gridcell" className="mono">
+                    {r.target ?? ''}
+                  </div>
+                  <div role="gridcell" className={r.problem ? 'err-text' : 'mono'} title={r.problem ?? r.routes.join(', ')}>
+                    {r.problem ?? r.routes.join(', ')}
+                  </div>
+                </>
+              );
+            }}
+          />
           {plan.repeated > 0 && (
             <label className="check warn-text">
               <input type="checkbox" checked={repeat} onChange={(e) => setRepeat(e.target.checked)} />
@@ -279,7 +298,8 @@ function OutcomeView({ outcome, onOpenAudit }: { outcome: Outcome; onOpenAudit(i
       <p>
         <strong>{stopped}:</strong> {formatCount(outcome.moved)} moved, {formatCount(outcome.failures.length)} could not go.
         {outcome.duplicates > 0 && ` ${formatCount(outcome.duplicates)} are at their target and still in the dead-letter queue (the connection dropped before their removal took effect).`}
-        {outcome.uncertain > 0 && ` ${formatCount(outcome.uncertain)} were sent without an answer before the connection dropped: they are still in the dead-letter queue and may also be at their target.`}
+        {outcome.uncertain > 0 &&
+          ` ${formatCount(outcome.uncertain)} were sent without an answer before the connection dropped: they are still in the dead-letter queue and may also be at their target.`}
       </p>
       {outcome.error && <ErrorBox error={new Error(`${outcome.error.message}${outcome.error.hint ? ` — ${outcome.error.hint}` : ''}`)} />}
       {outcome.failures.length > 0 && (

@@ -8,12 +8,30 @@ export function deadLetterColumns(positionLabel: string, deathOf: (e: Envelope) 
   const reason = (e: Envelope) => deathOf(e).reason ?? '';
   const when = (e: Envelope) => deathOf(e).at ?? e.timestamp ?? '';
   return [
-    { id: 'position', label: positionLabel, width: '64px', text: (e) => (e.partition !== null ? `${e.partition}/${e.position}` : e.position), sortValue: (e) => Number(e.position), className: 'num mono' },
+    {
+      id: 'position',
+      label: positionLabel,
+      width: '64px',
+      text: (e) => (e.partition !== null ? `${e.partition}/${e.position}` : e.position),
+      sortValue: (e) => Number(e.position),
+      className: 'num mono',
+    },
     { id: 'time', label: 'Died', width: '140px', text: (e) => formatTime(when(e)), sortValue: when, className: 'num mono' },
     { id: 'type', label: 'Type', width: 'minmax(70px, 130px)', text: (e) => e.type ?? '', sortValue: (e) => e.type ?? '' },
     { id: 'reason', label: 'Reason', width: 'minmax(120px, 1.5fr)', text: reason, sortValue: reason, className: 'err-text' },
     { id: 'payload', label: 'Payload', width: 'minmax(80px, 1fr)', text: previewOf, sortValue: previewOf, className: 'mono' },
     // A topic keeps what was redriven: which of its records went back already.
-    ...(redrivenAt ? [{ id: 'redriven', label: 'Redriven', width: '96px', text: (e: Envelope) => (redrivenAt(e) ? formatTime(redrivenAt(e)).slice(0, 10) : ''), sortValue: (e: Envelope) => redrivenAt(e) ?? '', className: 'mono' }] : []),
+    ...(redrivenAt
+      ? [
+          {
+            id: 'redriven',
+            label: 'Redriven',
+            width: '96px',
+            text: (e: Envelope) => (redrivenAt(e) ? formatTime(redrivenAt(e)).slice(0, 10) : ''),
+            sortValue: (e: Envelope) => redrivenAt(e) ?? '',
+            className: 'mono',
+          },
+        ]
+      : []),
   ];
 }

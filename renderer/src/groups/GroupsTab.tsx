@@ -114,13 +114,21 @@ export function GroupsTab({ connectionId, connectionName }: Props) {
                 <span className="badge">{detail.state}</span>
                 <span className="muted">
                   lag {lagText(detail.lag)}
-                  {Object.keys(detail.lagByTopic).length > 1 && ` (${Object.entries(detail.lagByTopic).map(([t, l]) => `${t} ${formatCount(l)}`).join(', ')})`}
+                  {Object.keys(detail.lagByTopic).length > 1 &&
+                    ` (${Object.entries(detail.lagByTopic)
+                      .map(([t, l]) => `${t} ${formatCount(l)}`)
+                      .join(', ')})`}
                 </span>
                 <div className="spacer" />
                 <button className="btn" onClick={() => setDialog('reset')}>
                   Reset offsets…
                 </button>
-                <button className="btn danger" onClick={() => setDialog('delete')} disabled={detail.members > 0} title={detail.members > 0 ? 'Only an empty group can be deleted: stop its consumers first' : 'Delete this group and its committed offsets'}>
+                <button
+                  className="btn danger"
+                  onClick={() => setDialog('delete')}
+                  disabled={detail.members > 0}
+                  title={detail.members > 0 ? 'Only an empty group can be deleted: stop its consumers first' : 'Delete this group and its committed offsets'}
+                >
                   Delete group…
                 </button>
               </div>
@@ -133,7 +141,14 @@ export function GroupsTab({ connectionId, connectionName }: Props) {
                   ))}
                 </div>
               )}
-              <DataTable rows={detail.partitions} columns={partitionColumns} selected={partSelected} onSelect={setPartSelected} label={`Partitions of ${detail.groupId}`} empty={<div className="empty">This group has no committed offsets.</div>} />
+              <DataTable
+                rows={detail.partitions}
+                columns={partitionColumns}
+                selected={partSelected}
+                onSelect={setPartSelected}
+                label={`Partitions of ${detail.groupId}`}
+                empty={<div className="empty">This group has no committed offsets.</div>}
+              />
             </>
           ) : detailError !== null ? (
             <div className="section">

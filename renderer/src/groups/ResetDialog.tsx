@@ -50,7 +50,11 @@ export function ResetDialog({ connectionId, group, onClose, onApplied }: Props) 
   };
 
   const preview = async () => {
-    const parsed = strategyOf(kind, text, group.partitions.filter((p) => chosen.has(p.topic)));
+    const parsed = strategyOf(
+      kind,
+      text,
+      group.partitions.filter((p) => chosen.has(p.topic)),
+    );
     if ('error' in parsed) return setError(new Error(parsed.error));
     if (chosen.size === 0) return setError(new Error('Choose at least one topic.'));
     setBusy(true);
@@ -144,15 +148,15 @@ export function ResetDialog({ connectionId, group, onClose, onApplied }: Props) 
             {plan.plan.rereads > 0 && `The group will read ${formatCount(plan.plan.rereads)} record${plan.plan.rereads === 1 ? '' : 's'} again`}
             {plan.plan.rereads > 0 && plan.plan.skips > 0 && ' and '}
             {plan.plan.skips > 0 && `skip ${formatCount(plan.plan.skips)} record${plan.plan.skips === 1 ? '' : 's'}`}
-            {plan.plan.rereads === 0 && plan.plan.skips === 0 && 'Nothing changes: the group is already there.'}
-            {' '}({plan.description}).
+            {plan.plan.rereads === 0 && plan.plan.skips === 0 && 'Nothing changes: the group is already there.'} ({plan.description}).
           </p>
           <div style={{ height: Math.min(260, 28 + plan.plan.rows.length * 24), display: 'flex' }}>
             <DataTable rows={plan.plan.rows} columns={columns} selected={selected} onSelect={setSelected} label="Reset preview" empty={<div className="empty">No partitions.</div>} />
           </div>
           {blocked && (
             <div className="notice warn" role="alert">
-              The group has {blocked.length} active member{blocked.length === 1 ? '' : 's'}, and Kafka refuses to move offsets under running consumers: {blocked.map((m) => `${m.clientId} on ${m.host}`).join(', ')}. Stop them, then preview again.
+              The group has {blocked.length} active member{blocked.length === 1 ? '' : 's'}, and Kafka refuses to move offsets under running consumers:{' '}
+              {blocked.map((m) => `${m.clientId} on ${m.host}`).join(', ')}. Stop them, then preview again.
             </div>
           )}
         </div>

@@ -20,29 +20,26 @@ export function ResultGrid({ columns, rows, selected, onSelect, onCopy, empty, l
   const style = { '--cols': columns.map((c) => (c === 'state' ? 'minmax(200px, 3fr)' : 'minmax(90px, 1fr)')).join(' ') } as CSSProperties;
 
   return (
-    <div className="table" style={style}>
-      <div className="thead" role="row">
-        {columns.map((c, i) => (
-          <div key={`${c}-${i}`} role="columnheader" className="th mono">
-            {c}
+    <VirtualGrid
+      count={rows.length}
+      selected={selected}
+      onSelect={onSelect}
+      onCopy={(i) => onCopy(rows[i]!)}
+      label={label}
+      style={style}
+      header={columns.map((c, i) => (
+        <div key={`${c}-${i}`} role="columnheader" className="th mono">
+          {c}
+        </div>
+      ))}
+      empty={empty}
+      cells={(i) =>
+        rows[i]!.map((v, j) => (
+          <div key={j} role="gridcell" className={typeof v === 'number' ? 'num mono' : v === null ? 'faint' : 'mono'} title={text(v)}>
+            {v === null ? 'null' : text(v)}
           </div>
-        ))}
-      </div>
-      <VirtualGrid
-        count={rows.length}
-        selected={selected}
-        onSelect={onSelect}
-        onCopy={(i) => onCopy(rows[i]!)}
-        label={label}
-        empty={empty}
-        cells={(i) =>
-          rows[i]!.map((v, j) => (
-            <div key={j} role="gridcell" className={typeof v === 'number' ? 'num mono' : v === null ? 'faint' : 'mono'} title={text(v)}>
-              {v === null ? 'null' : text(v)}
-            </div>
-          ))
-        }
-      />
-    </div>
+        ))
+      }
+    />
   );
 }

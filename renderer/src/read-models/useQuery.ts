@@ -1,4 +1,4 @@
-import { useCallback, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useClient } from '../api/client-context';
 import type { Cell } from './ResultGrid';
 
@@ -58,6 +58,9 @@ export function useQuery() {
     controller.current?.abort();
     setRunning(false);
   }, []);
+
+  // A closed tab stops what it started.
+  useEffect(() => () => controller.current?.abort(), []);
 
   return { result, running, error, run, more, cancel };
 }

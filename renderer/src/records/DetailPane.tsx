@@ -1,26 +1,14 @@
 import { useState } from 'react';
 import type { Envelope, Header, Payload } from '../api/types';
+import { PayloadActions } from './PayloadActions';
+import type { RecordSource } from './whole-payload';
 import { copyText } from '../ui/copy';
 import { formatBytes, formatTime } from '../ui/format';
 import { hexBytes, HexView, JsonView } from './JsonView';
 import type { Noun } from './read-target';
 
-/** What Copy gives: the bytes as the source holds them (JSON as written, not re-formatted). */
-export function payloadText(p: Payload): string {
-  switch (p.kind) {
-    case 'null':
-    case 'empty':
-      return '';
-    case 'json':
-      return p.text;
-    case 'text':
-      return p.text;
-    case 'binary':
-      return p.base64;
-  }
-}
-
-export function DetailPane({ envelope: e, noun, positionLabel }: { envelope: Envelope | null; noun: Noun; positionLabel: string }) {
+/** `source`: where the record can be read again for its whole value (null: only what the list holds). */
+export function DetailPane({ envelope: e, noun, positionLabel, source = null }: { envelope: Envelope | null; noun: Noun; positionLabel: string; source?: RecordSource | null }) {
   const [raw, setRaw] = useState(false);
   const [copied, setCopied] = useState<string | null>(null);
   if (!e) {
@@ -29,7 +17,9 @@ export function DetailPane({ envelope: e, noun, positionLabel }: { envelope: Env
         <div className="empty">
           <div>
             <h3>No {noun} selected</h3>
-            <p>Pick a row to see its envelope, headers and payload. <kbd>↑</kbd> <kbd>↓</kbd> move through the list.</p>
+            <p>
+              Pick a row to see its envelope, headers and payload. <kbd>↑</kbd> <kbd>↓</kbd> move through the list.
+            </p>
           </div>
         </div>
       </div>
@@ -56,9 +46,7 @@ export function DetailPane({ envelope: e, noun, positionLabel }: { envelope: Env
     <div className="detail" aria-label={`${noun} detail`}>
       <div className="detail-head">
         <h2 data-testid="detail-title">{title}</h2>
-        <button className="btn small" onClick={() => copy('payload', payloadText(e.payload))}>
-          {copied === 'payload' ? 'Copied' : 'Copy payload'}
-        </button>
+        <PayloadActions envelope={e} source={source} />
         <button className="btn small" aria-pressed={raw} onClick={() => setRaw((r) => !r)}>
           {raw ? 'Pretty' : 'Raw'}
         </button>
@@ -66,7 +54,8 @@ export function DetailPane({ envelope: e, noun, positionLabel }: { envelope: Env
       {raw ? (
         <div className="section">
           <h3>
-            Envelope as JSON<span className="spacer" />
+            Envelope as JSON
+            <span className="spacer" />
             <button className="btn small ghost" onClick={() => copy('raw', JSON.stringify(e, null, 2))}>
               {copied === 'raw' ? 'Copied' : 'Copy'}
             </button>
@@ -114,10 +103,12 @@ export function DetailPane({ envelope: e, noun, positionLabel }: { envelope: Env
           <div className="section">
             <h3>
               {e.source === 'store' ? 'Data' : 'Payload'}
-              <span className="faint" data-testid="payload-kind">{payloadLabel(e)}</span>
+              <span className="faint" data-testid="payload-kind">
+                {payloadLabel(e)}
+              </span>
             </h3>
             {(e.payload.kind === 'text' || e.payload.kind === 'binary') && e.payload.truncated && (
-              <div className="notice warn">Showing the first 64 KB of {formatBytes(e.payload.bytes)}.</div>
+              <div className="notice warn">Showing the first 64 KB of {formatBytes(e.payload.bytes)}. Copy payload and Save payload… give all of it.</div>
             )}
             <PayloadView payload={e.payload} />
           </div>

@@ -9,7 +9,17 @@ export function JsonView({ text }: { text: string }) {
   const parts = useMemo(() => prettyJson(text), [text]);
   return (
     <pre className="code" data-testid="payload-json">
-      {parts ? parts.map((p, i) => (p.cls ? <span key={i} className={p.cls}>{p.text}</span> : p.text)) : text}
+      {parts
+        ? parts.map((p, i) =>
+            p.cls ? (
+              <span key={i} className={p.cls}>
+                {p.text}
+              </span>
+            ) : (
+              p.text
+            ),
+          )
+        : text}
     </pre>
   );
 }
@@ -26,7 +36,10 @@ export function hexDump(base64: string, limit = 4096): string {
   const out: string[] = [];
   for (let off = 0; off < shown; off += 16) {
     const chunk = Array.from(bin.slice(off, Math.min(off + 16, shown)), (c) => c.charCodeAt(0));
-    const hex = chunk.map((b) => b.toString(16).padStart(2, '0')).join(' ').padEnd(47, ' ');
+    const hex = chunk
+      .map((b) => b.toString(16).padStart(2, '0'))
+      .join(' ')
+      .padEnd(47, ' ');
     const ascii = chunk.map((b) => (b >= 32 && b < 127 ? String.fromCharCode(b) : '.')).join('');
     out.push(`${off.toString(16).padStart(8, '0')}  ${hex}  |${ascii}|`);
   }

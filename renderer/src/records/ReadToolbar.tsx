@@ -1,10 +1,11 @@
+import { ReadButton } from '../ui/ReadButton';
+import { TimeField } from '../ui/TimeField';
 import { useEffect, useState, type ReactNode } from 'react';
 import { SOURCE_STALL_MS } from '../../../src/model/timeouts';
 import type { Resource } from '../api/types';
-import { formatCount } from '../ui/format';
+import { formatCount, offsetRange } from '../ui/format';
 import type { FromMode } from '../ui/read-from';
 import type { ReadProgress } from './useRecordReader';
-
 
 interface Props {
   resource: Resource;
@@ -40,7 +41,7 @@ export function ReadToolbar(p: Props) {
           <select className="input" value={p.partition} onChange={(e) => p.onPartition(Number(e.target.value))} aria-label="Partition">
             {partitions.map((x) => (
               <option key={x.partition} value={x.partition}>
-                {x.partition} · offsets {x.low}–{x.high}
+                {x.partition} · {offsetRange(x.low, x.high)}
               </option>
             ))}
           </select>
@@ -57,7 +58,7 @@ export function ReadToolbar(p: Props) {
       {p.fromMode === 'position' && (
         <input className="input mono" aria-label={p.positionLabel} inputMode="numeric" placeholder="0" value={p.fromValue} onChange={(e) => p.onFromValue(e.target.value)} />
       )}
-      {p.fromMode === 'time' && <input className="input" type="datetime-local" step="1" aria-label="Start time" value={p.fromValue} onChange={(e) => p.onFromValue(e.target.value)} />}
+      {p.fromMode === 'time' && <TimeField label="Start time" value={p.fromValue} onChange={p.onFromValue} />}
       <label>
         Up to
         <select className="input" value={p.limit} onChange={(e) => p.onLimit(Number(e.target.value))} aria-label="Limit">
@@ -68,15 +69,7 @@ export function ReadToolbar(p: Props) {
           ))}
         </select>
       </label>
-      {p.reading ? (
-        <button type="button" className="btn" onClick={p.onCancel}>
-          Cancel
-        </button>
-      ) : (
-        <button type="submit" className="btn primary">
-          Read
-        </button>
-      )}
+      <ReadButton busy={p.reading !== null} onCancel={p.onCancel} />
       <div className="spacer" />
       {p.reading && <ProgressView progress={p.reading} />}
       {p.actions}

@@ -6,7 +6,8 @@ import { copyText } from '../ui/copy';
 import { ErrorBox } from '../ui/ErrorBox';
 import { formatCount } from '../ui/format';
 import { columnsFor, nextSort, sortRows, type Sort } from './columns';
-import { DetailPane, payloadText } from './DetailPane';
+import { DetailPane } from './DetailPane';
+import { copyWhole, sourceFor } from './whole-payload';
 import { nounOf, positionLabel, targetOf } from './read-target';
 import { ReadToolbar } from './ReadToolbar';
 import { RecordsTable } from './RecordsTable';
@@ -78,7 +79,11 @@ export function RecordsTab({ connectionId, resource, onStoreChanged }: Props) {
   }, [partition, showAborted]);
 
   const publishTarget =
-    resource.type === 'kafka-topic' ? { kind: 'topic' as const, topic: resource.name, partition: null } : resource.type === 'rabbit-queue' ? { kind: 'exchange' as const, vhost: resource.vhost, exchange: '', routingKey: resource.name } : null;
+    resource.type === 'kafka-topic'
+      ? { kind: 'topic' as const, topic: resource.name, partition: null }
+      : resource.type === 'rabbit-queue'
+        ? { kind: 'exchange' as const, vhost: resource.vhost, exchange: '', routingKey: resource.name }
+        : null;
   const composer = publishing && publishTarget && <PublishDialog connectionId={connectionId} initial={publishTarget} onClose={() => setPublishing(false)} />;
 
   if ('unsupported' in target) {
@@ -101,7 +106,15 @@ export function RecordsTab({ connectionId, resource, onStoreChanged }: Props) {
         {composer}
         {moving && resource.type === 'rabbit-queue' && (
           <RedriveDialog
-            source={{ connectionId, connectionName: '', kind: 'rabbitmq', ref: { type: 'rabbit-queue', vhost: resource.vhost, name: resource.name }, resource, depth: resource.messages, unavailable: null }}
+            source={{
+              connectionId,
+              connectionName: '',
+              kind: 'rabbitmq',
+              ref: { type: 'rabbit-queue', vhost: resource.vhost, name: resource.name },
+              resource,
+              depth: resource.messages,
+              unavailable: null,
+            }}
             selection={{ all: true }}
             count={resource.messages.value}
             onClose={() => setMoving(false)}
@@ -130,7 +143,9 @@ export function RecordsTab({ connectionId, resource, onStoreChanged }: Props) {
     <div className="empty">
       <div>
         <h3>No {noun}s here</h3>
-        <p>{fromMode === 'start' ? `This ${resource.type === 'kafka-topic' ? 'partition' : 'resource'} is empty.` : `Nothing at or after that ${fromMode === 'time' ? 'time' : posLabel.toLowerCase()}.`}</p>
+        <p>
+          {fromMode === 'start' ? `This ${resource.type === 'kafka-topic' ? 'partition' : 'resource'} is empty.` : `Nothing at or after that ${fromMode === 'time' ? 'time' : posLabel.toLowerCase()}.`}
+        </p>
       </div>
     </div>
   ) : null;
@@ -168,38 +183,43 @@ export function RecordsTab({ connectionId, resource, onStoreChanged }: Props) {
               </button>
             </>
           ) : (
-          isStore && (
-            <>
-              <button className="btn" disabled={check.running} onClick={() => void checkFile()} title="SQLite's full integrity check of the store file">
-                {check.running ? 'Checking…' : 'Check file'}
-              </button>
-              <button className="btn" onClick={() => setAppending(true)}>
-                Append event
-              </button>
-              <button className="btn" disabled={!!ndjson.transfer} onClick={() => void ndjson.exportTo(resource.type === 'store-stream' ? resource.name : null, `${resource.name === '$all' ? 'all' : resource.name}.ndjson`)}>
-                Export NDJSON
-              </button>
-              {resource.type === 'store-all' && (
-                <>
-                  <button className="btn" disabled={!!ndjson.transfer} onClick={() => fileInput.current?.click()}>
-                    Import NDJSON…
-                  </button>
-                  <input
-                    ref={fileInput}
-                    type="file"
-                    accept=".ndjson,.jsonl,.json,application/x-ndjson"
-                    hidden
-                    aria-label="NDJSON file to import"
-                    onChange={(e) => {
-                      const f = e.target.files?.[0];
-                      e.target.value = '';
-                      if (f) void ndjson.importFrom(f);
-                    }}
-                  />
-                </>
-              )}
-            </>
-          ))
+            isStore && (
+              <>
+                <button className="btn" disabled={check.running} onClick={() => void checkFile()} title="SQLite's full integrity check of the store file">
+                  {check.running ? 'Checking…' : 'Check file'}
+                </button>
+                <button className="btn" onClick={() => setAppending(true)}>
+                  Append event
+                </button>
+                <button
+                  className="btn"
+                  disabled={!!ndjson.transfer}
+                  onClick={() => void ndjson.exportTo(resource.type === 'store-stream' ? resource.name : null, `${resource.name === '$all' ? 'all' : resource.name}.ndjson`)}
+                >
+                  Export NDJSON
+                </button>
+                {resource.type === 'store-all' && (
+                  <>
+                    <button className="btn" disabled={!!ndjson.transfer} onClick={() => fileInput.current?.click()}>
+                      Import NDJSON…
+                    </button>
+                    <input
+                      ref={fileInput}
+                      type="file"
+                      accept=".ndjson,.jsonl,.json,application/x-ndjson"
+                      hidden
+                      aria-label="NDJSON file to import"
+                      onChange={(e) => {
+                        const f = e.target.files?.[0];
+                        e.target.value = '';
+                        if (f) void ndjson.importFrom(f);
+                      }}
+                    />
+                  </>
+                )}
+              </>
+            )
+          )
         }
       />
       {reader.notes.map((n) => (
@@ -209,7 +229,9 @@ export function RecordsTab({ connectionId, resource, onStoreChanged }: Props) {
       ))}
       {check.result && (
         <div className={`notice${check.result.ok ? '' : ' warn'}`} role="status" data-testid="store-check">
-          {check.result.ok ? `The file is sound: SQLite's integrity check found no problems (${Math.round(check.result.elapsedMs)} ms).` : `The file is damaged: ${check.result.problems.slice(0, 3).join('; ')}${check.result.problems.length > 3 ? ` (and ${check.result.problems.length - 3} more)` : ''}. Restore it from a backup, or export what can still be read.`}
+          {check.result.ok
+            ? `The file is sound: SQLite's integrity check found no problems (${Math.round(check.result.elapsedMs)} ms).`
+            : `The file is damaged: ${check.result.problems.slice(0, 3).join('; ')}${check.result.problems.length > 3 ? ` (and ${check.result.problems.length - 3} more)` : ''}. Restore it from a backup, or export what can still be read.`}
         </div>
       )}
       {check.error !== null && (
@@ -253,7 +275,7 @@ export function RecordsTab({ connectionId, resource, onStoreChanged }: Props) {
             onSelect={setSelected}
             sort={sort}
             onSort={(column) => setSort((s) => nextSort(s, column))}
-            onCopy={(e) => void copyText(payloadText(e.payload))}
+            onCopy={(e) => void copyWhole(client, e, sourceFor(connectionId, e, 'unsupported' in target ? null : target), copyText)}
             empty={empty}
             label={`${resource.name} ${noun}s`}
           />
@@ -270,7 +292,12 @@ export function RecordsTab({ connectionId, resource, onStoreChanged }: Props) {
             )}
           </div>
         </div>
-        <DetailPane envelope={rows[selected] ?? null} noun={noun} positionLabel={posLabel} />
+        <DetailPane
+          envelope={rows[selected] ?? null}
+          noun={noun}
+          positionLabel={posLabel}
+          source={rows[selected] ? sourceFor(connectionId, rows[selected], 'unsupported' in target ? null : target) : null}
+        />
       </div>
     </>
   );

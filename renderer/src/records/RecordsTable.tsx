@@ -21,43 +21,46 @@ export function RecordsTable({ rows, columns, selected, onSelect, sort, onSort, 
   const style = { '--cols': [...(picks ? ['28px'] : []), ...columns.map((c) => c.width)].join(' ') } as CSSProperties;
 
   return (
-    <div className="table" style={style}>
-      <div className="thead" role="row">
-        {picks && (
-          <span role="columnheader" className="pick">
-            <input type="checkbox" aria-label="Pick all" checked={picks.allPicked} onChange={picks.toggleAll} />
-          </span>
-        )}
-        {columns.map((c) => (
-          <button key={c.id} role="columnheader" aria-sort={sort?.column === c.id ? (sort.dir === 1 ? 'ascending' : 'descending') : 'none'} onClick={() => onSort(c.id)} title={`Sort by ${c.label}`}>
-            {c.label}
-            {sort?.column === c.id ? (sort.dir === 1 ? ' ▲' : ' ▼') : ''}
-          </button>
-        ))}
-      </div>
-      <VirtualGrid
-        count={rows.length}
-        selected={selected}
-        onSelect={onSelect}
-        onCopy={(i) => onCopy(rows[i]!)}
-        {...(picks ? { onToggle: picks.toggle } : {})}
-        label={label}
-        empty={empty}
-        cells={(i) => [
-          ...(picks
-            ? [
-                <div key="pick" role="gridcell" className="pick" onClick={(e) => (e.stopPropagation(), picks.toggle(i))}>
-                  <input type="checkbox" aria-label={`Pick row ${i + 1}`} checked={picks.isPicked(i)} readOnly tabIndex={-1} />
-                </div>,
-              ]
-            : []),
-          ...columns.map((c) => (
-            <div key={c.id} role="gridcell" className={c.className} title={c.text(rows[i]!)}>
-              {c.text(rows[i]!)}
-            </div>
-          )),
-        ]}
-      />
-    </div>
+    <VirtualGrid
+      count={rows.length}
+      selected={selected}
+      onSelect={onSelect}
+      onCopy={(i) => onCopy(rows[i]!)}
+      {...(picks ? { onToggle: picks.toggle } : {})}
+      label={label}
+      style={style}
+      header={
+        <>
+          {picks && (
+            <span role="columnheader" className="pick">
+              <input type="checkbox" aria-label="Pick all" checked={picks.allPicked} onChange={picks.toggleAll} />
+            </span>
+          )}
+          {columns.map((c) => (
+            <span key={c.id} role="columnheader" aria-sort={sort?.column === c.id ? (sort.dir === 1 ? 'ascending' : 'descending') : 'none'}>
+              <button type="button" onClick={() => onSort(c.id)} title={`Sort by ${c.label}`}>
+                {c.label}
+                {sort?.column === c.id ? (sort.dir === 1 ? ' ▲' : ' ▼') : ''}
+              </button>
+            </span>
+          ))}
+        </>
+      }
+      empty={empty}
+      cells={(i) => [
+        ...(picks
+          ? [
+              <div key="pick" role="gridcell" className="pick" onClick={(e) => (e.stopPropagation(), picks.toggle(i))}>
+                <input type="checkbox" aria-label={`Pick row ${i + 1}`} checked={picks.isPicked(i)} readOnly tabIndex={-1} />
+              </div>,
+            ]
+          : []),
+        ...columns.map((c) => (
+          <div key={c.id} role="gridcell" className={c.className} title={c.text(rows[i]!)}>
+            {c.text(rows[i]!)}
+          </div>
+        )),
+      ]}
+    />
   );
 }

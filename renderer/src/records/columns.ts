@@ -18,7 +18,14 @@ export function columnsFor(resource: Resource): Column[] {
   const type: Column = { id: 'type', label: 'Type', width: 'minmax(90px, 160px)', text: (e) => e.type ?? '', sortValue: (e) => e.type ?? '' };
   const keyLabel = resource.type === 'kafka-topic' ? 'Key' : resource.type === 'rabbit-queue' ? 'Routing key' : 'Stream';
   const key: Column = { id: 'key', label: keyLabel, width: 'minmax(90px, 170px)', text: keyText, sortValue: keyText, className: 'mono' };
-  const payload: Column = { id: 'payload', label: resource.type === 'kafka-topic' ? 'Value' : resource.type === 'rabbit-queue' ? 'Body' : 'Data', width: 'minmax(160px, 1fr)', text: previewOf, sortValue: previewOf, className: 'mono' };
+  const payload: Column = {
+    id: 'payload',
+    label: resource.type === 'kafka-topic' ? 'Value' : resource.type === 'rabbit-queue' ? 'Body' : 'Data',
+    width: 'minmax(160px, 1fr)',
+    text: previewOf,
+    sortValue: previewOf,
+    className: 'mono',
+  };
   const size: Column = { id: 'size', label: 'Size', width: '68px', text: (e) => formatBytes(sizeOf(e)), sortValue: sizeOf, className: 'num' };
   if (resource.type === 'kafka-topic') {
     const partition: Column = { id: 'partition', label: 'P', width: '34px', text: (e) => String(e.partition ?? ''), sortValue: (e) => e.partition ?? -1, className: 'num mono' };
@@ -31,8 +38,7 @@ export function columnsFor(resource: Resource): Column[] {
 export type Sort = { column: string; dir: 1 | -1 } | null;
 
 /** A header click: ascending, then descending, then unsorted. */
-export const nextSort = (sort: Sort, column: string): Sort =>
-  sort?.column === column ? (sort.dir === 1 ? { column, dir: -1 } : null) : { column, dir: 1 };
+export const nextSort = (sort: Sort, column: string): Sort => (sort?.column === column ? (sort.dir === 1 ? { column, dir: -1 } : null) : { column, dir: 1 });
 
 export function sortRows(rows: Envelope[], columns: Column[], sort: Sort): Envelope[] {
   if (!sort) return rows;

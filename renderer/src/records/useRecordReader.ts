@@ -1,4 +1,4 @@
-import { useCallback, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useClient } from '../api/client-context';
 import type { Envelope, ReadFrom, ReadTarget } from '../api/types';
 
@@ -66,6 +66,8 @@ export function useRecordReader(connectionId: string) {
   );
 
   const cancel = useCallback(() => controller.current?.abort(), []);
+  // A closed tab stops its read.
+  useEffect(() => () => controller.current?.abort(), []);
 
   return { ...state, read, cancel };
 }

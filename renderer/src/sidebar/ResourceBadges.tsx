@@ -6,9 +6,19 @@ export function ResourceBadges({ resource: r }: { resource: Resource }) {
     case 'kafka-topic':
       return (
         <>
-          {r.deadLetter && <span className="badge dead" title={countTitle('Dead-letter topic: records', r.records)}>DLT {formatEstimate(r.records)}</span>}
-          {!r.deadLetter && <span className="badge" title={countTitle('records', r.records)}>{formatEstimate(r.records)}</span>}
-          <span className="badge" title="partitions">{r.partitions.length}p</span>
+          {r.deadLetter && (
+            <span className="badge dead" title={countTitle('Dead-letter topic: records', r.records)}>
+              DLT {formatEstimate(r.records)}
+            </span>
+          )}
+          {!r.deadLetter && (
+            <span className="badge" title={countTitle('records', r.records)}>
+              {formatEstimate(r.records)}
+            </span>
+          )}
+          <span className="badge" title="partitions">
+            {r.partitions.length}p
+          </span>
         </>
       );
     case 'rabbit-queue':
@@ -16,15 +26,23 @@ export function ResourceBadges({ resource: r }: { resource: Resource }) {
         <>
           {r.queueType !== 'classic' && <span className="badge kind">{r.queueType}</span>}
           {r.deadLetter ? (
-            <span className="badge dead" title="Dead-letter queue (sampled count)">DLQ {formatEstimate(r.messages)}</span>
+            <span className="badge dead" title="Dead-letter queue (sampled count)">
+              DLQ {formatEstimate(r.messages)}
+            </span>
           ) : (
-            <span className="badge" title="messages (sampled by the management API)">{formatEstimate(r.messages)}</span>
+            <span className="badge" title="messages (sampled by the management API)">
+              {formatEstimate(r.messages)}
+            </span>
           )}
         </>
       );
     case 'store-all':
     case 'store-stream':
-      return <span className="badge" title="events">{formatEstimate(r.events)}</span>;
+      return (
+        <span className="badge" title="events">
+          {formatEstimate(r.events)}
+        </span>
+      );
     case 'store-subscription':
       return r.deadLetter ? (
         <span className="badge dead" title="Parked events: the store's dead letters">

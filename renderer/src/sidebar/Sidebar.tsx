@@ -4,12 +4,14 @@ import type { ConnectionSummary, Resource } from '../api/types';
 import { ApiCallError } from '../../../src/api/errors';
 import { ResourceBadges } from './ResourceBadges';
 import { buildRows, type TreeRow } from './tree-rows';
-import { useResources } from './useResources';
+import type { useResources } from './useResources';
 
 const ROW = 24;
 const KIND_LABEL: Record<ConnectionSummary['kind'], string> = { store: 'store', kafka: 'kafka', rabbitmq: 'rabbit' };
 
 interface Props {
+  /** Resource lists per connection; the command palette reads the same ones. */
+  resources: ReturnType<typeof useResources>;
   connections: ConnectionSummary[];
   activeConnectionId: string | null;
   onSelectConnection(id: string): void;
@@ -23,7 +25,8 @@ interface Props {
   onOpenAudit(): void;
   onEditConnection(connection: ConnectionSummary): void;
   /** Bumped when a connection was saved, so its resources are listed again. */
-  reloadToken: { id: string; n: number } | null;
+  /** Open this connection in the tree (a connection just saved). */
+  reveal: { id: string; n: number } | null;
 }
 
 export function Sidebar(props: Props) {
@@ -32,22 +35,18 @@ export function Sidebar(props: Props) {
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(() => new Set(['local']));
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(() => new Set());
   const [cursor, setCursor] = useState(0);
-  const { states, load, ensure, forget } = useResources();
+  const { states, load, ensure } = props.resources;
   const scroller = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
     for (const id of expanded) if (connections.some((c) => c.id === id)) ensure(id);
   }, [expanded, connections, ensure]);
 
+  // A saved connection opens, so its topics or queues show at once (App has listed it again).
+  const reveal = props.reveal;
   useEffect(() => {
-    if (props.reloadToken) {
-      // A saved connection opens, freshly listed, so its topics or queues show at once.
-      forget(props.reloadToken.id);
-      setExpanded((s) => new Set(s).add(props.reloadToken!.id));
-    }
-    // Only a new token should reload.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [props.reloadToken]);
+    if (reveal) setExpanded((s) => new Set(s).add(reveal.id));
+  }, [reveal]);
 
   const rows = useMemo(() => buildRows(connections, expanded, collapsed, states, filter), [connections, expanded, collapsed, states, filter]);
   const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => ROW, overscan: 12 });
@@ -146,7 +145,10 @@ export function Sidebar(props: Props) {
                 aria-expanded={row.kind === 'connection' || row.kind === 'group' ? row.expanded : undefined}
                 aria-level={row.depth + 1}
                 className={`tree-row ${row.kind}`}
-                data-testid={row.kind === 'resource' ? `resource-${row.resource.name}` : row.kind === 'connection' ? `connection-${row.connection.name}` : row.kind === 'link' ? `view-${row.view}` : undefined}
+                aria-current={row.kind === 'connection' && row.connection.id === props.activeConnectionId ? 'true' : undefined}
+                data-testid={
+                  row.kind === 'resource' ? `resource-${row.resource.name}` : row.kind === 'connection' ? `connection-${row.connection.name}` : row.kind === 'link' ? `view-${row.view}` : undefined
+                }
                 style={{ transform: `translateY(${item.start}px)`, paddingLeft: 8 + row.depth * 14 }}
                 onClick={() => activate(row, item.index)}
               >
@@ -187,7 +189,8 @@ function RowContent({ row, active, onReload, onEdit }: { row: TreeRow; active: b
           <span className="name" title={row.connection.address}>
             {row.connection.name}
           </span>
-          {active && <span className="dot ok" title="active connection" />}
+          <ReachDot reach={row.reach} />
+          {active && <span className="offscreen">(active)</span>}
           <button className="icon-btn" title="Reload" aria-label={`Reload ${row.connection.name}`} onClick={(e) => (e.stopPropagation(), onReload(row.connection.id))}>
             ↻
           </button>
@@ -232,4 +235,10 @@ function RowContent({ row, active, onReload, onEdit }: { row: TreeRow; active: b
         <span className="note">{row.text}</span>
       );
   }
+}
+
+/** Colour says reachability only: green when the last listing answered, red when it failed. */
+function ReachDot({ reach }: { reach: 'loading' | 'ready' | 'error' | 'unknown' }) {
+  const [cls, text] = { ready: ['ok', 'reachable'], error: ['bad', 'unreachable'], loading: ['pending', 'checking…'], unknown: ['', 'not checked yet'] }[reach];
+  return <span className={`dot ${cls}`} title={text} role="img" aria-label={text} data-testid="reach" />;
 }

@@ -3,7 +3,7 @@ import type { ConnectionSummary, Resource, ResourceList } from '../api/types';
 export type ResourceState = { status: 'loading' } | { status: 'ready'; list: ResourceList } | { status: 'error'; error: unknown };
 
 export type TreeRow =
-  | { kind: 'connection'; key: string; depth: 0; connection: ConnectionSummary; expanded: boolean }
+  | { kind: 'connection'; key: string; depth: 0; connection: ConnectionSummary; expanded: boolean; reach: ResourceState['status'] | 'unknown' }
   | { kind: 'group'; key: string; depth: number; label: string; count: number; expanded: boolean; startCollapsed: boolean }
   | { kind: 'resource'; key: string; depth: number; connectionId: string; resource: Resource }
   | { kind: 'note'; key: string; depth: number; text: string; error?: unknown }
@@ -56,19 +56,13 @@ function groupsOf(connection: ConnectionSummary, resources: Resource[]): { top: 
 }
 
 /** Flattens the visible part of the tree into rows, so the list can be virtualized. */
-export function buildRows(
-  connections: ConnectionSummary[],
-  expanded: ReadonlySet<string>,
-  collapsed: ReadonlySet<string>,
-  resources: ReadonlyMap<string, ResourceState>,
-  filter: string,
-): TreeRow[] {
+export function buildRows(connections: ConnectionSummary[], expanded: ReadonlySet<string>, collapsed: ReadonlySet<string>, resources: ReadonlyMap<string, ResourceState>, filter: string): TreeRow[] {
   const needle = filter.trim().toLowerCase();
   const matches = (r: Resource) => !needle || resourceName(r).toLowerCase().includes(needle);
   const rows: TreeRow[] = [];
   for (const connection of connections) {
     const isOpen = expanded.has(connection.id) || (needle !== '' && resources.get(connection.id)?.status === 'ready');
-    rows.push({ kind: 'connection', key: connection.id, depth: 0, connection, expanded: isOpen });
+    rows.push({ kind: 'connection', key: connection.id, depth: 0, connection, expanded: isOpen, reach: resources.get(connection.id)?.status ?? 'unknown' });
     if (!isOpen) continue;
     const state = resources.get(connection.id);
     if (!state || state.status === 'loading') {
@@ -98,13 +92,7 @@ export function buildRows(
       continue;
     }
     if (rows.length === before) {
-      const empty = needle
-        ? `Nothing matches “${filter.trim()}”`
-        : connection.kind === 'kafka'
-          ? 'No topics yet'
-          : connection.kind === 'rabbitmq'
-            ? 'No queues yet'
-            : 'No streams yet';
+      const empty = needle ? `Nothing matches “${filter.trim()}”` : connection.kind === 'kafka' ? 'No topics yet' : connection.kind === 'rabbitmq' ? 'No queues yet' : 'No streams yet';
       rows.push({ kind: 'note', key: `${connection.id}/empty`, depth: 1, text: empty });
     }
   }

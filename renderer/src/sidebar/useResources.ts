@@ -1,44 +1,52 @@
-import { useCallback, useRef, useState } from 'react';
+import { useQueries, useQueryClient } from '@tanstack/react-query';
+import { useCallback, useMemo, useState } from 'react';
 import { useClient } from '../api/client-context';
+import { queryKeys } from '../api/queries';
 import type { ResourceState } from './tree-rows';
 
-/** Resource lists per connection, loaded when a connection is first expanded, reloadable. */
+/**
+ * Resource lists per connection, from the shared query cache: loaded when a connection is first
+ * wanted (expanded, or the palette opened), reloadable, dropped when the connection goes.
+ */
 export function useResources() {
   const client = useClient();
-  const [states, setStates] = useState<ReadonlyMap<string, ResourceState>>(new Map());
-  const inFlight = useRef(new Map<string, AbortController>());
+  const queryClient = useQueryClient();
+  const [wanted, setWanted] = useState<readonly string[]>([]);
 
+  const results = useQueries({
+    queries: wanted.map((connectionId) => ({
+      queryKey: queryKeys.resources(connectionId),
+      queryFn: ({ signal }: { signal: AbortSignal }) => client.call('resources/list', { connectionId }, { signal }),
+    })),
+  });
+
+  const states = useMemo(() => {
+    const map = new Map<string, ResourceState>();
+    wanted.forEach((id, i) => {
+      const r = results[i];
+      if (!r || r.isFetching) map.set(id, { status: 'loading' });
+      else if (r.isError) map.set(id, { status: 'error', error: r.error });
+      else if (r.data) map.set(id, { status: 'ready', list: r.data });
+    });
+    return map as ReadonlyMap<string, ResourceState>;
+  }, [wanted, results]);
+
+  const ensure = useCallback((connectionId: string) => setWanted((w) => (w.includes(connectionId) ? w : [...w, connectionId])), []);
+  /** Lists again (the reload button, after a change). */
   const load = useCallback(
     (connectionId: string) => {
-      inFlight.current.get(connectionId)?.abort();
-      const controller = new AbortController();
-      inFlight.current.set(connectionId, controller);
-      setStates((s) => new Map(s).set(connectionId, { status: 'loading' }));
-      client
-        .call('resources/list', { connectionId }, { signal: controller.signal })
-        .then((list) => setStates((s) => new Map(s).set(connectionId, { status: 'ready', list })))
-        .catch((error: unknown) => {
-          if (!controller.signal.aborted) setStates((s) => new Map(s).set(connectionId, { status: 'error', error }));
-        });
+      ensure(connectionId);
+      void queryClient.invalidateQueries({ queryKey: queryKeys.resources(connectionId) });
     },
-    [client],
+    [ensure, queryClient],
   );
-
-  const ensure = useCallback(
+  const forget = useCallback(
     (connectionId: string) => {
-      if (!states.has(connectionId)) load(connectionId);
+      setWanted((w) => w.filter((x) => x !== connectionId));
+      queryClient.removeQueries({ queryKey: queryKeys.resources(connectionId) });
     },
-    [states, load],
+    [queryClient],
   );
-
-  const forget = useCallback((connectionId: string) => {
-    inFlight.current.get(connectionId)?.abort();
-    setStates((s) => {
-      const next = new Map(s);
-      next.delete(connectionId);
-      return next;
-    });
-  }, []);
 
   return { states, load, ensure, forget };
 }

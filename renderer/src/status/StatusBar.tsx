@@ -26,7 +26,11 @@ export function StatusBar({ connection, status, info, theme, onToggleTheme }: Pr
         <span>No connection selected</span>
       )}
       <span className="spacer" />
-      {info && <span>{info.shell === 'web' ? 'web shell' : 'desktop'} · v{info.version}</span>}
+      {info && (
+        <span>
+          {info.shell === 'web' ? 'web shell' : 'desktop'} · v{info.version}
+        </span>
+      )}
       <button className="icon-btn" onClick={onToggleTheme} aria-label={`Switch to ${theme === 'dark' ? 'light' : 'dark'} theme`} title="Toggle theme">
         {theme === 'dark' ? '☀' : '☾'}
       </button>

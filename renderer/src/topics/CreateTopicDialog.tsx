@@ -68,7 +68,14 @@ export function CreateTopicDialog({ connectionId, connectionName, onClose, onCre
       </div>
       <label className="field">
         <span>Configs (name=value, one a line)</span>
-        <textarea className="input mono" style={{ height: 80, padding: 6 }} aria-label="Configs" placeholder={'cleanup.policy=compact\nretention.ms=604800000'} value={configs} onChange={(e) => setConfigs(e.target.value)} />
+        <textarea
+          className="input mono"
+          style={{ height: 80, padding: 6 }}
+          aria-label="Configs"
+          placeholder={'cleanup.policy=compact\nretention.ms=604800000'}
+          value={configs}
+          onChange={(e) => setConfigs(e.target.value)}
+        />
       </label>
       {error !== null && <ErrorBox error={error} />}
     </Dialog>

@@ -30,7 +30,12 @@ export function ScanStatus({ progress, summary, running, hits, stoppedByUser }: 
   return (
     <div className="scanline" role="status" data-testid="search-status">
       <span>{state}</span>
-      {summary?.stopped && <span className="err">{summary.stopped.message}{summary.stopped.hint ? ` ${summary.stopped.hint}` : ''}</span>}
+      {summary?.stopped && (
+        <span className="err">
+          {summary.stopped.message}
+          {summary.stopped.hint ? ` ${summary.stopped.hint}` : ''}
+        </span>
+      )}
       <span className="num">
         {formatCount(scanned)} of {formatCount(total)} scanned · {formatCount(hits)} hit{hits === 1 ? '' : 's'}
         {progress && progress.perSecond > 0 ? ` · ${formatCount(progress.perSecond)} records/s` : ''}

@@ -82,7 +82,14 @@ export function TopicDetailsDialog({ connectionId, topic, onClose, onDeleted }: 
           </div>
           <p className="muted">Configs: ● marks the ones set for this topic or its brokers rather than Kafka's defaults.</p>
           <div style={{ height: 220, display: 'flex' }}>
-            <DataTable rows={detail.configs} columns={configColumns} selected={cfgSel} onSelect={setCfgSel} label="Configs" empty={<div className="empty">No configs readable (DescribeConfigs is not allowed).</div>} />
+            <DataTable
+              rows={detail.configs}
+              columns={configColumns}
+              selected={cfgSel}
+              onSelect={setCfgSel}
+              label="Configs"
+              empty={<div className="empty">No configs readable (DescribeConfigs is not allowed).</div>}
+            />
           </div>
         </>
       ) : error === null ? (

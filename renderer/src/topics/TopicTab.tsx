@@ -1,8 +1,10 @@
+import { useClient } from '../api/client-context';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Envelope, Resource } from '../api/types';
 import { PublishDialog } from '../compose/PublishDialog';
 import { columnsFor, nextSort, sortRows, type Sort } from '../records/columns';
-import { DetailPane, payloadText } from '../records/DetailPane';
+import { DetailPane } from '../records/DetailPane';
+import { copyWhole, sourceFor } from '../records/whole-payload';
 import { RecordsTable } from '../records/RecordsTable';
 import { copyText } from '../ui/copy';
 import { ErrorBox } from '../ui/ErrorBox';
@@ -25,13 +27,16 @@ interface Props {
   resource: Topic;
   /** The topic changed in a way the sidebar should show (deleted). */
   onChanged?: () => void;
+  /** A search job to show (the jobs panel's Open); `n` moves on each Open. */
+  attachJob?: { id: string; n: number } | null;
 }
 
 /**
  * A Kafka topic as one table: all partitions merged in time order (or one partition), paged
  * from the newest, a time, an offset or the last N; searched with streaming hits; followed live.
  */
-export function TopicTab({ connectionId, resource, onChanged }: Props) {
+export function TopicTab({ connectionId, resource, onChanged, attachJob = null }: Props) {
+  const client = useClient();
   const [partition, setPartition] = useState<number | null>(null);
   const [fromMode, setFromMode] = useState<TopicFromMode>('newest');
   const [fromText, setFromText] = useState('');
@@ -55,7 +60,8 @@ export function TopicTab({ connectionId, resource, onChanged }: Props) {
   const chosen = partition === null ? resource.partitions.map((p) => p.partition) : [partition];
   const isolation = showAborted ? ('read_uncommitted' as const) : ('read_committed' as const);
 
-  const source: Envelope[] = mode === 'search' ? search.hits : mode === 'tail' ? tail.records : (pages.page?.records ?? []);
+  const pageRecords = pages.page?.records;
+  const source: Envelope[] = useMemo(() => (mode === 'search' ? search.hits : mode === 'tail' ? tail.records : (pageRecords ?? [])), [mode, search.hits, tail.records, pageRecords]);
   const rows = useMemo(() => sortRows(source, columns, sort), [source, columns, sort]);
 
   const fromNow = () => {
@@ -89,6 +95,15 @@ export function TopicTab({ connectionId, resource, onChanged }: Props) {
     // Open on the newest page; read again when the partition or isolation changes.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [partition, showAborted]);
+
+  // After the first page's read (which shows browse mode): a search job from the jobs panel.
+  const attachTo = search.attach;
+  useEffect(() => {
+    if (!attachJob) return;
+    setSearchOpen(true);
+    setMode('search');
+    attachTo(attachJob.id);
+  }, [attachJob, attachTo]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -155,7 +170,7 @@ export function TopicTab({ connectionId, resource, onChanged }: Props) {
       : mode === 'search'
         ? `${formatCount(search.hits.length)} hit${search.hits.length === 1 ? '' : 's'} shown${search.hits.length >= MAX_HITS ? ` (the newest ${formatCount(MAX_HITS)} found)` : ''}`
         : page
-          ? `${formatCount(page.records.length)} record${page.records.length === 1 ? '' : 's'} · ${partition === null ? `${resource.partitions.length} partitions merged by time` : `partition ${partition}`}${page.atEnd ? ' · to the end' : ''}${page.atStart ? ' · from the start' : ''}`
+          ? `${formatCount(page.records.length)} record${page.records.length === 1 ? '' : 's'} · ${partition === null ? (resource.partitions.length === 1 ? 'one partition' : `${resource.partitions.length} partitions merged by time`) : `partition ${partition}`}${page.atEnd ? ' · to the end' : ''}${page.atStart ? ' · from the start' : ''}`
           : '';
 
   return (
@@ -269,11 +284,12 @@ export function TopicTab({ connectionId, resource, onChanged }: Props) {
       )}
       {mode === 'search' && <ScanStatus progress={search.progress} summary={search.summary} running={search.running} hits={search.hits.length} stoppedByUser={search.stoppedByUser} />}
       {inputError && <div className="notice warn">{inputError}</div>}
-      {mode === 'browse' && page?.notes.map((n) => (
-        <div key={n} className="notice" role="status" data-testid="read-note">
-          {n}
-        </div>
-      ))}
+      {mode === 'browse' &&
+        page?.notes.map((n) => (
+          <div key={n} className="notice" role="status" data-testid="read-note">
+            {n}
+          </div>
+        ))}
       {mode === 'search' && search.error !== null && (
         <div className="section">
           <ErrorBox error={search.error} />
@@ -336,7 +352,7 @@ export function TopicTab({ connectionId, resource, onChanged }: Props) {
             onSelect={setSelected}
             sort={sort}
             onSort={(column) => setSort((s) => nextSort(s, column))}
-            onCopy={(e) => void copyText(payloadText(e.payload))}
+            onCopy={(e) => void copyWhole(client, e, sourceFor(connectionId, e, null), copyText)}
             empty={empty}
             label={mode === 'search' ? `${resource.name} search hits` : `${resource.name} records`}
           />
@@ -346,7 +362,7 @@ export function TopicTab({ connectionId, resource, onChanged }: Props) {
             </span>
           </div>
         </div>
-        <DetailPane envelope={rows[selected] ?? null} noun="record" positionLabel="Offset" />
+        <DetailPane envelope={rows[selected] ?? null} noun="record" positionLabel="Offset" source={rows[selected] ? sourceFor(connectionId, rows[selected], null) : null} />
       </div>
     </>
   );

@@ -1,3 +1,5 @@
+import { ReadButton } from '../ui/ReadButton';
+import { offsetRange } from '../ui/format';
 import type { ReactNode } from 'react';
 import type { Resource } from '../api/types';
 import { TimeField } from '../ui/TimeField';
@@ -40,7 +42,7 @@ export function TopicToolbar(p: Props) {
           <option value="all">All {p.topic.partitions.length}</option>
           {p.topic.partitions.map((x) => (
             <option key={x.partition} value={x.partition}>
-              {x.partition} · offsets {x.low}–{x.high}
+              {x.partition} · {offsetRange(x.low, x.high)}
             </option>
           ))}
         </select>
@@ -56,8 +58,12 @@ export function TopicToolbar(p: Props) {
         </select>
       </label>
       {p.fromMode === 'time' && <TimeField label="Start time" value={p.fromText} onChange={p.onFromText} />}
-      {p.fromMode === 'offset' && <input className="input mono" aria-label="Offset" placeholder={p.partition === null ? '1200 or 0:1200, 2:80' : '1200'} value={p.fromText} onChange={(e) => p.onFromText(e.target.value)} />}
-      {p.fromMode === 'last' && <input className="input mono" aria-label="Records per partition" inputMode="numeric" placeholder="20" value={p.fromText} onChange={(e) => p.onFromText(e.target.value)} />}
+      {p.fromMode === 'offset' && (
+        <input className="input mono" aria-label="Offset" placeholder={p.partition === null ? '1200 or 0:1200, 2:80' : '1200'} value={p.fromText} onChange={(e) => p.onFromText(e.target.value)} />
+      )}
+      {p.fromMode === 'last' && (
+        <input className="input mono" aria-label="Records per partition" inputMode="numeric" placeholder="20" value={p.fromText} onChange={(e) => p.onFromText(e.target.value)} />
+      )}
       <label>
         Show
         <select className="input" aria-label="Page size" value={p.pageSize} onChange={(e) => p.onPageSize(Number(e.target.value))}>
@@ -68,15 +74,7 @@ export function TopicToolbar(p: Props) {
           ))}
         </select>
       </label>
-      {p.loading ? (
-        <button type="button" className="btn" onClick={p.onCancel}>
-          Cancel
-        </button>
-      ) : (
-        <button type="submit" className="btn primary">
-          Read
-        </button>
-      )}
+      <ReadButton busy={p.loading} onCancel={p.onCancel} />
       <button type="button" className="btn" disabled={!p.onPrevious || p.loading} onClick={() => p.onPrevious?.()} title="The records just before this page (Alt+←)">
         ‹ Previous
       </button>

@@ -27,7 +27,9 @@ export function topicFromOf(mode: TopicFromMode, text: string, partitions: numbe
       return t.ok ? { type: 'time', value: t.date.toISOString() } : { error: t.error };
     }
     case 'last':
-      return /^\d+$/.test(v) && Number(v) >= 1 ? { type: 'last', perPartition: Math.min(Number(v), 1_000_000) } : { error: 'How many of the newest records of each partition: a whole number, such as 20.' };
+      return /^\d+$/.test(v) && Number(v) >= 1
+        ? { type: 'last', perPartition: Math.min(Number(v), 1_000_000) }
+        : { error: 'How many of the newest records of each partition: a whole number, such as 20.' };
     case 'offset': {
       if (/^\d+$/.test(v)) return { type: 'offsets', value: Object.fromEntries(partitions.map((p) => [String(p), v])) };
       const pairs = v.split(/[\s,]+/).filter(Boolean);

@@ -1,4 +1,4 @@
-import { useCallback, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useClient } from '../api/client-context';
 import type { PageRequest, TopicPage } from '../../../src/model/topic-scan';
 
@@ -38,6 +38,9 @@ export function useTopicPage(connectionId: string) {
     controller.current?.abort();
     setState((s) => ({ ...s, loading: false }));
   }, []);
+
+  // A closed tab stops what it started.
+  useEffect(() => () => controller.current?.abort(), []);
 
   return { ...state, load, cancel };
 }

@@ -1,7 +1,7 @@
-import { useCallback, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useClient } from '../api/client-context';
 import type { Envelope } from '../api/types';
-import type { RecordFilter, ScanItem, ScanRequest, ScanSummary, TopicFrom } from '../../../src/model/topic-scan';
+import { ScanItem, ScanSummary, type RecordFilter, type ScanRequest, type TopicFrom } from '../../../src/model/topic-scan';
 
 /** Hits kept in the tab; a search past this many is continued page by page. */
 export const HITS_PER_ROUND = 1_000;
@@ -34,6 +34,35 @@ export function useTopicSearch(connectionId: string) {
   const base = useRef<Omit<ScanRequest, 'connectionId' | 'from' | 'to' | 'limit'> | null>(null);
   const last = useRef<{ positions: Record<string, string>; ends: Record<string, string> } | null>(null);
   const first = useRef<{ from: TopicFrom; to: Record<string, string> | null } | null>(null);
+  // Closing the tab lets a running search go on as a job (the jobs panel can bring its hits back).
+  const unmounted = useRef(new AbortController());
+  useEffect(() => {
+    const c = new AbortController();
+    unmounted.current = c;
+    return () => c.abort();
+  }, []);
+  /** The job this tab shows without having started it: Stop cancels it in the core. */
+  const attachedJob = useRef<string | null>(null);
+
+  const onItems = useCallback((items: ScanItem[]) => {
+    for (const item of items) {
+      if (item.kind === 'progress') {
+        last.current = {
+          positions: Object.fromEntries(item.partitions.map((p) => [String(p.partition), p.position])),
+          ends: Object.fromEntries(item.partitions.map((p) => [String(p.partition), p.end])),
+        };
+      }
+    }
+    setState((s) => {
+      let hits = s.hits;
+      let progress = s.progress;
+      for (const item of items) {
+        if (item.kind === 'hits') hits = hits.concat(item.records);
+        else progress = item;
+      }
+      return { ...s, hits: hits.length > MAX_HITS ? hits.slice(hits.length - MAX_HITS) : hits, progress };
+    });
+  }, []);
 
   const run = useCallback(
     async (from: TopicFrom, to: Record<string, string> | null, append: boolean) => {
@@ -47,25 +76,7 @@ export function useTopicSearch(connectionId: string) {
         const summary = await client.stream(
           'topics/search',
           { connectionId, ...base.current, from, to, limit: HITS_PER_ROUND },
-          {
-            signal: c.signal,
-            onBatch: (items) => {
-              for (const item of items) {
-                if (item.kind === 'progress') {
-                  last.current = { positions: Object.fromEntries(item.partitions.map((p) => [String(p.partition), p.position])), ends: Object.fromEntries(item.partitions.map((p) => [String(p.partition), p.end])) };
-                }
-              }
-              setState((s) => {
-                let hits = s.hits;
-                let progress = s.progress;
-                for (const item of items) {
-                  if (item.kind === 'hits') hits = hits.concat(item.records);
-                  else progress = item;
-                }
-                return { ...s, hits: hits.length > MAX_HITS ? hits.slice(hits.length - MAX_HITS) : hits, progress };
-              });
-            },
-          },
+          { signal: c.signal, detach: unmounted.current.signal, onBatch: onItems },
         );
         last.current = { positions: summary.positions, ends: summary.ends };
         // The first round fixes the range: where it started and where each partition ends.
@@ -75,7 +86,30 @@ export function useTopicSearch(connectionId: string) {
         setState((s) => ({ ...s, running: false, stoppedByUser: c.signal.aborted, error: c.signal.aborted ? null : error }));
       }
     },
-    [client, connectionId],
+    [client, connectionId, onItems],
+  );
+
+  /** Shows a search job that ran without this tab: its kept hits, then the rest as they come. */
+  const attach = useCallback(
+    async (jobId: string) => {
+      controller.current?.abort();
+      const c = new AbortController();
+      controller.current = c;
+      attachedJob.current = jobId;
+      base.current = null;
+      last.current = null;
+      setState({ ...initial, running: true, startedAt: performance.now() });
+      try {
+        const end = await client.stream('jobs/attach', { id: jobId }, { signal: c.signal, detach: unmounted.current.signal, onBatch: (raw) => onItems(raw.map((x) => ScanItem.parse(x))) });
+        const summary = ScanSummary.parse(end.result);
+        setState((s) => ({ ...s, running: false, summary }));
+      } catch (error) {
+        setState((s) => ({ ...s, running: false, stoppedByUser: c.signal.aborted, error: c.signal.aborted ? null : error }));
+      } finally {
+        attachedJob.current = null;
+      }
+    },
+    [client, onItems],
   );
 
   const start = useCallback(
@@ -94,7 +128,11 @@ export function useTopicSearch(connectionId: string) {
     if (last.current) void run({ type: 'offsets', value: last.current.positions }, last.current.ends, true);
   }, [run]);
 
-  const stop = useCallback(() => controller.current?.abort(), []);
+  const stop = useCallback(() => {
+    // An attached job is stopped where it runs; letting go of the attach alone would leave it running.
+    if (attachedJob.current) void client.call('jobs/cancel', { id: attachedJob.current });
+    controller.current?.abort();
+  }, [client]);
   const clear = useCallback(() => {
     controller.current?.abort();
     base.current = null;
@@ -104,5 +142,5 @@ export function useTopicSearch(connectionId: string) {
   /** What the last search asked (its range from where it started): an export of its hits repeats it. */
   const request = base.current && first.current ? { ...base.current, from: first.current.from, to: first.current.to } : null;
 
-  return { ...state, start, resume, stop, clear, canResume: last.current !== null, request };
+  return { ...state, start, resume, stop, clear, attach, canResume: last.current !== null && base.current !== null, request };
 }

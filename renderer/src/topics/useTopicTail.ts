@@ -1,4 +1,4 @@
-import { useCallback, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useClient } from '../api/client-context';
 import type { Envelope } from '../api/types';
 import type { RecordFilter } from '../../../src/model/topic-scan';
@@ -77,6 +77,9 @@ export function useTopicTail(connectionId: string) {
     base.current = null;
     setState(initial);
   }, []);
+
+  // A closed tab stops what it started.
+  useEffect(() => () => controller.current?.abort(), []);
 
   return { ...state, start, pause, resume, stop };
 }

@@ -1,4 +1,4 @@
-import { useCallback, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useClient } from '../api/client-context';
 import { saveDownload } from '../ui/download';
 import type { ExportScope } from '../../../src/model/topic-scan';
@@ -16,6 +16,10 @@ interface Transfer {
 export function useTopicTransfer(connectionId: string, topic: string) {
   const client = useClient();
   const [transfer, setTransfer] = useState<Transfer | null>(null);
+  // A closed tab stops its export or import (what was imported so far stays, and says so in the audit).
+  const current = useRef<Transfer | null>(null);
+  current.current = transfer;
+  useEffect(() => () => current.current?.controller.abort(), []);
   const [outcome, setOutcome] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
   const busy = useRef(false);
@@ -42,11 +46,14 @@ export function useTopicTransfer(connectionId: string, topic: string) {
     (scope: ExportScope, filename: string) =>
       run('export', async (t) => {
         const parts: string[] = [];
-        const r = await client.stream('topics/export', { connectionId, topic, scope }, { signal: t.controller.signal, onBatch: (lines) => parts.push(lines.join('\n') + '\n'), onProgress: (p) => setTransfer((x) => (x ? { ...x, done: p.done, total: p.total } : x)) });
+        const r = await client.stream(
+          'topics/export',
+          { connectionId, topic, scope },
+          { signal: t.controller.signal, onBatch: (lines) => parts.push(lines.join('\n') + '\n'), onProgress: (p) => setTransfer((x) => (x ? { ...x, done: p.done, total: p.total } : x)) },
+        );
         saveDownload(parts, filename);
         return `Exported ${r.count.toLocaleString('en-US')} records to ${filename} (kcat -J lines).`;
       }),
-    // eslint-disable-next-line react-hooks/exhaustive-deps
     [client, connectionId, topic],
   );
 
@@ -64,10 +71,14 @@ export function useTopicTransfer(connectionId: string, topic: string) {
           errors.push(...r.errors);
           setTransfer((x) => (x ? { ...x, done: Math.min(lines.length, i + IMPORT_CHUNK) } : x));
         }
-        const bad = errors.length ? ` ${errors.length} line${errors.length === 1 ? '' : 's'} skipped: ${errors.slice(0, 3).map((e) => `line ${e.line}: ${e.message}`).join('; ')}${errors.length > 3 ? '…' : ''}` : '';
+        const bad = errors.length
+          ? ` ${errors.length} line${errors.length === 1 ? '' : 's'} skipped: ${errors
+              .slice(0, 3)
+              .map((e) => `line ${e.line}: ${e.message}`)
+              .join('; ')}${errors.length > 3 ? '…' : ''}`
+          : '';
         return `Produced ${produced.toLocaleString('en-US')} records from ${file.name} to ${topic}.${bad}`;
       }),
-    // eslint-disable-next-line react-hooks/exhaustive-deps
     [client, connectionId, topic],
   );
 

@@ -23,29 +23,26 @@ interface Props<T> {
 export function DataTable<T>({ rows, columns, selected, onSelect, label, empty }: Props<T>) {
   const style = { '--cols': columns.map((c) => c.width).join(' ') } as CSSProperties;
   return (
-    <div className="table" style={style}>
-      <div className="thead" role="row">
-        {columns.map((c) => (
-          <span key={c.id} role="columnheader" className={c.className}>
-            {c.label}
-          </span>
-        ))}
-      </div>
-      <VirtualGrid
-        count={rows.length}
-        selected={selected}
-        onSelect={onSelect}
-        onCopy={(i) => void copyText(columns.map((c) => c.text(rows[i]!)).join('\t'))}
-        label={label}
-        empty={empty}
-        cells={(i) =>
-          columns.map((c) => (
-            <div key={c.id} role="gridcell" className={c.className} title={c.text(rows[i]!)}>
-              {c.text(rows[i]!)}
-            </div>
-          ))
-        }
-      />
-    </div>
+    <VirtualGrid
+      count={rows.length}
+      selected={selected}
+      onSelect={onSelect}
+      onCopy={(i) => void copyText(columns.map((c) => c.text(rows[i]!)).join('\t'))}
+      label={label}
+      style={style}
+      header={columns.map((c) => (
+        <span key={c.id} role="columnheader" className={c.className}>
+          {c.label}
+        </span>
+      ))}
+      empty={empty}
+      cells={(i) =>
+        columns.map((c) => (
+          <div key={c.id} role="gridcell" className={c.className} title={c.text(rows[i]!)}>
+            {c.text(rows[i]!)}
+          </div>
+        ))
+      }
+    />
   );
 }

@@ -1,5 +1,5 @@
-/** Saves text the app made (an export) as a file the browser downloads. */
-export function saveDownload(parts: string[], filename: string, type = 'application/x-ndjson'): void {
+/** Saves what the app made (an export, a payload) as a file the browser downloads. */
+export function saveDownload(parts: BlobPart[], filename: string, type = 'application/x-ndjson'): void {
   const url = URL.createObjectURL(new Blob(parts, { type }));
   const a = document.createElement('a');
   a.href = url;

@@ -31,3 +31,9 @@ export function formatRelative(iso: string | null, now = Date.now()): string {
   if (s < 86400) return `${Math.floor(s / 3600)} h ago`;
   return `${Math.floor(s / 86400)} d ago`;
 }
+
+/** A partition's offsets as people read them: the high watermark is the next offset, not the last. */
+export function offsetRange(low: string, high: string): string {
+  const last = BigInt(high) - 1n;
+  return last < BigInt(low) ? `empty (next offset ${high})` : `offsets ${low}–${last}`;
+}

@@ -1,4 +1,5 @@
 import type { ReadFrom } from '../api/types';
+import { parseTimeInput } from '../../../src/model/time-input';
 
 export type FromMode = 'start' | 'position' | 'time';
 
@@ -9,6 +10,7 @@ export function fromOf(mode: FromMode, value: string): ReadFrom | { error: strin
     const v = value.trim();
     return /^\d+$/.test(v) ? { type: 'position', value: v } : { error: 'A position is a whole number, such as 0 or 1200.' };
   }
-  const t = new Date(value);
-  return Number.isNaN(t.getTime()) ? { error: 'Pick a date and time to start from.' } : { type: 'time', value: t.toISOString() };
+  // As people type it: 08:00, yesterday 08:00, -15m, an ISO date, epoch ms (the same as the topic view).
+  const t = parseTimeInput(value);
+  return t.ok ? { type: 'time', value: t.date.toISOString() } : { error: t.error };
 }

@@ -1,0 +1,18 @@
+import { QueryClient } from '@tanstack/react-query';
+
+/**
+ * Server state in one cache (TanStack Query): each list is fetched once, shared by every view
+ * that shows it, aborted when no view wants it any more, and fetched again when something
+ * changes what it shows (a save, a delete, a new topic) by invalidating its key.
+ */
+export function createQueryClient(): QueryClient {
+  return new QueryClient({ defaultOptions: { queries: { retry: false, refetchOnWindowFocus: false, staleTime: 10_000 } } });
+}
+
+export const queryKeys = {
+  connections: ['connections'] as const,
+  resources: (connectionId: string) => ['resources', connectionId] as const,
+  status: (connectionId: string) => ['status', connectionId] as const,
+  readModels: ['read-models'] as const,
+  deadLetters: ['dead-letters'] as const,
+};
