@@ -40,7 +40,7 @@ export async function electronBinary() {
     const path = createRequire(join(root, 'package.json'))('electron');
     if (typeof path === 'string' && existsSync(path)) return { path };
     return { path: null, reason: `the Electron binary is not at ${path}` };
-  } catch (e) {
+  } catch {
     return { path: null, reason: 'the Electron binary was not downloaded (node_modules/electron has no dist)' };
   }
 }

@@ -18,6 +18,9 @@ for (const script of ['kafka.sh', 'rabbitmq.sh', 'ensure-chromium.sh', 'ensure-k
 step('build');
 const { build } = await import('./build.mjs');
 await build({ ifStale: true });
+// Vite's build sets NODE_ENV=production in this process; the tests (React's test utilities among
+// them) must not inherit it.
+delete process.env.NODE_ENV;
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const notes = [];
@@ -27,6 +30,12 @@ if ((await run('npx', ['tsc', '--noEmit', '-p', 'tsconfig.json'])) !== 0) {
   totals.failed += 1;
   notes.push('typecheck failed');
 } else console.log('typecheck: no errors');
+
+step('lint (eslint, prettier)');
+if ((await run('npm', ['run', '--silent', 'lint'])) !== 0) {
+  totals.failed += 1;
+  notes.push('lint failed');
+} else console.log('lint: clean');
 
 step('unit and integration tests (vitest)');
 const vitestJson = join(out, 'vitest.json');
