@@ -139,7 +139,11 @@ function loadClient() {
   const outfile = join(root, 'dist', 'server', 'bench-browse-client.cjs');
   esbuild.buildSync({
     stdin: { contents: "export { createClient } from './src/api/client'; export { createWsTransport } from './src/api/ws-transport';", resolveDir: root, loader: 'ts' },
-    bundle: true, platform: 'node', format: 'cjs', outfile, logLevel: 'silent',
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    outfile,
+    logLevel: 'silent',
   });
   return require(outfile);
 }
@@ -211,7 +215,13 @@ const everyPartition = (offset) => Object.fromEntries(Array.from({ length: PARTI
 async function rewindPage(client, connectionId, offset) {
   const t = performance.now();
   const page = await client.call('topics/page', {
-    connectionId, topic: TOPIC, partitions: null, from: { type: 'offsets', value: everyPartition(offset) }, direction: 'forward', limit: PAGE, isolation: 'read_committed',
+    connectionId,
+    topic: TOPIC,
+    partitions: null,
+    from: { type: 'offsets', value: everyPartition(offset) },
+    direction: 'forward',
+    limit: PAGE,
+    isolation: 'read_committed',
   });
   const ms = performance.now() - t;
   if (page.records.length !== PAGE) throw new Error(`topics/page at ${offset} gave ${page.records.length} records`);
@@ -255,7 +265,11 @@ async function rewindSearch(client, connectionId, pid, hitsWanted) {
     const s = await client.stream(
       'topics/search',
       { connectionId, topic: TOPIC, partitions: null, from, to, filter: { json: FILTER }, limit: HIT_LIMIT, isolation: 'read_committed' },
-      { onBatch: (items) => { for (const it of items) if (it.kind === 'hits') streamed += it.records.length; } },
+      {
+        onBatch: (items) => {
+          for (const it of items) if (it.kind === 'hits') streamed += it.records.length;
+        },
+      },
     );
     calls++;
     scanned += s.scanned;
@@ -310,7 +324,11 @@ async function pageRuns(client, connectionId, topicSpans) {
   console.log(' run   offset  rewind ms  kcat ms');
   const runs = [];
   for (const [i, offset] of offsets.entries()) {
-    const run = await pair(i, () => rewindPage(client, connectionId, offset), () => kcatPage(offset));
+    const run = await pair(
+      i,
+      () => rewindPage(client, connectionId, offset),
+      () => kcatPage(offset),
+    );
     runs.push(run);
     console.log(`${pad(i + 1, 4)} ${pad(offset, 8)} ${pad(run.rewind.toFixed(1), 10)} ${pad(run.kcat.toFixed(1), 8)}`);
   }
@@ -322,10 +340,16 @@ async function searchRuns(client, connectionId, pid, topicSpans, hitsWanted) {
   console.log(' run  rewind s  rewind rec/s   hits  calls  peak RSS MB   kcat s    kcat rec/s');
   const runs = [];
   for (let i = 0; i < SEARCH_RUNS; i++) {
-    const run = await pair(i, () => rewindSearch(client, connectionId, pid, hitsWanted), () => kcatAll(topicSpans));
+    const run = await pair(
+      i,
+      () => rewindSearch(client, connectionId, pid, hitsWanted),
+      () => kcatAll(topicSpans),
+    );
     runs.push(run);
     const { rewind: r, kcat: k } = run;
-    console.log(`${pad(i + 1, 4)} ${pad(r.seconds.toFixed(2), 9)} ${pad(fmtRate(r.rate), 13)} ${pad(r.hits, 6)} ${pad(r.calls, 6)} ${pad(r.peakMB.toFixed(0), 12)} ${pad(k.seconds.toFixed(2), 8)} ${pad(fmtRate(k.rate), 13)}`);
+    console.log(
+      `${pad(i + 1, 4)} ${pad(r.seconds.toFixed(2), 9)} ${pad(fmtRate(r.rate), 13)} ${pad(r.hits, 6)} ${pad(r.calls, 6)} ${pad(r.peakMB.toFixed(0), 12)} ${pad(k.seconds.toFixed(2), 8)} ${pad(fmtRate(k.rate), 13)}`,
+    );
   }
   if (runs.some((r) => r.rewind.peakSinceStart)) console.log('(peak RSS could not be reset before each search: it is the peak since the core started)');
   return runs;
@@ -370,7 +394,9 @@ async function main() {
   try {
     const topic = await ensureTopic(admin);
     const sizes = topic.spans.map((s) => s.high - s.low).join(' / ');
-    console.log(`${TOPIC}: ${N.toLocaleString('en-US')} × ${VALUE_BYTES} B JSON records in ${PARTITIONS} partitions (${sizes}), ${topic.reused ? 'reused' : `produced with kcat in ${topic.seconds.toFixed(1)} s`}`);
+    console.log(
+      `${TOPIC}: ${N.toLocaleString('en-US')} × ${VALUE_BYTES} B JSON records in ${PARTITIONS} partitions (${sizes}), ${topic.reused ? 'reused' : `produced with kcat in ${topic.seconds.toFixed(1)} s`}`,
+    );
     return await measure(topic.spans, expectedHits());
   } finally {
     if (!KEEP) await deleteTopic(admin).catch((e) => console.error(`could not delete ${TOPIC}: ${e.message}`));

@@ -19,7 +19,12 @@ esbuild.buildSync({
     resolveDir: root,
     loader: 'ts',
   },
-  bundle: true, platform: 'node', format: 'cjs', outfile: entry, external: ['better-sqlite3', 'esbuild'], logLevel: 'silent',
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  outfile: entry,
+  external: ['better-sqlite3', 'esbuild'],
+  logLevel: 'silent',
 });
 const { createAppContext, MemorySecretStore, EXAMPLES } = require(entry);
 const { Kafka, logLevel } = require('kafkajs');
@@ -34,7 +39,13 @@ const four = `bench-four-${suffix}`;
 const kafka = new Kafka({ clientId: 'rewind-bench', brokers: [`127.0.0.1:${PORT}`], logLevel: logLevel.NOTHING });
 const admin = kafka.admin();
 await admin.connect();
-await admin.createTopics({ topics: [{ topic: one, numPartitions: 1 }, { topic: four, numPartitions: 4 }], waitForLeaders: true });
+await admin.createTopics({
+  topics: [
+    { topic: one, numPartitions: 1 },
+    { topic: four, numPartitions: 4 },
+  ],
+  waitForLeaders: true,
+});
 const producer = kafka.producer();
 await producer.connect();
 let t = performance.now();
@@ -46,7 +57,12 @@ for (let start = 0; start < N; start += 5_000) {
     const type = i % 3 === 0 ? 'MoneyWithdrawn' : 'MoneyDeposited';
     messages.push({ key: `account-A-${a}`, value: JSON.stringify({ accountId: `A-${a}`, amount: i % 100 }), headers: { type }, timestamp: String(base + i * 10) });
   }
-  await producer.sendBatch({ topicMessages: [{ topic: one, messages }, { topic: four, messages }] });
+  await producer.sendBatch({
+    topicMessages: [
+      { topic: one, messages },
+      { topic: four, messages },
+    ],
+  });
 }
 await producer.disconnect();
 console.log(`produced ${N.toLocaleString('en-US')} records to each topic in ${((performance.now() - t) / 1000).toFixed(1)} s`);
@@ -82,7 +98,11 @@ for (let round = 0; round < 2; round++) {
   if (whole.state !== partition.state) throw new Error('the merged topic gave another state than the single partition');
   rows.push({ partition, whole, reference: kcat() });
 }
-const best = (k) => rows.map((r) => r[k]).filter(Boolean).sort((a, b) => b.rate - a.rate)[0] ?? null;
+const best = (k) =>
+  rows
+    .map((r) => r[k])
+    .filter(Boolean)
+    .sort((a, b) => b.rate - a.rate)[0] ?? null;
 const [p, w, k] = [best('partition'), best('whole'), best('reference')];
 const f = (x) => `${Math.round(x.rate).toLocaleString('en-US')} records/s (${x.s.toFixed(2)} s)`;
 console.log(`one partition, no merge:        ${f(p)}`);

@@ -15,8 +15,17 @@ const esbuild = require('esbuild');
 // Emitted next to the built server so it finds the shipped projection worker.
 const entry = join(root, 'dist', 'server', 'bench-entry.cjs');
 esbuild.buildSync({
-  stdin: { contents: "export { EventStore } from './src/store/event-store'; export { ProjectionRun } from './src/projections/projection-run'; export { EXAMPLES } from './src/projections/examples';", resolveDir: root, loader: 'ts' },
-  bundle: true, platform: 'node', format: 'cjs', outfile: entry, external: ['better-sqlite3', 'esbuild'], logLevel: 'silent',
+  stdin: {
+    contents: "export { EventStore } from './src/store/event-store'; export { ProjectionRun } from './src/projections/projection-run'; export { EXAMPLES } from './src/projections/examples';",
+    resolveDir: root,
+    loader: 'ts',
+  },
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  outfile: entry,
+  external: ['better-sqlite3', 'esbuild'],
+  logLevel: 'silent',
 });
 const { EventStore, ProjectionRun, EXAMPLES } = require(entry);
 
@@ -36,7 +45,12 @@ for (let start = 0; start < N; start += batch) {
     for (let i = start; i < Math.min(N, start + batch); i++) {
       const a = i % accounts;
       const type = i < accounts ? 'AccountCreated' : types[i % 3];
-      const data = type === 'AccountCreated' ? { accountId: `A-${a}`, owner: `Owner ${a}` } : type === 'MoneyTransferred' ? { accountId: `A-${a}`, toAccountId: `A-${(a + 7) % accounts}`, amount: i % 50 } : { accountId: `A-${a}`, amount: i % 100 };
+      const data =
+        type === 'AccountCreated'
+          ? { accountId: `A-${a}`, owner: `Owner ${a}` }
+          : type === 'MoneyTransferred'
+            ? { accountId: `A-${a}`, toAccountId: `A-${(a + 7) % accounts}`, amount: i % 50 }
+            : { accountId: `A-${a}`, amount: i % 100 };
       store.append(`account-A-${a}`, [{ type, data }], 'any', () => new Date(base + i * 1000).toISOString());
     }
   });
@@ -47,13 +61,15 @@ console.log(`seeded ${N.toLocaleString('en-US')} events in ${((performance.now()
 // --- Baseline: read every row and parse its data, nothing else ---------------------------------
 function baseline() {
   const db = new Database(path, { readonly: true });
-  const stmt = db.prepare('SELECT global_position, stream_id, stream_version, event_id, event_type, data, metadata, recorded_at FROM events WHERE global_position >= ? ORDER BY global_position LIMIT 5000');
+  const stmt = db.prepare(
+    'SELECT global_position, stream_id, stream_version, event_id, event_type, data, metadata, recorded_at FROM events WHERE global_position >= ? ORDER BY global_position LIMIT 5000',
+  );
   const t0 = performance.now();
   let from = 1;
   let n = 0;
   let sink = 0;
   for (;;) {
-    const rows = stmt.all(from, );
+    const rows = stmt.all(from);
     if (rows.length === 0) break;
     for (const r of rows) {
       const d = JSON.parse(r.data);
@@ -69,7 +85,15 @@ function baseline() {
 async function rebuild() {
   const run = await ProjectionRun.start(EXAMPLES.find((e) => e.name === 'Account balances').source, { perEventMs: 5000, memoryMb: 512 });
   const t0 = performance.now();
-  const result = await run.runSqlite({ kind: 'sqlite', path, streamId: null, from: 1, to: null }, { onProgress() {}, onHandlerError() { run.decide('stop'); } });
+  const result = await run.runSqlite(
+    { kind: 'sqlite', path, streamId: null, from: 1, to: null },
+    {
+      onProgress() {},
+      onHandlerError() {
+        run.decide('stop');
+      },
+    },
+  );
   return { run, result, seconds: (performance.now() - t0) / 1000 };
 }
 
@@ -93,7 +117,7 @@ console.log(`ratio rebuild / baseline:       ${(rebuildRate / baseRate).toFixed(
 // --- Time travel: state at random positions of the kept run -----------------------------------
 const samples = [];
 let seed = 42;
-const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 for (let i = 0; i < 20; i++) {
   const position = 1 + Math.floor(rand() * N);
   const t0 = performance.now();
@@ -101,7 +125,9 @@ for (let i = 0; i < 20; i++) {
   samples.push(performance.now() - t0);
 }
 const full = median(rebuildRuns) * 1000;
-console.log(`state at a random position:     median ${median(samples).toFixed(1)} ms, max ${Math.max(...samples).toFixed(1)} ms (${(median(samples) / full * 100).toFixed(2)}% of a full rebuild, goal < 10%)`);
+console.log(
+  `state at a random position:     median ${median(samples).toFixed(1)} ms, max ${Math.max(...samples).toFixed(1)} ms (${((median(samples) / full) * 100).toFixed(2)}% of a full rebuild, goal < 10%)`,
+);
 await kept.run.close();
 rmSync(dir, { recursive: true, force: true });
 rmSync(entry, { force: true });

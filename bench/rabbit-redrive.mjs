@@ -15,7 +15,12 @@ const esbuild = require('esbuild');
 const entry = join(root, 'dist', 'server', 'bench-rabbit-entry.cjs');
 esbuild.buildSync({
   stdin: { contents: "export { createAppContext } from './src/services/app-context'; export { MemorySecretStore } from './src/services/secret-store';", resolveDir: root, loader: 'ts' },
-  bundle: true, platform: 'node', format: 'cjs', outfile: entry, external: ['better-sqlite3', 'esbuild'], logLevel: 'silent',
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  outfile: entry,
+  external: ['better-sqlite3', 'esbuild'],
+  logLevel: 'silent',
 });
 const { createAppContext, MemorySecretStore } = require(entry);
 const amqp = require('amqplib');
@@ -80,10 +85,20 @@ const dir = mkdtempSync(join(tmpdir(), 'rewind-bench-'));
 const context = createAppContext({ dataDir: dir, secrets: new MemorySecretStore(), shell: 'web', version: 'bench' });
 const h = context.handlers;
 const signal = new AbortController().signal;
-const { id } = await h['connections/save']({ kind: 'rabbitmq', name: 'bench', host: '127.0.0.1', port: 5672, tls: false, username: 'guest', password: 'guest', vhost: '/', managementPort: 15672 }, { signal });
+const { id } = await h['connections/save'](
+  { kind: 'rabbitmq', name: 'bench', host: '127.0.0.1', port: 5672, tls: false, username: 'guest', password: 'guest', vhost: '/', managementPort: 15672 },
+  { signal },
+);
 t = performance.now();
 const outcome = await h['dead-letters/redrive'](
-  { connectionId: id, ref: { type: 'rabbit-queue', vhost: '/', name: dlq }, selection: { all: true }, target: { kind: 'origin' }, options: { restoreTtl: false, ratePerSecond: null, partitioning: 'key', keepTimestamp: true }, confirmedCount: N },
+  {
+    connectionId: id,
+    ref: { type: 'rabbit-queue', vhost: '/', name: dlq },
+    selection: { all: true },
+    target: { kind: 'origin' },
+    options: { restoreTtl: false, ratePerSecond: null, partitioning: 'key', keepTimestamp: true },
+    confirmedCount: N,
+  },
   { signal, batch: () => undefined, progress: () => undefined },
 );
 const redriveSeconds = (performance.now() - t) / 1000;
@@ -92,12 +107,23 @@ let atOrigins = 0;
 for (const q of works) atOrigins += await depth(q);
 const left = await depth(dlq);
 const lost = N - atOrigins - left;
-console.log(`rewind: moved ${outcome.moved} in ${redriveSeconds.toFixed(2)} s (${Math.round(redriveRate)} msg/s); at origins ${atOrigins}, left in the DLQ ${left}, failed ${outcome.failures.length}, duplicates ${outcome.duplicates}`);
+console.log(
+  `rewind: moved ${outcome.moved} in ${redriveSeconds.toFixed(2)} s (${Math.round(redriveRate)} msg/s); at origins ${atOrigins}, left in the DLQ ${left}, failed ${outcome.failures.length}, duplicates ${outcome.duplicates}`,
+);
 
 // --- The shovel: move the same number, on-confirm --------------------------------------------
 t = performance.now();
 await api('PUT', `/parameters/shovel/%2F/bench-${suffix}`, {
-  value: { 'src-protocol': 'amqp091', 'src-uri': 'amqp://', 'src-queue': shovelSrc, 'dest-protocol': 'amqp091', 'dest-uri': 'amqp://', 'dest-queue': shovelDst, 'ack-mode': 'on-confirm', 'src-delete-after': 'queue-length' },
+  value: {
+    'src-protocol': 'amqp091',
+    'src-uri': 'amqp://',
+    'src-queue': shovelSrc,
+    'dest-protocol': 'amqp091',
+    'dest-uri': 'amqp://',
+    'dest-queue': shovelDst,
+    'ack-mode': 'on-confirm',
+    'src-delete-after': 'queue-length',
+  },
 });
 await until(async () => (await depth(shovelDst)) >= N, 'the shovel');
 const shovelSeconds = (performance.now() - t) / 1000;
