@@ -52,9 +52,7 @@ if (!app.requestSingleInstanceLock()) {
 
   void app.whenReady().then(() => {
     const dataDir = app.getPath('userData');
-    const secrets = osKeychainAvailable()
-      ? new SafeStorageSecretStore(join(dataDir, 'secrets.enc.json'))
-      : new FileSecretStore(join(dataDir, 'secrets.json'));
+    const secrets = osKeychainAvailable() ? new SafeStorageSecretStore(join(dataDir, 'secrets.enc.json')) : new FileSecretStore(join(dataDir, 'secrets.json'));
     context = createAppContext({ dataDir, secrets, shell: 'electron', version: app.getVersion() });
     ipcMain.on(API_CHANNEL, (event, message: unknown) => {
       // Only the main frame of Rewind's window, showing Rewind's page, may call the API.

@@ -8,12 +8,24 @@ export function installMenu(): void {
     { role: 'editMenu' },
     {
       label: 'View',
-      submenu: [{ role: 'reload' }, { role: 'toggleDevTools' }, { type: 'separator' }, { role: 'resetZoom' }, { role: 'zoomIn' }, { role: 'zoomOut' }, { type: 'separator' }, { role: 'togglefullscreen' }],
+      submenu: [
+        { role: 'reload' },
+        { role: 'toggleDevTools' },
+        { type: 'separator' },
+        { role: 'resetZoom' },
+        { role: 'zoomIn' },
+        { role: 'zoomOut' },
+        { type: 'separator' },
+        { role: 'togglefullscreen' },
+      ],
     },
     { role: 'windowMenu' },
     {
       role: 'help',
-      submenu: [{ label: `Rewind ${app.getVersion()}`, enabled: false }, { label: 'Kafka documentation', click: () => safeOpenExternal('https://kafka.apache.org/documentation/') }],
+      submenu: [
+        { label: `Rewind ${app.getVersion()}`, enabled: false },
+        { label: 'Kafka documentation', click: () => safeOpenExternal('https://kafka.apache.org/documentation/') },
+      ],
     },
   ];
   Menu.setApplicationMenu(Menu.buildFromTemplate(template));

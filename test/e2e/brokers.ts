@@ -11,7 +11,14 @@ export async function withTopic(name: string, records: { key: string; value: obj
   const admin = kafka.admin();
   await admin.connect();
   await admin.createTopics({ topics: [{ topic: name, numPartitions: partitions }], waitForLeaders: true });
-  const producer = kafka.producer();
+  // A new topic's leaders can take a moment to reach every broker's metadata on a loaded machine:
+  // wait until all partitions have one, and let the producer retry past a late one.
+  for (let i = 0; i < 50; i++) {
+    const { topics } = await admin.fetchTopicMetadata({ topics: [name] }).catch(() => ({ topics: [] as { partitions: { leader: number }[] }[] }));
+    if (topics[0]?.partitions.length === partitions && topics[0].partitions.every((p) => p.leader >= 0)) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const producer = kafka.producer({ retry: { retries: 10 } });
   await producer.connect();
   await producer.send({
     topic: name,

@@ -36,3 +36,32 @@ test.describe('bad connection input gets a clear message, not a crash', () => {
     await expect(d.getByRole('alert')).toContainText(/TLS/);
   });
 });
+
+test('an unreachable connection shows a red dot even when active, and credentials turned off are not kept', async ({ app }) => {
+  const { page } = app;
+  await page.getByRole('button', { name: '+ Add connection' }).click();
+  let d = page.getByRole('dialog', { name: 'Add connection' });
+  await d.getByLabel('Name', { exact: true }).fill('Nowhere');
+  await d.getByLabel('Host', { exact: true }).fill('127.0.0.1');
+  await d.getByLabel('Port', { exact: true }).fill('1');
+  // Typed, then turned off again: nothing of it may be saved.
+  await d.getByLabel('SASL').selectOption('plain');
+  await d.getByLabel('Username', { exact: true }).fill('someone');
+  await d.getByLabel('Password', { exact: true }).fill('s3cret-typed');
+  await d.getByLabel('SASL').selectOption('none');
+  await d.getByRole('button', { name: 'Save' }).click();
+  await expect(d).toBeHidden();
+
+  const row = page.getByTestId('connection-Nowhere');
+  await expect(row).toHaveAttribute('aria-current', 'true');
+  await expect(page.getByText(/⚠/).first()).toBeVisible();
+  await expect(row.getByTestId('reach')).toHaveAccessibleName('unreachable');
+  await expect(row.locator('.dot.ok')).toHaveCount(0);
+  await app.screenshot('unreachable-active');
+
+  await row.getByRole('button', { name: 'Edit Nowhere' }).click();
+  d = page.getByRole('dialog', { name: 'Edit Nowhere' });
+  await d.getByLabel('SASL').selectOption('plain');
+  await expect(d.getByLabel('Username', { exact: true })).toHaveValue('');
+  await expect(d.getByLabel('Password', { exact: true })).not.toHaveAttribute('placeholder', /stored/);
+});

@@ -16,7 +16,7 @@ test.describe('first run', () => {
 
     await account.click();
     const grid = page.getByRole('grid', { name: 'account-A-17 events' });
-    const rows = grid.getByRole('row');
+    const rows = grid.getByRole('rowgroup').getByRole('row');
     await expect(rows.first()).toContainText('AccountCreated');
     const count = Number(await account.locator('.badge').textContent());
     await expect(page.getByTestId('records-summary')).toHaveText(`${count} events loaded · to the end`);
@@ -35,11 +35,11 @@ test.describe('first run', () => {
     const { page } = app;
     await page.getByTestId('resource-$all').click();
     const grid = page.getByRole('grid', { name: '$all events' });
-    await expect(grid.getByRole('row').first().getByRole('gridcell').first()).toHaveText('1');
+    await expect(grid.getByRole('rowgroup').getByRole('row').first().getByRole('gridcell').first()).toHaveText('1');
     await page.getByLabel('Start from').selectOption('position');
     await page.getByRole('textbox', { name: 'Position' }).fill('100');
     await page.getByRole('button', { name: 'Read', exact: true }).click();
-    await expect(grid.getByRole('row').first().getByRole('gridcell').first()).toHaveText('100');
+    await expect(grid.getByRole('rowgroup').getByRole('row').first().getByRole('gridcell').first()).toHaveText('100');
     await page.getByRole('textbox', { name: 'Position' }).fill('abc');
     await page.getByRole('button', { name: 'Read', exact: true }).click();
     await expect(page.getByText('A position is a whole number')).toBeVisible();
@@ -58,7 +58,7 @@ test.describe('first run', () => {
     await page.getByRole('button', { name: /Switch to (dark|light) theme/ }).click();
     const theme = await page.locator('html').getAttribute('data-theme');
     await page.getByTestId('resource-account-A-18').click();
-    await page.getByRole('grid', { name: 'account-A-18 events' }).getByRole('row').first().click();
+    await page.getByRole('grid', { name: 'account-A-18 events' }).getByRole('rowgroup').getByRole('row').first().click();
     await app.screenshot(`theme-${theme}`);
     await page.getByRole('button', { name: /Switch to (dark|light) theme/ }).click();
     await expect(page.locator('html')).not.toHaveAttribute('data-theme', theme ?? '');

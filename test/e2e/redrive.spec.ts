@@ -35,19 +35,24 @@ test('redrive RabbitMQ dead letters found by topology: dry run, confirm, progres
     await expect(page.getByTestId('dl-links')).toContainText(`${orders} → ${dlx} → ${parking}`);
     await page.getByRole('button', { name: 'Peek the first 200' }).click();
     const grid = page.getByRole('grid', { name: `${parking} dead letters` });
-    await expect(grid.getByRole('row')).toHaveCount(5);
-    await grid.getByRole('row').first().click();
+    await expect(grid.getByRole('rowgroup').getByRole('row')).toHaveCount(5);
+    await grid.getByRole('rowgroup').getByRole('row').first().click();
     await expect(page.getByTestId('death')).toContainText('rejected');
 
     // Pick two, dry-run, confirm.
-    await grid.getByRole('row').nth(0).getByRole('checkbox').click();
-    await grid.getByRole('row').nth(1).getByRole('checkbox').click();
+    await grid.getByRole('rowgroup').getByRole('row').nth(0).getByRole('checkbox').click();
+    await grid.getByRole('rowgroup').getByRole('row').nth(1).getByRole('checkbox').click();
     await page.getByRole('button', { name: 'Redrive 2 picked…' }).click();
     const dialog = page.getByRole('dialog', { name: new RegExp(`Redrive 2 picked from ${parking}`) });
     await dialog.getByRole('button', { name: 'Dry run' }).click();
     await expect(dialog.getByTestId('plan-note')).toContainText('2 of the 2 picked messages');
     await expect(dialog.getByRole('table', { name: 'Redrive plan per target' })).toContainText(`exchange ${x}, key order.created.eu`);
-    await expect(dialog.getByRole('grid', { name: /Dry run/ }).getByRole('row')).toHaveCount(2);
+    await expect(
+      dialog
+        .getByRole('grid', { name: /Dry run/ })
+        .getByRole('rowgroup')
+        .getByRole('row'),
+    ).toHaveCount(2);
     await app.screenshot('redrive-dry-run');
     expect(await depth(ch, parking)).toBe(5); // the dry run moved nothing
     await dialog.getByRole('button', { name: 'Redrive 2' }).click();
@@ -61,7 +66,7 @@ test('redrive RabbitMQ dead letters found by topology: dry run, confirm, progres
     await expect(page.getByTestId('audit-summary')).toContainText(`2 moved from ${parking}, 0 failed`);
     await app.screenshot('audit');
     await page.getByRole('tab', { name: /Dead letters/ }).click();
-    await expect(grid.getByRole('row')).toHaveCount(3);
+    await expect(grid.getByRole('rowgroup').getByRole('row')).toHaveCount(3);
   } finally {
     for (const q of [orders, parking]) await ch.deleteQueue(q).catch(() => undefined);
     for (const e of [x, dlx]) await ch.deleteExchange(e).catch(() => undefined);
@@ -75,16 +80,22 @@ test('redrive two Kafka DLT records and find them on their original topic', asyn
   const dlt = unique('e2e-failed'); // found by its headers
   await createTopic(origin);
   await createTopic(dlt);
-  kcatProduce(dlt, [1, 2, 3].map((i) => ({ key: `p-${i}`, headers: [`kafka_dlt-original-topic=${origin}`, `kafka_dlt-exception-message=declined ${i}`], value: Buffer.from(`{"payment":${i}}`) })));
+  kcatProduce(
+    dlt,
+    [1, 2, 3].map((i) => ({ key: `p-${i}`, headers: [`kafka_dlt-original-topic=${origin}`, `kafka_dlt-exception-message=declined ${i}`], value: Buffer.from(`{"payment":${i}}`) })),
+  );
   try {
     await addLocalKafka(page);
     await page.getByRole('button', { name: 'Dead letters' }).click();
-    await page.getByRole('navigation', { name: 'Dead-letter sources' }).getByRole('button', { name: new RegExp(dlt) }).click();
+    await page
+      .getByRole('navigation', { name: 'Dead-letter sources' })
+      .getByRole('button', { name: new RegExp(dlt) })
+      .click();
     const grid = page.getByRole('grid', { name: `${dlt} dead letters` });
-    await expect(grid.getByRole('row')).toHaveCount(3);
+    await expect(grid.getByRole('rowgroup').getByRole('row')).toHaveCount(3);
     await page.getByLabel('Group by').selectOption('reason');
-    await grid.getByRole('row').nth(0).getByRole('checkbox').click();
-    await grid.getByRole('row').nth(1).getByRole('checkbox').click();
+    await grid.getByRole('rowgroup').getByRole('row').nth(0).getByRole('checkbox').click();
+    await grid.getByRole('rowgroup').getByRole('row').nth(1).getByRole('checkbox').click();
     await page.getByRole('button', { name: 'Redrive 2 picked…' }).click();
     const dialog = page.getByRole('dialog');
     await dialog.getByRole('button', { name: 'Dry run' }).click();
@@ -93,8 +104,17 @@ test('redrive two Kafka DLT records and find them on their original topic', asyn
     await expect(dialog.getByTestId('redrive-outcome')).toContainText('Done: 2 moved');
     await dialog.getByRole('button', { name: 'Done', exact: true }).click();
     // On the original topic, as Kafka's own consumer reads it; the DLT marks them redriven.
-    expect(kcatConsume(origin).map((r) => r.headers.find(([k]) => k === 'rewind-redriven-from')?.[1]?.toString()).sort()).toHaveLength(2);
-    await expect(grid.getByRole('row').filter({ hasText: /\d{4}-\d\d-\d\d$/ })).toHaveCount(2);
+    expect(
+      kcatConsume(origin)
+        .map((r) => r.headers.find(([k]) => k === 'rewind-redriven-from')?.[1]?.toString())
+        .sort(),
+    ).toHaveLength(2);
+    await expect(
+      grid
+        .getByRole('rowgroup')
+        .getByRole('row')
+        .filter({ hasText: /\d{4}-\d\d-\d\d$/ }),
+    ).toHaveCount(2);
     await app.screenshot('redrive-kafka');
   } finally {
     await deleteTopics([origin, dlt]);
