@@ -234,7 +234,7 @@ export const contract = {
   ),
   'store/export': stream(ConnectionRef.extend({ streamId: z.string().min(1).nullable() }), z.string(), z.object({ count: z.number() })),
   'store/import': call(
-    ConnectionRef.extend({ lines: z.array(z.string().max(16 * 1024 * 1024)).max(5000), firstLine: z.number().int().min(1) }),
+    ConnectionRef.extend({ lines: z.array(z.string().max(16 * 1024 * 1024)).max(5000), firstLine: z.number().int().min(1), session: z.string().min(1).optional() }),
     z.object({ imported: z.number(), errors: z.array(z.object({ line: z.number(), message: z.string() })) }),
   ),
   /** SQLite's full integrity check of a store file (the quick one runs on every open). */
@@ -344,7 +344,13 @@ export const contract = {
   'topics/export': stream(ConnectionRef.extend({ topic: z.string().min(1), scope: ExportScope }), z.string(), z.object({ count: z.number().int() })),
   /** kcat -J lines produced to a topic, a chunk at a time; bad lines are reported by number. Audited. */
   'topics/import': call(
-    ConnectionRef.extend({ topic: z.string().min(1), lines: z.array(z.string().max(16 * 1024 * 1024)).max(5000), firstLine: z.number().int().min(1), keepPartitions: z.boolean().default(true) }),
+    ConnectionRef.extend({
+      topic: z.string().min(1),
+      lines: z.array(z.string().max(16 * 1024 * 1024)).max(5000),
+      firstLine: z.number().int().min(1),
+      keepPartitions: z.boolean().default(true),
+      session: z.string().min(1).optional(),
+    }),
     z.object({ produced: z.number().int(), errors: z.array(z.object({ line: z.number().int(), message: z.string() })) }),
   ),
   'topics/describe': call(ConnectionRef.extend({ topic: z.string().min(1) }), TopicDetail),
@@ -382,6 +388,19 @@ export const contract = {
     QueryResult,
   ),
   /** Every long operation: running, finished, failed or cancelled (newest first). */
+  /**
+   * The job an import runs as: its first item names the session that `topics/import` and
+   * `store/import` chunks carry; it ends when all `lines` have arrived, and Cancel refuses the next chunk.
+   */
+  'imports/run': stream(
+    ConnectionRef.extend({
+      into: z.discriminatedUnion('kind', [z.object({ kind: z.literal('topic'), topic: z.string().min(1) }), z.object({ kind: z.literal('store') })]),
+      file: z.string().max(500),
+      lines: z.number().int().nonnegative(),
+    }),
+    z.object({ session: z.string() }),
+    z.object({ lines: z.number().int(), written: z.number().int(), badLines: z.number().int() }),
+  ),
   'jobs/list': call(Empty, z.array(Job)),
   /** The job list again whenever it changes (a batch per change, at most a few a second) until cancelled. */
   'jobs/watch': stream(Empty, z.array(Job), Empty),

@@ -60,6 +60,20 @@ export const JOB_KINDS: Record<string, JobKind> = {
     outcome: (r) => `${fmt(r['count'])} events exported`,
     survivesClose: false,
   },
+  'imports/run': {
+    title: (p) => {
+      const into = (p['into'] ?? {}) as Record<string, unknown>;
+      return `Import ${str(p['file']) || 'a file'} into ${into['kind'] === 'topic' ? str(into['topic']) : 'the store'}`;
+    },
+    place: (p) => {
+      const into = (p['into'] ?? {}) as Record<string, unknown>;
+      return into['kind'] === 'topic' ? { kind: 'topic', connectionId: str(p['connectionId']), topic: str(into['topic']) } : { kind: 'none' };
+    },
+    outcome: (r) =>
+      `${plural(r['written'], 'record', 'records')} written from ${plural(r['lines'], 'line', 'lines')}${num(r['badLines']) ? `, ${plural(r['badLines'], 'bad line', 'bad lines')} skipped` : ''}`,
+    // The file is in the window that picked it: when that window goes, the import stops.
+    survivesClose: false,
+  },
   'records/read': {
     title: (p) => `Read ${targetName(p['target'])}`,
     place: () => ({ kind: 'none' }),

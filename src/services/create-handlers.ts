@@ -16,6 +16,8 @@ import { wholeValue } from './whole-value';
 import { jobHandlers } from './job-handlers';
 import type { JobRegistry } from '../jobs/job-registry';
 import { withJobs } from '../jobs/with-jobs';
+import { ImportSessions } from '../jobs/import-sessions';
+import { importHandlers } from './import-handlers';
 
 export interface HandlerDeps extends ConnectionDeps {
   jobs: JobRegistry;
@@ -28,7 +30,7 @@ export interface HandlerDeps extends ConnectionDeps {
 /** Every method of the contract, bound to one app's data. */
 export function createHandlers(deps: HandlerDeps): Handlers {
   const { pool } = deps;
-  const handlers: Handlers = {
+  const base: Omit<Handlers, 'imports/run'> = {
     'app/info': async () => deps.info,
     ...jobHandlers(deps.jobs),
     ...connectionHandlers(deps),
@@ -53,5 +55,6 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       return { payload: await wholeValue(adapter, target, position, isolation, signal) };
     },
   };
+  const handlers: Handlers = { ...base, ...importHandlers(base, new ImportSessions()) };
   return withJobs(handlers, deps.jobs);
 }

@@ -141,4 +141,53 @@ describe('jobs', () => {
     expect(job.state).toBe('cancelled');
     expect(job.survivesClose).toBe(false);
   });
+  it('an import is one job: its chunks move its progress, the outcome counts bad lines, and Cancel refuses the next chunk', async () => {
+    const view = renderer();
+    const into = unique('jobs-import');
+    await createTopic(into, {}, 1);
+    try {
+      const lines = Array.from({ length: 2_500 }, (_, n) => (n === 7 ? 'not json' : JSON.stringify({ topic: into, partition: 0, key: `k${n}`, payload: `v${n}` })));
+      let session = '';
+      const opened = new Promise<void>((resolve) => {
+        const run = view.client.stream(
+          'imports/run',
+          { connectionId: kafkaId, into: { kind: 'topic', topic: into }, file: 'orders.jsonl', lines: lines.length },
+          { onBatch: (items) => ((session = items[0]!.session), resolve()) },
+        );
+        void run.then((r) => (result = r));
+      });
+      let result: { lines: number; written: number; badLines: number } | null = null;
+      await opened;
+      for (let i = 0; i < lines.length; i += 1000)
+        await view.client.call('topics/import', { connectionId: kafkaId, topic: into, lines: lines.slice(i, i + 1000), firstLine: i + 1, keepPartitions: true, session });
+      const job = await waitFor(view.client, (j) => j.method === 'imports/run' && j.title === `Import orders.jsonl into ${into}` && j.state === 'done');
+      expect(job.outcome).toBe('2,499 records written from 2,500 lines, 1 bad line skipped');
+      expect(job.done).toBe(2_500);
+      expect(result).toEqual({ lines: 2_500, written: 2_499, badLines: 1 });
+
+      // Cancelled from the panel after one chunk: the next chunk is refused, and nothing more is written.
+      let second = '';
+      const secondRun = view.client.stream(
+        'imports/run',
+        { connectionId: kafkaId, into: { kind: 'topic', topic: into }, file: 'more.jsonl', lines: 3_000 },
+        { onBatch: (items) => (second = items[0]!.session) },
+      );
+      secondRun.catch(() => undefined);
+      const running = await waitFor(view.client, (j) => j.title === `Import more.jsonl into ${into}` && j.state === 'running');
+      await view.client.call('topics/import', { connectionId: kafkaId, topic: into, lines: lines.slice(0, 1000), firstLine: 1, keepPartitions: true, session: second });
+      expect((await view.client.call('jobs/cancel', { id: running.id })).cancelling).toBe(true);
+      await expect(
+        view.client.call('topics/import', { connectionId: kafkaId, topic: into, lines: lines.slice(1000, 2000), firstLine: 1001, keepPartitions: true, session: second }),
+      ).rejects.toMatchObject({ code: 'cancelled' });
+      await expect(secondRun).rejects.toMatchObject({ code: 'cancelled' });
+      const ended = await waitFor(view.client, (j) => j.id === running.id && j.state !== 'running');
+      expect(ended.state).toBe('cancelled');
+      expect(ended.outcome).toBe('Cancelled after 1,000 of 3,000');
+      // What the broker holds: the first import (2,499) and the one chunk before Cancel (999 good lines).
+      const offsets = await view.client.call('topics/describe', { connectionId: kafkaId, topic: into });
+      expect(offsets.partitions.reduce((n, p) => n + (Number(p.high) - Number(p.low)), 0)).toBe(2_499 + 999);
+    } finally {
+      await deleteTopics([into]);
+    }
+  });
 });
