@@ -13,6 +13,7 @@ import { GroupDetail, GroupSummary, ResetPlan, ResetScope, ResetStrategy } from 
 import { RedriveOptions, RedriveOutcome, RedrivePlan, RedriveProgress, RedriveSelection, RedriveTarget } from '../model/redrive';
 import { READ_MODEL_NAME } from '../model/read-model-name';
 import { LIMIT_BOUNDS } from '../model/projection-limits';
+import { rabbitContract } from './contract-rabbit';
 
 /**
  * The one API of Rewind. IPC handlers, the preload allowlist, the web shell and the renderer
@@ -413,6 +414,7 @@ export const contract = {
    */
   'jobs/attach': stream(z.object({ id: z.string().min(1) }), z.unknown(), z.object({ method: z.string(), dropped: z.number(), result: z.unknown() })),
   'read-models/delete': call(z.object({ name: z.string().min(1) }), Empty),
+  ...rabbitContract,
 } as const;
 
 export type Contract = typeof contract;

@@ -1,5 +1,6 @@
 import { groupHandlers } from './group-handlers';
 import { topicHandlers } from './topic-handlers';
+import { rabbitMapHandlers } from './rabbit-map-handlers';
 import { publishHandlers } from './publish-handlers';
 import type { Handlers } from '../api/dispatcher';
 import type { z } from 'zod';
@@ -46,6 +47,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...publishHandlers(deps),
     ...groupHandlers(deps),
     ...topicHandlers(deps),
+    ...rabbitMapHandlers(deps),
     'records/read': async ({ connectionId, target, from, limit, isolation }, ctx) => {
       const adapter = await pool.get(connectionId);
       return adapter.read({ target, from, limit, ...(isolation ? { isolation } : {}), signal: ctx.signal, onBatch: ctx.batch, onProgress: ctx.progress });

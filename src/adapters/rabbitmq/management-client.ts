@@ -28,6 +28,8 @@ const Exchange = z.object({
   name: z.string(),
   vhost: z.string(),
   type: z.string(),
+  durable: z.boolean().optional(),
+  auto_delete: z.boolean().optional(),
   internal: z.boolean().optional(),
   arguments: z.record(z.string(), z.unknown()).optional(),
   policy: z.string().nullable().optional(),
@@ -46,6 +48,113 @@ export type ManagementBinding = z.infer<typeof Binding>;
 
 const Policy = z.object({ name: z.string(), vhost: z.string(), pattern: z.string(), 'apply-to': z.string(), priority: z.number(), definition: z.record(z.string(), z.unknown()) });
 export type ManagementPolicy = z.infer<typeof Policy>;
+
+const Rate = z.object({ rate: z.number() }).optional();
+const MessageStats = z.object({ publish_details: Rate, deliver_get_details: Rate, ack_details: Rate, redeliver_details: Rate }).partial().optional();
+const PolicyDefinition = z
+  .union([z.record(z.string(), z.unknown()), z.array(z.unknown())])
+  .nullable()
+  .optional();
+
+const MapQueue = z.object({
+  name: z.string(),
+  vhost: z.string(),
+  type: z.string().optional(),
+  durable: z.boolean().optional(),
+  auto_delete: z.boolean().optional(),
+  exclusive: z.boolean().optional(),
+  messages: z.number().optional(),
+  messages_ready: z.number().optional(),
+  messages_unacknowledged: z.number().optional(),
+  consumers: z.number().optional(),
+  arguments: z.record(z.string(), z.unknown()).optional(),
+  policy: z.string().nullable().optional(),
+  operator_policy: z.string().nullable().optional(),
+  effective_policy_definition: PolicyDefinition,
+  message_stats: MessageStats,
+});
+export type ManagementMapQueue = z.infer<typeof MapQueue>;
+const MAP_QUEUE_COLUMNS = [
+  'name',
+  'vhost',
+  'type',
+  'durable',
+  'auto_delete',
+  'exclusive',
+  'messages',
+  'messages_ready',
+  'messages_unacknowledged',
+  'consumers',
+  'arguments',
+  'policy',
+  'operator_policy',
+  'effective_policy_definition',
+  'message_stats.publish_details.rate',
+  'message_stats.deliver_get_details.rate',
+].join(',');
+
+const ChannelDetails = z.object({
+  name: z.string(),
+  connection_name: z.string(),
+  number: z.number().optional(),
+  user: z.string().optional(),
+  peer_host: z.string().optional(),
+  peer_port: z.number().optional(),
+});
+const Consumer = z.object({
+  consumer_tag: z.string(),
+  ack_required: z.boolean(),
+  prefetch_count: z.number(),
+  exclusive: z.boolean().optional(),
+  active: z.boolean().optional(),
+  arguments: z.record(z.string(), z.unknown()).optional(),
+  channel_details: z.union([ChannelDetails, z.array(z.unknown())]),
+});
+const QueueDetail = MapQueue.extend({ consumer_details: z.array(Consumer).optional() });
+export type ManagementQueueDetail = z.infer<typeof QueueDetail>;
+
+const WhoAmI = z.object({ name: z.string(), tags: z.union([z.array(z.string()), z.string()]) });
+
+const Connection = z.object({
+  name: z.string(),
+  user: z.string().optional(),
+  vhost: z.string().optional(),
+  state: z.string().optional(),
+  channels: z.number().optional(),
+  peer_host: z.string().optional(),
+  peer_port: z.number().optional(),
+  protocol: z.string().optional(),
+  connected_at: z.number().optional(),
+  client_properties: z.record(z.string(), z.unknown()).optional(),
+});
+export type ManagementConnection = z.infer<typeof Connection>;
+const CONNECTION_COLUMNS = 'name,user,vhost,state,channels,peer_host,peer_port,protocol,connected_at,client_properties';
+
+/** The management API refused one request for want of a tag or a permission: callers may carry on without it. */
+export class ManagementDenied extends RewindError {
+  constructor(
+    message: string,
+    readonly reason: string,
+    hint: string,
+  ) {
+    super('auth', message, hint);
+  }
+}
+
+function reasonOf(body: string): string {
+  try {
+    const parsed = JSON.parse(body) as { reason?: unknown };
+    return typeof parsed.reason === 'string' ? parsed.reason : body;
+  } catch {
+    return body;
+  }
+}
+
+/** The vhost a management path names (its second segment), for messages. */
+function vhostOf(path: string): string {
+  const segment = path.split('?')[0]?.split('/')[2];
+  return segment === undefined ? '?' : decodeURIComponent(segment);
+}
 
 export interface ManagementOptions {
   host: string;
@@ -79,7 +188,7 @@ export class ManagementClient {
   }
 
   exchanges(vhost: string, signal: AbortSignal) {
-    return this.get(`/exchanges/${encodeURIComponent(vhost)}?columns=name,vhost,type,internal,arguments,policy`, z.array(Exchange), signal);
+    return this.get(`/exchanges/${encodeURIComponent(vhost)}?columns=name,vhost,type,durable,auto_delete,internal,arguments,policy`, z.array(Exchange), signal);
   }
 
   bindings(vhost: string, signal: AbortSignal) {
@@ -90,13 +199,45 @@ export class ManagementClient {
     return this.get(`/policies/${encodeURIComponent(vhost)}`, z.array(Policy), signal);
   }
 
+  /** One vhost's queues with what a map shows (rates included), in one request. */
+  vhostQueues(vhost: string, signal: AbortSignal) {
+    return this.get(`/queues/${encodeURIComponent(vhost)}?columns=${MAP_QUEUE_COLUMNS}`, z.array(MapQueue), signal);
+  }
+
+  /** One queue with its consumers (channel, prefetch, ack mode) and rates. */
+  queue(vhost: string, name: string, signal: AbortSignal) {
+    return this.get(`/queues/${encodeURIComponent(vhost)}/${encodeURIComponent(name)}`, QueueDetail, signal);
+  }
+
+  /** Bindings with only the columns the map uses: less JSON for the broker to write on a big vhost. */
+  vhostBindings(vhost: string, signal: AbortSignal) {
+    return this.get(`/bindings/${encodeURIComponent(vhost)}?columns=source,vhost,destination,destination_type,routing_key,arguments`, z.array(Binding), signal);
+  }
+
+  operatorPolicies(vhost: string, signal: AbortSignal) {
+    return this.get(`/operator-policies/${encodeURIComponent(vhost)}`, z.array(Policy), signal);
+  }
+
+  whoami(signal: AbortSignal) {
+    return this.get('/whoami', WhoAmI, signal);
+  }
+
+  /** Connections this user may see: all of them with the monitoring tag, only its own without. */
+  connections(signal: AbortSignal) {
+    return this.get(`/connections?columns=${CONNECTION_COLUMNS}`, z.array(Connection), signal);
+  }
+
+  connection(name: string, signal: AbortSignal) {
+    return this.get(`/connections/${encodeURIComponent(name)}`, Connection, signal);
+  }
+
   private async get<T extends z.ZodType>(path: string, schema: T, signal: AbortSignal): Promise<z.infer<T>> {
     const address = `${this.options.host}:${this.options.port}`;
     let response: Response;
     try {
       response = await fetch(this.base + path, {
         headers: { authorization: this.auth, accept: 'application/json' },
-        signal: AbortSignal.any([signal, AbortSignal.timeout(10_000)]),
+        signal: AbortSignal.any([signal, AbortSignal.timeout(30_000)]),
       });
     } catch (e) {
       if (signal.aborted) throw new RewindError('cancelled', 'Cancelled');
@@ -110,9 +251,24 @@ export class ManagementClient {
         pluginMayBeOff ? 'Enable the rabbitmq_management plugin and check the management port (default 15672).' : socket.hint,
       );
     }
-    if (response.status === 401) {
+    if (response.status === 401 || response.status === 403) {
       // RabbitMQ answers 401 to a wrong password and to a user without a management tag; its reason tells them apart.
       const reason = await response.text().catch(() => '');
+      const said = reasonOf(reason);
+      if (/not authorised to access virtual host/i.test(said)) {
+        throw new ManagementDenied(
+          `${this.options.username} may not use vhost ${vhostOf(path)} (the management API answered ${response.status}: ${said})`,
+          said,
+          'Grant the user permissions on this vhost, or pick another vhost.',
+        );
+      }
+      if (/Not (monitor|administrator|policymaker) user|not authorised to access object/i.test(said)) {
+        throw new ManagementDenied(
+          `The management API refused ${this.options.username} ${path.split('?')[0]} (${response.status}: ${said})`,
+          said,
+          'Give the user the "monitoring" tag to see every connection and consumer.',
+        );
+      }
       if (/Not management user/i.test(reason)) {
         throw new RewindError(
           'auth',

@@ -10,6 +10,7 @@ import type { Topology } from './routing';
 import { deadLetterLinks, toTopology, type DeadLetterLink } from './topology';
 import { RabbitDeadLetters } from './rabbit-dead-letters';
 import { RabbitCompose } from './rabbit-compose';
+import { RabbitMap } from './rabbit-map';
 import { classifyRabbitError } from './rabbit-errors';
 import { rabbitMessageToEnvelope, rabbitMessageToWire } from './rabbit-envelope';
 import { ChunkClock, fillEnvelopeTimes, fillWireTimes } from './chunk-clock';
@@ -36,6 +37,8 @@ export class RabbitAdapter implements SourceAdapter {
   private readonly management: ManagementClient;
   private vhostInUse: string;
   private streamProtocolDownUntil = 0;
+  /** The vhost as a map: topology, routing answers, queue pages and the queue tools. */
+  readonly rabbitMap: RabbitMap;
 
   constructor(
     private readonly profile: RabbitProfile,
@@ -50,6 +53,7 @@ export class RabbitAdapter implements SourceAdapter {
       username: profile.username,
       password: password ?? '',
     });
+    this.rabbitMap = new RabbitMap({ management: this.management, connectTo: (vhost) => this.connect(vhost), fail: (e) => this.fail(e) });
   }
 
   async test(signal: AbortSignal) {

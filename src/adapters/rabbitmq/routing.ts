@@ -32,13 +32,52 @@ export interface Publish {
   headers?: Record<string, unknown>;
 }
 
+/** One step of a message's way: through a binding, or handed to an alternate exchange. */
+export interface Hop {
+  from: string;
+  to: string;
+  toType: 'queue' | 'exchange';
+  via: 'binding' | 'alternate' | 'default-exchange';
+  /** The binding's key (or header arguments) that matched; absent for an alternate exchange. */
+  bindingKey?: string;
+  bindingArguments?: Record<string, unknown>;
+}
+
 export interface Route {
   queue: string;
   /** Exchanges passed through, then the queue: e.g. ["orders", "orders.audit (e2e)", "audit-log"]. */
   path: string[];
 }
 
-export type Routing = { ok: true; routes: Route[] } | { ok: false; error: string };
+/** A route with the same way step by step, and the binding that matched at each step. */
+export interface ExplainedRoute extends Route {
+  hops: Hop[];
+}
+
+export type Routing<R extends Route = Route> =
+  | {
+      ok: true;
+      routes: R[];
+      /** Exchanges on the way whose type (a plugin's) is not simulated: what they would route is unknown. */
+      unsupported?: string[];
+    }
+  | { ok: false; error: string };
+
+/** Bindings by source exchange, built once per topology: a big vhost has tens of thousands. */
+const indexes = new WeakMap<TopologyBinding[], Map<string, TopologyBinding[]>>();
+export function bindingsFrom(topology: Topology, source: string): TopologyBinding[] {
+  let index = indexes.get(topology.bindings);
+  if (!index) {
+    index = new Map();
+    for (const b of topology.bindings) {
+      const list = index.get(b.source);
+      if (list) list.push(b);
+      else index.set(b.source, [b]);
+    }
+    indexes.set(topology.bindings, index);
+  }
+  return index.get(source) ?? [];
+}
 
 /** Topic matching: words split on ".", "*" matches one word, "#" zero or more. */
 export function topicMatches(pattern: string, key: string): boolean {
@@ -76,6 +115,8 @@ export function headersMatch(bindingArgs: Record<string, unknown>, headers: Reco
   return hits.every(Boolean);
 }
 
+const SIMULATED = new Set(['fanout', 'direct', 'topic', 'headers']);
+
 function matches(type: string, b: TopologyBinding, key: string, headers: Record<string, unknown>): boolean {
   switch (type) {
     case 'fanout':
@@ -95,37 +136,59 @@ function matches(type: string, b: TopologyBinding, key: string, headers: Record<
 const keysOf = (value: unknown): string[] => (Array.isArray(value) ? value.filter((k): k is string => typeof k === 'string') : typeof value === 'string' ? [value] : []);
 
 export function route(topology: Topology, publish: Publish): Routing {
+  const r = explainRoute(topology, publish);
+  if (!r.ok) return r;
+  return { ...r, routes: r.routes.map(({ queue, path }) => ({ queue, path })) };
+}
+
+/** Where a publish goes, with each step's binding (see `route`). */
+export function explainRoute(topology: Topology, publish: Publish): Routing<ExplainedRoute> {
   const exchanges = new Map(topology.exchanges.map((e) => [e.name, e]));
   const queues = new Set(topology.queues);
   const headers = publish.headers ?? {};
   // The sender's CC and BCC headers add routing keys on the same exchange.
   const routingKeys = [publish.routingKey, ...keysOf(headers.CC), ...keysOf(headers.BCC)];
   if (publish.exchange === '') {
-    const routes = [...new Set(routingKeys)].filter((k) => queues.has(k)).map((k) => ({ queue: k, path: ['(default exchange)', k] }));
+    const routes = [...new Set(routingKeys)]
+      .filter((k) => queues.has(k))
+      .map((k) => ({ queue: k, path: ['(default exchange)', k], hops: [{ from: '', to: k, toType: 'queue' as const, via: 'default-exchange' as const, bindingKey: k }] }));
     return { ok: true, routes };
   }
   const start = exchanges.get(publish.exchange);
   if (!start) return { ok: false, error: `exchange ${publish.exchange} does not exist` };
   if (start.internal) return { ok: false, error: `exchange ${publish.exchange} is internal: clients cannot publish to it` };
 
-  const found = new Map<string, Route>();
-  // As rabbit_exchange:route does it: each exchange is visited once; an exchange whose own
-  // bindings give no destination at all (queue or exchange) hands the message to its alternate.
-  // One walk with all routing keys at once (the publish's key and its CC/BCC keys), as the broker does.
+  const found = new Map<string, ExplainedRoute>();
+  const unsupported = new Set<string>();
+  // As rabbit_exchange:route1 does it (v3.10.8 deps/rabbit/src/rabbit_exchange.erl): each exchange
+  // is visited once; an exchange whose own bindings give no destination at all (queue or exchange)
+  // hands the message to its alternate (process_alternate). One walk with all routing keys at
+  // once (the publish's key and its CC/BCC keys), as the broker does.
   const keys = [...new Set(routingKeys)];
   const seen = new Set<string>();
-  const visit = (name: string, path: string[]): void => {
+  const visit = (name: string, path: string[], hops: Hop[]): void => {
     if (seen.has(name)) return;
     seen.add(name);
     const ex = exchanges.get(name);
     if (!ex) return;
-    const matched = topology.bindings.filter((b) => b.source === name && keys.some((k) => matches(ex.type, b, k, headers)));
-    if (matched.length === 0 && ex.alternate) visit(ex.alternate, [...path, `${ex.alternate} (alternate)`]);
+    if (!SIMULATED.has(ex.type)) unsupported.add(name);
+    const matched = bindingsFrom(topology, name).filter((b) => keys.some((k) => matches(ex.type, b, k, headers)));
+    if (matched.length === 0 && ex.alternate && SIMULATED.has(ex.type)) {
+      visit(ex.alternate, [...path, `${ex.alternate} (alternate)`], [...hops, { from: name, to: ex.alternate, toType: 'exchange', via: 'alternate' }]);
+    }
     for (const b of matched) {
-      if (b.destinationType === 'exchange') visit(b.destination, [...path, b.destination]);
-      else if (queues.has(b.destination) && !found.has(b.destination)) found.set(b.destination, { queue: b.destination, path: [...path, b.destination] });
+      const hop: Hop = {
+        from: name,
+        to: b.destination,
+        toType: b.destinationType,
+        via: 'binding',
+        bindingKey: b.routingKey,
+        ...(Object.keys(b.arguments).length > 0 ? { bindingArguments: b.arguments } : {}),
+      };
+      if (b.destinationType === 'exchange') visit(b.destination, [...path, b.destination], [...hops, hop]);
+      else if (queues.has(b.destination) && !found.has(b.destination)) found.set(b.destination, { queue: b.destination, path: [...path, b.destination], hops: [...hops, hop] });
     }
   };
-  visit(publish.exchange, [publish.exchange]);
-  return { ok: true, routes: [...found.values()] };
+  visit(publish.exchange, [publish.exchange], []);
+  return { ok: true, routes: [...found.values()], ...(unsupported.size > 0 ? { unsupported: [...unsupported] } : {}) };
 }

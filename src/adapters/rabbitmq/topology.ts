@@ -1,5 +1,5 @@
 import type { ManagementBinding, ManagementExchange, ManagementPolicy, ManagementQueue } from './management-client';
-import { route, type Topology } from './routing';
+import { bindingsFrom, route, type Topology } from './routing';
 
 /** Where one queue's dead letters go: its dead-letter exchange, the key, and the queues that receive them. */
 export interface DeadLetterLink {
@@ -82,7 +82,7 @@ export function deadLetterLinks(vhost: string, queues: ManagementQueue[], topolo
       // Dead letters keep their original keys: every queue the DLX is bound to may receive some.
       const seen = new Set<string>();
       const walk = (name: string) => {
-        for (const b of topology.bindings.filter((x) => x.source === name)) {
+        for (const b of bindingsFrom(topology, name)) {
           if (b.destinationType === 'queue') seen.add(b.destination);
           else if (!seen.has(`exchange:${b.destination}`)) {
             seen.add(`exchange:${b.destination}`);
