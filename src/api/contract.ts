@@ -100,6 +100,8 @@ export const ReadSummary = z.object({
   end: z.string().nullable(),
   /** What the user should know about what was and was not shown (hidden aborted records, an open transaction). */
   notes: z.array(z.string()).optional(),
+  /** RabbitMQ streams: the protocol the read used (the stream protocol, or AMQP when its port did not answer). */
+  via: z.enum(['stream protocol', 'AMQP']).optional(),
 });
 
 export const ProjectionSource = z

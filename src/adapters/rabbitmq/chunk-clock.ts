@@ -58,7 +58,7 @@ export class ChunkClock {
     this.opening ??= (async () => {
       let conn: StreamConnection;
       try {
-        conn = await StreamConnection.open(this.endpoint, CONNECT_MS);
+        conn = await StreamConnection.open(this.endpoint, CONNECT_MS, 'Rewind (chunk times)');
       } catch {
         // Nothing listening, no answer, or a refused login: the caller stops trying for a while.
         this.broken = true;
@@ -66,9 +66,10 @@ export class ChunkClock {
         return null;
       }
       this.conn = conn;
-      conn.onChunk = (c) => {
+      conn.onChunk = (_subscription, c) => {
         this.credited--;
-        this.chunks.push(c);
+        // The header is all a clock needs; the messages stay with the connection's buffer.
+        this.chunks.push({ first: c.first, records: c.records, timestamp: c.timestamp });
         this.wake();
       };
       conn.onClose = () => {
@@ -78,7 +79,7 @@ export class ChunkClock {
       try {
         // Closed while connecting: nothing more to ask.
         if (this.broken) throw new Error('closed');
-        await conn.subscribe(SUBSCRIPTION, this.stream, offset);
+        await conn.subscribe(SUBSCRIPTION, this.stream, { type: 'offset', offset });
         this.start = offset;
         return conn;
       } catch {

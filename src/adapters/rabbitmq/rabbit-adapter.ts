@@ -14,6 +14,10 @@ import { RabbitMap } from './rabbit-map';
 import { classifyRabbitError } from './rabbit-errors';
 import { rabbitMessageToEnvelope, rabbitMessageToWire } from './rabbit-envelope';
 import { ChunkClock, fillEnvelopeTimes, fillWireTimes } from './chunk-clock';
+import { StreamReader } from './stream-reader';
+import { StreamProtocolError, type StreamEndpoint } from './stream-protocol';
+import { rangeBatches, StreamTail, type RangeOutcome, type StreamSeek } from './stream-read';
+import { streamRecordToEnvelope, streamRecordToWire } from './stream-message';
 import type { WireEvent } from '../../projections/wire';
 
 const DEAD_LETTER = /(^|[._-])(dlq|dlx|dead[._-]?letters?|parking[._-]?lot|errors?)([._-]|$)/i;
@@ -37,12 +41,16 @@ export class RabbitAdapter implements SourceAdapter {
   private readonly management: ManagementClient;
   private vhostInUse: string;
   private streamProtocolDownUntil = 0;
+  /** Why the stream protocol could not be used last time, said with reads that went over AMQP meanwhile. */
+  private streamProtocolDownReason = '';
   /** The vhost as a map: topology, routing answers, queue pages and the queue tools. */
   readonly rabbitMap: RabbitMap;
 
   constructor(
     private readonly profile: RabbitProfile,
     private readonly password: string | null,
+    /** The stream protocol's port when it is not RabbitMQ's default (5552, or 5551 with TLS). */
+    private readonly streamOptions: { streamPort?: number } = {},
   ) {
     this.address = `${profile.host}:${profile.port}`;
     this.vhostInUse = profile.vhost;
@@ -121,6 +129,20 @@ export class RabbitAdapter implements SourceAdapter {
   async read(options: ReadOptions) {
     const { target, limit, signal } = options;
     if (target.type !== 'rabbit-stream') throw new RewindError('unsupported', `RabbitMQ cannot range-read a ${target.type}`);
+    // The stream protocol knows where the stream ends; AMQP only when it is out of reach (or a
+    // classic queue was named: the stream protocol does not know it, and the check below says so).
+    const opened = await this.openStreamReader(target.vhost);
+    let reason = 'reason' in opened ? opened.reason : '';
+    if ('reader' in opened) {
+      try {
+        return await this.readByStreamProtocol(opened.reader, target, options);
+      } catch (e) {
+        if (!(e instanceof FallBackToAmqp)) throw e;
+        reason = e.message;
+      } finally {
+        opened.reader.close();
+      }
+    }
     let estimate: number | null = null;
     try {
       const queues = await this.management.queues(signal);
@@ -168,11 +190,67 @@ export class RabbitAdapter implements SourceAdapter {
       count,
       next: count >= limit && lastSeen !== null ? (lastSeen + 1n).toString() : null,
       end: null,
+      via: 'AMQP' as const,
+      notes: [`Read over AMQP because ${reason}. AMQP does not say where a stream ends, so this read stopped after ${IDLE_END_MS} ms without a message.`],
+    };
+  }
+
+  /** A range read by the stream protocol: from `from` to the last offset the stream had when it began. */
+  private async readByStreamProtocol(reader: StreamReader, target: StreamTarget, options: ReadOptions) {
+    const { limit, signal } = options;
+    const outcome: RangeOutcome = { bounds: null, count: 0, lastOffset: null, next: null };
+    let done = 0;
+    let first: bigint | null = null;
+    const convert = (offset: bigint, message: Buffer, chunkTime: number) => streamRecordToEnvelope(target.queue, offset, chunkTime, message, options.previewBytes);
+    try {
+      for await (const batch of rangeBatches(reader, target.queue, options.from, { limit, signal, convert }, outcome)) {
+        first ??= BigInt(batch[0]!.position);
+        done += batch.length;
+        options.onBatch(batch);
+        // Offsets in a stream have no gaps: from the first one read to the end is the exact total.
+        const total = outcome.bounds ? Math.min(limit, Number(outcome.bounds.last - first + 1n)) : null;
+        options.onProgress({ done, total, exact: total !== null });
+      }
+    } catch (e) {
+      throw done === 0 ? this.streamFallBack(e) : this.streamFail(e);
+    }
+    return {
+      count: outcome.count,
+      next: outcome.next === null ? null : outcome.next.toString(),
+      // As Kafka's high watermark: the offset after the last one.
+      end: outcome.bounds ? (outcome.bounds.last + 1n).toString() : null,
+      via: 'stream protocol' as const,
     };
   }
 
   async *events(target: ReadTarget, from: ReadFrom, to: number | null, signal: AbortSignal, buffer = 10_000): AsyncGenerator<WireEvent[]> {
     if (target.type !== 'rabbit-stream') throw new RewindError('unsupported', `RabbitMQ cannot read a ${target.type}`);
+    const opened = await this.openStreamReader(target.vhost);
+    if ('reader' in opened) {
+      const outcome: RangeOutcome = { bounds: null, count: 0, lastOffset: null, next: null };
+      const convert = (offset: bigint, message: Buffer, chunkTime: number) => streamRecordToWire(target.queue, offset, chunkTime, message);
+      const range = rangeBatches(opened.reader, target.queue, from, { limit: Number.POSITIVE_INFINITY, to: to === null ? null : BigInt(to), signal, convert, batch: buffer }, outcome);
+      let fellBack = false;
+      try {
+        for (;;) {
+          let step: IteratorResult<WireEvent[]>;
+          try {
+            step = await range.next();
+          } catch (e) {
+            const fallBack = outcome.count === 0 ? this.streamFallBack(e) : this.streamFail(e);
+            if (!(fallBack instanceof FallBackToAmqp)) throw fallBack;
+            fellBack = true;
+            break;
+          }
+          if (step.done) break;
+          yield step.value;
+        }
+      } finally {
+        await range.return(undefined).catch(() => undefined);
+        opened.reader.close();
+      }
+      if (!fellBack) return;
+    }
     let next: ReadFrom = from;
     for (;;) {
       const page: WireEvent[] = [];
@@ -199,27 +277,58 @@ export class RabbitAdapter implements SourceAdapter {
   async subscribe(options: SubscribeOptions): Promise<void> {
     const { target } = options;
     if (target.type !== 'rabbit-stream') throw new RewindError('unsupported', `RabbitMQ cannot follow a ${target.type}`);
+    const follow = await this.followStream(target, options.from, options.signal, options.onBatch);
+    await follow.done;
+  }
+
+  /**
+   * Follows a stream live from `from` (the stream protocol's `next`: only what arrives from now)
+   * until the signal aborts. By the stream protocol, pause() stops asking the broker for more and
+   * resume() goes on from there, nothing missed; over AMQP (its port out of reach) they do nothing.
+   */
+  async followStream(
+    target: StreamTarget,
+    from: StreamSeek,
+    signal: AbortSignal,
+    onBatch: (items: Envelope[]) => void,
+  ): Promise<{ via: 'stream protocol' | 'AMQP'; done: Promise<void>; pause(): void; resume(): void }> {
+    const opened = await this.openStreamReader(target.vhost);
+    if ('reader' in opened) {
+      const r = opened.reader;
+      const convert = (offset: bigint, message: Buffer, chunkTime: number) => streamRecordToEnvelope(target.queue, offset, chunkTime, message);
+      const tail = new StreamTail(r, target.queue, from, signal, convert, onBatch);
+      const done = tail.done.catch((e: unknown) => Promise.reject(this.streamFail(e))).finally(() => r.close());
+      done.catch(() => undefined);
+      return { via: 'stream protocol', done, pause: () => tail.pause(), resume: () => tail.resume() };
+    }
+    const seek: ReadFrom = from.type === 'first' ? { type: 'start' } : from.type === 'last' || from.type === 'next' ? { type: 'position', value: '0' } : from;
     const clock = this.chunkClock(target);
     let delivered = Promise.resolve();
-    try {
-      await this.consumeStream(
-        target,
-        options.from,
-        options.signal,
-        Number.POSITIVE_INFINITY,
-        (batch) => {
-          delivered = delivered.then(async () => {
-            await fillEnvelopeTimes(batch, clock);
-            options.onBatch(batch);
-          });
-          return false;
-        },
-        false,
-      );
-      await delivered;
-    } finally {
-      clock?.close();
-    }
+    const done = (async () => {
+      try {
+        await this.consumeStream(
+          target,
+          seek,
+          signal,
+          Number.POSITIVE_INFINITY,
+          (batch) => {
+            delivered = delivered.then(async () => {
+              await fillEnvelopeTimes(batch, clock);
+              onBatch(batch);
+            });
+            return false;
+          },
+          false,
+          (m) => rabbitMessageToEnvelope(target.queue, m),
+          from.type === 'next' ? 'next' : from.type === 'last' ? 'last' : undefined,
+        );
+        await delivered;
+      } finally {
+        clock?.close();
+      }
+    })();
+    done.catch(() => undefined);
+    return { via: 'AMQP', done, pause: () => undefined, resume: () => undefined };
   }
 
   async publish(target: ReadTarget, messages: OutgoingMessage[], signal: AbortSignal) {
@@ -262,6 +371,20 @@ export class RabbitAdapter implements SourceAdapter {
 
   async streamHead(vhost: string, queue: string, limit: number, signal: AbortSignal): Promise<Envelope[]> {
     const messages: Envelope[] = [];
+    const opened = await this.openStreamReader(vhost);
+    if ('reader' in opened) {
+      try {
+        const outcome: RangeOutcome = { bounds: null, count: 0, lastOffset: null, next: null };
+        const convert = (offset: bigint, message: Buffer, chunkTime: number) => streamRecordToEnvelope(queue, offset, chunkTime, message);
+        for await (const batch of rangeBatches(opened.reader, queue, { type: 'start' }, { limit, signal, convert }, outcome)) messages.push(...batch);
+        return messages;
+      } catch (e) {
+        const fallBack = messages.length === 0 ? this.streamFallBack(e) : this.streamFail(e);
+        if (!(fallBack instanceof FallBackToAmqp)) throw fallBack;
+      } finally {
+        opened.reader.close();
+      }
+    }
     await this.consumeStream({ type: 'rabbit-stream', vhost, queue }, { type: 'start' }, signal, limit, (batch) => (messages.push(...batch), messages.length >= limit));
     const clock = this.chunkClock({ type: 'rabbit-stream', vhost, queue });
     await fillEnvelopeTimes(messages, clock).finally(() => clock?.close());
@@ -308,6 +431,8 @@ export class RabbitAdapter implements SourceAdapter {
     onBatch: (batch: T[]) => boolean,
     idleEnds = true,
     convert: (message: ConsumeMessage) => T = (m) => rabbitMessageToEnvelope(target.queue, m) as T,
+    /** AMQP's own `x-stream-offset` words, for a tail that starts at the end. */
+    offsetWord?: 'next' | 'last',
   ): Promise<void> {
     let conn: ChannelModel | null = null;
     let timer: NodeJS.Timeout | undefined;
@@ -346,7 +471,7 @@ export class RabbitAdapter implements SourceAdapter {
       };
       const { consumerTag } = await channel.consume(target.queue, onMessage, {
         noAck: false,
-        arguments: { 'x-stream-offset': streamOffset(from) },
+        arguments: { 'x-stream-offset': offsetWord ?? streamOffset(from) },
       });
       arm(FIRST_MESSAGE_MS);
       whenAborted(signal, () => stop());
@@ -368,15 +493,50 @@ export class RabbitAdapter implements SourceAdapter {
    */
   private chunkClock(target: Extract<ReadTarget, { type: 'rabbit-stream' }>): ChunkClock | null {
     if (Date.now() < this.streamProtocolDownUntil) return null;
+    return new ChunkClock(this.streamEndpoint(target.vhost), target.queue, () => (this.streamProtocolDownUntil = Date.now() + STREAM_RETRY_MS));
+  }
+
+  private streamEndpoint(vhost: string): StreamEndpoint {
     const p = this.profile;
-    const endpoint = { host: p.host, port: p.tls ? STREAM_TLS_PORT : STREAM_PORT, tls: p.tls, username: p.username, password: this.password ?? '', vhost: target.vhost };
-    return new ChunkClock(endpoint, target.queue, () => (this.streamProtocolDownUntil = Date.now() + STREAM_RETRY_MS));
+    const port = this.streamOptions.streamPort ?? (p.tls ? STREAM_TLS_PORT : STREAM_PORT);
+    return { host: p.host, port, tls: p.tls, username: p.username, password: this.password ?? '', vhost };
+  }
+
+  /** A stream-protocol connection to the vhost, or why there is none (reads then go over AMQP). */
+  private async openStreamReader(vhost: string): Promise<{ reader: StreamReader } | { reason: string }> {
+    if (Date.now() < this.streamProtocolDownUntil) return { reason: this.streamProtocolDownReason };
+    const endpoint = this.streamEndpoint(vhost);
+    try {
+      return { reader: await StreamReader.open(endpoint) };
+    } catch (e) {
+      // Nothing listening, no answer, a refused login: not worth a try per read for a while.
+      this.streamProtocolDownUntil = Date.now() + STREAM_RETRY_MS;
+      this.streamProtocolDownReason = `the stream protocol at ${endpoint.host}:${endpoint.port} could not be used (${e instanceof Error ? e.message : String(e)})`;
+      return { reason: this.streamProtocolDownReason };
+    }
+  }
+
+  /** A failure before anything was read: the broker refused the stream protocol for this stream, so AMQP is tried. */
+  private streamFallBack(e: unknown): Error {
+    if (e instanceof StreamProtocolError) return new FallBackToAmqp(`the stream protocol refused this stream (${e.message})`);
+    return this.streamFail(e);
+  }
+
+  private streamFail(e: unknown): Error {
+    if (e instanceof RewindError || (e instanceof Error && e.name === 'AbortError')) return e;
+    if (e instanceof StreamProtocolError) return new RewindError('network', `Reading the stream failed: ${e.message}`, 'Check that the broker is up, then read again from where it stopped.');
+    return this.fail(e);
   }
 
   fail(e: unknown): RewindError {
     return classifyRabbitError(e, this.address, this.profile.tls, this.vhostInUse, this.profile.username);
   }
 }
+
+type StreamTarget = Extract<ReadTarget, { type: 'rabbit-stream' }>;
+
+/** Raised inside a stream read that found the stream protocol refused before reading anything. */
+class FallBackToAmqp extends Error {}
 
 function streamOffset(from: ReadFrom): unknown {
   switch (from.type) {

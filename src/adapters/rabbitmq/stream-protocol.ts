@@ -2,10 +2,12 @@ import { connect as tcpConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 
 /**
- * The few commands of RabbitMQ's stream protocol (the rabbitmq_stream plugin, port 5552; 5551
- * with TLS) that Rewind needs to learn when a stream's chunks were written: connect, authenticate
- * (PLAIN), subscribe from an offset with credit, and read each delivered chunk's header. The
- * messages themselves are read over AMQP elsewhere; chunk bodies are skipped here.
+ * The commands of RabbitMQ's stream protocol (the rabbitmq_stream plugin, port 5552; 5551 with
+ * TLS) that Rewind reads streams with: connect, authenticate (PLAIN), subscribe from an offset
+ * specification with credit, unsubscribe, the chunks delivered, and StreamStats where the broker
+ * has it (3.11 and later; older brokers close the connection on a command they do not know, so
+ * it is only sent to brokers whose version says they have it). Chunks arrive whole; see
+ * stream-chunk.ts for their records.
  */
 
 export interface StreamEndpoint {
@@ -24,32 +26,77 @@ export interface ChunkHeader {
   timestamp: number;
 }
 
-const KEY = { subscribe: 7, deliver: 8, credit: 9, peerProperties: 17, saslHandshake: 18, saslAuthenticate: 19, tune: 20, open: 21, close: 22, heartbeat: 23 } as const;
+/** A delivered chunk: its header, its type (0: messages; others: the broker's tracking) and its entries' bytes. */
+export interface Chunk extends ChunkHeader {
+  type: number;
+  entries: number;
+  data: Buffer;
+}
+
+/** Where a subscription starts, as the protocol's OffsetSpecification says it. */
+export type OffsetSpec = { type: 'first' } | { type: 'last' } | { type: 'next' } | { type: 'offset'; offset: bigint } | { type: 'timestamp'; ms: number };
+
+const KEY = {
+  subscribe: 7,
+  deliver: 8,
+  credit: 9,
+  unsubscribe: 12,
+  metadataUpdate: 16,
+  peerProperties: 17,
+  saslHandshake: 18,
+  saslAuthenticate: 19,
+  tune: 20,
+  open: 21,
+  close: 22,
+  heartbeat: 23,
+  streamStats: 28,
+} as const;
 const RESPONSE = 0x8000;
 const OK = 1;
 const CODES: Record<number, string> = {
   2: 'the stream does not exist',
+  4: 'no such subscription',
   6: 'the stream is not available on this node',
   8: 'authentication failed',
   11: 'this user may only connect from localhost',
   12: 'no access to the virtual host',
+  13: 'the broker does not know this command',
   16: 'access refused',
 };
+/** The osiris chunk header that starts every Deliver, after the subscription id. */
+const CHUNK_HEADER = 48;
 
-export class StreamProtocolError extends Error {}
+export class StreamProtocolError extends Error {
+  constructor(
+    message: string,
+    /** The protocol's response code, when the broker answered with one. */
+    readonly code: number | null = null,
+  ) {
+    super(message);
+  }
+}
 
 export class StreamConnection {
-  private buffered: Buffer = Buffer.alloc(0);
+  /** Bytes received and not yet framed, kept as pieces: a chunk spans many socket reads. */
+  private parts: Buffer[] = [];
+  private partsLength = 0;
   private correlation = 0;
   private readonly pending = new Map<number, { resolve: (body: Buffer) => void; reject: (e: Error) => void }>();
   private failure: Error | null = null;
   /** The server tunes after authentication and refuses Open until the client has tuned back. */
   private tuned!: () => void;
   private readonly tuning = new Promise<void>((resolve) => (this.tuned = resolve));
-  onChunk: (header: ChunkHeader) => void = () => undefined;
+  /** The broker's version from its peer properties ("3.10.8"), or null when it gave none. */
+  serverVersion: string | null = null;
+  onChunk: (subscriptionId: number, chunk: Chunk) => void = () => undefined;
+  /** The broker refused credit for a subscription (it no longer exists). */
+  onCreditError: (subscriptionId: number, code: number) => void = () => undefined;
+  /** The stream moved or was deleted: the broker has dropped its subscriptions. */
+  onStreamGone: (stream: string) => void = () => undefined;
   onClose: (e: Error) => void = () => undefined;
 
   private constructor(private readonly socket: Socket) {
+    socket.setNoDelay(true);
     socket.on('data', (d: Buffer) => this.read(d));
     const end = (e: Error) => this.fail(e);
     socket.on('error', end);
@@ -57,7 +104,7 @@ export class StreamConnection {
   }
 
   /** Connects and opens the virtual host; rejects within `timeoutMs` whatever the server does. */
-  static async open(endpoint: StreamEndpoint, timeoutMs: number): Promise<StreamConnection> {
+  static async open(endpoint: StreamEndpoint, timeoutMs: number, name = 'Rewind'): Promise<StreamConnection> {
     const socket = endpoint.tls ? tlsConnect({ host: endpoint.host, port: endpoint.port, servername: endpoint.host }) : tcpConnect({ host: endpoint.host, port: endpoint.port });
     const conn = new StreamConnection(socket);
     const timer = setTimeout(() => conn.fail(new StreamProtocolError(`no answer from ${endpoint.host}:${endpoint.port} in ${timeoutMs} ms`)), timeoutMs);
@@ -66,7 +113,8 @@ export class StreamConnection {
         socket.once(endpoint.tls ? 'secureConnect' : 'connect', resolve);
         socket.once('error', reject);
       });
-      await conn.request(KEY.peerProperties, map({ product: 'Rewind', connection_name: 'Rewind (chunk times)' }));
+      const peer = await conn.request(KEY.peerProperties, map({ product: 'Rewind', connection_name: name }));
+      conn.serverVersion = readMap(peer).version ?? null;
       await conn.request(KEY.saslHandshake, Buffer.alloc(0));
       const plain = Buffer.from(`\0${endpoint.username}\0${endpoint.password}`);
       await conn.request(KEY.saslAuthenticate, Buffer.concat([str('PLAIN'), int32(plain.length), plain]));
@@ -83,24 +131,55 @@ export class StreamConnection {
     }
   }
 
-  /** Subscribes from an offset with no credit yet: chunks come as credit() allows. */
-  async subscribe(subscriptionId: number, stream: string, offset: bigint): Promise<void> {
-    const spec = Buffer.alloc(10);
-    spec.writeUInt16BE(4, 0); // an absolute offset
-    spec.writeBigUInt64BE(offset, 2);
-    await this.request(KEY.subscribe, Buffer.concat([Buffer.from([subscriptionId]), str(stream), spec, uint16(0), int32(0)]));
+  /** Subscribes from `spec` with `credit` chunks granted; more come as credit() allows. */
+  async subscribe(subscriptionId: number, stream: string, spec: OffsetSpec, credit = 0): Promise<void> {
+    await this.request(KEY.subscribe, Buffer.concat([Buffer.from([subscriptionId]), str(stream), offsetSpec(spec), uint16(credit), int32(0)]));
+  }
+
+  async unsubscribe(subscriptionId: number): Promise<void> {
+    await this.request(KEY.unsubscribe, Buffer.from([subscriptionId]));
   }
 
   credit(subscriptionId: number, chunks: number): void {
+    if (this.failure) return;
     this.send(KEY.credit, Buffer.concat([Buffer.from([subscriptionId]), uint16(chunks)]));
   }
 
+  /** Whether the broker has StreamStats (RabbitMQ 3.11 and later). */
+  hasStreamStats(): boolean {
+    const [major = 0, minor = 0] = (this.serverVersion ?? '').split('.').map((x) => Number.parseInt(x, 10) || 0);
+    return major > 3 || (major === 3 && minor >= 11);
+  }
+
+  /**
+   * The stream's statistics (RabbitMQ 3.11+): `first_chunk_id` is the first offset of its first
+   * chunk, `committed_chunk_id` that of its last committed chunk (-1 on an empty stream).
+   */
+  async streamStats(stream: string): Promise<Record<string, bigint>> {
+    const body = await this.request(KEY.streamStats, str(stream));
+    const out: Record<string, bigint> = {};
+    let at = 4;
+    const count = body.readInt32BE(0);
+    for (let i = 0; i < count; i++) {
+      const n = body.readUInt16BE(at);
+      const key = body.toString('utf8', at + 2, at + 2 + n);
+      at += 2 + n;
+      out[key] = body.readBigInt64BE(at);
+      at += 8;
+    }
+    return out;
+  }
+
   close(): void {
-    this.socket.destroy();
+    this.fail(new StreamProtocolError('the stream connection was closed'));
+  }
+
+  get failed(): Error | null {
+    return this.failure;
   }
 
   /** Rejects once the connection has failed (for waits that are not requests). */
-  private closed(): Promise<never> {
+  closed(): Promise<never> {
     return new Promise((_, reject) => {
       if (this.failure) return reject(this.failure);
       const previous = this.onClose;
@@ -126,31 +205,62 @@ export class StreamConnection {
   }
 
   private read(data: Buffer): void {
-    this.buffered = this.buffered.length ? Buffer.concat([this.buffered, data]) : data;
-    while (this.buffered.length >= 4) {
-      const size = this.buffered.readUInt32BE(0);
-      if (this.buffered.length < 4 + size) return;
-      const frame = this.buffered.subarray(4, 4 + size);
-      this.buffered = this.buffered.subarray(4 + size);
+    this.parts.push(data);
+    this.partsLength += data.length;
+    while (this.partsLength >= 4 && !this.failure) {
+      let head = this.parts[0]!;
+      if (head.length < 4) head = this.join();
+      const size = head.readUInt32BE(0);
+      if (this.partsLength < 4 + size) return;
+      // Most frames sit in the first piece; a chunk larger than a socket read is joined once.
+      if (head.length < 4 + size) head = this.join();
+      const frame = head.subarray(4, 4 + size);
+      if (head.length === 4 + size) this.parts.shift();
+      else this.parts[0] = head.subarray(4 + size);
+      this.partsLength -= 4 + size;
       try {
         this.frame(frame.readUInt16BE(0), frame.subarray(4));
       } catch (e) {
-        this.fail(e as Error);
+        this.fail(e instanceof Error ? e : new StreamProtocolError(String(e)));
         return;
       }
     }
   }
 
+  private join(): Buffer {
+    const all = Buffer.concat(this.parts, this.partsLength);
+    this.parts = [all];
+    return all;
+  }
+
   private frame(key: number, body: Buffer): void {
-    if (key === KEY.tune) {
+    if (key === KEY.deliver) {
+      // SubscriptionId, then the osiris chunk header: magic+version, type, entries, records,
+      // timestamp, epoch, first offset, crc, data length, trailer length, bloom filter size + reserved.
+      const at = 1;
+      const dataLength = body.readUInt32BE(at + 36);
+      const bloom = body[at + 44]!;
+      const start = at + CHUNK_HEADER + bloom;
+      this.onChunk(body[0]!, {
+        type: body[at + 1]!,
+        entries: body.readUInt16BE(at + 2),
+        records: body.readUInt32BE(at + 4),
+        timestamp: Number(body.readBigInt64BE(at + 8)),
+        first: body.readBigUInt64BE(at + 24),
+        data: body.subarray(start, start + dataLength),
+      });
+    } else if (key === KEY.tune) {
       // Agree to the server's frame size and heartbeat, as clients do.
       this.send(KEY.tune, body.subarray(0, 8));
       this.tuned();
     } else if (key === KEY.heartbeat) {
       this.send(KEY.heartbeat, Buffer.alloc(0));
-    } else if (key === KEY.deliver) {
-      // SubscriptionId, then the osiris chunk header: magic+version, type, entries, records, timestamp, epoch, first offset…
-      this.onChunk({ records: body.readUInt32BE(1 + 4), timestamp: Number(body.readBigInt64BE(1 + 8)), first: body.readBigUInt64BE(1 + 24) });
+    } else if (key === KEY.metadataUpdate) {
+      // Code, then the stream's name.
+      this.onStreamGone(body.toString('utf8', 4, 4 + body.readUInt16BE(2)));
+    } else if (key === (KEY.credit | RESPONSE)) {
+      // Sent only when credit was refused: ResponseCode, SubscriptionId (no correlation id).
+      this.onCreditError(body[2]!, body.readUInt16BE(0));
     } else if (key === KEY.close) {
       // CorrelationId, ClosingCode, ClosingReason.
       const reason = body.length >= 8 ? body.toString('utf8', 8, 8 + body.readUInt16BE(6)) : '';
@@ -162,7 +272,7 @@ export class StreamConnection {
       this.pending.delete(id);
       if (!waiter) return;
       if (code === OK) waiter.resolve(body.subarray(6));
-      else waiter.reject(new StreamProtocolError(`stream protocol: ${CODES[code] ?? `response code ${code}`}`));
+      else waiter.reject(new StreamProtocolError(`stream protocol: ${CODES[code] ?? `response code ${code}`}`, code));
     }
   }
 
@@ -174,6 +284,33 @@ export class StreamConnection {
     this.socket.destroy();
     this.onClose(e);
   }
+}
+
+function offsetSpec(spec: OffsetSpec): Buffer {
+  const codes = { first: 1, last: 2, next: 3, offset: 4, timestamp: 5 } as const;
+  const b = Buffer.alloc(spec.type === 'offset' || spec.type === 'timestamp' ? 10 : 2);
+  b.writeUInt16BE(codes[spec.type], 0);
+  if (spec.type === 'offset') b.writeBigUInt64BE(spec.offset, 2);
+  if (spec.type === 'timestamp') b.writeBigInt64BE(BigInt(Math.floor(spec.ms)), 2);
+  return b;
+}
+
+/** A string-to-string map as PeerProperties answers it. */
+function readMap(body: Buffer): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (body.length < 4) return out;
+  let at = 4;
+  const text = () => {
+    const n = body.readUInt16BE(at);
+    const s = body.toString('utf8', at + 2, at + 2 + n);
+    at += 2 + n;
+    return s;
+  };
+  for (let i = body.readInt32BE(0); i > 0 && at < body.length; i--) {
+    const k = text();
+    out[k] = text();
+  }
+  return out;
 }
 
 function int32(n: number): Buffer {

@@ -1,0 +1,148 @@
+import { RewindError } from '../../api/errors';
+import { throwIfAborted, whenAborted } from '../source-adapter';
+import { StreamConnection, type Chunk, type OffsetSpec, type StreamEndpoint } from './stream-protocol';
+
+/**
+ * Reads a stream by the stream protocol, chunk by chunk, with credit as flow control: a few
+ * chunks are in flight, and one more is asked for only when the reader takes one, so memory
+ * stays bounded whatever the stream's size and a paused reader costs the broker nothing.
+ */
+
+/** A stream's extent when it was asked: its first and last offsets, and when its last chunk was written (ms). */
+export interface StreamBounds {
+  first: bigint;
+  last: bigint;
+  lastChunkTime: number;
+}
+
+const CONNECT_MS = 3_000;
+/** Chunks asked for ahead of the reader. */
+const CREDIT = 4;
+/** A read that knows more is there and gets nothing for this long has stalled: an error, not an end. */
+const STALL_MS = 15_000;
+/**
+ * RabbitMQ before 3.11 has no StreamStats, so an empty stream is told by no chunk arriving for
+ * a subscription at its first or last chunk. A chunk on disk is sent within milliseconds of the
+ * subscription; this is how long Rewind waits before calling the stream empty.
+ */
+const EMPTY_PROBE_MS = 1_500;
+
+interface Subscription {
+  chunk(c: Chunk): void;
+  fail(e: Error): void;
+}
+
+export class StreamReader {
+  private nextId = 0;
+  private readonly subscriptions = new Map<number, Subscription>();
+
+  private constructor(readonly conn: StreamConnection) {
+    conn.onChunk = (id, c) => this.subscriptions.get(id)?.chunk(c);
+    conn.onCreditError = (id) => this.subscriptions.get(id)?.fail(new RewindError('network', 'The broker dropped the stream subscription', 'The stream may have been deleted; reload the connection.'));
+    conn.onStreamGone = (stream) => {
+      const e = new RewindError('not_found', `The stream ${stream} was deleted or moved while it was read`, 'Reload the connection to see where it is now.');
+      for (const s of this.subscriptions.values()) s.fail(e);
+    };
+    conn.onClose = (e) => {
+      for (const s of this.subscriptions.values()) s.fail(e);
+    };
+  }
+
+  static async open(endpoint: StreamEndpoint, name = 'Rewind (stream reader)'): Promise<StreamReader> {
+    return new StreamReader(await StreamConnection.open(endpoint, CONNECT_MS, name));
+  }
+
+  get serverVersion(): string | null {
+    return this.conn.serverVersion;
+  }
+
+  close(): void {
+    this.conn.close();
+  }
+
+  /** The stream's first and last offsets now, or null when it holds no message. */
+  async bounds(stream: string, signal: AbortSignal): Promise<StreamBounds | null> {
+    let wait = EMPTY_PROBE_MS;
+    if (this.conn.hasStreamStats()) {
+      const stats = await this.conn.streamStats(stream);
+      if ((stats.committed_chunk_id ?? -1n) < 0n) return null;
+      // Known not to be empty: the chunks are there and a missing one is a stall.
+      wait = STALL_MS;
+    }
+    const [first, last] = await Promise.all([this.probe(stream, { type: 'first' }, wait, signal), this.probe(stream, { type: 'last' }, wait, signal)]);
+    if (!first && !last) return null;
+    if (!first || !last) throw new RewindError('timeout', `The stream ${stream} did not say where it ends`, 'The broker may be overloaded; try again.');
+    return { first: first.first, last: last.first + BigInt(last.records) - 1n, lastChunkTime: last.timestamp };
+  }
+
+  /** The first message chunk a subscription from `spec` gets within `ms`, or null. */
+  private async probe(stream: string, spec: OffsetSpec, ms: number, signal: AbortSignal): Promise<Chunk | null> {
+    const give = new AbortController();
+    const timer = setTimeout(() => give.abort(), ms);
+    const off = whenAborted(signal, () => give.abort());
+    try {
+      for await (const chunk of this.chunks(stream, spec, null, give.signal, null, 1)) return chunk;
+      return null;
+    } catch (e) {
+      if (give.signal.aborted && !signal.aborted) return null;
+      throw e;
+    } finally {
+      clearTimeout(timer);
+      off();
+    }
+  }
+
+  /**
+   * The message chunks of a subscription from `spec`, in order, until the one holding `until`
+   * (null: until the signal aborts). Tracking chunks the broker keeps for offsets are skipped.
+   * With `stallMs`, a wait longer than that for the next chunk fails the read.
+   */
+  async *chunks(stream: string, spec: OffsetSpec, until: bigint | null, signal: AbortSignal, stallMs: number | null = STALL_MS, credit = CREDIT): AsyncGenerator<Chunk> {
+    const id = this.nextId++ % 256;
+    const queue: Chunk[] = [];
+    let failure: Error | null = null;
+    let wake: (() => void) | null = null;
+    this.subscriptions.set(id, {
+      chunk: (c) => (queue.push(c), wake?.()),
+      fail: (e) => ((failure ??= e), wake?.()),
+    });
+    const off = whenAborted(signal, () => wake?.());
+    let lastSeen: bigint | null = null;
+    try {
+      await this.conn.subscribe(id, stream, spec, credit);
+      for (;;) {
+        while (queue.length === 0) {
+          if (failure) throw failure;
+          throwIfAborted(signal);
+          let timer: NodeJS.Timeout | undefined;
+          await new Promise<void>((resolve) => {
+            wake = resolve;
+            if (stallMs !== null) timer = setTimeout(() => ((failure ??= stalled(stream, lastSeen, until)), resolve()), stallMs);
+          });
+          clearTimeout(timer);
+          wake = null;
+        }
+        const chunk = queue.shift()!;
+        // One chunk taken, one more asked for: `credit` chunks stay in flight.
+        this.conn.credit(id, 1);
+        if (chunk.type !== 0) continue;
+        lastSeen = chunk.first + BigInt(chunk.records) - 1n;
+        yield chunk;
+        if (until !== null && lastSeen >= until) return;
+      }
+    } finally {
+      off();
+      this.subscriptions.delete(id);
+      if (!this.conn.failed) await this.conn.unsubscribe(id).catch(() => undefined);
+    }
+  }
+}
+
+function stalled(stream: string, lastSeen: bigint | null, until: bigint | null): RewindError {
+  const at = lastSeen === null ? 'before its first chunk' : `after offset ${lastSeen}`;
+  return new RewindError(
+    'timeout',
+    `The stream ${stream} stopped delivering ${at}${until === null ? '' : ` (its end was ${until} when the read began)`}`,
+    'The broker may be overloaded or the stream unavailable; try again.',
+  );
+}
