@@ -68,3 +68,60 @@ export async function closeConnectionsOf(clientName: RegExp): Promise<number> {
   }
   return closed;
 }
+
+/** A vhost of the test's own (guest may use it), so what other tests do on "/" never shows up in counts. */
+export async function createVhost(vhost: string): Promise<void> {
+  await management('PUT', `/vhosts/${vh(vhost)}`, {});
+  await management('PUT', `/permissions/${vh(vhost)}/guest`, { configure: '.*', write: '.*', read: '.*' });
+}
+
+export async function deleteVhost(vhost: string): Promise<void> {
+  await management('DELETE', `/vhosts/${vh(vhost)}`);
+}
+
+/** A broker user with the given tags and, per vhost, full permissions. */
+export async function createUser(name: string, password: string, tags: string[], vhosts: string[]): Promise<void> {
+  await management('PUT', `/users/${encodeURIComponent(name)}`, { password, tags: tags.join(',') });
+  for (const v of vhosts) await management('PUT', `/permissions/${vh(v)}/${encodeURIComponent(name)}`, { configure: '.*', write: '.*', read: '.*' });
+}
+
+export async function deleteUser(name: string): Promise<void> {
+  await management('DELETE', `/users/${encodeURIComponent(name)}`);
+}
+
+/** Topology made through the management API, as an operator or a definitions file would. */
+export const declare = {
+  exchange: (vhost: string, name: string, type: string, args: Record<string, unknown> = {}, internal = false) =>
+    management('PUT', `/exchanges/${vh(vhost)}/${encodeURIComponent(name)}`, { type, durable: true, auto_delete: false, internal, arguments: args }),
+  queue: (vhost: string, name: string, args: Record<string, unknown> = {}) =>
+    management('PUT', `/queues/${vh(vhost)}/${encodeURIComponent(name)}`, { durable: true, auto_delete: false, arguments: args }),
+  bind: (vhost: string, source: string, destination: string, routingKey: string, args: Record<string, unknown> = {}, to: 'q' | 'e' = 'q') =>
+    management('POST', `/bindings/${vh(vhost)}/e/${encodeURIComponent(source)}/${to}/${encodeURIComponent(destination)}`, { routing_key: routingKey, arguments: args }),
+  policy: (vhost: string, name: string, pattern: string, definition: Record<string, unknown>, applyTo: 'queues' | 'exchanges' | 'all', priority = 0) =>
+    management('PUT', `/policies/${vh(vhost)}/${encodeURIComponent(name)}`, { pattern, definition, 'apply-to': applyTo, priority }),
+};
+
+/** rabbitmqctl's own answer (as root, as the broker's scripts run it), parsed from its JSON formatter. */
+export async function rabbitmqctl<T>(args: string[]): Promise<T> {
+  const { execFile } = await import('node:child_process');
+  const [cmd, full] = process.getuid?.() === 0 ? ['rabbitmqctl', args] : ['sudo', ['rabbitmqctl', ...args]];
+  const out = await new Promise<string>((resolve, reject) =>
+    execFile(cmd, [...full, '--formatter', 'json', '-q'], { maxBuffer: 256 * 1024 * 1024 }, (e, stdout, stderr) =>
+      e ? reject(new Error(`${args.join(' ')}: ${stderr || e.message}`)) : resolve(stdout),
+    ),
+  );
+  return JSON.parse(out) as T;
+}
+
+/**
+ * Waits until the management API itself shows something (a policy applied, a connection's first
+ * stats): the broker publishes those every few seconds, so a reader that looks at once sees less.
+ */
+export async function untilManagement(path: string, test: (body: unknown) => boolean, ms = 20_000): Promise<void> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (test(await management('GET', path))) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`the management API never showed what was waited for at ${path}`);
+}

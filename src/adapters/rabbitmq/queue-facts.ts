@@ -78,8 +78,9 @@ export async function queueFacts(snapshot: VhostSnapshot, name: string, manageme
   const detail = await management.queue(snapshot.vhost, name, signal);
   const queue = mapQueue(detail, snapshot.operatorPolicies);
   const consumers = await consumersOf(detail, management, missing, signal);
-  const bindings = snapshot.bindings.filter((b) => b.destination_type === 'queue' && b.destination === name).map(mapBinding);
-  const upstream = upstreamOf([...new Set(bindings.map((b) => b.source).filter((s) => s !== ''))], snapshot);
+  // The default exchange's implicit binding is left out, as in the topology.
+  const bindings = snapshot.bindings.filter((b) => b.source !== '' && b.destination_type === 'queue' && b.destination === name).map(mapBinding);
+  const upstream = upstreamOf([...new Set(bindings.map((b) => b.source))], snapshot);
   const to = deadLetterTarget(name, queue.effective, snapshot.topology);
   const from: MapDeadLetterLink[] = [];
   for (const q of snapshot.queues) {
