@@ -23,6 +23,7 @@ import { useJobs } from './jobs/useJobs';
 import type { Job } from '../../src/model/jobs';
 import { DiscardDraftDialog } from './workspace/DiscardDraftDialog';
 import { loadWorkspace, type ProjectionDraft, type SavedTab } from './workspace/saved-workspace';
+import { runDraft } from './projections/detached-runs';
 import { useWorkspacePersistence } from './workspace/useWorkspacePersistence';
 
 // The editor is heavy; load it with the first projection tab, not with the app. The read-model
@@ -35,7 +36,7 @@ const AuditTab = lazy(() => import('./audit/AuditTab').then((m) => ({ default: m
 
 type Tab =
   | { kind: 'resource'; id: string; connectionId: string; connectionName: string; resource: Resource; attachJob?: { id: string; n: number } }
-  | { kind: 'projection'; id: string; title: string }
+  | { kind: 'projection'; id: string; title: string; attachJob?: string }
   | { kind: 'read-models'; id: typeof READ_MODELS_TAB; focus: { name: string | null; n: number } }
   | { kind: 'dead-letters'; id: typeof DEAD_LETTERS_TAB }
   | { kind: 'audit'; id: typeof AUDIT_TAB; focus: { id: number | null; n: number } }
@@ -120,9 +121,22 @@ export function App({ disconnected }: { disconnected: string | null }) {
         return openDeadLetters;
       case 'groups':
         return connection ? () => openGroups(connection) : null;
+      case 'projection':
+        return () => reopenRun(job.id);
       case 'none':
         return null;
     }
+  };
+
+  /** A rebuild that went on without its tab: a tab again, with its code, attached to the run. */
+  const reopenRun = (jobId: string) => {
+    const open = tabs.find((t) => t.kind === 'projection' && t.attachJob === jobId);
+    if (open) return setActiveTab(open.id);
+    const kept = runDraft(jobId);
+    const id = `projection-${Date.now()}`;
+    if (kept) drafts.current.set(id, kept.draft);
+    setTabs((ts) => [...ts, { kind: 'projection', id, title: kept?.title ?? 'Reopened run', attachJob: jobId }]);
+    setActiveTab(id);
   };
 
   /** One groups tab per Kafka connection. */
@@ -310,6 +324,8 @@ export function App({ disconnected }: { disconnected: string | null }) {
                     dark={theme === 'dark'}
                     onSubscriptionSaved={sourceChanged}
                     onOpenReadModel={openReadModels}
+                    title={t.title}
+                    attachJob={t.attachJob ?? null}
                   />
                 </Suspense>
               )}

@@ -140,7 +140,8 @@ const WireEventSchema = z.object({
 });
 
 export const RunUpdate = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('started'), runId: z.string(), total: z.number().nullable() }),
+  /** `jobId`: the run's job, which a view that closes can let go of and another can attach to. */
+  z.object({ kind: z.literal('started'), runId: z.string(), total: z.number().nullable(), jobId: z.string().optional() }),
   z.object({ kind: z.literal('progress'), processed: z.number(), position: z.number() }),
   z.object({
     kind: z.literal('handler-error'),

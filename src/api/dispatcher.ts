@@ -11,6 +11,8 @@ export interface CallContext {
    * reloaded): the work goes on, nothing more is sent to that requester.
    */
   onDetach?(listener: () => void): void;
+  /** The job this call runs as, when it is one (see withJobs). */
+  jobId?: string;
 }
 export interface StreamContext<I> extends CallContext {
   batch(items: I[]): void;

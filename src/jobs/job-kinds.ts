@@ -83,9 +83,10 @@ export const JOB_KINDS: Record<string, JobKind> = {
   },
   'projections/rebuild': {
     title: (p) => `Projection run over ${targetName(((p['source'] ?? {}) as Record<string, unknown>)['target'])}`,
-    place: () => ({ kind: 'none' }),
+    place: () => ({ kind: 'projection' }),
     outcome: (r) => `${fmt(r['processed'])} events${r['stopped'] ? ', stopped early' : ''}`,
-    survivesClose: false,
+    // Its result (the run's states for time travel) stays in the core until the job is dismissed.
+    survivesClose: true,
   },
   'read-models/continue': {
     title: (p) => `Continue ${str(p['name'])}`,

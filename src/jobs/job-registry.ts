@@ -32,6 +32,12 @@ export class JobRegistry {
   private readonly entries = new Map<string, Entry>();
   private readonly listeners = new Set<() => void>();
 
+  /**
+   * `forget` frees what a finished job's result holds in the core (a projection run's workers)
+   * when the job is dismissed or pruned while no view holds it.
+   */
+  constructor(private readonly forget: (method: string, result: unknown) => void = () => undefined) {}
+
   begin(method: string, params: Record<string, unknown>, parent: AbortSignal): { id: string; signal: AbortSignal; events: JobEvents } {
     const kind = JOB_KINDS[method]!;
     const id = randomUUID();
@@ -126,6 +132,7 @@ export class JobRegistry {
     const e = this.entries.get(id);
     if (e && e.job.state !== 'running') {
       this.entries.delete(id);
+      this.release(e);
       this.changed();
     }
   }
@@ -176,6 +183,13 @@ export class JobRegistry {
 
   private prune(): void {
     const finished = [...this.entries.values()].filter((e) => e.job.state !== 'running');
-    for (const e of finished.slice(0, Math.max(0, finished.length - KEPT_JOBS))) this.entries.delete(e.job.id);
+    for (const e of finished.slice(0, Math.max(0, finished.length - KEPT_JOBS))) {
+      this.entries.delete(e.job.id);
+      this.release(e);
+    }
+  }
+
+  private release(e: Entry): void {
+    if (e.job.detached && e.end && 'result' in e.end) this.forget(e.job.method, e.end.result);
   }
 }

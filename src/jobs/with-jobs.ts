@@ -22,6 +22,7 @@ export function withJobs(handlers: Handlers, jobs: JobRegistry): Handlers {
       const noop = () => undefined;
       const jobCtx: StreamContext<unknown> = {
         signal: job.signal,
+        jobId: job.id,
         batch: (items) => {
           job.events.items(items);
           (ctx.batch ?? noop)(items);

@@ -7,6 +7,7 @@ export const JobPlace = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('read-models'), name: z.string() }),
   z.object({ kind: z.literal('dead-letters') }),
   z.object({ kind: z.literal('groups'), connectionId: z.string() }),
+  z.object({ kind: z.literal('projection') }),
   z.object({ kind: z.literal('none') }),
 ]);
 export type JobPlace = z.infer<typeof JobPlace>;

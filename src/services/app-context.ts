@@ -38,7 +38,11 @@ export function createAppContext(options: AppContextOptions): AppContext {
   const profiles = new ProfileStore(join(options.dataDir, 'connections.json'));
   const pool = new AdapterPool(profiles, options.secrets, store);
   const registry = new ProjectionRegistry();
-  const jobs = new JobRegistry();
+  // A finished run nobody holds any more ends its workers.
+  const jobs = new JobRegistry((method, result) => {
+    const runId = method === 'projections/rebuild' && result && typeof result === 'object' && 'runId' in result ? result.runId : null;
+    if (typeof runId === 'string') void registry.close(runId).catch(() => undefined);
+  });
   let readModelFile: ReadModelFile | null = null;
   const readModels = () => (readModelFile ??= ReadModelFile.open(join(options.dataDir, READ_MODEL_FILE)));
   const handlers = createHandlers({

@@ -70,7 +70,7 @@ export function projectionHandlers({ pool, registry }: { pool: AdapterPool; regi
           const streamId = source.target.type === 'store-stream' ? source.target.streamId : null;
           const end = Math.min(to ?? Number.MAX_SAFE_INTEGER, store.lastPosition());
           const total = streamId ? (store.stream(streamId)?.eventCount ?? 0) : Math.max(0, end - from + 1);
-          ctx.batch([{ kind: 'started', runId: id, total: (expected = streamId && from > 1 ? null : total) }]);
+          ctx.batch([{ kind: 'started', runId: id, ...(ctx.jobId ? { jobId: ctx.jobId } : {}), total: (expected = streamId && from > 1 ? null : total) }]);
           result = await run.runSqlite({ kind: 'sqlite', path: store.path, streamId, from, to }, callbacks);
         } else if (source.target.type === 'kafka-topic') {
           const adapter = await pool.get(source.connectionId);
@@ -79,13 +79,13 @@ export function projectionHandlers({ pool, registry }: { pool: AdapterPool; regi
           const cursors: TopicCursor[] = [{ seq: 0, next: new Map(ranges.map((r) => [r.partition, r.start])) }];
           entry.topic = { ranges, cursors };
           const available = Number(ranges.reduce((n, r) => n + (r.end > r.start ? r.end - r.start : 0n), 0n));
-          ctx.batch([{ kind: 'started', runId: id, total: (expected = to === null ? available : Math.min(to, available)) }]);
+          ctx.batch([{ kind: 'started', runId: id, ...(ctx.jobId ? { jobId: ctx.jobId } : {}), total: (expected = to === null ? available : Math.min(to, available)) }]);
           const merge = mergedTopic(adapter, source.target.topic, ranges, cursors[0]!, ctx.signal, { onCursor: (c) => cursors.push(c), ...(to === null ? {} : { until: to }) });
           result = await run.runBatches(merge, callbacks);
           ordering = `${ranges.length} ${ranges.length === 1 ? 'partition' : 'partitions'} merged in timestamp order; positions number the records in that order.`;
         } else {
           if (source.from.type === 'offsets') throw new RewindError('invalid_input', 'An offset per partition starts a whole topic');
-          ctx.batch([{ kind: 'started', runId: id, total: (expected = null) }]);
+          ctx.batch([{ kind: 'started', runId: id, ...(ctx.jobId ? { jobId: ctx.jobId } : {}), total: (expected = null) }]);
           const adapter = await pool.get(source.connectionId);
           result = await run.runBatches(adapter.events(source.target, source.from, to, ctx.signal), callbacks);
         }

@@ -1,6 +1,6 @@
 import { expect, test } from './fixtures';
 import { unique } from './brokers';
-import { addLocalKafka } from './steps';
+import { addLocalKafka, replaceCode } from './steps';
 import { createTopic, deleteTopics, kcatProduceLines } from '../tools/kafka-tools';
 
 /**
@@ -50,4 +50,67 @@ test('a search goes on in the jobs panel when its tab is closed, and Open shows 
   } finally {
     await deleteTopics([topic]);
   }
+});
+
+/**
+ * An import is one job in the core and runs outside its tab: closing the tab leaves it running,
+ * the panel says when it ends, and the reopened tab shows what came of it.
+ */
+test('an NDJSON import goes on when its tab is closed, and the reopened tab shows its outcome', async ({ app }) => {
+  const { page } = app;
+  const LINES = 100_000;
+  const text = Array.from({ length: LINES }, (_, n) => JSON.stringify({ streamId: `bulk-${n % 100}`, type: 'Imported', data: { n } })).join('\n');
+  await page.getByTestId('resource-$all').click();
+  const before = Number((await page.getByTestId('resource-$all').locator('.badge').textContent())?.replace(/,/g, ''));
+  await page.getByLabel('NDJSON file to import').setInputFiles({ name: 'bulk.ndjson', mimeType: 'application/x-ndjson', buffer: Buffer.from(text) });
+  const jobs = page.getByRole('region', { name: 'Jobs' });
+  const job = jobs.getByRole('listitem', { name: 'Import bulk.ndjson into the store' });
+  await expect(job.getByRole('progressbar')).toBeVisible();
+  await app.screenshot('import-job-running');
+
+  await page.getByRole('tab', { name: /\$all/ }).press('Delete');
+  await expect(page.getByRole('tab', { name: /\$all/ })).toHaveCount(0);
+  await expect(jobs.getByRole('status').filter({ hasText: 'Import of bulk.ndjson into the store' })).toContainText('100,000 events imported', { timeout: 90_000 });
+  await expect(job).toContainText('100,000 records written from 100,000 lines');
+
+  await page.getByTestId('resource-$all').click();
+  await expect(page.getByTestId('transfer-outcome')).toContainText('Imported 100,000 events');
+  await expect(page.getByTestId('resource-$all').locator('.badge')).toHaveText((before + LINES).toLocaleString('en-US'));
+});
+
+/**
+ * A rebuild is a job that outlives its tab: closing the tab lets it go on, the panel says when it
+ * ends, and Open brings back a tab with its code and its result (time travel works on it).
+ */
+test('a projection rebuild goes on when its tab is closed, and Open brings back its code and result', async ({ app }) => {
+  const { page } = app;
+  const total = Number(await page.getByTestId('resource-$all').locator('.badge').textContent());
+  await page.getByRole('button', { name: 'New projection' }).first().click();
+  await expect(page.getByRole('textbox', { name: 'Projection code' })).toContainText('export default');
+  // 40 ms per event: the run lasts several seconds on any machine.
+  const code = 'export default {\n  init: () => ({ n: 0 }),\n  $any: (s, e) => {\n    const t = Date.now();\n    while (Date.now() - t < 40);\n    return { n: s.n + 1 };\n  },\n};\n';
+  await replaceCode(page, code);
+  await page.getByRole('button', { name: 'Rebuild' }).click();
+  const jobs = page.getByRole('region', { name: 'Jobs' });
+  const job = jobs.getByRole('listitem', { name: 'Projection run over $all' });
+  await expect(job.getByRole('progressbar')).toBeVisible();
+
+  await page.getByRole('tab', { name: /Projection 1/ }).press('Delete');
+  await page.getByRole('dialog', { name: 'Discard unsaved projection code?' }).getByRole('button', { name: 'Discard' }).click();
+  await expect(page.getByRole('tab', { name: /Projection 1/ })).toHaveCount(0);
+  await expect(jobs.getByRole('status').filter({ hasText: 'Projection run over $all' })).toContainText(`${total} events`, { timeout: 90_000 });
+  await app.screenshot('rebuild-job-done');
+
+  await job.getByRole('button', { name: 'Open' }).click();
+  await expect(page.getByRole('tab', { name: /Projection 1/ })).toHaveCount(1);
+  await expect(page.getByRole('textbox', { name: 'Projection code' })).toContainText('while (Date.now() - t < 40)');
+  await expect(page.getByTestId('run-summary')).toContainText(`${total} events · 1–${total}`);
+  await expect(page.getByTestId('state-tree')).toContainText(String(total));
+  await page.getByRole('tab', { name: 'Time travel' }).click();
+  // Time travel replays the (slow) handler from the start: seconds, not milliseconds.
+  await expect(page.getByText(`Event at ${total}`)).toBeVisible({ timeout: 30_000 });
+  await page.getByLabel('Go to position').fill('10');
+  await page.getByLabel('Go to position').press('Enter');
+  await expect(page.getByText('Event at 10')).toBeVisible({ timeout: 30_000 });
+  await app.screenshot('rebuild-job-reopened');
 });

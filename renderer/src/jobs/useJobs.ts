@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useClient } from '../api/client-context';
 import type { Job } from '../../../src/model/jobs';
+import { useTransferNotices } from './background-transfers';
 
 /** A job that ended while no view was attached: the panel says so until dismissed. */
 export interface JobNotice {
@@ -53,5 +54,13 @@ export function useJobs(): { jobs: Job[]; notices: JobNotice[]; dismissNotice(id
     };
   }, [client]);
 
-  return { jobs, notices, dismissNotice: (id) => setNotices((n) => n.filter((x) => x.id !== id)) };
+  const transfers = useTransferNotices();
+  return {
+    jobs,
+    notices: [...notices, ...transfers.notices],
+    dismissNotice: (id) => {
+      setNotices((n) => n.filter((x) => x.id !== id));
+      transfers.dismiss(id);
+    },
+  };
 }

@@ -16,6 +16,7 @@ import { SaveReadModel } from './SaveReadModel';
 import { SkippedEvents } from './SkippedEvents';
 import { SourcePicker, type SourceChoice } from './SourcePicker';
 import { useRebuild } from './useRebuild';
+import { keepRunDraft } from './detached-runs';
 import { REBUILD_EVENT } from '../palette/usePalette';
 import { ReplaceSubscriptionDialog } from './ReplaceSubscriptionDialog';
 import { ApiCallError } from '../../../src/api/errors';
@@ -33,9 +34,13 @@ interface Props {
   dark: boolean;
   onSubscriptionSaved(connectionId: string): void;
   onOpenReadModel(name: string): void;
+  /** The tab's title, kept with a run that outlives the tab. */
+  title: string;
+  /** A run (by job id) that went on without its tab: take it back on opening. */
+  attachJob?: string | null;
 }
 
-export function ProjectionTab({ initialDraft, onDraft, connections, dark, onSubscriptionSaved, onOpenReadModel }: Props) {
+export function ProjectionTab({ initialDraft, onDraft, connections, dark, onSubscriptionSaved, onOpenReadModel, title, attachJob = null }: Props) {
   const client = useClient();
   const [examples, setExamples] = useState<{ name: string; description: string; source: string }[]>([]);
   const [code, setCode] = useState(initialDraft?.code ?? '');
@@ -70,7 +75,16 @@ export function ProjectionTab({ initialDraft, onDraft, connections, dark, onSubs
       setInputError(e instanceof Error ? e.message : String(e));
     }
   };
-  const { running, runs, error, rebuild, decide, cancel } = useRebuild();
+  // The draft that made a run is kept with its job, so Open can bring it back after the tab closed.
+  const draftNow = useRef({ code, baseline, source, range });
+  draftNow.current = { code, baseline, source, range };
+  const { running, runs, error, rebuild, attach, decide, cancel } = useRebuild((jobId) => keepRunDraft(jobId, title, draftNow.current));
+  const attached = useRef<string | null>(null);
+  useEffect(() => {
+    if (!attachJob || attached.current === attachJob) return;
+    attached.current = attachJob;
+    void attach(attachJob, initialDraft?.code ?? '');
+  }, [attachJob, attach, initialDraft]);
   const latest = runs[0] ?? null;
 
   useEffect(() => {

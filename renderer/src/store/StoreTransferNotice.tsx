@@ -3,7 +3,19 @@ import { formatCount } from '../ui/format';
 import type { ImportOutcome, Transfer } from './useNdjson';
 
 /** Progress of an export or import, then what came of it (with the lines that were refused). */
-export function StoreTransferNotice({ transfer, outcome, error, dismiss }: { transfer: Transfer | null; outcome: ImportOutcome | string | null; error: unknown; dismiss(): void }) {
+export function StoreTransferNotice({
+  transfer,
+  outcome,
+  error,
+  cancel,
+  dismiss,
+}: {
+  transfer: Transfer | null;
+  outcome: ImportOutcome | string | null;
+  error: unknown;
+  cancel(): void;
+  dismiss(): void;
+}) {
   if (transfer) {
     const pct = transfer.total ? Math.min(100, (transfer.done / transfer.total) * 100) : null;
     return (
@@ -14,7 +26,7 @@ export function StoreTransferNotice({ transfer, outcome, error, dismiss }: { tra
           </span>
           {transfer.kind === 'export' ? 'Exporting' : 'Importing'} {formatCount(transfer.done)}
           {transfer.total !== null && ` of ${formatCount(transfer.total)}`} {transfer.kind === 'export' ? 'events' : 'lines'}
-          <button className="btn small" onClick={() => transfer.controller.abort()}>
+          <button className="btn small" onClick={cancel}>
             Cancel
           </button>
         </span>
@@ -35,7 +47,7 @@ export function StoreTransferNotice({ transfer, outcome, error, dismiss }: { tra
         outcome
       ) : (
         <>
-          Imported {formatCount(outcome.imported)} events
+          Imported {formatCount(outcome.imported)} events{outcome.cancelled && ' before the import was cancelled'}
           {outcome.errors.length > 0 && `; ${formatCount(outcome.errors.length)} lines left out:`}
           {outcome.errors.length > 0 && (
             <ul className="mono import-errors">

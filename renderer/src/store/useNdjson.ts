@@ -1,94 +1,112 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef } from 'react';
 import { useClient } from '../api/client-context';
 import { saveDownload } from '../ui/download';
+import { startTransfer, useTransfer } from '../jobs/background-transfers';
 
 export interface Transfer {
   kind: 'export' | 'import';
   done: number;
   total: number | null;
-  controller: AbortController;
 }
 
 export interface ImportOutcome {
   imported: number;
   errors: { line: number; message: string }[];
+  /** Set when the import stopped before the end of the file. */
+  cancelled?: boolean;
 }
 
 const IMPORT_CHUNK = 1000;
 
-/** Export to a downloaded .ndjson file and import from one, with progress and cancel. */
+/**
+ * Export to a downloaded .ndjson file and import from one, with progress and cancel. Both run
+ * outside the tab (see background-transfers): closing it leaves them running.
+ */
 export function useNdjson(connectionId: string, onImported: () => void) {
   const client = useClient();
-  const [transfer, setTransfer] = useState<Transfer | null>(null);
-  // A closed tab stops its export or import (what was imported so far stays, and says so in the audit).
-  const current = useRef<Transfer | null>(null);
-  current.current = transfer;
-  useEffect(() => () => current.current?.controller.abort(), []);
-  const [outcome, setOutcome] = useState<ImportOutcome | string | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const busy = useRef(false);
+  const key = `store:${connectionId}`;
+  const { state, cancel, dismiss } = useTransfer<ImportOutcome | string>(key);
+  const imported = useRef(onImported);
+  imported.current = onImported;
+
+  // The view refreshes once an import ends, whether it was open the whole time or reopened since.
+  const ended = state?.kind === 'import' && !state.running;
+  useEffect(() => {
+    if (ended) imported.current();
+  }, [ended]);
 
   const exportTo = useCallback(
-    async (streamId: string | null, filename: string) => {
-      if (busy.current) return;
-      busy.current = true;
-      const controller = new AbortController();
-      setError(null);
-      setOutcome(null);
-      setTransfer({ kind: 'export', done: 0, total: null, controller });
-      const parts: string[] = [];
-      try {
-        const r = await client.stream(
-          'store/export',
-          { connectionId, streamId },
-          {
-            signal: controller.signal,
-            onBatch: (lines) => parts.push(lines.join('\n') + '\n'),
-            onProgress: (p) => setTransfer((t) => (t ? { ...t, done: p.done, total: p.total } : t)),
-          },
-        );
-        saveDownload(parts, filename);
-        setOutcome(`Exported ${r.count} events to ${filename}`);
-      } catch (e) {
-        if (!controller.signal.aborted) setError(e);
-      } finally {
-        busy.current = false;
-        setTransfer(null);
-      }
-    },
-    [client, connectionId],
+    (streamId: string | null, filename: string) =>
+      startTransfer<ImportOutcome | string>(
+        key,
+        'export',
+        `Export of ${streamId ?? '$all'}`,
+        async (t) => {
+          const parts: string[] = [];
+          const r = await client.stream(
+            'store/export',
+            { connectionId, streamId },
+            { signal: t.signal, onBatch: (lines) => parts.push(lines.join('\n') + '\n'), onProgress: (p) => t.progress(p.done, p.total) },
+          );
+          saveDownload(parts, filename);
+          return `Exported ${r.count} events to ${filename}`;
+        },
+        (o) => (typeof o === 'string' ? o : ''),
+      ),
+    [client, connectionId, key],
   );
 
   const importFrom = useCallback(
-    async (file: File) => {
-      if (busy.current) return;
-      busy.current = true;
-      const controller = new AbortController();
-      setError(null);
-      setOutcome(null);
-      const lines = (await file.text()).split(/\r?\n/);
-      if (lines[lines.length - 1] === '') lines.pop();
-      setTransfer({ kind: 'import', done: 0, total: lines.length, controller });
-      const total: ImportOutcome = { imported: 0, errors: [] };
-      try {
-        // Chunk by chunk: each is one transaction, and cancel stops before the next.
-        for (let i = 0; i < lines.length && !controller.signal.aborted; i += IMPORT_CHUNK) {
-          const r = await client.call('store/import', { connectionId, lines: lines.slice(i, i + IMPORT_CHUNK), firstLine: i + 1 }, { signal: controller.signal });
-          total.imported += r.imported;
-          total.errors.push(...r.errors);
-          setTransfer((t) => (t ? { ...t, done: Math.min(lines.length, i + IMPORT_CHUNK) } : t));
-        }
-      } catch (e) {
-        if (!controller.signal.aborted) setError(e);
-      } finally {
-        busy.current = false;
-        setTransfer(null);
-        setOutcome(total);
-        onImported();
-      }
-    },
-    [client, connectionId, onImported],
+    (file: File) =>
+      startTransfer<ImportOutcome | string>(
+        key,
+        'import',
+        `Import of ${file.name} into the store`,
+        async (t) => {
+          const lines = (await file.text()).split(/\r?\n/);
+          if (lines[lines.length - 1] === '') lines.pop();
+          t.progress(0, lines.length);
+          const total: ImportOutcome = { imported: 0, errors: [] };
+          let session = '';
+          const opened = new Promise<void>((resolve, reject) => {
+            const run = client.stream(
+              'imports/run',
+              { connectionId, into: { kind: 'store' }, file: file.name, lines: lines.length },
+              { signal: t.signal, onBatch: (items) => ((session = items[0]?.session ?? ''), resolve()) },
+            );
+            run.catch(reject);
+          });
+          try {
+            await opened;
+            // Chunk by chunk: each is one transaction, and cancel stops before the next.
+            for (let i = 0; i < lines.length; i += IMPORT_CHUNK) {
+              const r = await client.call('store/import', { connectionId, lines: lines.slice(i, i + IMPORT_CHUNK), firstLine: i + 1, session }, { signal: t.signal });
+              total.imported += r.imported;
+              total.errors.push(...r.errors);
+              t.progress(Math.min(lines.length, i + IMPORT_CHUNK), lines.length);
+            }
+          } catch (e) {
+            const cancelled = t.signal.aborted || (e instanceof Error && 'code' in e && e.code === 'cancelled');
+            if (!cancelled) throw e;
+            total.cancelled = true;
+          }
+          return total;
+        },
+        (o) =>
+          typeof o === 'string'
+            ? o
+            : `${o.imported.toLocaleString('en-US')} events imported${o.errors.length ? `, ${o.errors.length} lines left out` : ''}${o.cancelled ? ' (cancelled before the end)' : ''}`,
+      ),
+    [client, connectionId, key],
   );
 
-  return { transfer, outcome, error, exportTo, importFrom, dismiss: () => (setOutcome(null), setError(null)) };
+  return {
+    transfer: state?.running ? ({ kind: state.kind, done: state.done, total: state.total } satisfies Transfer) : null,
+    outcome: state && !state.running ? state.outcome : null,
+    error: state && !state.running ? state.error : null,
+    exportTo,
+    importFrom,
+    cancel,
+    dismiss,
+  };
 }
