@@ -39,6 +39,16 @@ export const Resource = z.discriminatedUnion('type', [
     deadLetterOf: z.array(z.object({ queue: z.string(), exchange: z.string(), routingKey: z.string().nullable() })).optional(),
   }),
   z.object({
+    /** A super stream (a partitioned stream): an exchange marked `x-super-stream` and the stream queues bound to it. */
+    type: z.literal('rabbit-super-stream'),
+    vhost: z.string(),
+    name: z.string(),
+    /** Its partitions in their order (the bindings' `x-stream-partition-order`), each with the routing key that sends to it. */
+    partitions: z.array(z.object({ queue: z.string(), order: z.number().int(), routingKey: z.string(), messages: Count })),
+    /** The partitions' messages added up (each sampled by the management API). */
+    messages: Count,
+  }),
+  z.object({
     type: z.literal('store-all'),
     name: z.string(),
     events: Count,

@@ -14,6 +14,7 @@ const KIND: Record<Resource['type'], string> = {
   'kafka-topic': 'topic',
   'rabbit-queue': 'queue',
   'rabbit-vhost': 'vhost',
+  'rabbit-super-stream': 'super stream',
   'store-all': 'all events',
   'store-stream': 'stream',
   'store-subscription': 'subscription',

@@ -15,6 +15,8 @@ export function targetOf(resource: Resource, partition: number): ReadTarget | { 
       return { type: 'store-stream', streamId: resource.name };
     case 'rabbit-vhost':
       return { unsupported: 'A vhost holds queues: open one of them.' };
+    case 'rabbit-super-stream':
+      return { unsupported: `${resource.name} is a super stream of ${resource.partitions.length} partitions: open one of its streams (${resource.partitions.map((p) => p.queue).join(', ')}).` };
     case 'store-subscription':
       return { unsupported: 'A subscription opens in its own view.' };
   }

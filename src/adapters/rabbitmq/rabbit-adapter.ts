@@ -18,6 +18,7 @@ import { StreamReader } from './stream-reader';
 import { StreamProtocolError, type StreamEndpoint } from './stream-protocol';
 import { rangeBatches, StreamTail, type RangeOutcome, type StreamSeek } from './stream-read';
 import { streamRecordToEnvelope, streamRecordToWire } from './stream-message';
+import { superStreams, type SuperStream } from './stream-super';
 import type { WireEvent } from '../../projections/wire';
 
 const DEAD_LETTER = /(^|[._-])(dlq|dlx|dead[._-]?letters?|parking[._-]?lot|errors?)([._-]|$)/i;
@@ -94,6 +95,7 @@ export class RabbitAdapter implements SourceAdapter {
     const resources: Resource[] = vhosts.map((v) => ({ type: 'rabbit-vhost', name: v.name }));
     // A queue is a dead-letter queue because the topology sends dead letters to it, whatever its name.
     const links = (await Promise.all(vhosts.map((v) => this.deadLetterLinks(v.name, queues, signal).catch(() => [])))).flat();
+    const supers = await Promise.all(vhosts.map((v) => this.superStreams(v.name, queues, signal)));
     for (const q of queues.sort((a, b) => a.vhost.localeCompare(b.vhost) || a.name.localeCompare(b.name))) {
       const feeds = links.filter((l) => l.vhost === q.vhost && l.to.includes(q.name)).map((l) => ({ queue: l.from, exchange: l.exchange, routingKey: l.routingKey }));
       resources.push({
@@ -108,7 +110,19 @@ export class RabbitAdapter implements SourceAdapter {
         deadLetterOf: feeds,
       });
     }
+    // A super stream is listed once, with its partitions; each partition stays listed as the stream it is.
+    resources.push(...supers.flat());
     return resources;
+  }
+
+  /** The vhost's super streams; none when its exchanges cannot be listed (the queues still are). */
+  private async superStreams(vhost: string, queues: ManagementQueue[], signal: AbortSignal): Promise<SuperStream[]> {
+    try {
+      const [exchanges, bindings] = await Promise.all([this.management.exchanges(vhost, signal), this.management.bindings(vhost, signal)]);
+      return superStreams(vhost, exchanges, bindings, queues);
+    } catch {
+      return [];
+    }
   }
 
   /** The vhost's topology as the routing simulator takes it. */
@@ -299,7 +313,13 @@ export class RabbitAdapter implements SourceAdapter {
       const tail = new StreamTail(r, target.queue, from, signal, convert, onBatch);
       const done = tail.done.catch((e: unknown) => Promise.reject(this.streamFail(e))).finally(() => r.close());
       done.catch(() => undefined);
-      return { via: 'stream protocol', done, pause: () => tail.pause(), resume: () => tail.resume() };
+      // Handed out once the broker has the subscription: what is written after this call is seen.
+      const refused = await tail.ready.then(
+        () => null,
+        (e: unknown) => this.streamFallBack(e),
+      );
+      if (!refused) return { via: 'stream protocol', done, pause: () => tail.pause(), resume: () => tail.resume() };
+      if (!(refused instanceof FallBackToAmqp)) throw refused;
     }
     const seek: ReadFrom = from.type === 'first' ? { type: 'start' } : from.type === 'last' || from.type === 'next' ? { type: 'position', value: '0' } : from;
     const clock = this.chunkClock(target);

@@ -99,10 +99,15 @@ export async function* rangeBatches<T>(
 /** A live tail: follows a stream from `seek` until its signal aborts; pausing stops asking the broker for more. */
 export class StreamTail<T> {
   private paused: { promise: Promise<void>; resume: () => void } | null = null;
+  private subscribed!: () => void;
+  /** Resolves once the broker has the subscription (nothing written after that is missed); rejects as `done` does when it never came. */
+  readonly ready: Promise<void>;
   readonly done: Promise<void>;
 
   constructor(reader: StreamReader, stream: string, seek: StreamSeek, signal: AbortSignal, convert: RecordConverter<T>, onBatch: (items: T[]) => void) {
+    const subscribed = new Promise<void>((resolve) => (this.subscribed = resolve));
     this.done = this.run(reader, stream, seek, signal, convert, onBatch);
+    this.ready = Promise.race([subscribed, this.done]);
   }
 
   pause(): void {
@@ -122,7 +127,7 @@ export class StreamTail<T> {
     const { spec, from } = startOf(seek);
     const aborted = new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
     try {
-      for await (const chunk of reader.chunks(stream, spec, null, signal, null)) {
+      for await (const chunk of reader.chunks(stream, spec, null, signal, null, undefined, () => this.subscribed())) {
         // While paused the chunk waits here and no more credit is given: the broker holds the rest.
         while (this.paused && !signal.aborted) await Promise.race([this.paused.promise, aborted]);
         if (signal.aborted) return;

@@ -97,7 +97,16 @@ export class StreamReader {
    * (null: until the signal aborts). Tracking chunks the broker keeps for offsets are skipped.
    * With `stallMs`, a wait longer than that for the next chunk fails the read.
    */
-  async *chunks(stream: string, spec: OffsetSpec, until: bigint | null, signal: AbortSignal, stallMs: number | null = STALL_MS, credit = CREDIT): AsyncGenerator<Chunk> {
+  async *chunks(
+    stream: string,
+    spec: OffsetSpec,
+    until: bigint | null,
+    signal: AbortSignal,
+    stallMs: number | null = STALL_MS,
+    credit = CREDIT,
+    /** Called once the broker has accepted the subscription. */
+    subscribed: () => void = () => undefined,
+  ): AsyncGenerator<Chunk> {
     const id = this.nextId++ % 256;
     const queue: Chunk[] = [];
     let failure: Error | null = null;
@@ -110,6 +119,7 @@ export class StreamReader {
     let lastSeen: bigint | null = null;
     try {
       await this.conn.subscribe(id, stream, spec, credit);
+      subscribed();
       for (;;) {
         while (queue.length === 0) {
           if (failure) throw failure;
