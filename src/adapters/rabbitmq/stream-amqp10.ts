@@ -86,10 +86,23 @@ function uuidText(b: Buffer): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
+/** Reads a fixed-size value's position and moves past it. */
+function at(c: Cursor, n: number): number {
+  need(c, n);
+  const p = c.at;
+  c.at += n;
+  return p;
+}
+
+/** Text of `n` bytes read straight from the buffer (no intermediate Buffer per string). */
+function textOf(c: Cursor, n: number, encoding: 'utf8' | 'latin1'): string {
+  const p = at(c, n);
+  return c.b.toString(encoding, p, p + n);
+}
+
 /** One value whose constructor (format code) has been read already. */
 function valueOf(code: number, c: Cursor): Amqp10Value {
   const b = c.b;
-  const fixed = (n: number) => (need(c, n), (c.at += n), c.at - n);
   switch (code) {
     case 0x40:
       return { t: 'null' };
@@ -102,35 +115,35 @@ function valueOf(code: number, c: Cursor): Amqp10Value {
     case 0x50:
       return { t: 'ubyte', v: u8(c) };
     case 0x60:
-      return { t: 'ushort', v: b.readUInt16BE(fixed(2)) };
+      return { t: 'ushort', v: b.readUInt16BE(at(c, 2)) };
     case 0x70:
-      return { t: 'uint', v: b.readUInt32BE(fixed(4)) };
+      return { t: 'uint', v: b.readUInt32BE(at(c, 4)) };
     case 0x52:
       return { t: 'uint', v: u8(c) };
     case 0x43:
       return { t: 'uint', v: 0 };
     case 0x80:
-      return { t: 'ulong', v: b.readBigUInt64BE(fixed(8)) };
+      return { t: 'ulong', v: b.readBigUInt64BE(at(c, 8)) };
     case 0x53:
       return { t: 'ulong', v: BigInt(u8(c)) };
     case 0x44:
       return { t: 'ulong', v: 0n };
     case 0x51:
-      return { t: 'byte', v: b.readInt8(fixed(1)) };
+      return { t: 'byte', v: b.readInt8(at(c, 1)) };
     case 0x61:
-      return { t: 'short', v: b.readInt16BE(fixed(2)) };
+      return { t: 'short', v: b.readInt16BE(at(c, 2)) };
     case 0x71:
-      return { t: 'int', v: b.readInt32BE(fixed(4)) };
+      return { t: 'int', v: b.readInt32BE(at(c, 4)) };
     case 0x54:
-      return { t: 'int', v: b.readInt8(fixed(1)) };
+      return { t: 'int', v: b.readInt8(at(c, 1)) };
     case 0x81:
-      return { t: 'long', v: b.readBigInt64BE(fixed(8)) };
+      return { t: 'long', v: b.readBigInt64BE(at(c, 8)) };
     case 0x55:
-      return { t: 'long', v: BigInt(b.readInt8(fixed(1))) };
+      return { t: 'long', v: BigInt(b.readInt8(at(c, 1))) };
     case 0x72:
-      return { t: 'float', v: b.readFloatBE(fixed(4)) };
+      return { t: 'float', v: b.readFloatBE(at(c, 4)) };
     case 0x82:
-      return { t: 'double', v: b.readDoubleBE(fixed(8)) };
+      return { t: 'double', v: b.readDoubleBE(at(c, 8)) };
     case 0x74:
       return { t: 'decimal32', v: Buffer.from(take(c, 4)) };
     case 0x84:
@@ -138,9 +151,9 @@ function valueOf(code: number, c: Cursor): Amqp10Value {
     case 0x94:
       return { t: 'decimal128', v: Buffer.from(take(c, 16)) };
     case 0x73:
-      return { t: 'char', v: b.readUInt32BE(fixed(4)) };
+      return { t: 'char', v: b.readUInt32BE(at(c, 4)) };
     case 0x83:
-      return { t: 'timestamp', v: b.readBigInt64BE(fixed(8)) };
+      return { t: 'timestamp', v: b.readBigInt64BE(at(c, 8)) };
     case 0x98:
       return { t: 'uuid', v: uuidText(take(c, 16)) };
     case 0xa0:
@@ -148,13 +161,13 @@ function valueOf(code: number, c: Cursor): Amqp10Value {
     case 0xb0:
       return { t: 'binary', v: take(c, u32(c)) };
     case 0xa1:
-      return { t: 'string', v: take(c, u8(c)).toString('utf8') };
+      return { t: 'string', v: textOf(c, u8(c), 'utf8') };
     case 0xb1:
-      return { t: 'string', v: take(c, u32(c)).toString('utf8') };
+      return { t: 'string', v: textOf(c, u32(c), 'utf8') };
     case 0xa3:
-      return { t: 'symbol', v: take(c, u8(c)).toString('ascii') };
+      return { t: 'symbol', v: textOf(c, u8(c), 'latin1') };
     case 0xb3:
-      return { t: 'symbol', v: take(c, u32(c)).toString('ascii') };
+      return { t: 'symbol', v: textOf(c, u32(c), 'latin1') };
     case 0x45:
       return { t: 'list', v: [] };
     case 0xc0:

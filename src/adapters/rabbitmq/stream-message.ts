@@ -52,15 +52,23 @@ export interface StreamMessageView {
 function fields<T extends readonly string[]>(names: T, list: Amqp10Value[] | null): Partial<Record<T[number], Amqp10Value>> {
   const out: Partial<Record<T[number], Amqp10Value>> = {};
   if (!list) return out;
-  names.forEach((name: T[number], i) => {
-    const v = list[i];
-    if (v && v.t !== 'null') out[name] = v;
-  });
+  for (let i = 0; i < list.length && i < names.length; i++) {
+    const v = list[i]!;
+    if (v.t !== 'null') out[names[i] as T[number]] = v;
+  }
   return out;
 }
 
-function entries(map: [Amqp10Value, Amqp10Value][] | null): Map<string, Amqp10Value> {
-  return new Map((map ?? []).map(([k, v]) => [keyText(k), v]));
+/** A map's entries by their text keys, in order (a few per message: a list beats a Map here). */
+function entries(map: [Amqp10Value, Amqp10Value][] | null): [string, Amqp10Value][] {
+  const out: [string, Amqp10Value][] = [];
+  if (map) for (const [k, v] of map) out.push([keyText(k), v]);
+  return out;
+}
+
+function lookup(list: [string, Amqp10Value][], name: string): Amqp10Value | undefined {
+  for (const [k, v] of list) if (k === name) return v;
+  return undefined;
 }
 
 /** A message or correlation id as AMQP 0.9.1 consumers get it from RabbitMQ (ulong as digits, binary as base64). */
@@ -134,17 +142,17 @@ export function viewStreamMessage(bytes: Buffer): StreamMessageView {
   // The AMQP 0.9.1 basic properties first, in the order the AMQP path lists them.
   add('content_type', text(p.content_type), 'shortstr');
   add('content_encoding', text(p.content_encoding), 'shortstr');
-  const deliveryMode = annotations.get('x-basic-delivery-mode');
+  const deliveryMode = lookup(annotations, 'x-basic-delivery-mode');
   add('delivery_mode', deliveryMode ? text(deliveryMode) : h.durable?.t === 'boolean' ? (h.durable.v ? '2' : '1') : null, 'octet');
-  add('priority', text(annotations.get('x-basic-priority') ?? h.priority), 'octet');
+  add('priority', text(lookup(annotations, 'x-basic-priority') ?? h.priority), 'octet');
   add('correlation_id', idText(p.correlation_id), 'shortstr');
   add('reply_to', text(p.reply_to), 'shortstr');
-  add('expiration', text(annotations.get('x-basic-expiration')), 'shortstr');
+  add('expiration', text(lookup(annotations, 'x-basic-expiration')), 'shortstr');
   add('message_id', idText(p.message_id), 'shortstr');
   add('timestamp', p.creation_time?.t === 'timestamp' ? timestampText(p.creation_time.v) : null, 'timestamp');
-  add('type', text(app.get('x-basic-type')), 'shortstr');
+  add('type', text(lookup(app, 'x-basic-type')), 'shortstr');
   add('user_id', p.user_id?.t === 'binary' ? (printableText(p.user_id.v) ?? p.user_id.v.toString('base64')) : text(p.user_id), 'shortstr');
-  add('app_id', text(app.get('x-basic-app-id')), 'shortstr');
+  add('app_id', text(lookup(app, 'x-basic-app-id')), 'shortstr');
   // What only AMQP 1.0 carries, under its own name.
   for (const name of ['to', 'subject', 'absolute_expiry_time', 'group_id', 'group_sequence', 'reply_to_group_id'] as const) {
     const v = p[name];
@@ -160,8 +168,8 @@ export function viewStreamMessage(bytes: Buffer): StreamMessageView {
   const headers: Header[] = [];
   for (const [name, v] of app) if (!BASIC_IN_APP.has(name)) headers.push(amqp10Header(name, v));
 
-  const routing = annotations.get('x-routing-key') ?? annotations.get('x-routing-keys');
-  const ms = app.get('timestamp_in_ms');
+  const routing = lookup(annotations, 'x-routing-key') ?? lookup(annotations, 'x-routing-keys');
+  const ms = lookup(app, 'timestamp_in_ms');
   const time =
     p.creation_time?.t === 'timestamp'
       ? timestampText(p.creation_time.v)
@@ -175,11 +183,22 @@ export function viewStreamMessage(bytes: Buffer): StreamMessageView {
     properties,
     headers,
     id: idText(p.message_id),
-    type: text(app.get('x-basic-type')) ?? text(p.subject),
+    type: text(lookup(app, 'x-basic-type')) ?? text(p.subject),
     correlationId: idText(p.correlation_id),
     routingKey: routing ? (routing.t === 'array' || routing.t === 'list' ? (text(routing.v[0]) ?? null) : text(routing)) : null,
     time,
   };
+}
+
+/** A chunk's time as text, made once per chunk rather than once per message. */
+let lastChunkTime = Number.NaN;
+let lastChunkText = '';
+function chunkTimeText(ms: number): string {
+  if (ms !== lastChunkTime) {
+    lastChunkTime = ms;
+    lastChunkText = new Date(ms).toISOString();
+  }
+  return lastChunkText;
 }
 
 /** The body's bytes; a structured amqp-value or amqp-sequence body as its JSON. */
@@ -201,7 +220,7 @@ export function streamRecordToEnvelope(queue: string, offset: bigint, chunkTime:
     position: offset.toString(),
     id: v.id,
     type: v.type,
-    timestamp: v.time ?? new Date(chunkTime).toISOString(),
+    timestamp: v.time ?? chunkTimeText(chunkTime),
     timestampType: null,
     key: v.routingKey ? { kind: 'text', text: v.routingKey, bytes: Buffer.byteLength(v.routingKey), truncated: false } : null,
     headers: v.headers,
@@ -227,7 +246,7 @@ export function streamRecordToWire(queue: string, offset: bigint, chunkTime: num
     metadata: JSON.stringify(Object.fromEntries(meta.map((h) => [h.name, h.value]))),
     streamId: v.routingKey || queue,
     version: position,
-    timestamp: v.time ?? new Date(chunkTime).toISOString(),
+    timestamp: v.time ?? chunkTimeText(chunkTime),
     id: v.id ?? '',
   };
 }

@@ -16,8 +16,12 @@ export interface StreamBounds {
 }
 
 const CONNECT_MS = 3_000;
-/** Chunks asked for ahead of the reader. */
-const CREDIT = 4;
+/**
+ * Chunks asked for ahead of the reader. Measured on a 2-core machine with the broker on it: 16
+ * keeps the connection busy; hundreds (chunks are often a few KB) made reads slower, the broker
+ * then spending the CPU the reader needs on sending ahead.
+ */
+const CREDIT = 16;
 /** A read that knows more is there and gets nothing for this long has stalled: an error, not an end. */
 const STALL_MS = 15_000;
 /**
