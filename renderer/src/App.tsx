@@ -123,6 +123,13 @@ export function App({ disconnected }: { disconnected: string | null }) {
         return connection ? () => openGroups(connection) : null;
       case 'projection':
         return () => reopenRun(job.id);
+      case 'records':
+        if (!connection) return null;
+        return () =>
+          void client.call('resources/list', { connectionId: connection.id }).then(({ resources }) => {
+            const r = resources.find((x) => x.type === place.resourceType && x.name === place.name);
+            if (r) openResource(connection, r, job.id);
+          }, setLoadError);
       case 'none':
         return null;
     }
@@ -289,7 +296,7 @@ export function App({ disconnected }: { disconnected: string | null }) {
               ) : t.kind === 'resource' && t.resource.type === 'kafka-topic' ? (
                 <TopicTab connectionId={t.connectionId} resource={t.resource} attachJob={t.attachJob ?? null} onChanged={() => sourceChanged(t.connectionId)} />
               ) : t.kind === 'resource' ? (
-                <RecordsTab connectionId={t.connectionId} resource={t.resource} onStoreChanged={() => sourceChanged(t.connectionId)} />
+                <RecordsTab connectionId={t.connectionId} resource={t.resource} attachJob={t.attachJob ?? null} onStoreChanged={() => sourceChanged(t.connectionId)} />
               ) : t.kind === 'dead-letters' ? (
                 <Suspense fallback={<div className="empty">Loading…</div>}>
                   <DeadLettersTab

@@ -34,7 +34,7 @@ type AnyHandler = (params: unknown, ctx: StreamContext<unknown>) => Promise<unkn
  * against the contract before a handler sees it; every operation can be cancelled by id.
  */
 export function createDispatcher(handlers: Handlers, rawSend: (message: ServerMessage) => void, onFault: (where: string, e: unknown) => void = defaultFault) {
-  const running = new Map<number, { controller: AbortController; method: string; detach(): void }>();
+  const running = new Map<number, { controller: AbortController; method: string; detach(): void; canDetach(): boolean }>();
   /** A message that cannot be sent (a value JSON cannot carry, a closed peer) is reported, not thrown. */
   const send = (message: ServerMessage): boolean => {
     try {
@@ -61,6 +61,8 @@ export function createDispatcher(handlers: Handlers, rawSend: (message: ServerMe
         detached = true;
         for (const l of detachListeners) l();
       },
+      // Only a call that became a job can go on alone (a read of one page is not a job).
+      canDetach: () => detachListeners.length > 0,
     });
     try {
       if (!isMethod(method)) throw new RewindError('invalid_input', `Unknown API method "${method}"`);
@@ -114,7 +116,7 @@ export function createDispatcher(handlers: Handlers, rawSend: (message: ServerMe
         }
         if (message.type === 'detach') {
           const r = running.get(message.id);
-          if (r && survivesClose(r.method)) r.detach();
+          if (r && survivesClose(r.method) && r.canDetach()) r.detach();
           else r?.controller.abort();
           return;
         }
@@ -127,7 +129,7 @@ export function createDispatcher(handlers: Handlers, rawSend: (message: ServerMe
     close(): void {
       for (const r of running.values()) {
         try {
-          if (survivesClose(r.method)) r.detach();
+          if (survivesClose(r.method) && r.canDetach()) r.detach();
           else r.controller.abort();
         } catch (e) {
           onFault('cancelling on close', e);

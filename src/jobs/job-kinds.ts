@@ -7,7 +7,7 @@ import type { JobPlace } from '../model/jobs';
 interface JobKind {
   title(p: Record<string, unknown>): string;
   place(p: Record<string, unknown>): JobPlace;
-  outcome(r: Record<string, unknown>): string;
+  outcome(r: Record<string, unknown>, p: Record<string, unknown>): string;
   /** The work goes on when its view closes (or the renderer reloads), and its result is kept. */
   survivesClose: boolean;
   /** Only some calls are long enough to be jobs (a read of more than a page). */
@@ -69,16 +69,20 @@ export const JOB_KINDS: Record<string, JobKind> = {
       const into = (p['into'] ?? {}) as Record<string, unknown>;
       return into['kind'] === 'topic' ? { kind: 'topic', connectionId: str(p['connectionId']), topic: str(into['topic']) } : { kind: 'none' };
     },
-    outcome: (r) =>
-      `${plural(r['written'], 'record', 'records')} written from ${plural(r['lines'], 'line', 'lines')}${num(r['badLines']) ? `, ${plural(r['badLines'], 'bad line', 'bad lines')} skipped` : ''}`,
+    outcome: (r, p) =>
+      `${((p['into'] ?? {}) as Record<string, unknown>)['kind'] === 'store' ? plural(r['written'], 'event', 'events') : plural(r['written'], 'record', 'records')} written from ${plural(r['lines'], 'line', 'lines')}${num(r['badLines']) ? `, ${plural(r['badLines'], 'bad line', 'bad lines')} skipped` : ''}`,
     // The file is in the window that picked it: when that window goes, the import stops.
     survivesClose: false,
   },
   'records/read': {
     title: (p) => `Read ${targetName(p['target'])}`,
-    place: () => ({ kind: 'none' }),
+    place: (p) => {
+      const t = (p['target'] ?? {}) as Record<string, unknown>;
+      const resourceType = t['type'] === 'rabbit-stream' ? 'rabbit-queue' : t['type'] === 'kafka-partition' ? 'kafka-topic' : str(t['type']);
+      return { kind: 'records', connectionId: str(p['connectionId']), resourceType, name: targetName(t) };
+    },
     outcome: (r) => `${fmt(r['count'])} read`,
-    survivesClose: false,
+    survivesClose: true,
     when: (p) => num(p['limit']) > 1000,
   },
   'projections/rebuild': {

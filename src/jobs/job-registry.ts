@@ -3,8 +3,12 @@ import type { ApiError } from '../api/errors';
 import type { Job } from '../model/jobs';
 import { JOB_KINDS } from './job-kinds';
 
-/** Items a job keeps for a view that attaches later (search hits); older ones are dropped. */
-const KEPT_ITEMS = 10_000;
+/**
+ * Items a job keeps for a view that attaches later (search hits, a read's records): as many as a
+ * read may ask for, within a memory budget; the oldest go first and are counted as dropped.
+ */
+const KEPT_ITEMS = 100_000;
+const KEPT_BYTES = 64 * 1024 * 1024;
 /** Finished jobs kept for the panel; the oldest go first. */
 const KEPT_JOBS = 100;
 
@@ -18,6 +22,9 @@ interface Entry {
   job: Job;
   controller: AbortController;
   items: unknown[];
+  /** Estimated bytes of each kept batch (its JSON length), oldest first. */
+  sizes: number[];
+  bytes: number;
   dropped: number;
   end: { result: unknown } | { error: ApiError } | null;
   watchers: Set<JobEvents>;
@@ -65,6 +72,8 @@ export class JobRegistry {
       },
       controller,
       items: [],
+      sizes: [],
+      bytes: 0,
       dropped: 0,
       end: null,
       watchers: new Set(),
@@ -77,10 +86,16 @@ export class JobRegistry {
       items: (items) => {
         // Only a job that outlives its view keeps items (search hits) for a later attach.
         if (!kind.survivesClose) return;
-        entry.items.push(...items);
-        if (entry.items.length > KEPT_ITEMS) {
-          entry.dropped += entry.items.length - KEPT_ITEMS;
-          entry.items.splice(0, entry.items.length - KEPT_ITEMS);
+        const size = JSON.stringify(items).length;
+        for (const item of items) entry.items.push(item);
+        for (let i = 0; i < items.length; i++) entry.sizes.push(size / items.length);
+        entry.bytes += size;
+        let over = 0;
+        while (entry.items.length - over > KEPT_ITEMS || (entry.bytes > KEPT_BYTES && over < entry.items.length - 1)) entry.bytes -= entry.sizes[over++]!;
+        if (over > 0) {
+          entry.dropped += over;
+          entry.items.splice(0, over);
+          entry.sizes.splice(0, over);
         }
         for (const w of entry.watchers) w.items(items);
       },
@@ -103,7 +118,7 @@ export class JobRegistry {
           etaMs: null,
           outcome:
             'result' in outcome
-              ? kind.outcome((outcome.result ?? {}) as Record<string, unknown>)
+              ? kind.outcome((outcome.result ?? {}) as Record<string, unknown>, params)
               : cancelled
                 ? `Cancelled after ${entry.job.done.toLocaleString('en-US')}${entry.job.total !== null ? ` of ${entry.job.total.toLocaleString('en-US')}` : ''}`
                 : outcome.error.message,

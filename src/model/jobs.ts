@@ -8,6 +8,8 @@ export const JobPlace = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('dead-letters') }),
   z.object({ kind: z.literal('groups'), connectionId: z.string() }),
   z.object({ kind: z.literal('projection') }),
+  /** A read of a queue, stream or the store: the resource's tab, by its type and name in the sidebar. */
+  z.object({ kind: z.literal('records'), connectionId: z.string(), resourceType: z.string(), name: z.string() }),
   z.object({ kind: z.literal('none') }),
 ]);
 export type JobPlace = z.infer<typeof JobPlace>;

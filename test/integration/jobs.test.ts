@@ -190,4 +190,28 @@ describe('jobs', () => {
       await deleteTopics([into]);
     }
   });
+  it('a read of more than a page goes on when its view lets go, and a reopened view gets every record and the summary', async () => {
+    const view = renderer();
+    const lines = Array.from({ length: 25_000 }, (_, n) => JSON.stringify({ streamId: `read-job-${n % 10}`, type: 'Counted', data: { n } }));
+    for (let i = 0; i < lines.length; i += 5000) await view.client.call('store/import', { connectionId: 'local', lines: lines.slice(i, i + 5000), firstLine: i + 1 });
+    const letGo = new AbortController();
+    const read = view.client.stream(
+      'records/read',
+      { connectionId: 'local', target: { type: 'store-all' }, from: { type: 'start' }, limit: 20_000 },
+      { detach: letGo.signal, onBatch: () => letGo.abort() },
+    );
+    await expect(read).rejects.toMatchObject({ code: 'cancelled' });
+    const job = await waitFor(view.client, (j) => j.method === 'records/read' && j.detached);
+    expect(job.title).toBe('Read $all');
+    expect(job.place).toEqual({ kind: 'records', connectionId: 'local', resourceType: 'store-all', name: '$all' });
+
+    const reopened = renderer();
+    const records: Envelope[] = [];
+    const end = await reopened.client.stream('jobs/attach', { id: job.id }, { onBatch: (items) => records.push(...(items as Envelope[])) });
+    expect(end.dropped).toBe(0);
+    expect(records).toHaveLength(20_000);
+    expect(records.map((r) => Number(r.position))).toEqual(Array.from({ length: 20_000 }, (_, i) => i + 1));
+    expect(end.result).toMatchObject({ count: 20_000, next: '20001' });
+    expect((await waitFor(reopened.client, (j) => j.id === job.id && j.state === 'done')).outcome).toBe('20,000 read');
+  });
 });

@@ -23,9 +23,11 @@ interface Props {
   resource: Resource;
   /** The store changed (append, import): counts elsewhere should refresh. */
   onStoreChanged?: () => void;
+  /** A long read that went on without this tab (the jobs panel's Open): show it instead of a first page. */
+  attachJob?: { id: string; n: number } | null;
 }
 
-export function RecordsTab({ connectionId, resource, onStoreChanged }: Props) {
+export function RecordsTab({ connectionId, resource, onStoreChanged, attachJob = null }: Props) {
   const [partition, setPartition] = useState(0);
   const [fromMode, setFromMode] = useState<FromMode>('start');
   const [fromValue, setFromValue] = useState('');
@@ -49,6 +51,7 @@ export function RecordsTab({ connectionId, resource, onStoreChanged }: Props) {
   const [appending, setAppending] = useState(false);
   const [appended, setAppended] = useState<number | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
+  const mounted = useRef(false);
   const ndjson = useNdjson(connectionId, () => {
     onStoreChanged?.();
     start();
@@ -72,8 +75,19 @@ export function RecordsTab({ connectionId, resource, onStoreChanged }: Props) {
     }
   };
 
-  // Open on something useful: the first page from the beginning, for this partition.
+  // Open on something useful: the first page from the beginning, for this partition, or the
+  // long read this tab was opened to show.
+  const attached = useRef<number | null>(null);
+  const { attach } = reader;
   useEffect(() => {
+    if (!attachJob || attached.current === attachJob.n) return;
+    attached.current = attachJob.n;
+    void attach(attachJob.id);
+  }, [attachJob, attach]);
+  useEffect(() => {
+    const first = !mounted.current;
+    mounted.current = true;
+    if (first && attachJob) return;
     start();
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [partition, showAborted]);
@@ -283,6 +297,18 @@ export function RecordsTab({ connectionId, resource, onStoreChanged }: Props) {
             <span className="muted" data-testid="records-summary">
               {summary}
               {reader.dropped > 0 && ` · oldest ${formatCount(reader.dropped)} dropped to stay under ${formatCount(MAX_ROWS)}`}
+              {reader.via && !reader.reading && (
+                <span
+                  data-testid="read-via"
+                  title={
+                    reader.via === 'AMQP'
+                      ? 'The stream port did not answer: read over AMQP, which has no end marker'
+                      : 'Read by the stream protocol, to the last offset the stream had when the read began'
+                  }
+                >
+                  {` · via ${reader.via}`}
+                </span>
+              )}
             </span>
             <div className="spacer" />
             {reader.next && !reader.reading && (
