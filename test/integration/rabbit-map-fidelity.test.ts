@@ -93,7 +93,9 @@ it('queues (type, messages, consumers) and bindings equal rabbitmqctl at quiesce
   const ctlBindings = await rabbitmqctl<CtlBinding[]>(['list_bindings', '-p', vhost, 'source_name', 'destination_name', 'destination_kind', 'routing_key', 'arguments']);
   // rabbitmqctl prints arguments as [key, type, value] triples: compare them as an object.
   const args = (a: unknown): Record<string, unknown> =>
-    Array.isArray(a) ? Object.fromEntries(a.map((p: unknown) => (Array.isArray(p) ? [String(p[0]), p[p.length - 1]] : (Object.entries(p as object)[0] ?? ['?', null])))) : ((a as Record<string, unknown>) ?? {});
+    Array.isArray(a)
+      ? Object.fromEntries(a.map((p: unknown) => (Array.isArray(p) ? [String(p[0]), p[p.length - 1]] : (Object.entries(p as object)[0] ?? ['?', null]))))
+      : ((a as Record<string, unknown>) ?? {});
   const key = (b: { source: string; destination: string; kind: string; routingKey: string; arguments: Record<string, unknown> }) =>
     JSON.stringify([b.source, b.destination, b.kind, b.routingKey, Object.entries(b.arguments).sort()]);
   const mine = t.bindings.map((b) => key({ source: b.source, destination: b.destination, kind: b.destinationType, routingKey: b.routingKey, arguments: b.arguments })).sort();

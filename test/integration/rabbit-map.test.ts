@@ -187,14 +187,15 @@ describe('rabbit/route against what the broker routes', () => {
     const pick = <T>(list: T[]): T => list[Math.floor(random() * list.length)] as T;
     const words = ['order', 'invoice', 'created', 'paid', 'eu', 'us', 'x'];
     // A few anchors so every kind of way is taken whatever the draw, then the draw.
-    const anchors = [
+    const anchors: { exchange: string; key: string; headers: Record<string, string> }[] = [
       { exchange: 'r.orders', key: 'order.created.eu', headers: {} },
       { exchange: 'r.orders', key: 'invoice.x.paid', headers: { region: 'eu', 'x-tenant': 't1' } },
       { exchange: 'r.orders', key: 'invoice.us', headers: { region: 'us', kind: 'b' } },
       { exchange: 'r.pol', key: 'order.created.eu', headers: {} },
       { exchange: 'r.pol', key: 'nothing', headers: {} },
       { exchange: 'r.hdr', key: 'k', headers: { kind: 'c' } },
-    ].map((c, i) => ({ ...c, id: `a-${i}` }));
+    ];
+    const anchored = anchors.map((c, i) => ({ ...c, id: `a-${i}` }));
     const drawn = Array.from({ length: 200 }, (_, i) => {
       const key = Array.from({ length: 1 + Math.floor(random() * 4) }, () => pick(words)).join('.');
       const headers: Record<string, string> = {};
@@ -205,7 +206,7 @@ describe('rabbit/route against what the broker routes', () => {
       // The direct exchange's one binding is rarely drawn by chance: give it its key half the time.
       return { id: `m-${i}`, exchange, key: exchange === 'r.pol' && random() < 0.5 ? 'order.created.eu' : key, headers };
     });
-    const cases = [...anchors, ...drawn];
+    const cases = [...anchored, ...drawn];
     const predicted = new Map<string, string[]>();
     for (const c of cases) {
       const r = await client.call('rabbit/route', { connectionId: rabbitId, vhost, exchange: c.exchange, routingKey: c.key, headers: c.headers });

@@ -1,4 +1,4 @@
-import { bindingsFrom, route, topicMatches, type Topology } from './routing';
+import { bindingsFrom, bindingsInto, route, topicMatches, type Topology } from './routing';
 import { settingOf, type EffectiveSetting } from './effective-settings';
 
 /** The classic dead-lettering mistakes, each said the way a developer would check it. */
@@ -25,8 +25,8 @@ const isPattern = (key: string) => key.split('.').some((w) => w === '*' || w ===
 function keysFeeding(queue: string, topology: Topology): { literal: string[]; patterns: string[] } {
   const literal = new Set<string>([queue]);
   const patterns = new Set<string>();
-  for (const b of topology.bindings) {
-    if (b.destinationType !== 'queue' || b.destination !== queue) continue;
+  for (const b of bindingsInto(topology, queue)) {
+    if (b.source === '') continue;
     if (isPattern(b.routingKey)) patterns.add(b.routingKey);
     else literal.add(b.routingKey);
   }
@@ -39,15 +39,16 @@ export function deadLetterTarget(queue: string, settings: EffectiveSetting[], to
   if (!dlx || typeof dlx.value !== 'string') return null;
   const rk = settingOf(settings, 'dead-letter-routing-key');
   const routingKey = rk && typeof rk.value === 'string' ? rk.value : null;
-  const keys = routingKey !== null ? [routingKey] : keysFeeding(queue, topology).literal;
+  const feeding = routingKey === null ? keysFeeding(queue, topology) : null;
+  const keys = feeding ? feeding.literal : [routingKey ?? ''];
   const to = new Set<string>();
   for (const key of keys) {
     const r = route(topology, { exchange: dlx.value, routingKey: key });
     if (r.ok) for (const x of r.routes) to.add(x.queue);
   }
   // Topic patterns feeding the queue stand for keys we cannot list: a DLX binding that could match one counts.
-  if (routingKey === null) {
-    for (const pattern of keysFeeding(queue, topology).patterns) {
+  if (feeding) {
+    for (const pattern of feeding.patterns) {
       for (const b of bindingsFrom(topology, dlx.value)) {
         if (b.destinationType === 'queue' && couldOverlap(pattern, b.routingKey)) to.add(b.destination);
       }

@@ -57,9 +57,10 @@ export class RabbitMap {
     const queues = s.queues.filter((q) => hit(q.name)).sort((a, b) => a.name.localeCompare(b.name));
     const bindings = allBindings.filter((b) => hit(b.source) || hit(b.destination));
     const page = <T>(list: T[]) => list.slice(query.offset, query.offset + query.limit);
-    const shownQueues = page(queues).map((q) => mapQueue(q, s.operatorPolicies));
+    const mapped = new Map(s.queues.map((q) => [q.name, mapQueue(q, s.operatorPolicies)]));
+    const shownQueues = page(queues).map((q) => mapped.get(q.name) ?? mapQueue(q, s.operatorPolicies));
     const links: MapDeadLetterLink[] = [];
-    for (const q of s.queues.map((x) => mapQueue(x, s.operatorPolicies))) {
+    for (const q of mapped.values()) {
       const target = deadLetterTarget(q.name, q.effective, s.topology);
       if (target && (hit(q.name) || target.to.some(hit) || hit(target.exchange))) links.push({ from: q.name, ...target });
     }

@@ -63,21 +63,40 @@ export type Routing<R extends Route = Route> =
     }
   | { ok: false; error: string };
 
-/** Bindings by source exchange, built once per topology: a big vhost has tens of thousands. */
-const indexes = new WeakMap<TopologyBinding[], Map<string, TopologyBinding[]>>();
-export function bindingsFrom(topology: Topology, source: string): TopologyBinding[] {
-  let index = indexes.get(topology.bindings);
-  if (!index) {
-    index = new Map();
-    for (const b of topology.bindings) {
-      const list = index.get(b.source);
-      if (list) list.push(b);
-      else index.set(b.source, [b]);
-    }
-    indexes.set(topology.bindings, index);
-  }
-  return index.get(source) ?? [];
+/** Lookups built once per topology: a big vhost has thousands of queues and tens of thousands of bindings. */
+interface Prepared {
+  exchanges: Map<string, TopologyExchange>;
+  queues: Set<string>;
+  bySource: Map<string, TopologyBinding[]>;
+  byQueue: Map<string, TopologyBinding[]>;
 }
+const prepared = new WeakMap<Topology, Prepared>();
+function prepare(topology: Topology): Prepared {
+  const known = prepared.get(topology);
+  if (known) return known;
+  const group = (key: (b: TopologyBinding) => string | null) => {
+    const index = new Map<string, TopologyBinding[]>();
+    for (const b of topology.bindings) {
+      const k = key(b);
+      if (k === null) continue;
+      const list = index.get(k);
+      if (list) list.push(b);
+      else index.set(k, [b]);
+    }
+    return index;
+  };
+  const p: Prepared = {
+    exchanges: new Map(topology.exchanges.map((e) => [e.name, e])),
+    queues: new Set(topology.queues),
+    bySource: group((b) => b.source),
+    byQueue: group((b) => (b.destinationType === 'queue' ? b.destination : null)),
+  };
+  prepared.set(topology, p);
+  return p;
+}
+
+export const bindingsFrom = (topology: Topology, source: string): TopologyBinding[] => prepare(topology).bySource.get(source) ?? [];
+export const bindingsInto = (topology: Topology, queue: string): TopologyBinding[] => prepare(topology).byQueue.get(queue) ?? [];
 
 /** Topic matching: words split on ".", "*" matches one word, "#" zero or more. */
 export function topicMatches(pattern: string, key: string): boolean {
@@ -143,8 +162,7 @@ export function route(topology: Topology, publish: Publish): Routing {
 
 /** Where a publish goes, with each step's binding (see `route`). */
 export function explainRoute(topology: Topology, publish: Publish): Routing<ExplainedRoute> {
-  const exchanges = new Map(topology.exchanges.map((e) => [e.name, e]));
-  const queues = new Set(topology.queues);
+  const { exchanges, queues } = prepare(topology);
   const headers = publish.headers ?? {};
   // The sender's CC and BCC headers add routing keys on the same exchange.
   const routingKeys = [publish.routingKey, ...keysOf(headers.CC), ...keysOf(headers.BCC)];
