@@ -258,6 +258,7 @@ export function App({ disconnected }: { disconnected: string | null }) {
         resources={resources}
         connections={connections ?? []}
         activeConnectionId={activeConnection}
+        activeResource={activeResourceOf(tabs.find((t) => t.id === activeTab))}
         onSelectConnection={setActiveConnection}
         onOpenResource={openResource}
         onOpenGroups={openGroups}
@@ -404,6 +405,11 @@ function toSaved(t: Tab, draft: ProjectionDraft | null): SavedTab {
     case 'audit':
       return { kind: 'audit', id: AUDIT_TAB };
   }
+}
+
+/** The sidebar row of a tab, if it shows one resource. */
+function activeResourceOf(t: Tab | undefined): { connectionId: string; type: string; name: string } | null {
+  return t?.kind === 'resource' ? { connectionId: t.connectionId, type: t.resource.type, name: t.resource.name } : null;
 }
 
 const isOrphan = (t: Tab, connections: ConnectionSummary[]) => (t.kind === 'resource' || t.kind === 'groups') && !connections.some((c) => c.id === t.connectionId);

@@ -406,6 +406,8 @@ export const contract = {
     z.object({ lines: z.number().int(), written: z.number().int(), badLines: z.number().int() }),
   ),
   'jobs/list': call(Empty, z.array(Job)),
+  /** One job and what it was asked (a search's filter and range), for a view that takes it back. */
+  'jobs/get': call(z.object({ id: z.string().min(1) }), z.object({ job: Job, params: z.record(z.string(), z.unknown()) })),
   /** The job list again whenever it changes (a batch per change, at most a few a second) until cancelled. */
   'jobs/watch': stream(Empty, z.array(Job), Empty),
   'jobs/cancel': call(z.object({ id: z.string().min(1) }), z.object({ cancelling: z.boolean() })),

@@ -20,6 +20,8 @@ export interface JobEvents {
 
 interface Entry {
   job: Job;
+  /** What the job was asked, as the contract validated it: a reopened view shows it (a search's form). */
+  params: Record<string, unknown>;
   controller: AbortController;
   items: unknown[];
   /** Estimated bytes of each kept batch (its JSON length), oldest first. */
@@ -70,6 +72,7 @@ export class JobRegistry {
         endedAt: null,
         outcome: null,
       },
+      params,
       controller,
       items: [],
       sizes: [],
@@ -129,6 +132,11 @@ export class JobRegistry {
       },
     };
     return { id, signal: controller.signal, events };
+  }
+
+  get(id: string): { job: Job; params: Record<string, unknown> } | null {
+    const e = this.entries.get(id);
+    return e ? { job: e.job, params: e.params } : null;
   }
 
   list(): Job[] {

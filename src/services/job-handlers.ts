@@ -2,7 +2,7 @@ import type { Handlers } from '../api/dispatcher';
 import { RewindError, type ApiError } from '../api/errors';
 import type { JobRegistry } from '../jobs/job-registry';
 
-type JobHandlers = Pick<Handlers, 'jobs/list' | 'jobs/watch' | 'jobs/cancel' | 'jobs/dismiss' | 'jobs/attach'>;
+type JobHandlers = Pick<Handlers, 'jobs/list' | 'jobs/get' | 'jobs/watch' | 'jobs/cancel' | 'jobs/dismiss' | 'jobs/attach'>;
 
 /** At most one job list per this many ms to a watcher: a search's progress moves many times a second. */
 const WATCH_EVERY_MS = 250;
@@ -10,6 +10,12 @@ const WATCH_EVERY_MS = 250;
 export function jobHandlers(jobs: JobRegistry): JobHandlers {
   return {
     'jobs/list': async () => jobs.list(),
+
+    'jobs/get': async ({ id }) => {
+      const found = jobs.get(id);
+      if (!found) throw new RewindError('not_found', 'That job is no longer kept', 'Finished jobs are kept until dismissed or until 100 newer ones have finished.');
+      return found;
+    },
 
     'jobs/watch': async (_params, ctx) => {
       ctx.batch([jobs.list()]);

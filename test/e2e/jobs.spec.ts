@@ -42,6 +42,8 @@ test('a search goes on in the jobs panel when its tab is closed, and Open shows 
 
     await job.getByRole('button', { name: 'Open' }).click();
     await expect(page.getByTestId('search-status')).toContainText('700 hits');
+    // The reopened search says what it looked for.
+    await expect(page.getByRole('textbox', { name: 'Predicate' })).toHaveValue(SLOW_PREDICATE);
     const hits = page.getByRole('grid', { name: `${topic} search hits` });
     await expect(hits.getByRole('row').filter({ hasText: '"n":' }).first()).toBeVisible();
 

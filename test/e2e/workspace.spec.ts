@@ -80,6 +80,9 @@ test('Ctrl+Enter rebuilds without touching the code, and an error on line 14 is 
   await failure.getByText('Event and stack').click();
   await expect(failure).toContainText(/projection\.ts:14:\d+/);
   await expect(failure).not.toContainText(/projection\.ts:(?!14:)\d+:\d+/);
+  // The editor marks line 14 itself: underlined, with a marker in the gutter.
+  await expect(page.locator('.cm-lintRange-error')).toContainText("throw new Error('line fourteen')");
+  await expect(page.locator('.cm-lint-marker-error')).toHaveCount(1);
   await app.screenshot('projection-error-line');
 });
 
@@ -143,6 +146,11 @@ test('with many tabs the active one is scrolled into view, and a list shows them
   await list.getByRole('menuitem', { name: /account-A-17/ }).click();
   await expect(tabs.getByRole('tab', { selected: true })).toContainText('account-A-17');
   await expect(tabs.getByRole('tab', { selected: true })).toBeInViewport({ ratio: 0.95 });
+  // The sidebar's highlight follows the active tab.
+  await expect(page.getByTestId('resource-account-A-17')).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByTestId('resource-$all')).toHaveAttribute('aria-selected', 'false');
+  await tabs.getByRole('tab').filter({ hasText: 'cart-C-1003' }).click();
+  await expect(page.getByTestId('resource-cart-C-1003')).toHaveAttribute('aria-selected', 'true');
   await app.screenshot('many-tabs');
   await page.getByRole('button', { name: 'Switch to dark theme' }).click();
   await page.getByRole('button', { name: 'All open tabs' }).click();

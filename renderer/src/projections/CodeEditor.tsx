@@ -1,5 +1,6 @@
 import { autocompletion } from '@codemirror/autocomplete';
 import { javascript } from '@codemirror/lang-javascript';
+import { lintGutter, setDiagnostics } from '@codemirror/lint';
 import { EditorState, Prec } from '@codemirror/state';
 import { EditorView, keymap } from '@codemirror/view';
 import { basicSetup } from 'codemirror';
@@ -16,10 +17,12 @@ interface Props {
   dark: boolean;
   /** What a screen reader calls the editor. */
   label?: string;
+  /** Where the last run failed: marked in the gutter and underlined, with the message on hover. */
+  errorAt?: { line: number; message: string } | null;
 }
 
 /** CodeMirror with TypeScript highlighting and completions for the event envelope. */
-export function CodeEditor({ value, onChange, onRun, eventTypes, dark, label = 'Projection code' }: Props) {
+export function CodeEditor({ value, onChange, onRun, eventTypes, dark, label = 'Projection code', errorAt = null }: Props) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | null>(null);
   const latest = useRef({ onChange, onRun, eventTypes });
@@ -40,6 +43,7 @@ export function CodeEditor({ value, onChange, onRun, eventTypes, dark, label = '
         doc: value,
         extensions: [
           basicSetup,
+          lintGutter(),
           javascript({ typescript: true }),
           autocompletion({ override: [projectionCompletions(() => latest.current.eventTypes)] }),
           // Above basicSetup's own Mod-Enter (insert a blank line), which would otherwise win.
@@ -77,5 +81,13 @@ export function CodeEditor({ value, onChange, onRun, eventTypes, dark, label = '
     if (v && v.state.doc.toString() !== value) v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: value } });
   }, [value]);
 
-  return <div className="editor" ref={host} />;
+  useEffect(() => {
+    const v = view.current;
+    if (!v) return;
+    const doc = v.state.doc;
+    const line = errorAt && errorAt.line >= 1 && errorAt.line <= doc.lines ? doc.line(errorAt.line) : null;
+    v.dispatch(setDiagnostics(v.state, line && errorAt ? [{ from: line.from, to: Math.max(line.from, line.to), severity: 'error', message: errorAt.message }] : []));
+  }, [errorAt, dark]);
+
+  return <div className="editor" ref={host} data-error-line={errorAt?.line ?? undefined} />;
 }

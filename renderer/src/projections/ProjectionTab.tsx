@@ -79,6 +79,13 @@ export function ProjectionTab({ initialDraft, onDraft, connections, dark, onSubs
   const draftNow = useRef({ code, baseline, source, range });
   draftNow.current = { code, baseline, source, range };
   const { running, runs, error, rebuild, attach, decide, cancel } = useRebuild((jobId) => keepRunDraft(jobId, title, draftNow.current));
+  // Where the run failed, in the user's lines: a handler that threw, or an error that names a line.
+  const errorAt = useMemo(() => {
+    const text = running?.failure ? `${running.failure.stack}` : error instanceof Error ? error.message : null;
+    const line = text ? /projection\.ts:(\d+):\d+/.exec(text)?.[1] : undefined;
+    const message = running?.failure ? `${running.failure.name}: ${running.failure.message}` : error instanceof Error ? error.message : '';
+    return line ? { line: Number(line), message } : null;
+  }, [running?.failure, error]);
   const attached = useRef<string | null>(null);
   useEffect(() => {
     if (!attachJob || attached.current === attachJob) return;
@@ -230,7 +237,7 @@ export function ProjectionTab({ initialDraft, onDraft, connections, dark, onSubs
       )}
       {replacing && <ReplaceSubscriptionDialog name={replacing} onCancel={() => setReplacing(null)} onReplace={() => void saveSubscription(true)} />}
       <div className="projection-body">
-        <CodeEditor value={code} onChange={setCode} onRun={run} eventTypes={DEMO_TYPES} dark={dark} />
+        <CodeEditor value={code} onChange={setCode} onRun={run} eventTypes={DEMO_TYPES} dark={dark} errorAt={errorAt} />
         <div className="results">
           {running?.failure && <HandlerErrorPanel failure={running.failure} onFix={() => void decide('retry', code)} onSkip={() => void decide('skip')} onStop={() => void decide('stop')} />}
           {error !== null && (

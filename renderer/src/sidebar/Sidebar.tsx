@@ -14,6 +14,8 @@ interface Props {
   resources: ReturnType<typeof useResources>;
   connections: ConnectionSummary[];
   activeConnectionId: string | null;
+  /** The resource of the active tab: the tree's highlight follows it (switching tabs, Open from the palette or jobs). */
+  activeResource: { connectionId: string; type: string; name: string } | null;
   onSelectConnection(id: string): void;
   onOpenResource(connection: ConnectionSummary, resource: Resource): void;
   onOpenGroups(connection: ConnectionSummary): void;
@@ -51,6 +53,19 @@ export function Sidebar(props: Props) {
   const rows = useMemo(() => buildRows(connections, expanded, collapsed, states, filter), [connections, expanded, collapsed, states, filter]);
   const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => ROW, overscan: 12 });
   const current = Math.min(cursor, rows.length - 1);
+
+  // The highlight follows the active tab once its row is listed; arrow keys move it from there.
+  const active = props.activeResource;
+  const activeKey = active ? `${active.connectionId}\u0000${active.type}\u0000${active.name}` : null;
+  const followed = useRef<string | null>(null);
+  useEffect(() => {
+    if (!active || followed.current === activeKey) return;
+    const i = rows.findIndex((r) => r.kind === 'resource' && r.connectionId === active.connectionId && r.resource.type === active.type && r.resource.name === active.name);
+    if (i < 0) return;
+    followed.current = activeKey;
+    setCursor(i);
+    virtualizer.scrollToIndex(i);
+  }, [active, activeKey, rows, virtualizer]);
 
   const toggle = (key: string, open?: boolean) =>
     setExpanded((s) => {

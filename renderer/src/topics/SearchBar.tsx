@@ -2,6 +2,8 @@ import { useState } from 'react';
 import type { RecordFilter } from '../../../src/model/topic-scan';
 
 interface Props {
+  /** The conditions to show at first (a search taken back from the jobs panel). */
+  initial?: RecordFilter | null;
   running: boolean;
   canResume: boolean;
   onSearch(filter: RecordFilter): void;
@@ -13,14 +15,14 @@ interface Props {
 type KeyMode = 'exact' | 'prefix' | 'regex';
 
 /** The conditions of a search; every one filled in must hold. */
-export function SearchBar({ running, canResume, onSearch, onStop, onResume, onClose }: Props) {
-  const [keyMode, setKeyMode] = useState<KeyMode>('exact');
-  const [key, setKey] = useState('');
-  const [header, setHeader] = useState('');
-  const [headerValue, setHeaderValue] = useState('');
-  const [value, setValue] = useState('');
-  const [json, setJson] = useState('');
-  const [predicate, setPredicate] = useState('');
+export function SearchBar({ initial = null, running, canResume, onSearch, onStop, onResume, onClose }: Props) {
+  const [keyMode, setKeyMode] = useState<KeyMode>(initial?.key?.mode ?? 'exact');
+  const [key, setKey] = useState(initial?.key?.value ?? '');
+  const [header, setHeader] = useState(initial?.header?.name ?? '');
+  const [headerValue, setHeaderValue] = useState(initial?.header?.value ?? '');
+  const [value, setValue] = useState(initial?.value ?? '');
+  const [json, setJson] = useState(initial?.json ?? '');
+  const [predicate, setPredicate] = useState(initial?.predicate ?? '');
 
   const filter = (): RecordFilter => ({
     ...(key ? { key: { mode: keyMode, value: key } } : {}),

@@ -260,6 +260,8 @@ export function TopicTab({ connectionId, resource, onChanged, attachJob = null }
       />
       {searchOpen && (
         <SearchBar
+          key={search.attachedFilter ? JSON.stringify(search.attachedFilter) : 'new'}
+          initial={search.attachedFilter}
           running={search.running}
           canResume={search.canResume && !search.summary?.complete}
           onSearch={(filter) => {

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useClient } from '../api/client-context';
 import type { Envelope } from '../api/types';
-import { ScanItem, ScanSummary, type RecordFilter, type ScanRequest, type TopicFrom } from '../../../src/model/topic-scan';
+import { ScanItem, ScanRequest, ScanSummary, type RecordFilter, type TopicFrom } from '../../../src/model/topic-scan';
 
 /** Hits kept in the tab; a search past this many is continued page by page. */
 export const HITS_PER_ROUND = 1_000;
@@ -30,6 +30,8 @@ const initial: SearchState = { hits: [], progress: null, summary: null, running:
 export function useTopicSearch(connectionId: string) {
   const client = useClient();
   const [state, setState] = useState<SearchState>(initial);
+  /** The conditions of a search this tab took back from the jobs panel, for the form to show. */
+  const [filter, setFilter] = useState<RecordFilter | null>(null);
   const controller = useRef<AbortController | null>(null);
   const base = useRef<Omit<ScanRequest, 'connectionId' | 'from' | 'to' | 'limit'> | null>(null);
   const last = useRef<{ positions: Record<string, string>; ends: Record<string, string> } | null>(null);
@@ -100,8 +102,18 @@ export function useTopicSearch(connectionId: string) {
       last.current = null;
       setState({ ...initial, running: true, startedAt: performance.now() });
       try {
+        // What the search asked: its form shows it again, and Continue and Export repeat it.
+        const asked = ScanRequest.safeParse((await client.call('jobs/get', { id: jobId }, { signal: c.signal })).params);
+        if (asked.success) {
+          const { topic, partitions, filter, isolation, from, to } = asked.data;
+          base.current = { topic, partitions, filter, isolation };
+          first.current = { from, to };
+          setFilter(filter);
+        }
         const end = await client.stream('jobs/attach', { id: jobId }, { signal: c.signal, detach: unmounted.current.signal, onBatch: (raw) => onItems(raw.map((x) => ScanItem.parse(x))) });
         const summary = ScanSummary.parse(end.result);
+        last.current = { positions: summary.positions, ends: summary.ends };
+        if (first.current && !first.current.to) first.current = { ...first.current, to: summary.ends };
         setState((s) => ({ ...s, running: false, summary }));
       } catch (error) {
         setState((s) => ({ ...s, running: false, stoppedByUser: c.signal.aborted, error: c.signal.aborted ? null : error }));
@@ -142,5 +154,5 @@ export function useTopicSearch(connectionId: string) {
   /** What the last search asked (its range from where it started): an export of its hits repeats it. */
   const request = base.current && first.current ? { ...base.current, from: first.current.from, to: first.current.to } : null;
 
-  return { ...state, start, resume, stop, clear, attach, canResume: last.current !== null && base.current !== null, request };
+  return { ...state, start, resume, stop, clear, attach, canResume: last.current !== null && base.current !== null, request, attachedFilter: filter };
 }
