@@ -100,16 +100,21 @@ function textOf(c: Cursor, n: number, encoding: 'utf8' | 'latin1'): string {
   return c.b.toString(encoding, p, p + n);
 }
 
+/** Shared instances of the commonest values: a message's property list is mostly nulls. */
+const NULL: Amqp10Value = Object.freeze({ t: 'null' });
+const TRUE: Amqp10Value = Object.freeze({ t: 'boolean', v: true });
+const FALSE: Amqp10Value = Object.freeze({ t: 'boolean', v: false });
+
 /** One value whose constructor (format code) has been read already. */
 function valueOf(code: number, c: Cursor): Amqp10Value {
   const b = c.b;
   switch (code) {
     case 0x40:
-      return { t: 'null' };
+      return NULL;
     case 0x41:
-      return { t: 'boolean', v: true };
+      return TRUE;
     case 0x42:
-      return { t: 'boolean', v: false };
+      return FALSE;
     case 0x56:
       return { t: 'boolean', v: u8(c) !== 0 };
     case 0x50:
