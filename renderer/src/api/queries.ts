@@ -15,4 +15,7 @@ export const queryKeys = {
   status: (connectionId: string) => ['status', connectionId] as const,
   readModels: ['read-models'] as const,
   deadLetters: ['dead-letters'] as const,
+  /** A subscription's checkpoint and parked events, and (under it) its code and state. */
+  subscription: (connectionId: string, name: string) => ['subscription', connectionId, name] as const,
+  subscriptionDetail: (connectionId: string, name: string) => ['subscription', connectionId, name, 'detail'] as const,
 };

@@ -1,4 +1,6 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { queryKeys } from '../api/queries';
 import { useClient } from '../api/client-context';
 import { CodeEditor } from '../projections/CodeEditor';
 import { JsonTree } from '../projections/JsonTree';
@@ -9,27 +11,19 @@ type Detail = { code: string; maxAttempts: number; checkpoint: number; state: un
 
 /**
  * A subscription's code, editable in place (saving keeps its checkpoint, state and parked events),
- * beside its state at the checkpoint. `revision` moves when a catch-up or replay changed the state.
+ * beside its state at the checkpoint, read again whenever the page's subscription query is.
  */
-export function SubscriptionCode({ connectionId, name, dark, revision }: { connectionId: string; name: string; dark: boolean; revision: number }) {
+export function SubscriptionCode({ connectionId, name, dark }: { connectionId: string; name: string; dark: boolean }) {
   const client = useClient();
-  const [detail, setDetail] = useState<Detail | null>(null);
-  const [code, setCode] = useState<string | null>(null);
+  const queryClient = useQueryClient();
+  const query = useQuery({ queryKey: queryKeys.subscriptionDetail(connectionId, name), queryFn: ({ signal }) => client.call('subscriptions/get', { connectionId, name }, { signal }) });
+  const detail: Detail | null = query.data ?? null;
+  // The user's edit, until saved; null shows the stored code.
+  const [edited, setCode] = useState<string | null>(null);
+  const code = edited ?? detail?.code ?? null;
   const [status, setStatus] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [saving, setSaving] = useState(false);
-
-  useEffect(() => {
-    const c = new AbortController();
-    client.call('subscriptions/get', { connectionId, name }, { signal: c.signal }).then(
-      (d) => {
-        setDetail(d);
-        setCode((current) => current ?? d.code);
-      },
-      (e: unknown) => !c.signal.aborted && setError(e),
-    );
-    return () => c.abort();
-  }, [client, connectionId, name, revision]);
 
   const save = async () => {
     if (code === null || !detail) return;
@@ -37,7 +31,7 @@ export function SubscriptionCode({ connectionId, name, dark, revision }: { conne
     setError(null);
     try {
       await client.call('subscriptions/save', { connectionId, name, code, maxAttempts: detail.maxAttempts, replace: true });
-      setDetail({ ...detail, code });
+      queryClient.setQueryData(queryKeys.subscriptionDetail(connectionId, name), { ...detail, code });
       setStatus(`Saved the code of ${name}: its checkpoint and state stay.`);
     } catch (e) {
       setError(e);
@@ -63,7 +57,7 @@ export function SubscriptionCode({ connectionId, name, dark, revision }: { conne
             {status}
           </div>
         )}
-        {error !== null && <ErrorBox error={error} />}
+        {(error ?? query.error) !== null && <ErrorBox error={error ?? query.error} />}
         {code !== null && <CodeEditor value={code} onChange={setCode} onRun={() => void save()} eventTypes={[]} dark={dark} label="Subscription code" />}
       </div>
       <div className="sub-state">

@@ -1,4 +1,6 @@
-import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useRef, useState } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { queryKeys } from '../api/queries';
 import { useClient } from '../api/client-context';
 import { ErrorBox } from '../ui/ErrorBox';
 import { formatCount, formatTime } from '../ui/format';
@@ -13,8 +15,17 @@ type Selection = { all: true } | { positions: number[] } | { upTo: number };
 /** A subscription: its checkpoint, catching up, and its dead letters with a careful replay. */
 export function SubscriptionTab({ connectionId, name, dark, onChanged }: { connectionId: string; name: string; dark: boolean; onChanged(): void }) {
   const client = useClient();
-  const [info, setInfo] = useState<{ checkpoint: number; maxAttempts: number; parked: number } | null>(null);
-  const [parked, setParked] = useState<Parked[]>([]);
+  const queryClient = useQueryClient();
+  const key = queryKeys.subscription(connectionId, name);
+  const page = useQuery({
+    queryKey: key,
+    queryFn: async ({ signal }) => {
+      const [list, rows] = await Promise.all([client.call('subscriptions/list', { connectionId }, { signal }), client.call('subscriptions/parked', { connectionId, name }, { signal })]);
+      return { info: list.find((s) => s.name === name) ?? null, parked: rows as Parked[] };
+    },
+  });
+  const info = page.data?.info ?? null;
+  const parked = useMemo(() => page.data?.parked ?? [], [page.data]);
   const [selected, setSelected] = useState<ReadonlySet<number>>(new Set());
   const [mode, setMode] = useState<Mode>('all');
   const [upTo, setUpTo] = useState('');
@@ -22,7 +33,6 @@ export function SubscriptionTab({ connectionId, name, dark, onChanged }: { conne
   const [busy, setBusy] = useState<string | null>(null);
   const [message, setMessage] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const [revision, setRevision] = useState(0);
   // Closing the tab leaves a catch-up running as a job (the jobs panel shows how it ends).
   const unmounted = useRef(new AbortController());
   useEffect(() => {
@@ -31,19 +41,10 @@ export function SubscriptionTab({ connectionId, name, dark, onChanged }: { conne
     return () => c.abort();
   }, []);
 
-  const refresh = useCallback(async () => {
-    try {
-      const [list, rows] = await Promise.all([client.call('subscriptions/list', { connectionId }), client.call('subscriptions/parked', { connectionId, name })]);
-      setInfo(list.find((s) => s.name === name) ?? null);
-      setParked(rows);
-      setRevision((n) => n + 1);
-      setSelected((s) => new Set([...s].filter((p) => rows.some((r) => r.position === p))));
-    } catch (e) {
-      setError(e);
-    }
-  }, [client, connectionId, name]);
-
-  useEffect(() => void refresh(), [refresh]);
+  // Ticks stay only on events still parked.
+  useEffect(() => setSelected((s) => new Set([...s].filter((p) => parked.some((r) => r.position === p)))), [parked]);
+  /** Everything this page shows, read again (the code's state too) once a catch-up or replay changed it. */
+  const refresh = () => queryClient.refetchQueries({ queryKey: key });
 
   const act = async (label: string, work: () => Promise<string>) => {
     setBusy(label);
@@ -104,13 +105,13 @@ export function SubscriptionTab({ connectionId, name, dark, onChanged }: { conne
           {message}
         </div>
       )}
-      {error !== null && (
+      {(error ?? page.error) !== null && (
         <div className="section">
-          <ErrorBox error={error} />
+          <ErrorBox error={error ?? page.error} />
         </div>
       )}
       <Suspense fallback={<div className="empty">Loading the code…</div>}>
-        <SubscriptionCode connectionId={connectionId} name={name} dark={dark} revision={revision} />
+        <SubscriptionCode connectionId={connectionId} name={name} dark={dark} />
       </Suspense>
       <div className="section">
         <h3>
