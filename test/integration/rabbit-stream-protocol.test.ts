@@ -4,7 +4,7 @@ import { RabbitAdapter } from '../../src/adapters/rabbitmq/rabbit-adapter';
 import { StreamReader } from '../../src/adapters/rabbitmq/stream-reader';
 import { rangeBatches, type RangeOutcome, type StreamSeek } from '../../src/adapters/rabbitmq/stream-read';
 import type { Envelope } from '../../src/model/envelope';
-import { AMQP_URL, connect, management } from '../tools/rabbit-tools';
+import { AMQP_URL, closeConnectionsOf, connect, management } from '../tools/rabbit-tools';
 import { rabbitProfile, readAll, unique } from './brokers';
 
 /**
@@ -178,6 +178,31 @@ describe('a live tail of a stream', () => {
     } finally {
       abort.abort();
       await follow.done;
+      await management('DELETE', `/queues/%2F/${encodeURIComponent(live)}`);
+    }
+  });
+});
+
+describe('a stream connection the broker closes', () => {
+  it('ends a tail with an error the user sees, not a quiet stop', async () => {
+    const live = unique('rewind-sp-drop');
+    await declareStream(live);
+    // A profile of its own, so only this test's connection is closed (its name carries the profile's).
+    const name = unique('dropped');
+    const own = new RabbitAdapter(rabbitProfile({ name }), 'guest');
+    const abort = new AbortController();
+    const follow = await own.followStream({ ...target, queue: live }, { type: 'next' }, abort.signal, () => undefined);
+    try {
+      // The management API lists a connection a few seconds after it opens.
+      let closed = 0;
+      for (let t = 0; t < 100 && closed === 0; t++) {
+        closed = await closeConnectionsOf(new RegExp(`Rewind: ${name} \\(stream reader\\)`));
+        if (closed === 0) await new Promise((r) => setTimeout(r, 200));
+      }
+      expect(closed).toBeGreaterThan(0);
+      await expect(follow.done).rejects.toMatchObject({ code: 'network' });
+    } finally {
+      abort.abort();
       await management('DELETE', `/queues/%2F/${encodeURIComponent(live)}`);
     }
   });

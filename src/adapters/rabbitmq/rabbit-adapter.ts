@@ -527,7 +527,8 @@ export class RabbitAdapter implements SourceAdapter {
     if (Date.now() < this.streamProtocolDownUntil) return { reason: this.streamProtocolDownReason };
     const endpoint = this.streamEndpoint(vhost);
     try {
-      return { reader: await StreamReader.open(endpoint) };
+      // Named for the connection profile, so operators see whose stream connection it is.
+      return { reader: await StreamReader.open(endpoint, `Rewind: ${this.profile.name} (stream reader)`) };
     } catch (e) {
       // Nothing listening, no answer, a refused login: not worth a try per read for a while.
       this.streamProtocolDownUntil = Date.now() + STREAM_RETRY_MS;
