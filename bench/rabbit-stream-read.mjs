@@ -123,8 +123,8 @@ function plainConsumer(stream, n) {
       } else if (key === 23) send(23, Buffer.alloc(0));
       else if (key & 0x8000 && key !== 0x8009) {
         const code = body.readUInt16BE(4);
+        // Each answer (peer properties, SASL, open, subscribe) starts the next step.
         if (code !== 1) reject(new Error(`stream protocol response ${key & 0x7fff}: code ${code}`));
-        else if ((key & 0x7fff) === 21) next();
         else next();
       }
     };
