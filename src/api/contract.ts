@@ -228,6 +228,19 @@ export const contract = {
    * One record's whole value (the lists carry a 64 KB preview), for Copy and Save payload….
    * Values over WHOLE_VALUE_BYTES come back cut, with `truncated` and their full size.
    */
+  /**
+   * A RabbitMQ stream followed live: from what arrives next, from the last chunk, or from an
+   * offset (a resumed tail). Items are messages; it runs until cancelled. `via` first says which
+   * protocol reads it.
+   */
+  'records/follow': stream(
+    ConnectionRef.extend({
+      target: z.object({ type: z.literal('rabbit-stream'), vhost: z.string().min(1), queue: z.string().min(1) }),
+      from: z.discriminatedUnion('type', [z.object({ type: z.literal('next') }), z.object({ type: z.literal('last') }), z.object({ type: z.literal('position'), value: z.string().regex(/^\d+$/) })]),
+    }),
+    z.union([Envelope, z.object({ via: z.enum(['stream protocol', 'AMQP']) })]),
+    Empty,
+  ),
   'records/value': call(
     ConnectionRef.extend({ target: ReadTarget, position: z.string().regex(/^\d+$/), isolation: z.enum(['read_committed', 'read_uncommitted']).optional() }),
     z.object({ payload: Payload }),

@@ -17,6 +17,8 @@ import { wholeValue } from './whole-value';
 import { jobHandlers } from './job-handlers';
 import type { JobRegistry } from '../jobs/job-registry';
 import { withJobs } from '../jobs/with-jobs';
+import { RabbitAdapter } from '../adapters/rabbitmq/rabbit-adapter';
+import { RewindError } from '../api/errors';
 import { ImportSessions } from '../jobs/import-sessions';
 import { importHandlers } from './import-handlers';
 
@@ -51,6 +53,14 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'records/read': async ({ connectionId, target, from, limit, isolation }, ctx) => {
       const adapter = await pool.get(connectionId);
       return adapter.read({ target, from, limit, ...(isolation ? { isolation } : {}), signal: ctx.signal, onBatch: ctx.batch, onProgress: ctx.progress });
+    },
+    'records/follow': async ({ connectionId, target, from }, ctx) => {
+      const adapter = await pool.get(connectionId);
+      if (!(adapter instanceof RabbitAdapter)) throw new RewindError('unsupported', 'Only RabbitMQ streams are followed this way', 'Kafka topics have their own tail.');
+      const follow = await adapter.followStream(target, from, ctx.signal, (items) => ctx.batch(items));
+      ctx.batch([{ via: follow.via }]);
+      await follow.done;
+      return {};
     },
     'records/value': async ({ connectionId, target, position, isolation }, { signal }) => {
       const adapter = await pool.get(connectionId);

@@ -1,0 +1,90 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { useClient } from '../api/client-context';
+import type { Envelope } from '../api/types';
+
+/** The newest messages a tail keeps; older ones leave the view (and the count says how many). */
+export const TAIL_BUFFER = 5_000;
+
+type Target = { type: 'rabbit-stream'; vhost: string; queue: string };
+
+interface TailState {
+  records: Envelope[];
+  received: number;
+  dropped: number;
+  following: boolean;
+  /** Paused: nothing is read; Resume goes on from the offset after the last one shown, so nothing is missed. */
+  paused: boolean;
+  via: 'stream protocol' | 'AMQP' | null;
+  error: unknown;
+}
+
+const initial: TailState = { records: [], received: 0, dropped: 0, following: false, paused: false, via: null, error: null };
+
+/** A RabbitMQ stream followed live, with pause and resume that miss nothing (the stream keeps what arrives meanwhile). */
+export function useStreamTail(connectionId: string) {
+  const client = useClient();
+  const [state, setState] = useState<TailState>(initial);
+  const controller = useRef<AbortController | null>(null);
+  const target = useRef<Target | null>(null);
+  const next = useRef<string | null>(null);
+
+  const follow = useCallback(
+    async (from: { type: 'next' } | { type: 'position'; value: string }, fresh: boolean) => {
+      if (!target.current) return;
+      controller.current?.abort();
+      const c = new AbortController();
+      controller.current = c;
+      setState((s) => ({ ...(fresh ? initial : s), following: true, paused: false, error: null }));
+      try {
+        await client.stream(
+          'records/follow',
+          { connectionId, target: target.current, from },
+          {
+            signal: c.signal,
+            onBatch: (items) => {
+              const records: Envelope[] = [];
+              for (const item of items) {
+                if ('via' in item) setState((s) => ({ ...s, via: item.via }));
+                else records.push(item);
+              }
+              if (records.length === 0) return;
+              next.current = String(BigInt(records[records.length - 1]!.position) + 1n);
+              setState((s) => {
+                const all = s.records.concat(records);
+                const over = Math.max(0, all.length - TAIL_BUFFER);
+                return { ...s, records: over ? all.slice(over) : all, dropped: s.dropped + over, received: s.received + records.length };
+              });
+            },
+          },
+        );
+        setState((s) => ({ ...s, following: false }));
+      } catch (error) {
+        setState((s) => ({ ...s, following: false, error: c.signal.aborted ? null : error }));
+      }
+    },
+    [client, connectionId],
+  );
+
+  /** From the offset after what the table shows (nothing between the read and the tail is missed), or from what arrives next. */
+  const start = useCallback(
+    (t: Target, after: string | null) => {
+      target.current = t;
+      next.current = after;
+      void follow(after ? { type: 'position', value: after } : { type: 'next' }, true);
+    },
+    [follow],
+  );
+  const pause = useCallback(() => {
+    controller.current?.abort();
+    setState((s) => ({ ...s, following: false, paused: true }));
+  }, []);
+  const resume = useCallback(() => void follow(next.current ? { type: 'position', value: next.current } : { type: 'next' }, false), [follow]);
+  const stop = useCallback(() => {
+    controller.current?.abort();
+    target.current = null;
+    setState(initial);
+  }, []);
+  useEffect(() => () => controller.current?.abort(), []);
+
+  return { ...state, active: state.following || state.paused, start, pause, resume, stop };
+}
