@@ -24,6 +24,7 @@ import type { Job } from '../../src/model/jobs';
 import { DiscardDraftDialog } from './workspace/DiscardDraftDialog';
 import { loadWorkspace, type ProjectionDraft, type SavedTab } from './workspace/saved-workspace';
 import { runDraft } from './projections/detached-runs';
+import { MapTab } from './rabbit/MapTab';
 import { useWorkspacePersistence } from './workspace/useWorkspacePersistence';
 
 // The editor is heavy; load it with the first projection tab, not with the app. The read-model
@@ -40,7 +41,8 @@ type Tab =
   | { kind: 'read-models'; id: typeof READ_MODELS_TAB; focus: { name: string | null; n: number } }
   | { kind: 'dead-letters'; id: typeof DEAD_LETTERS_TAB }
   | { kind: 'audit'; id: typeof AUDIT_TAB; focus: { id: number | null; n: number } }
-  | { kind: 'groups'; id: string; connectionId: string; connectionName: string };
+  | { kind: 'groups'; id: string; connectionId: string; connectionName: string }
+  | { kind: 'rabbit-map'; id: string; connectionId: string; connectionName: string; vhost: string; select?: { queue: string; n: number } };
 
 const READ_MODELS_TAB = 'read-models';
 const DEAD_LETTERS_TAB = 'dead-letters';
@@ -78,7 +80,7 @@ export function App({ disconnected }: { disconnected: string | null }) {
   }, [client]);
 
   // The status bar and the sidebar's bar follow the tab being looked at, when it belongs to a connection.
-  const activeTabConnection = tabs.find((t) => t.id === activeTab && (t.kind === 'resource' || t.kind === 'groups'));
+  const activeTabConnection = tabs.find((t) => t.id === activeTab && (t.kind === 'resource' || t.kind === 'groups' || t.kind === 'rabbit-map'));
   const followConnection = activeTabConnection && 'connectionId' in activeTabConnection ? activeTabConnection.connectionId : null;
   useEffect(() => {
     if (followConnection) setActiveConnection(followConnection);
@@ -144,6 +146,27 @@ export function App({ disconnected }: { disconnected: string | null }) {
     if (kept) drafts.current.set(id, kept.draft);
     setTabs((ts) => [...ts, { kind: 'projection', id, title: kept?.title ?? 'Reopened run', attachJob: jobId }]);
     setActiveTab(id);
+  };
+
+  /** One map tab per RabbitMQ vhost; opened again with a queue, it selects that queue. */
+  const openMap = (connection: ConnectionSummary, vhost: string, queue: string | null = null) => {
+    const id = `map:${connection.id}:${vhost}`;
+    const select = queue !== null ? { queue, n: Date.now() } : undefined;
+    setTabs((ts) =>
+      ts.some((t) => t.id === id)
+        ? ts.map((t) => (t.id === id && t.kind === 'rabbit-map' && select ? { ...t, select } : t))
+        : [...ts, { kind: 'rabbit-map', id, connectionId: connection.id, connectionName: connection.name, vhost, ...(select ? { select } : {}) }],
+    );
+    setActiveTab(id);
+  };
+  /** A queue's page (its tab), found by name in the broker's listing. */
+  const openQueue = (connectionId: string, vhost: string, queue: string) => {
+    const connection = connections?.find((c) => c.id === connectionId);
+    if (!connection) return;
+    void client.call('resources/list', { connectionId }).then(({ resources }) => {
+      const r = resources.find((x) => x.type === 'rabbit-queue' && x.vhost === vhost && x.name === queue);
+      if (r) openResource(connection, r);
+    }, setLoadError);
   };
 
   /** One groups tab per Kafka connection. */
@@ -262,6 +285,7 @@ export function App({ disconnected }: { disconnected: string | null }) {
         onSelectConnection={setActiveConnection}
         onOpenResource={openResource}
         onOpenGroups={openGroups}
+        onOpenMap={(c, vhost) => openMap(c, vhost)}
         onNewTopic={(c) => setDialog({ newTopic: c })}
         onAddConnection={() => setDialog({ editing: null })}
         onNewProjection={newProjection}
@@ -297,7 +321,17 @@ export function App({ disconnected }: { disconnected: string | null }) {
               ) : t.kind === 'resource' && t.resource.type === 'kafka-topic' ? (
                 <TopicTab connectionId={t.connectionId} resource={t.resource} attachJob={t.attachJob ?? null} onChanged={() => sourceChanged(t.connectionId)} />
               ) : t.kind === 'resource' ? (
-                <RecordsTab connectionId={t.connectionId} resource={t.resource} attachJob={t.attachJob ?? null} onStoreChanged={() => sourceChanged(t.connectionId)} />
+                <RecordsTab
+                  connectionId={t.connectionId}
+                  resource={t.resource}
+                  attachJob={t.attachJob ?? null}
+                  onStoreChanged={() => sourceChanged(t.connectionId)}
+                  onOpenMap={(vhost, queue) => {
+                    const c = connections?.find((x) => x.id === t.connectionId);
+                    if (c) openMap(c, vhost, queue);
+                  }}
+                  onOpenQueue={(vhost, queue) => openQueue(t.connectionId, vhost, queue)}
+                />
               ) : t.kind === 'dead-letters' ? (
                 <Suspense fallback={<div className="empty">Loading…</div>}>
                   <DeadLettersTab
@@ -308,6 +342,14 @@ export function App({ disconnected }: { disconnected: string | null }) {
                     }}
                   />
                 </Suspense>
+              ) : t.kind === 'rabbit-map' ? (
+                <MapTab
+                  connectionId={t.connectionId}
+                  vhost={t.vhost}
+                  select={t.select ?? null}
+                  onOpenQueue={(q) => openQueue(t.connectionId, t.vhost, q)}
+                  onChanged={() => sourceChanged(t.connectionId)}
+                />
               ) : t.kind === 'groups' ? (
                 <Suspense fallback={<div className="empty">Loading…</div>}>
                   <GroupsTab connectionId={t.connectionId} connectionName={t.connectionName} />
@@ -379,6 +421,7 @@ function fromSaved(t: SavedTab): Tab {
   switch (t.kind) {
     case 'resource':
     case 'groups':
+    case 'rabbit-map':
       return t;
     case 'projection':
       return { kind: 'projection', id: t.id, title: t.title };
@@ -396,6 +439,8 @@ function toSaved(t: Tab, draft: ProjectionDraft | null): SavedTab {
     case 'resource':
     case 'groups':
       return t;
+    case 'rabbit-map':
+      return { kind: 'rabbit-map', id: t.id, connectionId: t.connectionId, connectionName: t.connectionName, vhost: t.vhost };
     case 'projection':
       return { kind: 'projection', id: t.id, title: t.title, draft };
     case 'read-models':
@@ -412,7 +457,7 @@ function activeResourceOf(t: Tab | undefined): { connectionId: string; type: str
   return t?.kind === 'resource' ? { connectionId: t.connectionId, type: t.resource.type, name: t.resource.name } : null;
 }
 
-const isOrphan = (t: Tab, connections: ConnectionSummary[]) => (t.kind === 'resource' || t.kind === 'groups') && !connections.some((c) => c.id === t.connectionId);
+const isOrphan = (t: Tab, connections: ConnectionSummary[]) => (t.kind === 'resource' || t.kind === 'groups' || t.kind === 'rabbit-map') && !connections.some((c) => c.id === t.connectionId);
 
 function tabTitle(t: Tab): string {
   switch (t.kind) {
@@ -428,6 +473,8 @@ function tabTitle(t: Tab): string {
       return 'Audit';
     case 'groups':
       return 'Consumer groups';
+    case 'rabbit-map':
+      return `Map ${t.vhost}`;
   }
 }
 
@@ -444,6 +491,7 @@ function tabSubtitle(t: Tab): string {
     case 'audit':
       return 'who moved what';
     case 'groups':
+    case 'rabbit-map':
       return t.connectionName;
   }
 }

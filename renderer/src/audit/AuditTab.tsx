@@ -8,7 +8,7 @@ import { formatTime } from '../ui/format';
 import { VirtualGrid } from '../ui/VirtualGrid';
 
 type Entry = { id: number; at: string; action: string; detail: unknown };
-const ACTIONS = ['redrive', 'publish', 'append', 'import', 'reset-offsets', 'delete-group', 'create-topic', 'delete-topic'] as const;
+const ACTIONS = ['redrive', 'publish', 'append', 'import', 'import-topic', 'reset-offsets', 'delete-group', 'create-topic', 'delete-topic', 'purge-queue', 'delete-queue', 'delete-exchange'] as const;
 
 const summaryOf = (e: Entry) => {
   const d = e.detail as { summary?: string; streamId?: string; count?: number; events?: number } | null;

@@ -17,6 +17,9 @@ import { StoreTransferNotice } from '../store/StoreTransferNotice';
 import { PublishDialog } from '../compose/PublishDialog';
 import { RedriveDialog } from '../dead-letters/RedriveDialog';
 import { useNdjson } from '../store/useNdjson';
+import { QueuePage } from '../rabbit/QueuePage';
+import { useStreamTail } from './useStreamTail';
+import { StreamTailControls } from './StreamTailControls';
 
 interface Props {
   connectionId: string;
@@ -25,9 +28,12 @@ interface Props {
   onStoreChanged?: () => void;
   /** A long read that went on without this tab (the jobs panel's Open): show it instead of a first page. */
   attachJob?: { id: string; n: number } | null;
+  /** RabbitMQ: the vhost's map with a queue selected, and another queue's page. */
+  onOpenMap?(vhost: string, queue: string | null): void;
+  onOpenQueue?(vhost: string, queue: string): void;
 }
 
-export function RecordsTab({ connectionId, resource, onStoreChanged, attachJob = null }: Props) {
+export function RecordsTab({ connectionId, resource, onStoreChanged, attachJob = null, onOpenMap, onOpenQueue }: Props) {
   const [partition, setPartition] = useState(0);
   const [fromMode, setFromMode] = useState<FromMode>('start');
   const [fromValue, setFromValue] = useState('');
@@ -46,7 +52,9 @@ export function RecordsTab({ connectionId, resource, onStoreChanged, attachJob =
   const noun = nounOf(resource);
   const posLabel = positionLabel(resource);
   const columns = useMemo(() => columnsFor(resource), [resource]);
-  const rows = useMemo(() => sortRows(reader.rows, columns, sort), [reader.rows, columns, sort]);
+  const tail = useStreamTail(connectionId);
+  // A followed stream's new messages join the rows already read, in offset order.
+  const rows = useMemo(() => sortRows(tail.records.length ? reader.rows.concat(tail.records) : reader.rows, columns, sort), [reader.rows, tail.records, columns, sort]);
   const isStore = resource.type === 'store-all' || resource.type === 'store-stream';
   const [appending, setAppending] = useState(false);
   const [appended, setAppended] = useState<number | null>(null);
@@ -101,41 +109,57 @@ export function RecordsTab({ connectionId, resource, onStoreChanged, attachJob =
   const composer = publishing && publishTarget && <PublishDialog connectionId={connectionId} initial={publishTarget} onClose={() => setPublishing(false)} />;
 
   if ('unsupported' in target) {
+    const moveDialog = moving && resource.type === 'rabbit-queue' && (
+      <RedriveDialog
+        source={{
+          connectionId,
+          connectionName: '',
+          kind: 'rabbitmq',
+          ref: { type: 'rabbit-queue', vhost: resource.vhost, name: resource.name },
+          resource,
+          depth: resource.messages,
+          unavailable: null,
+        }}
+        selection={{ all: true }}
+        count={resource.messages.value}
+        onClose={() => setMoving(false)}
+        onDone={() => onStoreChanged?.()}
+        onOpenAudit={() => setMoving(false)}
+      />
+    );
+    if (resource.type === 'rabbit-queue' && onOpenMap && onOpenQueue) {
+      // A classic or quorum queue cannot be read without consuming: its page instead of a dead end.
+      return (
+        <>
+          <QueuePage
+            connectionId={connectionId}
+            vhost={resource.vhost}
+            queue={resource.name}
+            onOpenMap={() => onOpenMap(resource.vhost, resource.name)}
+            onOpenQueue={(q) => onOpenQueue(resource.vhost, q)}
+            onChanged={() => onStoreChanged?.()}
+            actions={
+              <>
+                <button type="button" className="btn" onClick={() => setPublishing(true)}>
+                  Publish to this queue…
+                </button>
+                <button type="button" className="btn" onClick={() => setMoving(true)} title="Move every message to another queue or exchange, each confirmed there before it leaves (the shovel's job)">
+                  Move all messages…
+                </button>
+              </>
+            }
+          />
+          {composer}
+          {moveDialog}
+        </>
+      );
+    }
     return (
       <div className="empty">
         <div>
           <h3>Not browsable here</h3>
           <p>{target.unsupported}</p>
-          {resource.type === 'rabbit-queue' && (
-            <p>
-              <button className="btn" onClick={() => setPublishing(true)}>
-                Publish to this queue…
-              </button>{' '}
-              <button className="btn" onClick={() => setMoving(true)} title="Move every message to another queue or exchange, each confirmed there before it leaves (the shovel's job)">
-                Move all messages…
-              </button>
-            </p>
-          )}
         </div>
-        {composer}
-        {moving && resource.type === 'rabbit-queue' && (
-          <RedriveDialog
-            source={{
-              connectionId,
-              connectionName: '',
-              kind: 'rabbitmq',
-              ref: { type: 'rabbit-queue', vhost: resource.vhost, name: resource.name },
-              resource,
-              depth: resource.messages,
-              unavailable: null,
-            }}
-            selection={{ all: true }}
-            count={resource.messages.value}
-            onClose={() => setMoving(false)}
-            onDone={() => onStoreChanged?.()}
-            onOpenAudit={() => setMoving(false)}
-          />
-        )}
       </div>
     );
   }
@@ -191,6 +215,15 @@ export function RecordsTab({ connectionId, resource, onStoreChanged, attachJob =
                   <input type="checkbox" checked={showAborted} onChange={(e) => setShowAborted(e.target.checked)} />
                   Show aborted transactions
                 </label>
+              )}
+              {resource.type === 'rabbit-queue' && resource.queueType === 'stream' && (
+                <StreamTailControls
+                  tail={tail}
+                  onStart={() => {
+                    const last = reader.rows[reader.rows.length - 1];
+                    tail.start({ type: 'rabbit-stream', vhost: resource.vhost, queue: resource.name }, last ? String(BigInt(last.position) + 1n) : reader.end);
+                  }}
+                />
               )}
               <button className="btn" onClick={() => setPublishing(true)}>
                 {resource.type === 'kafka-topic' ? 'Produce…' : 'Publish…'}

@@ -20,6 +20,7 @@ interface Props {
   onOpenResource(connection: ConnectionSummary, resource: Resource): void;
   onOpenGroups(connection: ConnectionSummary): void;
   onNewTopic(connection: ConnectionSummary): void;
+  onOpenMap(connection: ConnectionSummary, vhost: string): void;
   onAddConnection(): void;
   onNewProjection(): void;
   onOpenReadModels(): void;
@@ -98,6 +99,7 @@ export function Sidebar(props: Props) {
       if (connection) {
         props.onSelectConnection(connection.id);
         if (row.view === 'groups') props.onOpenGroups(connection);
+        else if (row.view === 'rabbit-map') props.onOpenMap(connection, row.vhost ?? '/');
         else props.onNewTopic(connection);
       }
     } else if (row.kind === 'resource') {
@@ -162,7 +164,13 @@ export function Sidebar(props: Props) {
                 className={`tree-row ${row.kind}`}
                 aria-current={row.kind === 'connection' && row.connection.id === props.activeConnectionId ? 'true' : undefined}
                 data-testid={
-                  row.kind === 'resource' ? `resource-${row.resource.name}` : row.kind === 'connection' ? `connection-${row.connection.name}` : row.kind === 'link' ? `view-${row.view}` : undefined
+                  row.kind === 'resource'
+                    ? `resource-${row.resource.name}`
+                    : row.kind === 'connection'
+                      ? `connection-${row.connection.name}`
+                      : row.kind === 'link'
+                        ? `view-${row.view}${row.vhost !== undefined ? `-${row.vhost}` : ''}`
+                        : undefined
                 }
                 style={{ transform: `translateY(${item.start}px)`, paddingLeft: 8 + row.depth * 14 }}
                 onClick={() => activate(row, item.index)}
@@ -237,7 +245,7 @@ function RowContent({ row, active, onReload, onEdit }: { row: TreeRow; active: b
     case 'link':
       return (
         <>
-          <span className="chev">{row.view === 'groups' ? '⚑' : '+'}</span>
+          <span className="chev">{row.view === 'groups' ? '⚑' : row.view === 'rabbit-map' ? '◇' : '+'}</span>
           <span className="name">{row.label}</span>
         </>
       );

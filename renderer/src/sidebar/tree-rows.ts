@@ -8,7 +8,7 @@ export type TreeRow =
   | { kind: 'resource'; key: string; depth: number; connectionId: string; resource: Resource }
   | { kind: 'note'; key: string; depth: number; text: string; error?: unknown }
   /** Opens a view of the connection rather than a resource (a Kafka cluster's consumer groups). */
-  | { kind: 'link'; key: string; depth: number; connectionId: string; label: string; view: 'groups' | 'new-topic' };
+  | { kind: 'link'; key: string; depth: number; connectionId: string; label: string; view: 'groups' | 'new-topic' | 'rabbit-map'; vhost?: string };
 
 export function resourceName(r: Resource): string {
   return r.name;
@@ -22,6 +22,8 @@ interface Group {
   key: string;
   label: string;
   items: Resource[];
+  /** A RabbitMQ vhost: its map is the group's first row. */
+  vhost?: string;
   /** Collapsed unless opened or a filter matches inside. */
   startCollapsed?: boolean;
 }
@@ -50,7 +52,7 @@ function groupsOf(connection: ConnectionSummary, resources: Resource[]): { top: 
         if (r.type === 'rabbit-vhost' && !byVhost.has(r.name)) byVhost.set(r.name, []);
         if (r.type === 'rabbit-queue') byVhost.set(r.vhost, [...(byVhost.get(r.vhost) ?? []), r]);
       }
-      return { top: [], groups: [...byVhost].map(([v, items]) => ({ key: key(`vhost:${v}`), label: `vhost ${v}`, items })) };
+      return { top: [], groups: [...byVhost].map(([v, items]) => ({ key: key(`vhost:${v}`), label: `vhost ${v}`, items, vhost: v })) };
     }
   }
 }
@@ -85,6 +87,8 @@ export function buildRows(connections: ConnectionSummary[], expanded: ReadonlySe
       if (needle && items.length === 0) continue;
       const groupOpen = needle ? true : g.startCollapsed ? expanded.has(g.key) : !collapsed.has(g.key);
       rows.push({ kind: 'group', key: g.key, depth: 1, label: g.label, count: g.items.length, expanded: groupOpen, startCollapsed: g.startCollapsed ?? false });
+      if (groupOpen && g.vhost !== undefined && !needle)
+        rows.push({ kind: 'link', key: `${g.key}/map`, depth: 2, connectionId: connection.id, label: `Map of ${g.vhost}`, view: 'rabbit-map', vhost: g.vhost });
       if (groupOpen) for (const r of items) rows.push({ kind: 'resource', key: resourceKey(connection.id, r), depth: 2, connectionId: connection.id, resource: r });
     }
     if (!needle && connection.kind === 'store' && !state.list.resources.some((r) => r.type === 'store-stream')) {

@@ -24,6 +24,7 @@ export const SavedTab = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('dead-letters'), id: z.literal('dead-letters') }),
   z.object({ kind: z.literal('audit'), id: z.literal('audit') }),
   z.object({ kind: z.literal('groups'), id: z.string(), connectionId: z.string(), connectionName: z.string() }),
+  z.object({ kind: z.literal('rabbit-map'), id: z.string(), connectionId: z.string(), connectionName: z.string(), vhost: z.string() }),
 ]);
 export type SavedTab = z.infer<typeof SavedTab>;
 
