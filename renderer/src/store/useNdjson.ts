@@ -1,5 +1,7 @@
 import { useCallback, useEffect, useRef } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
 import { useClient } from '../api/client-context';
+import { queryKeys } from '../api/queries';
 import { saveDownload } from '../ui/download';
 import { startTransfer, useTransfer } from '../jobs/background-transfers';
 
@@ -24,16 +26,19 @@ const IMPORT_CHUNK = 1000;
  */
 export function useNdjson(connectionId: string, onImported: () => void) {
   const client = useClient();
+  const queryClient = useQueryClient();
   const key = `store:${connectionId}`;
   const { state, cancel, dismiss } = useTransfer<ImportOutcome | string>(key);
   const imported = useRef(onImported);
   imported.current = onImported;
 
-  // The view refreshes once an import ends, whether it was open the whole time or reopened since.
-  const ended = state?.kind === 'import' && !state.running;
+  // The view refreshes when an import it shows ends (a tab opened later reads afresh anyway).
+  const importing = state?.kind === 'import' && state.running;
+  const wasImporting = useRef(importing);
   useEffect(() => {
-    if (ended) imported.current();
-  }, [ended]);
+    if (wasImporting.current && !importing) imported.current();
+    wasImporting.current = importing;
+  }, [importing]);
 
   const exportTo = useCallback(
     (streamId: string | null, filename: string) =>
@@ -89,6 +94,9 @@ export function useNdjson(connectionId: string, onImported: () => void) {
             const cancelled = t.signal.aborted || (e instanceof Error && 'code' in e && e.code === 'cancelled');
             if (!cancelled) throw e;
             total.cancelled = true;
+          } finally {
+            // The sidebar's counts follow the store whether or not this tab is still open.
+            void queryClient.invalidateQueries({ queryKey: queryKeys.resources(connectionId) });
           }
           return total;
         },
@@ -97,7 +105,7 @@ export function useNdjson(connectionId: string, onImported: () => void) {
             ? o
             : `${o.imported.toLocaleString('en-US')} events imported${o.errors.length ? `, ${o.errors.length} lines left out` : ''}${o.cancelled ? ' (cancelled before the end)' : ''}`,
       ),
-    [client, connectionId, key],
+    [client, connectionId, key, queryClient],
   );
 
   return {

@@ -1,5 +1,7 @@
 import { useCallback } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
 import { useClient } from '../api/client-context';
+import { queryKeys } from '../api/queries';
 import { saveDownload } from '../ui/download';
 import { startTransfer, useTransfer } from '../jobs/background-transfers';
 import type { ExportScope } from '../../../src/model/topic-scan';
@@ -12,6 +14,7 @@ const IMPORT_CHUNK = 1000;
  */
 export function useTopicTransfer(connectionId: string, topic: string) {
   const client = useClient();
+  const queryClient = useQueryClient();
   const key = `topic:${connectionId}:${topic}`;
   const { state, cancel } = useTransfer<string>(key);
 
@@ -75,6 +78,9 @@ export function useTopicTransfer(connectionId: string, topic: string) {
             const cancelled = t.signal.aborted || (e instanceof Error && 'code' in e && e.code === 'cancelled');
             if (!cancelled) throw e;
             return `Import cancelled: the ${produced.toLocaleString('en-US')} records produced before it stay in the topic.`;
+          } finally {
+            // The sidebar's counts follow the topic whether or not this tab is still open.
+            void queryClient.invalidateQueries({ queryKey: queryKeys.resources(connectionId) });
           }
           const bad = errors.length
             ? ` ${errors.length} line${errors.length === 1 ? '' : 's'} skipped: ${errors
@@ -86,7 +92,7 @@ export function useTopicTransfer(connectionId: string, topic: string) {
         },
         (o) => o,
       ),
-    [client, connectionId, topic, key],
+    [client, connectionId, topic, key, queryClient],
   );
 
   return {
