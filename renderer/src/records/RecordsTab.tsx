@@ -18,6 +18,7 @@ import { PublishDialog } from '../compose/PublishDialog';
 import { RedriveDialog } from '../dead-letters/RedriveDialog';
 import { useNdjson } from '../store/useNdjson';
 import { QueuePage } from '../rabbit/QueuePage';
+import { SuperStreamPage } from '../rabbit/SuperStreamPage';
 import { useStreamTail } from './useStreamTail';
 import { StreamTailControls } from './StreamTailControls';
 
@@ -154,6 +155,7 @@ export function RecordsTab({ connectionId, resource, onStoreChanged, attachJob =
         </>
       );
     }
+    if (resource.type === 'rabbit-super-stream' && onOpenQueue) return <SuperStreamPage resource={resource} onOpenPartition={(q) => onOpenQueue(resource.vhost, q)} />;
     return (
       <div className="empty">
         <div>

@@ -15,7 +15,7 @@ export function resourceName(r: Resource): string {
 }
 
 export function resourceKey(connectionId: string, r: Resource): string {
-  return r.type === 'rabbit-queue' ? `${connectionId}/${r.type}/${r.vhost}/${r.name}` : `${connectionId}/${r.type}/${r.name}`;
+  return r.type === 'rabbit-queue' || r.type === 'rabbit-super-stream' ? `${connectionId}/${r.type}/${r.vhost}/${r.name}` : `${connectionId}/${r.type}/${r.name}`;
 }
 
 interface Group {
@@ -50,7 +50,7 @@ function groupsOf(connection: ConnectionSummary, resources: Resource[]): { top: 
       const byVhost = new Map<string, Resource[]>();
       for (const r of resources) {
         if (r.type === 'rabbit-vhost' && !byVhost.has(r.name)) byVhost.set(r.name, []);
-        if (r.type === 'rabbit-queue') byVhost.set(r.vhost, [...(byVhost.get(r.vhost) ?? []), r]);
+        if (r.type === 'rabbit-queue' || r.type === 'rabbit-super-stream') byVhost.set(r.vhost, [...(byVhost.get(r.vhost) ?? []), r]);
       }
       return { top: [], groups: [...byVhost].map(([v, items]) => ({ key: key(`vhost:${v}`), label: `vhost ${v}`, items, vhost: v })) };
     }
