@@ -31,6 +31,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from '../scripts/build.mjs';
+import { bundleCore } from './core-bundle.mjs';
 
 const root = join(import.meta.dirname, '..');
 const require = createRequire(join(root, 'package.json'));
@@ -135,17 +136,7 @@ async function deleteTopic(admin) {
 
 /** The renderer's API client, bundled from src/ for Node. */
 function loadClient() {
-  const esbuild = require('esbuild');
-  const outfile = join(root, 'dist', 'server', 'bench-browse-client.cjs');
-  esbuild.buildSync({
-    stdin: { contents: "export { createClient } from './src/api/client'; export { createWsTransport } from './src/api/ws-transport';", resolveDir: root, loader: 'ts' },
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    outfile,
-    logLevel: 'silent',
-  });
-  return require(outfile);
+  return bundleCore('browse-client', "export { createClient } from './src/api/client'; export { createWsTransport } from './src/api/ws-transport';");
 }
 
 /** Starts `node dist/server/cli.cjs` and waits for the address it prints (with its token). */

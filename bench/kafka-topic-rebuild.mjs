@@ -8,25 +8,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
+import { APP_CORE, bundleCore } from './core-bundle.mjs';
 
 const root = join(import.meta.dirname, '..');
 const require = createRequire(join(root, 'package.json'));
-const esbuild = require('esbuild');
-const entry = join(root, 'dist', 'server', 'bench-kafka-entry.cjs');
-esbuild.buildSync({
-  stdin: {
-    contents: "export { createAppContext } from './src/services/app-context'; export { MemorySecretStore } from './src/services/secret-store'; export { EXAMPLES } from './src/projections/examples';",
-    resolveDir: root,
-    loader: 'ts',
-  },
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  outfile: entry,
-  external: ['better-sqlite3', 'esbuild'],
-  logLevel: 'silent',
-});
-const { createAppContext, MemorySecretStore, EXAMPLES } = require(entry);
+// Beside the built server: the projection worker is found next to it.
+const { createAppContext, MemorySecretStore, EXAMPLES } = bundleCore('kafka', `${APP_CORE} export { EXAMPLES } from './src/projections/examples';`, { besideServer: true });
 const { Kafka, logLevel } = require('kafkajs');
 
 const N = Number(process.argv[2] ?? 200_000);

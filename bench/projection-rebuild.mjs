@@ -6,28 +6,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
+import { bundleCore } from './core-bundle.mjs';
 
 const root = join(import.meta.dirname, '..');
 const require = createRequire(join(root, 'package.json'));
 const Database = require('better-sqlite3');
-// The bench drives the built server bundle's modules through a tiny entry compiled on the fly.
-const esbuild = require('esbuild');
-// Emitted next to the built server so it finds the shipped projection worker.
-const entry = join(root, 'dist', 'server', 'bench-entry.cjs');
-esbuild.buildSync({
-  stdin: {
-    contents: "export { EventStore } from './src/store/event-store'; export { ProjectionRun } from './src/projections/projection-run'; export { EXAMPLES } from './src/projections/examples';",
-    resolveDir: root,
-    loader: 'ts',
-  },
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  outfile: entry,
-  external: ['better-sqlite3', 'esbuild'],
-  logLevel: 'silent',
-});
-const { EventStore, ProjectionRun, EXAMPLES } = require(entry);
+// Beside the built server: the projection worker is found next to it.
+const { EventStore, ProjectionRun, EXAMPLES } = bundleCore(
+  'projection',
+  "export { EventStore } from './src/store/event-store'; export { ProjectionRun } from './src/projections/projection-run'; export { EXAMPLES } from './src/projections/examples';",
+  { besideServer: true },
+);
 
 const N = Number(process.argv[2] ?? 1_000_000);
 const dir = mkdtempSync(join(tmpdir(), 'rewind-bench-'));
@@ -130,4 +119,3 @@ console.log(
 );
 await kept.run.close();
 rmSync(dir, { recursive: true, force: true });
-rmSync(entry, { force: true });

@@ -8,28 +8,14 @@
 // Usage: node bench/rabbit-map.mjs   (needs `bash scripts/rabbitmq.sh start`; builds its own
 // bundle of the core from source into node_modules/.cache, never into dist/)
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { APP_CORE, bundleCore } from './core-bundle.mjs';
 
 const root = join(import.meta.dirname, '..');
-const require = createRequire(join(root, 'package.json'));
-const esbuild = require('esbuild');
-const outDir = join(root, 'node_modules', '.cache', 'rewind-bench');
-mkdirSync(outDir, { recursive: true });
-const entry = join(outDir, 'rabbit-map-entry.cjs');
-esbuild.buildSync({
-  stdin: { contents: "export { createAppContext } from './src/services/app-context'; export { MemorySecretStore } from './src/services/secret-store';", resolveDir: root, loader: 'ts' },
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  outfile: entry,
-  external: ['better-sqlite3', 'esbuild'],
-  logLevel: 'silent',
-});
-const { createAppContext, MemorySecretStore } = require(entry);
+const { createAppContext, MemorySecretStore } = bundleCore('rabbit-map', APP_CORE);
 
 const QUEUES = 5_000;
 const BINDINGS = 20_000;

@@ -8,21 +8,11 @@ import { createRequire } from 'node:module';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { APP_CORE, bundleCore } from './core-bundle.mjs';
 
 const root = join(import.meta.dirname, '..');
 const require = createRequire(join(root, 'package.json'));
-const esbuild = require('esbuild');
-const entry = join(root, 'dist', 'server', 'bench-rabbit-entry.cjs');
-esbuild.buildSync({
-  stdin: { contents: "export { createAppContext } from './src/services/app-context'; export { MemorySecretStore } from './src/services/secret-store';", resolveDir: root, loader: 'ts' },
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  outfile: entry,
-  external: ['better-sqlite3', 'esbuild'],
-  logLevel: 'silent',
-});
-const { createAppContext, MemorySecretStore } = require(entry);
+const { createAppContext, MemorySecretStore } = bundleCore('rabbit-redrive', APP_CORE);
 const amqp = require('amqplib');
 
 const N = Number(process.argv[2] ?? 100_000);

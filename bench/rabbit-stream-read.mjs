@@ -17,11 +17,10 @@
 // Importable: `measureStreamRead({ messages })` → { rewindRate, clientRate, ratio } (messages/s).
 // The last line, when run directly, is read by a check: `stream read Yx client`.
 import { createRequire } from 'node:module';
-import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { bundleCore } from './core-bundle.mjs';
 
 const root = join(import.meta.dirname, '..');
 const require = createRequire(join(root, 'package.json'));
@@ -35,21 +34,7 @@ const api = async (method, path, body) => {
 
 /** Rewind's RabbitAdapter, built from the sources as the app builds its core. */
 function loadCore() {
-  const esbuild = require('esbuild');
-  const dir = mkdtempSync(join(tmpdir(), 'rewind-bench-stream-'));
-  const outfile = join(dir, 'core.cjs');
-  esbuild.buildSync({
-    stdin: { contents: "export { RabbitAdapter } from './src/adapters/rabbitmq/rabbit-adapter';", resolveDir: root, loader: 'ts' },
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    outfile,
-    external: ['better-sqlite3', 'esbuild'],
-    logLevel: 'silent',
-  });
-  const core = require(outfile);
-  rmSync(dir, { recursive: true, force: true });
-  return core;
+  return bundleCore('stream-read', "export { RabbitAdapter } from './src/adapters/rabbitmq/rabbit-adapter';");
 }
 
 async function publish(stream, n) {
