@@ -237,6 +237,25 @@ describe('TopologyGraph', () => {
     expect(node('group', 'unbound')).toBeTruthy();
   });
 
+  it('past 1,500 nodes draws nothing and offers a neighbourhood found by search', async () => {
+    const user = userEvent.setup();
+    const huge: RabbitTopologyData = {
+      ...shop,
+      exchanges: Array.from({ length: 40 }, (_, i) => exchange(`ex.${i}`, 'direct')),
+      queues: Array.from({ length: 1600 }, (_, i) => queue(`q.${i}`, 'classic', 0)),
+      bindings: Array.from({ length: 1600 }, (_, i) => bind(`ex.${i % 40}`, `q.${i}`, `k.${i}`)),
+      deadLetterLinks: [],
+    };
+    render(<TopologyGraph topology={huge} />);
+    expect(screen.getByRole('status').textContent).toContain('1,640 nodes are more than a graph can show readably');
+    expect(screen.queryAllByTestId(/^graph-node-/)).toHaveLength(0);
+    await user.type(screen.getByRole('searchbox', { name: 'Find a node' }), 'q.1234{Enter}');
+    // q.1234 is bound from ex.34: two hops reach ex.34's 40 queues.
+    expect(node('queue', 'q.1234')).toBeTruthy();
+    expect(screen.getAllByTestId(/^graph-node-/)).toHaveLength(41);
+    expect(screen.getByText('Around queue q.1234')).toBeTruthy();
+  });
+
   it('zooms with the buttons and the wheel, and pans by dragging the background', async () => {
     const user = userEvent.setup();
     render(<TopologyGraph topology={shop} />);

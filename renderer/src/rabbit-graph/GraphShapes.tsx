@@ -105,7 +105,7 @@ export function EdgeView(props: { edge: GraphEdge; route: EdgeRoute; fromName: s
   return (
     <g className={classes.join(' ')} data-testid={`graph-edge-${props.fromName}->${props.toName}`} data-kind={edge.kind} data-highlighted={props.highlighted ? 'true' : undefined}>
       <title>{`${edge.kind === 'dead-letter' ? 'dead letters' : edge.kind === 'e2e' ? 'exchange binding' : edge.kind}: ${edge.detail.join('; ') || '(any key)'}`}</title>
-      <path className="tg-line" d={edgePath(route.points)} markerEnd={`url(#${props.prefix}-arrow-${props.highlighted ? 'highlighted' : edge.kind})`} />
+      <path className="tg-line" d={edgePath(route)} markerEnd={`url(#${props.prefix}-arrow-${props.highlighted ? 'highlighted' : edge.kind})`} />
       {edge.label !== '' && route.label && (
         <text className="tg-label" x={route.label.x} y={route.label.y} textAnchor="middle" dominantBaseline="middle">
           {edge.label}

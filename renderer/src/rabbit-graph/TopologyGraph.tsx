@@ -1,6 +1,6 @@
 import { useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { buildGraph, displayName, nodeId, type GraphNode, type NodeRef, type RabbitTopologyData } from './graph-model';
-import { layoutGraph, type NodeBox } from './graph-layout';
+import { layoutCached, type Layout, type NodeBox } from './graph-layout';
 import { collapseUnbound, deadLetterHighlight, mapHighlight, neighbourhood, routeHighlight, searchNodes, subgraph, type Collapsed, type Highlight, type RoutePath } from './graph-views';
 import { EdgeView, Markers, NodeView, testName } from './GraphShapes';
 import { GraphToolbar } from './GraphToolbar';
@@ -22,8 +22,13 @@ export type TopologyGraphProps = {
 
 /** How far a neighbourhood reaches, in edges either way. */
 export const FOCUS_HOPS = 2;
+/** Below this zoom, edge labels are too small to read and are hidden. */
+const FAR = 0.5;
 /** Past this many nodes, queues with no binding are drawn as one node. */
 export const COLLAPSE_OVER = 150;
+/** Past this many nodes a layout takes seconds and the drawing cannot be read: the graph asks for a neighbourhood instead. */
+export const MAX_DRAWN = 1500;
+const NO_LAYOUT: Layout = { nodes: new Map(), edges: new Map(), width: 0, height: 0, full: true };
 
 const ARROWS: Record<string, { x: number; y: number }> = { ArrowRight: { x: 1, y: 0 }, ArrowLeft: { x: -1, y: 0 }, ArrowDown: { x: 0, y: 1 }, ArrowUp: { x: 0, y: -1 } };
 
@@ -78,7 +83,8 @@ export function TopologyGraph(props: TopologyGraphProps) {
   }, [visible, expanded, focusId]);
   const grouped = useMemo(() => collapseUnbound(visible, COLLAPSE_OVER, new Set(focusId ? [focusId] : [])).memberOf.size > 0, [visible, focusId]);
   const drawnById = useMemo(() => new Map(drawn.nodes.map((n) => [n.id, n])), [drawn]);
-  const layout = useMemo(() => layoutGraph(drawn), [drawn]);
+  const tooMany = drawn.nodes.length > MAX_DRAWN;
+  const layout = useMemo(() => (tooMany ? NO_LAYOUT : layoutCached(drawn)), [drawn, tooMany]);
   const order = useMemo(
     () => [...drawn.nodes].sort((a, b) => (layout.nodes.get(a.id)?.x ?? 0) - (layout.nodes.get(b.id)?.x ?? 0) || (layout.nodes.get(a.id)?.y ?? 0) - (layout.nodes.get(b.id)?.y ?? 0)),
     [drawn, layout],
@@ -152,7 +158,7 @@ export function TopologyGraph(props: TopologyGraphProps) {
   const focusNode = focusId ? model.byId.get(focusId) : undefined;
 
   return (
-    <div className={`tg${lit.nodes.size > 0 ? ' has-highlight' : ''}`}>
+    <div className={`tg${lit.nodes.size > 0 ? ' has-highlight' : ''}${view.k < FAR ? ' is-far' : ''}`}>
       <GraphToolbar
         query={query}
         onQuery={(q) => {
@@ -161,7 +167,11 @@ export function TopologyGraph(props: TopologyGraphProps) {
         }}
         matches={matches.length}
         current={matches.length > 0 ? ((matchAt % matches.length) + matches.length) % matches.length : 0}
-        onNextMatch={(step) => setMatchAt((i) => i + step)}
+        onNextMatch={(step) => {
+          const node = current ? drawnById.get(current) : undefined;
+          if (tooMany && node) focusOn(node);
+          else setMatchAt((i) => i + step);
+        }}
         onZoom={(f) => zoomBy(f)}
         onFit={() => fit(layout)}
         focusLabel={focusNode ? `${focusNode.kind} ${displayName(focusNode)}` : null}
@@ -170,6 +180,28 @@ export function TopologyGraph(props: TopologyGraphProps) {
         onRegroup={() => setExpanded(false)}
         counts={counts}
       />
+      {tooMany && (
+        <div className="tg-notice" role="status">
+          <p>
+            {drawn.nodes.length.toLocaleString()} nodes are more than a graph can show readably ({MAX_DRAWN.toLocaleString()}). Find a queue or exchange and press Enter to see its neighbourhood.
+          </p>
+          {matches.length > 0 && (
+            <ul>
+              {matches.slice(0, 12).map((id) => {
+                const node = drawnById.get(id);
+                if (!node || node.kind === 'group') return null;
+                return (
+                  <li key={id}>
+                    <button type="button" className="btn small" onClick={() => focusOn(node)}>
+                      Show around {node.kind} {displayName(node)}
+                    </button>
+                  </li>
+                );
+              })}
+            </ul>
+          )}
+        </div>
+      )}
       {drawn.nodes.length === 0 && <p className="tg-empty muted">No exchanges or queues in {topology.vhost} (the default exchange&apos;s bindings are not drawn).</p>}
       <svg ref={svgRef} className="tg-canvas" role="group" aria-label={`Topology of ${topology.vhost}`} {...pointer}>
         <Markers prefix={prefix} />
