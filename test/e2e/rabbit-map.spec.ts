@@ -33,7 +33,7 @@ async function ordersTopology(vhost: string): Promise<{ ch: Channel; close(): Pr
 test('open a vhost graph, click the DLQ and see its dead-letter path; its queue page says the same', async ({ app }) => {
   const { page } = app;
   const vhost = unique('e2e-map');
-  const { close } = await ordersTopology(vhost);
+  const { ch, close } = await ordersTopology(vhost);
   try {
     await addLocalRabbit(page);
     await page.getByTestId(`view-rabbit-map-${vhost}`).click();
@@ -64,6 +64,14 @@ test('open a vhost graph, click the DLQ and see its dead-letter path; its queue 
     await expect(queuePage.getByRole('table', { name: 'Effective settings' })).toContainText('dead-letter-exchange');
     await expect(queuePage.getByRole('table', { name: 'Effective settings' })).toContainText('policy');
     await expect(queuePage).toContainText('exchange orders with order.#');
+    // Peek puts every message back: the broker still holds them after.
+    for (let n = 1; n <= 3; n++) ch.publish('orders', 'order.created.us', Buffer.from(JSON.stringify({ n })), { type: 'OrderPlaced' });
+    await expect.poll(async () => (await ch.checkQueue('orders.work')).messageCount).toBe(3);
+    await queuePage.getByRole('button', { name: 'Peek the first 50' }).click();
+    const peeked = queuePage.getByRole('grid', { name: 'orders.work peeked messages' }).getByRole('rowgroup').getByRole('row');
+    await expect(peeked).toHaveCount(3);
+    await expect(peeked.first()).toContainText('{"n":1}');
+    await expect.poll(async () => (await ch.checkQueue('orders.work')).messageCount).toBe(3);
     await app.screenshot('rabbit-queue-page-dark');
   } finally {
     await close();

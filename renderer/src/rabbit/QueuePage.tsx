@@ -7,13 +7,14 @@ import { ConfirmByName } from './ConfirmByName';
 import { DeadLetterPath } from './DeadLetterPath';
 import { QueueConsumers } from './QueueConsumers';
 import { QueueFeeds } from './QueueFeeds';
+import { QueuePeek } from './QueuePeek';
+import type { Resource } from '../api/types';
 import { QueueSettings } from './QueueSettings';
 import { rabbitKeys, useQueueFacts } from './rabbit-queries';
 
 interface Props {
   connectionId: string;
-  vhost: string;
-  queue: string;
+  resource: Extract<Resource, { type: 'rabbit-queue' }>;
   /** Publish and Move (the tab's own dialogs). */
   actions: ReactNode;
   /** The queue's place in the vhost's map, this queue selected. */
@@ -29,7 +30,8 @@ const rate = (r: number | null) => (r === null ? '–' : `${r < 10 ? r.toFixed(1
  * A classic or quorum queue: what it is (arguments, effective policy, consumers, rates), where it
  * sits (who feeds it, where its dead letters go), what is wrong with it, and what can be done.
  */
-export function QueuePage({ connectionId, vhost, queue, actions, onOpenMap, onOpenQueue, onChanged }: Props) {
+export function QueuePage({ connectionId, resource, actions, onOpenMap, onOpenQueue, onChanged }: Props) {
+  const { vhost, name: queue } = resource;
   const client = useClient();
   const queryClient = useQueryClient();
   const facts = useQueueFacts(connectionId, vhost, queue);
@@ -94,6 +96,7 @@ export function QueuePage({ connectionId, vhost, queue, actions, onOpenMap, onOp
           <QueueFeeds facts={f} />
           <QueueSettings facts={f} />
           <QueueConsumers facts={f} />
+          <QueuePeek connectionId={connectionId} resource={resource} />
         </>
       )}
       {confirm === 'purge' && (

@@ -134,8 +134,7 @@ export function RecordsTab({ connectionId, resource, onStoreChanged, attachJob =
         <>
           <QueuePage
             connectionId={connectionId}
-            vhost={resource.vhost}
-            queue={resource.name}
+            resource={resource}
             onOpenMap={() => onOpenMap(resource.vhost, resource.name)}
             onOpenQueue={(q) => onOpenQueue(resource.vhost, q)}
             onChanged={() => onStoreChanged?.()}
