@@ -1,6 +1,5 @@
 import type { KeyboardEvent, MouseEvent } from 'react';
-import { formatCount } from '../ui/format';
-import { displayName, nodeAriaLabel, type EdgeKind, type GraphEdge, type GraphNode } from './graph-model';
+import { displayName, nodeAriaLabel, nodeSubline, type EdgeKind, type GraphEdge, type GraphNode } from './graph-model';
 import { edgePath, type EdgeRoute, type NodeBox } from './graph-layout';
 
 /** The SVG for one node, one edge, the arrowheads and the legend. No state. */
@@ -15,29 +14,16 @@ export const EDGE_KINDS: { kind: EdgeKind; label: string }[] = [
 /** The name tests and people find a node by: the unbound-queues group is `unbound`. */
 export const testName = (node: GraphNode) => (node.kind === 'group' ? 'unbound' : node.name);
 
-const clip = (s: string, max: number) => (s.length > max ? `${s.slice(0, Math.max(1, max - 1))}…` : s);
+/** 11px monospace: about 6.6px a character, plus a little air. */
+const labelWidth = (text: string) => text.length * 6.6 + 6;
 
-function subline(node: GraphNode): string {
-  if (node.kind === 'group') return 'press to show them';
-  if (node.kind === 'exchange') {
-    if (node.absent === 'missing') return 'missing: not declared';
-    const parts = [node.absent === 'not-listed' ? 'not listed' : node.type];
-    if (node.internal) parts.push('internal');
-    if (node.dlx) parts.push('DLX');
-    return parts.join(' · ');
-  }
-  if (node.absent) return 'not listed';
-  const parts: string[] = [node.type ?? 'queue'];
-  if (node.messages !== null) parts.push(`${formatCount(node.messages)} msg${node.messages === 1 ? '' : 's'}`);
-  if (node.dlq) parts.push('DLQ');
-  return parts.join(' · ');
-}
+const clip = (s: string, max: number) => (s.length > max ? `${s.slice(0, Math.max(1, max - 1))}…` : s);
 
 export function Markers({ prefix }: { prefix: string }) {
   return (
     <defs>
       {[...EDGE_KINDS.map((k) => k.kind), 'highlighted'].map((kind) => (
-        <marker key={kind} id={`${prefix}-arrow-${kind}`} viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+        <marker key={kind} id={`${prefix}-arrow-${kind}`} viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth="9" markerHeight="9" orient="auto-start-reverse">
           <path d="M0,1 L10,5 L0,9 z" className={`tg-arrow tg-arrow-${kind}`} />
         </marker>
       ))}
@@ -92,7 +78,7 @@ export function NodeView(props: {
         {clip(displayName(node), chars)}
       </text>
       <text className="tg-sub" x={10} y={30}>
-        {clip(subline(node), chars + 4)}
+        {clip(nodeSubline(node), Math.floor((box.width - 20) / 5.9))}
       </text>
     </g>
   );
@@ -107,9 +93,12 @@ export function EdgeView(props: { edge: GraphEdge; route: EdgeRoute; fromName: s
       <title>{`${edge.kind === 'dead-letter' ? 'dead letters' : edge.kind === 'e2e' ? 'exchange binding' : edge.kind}: ${edge.detail.join('; ') || '(any key)'}`}</title>
       <path className="tg-line" d={edgePath(route)} markerEnd={`url(#${props.prefix}-arrow-${props.highlighted ? 'highlighted' : edge.kind})`} />
       {edge.label !== '' && route.label && (
-        <text className="tg-label" x={route.label.x} y={route.label.y} textAnchor="middle" dominantBaseline="middle">
-          {edge.label}
-        </text>
+        <>
+          <rect className="tg-label-bg" x={route.label.x - labelWidth(edge.label) / 2} y={route.label.y - 7} width={labelWidth(edge.label)} height={14} rx={3} />
+          <text className="tg-label" x={route.label.x} y={route.label.y} textAnchor="middle" dominantBaseline="central">
+            {edge.label}
+          </text>
+        </>
       )}
     </g>
   );

@@ -1,5 +1,5 @@
 import dagre, { type EdgeLabel, type GraphLabel, type NodeLabel } from '@dagrejs/dagre';
-import { displayName, type GraphEdge, type GraphNode } from './graph-model';
+import { displayName, nodeSubline, type GraphEdge, type GraphNode } from './graph-model';
 import type { Shown } from './graph-views';
 
 /** Where dagre put each node and edge, left to right. Sizes are estimated from the text (no DOM). */
@@ -12,13 +12,15 @@ export type EdgeRoute = { points: Point[]; label: Point | null; cubic?: boolean 
 export type Layout = { nodes: Map<string, NodeBox>; edges: Map<string, EdgeRoute>; width: number; height: number; full: boolean };
 
 export const NODE_HEIGHT = 38;
-const CHAR = 6.8; // 12px system UI, on average
+const CHAR = 6.8; // 12px semibold system UI, on average
+const SUB_CHAR = 5.9; // 11px
 const LABEL_CHAR = 6;
 const MIN_WIDTH = 110;
 const MAX_WIDTH = 240;
 
 export function nodeWidth(node: GraphNode): number {
-  return Math.round(Math.min(MAX_WIDTH, Math.max(MIN_WIDTH, displayName(node).length * CHAR + 24)));
+  const text = Math.max(displayName(node).length * CHAR, nodeSubline(node).length * SUB_CHAR);
+  return Math.round(Math.min(MAX_WIDTH, Math.max(MIN_WIDTH, text + 24)));
 }
 
 /** Up to this many edges dagre places every edge and its label (about 250 ms for a dense graph on a laptop core). */

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { formatCount } from '../ui/format';
 import type { RabbitTopology } from '../../../src/api/contract-rabbit';
 
 /**
@@ -183,4 +184,21 @@ export function nodeAriaLabel(node: GraphNode): string {
   if (node.dlq) parts.push('receives dead letters');
   if (node.absent) parts.push('not in this listing');
   return parts.join(', ');
+}
+
+/** The second line of a node: type, message count, the DLX and DLQ marks. */
+export function nodeSubline(node: GraphNode): string {
+  if (node.kind === 'group') return 'press to show them';
+  if (node.kind === 'exchange') {
+    if (node.absent === 'missing') return 'missing: not declared';
+    const parts = [node.absent === 'not-listed' ? 'not listed' : node.type];
+    if (node.internal) parts.push('internal');
+    if (node.dlx) parts.push('DLX');
+    return parts.join(' · ');
+  }
+  if (node.absent) return 'not listed';
+  const parts: string[] = [node.type ?? 'queue'];
+  if (node.messages !== null) parts.push(`${formatCount(node.messages)} msg${node.messages === 1 ? '' : 's'}`);
+  if (node.dlq) parts.push('DLQ');
+  return parts.join(' · ');
 }
