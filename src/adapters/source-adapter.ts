@@ -7,12 +7,12 @@ import type { ComposedMessage, ComposeTarget, PublishOutcome, PublishPreview } f
 import type { GroupDetail, GroupSummary, ResetPlan, ResetStrategy } from '../model/groups';
 import type { ExportScope, NewTopic, PageRequest, ScanItem, ScanRequest, ScanSummary, TailItem, TailRequest, TopicDetail, TopicPage } from '../model/topic-scan';
 import type { RedriveOptions, RedriveOutcome, RedrivePlan, RedriveProgress, RedriveSelection, RedriveTarget } from '../model/redrive';
-import type { Capabilities, ReadFrom, ReadTarget, Resource } from '../model/resources';
+import type { Capabilities, ReadFrom, ReadStart, ReadTarget, Resource } from '../model/resources';
 import type { WireEvent } from '../projections/wire';
 
 export interface ReadOptions {
   target: ReadTarget;
-  from: ReadFrom;
+  from: ReadStart;
   limit: number;
   /** Kafka only; read_committed when absent. */
   isolation?: 'read_committed' | 'read_uncommitted';

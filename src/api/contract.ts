@@ -3,7 +3,7 @@ import { ConnectionDraft, ConnectionProfile, ConnectionSummary } from '../model/
 import { Envelope } from '../model/envelope';
 import { Payload } from '../model/payload';
 import { Job } from '../model/jobs';
-import { Capabilities, ProjectionFrom, ProjectionTarget, ReadFrom, ReadTarget, Resource } from '../model/resources';
+import { Capabilities, ProjectionFrom, ProjectionTarget, ReadFrom, ReadStart, ReadTarget, Resource } from '../model/resources';
 import { StateDiff } from '../projections/diff';
 import { ExpectedVersion, NewEvent } from '../model/store-events';
 import { DeadLetter, DeadLetterRef, DeadLetterSource } from '../model/dead-letters';
@@ -78,7 +78,7 @@ export const ResourceList = z.object({
 
 export const ReadRequest = ConnectionRef.extend({
   target: ReadTarget,
-  from: ReadFrom,
+  from: ReadStart,
   /** Stop after this many items; a read never holds more than this in memory. */
   limit: z.number().int().min(1).max(100_000),
   /** Kafka: read_committed (default) hides records of aborted transactions; read_uncommitted shows them. */

@@ -100,6 +100,10 @@ export const ReadFrom = z.discriminatedUnion('type', [
 ]);
 export type ReadFrom = z.infer<typeof ReadFrom>;
 
+/** Where a range read starts: a RabbitMQ stream can also start at its last chunk (the stream protocol's `last`). */
+export const ReadStart = z.discriminatedUnion('type', [...ReadFrom.options, z.object({ type: z.literal('last') })]);
+export type ReadStart = z.infer<typeof ReadStart>;
+
 /** What a projection reads: anything a range read can, or a whole Kafka topic across its partitions. */
 export const ProjectionTarget = z.discriminatedUnion('type', [...ReadTarget.options, z.object({ type: z.literal('kafka-topic'), topic: z.string().min(1) })]);
 export type ProjectionTarget = z.infer<typeof ProjectionTarget>;

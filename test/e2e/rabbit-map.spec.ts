@@ -164,6 +164,13 @@ test('read a stream from a time, then tail it while messages arrive: pause and r
     await expect(rows).toHaveCount(8);
     await expect(rows.last()).toContainText('{"n":13}');
     await app.screenshot('rabbit-stream-tail');
+
+    // From the last chunk: what RabbitMQ's own consumers get with `last`, ending at the newest.
+    await tail.getByRole('button', { name: 'Stop' }).click();
+    await page.getByLabel('Start from').selectOption('last');
+    await page.getByRole('button', { name: 'Read', exact: true }).click();
+    await expect(rows.last()).toContainText('{"n":13}');
+    await expect(page.getByTestId('records-summary')).toContainText('to the end');
   } finally {
     await conn.close().catch(() => undefined);
     await deleteVhost(vhost);

@@ -150,6 +150,14 @@ describe('a stream read by the stream protocol', () => {
     const next = await seekRead({ type: 'next' }, N);
     expect(next.offsets).toEqual([]);
   });
+
+  it('a read from the last chunk (records/read `last`) starts where RabbitMQ’s own consumer does and ends at the last message', async () => {
+    const { items, summary } = await readAll(adapter, { target, from: { type: 'last' }, limit: N });
+    expect(Number(items[0]!.position)).toBe(await amqpStartOffset('last'));
+    expect(items.at(-1)!.position).toBe(String(N - 1));
+    expect(bytesOf(items.at(-1)!)).toEqual(LAST_BODY);
+    expect(summary.via).toBe('stream protocol');
+  });
 });
 
 describe('a live tail of a stream', () => {

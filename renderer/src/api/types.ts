@@ -4,7 +4,7 @@ import type { AppInfo, ConnectionStatus, QueryResult, ReadModelInfo, ResourceLis
 export type { ConnectionSummary, ConnectionDraft, ConnectionProfile } from '../../../src/model/connections';
 export type { Envelope, Header } from '../../../src/model/envelope';
 export type { Payload } from '../../../src/model/payload';
-export type { Resource, ReadTarget, ReadFrom, ProjectionTarget, ProjectionFrom } from '../../../src/model/resources';
+export type { Resource, ReadTarget, ReadFrom, ReadStart, ProjectionTarget, ProjectionFrom } from '../../../src/model/resources';
 export type { DeadLetter, DeadLetterSource } from '../../../src/model/dead-letters';
 export type AppInfo = z.infer<typeof AppInfo>;
 export type TestResult = z.infer<typeof TestResult>;

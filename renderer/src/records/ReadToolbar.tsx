@@ -7,12 +7,15 @@ import { formatCount, offsetRange } from '../ui/format';
 import type { FromMode } from '../ui/read-from';
 import type { ReadProgress } from './useRecordReader';
 
+/** A RabbitMQ stream can also start at its last chunk. */
+export type RecordsFromMode = FromMode | 'last';
+
 interface Props {
   resource: Resource;
   partition: number;
   onPartition(p: number): void;
-  fromMode: FromMode;
-  onFromMode(m: FromMode): void;
+  fromMode: RecordsFromMode;
+  onFromMode(m: RecordsFromMode): void;
   fromValue: string;
   onFromValue(v: string): void;
   limit: number;
@@ -49,10 +52,11 @@ export function ReadToolbar(p: Props) {
       )}
       <label>
         From
-        <select className="input" value={p.fromMode} onChange={(e) => p.onFromMode(e.target.value as FromMode)} aria-label="Start from">
+        <select className="input" value={p.fromMode} onChange={(e) => p.onFromMode(e.target.value as RecordsFromMode)} aria-label="Start from">
           <option value="start">the beginning</option>
           <option value="position">{p.positionLabel.toLowerCase()}</option>
           <option value="time">a time</option>
+          {p.resource.type === 'rabbit-queue' && p.resource.queueType === 'stream' && <option value="last">the last chunk</option>}
         </select>
       </label>
       {p.fromMode === 'position' && (

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useClient } from '../api/client-context';
-import type { ReadFrom, Resource } from '../api/types';
-import { fromOf, type FromMode } from '../ui/read-from';
+import type { ReadStart, Resource } from '../api/types';
+import { fromOf } from '../ui/read-from';
 import { copyText } from '../ui/copy';
 import { ErrorBox } from '../ui/ErrorBox';
 import { formatCount } from '../ui/format';
@@ -9,7 +9,7 @@ import { columnsFor, nextSort, sortRows, type Sort } from './columns';
 import { DetailPane } from './DetailPane';
 import { copyWhole, sourceFor } from './whole-payload';
 import { nounOf, positionLabel, targetOf } from './read-target';
-import { ReadToolbar } from './ReadToolbar';
+import { ReadToolbar, type RecordsFromMode } from './ReadToolbar';
 import { RecordsTable } from './RecordsTable';
 import { MAX_ROWS, useRecordReader } from './useRecordReader';
 import { AppendEventDialog } from '../store/AppendEventDialog';
@@ -36,7 +36,7 @@ interface Props {
 
 export function RecordsTab({ connectionId, resource, onStoreChanged, attachJob = null, onOpenMap, onOpenQueue }: Props) {
   const [partition, setPartition] = useState(0);
-  const [fromMode, setFromMode] = useState<FromMode>('start');
+  const [fromMode, setFromMode] = useState<RecordsFromMode>('start');
   const [fromValue, setFromValue] = useState('');
   const [limit, setLimit] = useState(500);
   const [selected, setSelected] = useState(-1);
@@ -68,7 +68,7 @@ export function RecordsTab({ connectionId, resource, onStoreChanged, attachJob =
 
   const start = (append = false) => {
     if ('unsupported' in target) return;
-    const from: ReadFrom | { error: string } = append && reader.next ? { type: 'position', value: reader.next } : fromOf(fromMode, fromValue);
+    const from: ReadStart | { error: string } = append && reader.next ? { type: 'position', value: reader.next } : fromMode === 'last' ? { type: 'last' } : fromOf(fromMode, fromValue);
     if ('error' in from) return setInputError(from.error);
     setInputError(null);
     if (!append) setSelected(-1);

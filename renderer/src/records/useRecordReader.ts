@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { z } from 'zod';
 import { useClient } from '../api/client-context';
-import type { ReadFrom, ReadTarget } from '../api/types';
+import type { ReadStart, ReadTarget } from '../api/types';
 import { Envelope } from '../../../src/model/envelope';
 import { ReadSummary } from '../../../src/api/contract';
 
@@ -88,7 +88,7 @@ export function useRecordReader(connectionId: string) {
   );
 
   const read = useCallback(
-    (target: ReadTarget, from: ReadFrom, limit: number, append: boolean, isolation?: 'read_committed' | 'read_uncommitted') =>
+    (target: ReadTarget, from: ReadStart, limit: number, append: boolean, isolation?: 'read_committed' | 'read_uncommitted') =>
       follow(append, limit > JOB_LIMIT, (signal, detach, onBatch, onProgress) =>
         client.stream('records/read', { connectionId, target, from, limit, ...(isolation ? { isolation } : {}) }, { signal, detach, onBatch, onProgress }),
       ),

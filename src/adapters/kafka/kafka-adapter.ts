@@ -200,10 +200,12 @@ export class KafkaAdapter implements SourceAdapter {
   async read(options: ReadOptions) {
     const { target, limit, signal } = options;
     if (target.type !== 'kafka-partition') throw new RewindError('unsupported', `Kafka cannot read a ${target.type}`);
+    const from = options.from;
+    if (from.type === 'last') throw new RewindError('invalid_input', 'Only a RabbitMQ stream starts at its last chunk', 'Start from an offset, a time or the beginning.');
     const isolation: Isolation = options.isolation ?? 'read_committed';
     try {
       const { low, high } = await this.watermarks(target.topic, target.partition);
-      const start = await this.resolveStart(target.topic, target.partition, options.from, low, high);
+      const start = await this.resolveStart(target.topic, target.partition, from, low, high);
       const end = Math.min(start + limit, high);
       if (start >= end) return { count: 0, next: null, end: String(high), notes: [] };
       const total = end - start;

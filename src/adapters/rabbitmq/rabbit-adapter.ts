@@ -445,7 +445,7 @@ export class RabbitAdapter implements SourceAdapter {
    */
   private async consumeStream<T = Envelope>(
     target: Extract<ReadTarget, { type: 'rabbit-stream' }>,
-    from: ReadFrom,
+    from: ReadFrom | { type: 'last' },
     signal: AbortSignal,
     limit: number,
     onBatch: (batch: T[]) => boolean,
@@ -559,10 +559,12 @@ type StreamTarget = Extract<ReadTarget, { type: 'rabbit-stream' }>;
 /** Raised inside a stream read that found the stream protocol refused before reading anything. */
 class FallBackToAmqp extends Error {}
 
-function streamOffset(from: ReadFrom): unknown {
+function streamOffset(from: ReadFrom | { type: 'last' }): unknown {
   switch (from.type) {
     case 'start':
       return 'first';
+    case 'last':
+      return 'last';
     case 'position':
       return Number(from.value);
     case 'time':

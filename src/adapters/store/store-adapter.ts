@@ -164,6 +164,7 @@ export class StoreAdapter implements SourceAdapter {
     const from = options.from;
     if (from.type === 'start') return 1;
     if (from.type === 'position') return Number(from.value);
+    if (from.type === 'last') throw new RewindError('invalid_input', 'Only a RabbitMQ stream starts at its last chunk', 'Start from a position, a time or the beginning.');
     return this.store.positionAt(from.value) ?? this.store.lastPosition() + 1;
   }
 }
