@@ -64,6 +64,10 @@ test('open a vhost graph, click the DLQ and see its dead-letter path; its queue 
     await expect(queuePage.getByRole('table', { name: 'Effective settings' })).toContainText('dead-letter-exchange');
     await expect(queuePage.getByRole('table', { name: 'Effective settings' })).toContainText('policy');
     await expect(queuePage).toContainText('exchange orders with order.#');
+    // Its place in the map: the neighbourhood, its dead-letter path highlighted.
+    const around = queuePage.getByTestId('queue-neighbourhood');
+    await expect(around.getByTestId('graph-edge-orders.work->orders.dlx')).toHaveAttribute('data-highlighted', 'true');
+    await expect(around.getByTestId('graph-node-exchange-orders')).toBeVisible();
     // Peek puts every message back: the broker still holds them after.
     for (let n = 1; n <= 3; n++) ch.publish('orders', 'order.created.us', Buffer.from(JSON.stringify({ n })), { type: 'OrderPlaced' });
     await expect.poll(async () => (await ch.checkQueue('orders.work')).messageCount).toBe(3);

@@ -8,6 +8,7 @@ import { DeadLetterPath } from './DeadLetterPath';
 import { QueueConsumers } from './QueueConsumers';
 import { QueueFeeds } from './QueueFeeds';
 import { QueuePeek } from './QueuePeek';
+import { QueueNeighbourhood } from './QueueNeighbourhood';
 import type { Resource } from '../api/types';
 import { QueueSettings } from './QueueSettings';
 import { rabbitKeys, useQueueFacts } from './rabbit-queries';
@@ -93,6 +94,7 @@ export function QueuePage({ connectionId, resource, actions, onOpenMap, onOpenQu
             </div>
           )}
           <DeadLetterPath facts={f} onOpenQueue={onOpenQueue} />
+          <QueueNeighbourhood connectionId={connectionId} vhost={vhost} queue={queue} onOpenQueue={onOpenQueue} />
           <QueueFeeds facts={f} />
           <QueueSettings facts={f} />
           <QueueConsumers facts={f} />
