@@ -3,7 +3,7 @@ import { ConnectionDraft, ConnectionProfile, ConnectionSummary } from '../model/
 import { Envelope } from '../model/envelope';
 import { Payload } from '../model/payload';
 import { Job } from '../model/jobs';
-import { Capabilities, ProjectionFrom, ProjectionTarget, ReadFrom, ReadStart, ReadTarget, Resource } from '../model/resources';
+import { Capabilities, ProjectionFrom, ProjectionTarget, ReadStart, ReadTarget, Resource } from '../model/resources';
 import { StateDiff } from '../projections/diff';
 import { ExpectedVersion, NewEvent } from '../model/store-events';
 import { DeadLetter, DeadLetterRef, DeadLetterSource } from '../model/dead-letters';

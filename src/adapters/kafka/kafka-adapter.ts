@@ -4,7 +4,7 @@ import { RewindError } from '../../api/errors';
 import type { KafkaProfile } from '../../model/connections';
 import type { ProjectionFrom, ReadFrom, ReadTarget, Resource } from '../../model/resources';
 import type { WireEvent } from '../../projections/wire';
-import { BROKER_CAPABILITIES, throwIfAborted, type OutgoingMessage, type ReadOptions, type SourceAdapter, type SubscribeOptions } from '../source-adapter';
+import { BROKER_CAPABILITIES, sleep, throwIfAborted, type OutgoingMessage, type ReadOptions, type SourceAdapter, type SubscribeOptions } from '../source-adapter';
 import { classifyKafkaError } from './kafka-errors';
 import { kafkaRecordToEnvelope } from './kafka-envelope';
 import { kafkaRecordToWire } from './kafka-wire';
@@ -12,7 +12,7 @@ import { KafkaDeadLetters } from './kafka-dead-letters';
 import { KafkaCompose } from './kafka-compose';
 import { KafkaGroups } from './kafka-groups';
 import { KafkaTopics } from './kafka-topics';
-import { TopicOffsets } from './topic-offsets';
+import { TopicOffsets, transient } from './topic-offsets';
 import { installRecordEncoder } from './kafkajs-record-encoder';
 import { brokerVersions, clusterVersionLabel, type BrokerVersion } from './broker-version';
 
@@ -26,6 +26,8 @@ const DEAD_LETTER = /([._-](dlt|dlq)|dead[._-]?letter)/i;
 const PAGE_BYTES = 256 * 1024;
 const SCAN_BYTES = 8 * 1024 * 1024;
 const BATCH_FLUSH = 500;
+/** How many more times an admin request is asked while a leader settles (about 3 s in all). */
+const LEADER_SETTLE_TRIES = 5;
 /** Records per partition sampled to tell a dead-letter topic by its headers. */
 const DLT_SAMPLE = 20;
 /** How long one listing may spend sampling, and how many topics at once. */
@@ -323,13 +325,21 @@ export class KafkaAdapter implements SourceAdapter {
    */
   async withAdmin<T>(request: (admin: Admin) => Promise<T>, what: string): Promise<T> {
     const once = async () => request(await this.getAdmin());
-    try {
-      return await answered(once(), this.address, what);
-    } catch (e) {
-      if (e instanceof RewindError && e.code === 'network') await this.close();
-      if (!isUnknownTopic(e)) throw e;
-      await this.close();
-      return answered(once(), this.address, what);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await answered(once(), this.address, what);
+      } catch (e) {
+        if (e instanceof RewindError && e.code === 'network') await this.close();
+        if (isUnknownTopic(e) && attempt === 0) {
+          await this.close();
+          continue;
+        }
+        // While a leader moves or settles, the cluster says "not the leader" for a few seconds:
+        // ask again with fresh metadata (about 3 s in all) before calling it an error.
+        if (!transient(e) || attempt >= LEADER_SETTLE_TRIES) throw e;
+        await this.close();
+        await sleep(Math.min(1_000, 100 * 2 ** attempt), new AbortController().signal);
+      }
     }
   }
 

@@ -20,7 +20,8 @@ const TRANSIENT = new Set([
 ]);
 const ATTEMPTS = 6;
 
-function transient(e: unknown): boolean {
+/** A leader is moving or settling (an election, a broker back from a pause): asking again soon fixes it. */
+export function transient(e: unknown): boolean {
   for (let x = e as { type?: string; name?: string; originalError?: unknown; cause?: unknown } | undefined, i = 0; x && i < 5; i++) {
     if ((x.type && TRANSIENT.has(x.type)) || (x.name && TRANSIENT.has(x.name))) return true;
     x = (x.originalError ?? x.cause) as typeof x;
