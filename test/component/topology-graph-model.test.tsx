@@ -1,38 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { buildGraph, headersSummary, nodeAriaLabel, type RabbitTopologyData } from '../../renderer/src/rabbit-graph/graph-model';
 import { edgePath, layoutGraph, skeleton } from '../../renderer/src/rabbit-graph/graph-layout';
+import { exchange, queue } from './rabbit-topology-parts';
 import { GROUP_ID, collapseUnbound, deadLetterHighlight, mapHighlight, neighbourhood, routeHighlight, searchNodes, subgraph } from '../../renderer/src/rabbit-graph/graph-views';
 
 /** The pure half of the graph: the model built from a topology, its views and the layout. */
 
 type Parts = Partial<Pick<RabbitTopologyData, 'exchanges' | 'queues' | 'bindings' | 'deadLetterLinks' | 'more'>>;
-const x = (name: string, type = 'direct', alternate: string | null = null): RabbitTopologyData['exchanges'][number] => ({
-  name,
-  type,
-  durable: true,
-  autoDelete: false,
-  internal: false,
-  alternate: alternate ? { name: alternate, setBy: 'policy' } : null,
-  policy: null,
-  arguments: {},
-});
-const q = (name: string, messages = 0): RabbitTopologyData['queues'][number] => ({
-  name,
-  type: 'classic',
-  durable: true,
-  autoDelete: false,
-  exclusive: false,
-  messages,
-  ready: messages,
-  unacked: 0,
-  consumers: 0,
-  publishRate: null,
-  deliverRate: null,
-  arguments: {},
-  policy: null,
-  operatorPolicy: null,
-  effective: [],
-});
+const x = (name: string, type = 'direct', alternate: string | null = null) => exchange(name, type, { alternate: alternate ? { name: alternate, setBy: 'policy' } : null });
+const q = (name: string, messages = 0) => queue(name, 'classic', messages);
 const b = (source: string, destination: string, routingKey = '', destinationType: 'queue' | 'exchange' = 'queue') => ({ source, destination, destinationType, routingKey, arguments: {} });
 const dl = (from: string, exchange: string, to: string[], routingKey: string | null = null) => ({ from, exchange, routingKey, setBy: 'argument' as const, to });
 function topology(parts: Parts): RabbitTopologyData {

@@ -3,39 +3,8 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { RabbitTopology } from '../../src/api/contract-rabbit';
 import { TopologyGraph, type RabbitTopologyData } from '../../renderer/src/rabbit-graph/TopologyGraph';
+import { exchange, queue } from './rabbit-topology-parts';
 
-type Queue = RabbitTopologyData['queues'][number];
-type Exchange = RabbitTopologyData['exchanges'][number];
-
-const exchange = (name: string, type: string, extra: Partial<Exchange> = {}): Exchange => ({
-  name,
-  type,
-  durable: true,
-  autoDelete: false,
-  internal: false,
-  alternate: null,
-  policy: null,
-  arguments: {},
-  ...extra,
-});
-const queue = (name: string, type: Queue['type'], messages: number, extra: Partial<Queue> = {}): Queue => ({
-  name,
-  type,
-  durable: true,
-  autoDelete: false,
-  exclusive: false,
-  messages,
-  ready: messages,
-  unacked: 0,
-  consumers: 0,
-  publishRate: null,
-  deliverRate: null,
-  arguments: {},
-  policy: null,
-  operatorPolicy: null,
-  effective: [],
-  ...extra,
-});
 const bind = (source: string, destination: string, routingKey: string, destinationType: 'queue' | 'exchange' = 'queue', args: Record<string, string> = {}) => ({
   source,
   destination,
