@@ -18,6 +18,7 @@ import { PublishDialog } from '../compose/PublishDialog';
 import { RedriveDialog } from '../dead-letters/RedriveDialog';
 import { useNdjson } from '../store/useNdjson';
 import { QueuePage } from '../rabbit/QueuePage';
+import { FileImportButton } from '../ui/FileImportButton';
 import { SuperStreamPage } from '../rabbit/SuperStreamPage';
 import { useStreamTail } from './useStreamTail';
 import { StreamTailControls } from './StreamTailControls';
@@ -59,7 +60,6 @@ export function RecordsTab({ connectionId, resource, onStoreChanged, attachJob =
   const isStore = resource.type === 'store-all' || resource.type === 'store-stream';
   const [appending, setAppending] = useState(false);
   const [appended, setAppended] = useState<number | null>(null);
-  const fileInput = useRef<HTMLInputElement>(null);
   const mounted = useRef(false);
   const ndjson = useNdjson(connectionId, () => {
     onStoreChanged?.();
@@ -248,20 +248,12 @@ export function RecordsTab({ connectionId, resource, onStoreChanged, attachJob =
                 </button>
                 {resource.type === 'store-all' && (
                   <>
-                    <button className="btn" disabled={!!ndjson.transfer} onClick={() => fileInput.current?.click()}>
-                      Import NDJSON…
-                    </button>
-                    <input
-                      ref={fileInput}
-                      type="file"
+                    <FileImportButton
+                      label="Import NDJSON…"
+                      fileLabel="NDJSON file to import"
                       accept=".ndjson,.jsonl,.json,application/x-ndjson"
-                      hidden
-                      aria-label="NDJSON file to import"
-                      onChange={(e) => {
-                        const f = e.target.files?.[0];
-                        e.target.value = '';
-                        if (f) void ndjson.importFrom(f);
-                      }}
+                      disabled={!!ndjson.transfer}
+                      onFile={(f) => void ndjson.importFrom(f)}
                     />
                   </>
                 )}

@@ -1,5 +1,5 @@
 import { useClient } from '../api/client-context';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { Envelope, Resource } from '../api/types';
 import { PublishDialog } from '../compose/PublishDialog';
 import { columnsFor, nextSort, sortRows, type Sort } from '../records/columns';
@@ -11,6 +11,7 @@ import { ErrorBox } from '../ui/ErrorBox';
 import { formatCount } from '../ui/format';
 import { ScanStatus } from './ScanStatus';
 import { SearchBar } from './SearchBar';
+import { FileImportButton } from '../ui/FileImportButton';
 import { topicFromOf, type TopicFromMode } from './topic-from';
 import { TopicDetailsDialog } from './TopicDetailsDialog';
 import { TopicToolbar } from './TopicToolbar';
@@ -49,7 +50,6 @@ export function TopicTab({ connectionId, resource, onChanged, attachJob = null }
   const [inputError, setInputError] = useState<string | null>(null);
   const [publishing, setPublishing] = useState(false);
   const [details, setDetails] = useState(false);
-  const fileInput = useRef<HTMLInputElement>(null);
   const transfer = useTopicTransfer(connectionId, resource.name);
   const [deleted, setDeleted] = useState(false);
   const pages = useTopicPage(connectionId);
@@ -237,20 +237,13 @@ export function TopicTab({ connectionId, resource, onChanged, attachJob = null }
             >
               {mode === 'search' ? 'Export hits…' : 'Export page…'}
             </button>
-            <button type="button" className="btn" disabled={!!transfer.transfer} onClick={() => fileInput.current?.click()} title="Produce a JSONL file (kcat -J lines) to this topic">
-              Import…
-            </button>
-            <input
-              ref={fileInput}
-              type="file"
+            <FileImportButton
+              label="Import…"
+              fileLabel="JSONL file to import"
               accept=".jsonl,.ndjson,.json,application/x-ndjson"
-              hidden
-              aria-label="JSONL file to import"
-              onChange={(e) => {
-                const f = e.target.files?.[0];
-                e.target.value = '';
-                if (f) void transfer.importFrom(f);
-              }}
+              disabled={!!transfer.transfer}
+              title="Produce a JSONL file (kcat -J lines) to this topic"
+              onFile={(f) => void transfer.importFrom(f)}
             />
             <button type="button" className="btn" onClick={() => setDetails(true)} title="Partitions, replicas, configs; delete">
               Details…
