@@ -3,7 +3,7 @@ import type { ReadSummary, TestResult } from '../api/contract';
 import type { Progress } from '../api/contract';
 import type { Envelope, Header } from '../model/envelope';
 import type { DeadLetter, DeadLetterRef } from '../model/dead-letters';
-import type { ComposedMessage, ComposeTarget, PublishOutcome, PublishPreview } from '../model/compose';
+import type { ComposedMessage, ComposeTarget, PublishOutcome, PublishPreview, PublishProgress } from '../model/compose';
 import type { GroupDetail, GroupSummary, ResetPlan, ResetStrategy } from '../model/groups';
 import type { ExportScope, NewTopic, PageRequest, ScanItem, ScanRequest, ScanSummary, TailItem, TailRequest, TopicDetail, TopicPage } from '../model/topic-scan';
 import type { RedriveOptions, RedriveOutcome, RedrivePlan, RedriveProgress, RedriveSelection, RedriveTarget } from '../model/redrive';
@@ -143,8 +143,15 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
 /** Writing a message a user composed: where it would go (nothing sent), then sending it. */
 export interface ComposeAbility {
   preview(target: ComposeTarget, message: ComposedMessage, signal: AbortSignal): Promise<PublishPreview>;
-  send(target: ComposeTarget, message: ComposedMessage, count: number, signal: AbortSignal): Promise<Omit<PublishOutcome, 'auditId'>>;
+  /**
+   * Sends `count` copies in bounded batches, each confirmed before the next; stops between batches
+   * when the signal aborts (the outcome says how many were sent). `onProgress` hears every batch:
+   * on a failure, what it heard last is exactly what was confirmed and what is in doubt.
+   */
+  send(target: ComposeTarget, message: ComposedMessage, count: number, run: { signal: AbortSignal; onProgress(p: PublishProgress): void }): Promise<SentCopies>;
 }
+
+export type SentCopies = Omit<PublishOutcome, 'auditId' | 'stoppedBy'>;
 
 /** Consumer groups: their offsets and lag, resets planned before they are applied, deletion. */
 export interface ConsumerGroupAbility {

@@ -7,7 +7,7 @@ import { Capabilities, ProjectionFrom, ProjectionTarget, ReadStart, ReadTarget, 
 import { StateDiff } from '../projections/diff';
 import { ExpectedVersion, NewEvent } from '../model/store-events';
 import { DeadLetter, DeadLetterRef, DeadLetterSource } from '../model/dead-letters';
-import { ComposedMessage, ComposeTarget, PublishOutcome, PublishPreview } from '../model/compose';
+import { ComposedMessage, ComposeTarget, PublishItem, PublishOutcome, PublishPreview } from '../model/compose';
 import { ExportScope, NewTopic, PageRequest, ScanItem, ScanRequest, ScanSummary, TailItem, TailRequest, TopicDetail, TopicPage } from '../model/topic-scan';
 import { GroupDetail, GroupSummary, ResetPlan, ResetScope, ResetStrategy } from '../model/groups';
 import { RedriveOptions, RedriveOutcome, RedrivePlan, RedriveProgress, RedriveSelection, RedriveTarget } from '../model/redrive';
@@ -352,8 +352,14 @@ export const contract = {
   ),
   /** Where a composed message would go now; nothing is sent. */
   'publish/preview': call(ConnectionRef.extend({ target: ComposeTarget, message: ComposedMessage }), PublishPreview),
-  /** Sends a composed message (`count` copies), confirmed by the broker; written to the audit log. */
-  'publish/send': call(ConnectionRef.extend({ target: ComposeTarget, message: ComposedMessage, count: z.number().int().min(1).max(10_000) }), PublishOutcome),
+  /**
+   * Sends a composed message (`count` copies) in bounded batches, each confirmed by the broker;
+   * written to the audit log. Items: `started` (the run's id, for publish/stop), then how many are
+   * confirmed. A stop or a cancel ends it at the next batch; the outcome and the audit say how many
+   * were sent. One publish of more than the limit in total (256 MB unless set) is refused.
+   */
+  'publish/send': stream(ConnectionRef.extend({ target: ComposeTarget, message: ComposedMessage, count: z.number().int().min(1).max(10_000) }), PublishItem, PublishOutcome),
+  'publish/stop': call(z.object({ runId: z.string().min(1) }), z.object({ stopping: z.boolean() })),
   'topics/page': call(PageRequest, TopicPage),
   'topics/search': stream(ScanRequest, ScanItem, ScanSummary),
   'topics/tail': stream(TailRequest, TailItem, Empty),

@@ -60,19 +60,52 @@ export const PublishPreview = z.object({
 export type PublishPreview = z.infer<typeof PublishPreview>;
 
 export const PublishOutcome = z.object({
+  /** Copies the broker confirmed (RabbitMQ) or acknowledged with acks=all (Kafka). */
   sent: z.number().int(),
-  /** RabbitMQ: the broker confirmed it and did not return it (mandatory). */
+  /** Copies asked for. */
+  requested: z.number().int(),
+  /** `done`: all sent; `stop`: the user stopped it, and nothing after `sent` was sent. */
+  stoppedBy: z.enum(['done', 'stop']),
+  /** RabbitMQ: the broker confirmed every copy and returned none (mandatory): some queue took each. */
   routed: z.boolean().nullable(),
-  /** RabbitMQ: the broker returned it as unroutable. */
+  /** RabbitMQ: the broker returned copies as unroutable. */
   returned: z.boolean().nullable(),
-  /** What the topology predicted, to set beside what the broker did; a disagreement is a Rewind bug. */
+  /** RabbitMQ: how many copies the broker returned. */
+  returnedCount: z.number().int(),
+  /**
+   * Rewind's prediction from the bindings, to set beside what the broker did. A publisher confirm
+   * names no queues: which queues took a copy is this prediction, never the broker's answer.
+   */
   predicted: PublishPreview.nullable(),
   mismatch: z.string().nullable(),
-  /** Kafka: where each copy landed. */
+  /** Kafka: where the first copies landed (at most 100). */
   offsets: z.array(z.object({ partition: z.number().int(), offset: z.string() })),
+  /** Kafka: every copy, as runs of consecutive offsets per partition. */
+  ranges: z.array(z.object({ partition: z.number().int(), first: z.string(), last: z.string() })),
   auditId: z.number().int().nullable(),
 });
 export type PublishOutcome = z.infer<typeof PublishOutcome>;
+
+/** While copies go out: `started` names the run (for publish/stop), then how many are confirmed. */
+export const PublishProgress = z.object({ sent: z.number().int(), inFlight: z.number().int(), total: z.number().int() });
+export type PublishProgress = z.infer<typeof PublishProgress>;
+export const PublishItem = z.discriminatedUnion('kind', [z.object({ kind: z.literal('started'), runId: z.string() }), PublishProgress.extend({ kind: z.literal('progress') })]);
+
+/** Copies go out in batches of about this many bytes (at least one copy), each confirmed before the next. */
+export const PUBLISH_BATCH_BYTES = 4 * 1024 * 1024;
+const PUBLISH_BATCH_MAX = 500;
+
+/** The bytes one copy weighs on the wire, near enough: payload, key, header names and values. */
+export function copyBytes(m: ComposedMessage): number {
+  const key = m.key ? (m.key.format === 'base64' ? Buffer.from(m.key.text, 'base64').length : Buffer.byteLength(m.key.text)) : 0;
+  const headers = m.headers.reduce((n, h) => n + Buffer.byteLength(h.name) + Buffer.byteLength(h.value), 0);
+  return payloadBytes(m.payload).length + key + headers;
+}
+
+/** How many copies go in one batch: memory holds one batch at a time, whatever the count. */
+export function copiesPerBatch(bytesPerCopy: number): number {
+  return Math.max(1, Math.min(PUBLISH_BATCH_MAX, Math.floor(PUBLISH_BATCH_BYTES / Math.max(1, bytesPerCopy))));
+}
 
 /** The bytes and typed header values a composed message stands for. */
 export function payloadBytes(m: ComposedMessage['payload']): Buffer {

@@ -65,7 +65,7 @@ describe('publishing to RabbitMQ', () => {
     const target = { kind: 'exchange' as const, vhost: '/', exchange: x, routingKey: 'order.created.eu' };
     const preview = await client.call('publish/preview', { connectionId: rabbitId, target, message: message('{"id": 1}') });
     expect(preview.routes.map((r) => r.to).sort()).toEqual([all, eu].sort());
-    const sent = await client.call('publish/send', { connectionId: rabbitId, target, message: message('{"id": 12345678901234567891}'), count: 2 });
+    const sent = await client.stream('publish/send', { connectionId: rabbitId, target, message: message('{"id": 12345678901234567891}'), count: 2 });
     expect(sent).toMatchObject({ sent: 2, routed: true, returned: false, mismatch: null });
     const { conn, ch } = await connect();
     await waitForDepth(ch, eu, 2);
@@ -75,23 +75,23 @@ describe('publishing to RabbitMQ', () => {
     expect(await drain(ch, all)).toHaveLength(2);
     await conn.close();
     const { entries } = await client.call('audit/list', { actions: ['publish'], limit: 5 });
-    expect(entries[0]!.detail).toMatchObject({ count: 2, routed: true });
+    expect(entries[0]!.detail).toMatchObject({ requested: 2, sent: 2, stoppedBy: 'done', routed: true, predictedQueues: expect.arrayContaining([eu, all]) });
   });
 
   it('says when nothing would receive it, and the broker returns it', async () => {
     const target = { kind: 'exchange' as const, vhost: '/', exchange: x, routingKey: 'invoice.created' };
     const preview = await client.call('publish/preview', { connectionId: rabbitId, target, message: message('{}') });
     expect(preview).toMatchObject({ routes: [], problem: expect.stringMatching(/^unroutable/) });
-    expect(await client.call('publish/send', { connectionId: rabbitId, target, message: message('{}'), count: 1 })).toMatchObject({ routed: false, returned: true, mismatch: null });
+    expect(await client.stream('publish/send', { connectionId: rabbitId, target, message: message('{}'), count: 1 })).toMatchObject({ routed: false, returned: true, mismatch: null });
   });
 
   it('refuses JSON that does not parse, and an exchange that does not exist', async () => {
     const bad = await client
-      .call('publish/send', { connectionId: rabbitId, target: { kind: 'exchange', vhost: '/', exchange: x, routingKey: 'k' }, message: message('{"a":'), count: 1 })
+      .stream('publish/send', { connectionId: rabbitId, target: { kind: 'exchange', vhost: '/', exchange: x, routingKey: 'k' }, message: message('{"a":'), count: 1 })
       .catch((e: unknown) => e);
     expect((bad as ApiCallError).message).toMatch(/Not valid JSON/);
     const missing = await client
-      .call('publish/send', { connectionId: rabbitId, target: { kind: 'exchange', vhost: '/', exchange: 'no-such-x', routingKey: 'k' }, message: message('{}'), count: 1 })
+      .stream('publish/send', { connectionId: rabbitId, target: { kind: 'exchange', vhost: '/', exchange: 'no-such-x', routingKey: 'k' }, message: message('{}'), count: 1 })
       .catch((e: unknown) => e);
     expect((missing as ApiCallError).code).toBe('not_found');
   });
@@ -99,7 +99,7 @@ describe('publishing to RabbitMQ', () => {
 
 describe('producing to Kafka', () => {
   it('produces copies with key and headers and says the offsets they landed at', async () => {
-    const sent = await client.call('publish/send', {
+    const sent = await client.stream('publish/send', {
       connectionId: kafkaId,
       target: { kind: 'topic', topic, partition: 1 },
       message: {
@@ -123,7 +123,7 @@ describe('producing to Kafka', () => {
 
   it('refuses a partition the topic does not have', async () => {
     const e = await client
-      .call('publish/send', { connectionId: kafkaId, target: { kind: 'topic', topic, partition: 9 }, message: { payload: { format: 'text', text: 'x' }, headers: [] }, count: 1 })
+      .stream('publish/send', { connectionId: kafkaId, target: { kind: 'topic', topic, partition: 9 }, message: { payload: { format: 'text', text: 'x' }, headers: [] }, count: 1 })
       .catch((err: unknown) => err);
     expect((e as ApiCallError).message).toMatch(/has no partition 9/);
   });

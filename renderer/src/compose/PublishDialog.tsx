@@ -1,10 +1,11 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { z } from 'zod';
-import type { ComposedMessage, ComposeTarget, PublishOutcome, PublishPreview } from '../../../src/model/compose';
+import type { ComposedMessage, ComposeTarget, PublishOutcome, PublishPreview, PublishProgress } from '../../../src/model/compose';
 import { useClient } from '../api/client-context';
 import { Dialog } from '../ui/Dialog';
 import { ErrorBox } from '../ui/ErrorBox';
 import { HeadersEditor, PayloadEditor, payloadProblem, type HeaderRow, type PayloadFormat } from './MessageFields';
+import { PublishOutcomeView, PublishProgressLine } from './PublishOutcomeView';
 
 type Target = z.input<typeof ComposeTarget>;
 type Message = z.input<typeof ComposedMessage>;
@@ -65,6 +66,11 @@ export function PublishDialog({ connectionId, initial, onClose }: { connectionId
   const [outcome, setOutcome] = useState<z.output<typeof PublishOutcome> | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  const [progress, setProgress] = useState<z.output<typeof PublishProgress> | null>(null);
+  // The run being sent, for Stop; closing the dialog cancels it (the audit keeps what went out).
+  const runId = useRef<string | null>(null);
+  const sending = useRef<AbortController | null>(null);
+  useEffect(() => () => sending.current?.abort(), []);
 
   const target = (): Target =>
     initial.kind === 'exchange'
@@ -87,18 +93,38 @@ export function PublishDialog({ connectionId, initial, onClose }: { connectionId
     if (problem) return setError(new Error(problem));
     setBusy(true);
     setError(null);
+    setOutcome(null);
+    setProgress(null);
+    const c = new AbortController();
+    sending.current = c;
     try {
-      const result = await client.call('publish/send', { connectionId, target: target(), message: toMessage(draft, kafka), count: Math.max(1, Number(count) || 1) });
+      const result = await client.stream(
+        'publish/send',
+        { connectionId, target: target(), message: toMessage(draft, kafka), count: Math.max(1, Number(count) || 1) },
+        {
+          signal: c.signal,
+          onBatch: (items) => {
+            for (const item of items) {
+              if (item.kind === 'started') runId.current = item.runId;
+              else setProgress(item);
+            }
+          },
+        },
+      );
       setOutcome(result);
-      setPreview(result.predicted);
       const t = target();
       const entry = { ...draft, at: new Date().toISOString(), where: t.kind === 'exchange' ? `${t.exchange || '(default)'} · ${t.routingKey}` : `${t.topic}/${t.partition ?? 'key'}` };
       localStorage.setItem(recentKey(connectionId, initial), JSON.stringify([entry, ...recent].slice(0, 10)));
     } catch (err) {
       setError(err);
     } finally {
+      runId.current = null;
+      sending.current = null;
       setBusy(false);
     }
+  };
+  const stop = () => {
+    if (runId.current) void client.call('publish/stop', { runId: runId.current }).catch(setError);
   };
 
   const prop = (name: keyof Draft['properties'], label: string, placeholder = '') => (
@@ -120,6 +146,11 @@ export function PublishDialog({ connectionId, initial, onClose }: { connectionId
           <button type="button" className="btn" onClick={() => void where()}>
             Where does this go?
           </button>
+          {busy && (
+            <button type="button" className="btn danger" onClick={stop}>
+              Stop
+            </button>
+          )}
           {recent.length > 0 && (
             <select className="input" aria-label="Recent messages" value="" onChange={(e) => e.target.value !== '' && setDraft(recent[Number(e.target.value)]!)}>
               <option value="">Recent…</option>
@@ -196,16 +227,8 @@ export function PublishDialog({ connectionId, initial, onClose }: { connectionId
           )}
         </div>
       )}
-      {outcome && (
-        <div className={`notice${outcome.returned || outcome.mismatch ? ' warn' : ''}`} role="status" data-testid="publish-outcome">
-          {kafka
-            ? `Produced ${outcome.sent}: ${outcome.offsets.map((o) => `${o.partition}/${o.offset}`).join(', ')}.`
-            : outcome.returned
-              ? `Sent ${outcome.sent}, and the broker returned ${outcome.sent === 1 ? 'it' : 'them'} as unroutable: no queue took ${outcome.sent === 1 ? 'it' : 'them'}.`
-              : `Confirmed: the broker routed ${outcome.sent === 1 ? 'it' : `all ${outcome.sent}`}${outcome.predicted?.routes.length ? ` (to ${outcome.predicted.routes.map((r) => r.to).join(', ')})` : ''}.`}
-          {outcome.mismatch && <div className="err-text">{outcome.mismatch}</div>}
-        </div>
-      )}
+      {busy && <PublishProgressLine progress={progress} kafka={kafka} />}
+      {outcome && <PublishOutcomeView outcome={outcome} kafka={kafka} />}
       {error !== null && <ErrorBox error={error} />}
     </Dialog>
   );

@@ -1,7 +1,7 @@
 import type { ConsumeMessage, Options } from 'amqplib';
 import { RewindError } from '../../api/errors';
-import { headerValue, payloadBytes, type ComposedMessage, type ComposeTarget, type PublishPreview } from '../../model/compose';
-import type { ComposeAbility } from '../source-adapter';
+import { copiesPerBatch, copyBytes, headerValue, payloadBytes, type ComposedMessage, type ComposeTarget, type PublishPreview, type PublishProgress } from '../../model/compose';
+import type { ComposeAbility, SentCopies } from '../source-adapter';
 import type { RabbitAccess } from './rabbit-dead-letters';
 import { route } from './routing';
 
@@ -38,7 +38,7 @@ export class RabbitCompose implements ComposeAbility {
     };
   }
 
-  async send(target: ComposeTarget, message: ComposedMessage, count: number, signal: AbortSignal) {
+  async send(target: ComposeTarget, message: ComposedMessage, count: number, { signal, onProgress }: { signal: AbortSignal; onProgress(p: PublishProgress): void }): Promise<SentCopies> {
     if (target.kind !== 'exchange') throw new RewindError('invalid_input', 'RabbitMQ publishes to an exchange');
     const predicted = await this.preview(target, message, signal).catch(() => null);
     if (predicted?.problem && /does not exist|internal/.test(predicted.problem)) throw new RewindError('not_found', predicted.problem, 'Pick an exchange that exists.');
@@ -49,21 +49,31 @@ export class RabbitCompose implements ComposeAbility {
       let refused: Error | null = null;
       ch.on('error', (e: Error) => (refused = e));
       let returned = 0;
+      // With mandatory, a return comes before the confirm of the same message.
       ch.on('return', (_m: ConsumeMessage) => returned++);
       const body = payloadBytes(message.payload);
       const options = publishOptions(message);
-      for (let i = 0; i < count; i++) ch.publish(target.exchange, target.routingKey, body, options);
-      await ch.waitForConfirms().catch((e: unknown) => {
-        throw refused ? refusedError(refused) : e;
-      });
+      const batch = copiesPerBatch(copyBytes(message));
+      let sent = 0;
+      // One batch in flight at a time: memory holds one batch, and a stop takes effect at the next.
+      while (sent < count && !signal.aborted) {
+        const n = Math.min(batch, count - sent);
+        for (let i = 0; i < n; i++) ch.publish(target.exchange, target.routingKey, body, options);
+        onProgress({ sent, inFlight: n, total: count });
+        await ch.waitForConfirms().catch((e: unknown) => {
+          throw refused ? refusedError(refused) : e;
+        });
+        sent += n;
+        onProgress({ sent, inFlight: 0, total: count });
+      }
       await ch.close().catch(() => undefined);
       const routed = returned === 0;
       const expected = predicted ? predicted.routes.length > 0 : null;
       const mismatch =
-        expected === null || expected === routed
+        sent === 0 || expected === null || expected === routed
           ? null
-          : `Rewind predicted ${expected ? `routes to ${predicted!.routes.map((r) => r.to).join(', ')}` : 'no route'}, but the broker ${routed ? 'routed it' : 'returned it'}: this is a bug in Rewind's routing simulator.`;
-      return { sent: count, routed, returned: !routed, predicted, mismatch, offsets: [] };
+          : `Rewind predicted ${expected ? `routes to ${predicted!.routes.map((r) => r.to).join(', ')}` : 'no route'}, but the broker ${routed ? 'confirmed it without returning it' : 'returned it'}: this is a bug in Rewind's routing simulator.`;
+      return { sent, requested: count, routed: sent === 0 ? null : routed, returned: sent === 0 ? null : !routed, returnedCount: returned, predicted, mismatch, offsets: [], ranges: [] };
     } catch (e) {
       throw e instanceof RewindError ? e : this.rabbit.fail(e);
     } finally {
