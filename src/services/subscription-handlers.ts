@@ -4,7 +4,7 @@ import type { Handlers } from '../api/dispatcher';
 import { DEFAULT_LIMITS, ProjectionRun, stateEntries } from '../projections/projection-run';
 import { replayParked } from '../projections/replay-parked';
 import { SubscriptionStore } from '../store/subscription-store';
-import type { AdapterPool } from './adapter-pool';
+import { connectionSummaries, type ConnectionDeps } from './connection-handlers';
 
 /** States larger than this stay in the store; the page says how large they are. */
 const STATE_SHOWN_BYTES = 1024 * 1024;
@@ -27,8 +27,12 @@ type SubscriptionHandlers = Pick<
  * A subscription is a projection kept over a store: each catch-up continues from its checkpoint
  * with its saved state; an event its handler fails on maxAttempts times is parked, not lost.
  */
-export function subscriptionHandlers({ pool }: { pool: AdapterPool }): SubscriptionHandlers {
+export function subscriptionHandlers(deps: ConnectionDeps): SubscriptionHandlers {
+  const { pool } = deps;
   const subs = async (connectionId: string) => new SubscriptionStore(await pool.store(connectionId));
+  /** Entries go to the app's audit log, whichever store the subscription lives in. */
+  const audit = (action: string, connectionId: string, detail: Record<string, unknown>) =>
+    deps.store.audit(action, { connectionId, connectionName: connectionSummaries(deps).find((c) => c.id === connectionId)?.name ?? connectionId, ...detail });
 
   return {
     'subscriptions/list': async ({ connectionId }) => (await subs(connectionId)).list(),
@@ -61,7 +65,10 @@ export function subscriptionHandlers({ pool }: { pool: AdapterPool }): Subscript
     },
 
     'subscriptions/delete': async ({ connectionId, name }) => {
-      (await subs(connectionId)).delete(name);
+      const store = await subs(connectionId);
+      const sub = store.get(name);
+      store.delete(name);
+      audit('delete-subscription', connectionId, { subscription: name, checkpoint: sub.checkpoint, parked: sub.parked, summary: `deleted subscription ${name}` });
       return {};
     },
 
@@ -117,6 +124,15 @@ export function subscriptionHandlers({ pool }: { pool: AdapterPool }): Subscript
       const positions = s.select(name, selection);
       if (dryRun || positions.length === 0) return { count: positions.length, replayed: 0, stillParked: 0 };
       const { replayed, failed } = await replayParked(store, name, positions);
+      audit('replay-parked', connectionId, {
+        subscription: name,
+        selection: 'all' in selection ? 'all' : 'upTo' in selection ? `up to ${selection.upTo}` : `${positions.length} picked`,
+        count: positions.length,
+        replayed: replayed.length,
+        stillParked: failed.length,
+        positions: positions.slice(0, 200),
+        summary: `replayed ${positions.length} parked event${positions.length === 1 ? '' : 's'} of subscription ${name}: ${replayed.length} handled, ${failed.length} still parked`,
+      });
       return { count: positions.length, replayed: replayed.length, stillParked: failed.length };
     },
   };

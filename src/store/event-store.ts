@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { hostname, userInfo } from 'node:os';
 import type { ExpectedVersion, NewEvent } from '../model/store-events';
 import { RewindError } from '../api/errors';
 import { damagedError, fullCheck } from './integrity';
@@ -226,10 +227,10 @@ export class EventStore {
     return this.statements.hasEventId.get(id) !== undefined;
   }
 
-  /** Records what a user did; returns the entry's id. */
+  /** Records what a user did, with the host and OS user it was done as; returns the entry's id. */
   audit(action: string, detail: Record<string, unknown>): number {
     this.assertWritable();
-    return Number(this.statements.audit.run(new Date().toISOString(), action, JSON.stringify(detail)).lastInsertRowid);
+    return Number(this.statements.audit.run(new Date().toISOString(), action, JSON.stringify({ ...detail, ...whoIsActing() })).lastInsertRowid);
   }
 
   /** Audit entries, newest first, optionally of some actions and containing a text. */
@@ -293,4 +294,18 @@ function checkExpected(streamId: string, expected: ExpectedVersion, current: num
     const actual = current === undefined ? 'does not exist' : `is at ${current}`;
     throw new RewindError('conflict', `wrong expected version: expected ${expected}, stream ${actual}`, 'Reload the stream and try again.');
   }
+}
+
+/**
+ * Who an audit entry is by: this machine and the OS account Rewind runs as (the one that holds
+ * the credentials). An account without a passwd entry (some containers) is named by its uid.
+ */
+function whoIsActing(): { host: string; user: string } {
+  let user: string;
+  try {
+    user = userInfo().username;
+  } catch {
+    user = process.env['USER'] ?? process.env['USERNAME'] ?? `uid ${process.getuid?.() ?? '?'}`;
+  }
+  return { host: hostname(), user };
 }
