@@ -9,6 +9,8 @@ export default async function globalSetup(): Promise<void> {
   for (const script of ['kafka.sh', 'rabbitmq.sh', 'ensure-chromium.sh']) {
     execFileSync('bash', [join(root, 'scripts', script), 'start'], { stdio: 'inherit' });
   }
+  // Spring Kafka writes the dead letters a journey redrives (its jars, fetched once here).
+  execFileSync('bash', [join(root, 'scripts', 'frameworks.sh'), 'fetch'], { stdio: 'inherit' });
   execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs'), '--if-stale'], { stdio: 'inherit' });
   const electron = electronPath();
   if (!electron.path) {

@@ -8,4 +8,6 @@ export default function setup(): void {
   execFileSync('bash', [join(scripts, 'rabbitmq.sh'), 'start'], { stdio: 'inherit' });
   // Fidelity tests write their Kafka input with kcat, never with Rewind's code.
   execFileSync('bash', [join(scripts, 'ensure-kcat.sh'), 'start'], { stdio: 'inherit' });
+  // Spring Kafka and Kafka Connect write the Kafka dead letters (their jars, fetched once here).
+  execFileSync('bash', [join(scripts, 'frameworks.sh'), 'fetch'], { stdio: 'inherit' });
 }
