@@ -39,6 +39,8 @@ export const PlanRow = z.object({
   problem: z.string().nullable(),
   /** Kafka: when these offsets were redriven before, from the audit log. */
   redrivenBefore: z.string().nullable(),
+  /** Kafka: what it goes back as: its original, still in its topic, or the dead letter's copy and what was left out. */
+  note: z.string().nullable().optional(),
 });
 export type PlanRow = z.infer<typeof PlanRow>;
 

@@ -18,7 +18,7 @@ import { brokerVersions, clusterVersionLabel, type BrokerVersion } from './broke
 
 // Before kafkajs produces anything: null header values and header order kept (see the file).
 installRecordEncoder();
-import { PartitionFetcher, STALL_MS, type Isolation } from './partition-fetcher';
+import { OffsetOutOfRange, PartitionFetcher, STALL_MS, type Isolation } from './partition-fetcher';
 import type { KafkaRecord } from './record-batches';
 
 const DEAD_LETTER = /([._-](dlt|dlq)|dead[._-]?letter)/i;
@@ -495,6 +495,17 @@ export class KafkaAdapter implements SourceAdapter {
     const topics = await this.withAdmin((admin) => admin.listTopics(), 'listing topics');
     throwIfAborted(signal);
     return topics.includes(topic);
+  }
+
+  /** One fetch at an offset, committed records only: null when the partition or the offset is not there (any more). */
+  async fetchAt(topic: string, partition: number, offset: number, signal: AbortSignal): Promise<{ records: KafkaRecord[]; next: number } | null> {
+    try {
+      const got = await this.fetcher.fetch(topic, partition, offset, { isolation: 'read_committed', signal, maxBytes: 1024 * 1024, maxWaitMs: 0 });
+      return { records: got.records, next: got.next };
+    } catch (e) {
+      if (e instanceof OffsetOutOfRange || (e instanceof RewindError && e.code === 'not_found')) return null;
+      throw this.fail(e);
+    }
   }
 
   answered<T>(work: Promise<T>, what: string): Promise<T> {

@@ -1,10 +1,11 @@
 import type { IHeaders, Message, Producer } from 'kafkajs';
 import { RewindError, toApiError } from '../../api/errors';
-import { deathOf, type DeadLetter, type DeadLetterRef } from '../../model/dead-letters';
+import { deathOf, type DeadLetter, type DeadLetterRef, type KafkaOrigin } from '../../model/dead-letters';
 import type { Envelope } from '../../model/envelope';
 import type { PlanRow, RedriveOutcome, RedrivePlan, RedriveProgress } from '../../model/redrive';
 import type { ReadFrom } from '../../model/resources';
 import type { DeadLetterAbility, RedriveHistory, RedriveRequest } from '../source-adapter';
+import { findOriginals, originalPlace, placeKey, rebuild, type FetchAt, type OriginalPlace, type Rebuilt } from './dlt-originals';
 import { kafkaRecordToEnvelope } from './kafka-envelope';
 import { orderedHeaders } from './kafkajs-record-encoder';
 import type { KafkaRecord } from './record-batches';
@@ -14,6 +15,8 @@ export interface KafkaAccess {
   partitions(topic: string, signal: AbortSignal): Promise<{ partition: number; low: number; high: number }[]>;
   records(topic: string, partition: number, from: ReadFrom, to: number | null, signal: AbortSignal): AsyncGenerator<KafkaRecord[]>;
   topicExists(topic: string, signal: AbortSignal): Promise<boolean>;
+  /** One fetch at an offset (read_committed): null when the partition or the offset is not there. */
+  fetchAt(topic: string, partition: number, offset: number, signal: AbortSignal): Promise<{ records: KafkaRecord[]; next: number } | null>;
   /** An idempotent producer (acks=all), connected. */
   producer(): Promise<Producer>;
   /** The work, or a `network` error once the broker has been silent too long. */
@@ -23,8 +26,6 @@ export interface KafkaAccess {
 
 const PLAN_ROWS = 2_000;
 const SEND_BATCH = 500;
-/** Headers the dead-lettering added: a redriven record leaves them behind. */
-const DLT_HEADER = /^(kafka_dlt-|__connect\.errors\.)/;
 
 const idOf = (partition: number, offset: number) => `${partition}:${offset}`;
 
@@ -43,6 +44,16 @@ interface Planned {
   topic: string | null;
   partition: number | null;
   problem: string | null;
+}
+
+/** A dead letter on its way: where it goes, and what it is made of once its original was looked for. */
+interface Pending {
+  id: string;
+  partition: number;
+  record: KafkaRecord;
+  origin: KafkaOrigin | null;
+  place: OriginalPlace | null;
+  planned: Planned;
 }
 
 export class KafkaDeadLetters implements DeadLetterAbility {
@@ -76,21 +87,34 @@ export class KafkaDeadLetters implements DeadLetterAbility {
     const rows: PlanRow[] = [];
     let total = 0;
     const exists = new Map<string, boolean>();
+    let batch: (Pending & { messageId: string | null })[] = [];
+    const describe = async () => {
+      const built = await this.rebuilt(batch, signal);
+      for (const b of batch) {
+        const p = b.planned;
+        rows.push({
+          id: b.id,
+          where: `${b.partition}/${b.record.offset}`,
+          messageId: b.messageId,
+          target: p.topic,
+          routes: p.topic && !p.problem ? [`${p.topic}/${p.partition ?? 'by key'}`] : [],
+          problem: p.problem,
+          redrivenBefore: null,
+          note: p.problem ? null : (built.get(b.id)?.note ?? null),
+        });
+      }
+      batch = [];
+    };
     for await (const { partition, record } of this.selected(ref.name, request, signal)) {
       total++;
-      if (rows.length >= PLAN_ROWS) continue;
-      const p = await this.planned(record, request, signal, exists);
+      if (rows.length + batch.length >= PLAN_ROWS) continue;
       const envelope = kafkaRecordToEnvelope(ref.name, partition, record);
-      rows.push({
-        id: idOf(partition, record.offset),
-        where: `${partition}/${record.offset}`,
-        messageId: envelope.id,
-        target: p.topic,
-        routes: p.topic && !p.problem ? [`${p.topic}/${p.partition ?? 'by key'}`] : [],
-        problem: p.problem,
-        redrivenBefore: null,
-      });
+      const origin = deathOf(envelope).kafka;
+      const planned = await this.planned(origin, request, signal, exists);
+      batch.push({ id: idOf(partition, record.offset), partition, record, origin, place: originalPlace(origin), planned, messageId: envelope.id });
+      if (batch.length >= SEND_BATCH) await describe();
     }
+    await describe();
     const before = history(rows.map((r) => r.id));
     for (const r of rows) r.redrivenBefore = before.get(r.id) ?? null;
     const perTarget = new Map<string, { target: string; count: number; routes: string[]; problem: string | null }>();
@@ -101,8 +125,12 @@ export class KafkaDeadLetters implements DeadLetterAbility {
       perTarget.set(key, t);
     }
     const repeated = rows.filter((r) => r.redrivenBefore).length;
+    const asOriginal = rows.filter((r) => r.note?.startsWith('as the original')).length;
+    const copies = rows.filter((r) => !r.problem && r.note && !r.note.startsWith('as the original')).length;
     const note =
       `${total.toLocaleString('en-US')} record${total === 1 ? '' : 's'} would be produced again${rows.length < total ? ` (the first ${rows.length.toLocaleString('en-US')} are shown)` : ''}. A dead-letter topic is a log: its records stay, and the audit log remembers which were redriven.` +
+      (asOriginal ? ` ${asOriginal} go back as their originals, still in their topics (key, value, headers and time as they were).` : '') +
+      (copies ? ` ${copies} go back as the dead letter's copy, without what the dead-lettering added (see each row).` : '') +
       (repeated ? ` ${repeated} of them were redriven before.` : '');
     return { rows, perTarget: [...perTarget.values()], total, movable: rows.filter((r) => !r.problem).length, repeated, note };
   }
@@ -119,7 +147,7 @@ export class KafkaDeadLetters implements DeadLetterAbility {
     let stoppedBy: RedriveOutcome['stoppedBy'] = 'done';
     let error: RedriveOutcome['error'] = null;
     let producer: Producer | null = null;
-    let pending: { topic: string; message: Message; id: string }[] = [];
+    let pending: Pending[] = [];
     let nextSlot = Date.now();
     const report = (inFlight = 0) => run.onProgress({ looked, moved, failed: failures.length, total, inFlight });
 
@@ -128,9 +156,10 @@ export class KafkaDeadLetters implements DeadLetterAbility {
       if (pending.length === 0) return;
       const batch = pending;
       pending = [];
+      const built = await this.rebuilt(batch, run.signal);
       producer ??= await this.kafka.producer();
       const byTopic = new Map<string, Message[]>();
-      for (const b of batch) byTopic.set(b.topic, [...(byTopic.get(b.topic) ?? []), b.message]);
+      for (const b of batch) byTopic.set(b.planned.topic!, [...(byTopic.get(b.planned.topic!) ?? []), this.outgoing(ref.name, b, built.get(b.id)!, request)]);
       report(batch.length);
       try {
         await this.kafka.answered(producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) }), 'producing redriven records');
@@ -151,7 +180,8 @@ export class KafkaDeadLetters implements DeadLetterAbility {
           break;
         }
         looked++;
-        const p = await this.planned(record, request, run.signal, exists);
+        const origin = deathOf(kafkaRecordToEnvelope(ref.name, partition, record)).kafka;
+        const p = await this.planned(origin, request, run.signal, exists);
         const id = idOf(partition, record.offset);
         if (p.problem || !p.topic) {
           failures.push({ where: `${partition}/${record.offset}`, messageId: null, reason: p.problem ?? 'no target' });
@@ -165,7 +195,7 @@ export class KafkaDeadLetters implements DeadLetterAbility {
             await new Promise((r) => setTimeout(r, wait));
           }
         }
-        pending.push({ topic: p.topic, id, message: this.outgoing(ref.name, partition, record, p.partition, request) });
+        pending.push({ id, partition, record, origin, place: originalPlace(origin), planned: p });
         if (pending.length >= SEND_BATCH) await flush();
       }
       if (run.signal.aborted) stoppedBy = 'cancelled';
@@ -184,22 +214,27 @@ export class KafkaDeadLetters implements DeadLetterAbility {
     return { looked, moved, failures, duplicates: 0, uncertain, stoppedBy, error, movedIds };
   }
 
-  /** The record as the target gets it: key, value and user headers kept; the DLT's headers left; where it came from added. */
-  private outgoing(dlt: string, partition: number, r: KafkaRecord, targetPartition: number | null, request: RedriveRequest): Message {
+  /** What each dead letter of a batch is made of: its original where still there, else its copy (see dlt-originals.ts). */
+  private async rebuilt(batch: Pending[], signal: AbortSignal): Promise<Map<string, Rebuilt>> {
+    const fetchAt: FetchAt = (topic, partition, offset) => this.kafka.fetchAt(topic, partition, offset, signal);
+    const found = await findOriginals(
+      batch.filter((b) => !b.planned.problem && b.place).map((b) => b.place!),
+      fetchAt,
+    );
+    return new Map(batch.map((b) => [b.id, rebuild(b.record, b.origin, b.place, b.place ? (found.get(placeKey(b.place)) ?? null) : null)]));
+  }
+
+  /** The record as the target gets it: as rebuilt, with where it came from added last. */
+  private outgoing(dlt: string, b: Pending, r: Rebuilt, request: RedriveRequest): Message {
     // In their order, null values and duplicates kept (see kafkajs-record-encoder.ts).
-    const headers = orderedHeaders([
-      ...r.headers.filter((h) => !DLT_HEADER.test(h.key)).map((h): [string, Buffer | null] => [h.key, h.value]),
-      ['rewind-redriven-from', `${dlt}/${partition}/${r.offset}`],
-    ]) as unknown as IHeaders;
+    const headers = orderedHeaders([...r.headers, ['rewind-redriven-from', `${dlt}/${b.partition}/${b.record.offset}`]]) as unknown as IHeaders;
     const message: Message = { key: r.key, value: r.value, headers };
-    if (targetPartition !== null) message.partition = targetPartition;
-    if (request.options.keepTimestamp && r.timestamp >= 0) message.timestamp = String(r.timestamp);
+    if (b.planned.partition !== null) message.partition = b.planned.partition;
+    if (request.options.keepTimestamp && r.timestamp !== null && r.timestamp >= 0) message.timestamp = String(r.timestamp);
     return message;
   }
 
-  private async planned(r: KafkaRecord, request: RedriveRequest, signal: AbortSignal, exists: Map<string, boolean>): Promise<Planned> {
-    const envelope = kafkaRecordToEnvelope('', 0, r);
-    const origin = deathOf(envelope).kafka;
+  private async planned(origin: KafkaOrigin | null, request: RedriveRequest, signal: AbortSignal, exists: Map<string, boolean>): Promise<Planned> {
     const t = request.target;
     let topic: string | null;
     if (t.kind === 'origin') topic = origin?.topic ?? null;
