@@ -1,14 +1,30 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
-import { useEffect, useMemo, useState } from 'react';
+import { Fragment, useEffect, useMemo, useState } from 'react';
 import { useClient } from '../api/client-context';
 import { UndoReset } from './UndoReset';
 import { JsonView } from '../records/JsonView';
+import { auditFields } from './audit-fields';
 import { ErrorBox } from '../ui/ErrorBox';
 import { formatTime } from '../ui/format';
 import { VirtualGrid } from '../ui/VirtualGrid';
 
 type Entry = { id: number; at: string; action: string; detail: unknown };
-const ACTIONS = ['redrive', 'publish', 'append', 'import', 'import-topic', 'reset-offsets', 'delete-group', 'create-topic', 'delete-topic', 'purge-queue', 'delete-queue', 'delete-exchange'] as const;
+const ACTIONS = [
+  'redrive',
+  'publish',
+  'append',
+  'import',
+  'import-topic',
+  'reset-offsets',
+  'delete-group',
+  'create-topic',
+  'delete-topic',
+  'purge-queue',
+  'delete-queue',
+  'delete-exchange',
+  'replay-parked',
+  'delete-subscription',
+] as const;
 
 const summaryOf = (e: Entry) => {
   const d = e.detail as { summary?: string; streamId?: string; count?: number; events?: number } | null;
@@ -59,7 +75,9 @@ export function AuditTab({ focus, onOpenDeadLetters }: { focus: { id: number | n
   }, [entries, focus]);
 
   const current = entries[selected] ?? null;
-  const detail = useMemo(() => (current ? JSON.stringify(current.detail, null, 2) : ''), [current]);
+  const [raw, setRaw] = useState(false);
+  const detail = useMemo(() => (current && raw ? JSON.stringify(current.detail, null, 2) : ''), [current, raw]);
+  const fields = useMemo(() => (current ? auditFields(current) : []), [current]);
 
   return (
     <div className="audit">
@@ -84,7 +102,7 @@ export function AuditTab({ focus, onOpenDeadLetters }: { focus: { id: number | n
       <div className="records">
         <div className="table-wrap">
           <VirtualGrid
-            style={{ '--cols': '150px 100px minmax(200px, 1fr) 140px' } as React.CSSProperties}
+            style={{ '--cols': '172px 150px minmax(200px, 1fr) 140px' } as React.CSSProperties}
             header={
               <>
                 <span role="columnheader">When</span>
@@ -130,7 +148,7 @@ export function AuditTab({ focus, onOpenDeadLetters }: { focus: { id: number | n
             </div>
           )}
         </div>
-        <div className="detail" aria-label="audit entry">
+        <section className="detail" aria-label="Audit entry">
           {current ? (
             <>
               <div className="detail-head">
@@ -146,7 +164,22 @@ export function AuditTab({ focus, onOpenDeadLetters }: { focus: { id: number | n
               <div className="section">
                 <p data-testid="audit-summary">{summaryOf(current)}</p>
                 {current.action === 'reset-offsets' && <UndoReset key={current.id} entryId={current.id} detail={current.detail} />}
-                <JsonView text={detail} />
+                <dl className="kv audit-fields">
+                  {fields.map((f) => (
+                    <Fragment key={f.label}>
+                      <dt>{f.label}</dt>
+                      <dd className={f.mono ? 'mono' : undefined}>{f.value}</dd>
+                    </Fragment>
+                  ))}
+                </dl>
+                <button type="button" className="btn small" aria-expanded={raw} onClick={() => setRaw((r) => !r)}>
+                  Raw JSON
+                </button>
+                {raw && (
+                  <div data-testid="audit-raw">
+                    <JsonView text={detail} />
+                  </div>
+                )}
               </div>
             </>
           ) : (
@@ -154,7 +187,7 @@ export function AuditTab({ focus, onOpenDeadLetters }: { focus: { id: number | n
               <p>Pick an entry to see everything it recorded: from where, to where, how many, which messages.</p>
             </div>
           )}
-        </div>
+        </section>
       </div>
     </div>
   );
