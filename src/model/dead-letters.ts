@@ -15,18 +15,26 @@ export const DeathEntry = z.object({
 });
 export type DeathEntry = z.infer<typeof DeathEntry>;
 
-/** Where a Kafka dead letter came from, as Spring Kafka or Kafka Connect wrote it in headers. */
+/** Where a Kafka dead letter came from and why it died, as Spring Kafka or Kafka Connect wrote it in headers. */
 export const KafkaOrigin = z.object({
   convention: z.enum(['spring', 'connect', 'other']),
   topic: z.string().nullable(),
   partition: z.number().int().nullable(),
   offset: z.string().nullable(),
   timestamp: z.string().nullable(),
+  /** Spring: the listener's consumer group. */
   group: z.string().nullable(),
+  /** Kafka Connect: the connector, its task, the stage that failed (VALUE_CONVERTER, TRANSFORMATION…) and the class doing it. */
+  connector: z.string().nullable().default(null),
+  taskId: z.string().nullable().default(null),
+  stage: z.string().nullable().default(null),
+  failingClass: z.string().nullable().default(null),
   exceptionClass: z.string().nullable(),
   causeClass: z.string().nullable(),
   message: z.string().nullable(),
   stackTrace: z.string().nullable(),
+  /** The innermost cause (the stack trace's last "Caused by:"): what failed, under the wrappers. */
+  rootCause: z.object({ className: z.string(), message: z.string().nullable() }).nullable().default(null),
 });
 export type KafkaOrigin = z.infer<typeof KafkaOrigin>;
 
@@ -158,6 +166,20 @@ function integer(e: Envelope, name: string, width: 4 | 8, problems: string[]): s
   return width === 4 ? String(bytes.readInt32BE(0)) : bytes.readBigInt64BE(0).toString();
 }
 
+/** The innermost cause in a Java stack trace: its last `Caused by:` line (the first line when there is none). */
+function rootOf(stackTrace: string | null): { className: string; message: string | null } | null {
+  if (!stackTrace) return null;
+  let found: RegExpExecArray | null = null;
+  const causedBy = /^Caused by: ([\w.$]+)(?::[ \t]?(.*))?$/gm;
+  for (let m = causedBy.exec(stackTrace); m; m = causedBy.exec(stackTrace)) found = m;
+  found ??= /^([\w.$]+)(?::[ \t]?(.*))?$/m.exec(stackTrace.split('\n', 1)[0] ?? '');
+  if (!found) return null;
+  const message = found[2]?.trimEnd() ?? '';
+  return { className: found[1]!, message: message === '' ? null : message };
+}
+
+const simpleName = (className: string) => className.slice(className.lastIndexOf('.') + 1);
+
 function kafkaDeath(e: Envelope): Death | null {
   const problems: string[] = [];
   const spring = e.headers.some((h) => h.name.startsWith('kafka_dlt-'));
@@ -173,11 +195,24 @@ function kafkaDeath(e: Envelope): Death | null {
       offset: integer(e, 'kafka_dlt-original-offset', 8, problems),
       timestamp: ms === null || Number(ms) < 0 ? null : new Date(Number(ms)).toISOString(),
       group: text(e, 'kafka_dlt-original-consumer-group'),
+      connector: null,
+      taskId: null,
+      stage: null,
+      failingClass: null,
       exceptionClass: text(e, 'kafka_dlt-exception-fqcn', 'kafka_dlt-key-exception-fqcn'),
       causeClass: text(e, 'kafka_dlt-exception-cause-fqcn', 'kafka_dlt-key-exception-cause-fqcn'),
       message: text(e, 'kafka_dlt-exception-message', 'kafka_dlt-key-exception-message'),
       stackTrace: text(e, 'kafka_dlt-exception-stacktrace', 'kafka_dlt-key-exception-stacktrace'),
+      rootCause: null,
     };
+    const traced = rootOf(origin.stackTrace);
+    // Without a "Caused by:" in the trace, Spring's cause header names it; the wrapper's message ends with the cause's.
+    origin.rootCause =
+      traced && (traced.className !== origin.exceptionClass || !origin.causeClass || origin.causeClass === origin.exceptionClass)
+        ? traced
+        : origin.causeClass
+          ? { className: origin.causeClass, message: origin.message?.replace(/^Listener failed; /, '') ?? null }
+          : traced;
   } else if (connect) {
     const partition = text(e, '__connect.errors.partition');
     const offset = text(e, '__connect.errors.offset');
@@ -187,21 +222,55 @@ function kafkaDeath(e: Envelope): Death | null {
       partition: partition !== null && /^\d+$/.test(partition) ? Number(partition) : null,
       offset: offset !== null && /^\d+$/.test(offset) ? offset : null,
       timestamp: null,
-      group: text(e, '__connect.errors.connector.name'),
+      group: null,
+      connector: text(e, '__connect.errors.connector.name'),
+      taskId: text(e, '__connect.errors.task.id'),
+      stage: text(e, '__connect.errors.stage'),
+      failingClass: text(e, '__connect.errors.class.name'),
       exceptionClass: text(e, '__connect.errors.exception.class.name'),
       causeClass: null,
       message: text(e, '__connect.errors.exception.message'),
       stackTrace: text(e, '__connect.errors.exception.stacktrace'),
+      rootCause: null,
     };
+    origin.rootCause = rootOf(origin.stackTrace);
   } else {
     const reason = text(e, 'x-exception-message', 'error', 'error-message', 'reason');
     const kind = text(e, 'x-exception-type');
     const topic = text(e, 'x-original-topic', 'original-topic');
     if (reason === null && kind === null && topic === null) return null;
-    origin = { convention: 'other', topic, partition: null, offset: null, timestamp: null, group: null, exceptionClass: kind, causeClass: null, message: reason, stackTrace: null };
+    origin = {
+      convention: 'other',
+      topic,
+      partition: null,
+      offset: null,
+      timestamp: null,
+      group: null,
+      connector: null,
+      taskId: null,
+      stage: null,
+      failingClass: null,
+      exceptionClass: kind,
+      causeClass: null,
+      message: reason,
+      stackTrace: null,
+      rootCause: null,
+    };
   }
   const attempts = text(e, 'retry-count', 'x-retry-count', 'kafka_dlt-attempts', 'attempts');
-  const reason = origin.exceptionClass === null ? origin.message : origin.message === null ? origin.exceptionClass : `${origin.exceptionClass}: ${origin.message}`;
+  // The summary names what failed under the wrappers; Connect's also where in the pipeline.
+  const root = origin.rootCause;
+  const cause = root
+    ? root.message === null
+      ? simpleName(root.className)
+      : `${simpleName(root.className)}: ${root.message}`
+    : origin.exceptionClass === null
+      ? origin.message
+      : origin.message === null
+        ? origin.exceptionClass
+        : `${origin.exceptionClass}: ${origin.message}`;
+  const where = origin.stage ? `${origin.stage}${origin.failingClass ? ` in ${simpleName(origin.failingClass)}` : ''}` : null;
+  const reason = where ? (cause ? `${where}: ${cause}` : where) : cause;
   return {
     reason,
     origin: origin.topic,
@@ -218,4 +287,28 @@ function kafkaDeath(e: Envelope): Death | null {
 export function deathOf(e: Envelope): Death {
   const found = e.source === 'rabbitmq' ? rabbitDeath(e) : e.source === 'kafka' ? kafkaDeath(e) : null;
   return found ?? noDeath();
+}
+
+/**
+ * A reason with what varies per message masked, so one failure is one group however many accounts,
+ * orders or requests it hit: times as <time>, UUIDs and ids (a token of letters and at least two
+ * digits, 0x…, long hex) as <id>, other numbers as <n>.
+ */
+export function maskIds(text: string): string {
+  return text
+    .replace(/\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?\b/g, '<time>')
+    .replace(/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, '<id>')
+    .replace(/\b0x[0-9a-f]+\b/gi, '<id>')
+    .replace(/\b[0-9a-f]{16,}\b/gi, '<id>')
+    .replace(/[a-z0-9_][\w-]*/gi, (token) => (/[a-z]/i.test(token) && /\d.*\d/.test(token) ? '<id>' : token))
+    .replace(/(?<![\w<])-?\d+(?:\.\d+)?(?![\w>])/g, '<n>');
+}
+
+export type DeathGroupBy = 'reason' | 'origin' | 'exception';
+
+/** What groups dead letters: the reason with ids masked, where they came from, or the root cause's class. */
+export function deathGroup(d: Death, by: DeathGroupBy): string {
+  if (by === 'origin') return d.origin ?? '(no origin)';
+  if (by === 'exception') return d.kafka?.rootCause?.className ?? d.kafka?.exceptionClass ?? d.history[0]?.reason ?? '(none)';
+  return d.reason === null ? '(no reason)' : maskIds(d.reason);
 }

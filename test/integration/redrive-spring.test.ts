@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RewindClient } from '../../src/api/client';
+import { deathGroup } from '../../src/model/dead-letters';
 import { createAppContext, type AppContext } from '../../src/services/app-context';
 import { MemorySecretStore } from '../../src/services/secret-store';
 import { springDeadLetters } from '../tools/frameworks';
@@ -82,6 +83,27 @@ describe('redriving what a real Spring Kafka DeadLetterPublishingRecoverer wrote
     expect(acc1.headers.map(([k]) => k)).toEqual(expect.arrayContaining(['__TypeId__', '__ContentTypeId__', '__KeyTypeId__']));
     expect(acc1.payload!.toString()).not.toBe(originals.get('acc-1')!.payload!.toString());
     expect(acc1.ts).not.toBe(T0);
+  });
+
+  it('why each died is decoded from what Spring wrote, under its wrapper; they group by root cause and by the reason with ids masked', async () => {
+    const peek = await client.call('dead-letters/peek', { connectionId: kafkaId, ref: ref(), limit: 10 });
+    const byKey = new Map(peek.messages.map((m) => [m.envelope.key && 'text' in m.envelope.key ? m.envelope.key.text : null, m.death]));
+    expect(byKey.get('acc-1')).toMatchObject({
+      reason: 'IllegalStateException: Payment declined for account 4711 (order 5f0c6a1e-8a51-4d3c-9d7e-0b7f6f2f1a11)',
+      origin: orders,
+      kafka: { convention: 'spring', exceptionClass: 'org.springframework.kafka.listener.ListenerExecutionFailedException', rootCause: { className: 'java.lang.IllegalStateException' } },
+    });
+    expect(byKey.get('bad-1')!.kafka).toMatchObject({
+      exceptionClass: 'org.springframework.kafka.support.serializer.DeserializationException',
+      rootCause: { className: 'tools.jackson.core.exc.StreamReadException' },
+    });
+    const count = (by: 'reason' | 'exception') => {
+      const out: Record<string, number> = {};
+      for (const m of peek.messages) out[deathGroup(m.death, by)] = (out[deathGroup(m.death, by)] ?? 0) + 1;
+      return out;
+    };
+    expect(count('exception')).toEqual({ 'java.lang.IllegalStateException': 2, 'java.lang.IllegalArgumentException': 1, 'tools.jackson.core.exc.StreamReadException': 1 });
+    expect(count('reason')).toMatchObject({ 'IllegalStateException: Payment declined for account <n> (order <id>)': 2, 'IllegalArgumentException: amount must be positive: <n>': 1 });
   });
 
   it('the dry run says each record goes back as its original, found at its offset in the original topic', async () => {

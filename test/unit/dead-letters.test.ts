@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deathOf } from '../../src/model/dead-letters';
+import { deathGroup, deathOf, maskIds } from '../../src/model/dead-letters';
 import type { Envelope, Header } from '../../src/model/envelope';
 
 const envelope = (source: Envelope['source'], headers: (Header | [string, string])[]): Envelope => ({
@@ -85,8 +85,14 @@ describe('why a Kafka record died, from Spring Kafka and Kafka Connect headers',
       causeClass: 'java.lang.IllegalStateException',
       message: 'boom',
       stackTrace: 'java.lang.IllegalStateException: boom\n\tat A.b(A.java:1)',
+      connector: null,
+      taskId: null,
+      stage: null,
+      failingClass: null,
+      rootCause: { className: 'java.lang.IllegalStateException', message: 'boom' },
     });
-    expect(d).toMatchObject({ reason: 'org.springframework.kafka.listener.ListenerExecutionFailedException: boom', origin: 'payments', problems: [] });
+    // The summary is the root cause, under Spring's wrapper.
+    expect(d).toMatchObject({ reason: 'IllegalStateException: boom', origin: 'payments', problems: [] });
   });
 
   it('reads the text forms older versions and hand-written producers use', () => {
@@ -117,11 +123,126 @@ describe('why a Kafka record died, from Spring Kafka and Kafka Connect headers',
         ['__connect.errors.connector.name', 'sink-1'],
       ]),
     );
-    expect(d.kafka).toMatchObject({ convention: 'connect', topic: 'ingest', partition: 1, offset: '42', group: 'sink-1' });
+    expect(d.kafka).toMatchObject({ convention: 'connect', topic: 'ingest', partition: 1, offset: '42', connector: 'sink-1', group: null });
     expect(d.reason).toBe('org.apache.kafka.connect.errors.DataException: bad json');
   });
 
   it('says nothing when a record carries no cause', () => {
     expect(deathOf(envelope('kafka', [['content-type', 'json']]))).toMatchObject({ reason: null, origin: null, kafka: null, history: [] });
+  });
+});
+
+// Header values as a real Spring Kafka 4.1.2 DeadLetterPublishingRecoverer and a real Kafka Connect
+// 3.9.1 worker wrote them (test/tools/frameworks.ts), stack traces shortened.
+const springListenerFailure = (account: string, order: string): [string, string][] => [
+  ['kafka_dlt-exception-fqcn', 'org.springframework.kafka.listener.ListenerExecutionFailedException'],
+  ['kafka_dlt-exception-cause-fqcn', 'java.lang.IllegalStateException'],
+  ['kafka_dlt-exception-message', `Listener failed; Payment declined for account ${account} (order ${order})`],
+  [
+    'kafka_dlt-exception-stacktrace',
+    'org.springframework.kafka.listener.ListenerExecutionFailedException: Listener failed\n\tat org.springframework.kafka.listener.KafkaMessageListenerContainer$ListenerConsumer.decorateException(KafkaMessageListenerContainer.java:3251)\n\t... 10 more\n' +
+      `Caused by: java.lang.IllegalStateException: Payment declined for account ${account} (order ${order})\n\tat SpringDeadLetters.lambda$main$0(SpringDeadLetters.java:82)\n\t... 10 more\n`,
+  ],
+  ['kafka_dlt-original-topic', 'orders'],
+  ['kafka_dlt-original-consumer-group', 'payments-service'],
+];
+const springDeserializationFailure: [string, string][] = [
+  ['kafka_dlt-exception-fqcn', 'org.springframework.kafka.support.serializer.DeserializationException'],
+  ['kafka_dlt-exception-cause-fqcn', 'org.springframework.kafka.support.serializer.DeserializationException'],
+  ['kafka_dlt-exception-message', 'failed to deserialize'],
+  [
+    'kafka_dlt-exception-stacktrace',
+    'org.springframework.kafka.support.serializer.DeserializationException: failed to deserialize\n\tat org.springframework.kafka.support.serializer.SerializationUtils.deserializationException(SerializationUtils.java:164)\n' +
+      "Caused by: org.apache.kafka.common.errors.SerializationException: Can't deserialize data  from topic [orders]\n\tat org.springframework.kafka.support.serializer.JacksonJsonDeserializer.deserialize(JacksonJsonDeserializer.java:596)\n\t... 16 more\n" +
+      "Caused by: tools.jackson.core.exc.StreamReadException: Unrecognized token 'not': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')\n at [Source: UNKNOWN; byte offset: #0]\n\tat tools.jackson.core.JsonParser._constructReadException(JsonParser.java:1856)\n\t... 17 more\n",
+  ],
+  ['kafka_dlt-original-topic', 'orders'],
+];
+const connectFailure: [string, string][] = [
+  ['__connect.errors.topic', 'ingest'],
+  ['__connect.errors.partition', '0'],
+  ['__connect.errors.offset', '1'],
+  ['__connect.errors.connector.name', 'file-sink'],
+  ['__connect.errors.task.id', '0'],
+  ['__connect.errors.stage', 'VALUE_CONVERTER'],
+  ['__connect.errors.class.name', 'org.apache.kafka.connect.json.JsonConverter'],
+  ['__connect.errors.exception.class.name', 'org.apache.kafka.connect.errors.DataException'],
+  ['__connect.errors.exception.message', 'Converting byte[] to Kafka Connect data failed due to serialization error: '],
+  [
+    '__connect.errors.exception.stacktrace',
+    'org.apache.kafka.connect.errors.DataException: Converting byte[] to Kafka Connect data failed due to serialization error: \n\tat org.apache.kafka.connect.json.JsonConverter.toConnectData(JsonConverter.java:347)\n' +
+      "Caused by: org.apache.kafka.common.errors.SerializationException: com.fasterxml.jackson.core.JsonParseException: Unrecognized token 'not': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')\n at [Source: REDACTED; line: 1, column: 5]\n\tat org.apache.kafka.connect.json.JsonDeserializer.deserialize(JsonDeserializer.java:75)\n\t... 18 more\n" +
+      "Caused by: com.fasterxml.jackson.core.JsonParseException: Unrecognized token 'not': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')\n at [Source: REDACTED; line: 1, column: 5]\n\tat com.fasterxml.jackson.core.JsonParser._constructError(JsonParser.java:2481)\n\t... 19 more\n",
+  ],
+];
+
+describe('why a record died, as Spring Kafka and Kafka Connect really write it', () => {
+  it('Kafka Connect: stage, task, connector, failing class and the exception are fields, the root cause found in the stack trace', () => {
+    const d = deathOf(envelope('kafka', connectFailure));
+    expect(d.kafka).toMatchObject({
+      convention: 'connect',
+      topic: 'ingest',
+      connector: 'file-sink',
+      taskId: '0',
+      stage: 'VALUE_CONVERTER',
+      failingClass: 'org.apache.kafka.connect.json.JsonConverter',
+      exceptionClass: 'org.apache.kafka.connect.errors.DataException',
+      message: 'Converting byte[] to Kafka Connect data failed due to serialization error: ',
+      rootCause: {
+        className: 'com.fasterxml.jackson.core.JsonParseException',
+        message: "Unrecognized token 'not': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')",
+      },
+    });
+    expect(d.kafka!.stackTrace).toMatch(/^org\.apache\.kafka\.connect\.errors\.DataException/);
+    expect(d.reason).toBe("VALUE_CONVERTER in JsonConverter: JsonParseException: Unrecognized token 'not': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')");
+  });
+
+  it('Spring: the reason is the root cause, not the ListenerExecutionFailedException wrapper', () => {
+    const d = deathOf(envelope('kafka', springListenerFailure('4711', '5f0c6a1e-8a51-4d3c-9d7e-0b7f6f2f1a11')));
+    expect(d.kafka).toMatchObject({
+      exceptionClass: 'org.springframework.kafka.listener.ListenerExecutionFailedException',
+      causeClass: 'java.lang.IllegalStateException',
+      rootCause: { className: 'java.lang.IllegalStateException', message: 'Payment declined for account 4711 (order 5f0c6a1e-8a51-4d3c-9d7e-0b7f6f2f1a11)' },
+      group: 'payments-service',
+    });
+    expect(d.reason).toBe('IllegalStateException: Payment declined for account 4711 (order 5f0c6a1e-8a51-4d3c-9d7e-0b7f6f2f1a11)');
+    expect(deathOf(envelope('kafka', springDeserializationFailure)).kafka?.rootCause?.className).toBe('tools.jackson.core.exc.StreamReadException');
+  });
+
+  it('Spring dead letters group by root cause class, and by the message with numbers, UUIDs and ids masked', () => {
+    const deaths = [
+      springListenerFailure('4711', '5f0c6a1e-8a51-4d3c-9d7e-0b7f6f2f1a11'),
+      springListenerFailure('815', '9b2d1c44-6e0f-4c55-8f0e-3a9b1c2d4e5f'),
+      springListenerFailure('90210', 'ord_7f3a9c21'),
+      springDeserializationFailure,
+    ].map((h) => deathOf(envelope('kafka', h)));
+    const count = (by: 'exception' | 'reason') => {
+      const out: Record<string, number> = {};
+      for (const d of deaths) out[deathGroup(d, by)] = (out[deathGroup(d, by)] ?? 0) + 1;
+      return out;
+    };
+    expect(count('exception')).toEqual({ 'java.lang.IllegalStateException': 3, 'tools.jackson.core.exc.StreamReadException': 1 });
+    expect(count('reason')).toEqual({
+      'IllegalStateException: Payment declined for account <n> (order <id>)': 3,
+      "StreamReadException: Unrecognized token 'not': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')": 1,
+    });
+  });
+
+  it('masks numbers, UUIDs and ids, and leaves words alone', () => {
+    expect(maskIds('amount must be positive: -5.25 for cart-C-1001 at 2026-11-20T10:00:00Z')).toBe('amount must be positive: <n> for <id> at <time>');
+    expect(maskIds('user 0x1f3a not found; trace 4bf92f3577b34da6a3ce929d0e0e4736')).toBe('user <id> not found; trace <id>');
+    expect(maskIds('Connection refused')).toBe('Connection refused');
+    expect(maskIds('rejected')).toBe('rejected');
+  });
+
+  it('RabbitMQ deaths group as before: by their reason and the queue they died in', () => {
+    const d = deathOf(
+      envelope('rabbitmq', [
+        ['x-first-death-reason', 'rejected'],
+        ['x-first-death-queue', 'orders'],
+      ]),
+    );
+    expect(deathGroup(d, 'reason')).toBe('rejected');
+    expect(deathGroup(d, 'origin')).toBe('orders');
   });
 });

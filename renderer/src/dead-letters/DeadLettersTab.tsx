@@ -14,7 +14,7 @@ import { countTitle, formatCount, formatEstimate } from '../ui/format';
 import { deadLetterColumns } from './dead-letter-columns';
 import { DeathPanel } from './DeathPanel';
 import { RedriveDialog } from './RedriveDialog';
-import { noDeath } from '../../../src/model/dead-letters';
+import { deathGroup, noDeath, type DeathGroupBy } from '../../../src/model/dead-letters';
 
 const PEEK = 200;
 const KIND = { kafka: 'kafka', rabbitmq: 'rabbit', store: 'store' } as const;
@@ -27,15 +27,9 @@ type Peek = { messages: DeadLetter[]; depth: { value: number; exact: boolean }; 
  * Everything that died, whatever the source: Kafka dead-letter topics, RabbitMQ dead-letter
  * queues and the store's parked events, with why each message died. Looking moves nothing.
  */
-type GroupBy = 'none' | 'reason' | 'origin' | 'exception';
-const groupKey = (m: DeadLetter, by: GroupBy): string =>
-  by === 'reason'
-    ? (m.death.reason ?? '(no reason)')
-    : by === 'origin'
-      ? (m.death.origin ?? '(no origin)')
-      : by === 'exception'
-        ? (m.death.kafka?.exceptionClass ?? m.death.history[0]?.reason ?? '(none)')
-        : '';
+type GroupBy = 'none' | DeathGroupBy;
+// The core's grouping: the reason with ids masked, the origin, or the root cause's class (not a wrapper's).
+const groupKey = (m: DeadLetter, by: GroupBy): string => (by === 'none' ? '' : deathGroup(m.death, by));
 
 export function DeadLettersTab({ onOpen, onOpenAudit }: { onOpen(connectionId: string, resource: Resource): void; onOpenAudit(id: number): void }) {
   const client = useClient();
@@ -233,9 +227,9 @@ export function DeadLettersTab({ onOpen, onOpenAudit }: { onOpen(connectionId: s
                     Group by{' '}
                     <select className="input" value={groupBy} onChange={(e) => (setGroupBy(e.target.value as GroupBy), setGroup(null))} aria-label="Group by">
                       <option value="none">nothing</option>
-                      <option value="reason">reason</option>
+                      <option value="reason">reason (ids masked)</option>
                       <option value="origin">origin</option>
-                      <option value="exception">exception class</option>
+                      <option value="exception">root cause</option>
                     </select>
                   </label>
                   {groups.map(([key, n]) => (

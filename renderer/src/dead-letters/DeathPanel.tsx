@@ -73,10 +73,20 @@ export function DeathPanel({ death }: { death: Death }) {
               ['Partition', death.kafka.partition === null ? null : String(death.kafka.partition)],
               ['Offset', death.kafka.offset],
               ['Original time', death.kafka.timestamp ? `${formatTime(death.kafka.timestamp)} (${death.kafka.timestamp})` : null],
-              [death.kafka.convention === 'connect' ? 'Connector' : 'Consumer group', death.kafka.group],
+              ['Consumer group', death.kafka.group],
+              ['Connector', death.kafka.connector === null ? null : `${death.kafka.connector}${death.kafka.taskId === null ? '' : `, task ${death.kafka.taskId}`}`],
+              ['Stage', death.kafka.stage],
+              ['Failing class', death.kafka.failingClass],
               ['Exception', death.kafka.exceptionClass],
               ['Cause', death.kafka.causeClass],
               ['Message', death.kafka.message],
+              // What failed under the wrappers, from the stack trace: shown when it says more than the above.
+              [
+                'Root cause',
+                death.kafka.rootCause && (death.kafka.rootCause.className !== death.kafka.exceptionClass || death.kafka.rootCause.message !== death.kafka.message)
+                  ? `${death.kafka.rootCause.className}${death.kafka.rootCause.message === null ? '' : `: ${death.kafka.rootCause.message}`}`
+                  : null,
+              ],
             ] as const
           )
             .filter(([, v]) => v !== null)

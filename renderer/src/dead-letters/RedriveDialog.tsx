@@ -244,8 +244,10 @@ export function RedriveDialog({ source, selection, count, onClose, onDone, onOpe
                   <div role="gridcell" className="mono">
                     {r.target ?? ''}
                   </div>
-                  <div role="gridcell" className={r.problem ? 'err-text' : 'mono'} title={r.problem ?? r.routes.join(', ')}>
+                  <div role="gridcell" className={r.problem ? 'err-text' : 'mono'} title={r.problem ?? [r.routes.join(', '), r.note].filter(Boolean).join(' · ')}>
                     {r.problem ?? r.routes.join(', ')}
+                    {/* Kafka: what it goes back as (its original, or the dead letter's copy and what was left out). */}
+                    {!r.problem && r.note ? <span className="muted"> · {r.note}</span> : null}
                   </div>
                 </>
               );
