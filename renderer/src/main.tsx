@@ -6,10 +6,12 @@ import { App } from './App';
 import { createQueryClient } from './api/queries';
 import { ClientContext } from './api/client-context';
 import { chooseTransport } from './api/choose-transport';
+import { refreshingClient } from './api/refresh-after-moves';
 import './styles.css';
 
 function Root() {
   const [disconnected, setDisconnected] = useState<string | null>(null);
+  const [queryClient] = useState(createQueryClient);
   const client = useMemo(() => {
     let onDrop: (reason: string) => void = () => undefined;
     const { transport } = chooseTransport({
@@ -21,12 +23,11 @@ function Root() {
       c.failAll(reason);
       setDisconnected(reason);
     };
-    return c;
-  }, []);
+    return refreshingClient(c, queryClient);
+  }, [queryClient]);
   useEffect(() => {
     client.ready().catch((e: Error) => setDisconnected(e.message));
   }, [client]);
-  const [queryClient] = useState(createQueryClient);
   return (
     <ClientContext.Provider value={client}>
       <QueryClientProvider client={queryClient}>

@@ -6,8 +6,17 @@ import { QueryClient } from '@tanstack/react-query';
  * changes what it shows (a save, a delete, a new topic) by invalidating its key.
  */
 export function createQueryClient(): QueryClient {
-  return new QueryClient({ defaultOptions: { queries: { retry: false, refetchOnWindowFocus: false, staleTime: 10_000 } } });
+  const client = new QueryClient({ defaultOptions: { queries: { retry: false, refetchOnWindowFocus: false, staleTime: 10_000 } } });
+  // Depths move while nobody acts in Rewind: the dead-letter list is read again while shown.
+  client.setQueryDefaults(['dead-letters'], { refetchInterval: COUNTS_REFRESH_MS });
+  return client;
 }
+
+/**
+ * Counts shown (sidebar badges, dead-letter depths) are read again this often while a view shows
+ * them; TanStack pauses the timer while the window is hidden.
+ */
+export const COUNTS_REFRESH_MS = 10_000;
 
 export const queryKeys = {
   connections: ['connections'] as const,

@@ -1,4 +1,6 @@
+import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
+import { movesMessages, refreshAfterMove } from '../api/refresh-after-moves';
 import { useClient } from '../api/client-context';
 import type { Job } from '../../../src/model/jobs';
 import { useTransferNotices } from './background-transfers';
@@ -15,6 +17,7 @@ export interface JobNotice {
  */
 export function useJobs(): { jobs: Job[]; notices: JobNotice[]; dismissNotice(id: string): void } {
   const client = useClient();
+  const queryClient = useQueryClient();
   const [jobs, setJobs] = useState<Job[]>([]);
   const [notices, setNotices] = useState<JobNotice[]>([]);
   const previous = useRef(new Map<string, Job>());
@@ -32,6 +35,8 @@ export function useJobs(): { jobs: Job[]; notices: JobNotice[]; dismissNotice(id
             onBatch: (lists) => {
               const list = lists[lists.length - 1];
               if (!list) return;
+              // A job that moved messages ended (whoever started it, attached or not): counts are read again.
+              for (const j of list) if (j.state !== 'running' && previous.current.get(j.id)?.state === 'running' && movesMessages(j.method)) refreshAfterMove(queryClient, j.method, j.place);
               const ended = list.filter((j) => j.state !== 'running' && j.detached && previous.current.get(j.id)?.state === 'running');
               if (ended.length)
                 setNotices((n) => [
@@ -52,7 +57,7 @@ export function useJobs(): { jobs: Job[]; notices: JobNotice[]; dismissNotice(id
       c.abort();
       if (retry !== null) window.clearTimeout(retry);
     };
-  }, [client]);
+  }, [client, queryClient]);
 
   const transfers = useTransferNotices();
   return {

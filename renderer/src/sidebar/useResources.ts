@@ -1,7 +1,7 @@
 import { useQueries, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useMemo, useState } from 'react';
 import { useClient } from '../api/client-context';
-import { queryKeys } from '../api/queries';
+import { COUNTS_REFRESH_MS, queryKeys } from '../api/queries';
 import type { ResourceState } from './tree-rows';
 
 /**
@@ -17,6 +17,9 @@ export function useResources() {
     queries: wanted.map((connectionId) => ({
       queryKey: queryKeys.resources(connectionId),
       queryFn: ({ signal }: { signal: AbortSignal }) => client.call('resources/list', { connectionId }, { signal }),
+      // Counts move while nobody acts in Rewind (consumers, other producers): read again on a timer,
+      // which TanStack pauses while the window is hidden.
+      refetchInterval: COUNTS_REFRESH_MS,
     })),
   });
 
@@ -24,7 +27,8 @@ export function useResources() {
     const map = new Map<string, ResourceState>();
     wanted.forEach((id, i) => {
       const r = results[i];
-      if (!r || r.isFetching) map.set(id, { status: 'loading' });
+      // A list read again keeps showing the last one until the new one arrives (no flicker).
+      if (!r || (r.isFetching && !r.data)) map.set(id, { status: 'loading' });
       else if (r.isError) map.set(id, { status: 'error', error: r.error });
       else if (r.data) map.set(id, { status: 'ready', list: r.data });
     });
