@@ -13,6 +13,7 @@ import { GroupDetail, GroupSummary, ResetPlan, ResetScope, ResetStrategy } from 
 import { RedriveOptions, RedriveOutcome, RedrivePlan, RedriveProgress, RedriveSelection, RedriveTarget } from '../model/redrive';
 import { READ_MODEL_NAME } from '../model/read-model-name';
 import { LIMIT_BOUNDS } from '../model/projection-limits';
+import { TypeSource } from '../model/type-source';
 import { rabbitContract } from './contract-rabbit';
 
 /**
@@ -126,6 +127,8 @@ export const RebuildRequest = z.object({
       memoryMb: z.number().int().min(LIMIT_BOUNDS.memoryMb.min).max(LIMIT_BOUNDS.memoryMb.max),
     })
     .optional(),
+  /** Where this run reads each event's type, when the source keeps it elsewhere than Rewind looks. */
+  typeFrom: TypeSource.optional(),
 });
 
 const WireEventSchema = z.object({
@@ -168,6 +171,13 @@ export const RunSummary = z.object({
   elapsedMs: z.number(),
   /** How positions were numbered when they are not the source's own (a topic merged across partitions). */
   ordering: z.string().nullable(),
+  /** Events whose type had a handler (or $any took them). */
+  matched: z.number(),
+  /** The event types the run saw, most frequent first (at most 100), and whether a handler takes each. */
+  types: z.array(z.object({ type: z.string(), count: z.number(), handled: z.boolean() })),
+  /** Set when none or few of the events matched a handler: what the run saw, and what to do. */
+  typeNotice: z.string().nullable(),
+  typeFrom: TypeSource.nullable(),
 });
 
 export const StateAtResult = z.object({
@@ -197,7 +207,7 @@ export const ReadModelInfo = z.object({
   shape: z.enum(['partitions', 'entries', 'value']),
   code: z.string(),
   /** resume: for a whole topic, the next offset to read per partition. */
-  source: z.object({ connectionId: z.string(), target: ProjectionTarget, resume: z.record(z.string(), z.string()).nullable() }),
+  source: z.object({ connectionId: z.string(), target: ProjectionTarget, resume: z.record(z.string(), z.string()).nullable(), typeFrom: TypeSource.nullable() }),
   builtFrom: z.number(),
   /** Last position applied, where Continue starts after; for a whole topic the records applied (see source.resume). */
   checkpoint: z.number(),

@@ -4,7 +4,9 @@ import { compileProjection } from './compile';
 import { join } from 'node:path';
 import { workerScript } from '../workers/worker-script';
 import { DEFAULT_LIMITS, type Limits } from '../model/projection-limits';
-import { Busy, type Feed, type FromWorker, type HandlerFailure, type SkippedEvent, type ToWorker, type WireEvent } from './wire';
+import { Busy, type Feed, type FromWorker, type HandlerFailure, type SkippedEvent, type ToWorker, type TypeCounts, type WireEvent } from './wire';
+import { typeSpec } from './event-types';
+import type { TypeSource } from '../model/type-source';
 
 export { DEFAULT_LIMITS, type Limits } from '../model/projection-limits';
 
@@ -24,6 +26,8 @@ export interface RunResult {
   skippedEvents: SkippedEvent[];
   logs: string[];
   stopped: boolean;
+  /** The event types seen and how many a handler took. */
+  typeCounts: TypeCounts;
 }
 
 export interface StateAt {
@@ -81,11 +85,12 @@ export class ProjectionRun {
   }
 
   /** Compiles the source and starts its sandbox; rejects with the compile or load error. */
-  static async start(source: string, limits: Limits = DEFAULT_LIMITS, filename = 'projection.ts'): Promise<ProjectionRun> {
+  static async start(source: string, limits: Limits = DEFAULT_LIMITS, filename = 'projection.ts', options: { typeFrom?: TypeSource | null } = {}): Promise<ProjectionRun> {
+    const typeFrom = typeSpec(options.typeFrom);
     const { code, mapStack } = await compileProjection(source, filename);
     const shared = new SharedArrayBuffer(16);
     const worker = new Worker(workerScript('projection-worker', join(__dirname, 'worker.ts')), {
-      workerData: { code, filename, shared, snapshotBudgetBytes: 64 * 1024 * 1024 },
+      workerData: { code, filename, shared, snapshotBudgetBytes: 64 * 1024 * 1024, typeFrom },
       resourceLimits: { maxOldGenerationSizeMb: limits.memoryMb, maxYoungGenerationSizeMb: 32, stackSizeMb: 4 },
       stdout: true,
       stderr: true,
@@ -225,6 +230,7 @@ export class ProjectionRun {
           skippedEvents: m.skippedEvents,
           logs: m.logs,
           stopped: this.stopped,
+          typeCounts: m.typeCounts,
         };
       }
     }

@@ -31,6 +31,42 @@ export const SANDBOX_RUNTIME = String.raw`
   var logs = [];
   var NONE = '';
 
+  // Each event type seen: its handler (looked up once, not per event) and how many events had it.
+  // Past MAX_SLOTS distinct types (a type path that points at ids) the rest are counted together.
+  var MAX_SLOTS = 10000;
+  var slots = new Map();
+  var lastSlot = null;
+  var others = { n: 0, matched: 0 };
+  function handlerOf(type) { return hasOwn.call(P.when, type) ? P.when[type] : (P.any || null); }
+  function slotOf(type) {
+    var slot = slots.get(type);
+    if (slot !== undefined) return slot;
+    slot = { h: handlerOf(type), n: 0 };
+    if (slots.size < MAX_SLOTS) slots.set(type, slot);
+    else { others.n++; if (slot.h) others.matched++; slot.n = -1; }
+    return slot;
+  }
+
+  // Where the type is, when the user said (see TypeSource): null, { header: name } or { path: [steps] }.
+  var typeFrom = null;
+  function typeIn(type, data, metaJson) {
+    var v;
+    if (typeFrom.path) {
+      v = data;
+      var path = typeFrom.path;
+      for (var i = 0; i < path.length && v !== undefined; i++) v = v !== null && typeof v === 'object' && hasOwn.call(v, path[i]) ? v[path[i]] : undefined;
+    } else {
+      var m = parse(metaJson);
+      if (m !== null && typeof m === 'object') {
+        var name = typeFrom.header;
+        if (hasOwn.call(m, name)) v = m[name];
+        else { var lower = name.toLowerCase(); for (var k in m) if (k.toLowerCase() === lower) { v = m[k]; break; } }
+      }
+    }
+    // Events where it finds no text or number keep the type they had.
+    return typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? toStr(v) : type;
+  }
+
   g.console = {
     log: function () { if (logs.length < 1000) logs.push(Array.prototype.map.call(arguments, String).join(' ')); },
   };
@@ -60,6 +96,8 @@ export const SANDBOX_RUNTIME = String.raw`
       if (def.partitionBy !== undefined && typeof def.partitionBy !== 'function') throw new Error('partitionBy must be a function');
       P = { init: def.init, when: when, any: def.$any, partitionBy: def.partitionBy };
       partitioned = typeof def.partitionBy === 'function';
+      // A fixed version may handle other types: the counts stay, the handlers are looked up again.
+      slots.forEach(function (slot, type) { slot.h = handlerOf(type); });
       lastError = null;
       return 0;
     } catch (e) { return fail(e); }
@@ -88,10 +126,18 @@ export const SANDBOX_RUNTIME = String.raw`
   // Returns how many partitions the event touched, or -1 with the error kept for __error().
   // All partitions of one event are committed together or not at all.
   g.__apply = function (type, dataJson, metaJson, position, streamId, version, timestamp, id) {
-    var h = hasOwn.call(P.when, type) ? P.when[type] : P.any;
+    var data;
+    if (typeFrom !== null) {
+      try { data = parse(dataJson); } catch (e) { return fail(e); }
+      type = typeIn(type, data, metaJson);
+    }
+    var slot = slotOf(type);
+    slot.n++;
+    lastSlot = slot;
+    var h = slot.h;
     if (!h) return 0;
     try {
-      var event = makeEvent(type, dataJson, metaJson, position, streamId, version, timestamp, id);
+      var event = typeFrom !== null ? new Ev(type, data, metaJson, position, streamId, version, timestamp, id) : makeEvent(type, dataJson, metaJson, position, streamId, version, timestamp, id);
       var k = partitioned ? P.partitionBy(event) : NONE;
       if (k === null || k === undefined) return 0;
       if (!isArray(k)) {
@@ -119,10 +165,32 @@ export const SANDBOX_RUNTIME = String.raw`
   // The partitions an event would touch (no state change); JSON array, or null on error.
   g.__keys = function (type, dataJson, metaJson, position, streamId, version, timestamp, id) {
     try {
-      var h = hasOwn.call(P.when, type) ? P.when[type] : P.any;
-      if (!h) return '[]';
-      return stringify(keysOf(makeEvent(type, dataJson, metaJson, position, streamId, version, timestamp, id)));
+      var data;
+      if (typeFrom !== null) type = typeIn(type, (data = parse(dataJson)), metaJson);
+      if (!handlerOf(type)) return '[]';
+      if (typeFrom === null) data = parse(dataJson);
+      return stringify(keysOf(new Ev(type, data, metaJson, position, streamId, version, timestamp, id)));
     } catch (e) { fail(e); return null; }
+  };
+
+  g.__typeFrom = function (json) { typeFrom = parse(json); };
+  // The type a handler sees for this event (as the run resolved it).
+  g.__typeOf = function (type, dataJson, metaJson) {
+    if (typeFrom === null) return type;
+    try { return typeIn(type, parse(dataJson), metaJson); } catch (e) { return type; }
+  };
+  // The last event counted is about to be applied again (a retry): it counts once.
+  g.__uncount = function () { if (lastSlot !== null && lastSlot.n > 0) lastSlot.n--; lastSlot = null; };
+  // What types the run saw: { types: [[type, count, handled]] most frequent first, distinct, matched, handlers, any }.
+  g.__types = function () {
+    var list = [];
+    var matched = others.matched;
+    slots.forEach(function (slot, type) { if (slot.n > 0) { list.push([type, slot.n, !!slot.h]); if (slot.h) matched += slot.n; } });
+    list.sort(function (a, b) { return b[1] - a[1]; });
+    // omitted: events of types past MAX_SLOTS, which are counted but not by type.
+    var handlers = Object.keys(P.when);
+    var unseen = handlers.filter(function (h) { var slot = slots.get(h); return slot === undefined || slot.n <= 0; });
+    return stringify({ types: list.slice(0, 100), distinct: list.length, omitted: others.n, matched: matched, handlers: handlers, unseen: unseen, any: typeof P.any === 'function' });
   };
 
   g.__error = function () { return stringify(lastError); };

@@ -36,6 +36,25 @@ export interface SkippedEvent {
   error: string;
 }
 
+/** Where the sandbox reads each event's type (a TypeSource, its path parsed into steps); null: the event's own. */
+export type TypeSpec = { header: string } | { path: (string | number)[] } | null;
+
+/** The event types a run saw, as the sandbox counted them. */
+export interface TypeCounts {
+  /** [type, events, has a handler], most frequent first, at most 100. */
+  types: [string, number, boolean][];
+  /** Distinct types counted by name; `omitted` events had types past the sandbox's table of them. */
+  distinct: number;
+  omitted: number;
+  /** Events whose type had a handler (or that $any took). */
+  matched: number;
+  /** The types `when` names, and whether $any takes the rest. */
+  handlers: string[];
+  /** The types `when` names that no event had. */
+  unseen: string[];
+  any: boolean;
+}
+
 /** Skipped events listed in a result; beyond these only the count (of `skipped`) grows. */
 export const SKIPPED_LISTED = 1000;
 
@@ -79,6 +98,7 @@ export type FromWorker =
       skippedEvents: SkippedEvent[];
       logs: string[];
       firstPosition: number;
+      typeCounts: TypeCounts;
     }
   | { type: 'state'; position: number; state: string; event: WireEvent | null; before: string; after: string; touched: string[] }
   | { type: 'partition'; key: string; state: string; positions: number[]; truncated: boolean }

@@ -2,7 +2,7 @@ import vm from 'node:vm';
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { SANDBOX_RUNTIME } from './sandbox-runtime';
-import { Busy, SKIPPED_LISTED, type Feed, type FromWorker, type HandlerFailure, type SkippedEvent, type ToWorker, type WireEvent } from './wire';
+import { Busy, SKIPPED_LISTED, type Feed, type FromWorker, type HandlerFailure, type SkippedEvent, type ToWorker, type TypeCounts, type TypeSpec, type WireEvent } from './wire';
 
 /**
  * One projection run, in its own thread. User code runs in a vm context with no require,
@@ -16,6 +16,8 @@ interface Init {
   /** [0] calls into user code started, [1] what user code is doing (see Busy); bytes 8..16: current position. */
   shared: SharedArrayBuffer;
   snapshotBudgetBytes: number;
+  /** Where each event's type is, when the user said (see TypeSource). */
+  typeFrom: TypeSpec;
 }
 
 type Api = {
@@ -31,6 +33,10 @@ type Api = {
   __partitionState(key: string): string;
   __size(): number;
   __partitioned(): boolean;
+  __typeFrom(json: string): void;
+  __typeOf(type: string, data: string, meta: string): string;
+  __uncount(): void;
+  __types(): string;
 };
 
 const port = parentPort!;
@@ -42,6 +48,10 @@ const send = (m: FromWorker) => port.postMessage(m);
 const ctx = vm.createContext(Object.create(null) as object, { codeGeneration: { strings: false, wasm: false }, name: 'projection' });
 new vm.Script(SANDBOX_RUNTIME, { filename: 'rewind-runtime.js' }).runInContext(ctx, { timeout: 1000 });
 const api = ctx as unknown as Api;
+if (init.typeFrom) api.__typeFrom(JSON.stringify(init.typeFrom));
+
+/** The event with the type its handler sees, for what is shown to the user (an error, time travel). */
+const typed = (e: WireEvent): WireEvent => (init.typeFrom ? { ...e, type: api.__typeOf(e.type, e.data, e.metadata) } : e);
 
 /**
  * Every call into user code runs through here, so the host's watchdog sees it start and can stop
@@ -124,7 +134,7 @@ function applyOne(e: WireEvent): number {
 
 function failureOf(e: WireEvent): HandlerFailure {
   const err = JSON.parse(api.__error()) as { name: string; message: string; stack: string };
-  return { position: e.position, event: e, ...err };
+  return { position: e.position, event: typed(e), ...err };
 }
 
 /** Bookkeeping after an event was applied (or skipped). */
@@ -173,7 +183,7 @@ async function afterFailure(e: WireEvent): Promise<'ok' | 'stop'> {
       // Recorded, not counted: the run's state never saw this event.
       skipped.add(e.position);
       if (skippedEvents.length < SKIPPED_LISTED) {
-        skippedEvents.push({ position: e.position, type: e.type, streamId: e.streamId, error: `${failure.name}: ${failure.message}` });
+        skippedEvents.push({ position: e.position, type: failure.event.type, streamId: e.streamId, error: `${failure.name}: ${failure.message}` });
       }
       lastPosition = e.position;
       return 'ok';
@@ -185,6 +195,8 @@ async function afterFailure(e: WireEvent): Promise<'ok' | 'stop'> {
         return 'stop';
       }
     }
+    // The event was counted when it first failed; the retry must not count it again.
+    api.__uncount();
     if (tryEvent(e)) return 'ok';
   }
 }
@@ -210,6 +222,7 @@ function finish(): void {
     skipped: [...skipped],
     skippedEvents,
     logs: JSON.parse(api.__logs()) as string[],
+    typeCounts: JSON.parse(api.__types()) as TypeCounts,
   });
 }
 
@@ -331,7 +344,7 @@ function stateAt(position: number, provided: WireEvent[] | undefined): void {
       replay([target]);
       afterStates = pick();
     }
-    send({ type: 'state', position, state: wholeState() ?? 'null', event: target, before: beforeStates, after: afterStates, touched });
+    send({ type: 'state', position, state: wholeState() ?? 'null', event: target && typed(target), before: beforeStates, after: afterStates, touched });
   } finally {
     if (final) api.__restore(final.json);
   }

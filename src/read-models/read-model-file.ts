@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { RewindError } from '../api/errors';
 import { READ_MODEL_NAME } from '../model/read-model-name';
 import { ProjectionTarget } from '../model/resources';
+import { TypeSource } from '../model/type-source';
 import { entriesFromRows, shapeState, type TableShape } from './table-shape';
 
 /** Where a read model's events come from, so a later run continues on the same source. */
@@ -12,6 +13,8 @@ export interface ReadModelSource {
   target: ProjectionTarget;
   /** A whole topic: the next offset to read in each partition. */
   resume: Record<string, string> | null;
+  /** Where the run that built it read each event's type (see TypeSource); a continue reads it there too. */
+  typeFrom: TypeSource | null;
 }
 
 export interface ReadModelInfo {
@@ -141,8 +144,9 @@ export class ReadModelFile {
 
   private info(r: CatalogRow): ReadModelInfo {
     const columns = this.db.prepare(`SELECT name FROM pragma_table_info(?)`).pluck().all(r.name) as string[];
-    const parsed = JSON.parse(r.source) as { connectionId: string; target: unknown; resume?: Record<string, string> | null };
-    const source = { connectionId: String(parsed.connectionId), target: ProjectionTarget.parse(parsed.target), resume: parsed.resume ?? null };
+    const parsed = JSON.parse(r.source) as { connectionId: string; target: unknown; resume?: Record<string, string> | null; typeFrom?: unknown };
+    const typeFrom = parsed.typeFrom ? TypeSource.parse(parsed.typeFrom) : null;
+    const source = { connectionId: String(parsed.connectionId), target: ProjectionTarget.parse(parsed.target), resume: parsed.resume ?? null, typeFrom };
     return { name: r.name, shape: r.shape, code: r.code, source, builtFrom: r.built_from, checkpoint: r.checkpoint, rows: r.row_count, columns, updatedAt: r.updated_at };
   }
 }

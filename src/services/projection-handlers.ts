@@ -8,6 +8,7 @@ import { RewindError } from '../api/errors';
 import type { ReadFrom } from '../model/resources';
 import { diffStates } from '../projections/diff';
 import { EXAMPLES } from '../projections/examples';
+import { typeNotice } from '../projections/event-types';
 import { DEFAULT_LIMITS, ProjectionRun, type RunCallbacks } from '../projections/projection-run';
 import type { EventStore } from '../store/event-store';
 import type { AdapterPool } from './adapter-pool';
@@ -38,8 +39,8 @@ export function projectionHandlers({ pool, registry }: { pool: AdapterPool; regi
   return {
     'projections/examples': async () => EXAMPLES,
 
-    'projections/rebuild': async ({ code, source, limits }, ctx) => {
-      const run = await ProjectionRun.start(code, limits ?? DEFAULT_LIMITS);
+    'projections/rebuild': async ({ code, source, limits, typeFrom }, ctx) => {
+      const run = await ProjectionRun.start(code, limits ?? DEFAULT_LIMITS, 'projection.ts', { typeFrom: typeFrom ?? null });
       const id = randomUUID();
       const local = source.target.type === 'store-all' || source.target.type === 'store-stream';
       const store = local ? await pool.store(source.connectionId).catch(async (e: unknown) => (await run.close(), Promise.reject(e))) : null;
@@ -47,7 +48,7 @@ export function projectionHandlers({ pool, registry }: { pool: AdapterPool; regi
         await run.close();
         throw new RewindError('invalid_input', 'The local store feeds $all or a stream');
       }
-      const entry = registry.add({ id, run, feed: local ? 'sqlite' : 'broker', connectionId: source.connectionId, target: source.target, code, result: null });
+      const entry = registry.add({ id, run, feed: local ? 'sqlite' : 'broker', connectionId: source.connectionId, target: source.target, code, typeFrom: typeFrom ?? null, result: null });
       const to = source.to === null ? null : Number(source.to);
       // The run's expected size, as its `started` item says; the jobs panel's bar and ETA use it.
       let expected: number | null = null;
@@ -106,6 +107,10 @@ export function projectionHandlers({ pool, registry }: { pool: AdapterPool; regi
           // The run's own time: minutes spent paused on a handler error, waiting for the user, are left out.
           elapsedMs: performance.now() - started - run.pausedMs,
           ordering,
+          matched: result.typeCounts.matched,
+          types: result.typeCounts.types.map(([type, count, handled]) => ({ type, count, handled })),
+          typeNotice: typeNotice(result.processed, result.typeCounts, typeFrom ?? null),
+          typeFrom: typeFrom ?? null,
         };
       } catch (e) {
         await registry.close(id);

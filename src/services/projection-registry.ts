@@ -1,5 +1,6 @@
 import { RewindError } from '../api/errors';
 import type { ProjectionTarget } from '../model/resources';
+import type { TypeSource } from '../model/type-source';
 import type { PartitionRange, TopicCursor } from './topic-merge';
 import type { ProjectionRun, RunResult } from '../projections/projection-run';
 
@@ -13,6 +14,8 @@ export interface RunEntry {
   topic?: { ranges: PartitionRange[]; cursors: TopicCursor[] };
   /** The source the run was started with, so its output can be saved and continued. */
   code: string;
+  /** Where the run read each event's type, when the user said. */
+  typeFrom: TypeSource | null;
   result: RunResult | null;
   lastUsed: number;
 }

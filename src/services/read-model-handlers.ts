@@ -39,7 +39,7 @@ export function readModelHandlers({ pool, registry, readModels }: { pool: Adapte
       return readModels().save({
         name,
         code: entry.code,
-        source: { connectionId: entry.connectionId, target: entry.target, resume },
+        source: { connectionId: entry.connectionId, target: entry.target, resume, typeFrom: entry.typeFrom },
         builtFrom: result.firstPosition,
         checkpoint: resume ? result.processed : result.lastPosition,
         state: result.state,
@@ -51,7 +51,7 @@ export function readModelHandlers({ pool, registry, readModels }: { pool: Adapte
       const file = readModels();
       const info = file.get(name);
       const { connectionId, target, resume } = info.source;
-      const run = await ProjectionRun.start(info.code, DEFAULT_LIMITS);
+      const run = await ProjectionRun.start(info.code, DEFAULT_LIMITS, 'projection.ts', { typeFrom: info.source.typeFrom });
       const forget = whenAborted(ctx.signal, () => void run.close());
       let failure: HandlerFailure | null = null;
       let total: number | null = null;
