@@ -6,6 +6,8 @@ import { formatCount } from '../ui/format';
 import { CodeEditor } from './CodeEditor';
 import { HandlerErrorPanel } from './HandlerErrorPanel';
 import { LimitsControl, savedLimits } from './LimitsControl';
+import { TypeNotice, TypeSourceControl } from './TypeSourceControl';
+import type { TypeSource } from '../../../src/model/type-source';
 import { DiffPanel } from './panels/DiffPanel';
 import { PartitionsPanel } from './panels/PartitionsPanel';
 import { StatePanel } from './panels/StatePanel';
@@ -47,9 +49,10 @@ export function ProjectionTab({ initialDraft, onDraft, connections, dark, onSubs
   const [baseline, setBaseline] = useState(initialDraft?.baseline ?? '');
   const [source, setSource] = useState<SourceChoice>(initialDraft?.source ?? { connectionId: 'local', target: { type: 'store-all' }, label: '$all' });
   const [range, setRange] = useState<Range>(initialDraft?.range ?? WHOLE_RANGE);
+  const [typeFrom, setTypeFrom] = useState<TypeSource | null>(initialDraft?.typeFrom ?? null);
   const draftSink = useRef(onDraft);
   draftSink.current = onDraft;
-  useEffect(() => draftSink.current({ code, baseline, source, range }), [code, baseline, source, range]);
+  useEffect(() => draftSink.current({ code, baseline, source, range, typeFrom }), [code, baseline, source, range, typeFrom]);
   const [limits, setLimits] = useState(savedLimits);
   const [panel, setPanel] = useState<Panel>('state');
   const [inputError, setInputError] = useState<string | null>(null);
@@ -76,8 +79,8 @@ export function ProjectionTab({ initialDraft, onDraft, connections, dark, onSubs
     }
   };
   // The draft that made a run is kept with its job, so Open can bring it back after the tab closed.
-  const draftNow = useRef({ code, baseline, source, range });
-  draftNow.current = { code, baseline, source, range };
+  const draftNow = useRef({ code, baseline, source, range, typeFrom });
+  draftNow.current = { code, baseline, source, range, typeFrom };
   const { running, runs, error, rebuild, attach, decide, cancel } = useRebuild((jobId) => keepRunDraft(jobId, title, draftNow.current));
   // Where the run failed, in the user's lines: a handler that threw, or an error that names a line.
   const errorAt = useMemo(() => {
@@ -106,14 +109,17 @@ export function ProjectionTab({ initialDraft, onDraft, connections, dark, onSubs
     );
   }, [client]);
 
-  const run = () => {
+  /** `withType`: the type source the user just gave, which applies from this run on. */
+  const run = (withType?: TypeSource) => {
     if (running) return;
     const r = rangeOf(range, source.target.type === 'kafka-topic');
     if ('error' in r) return setInputError(r.error);
     const { from, to } = r;
     setInputError(null);
-    const label = `#${runs.length + 1} · ${source.label} from ${describeFrom(from)}${to ? ` to ${to}` : ''}`;
-    void rebuild(code, { connectionId: source.connectionId, target: source.target, from, to }, label, limits);
+    const types = withType ?? typeFrom;
+    if (withType) setTypeFrom(withType);
+    const label = `#${runs.length + 1} · ${source.label} from ${describeFrom(from)}${to ? ` to ${to}` : ''}${types ? `, type from ${types.kind === 'header' ? `header ${types.name}` : types.path}` : ''}`;
+    void rebuild(code, { connectionId: source.connectionId, target: source.target, from, to }, label, limits, types);
   };
 
   // The command palette's "Rebuild the open projection": only the tab on screen answers.
@@ -180,12 +186,13 @@ export function ProjectionTab({ initialDraft, onDraft, connections, dark, onSubs
           wholeTopic={source.target.type === 'kafka-topic'}
         />
         <LimitsControl value={limits} onChange={setLimits} />
+        <TypeSourceControl value={typeFrom} onChange={setTypeFrom} />
         {running ? (
           <button className="btn" onClick={cancel}>
             Cancel
           </button>
         ) : (
-          <button className="btn primary" onClick={run} title="Ctrl+Enter in the editor">
+          <button className="btn primary" onClick={() => run()} title="Ctrl+Enter in the editor">
             Rebuild
           </button>
         )}
@@ -229,6 +236,7 @@ export function ProjectionTab({ initialDraft, onDraft, connections, dark, onSubs
           {latest.summary.ordering}
         </div>
       )}
+      {!running && latest && <TypeNotice summary={latest.summary} onRebuildWith={(t) => run(t)} />}
       {!running && latest && <SkippedEvents summary={latest.summary} />}
       {subNotice && (
         <div className="notice" role="status">
@@ -237,7 +245,7 @@ export function ProjectionTab({ initialDraft, onDraft, connections, dark, onSubs
       )}
       {replacing && <ReplaceSubscriptionDialog name={replacing} onCancel={() => setReplacing(null)} onReplace={() => void saveSubscription(true)} />}
       <div className="projection-body">
-        <CodeEditor value={code} onChange={setCode} onRun={run} eventTypes={DEMO_TYPES} dark={dark} errorAt={errorAt} />
+        <CodeEditor value={code} onChange={setCode} onRun={() => run()} eventTypes={DEMO_TYPES} dark={dark} errorAt={errorAt} />
         <div className="results">
           {running?.failure && <HandlerErrorPanel failure={running.failure} onFix={() => void decide('retry', code)} onSkip={() => void decide('skip')} onStop={() => void decide('stop')} />}
           {error !== null && (

@@ -5,6 +5,7 @@ import { forgetRunDraft } from './detached-runs';
 import { useClient } from '../api/client-context';
 import type { ProjectionFrom, ProjectionTarget } from '../api/types';
 import type { Limits } from '../../../src/model/projection-limits';
+import type { TypeSource } from '../../../src/model/type-source';
 
 export type Summary = z.infer<typeof RunSummary>;
 export type Failure = Extract<z.infer<typeof RunUpdate>, { kind: 'handler-error' }>['failure'];
@@ -91,8 +92,10 @@ export function useRebuild(onStarted?: (jobId: string) => void) {
   }, []);
 
   const rebuild = useCallback(
-    (code: string, source: { connectionId: string; target: ProjectionTarget; from: ProjectionFrom; to: string | null }, label: string, limits?: Limits) =>
-      follow(label, code, (signal, detach) => client.stream('projections/rebuild', { code, source, ...(limits ? { limits } : {}) }, { signal, detach, onBatch: apply })),
+    (code: string, source: { connectionId: string; target: ProjectionTarget; from: ProjectionFrom; to: string | null }, label: string, limits?: Limits, typeFrom?: TypeSource | null) =>
+      follow(label, code, (signal, detach) =>
+        client.stream('projections/rebuild', { code, source, ...(limits ? { limits } : {}), ...(typeFrom ? { typeFrom } : {}) }, { signal, detach, onBatch: apply }),
+      ),
     [client, apply, follow],
   );
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ProjectionTarget, Resource } from '../../../src/model/resources';
+import { TypeSource } from '../../../src/model/type-source';
 
 /**
  * The open tabs, the active one and every projection's draft, kept in the renderer's storage so
@@ -14,6 +15,8 @@ export const ProjectionDraft = z.object({
   baseline: z.string().max(512 * 1024),
   source: z.object({ connectionId: z.string(), target: ProjectionTarget, label: z.string() }),
   range: z.object({ mode: z.enum(['start', 'position', 'time']), position: z.string(), time: z.string(), to: z.string() }),
+  /** Where the tab's runs read each event's type, when the user said (absent in drafts kept before). */
+  typeFrom: TypeSource.nullable().optional(),
 });
 export type ProjectionDraft = z.infer<typeof ProjectionDraft>;
 
