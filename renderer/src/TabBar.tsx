@@ -21,13 +21,21 @@ interface Props {
 export function TabBar({ tabs, active, onSelect, onClose }: Props) {
   const row = useRef<HTMLDivElement>(null);
   const [listing, setListing] = useState(false);
+  /** Delete closed the focused tab: focus goes to the tab that takes its place, not to the page. */
+  const refocus = useRef(false);
 
   useEffect(() => {
     const el = row.current?.querySelector<HTMLElement>('[role="tab"][aria-selected="true"]');
-    if (!el) return;
+    if (!el) {
+      // The last tab closed: the tree, where the next one is opened from.
+      if (refocus.current && tabs.length === 0) document.querySelector<HTMLElement>('[role="tree"]')?.focus();
+      refocus.current = false;
+      return;
+    }
     el.scrollIntoView({ block: 'nearest', inline: 'nearest' });
     // A keyboard move along the row takes focus with it.
-    if (row.current?.contains(document.activeElement) && document.activeElement !== el) el.focus();
+    if (refocus.current || (row.current?.contains(document.activeElement) && document.activeElement !== el)) el.focus();
+    refocus.current = false;
   }, [active, tabs.length]);
 
   if (tabs.length === 0) return null;
@@ -56,7 +64,10 @@ export function TabBar({ tabs, active, onSelect, onClose }: Props) {
                 e.preventDefault();
                 move(t.id, by[e.key as keyof typeof by]);
               }
-              if (e.key === 'Delete') onClose(t.id);
+              if (e.key === 'Delete') {
+                refocus.current = true;
+                onClose(t.id);
+              }
             }}
           >
             <span className="title mono">{t.title}</span>

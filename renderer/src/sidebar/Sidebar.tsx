@@ -111,17 +111,20 @@ export function Sidebar(props: Props) {
     }
   };
 
+  const moveTo = (i: number) => {
+    setCursor(i);
+    virtualizer.scrollToIndex(i);
+  };
   const onKeyDown = (e: KeyboardEvent) => {
     const row = rows[current];
-    const move = (to: number) => {
-      const i = Math.max(0, Math.min(rows.length - 1, to));
-      setCursor(i);
-      virtualizer.scrollToIndex(i);
+    /** Notes ("Loading…", "Nothing matches") are not places to stop: the cursor steps over them. */
+    const step = (from: number, by: 1 | -1) => {
+      for (let i = from; i >= 0 && i < rows.length; i += by) if (rows[i]?.kind !== 'note') return moveTo(i);
     };
-    if (e.key === 'ArrowDown') move(current + 1);
-    else if (e.key === 'ArrowUp') move(current - 1);
-    else if (e.key === 'Home') move(0);
-    else if (e.key === 'End') move(rows.length - 1);
+    if (e.key === 'ArrowDown') step(current + 1, 1);
+    else if (e.key === 'ArrowUp') step(current - 1, -1);
+    else if (e.key === 'Home') step(0, 1);
+    else if (e.key === 'End') step(rows.length - 1, -1);
     else if (e.key === 'Enter' && row) activate(row, current);
     else if (e.key === 'ArrowRight' && row?.kind === 'connection' && !row.expanded) toggle(row.connection.id, true);
     else if (e.key === 'ArrowLeft' && row?.kind === 'connection' && row.expanded) toggle(row.connection.id, false);
@@ -147,7 +150,14 @@ export function Sidebar(props: Props) {
         onChange={(e) => setFilter(e.target.value)}
         onKeyDown={(e) => {
           if (e.key === 'Escape') setFilter('');
-          if (e.key === 'ArrowDown') scroller.current?.focus();
+          if (e.key === 'ArrowDown') {
+            e.preventDefault();
+            // Into the tree at what the filter found: its first match, else the first row to stop on.
+            const first = filter.trim() ? rows.findIndex((r) => r.kind === 'resource' || r.kind === 'link') : -1;
+            const i = first >= 0 ? first : rows.findIndex((r) => r.kind !== 'note');
+            if (i >= 0) moveTo(i);
+            scroller.current?.focus();
+          }
         }}
       />
       <div className="tree" ref={scroller} tabIndex={0} role="tree" aria-label="Connections and resources" onKeyDown={onKeyDown}>
