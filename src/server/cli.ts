@@ -5,20 +5,24 @@ import { createAppContext } from '../services/app-context';
 import { FileSecretStore } from '../services/secret-store';
 import { defaultDataDir } from './data-dir';
 import { surviveFaults } from './faults';
+import { ShellMemory } from './shell-memory';
 import { startWebShell } from './web-shell';
 
-const HELP = `Usage: rewind-web [--port N] [--data-dir DIR] [--static-dir DIR]
+const HELP = `Usage: rewind-web [--port N] [--data-dir DIR] [--static-dir DIR] [--new-token]
 
-Serves Rewind's UI and API on http://127.0.0.1 with a per-launch token.
-  --port        port to listen on (default: a free one)
+Serves Rewind's UI and API on http://127.0.0.1 only, behind a random token.
+  --port        port to listen on; 0: any free one (default: the port of the last run with
+                this data folder when it is free, else a free one)
   --data-dir    where connections and the local event store live (default: ${defaultDataDir()})
-  --static-dir  the built renderer (default: next to this file)`;
+  --static-dir  the built renderer (default: next to this file)
+  --new-token   replace the token kept in the data folder (pages opened with the old one stop working)`;
 
 async function main(): Promise<void> {
   surviveFaults();
   const { values } = parseArgs({
     options: {
-      port: { type: 'string', default: '0' },
+      port: { type: 'string' },
+      'new-token': { type: 'boolean' },
       'data-dir': { type: 'string' },
       'static-dir': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -28,8 +32,8 @@ async function main(): Promise<void> {
     console.log(HELP);
     return;
   }
-  const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  const port = values.port === undefined ? null : Number(values.port);
+  if (port !== null && (!Number.isInteger(port) || port < 0 || port > 65535)) {
     console.error(`rewind: --port must be a number from 0 to 65535, not "${values.port}"`);
     process.exit(2);
   }
@@ -41,7 +45,13 @@ async function main(): Promise<void> {
     shell: 'web',
     version,
   });
-  const shell = await startWebShell({ handlers: context.handlers, staticDir, port });
+  // The last run's port and token, so a page left open reconnects to a restarted shell.
+  const memory = new ShellMemory(dataDir);
+  const token = memory.token({ renew: values['new-token'] === true });
+  const start = (p: number) => startWebShell({ handlers: context.handlers, staticDir, port: p, token });
+  const remembered = port === null ? memory.lastPort() : null;
+  const shell = remembered === null ? await start(port ?? 0) : await start(remembered).catch((e: NodeJS.ErrnoException) => (e.code === 'EADDRINUSE' ? start(0) : Promise.reject(e)));
+  if (port !== 0) memory.rememberPort(shell.port);
   console.log(`Rewind web shell: ${shell.url}`);
   console.log(`  data: ${dataDir}`);
   const stop = async () => {
