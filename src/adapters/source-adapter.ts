@@ -4,7 +4,7 @@ import type { Progress } from '../api/contract';
 import type { Envelope, Header } from '../model/envelope';
 import type { DeadLetter, DeadLetterRef } from '../model/dead-letters';
 import type { ComposedMessage, ComposeTarget, PublishOutcome, PublishPreview, PublishProgress } from '../model/compose';
-import type { GroupDetail, GroupSummary, ResetPlan, ResetStrategy } from '../model/groups';
+import type { GroupDetail, GroupSummary, ResetOutcome, ResetPlan, ResetStrategy } from '../model/groups';
 import type { ExportScope, NewTopic, PageRequest, ScanItem, ScanRequest, ScanSummary, TailItem, TailRequest, TopicDetail, TopicPage } from '../model/topic-scan';
 import type { RedriveOptions, RedriveOutcome, RedrivePlan, RedriveProgress, RedriveSelection, RedriveTarget } from '../model/redrive';
 import type { Capabilities, ReadFrom, ReadStart, ReadTarget, Resource } from '../model/resources';
@@ -158,7 +158,11 @@ export interface ConsumerGroupAbility {
   list(): Promise<GroupSummary[]>;
   describe(groupId: string): Promise<GroupDetail>;
   planReset(groupId: string, topics: { topic: string; partitions?: number[] }[] | null, strategy: ResetStrategy): Promise<ResetPlan>;
-  reset(groupId: string, rows: { topic: string; partition: number; offset: string }[]): Promise<void>;
+  /**
+   * Validates every row, then commits them together without joining the group. Throws when nothing
+   * moved; a partial commit (the broker refused some partitions) is returned for the audit log.
+   */
+  reset(groupId: string, rows: { topic: string; partition: number; offset: string }[]): Promise<ResetOutcome>;
   delete(groupId: string): Promise<void>;
 }
 

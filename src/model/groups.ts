@@ -65,3 +65,31 @@ export type ResetRow = z.infer<typeof ResetRow>;
 
 export const ResetPlan = z.object({ groupId: z.string(), state: z.string(), rows: z.array(ResetRow), rereads: z.number().int(), skips: z.number().int(), blockedBy: z.array(GroupMember).nullable() });
 export type ResetPlan = z.infer<typeof ResetPlan>;
+
+/** One partition's offset, exactly as committed (decimal, no leading zeros). */
+export const ResetOffset = z.object({ topic: z.string(), partition: z.number().int(), offset: z.string() });
+export type ResetOffset = z.infer<typeof ResetOffset>;
+
+/** What a reset did: the offsets the broker committed, and those it refused with its reason (a partial reset). */
+export const ResetOutcome = z.object({ moved: z.array(ResetOffset), refused: z.array(ResetOffset.extend({ error: z.string() })) });
+export type ResetOutcome = z.infer<typeof ResetOutcome>;
+
+/** The largest offset Kafka can hold: offsets are signed 64-bit integers. */
+export const MAX_OFFSET = 2n ** 63n - 1n;
+
+const byTopic = <T extends { topic: string; partition: number }>(rows: T[]) => {
+  const out = new Map<string, T[]>();
+  for (const r of rows) out.set(r.topic, [...(out.get(r.topic) ?? []), r]);
+  return out;
+};
+
+/** A partial reset in words: which topics moved, which did not and why (the broker's own reason). */
+export function partialResetMessage(groupId: string, outcome: ResetOutcome): string {
+  const refusedTopics = byTopic(outcome.refused);
+  const moved = [...byTopic(outcome.moved)].map(([topic, rows]) => (refusedTopics.has(topic) ? `${topic} partition${rows.length === 1 ? '' : 's'} ${rows.map((r) => r.partition).join(', ')}` : topic));
+  const refused = [...refusedTopics].map(([topic, rows]) => {
+    const reasons = [...new Set(rows.map((r) => r.error))].join(', ');
+    return `${topic}${outcome.moved.some((m) => m.topic === topic) ? ` partition${rows.length === 1 ? '' : 's'} ${rows.map((r) => r.partition).join(', ')}` : ''} did not move: ${reasons}`;
+  });
+  return `The reset of ${groupId} was partly applied: ${moved.join(', ')} moved; ${refused.join('; ')}`;
+}

@@ -1,6 +1,7 @@
 import type { Handlers } from '../api/dispatcher';
 import { RewindError } from '../api/errors';
 import type { ConsumerGroupAbility, SourceAdapter } from '../adapters/source-adapter';
+import { partialResetMessage } from '../model/groups';
 import { connectionSummaries, type ConnectionDeps } from './connection-handlers';
 
 type GroupHandlers = Pick<Handlers, 'groups/list' | 'groups/describe' | 'groups/plan-reset' | 'groups/reset' | 'groups/delete'>;
@@ -21,17 +22,27 @@ export function groupHandlers(deps: ConnectionDeps): GroupHandlers {
     'groups/reset': async ({ connectionId, groupId, offsets, description }) => {
       const groups = abilityOf(await pool.get(connectionId));
       const before = (await groups.describe(groupId)).partitions;
-      const was = offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: before.find((p) => p.topic === o.topic && p.partition === o.partition)?.committed ?? null }));
-      await groups.reset(groupId, offsets);
+      // Throws before anything moves (a bad offset or partition, members connected, the broker refusing all).
+      const outcome = await groups.reset(groupId, offsets);
+      const partial = outcome.refused.length > 0;
+      const was = outcome.moved.map((o) => ({ topic: o.topic, partition: o.partition, offset: before.find((p) => p.topic === o.topic && p.partition === o.partition)?.committed ?? null }));
+      const n = outcome.moved.length;
       const auditId = store.audit('reset-offsets', {
         connectionId,
         connectionName: nameOf(connectionId),
         groupId,
         description,
+        partial,
+        // Exactly what the broker committed, and, when it refused some, those with its reason.
         before: was,
-        after: offsets,
-        summary: `${groupId}: ${description} (${offsets.length} partition${offsets.length === 1 ? '' : 's'})`,
+        after: outcome.moved,
+        ...(partial ? { refused: outcome.refused } : {}),
+        summary: partial
+          ? `${groupId}: ${description}, partly applied (${n} of ${offsets.length} partitions moved; ${outcome.refused.length} refused: ${[...new Set(outcome.refused.map((r) => r.error))].join(', ')})`
+          : `${groupId}: ${description} (${n} partition${n === 1 ? '' : 's'})`,
       });
+      if (partial)
+        throw new RewindError('conflict', `${partialResetMessage(groupId, outcome)}. Audit entry ${auditId} keeps what moved.`, 'Undo it from the audit log, or fix the cause and reset the rest.');
       return { auditId, before: was };
     },
     'groups/delete': async ({ connectionId, groupId, confirm }) => {

@@ -18,6 +18,7 @@ import { brokerVersions, clusterVersionLabel, type BrokerVersion } from './broke
 
 // Before kafkajs produces anything: null header values and header order kept (see the file).
 installRecordEncoder();
+import { commitOffsets, type CommitAnswer } from './offset-commit';
 import { OffsetOutOfRange, PartitionFetcher, STALL_MS, type Isolation } from './partition-fetcher';
 import type { KafkaRecord } from './record-batches';
 
@@ -506,6 +507,11 @@ export class KafkaAdapter implements SourceAdapter {
       if (e instanceof OffsetOutOfRange || (e instanceof RewindError && e.code === 'not_found')) return null;
       throw this.fail(e);
     }
+  }
+
+  /** Offsets committed for a group from outside it, as Kafka's own tools do (see offset-commit.ts). */
+  commitOffsets(groupId: string, topics: { topic: string; partitions: { partition: number; offset: string }[] }[]): Promise<CommitAnswer[]> {
+    return answered(commitOffsets(this.kafka, groupId, topics), this.address, 'committing offsets');
   }
 
   answered<T>(work: Promise<T>, what: string): Promise<T> {

@@ -1,7 +1,8 @@
 import { AssignerProtocol, type Admin, type GroupDescription } from 'kafkajs';
 import { RewindError } from '../../api/errors';
-import type { GroupDetail, GroupSummary, ResetPlan, ResetRow, ResetStrategy } from '../../model/groups';
+import { MAX_OFFSET, type GroupDetail, type GroupSummary, type ResetOffset, type ResetOutcome, type ResetPlan, type ResetRow, type ResetStrategy } from '../../model/groups';
 import type { ConsumerGroupAbility } from '../source-adapter';
+import type { CommitAnswer } from './offset-commit';
 
 /** What consumer-group work needs from the Kafka adapter. */
 export interface GroupAccess {
@@ -9,6 +10,18 @@ export interface GroupAccess {
   fail(e: unknown): RewindError;
   /** Watermarks of many topics in one round; topics that no longer exist are left out. */
   topicEnds(topics: string[]): Promise<Map<string, { partition: number; low: string; high: string }[]>>;
+  /** One OffsetCommit to the group's coordinator, generation -1, no member: the broker's answer per partition. */
+  commitOffsets(groupId: string, topics: { topic: string; partitions: { partition: number; offset: string }[] }[]): Promise<CommitAnswer[]>;
+}
+
+// The group has members (one joined after the check): Kafka takes a commit from outside the group only while it has none.
+const GROUP_BUSY = new Set(['UNKNOWN_MEMBER_ID', 'ILLEGAL_GENERATION', 'REBALANCE_IN_PROGRESS', 'FENCED_INSTANCE_ID']);
+
+/** "0–2", or the partitions one by one when they are not a run from 0. */
+function partitionList(ps: number[]): string {
+  const sorted = [...ps].sort((a, b) => a - b);
+  if (sorted.length === 0) return 'none';
+  return sorted.every((p, i) => p === i) && sorted.length > 1 ? `0–${sorted.length - 1}` : sorted.join(', ');
 }
 
 type Committed = { topic: string; partitions: { partition: number; offset: string }[] }[];
@@ -186,7 +199,14 @@ export class KafkaGroups implements ConsumerGroupAbility {
     return { groupId, state: group.state, rows, rereads, skips, blockedBy: ACTIVE.has(group.state) && group.memberList.length > 0 ? group.memberList : null };
   }
 
-  async reset(groupId: string, rows: { topic: string; partition: number; offset: string }[]): Promise<void> {
+  /**
+   * Every row checked before anything moves (the topic and partition exist, the offset fits Kafka's
+   * signed 64-bit integer, no partition twice), then all committed in one request without joining
+   * the group. The broker answers per partition: nothing moved is an error with its reason;
+   * some moved is returned as a partial reset, for the audit log to keep.
+   */
+  async reset(groupId: string, rows: { topic: string; partition: number; offset: string }[]): Promise<ResetOutcome> {
+    const wanted = this.validated(rows, await this.kafka.topicEnds([...new Set(rows.map((r) => r.topic))]));
     const group = await this.describe(groupId);
     if (ACTIVE.has(group.state) && group.memberList.length > 0) {
       const who = group.memberList.map((m) => `${m.clientId} on ${m.host}`).join(', ');
@@ -197,14 +217,48 @@ export class KafkaGroups implements ConsumerGroupAbility {
       );
     }
     const byTopic = new Map<string, { partition: number; offset: string }[]>();
-    for (const r of rows) byTopic.set(r.topic, [...(byTopic.get(r.topic) ?? []), { partition: r.partition, offset: r.offset }]);
+    for (const r of wanted) byTopic.set(r.topic, [...(byTopic.get(r.topic) ?? []), { partition: r.partition, offset: r.offset }]);
+    let answers: CommitAnswer[];
     try {
-      for (const [topic, partitions] of byTopic) await this.kafka.withAdmin((a) => a.setOffsets({ groupId, topic, partitions }), 'setting offsets');
+      answers = await this.kafka.commitOffsets(
+        groupId,
+        [...byTopic].map(([topic, partitions]) => ({ topic, partitions })),
+      );
     } catch (e) {
-      const text = e instanceof Error ? e.message : String(e);
-      // The broker's own words: a member joined between the plan and now.
-      throw new RewindError('conflict', `Kafka refused the reset of ${groupId}: ${text}`, "Stop the group's consumers, then apply the reset again.");
+      throw this.kafka.fail(e);
     }
+    const answerOf = (r: ResetOffset) => answers.find((a) => a.topic === r.topic && a.partition === r.partition);
+    const moved = wanted.filter((r) => answerOf(r)?.errorCode === 0);
+    const refused = wanted.filter((r) => answerOf(r)?.errorCode !== 0).map((r) => ({ ...r, error: answerOf(r)?.error ?? 'no answer for this partition' }));
+    if (moved.length > 0) return { moved, refused };
+    const reasons = [...new Set(refused.map((r) => r.error))];
+    if (reasons.every((r) => GROUP_BUSY.has(r)))
+      throw new RewindError(
+        'conflict',
+        `Kafka refused the reset of ${groupId}: a consumer joined the group after the check (${reasons.join(', ')}); nothing moved`,
+        "Stop the group's consumers, then apply the reset again.",
+      );
+    if (reasons.some((r) => /AUTHORIZATION_FAILED/.test(r)))
+      throw new RewindError('auth', `Kafka refused the reset of ${groupId}: ${reasons.join(', ')}; nothing moved`, 'Ask for Read on the group and on its topics.');
+    throw new RewindError('conflict', `Kafka refused the reset of ${groupId}: ${reasons.join(', ')}; nothing moved`);
+  }
+
+  /** The rows as Kafka would commit them, or the first reason one cannot be. */
+  private validated(rows: { topic: string; partition: number; offset: string }[], ends: Map<string, { partition: number }[]>): ResetOffset[] {
+    const seen = new Set<string>();
+    return rows.map((r) => {
+      const partitions = ends.get(r.topic);
+      if (!partitions || partitions.length === 0) throw new RewindError('invalid_input', `There is no topic ${r.topic}`, 'Check the name; it may have been deleted.');
+      if (!partitions.some((p) => p.partition === r.partition))
+        throw new RewindError('invalid_input', `${r.topic} has no partition ${r.partition} (it has ${partitionList(partitions.map((p) => p.partition))}); nothing moved`);
+      const offset = /^\d+$/.test(r.offset) ? BigInt(r.offset) : null;
+      if (offset === null || offset > MAX_OFFSET)
+        throw new RewindError('invalid_input', `Offset ${r.offset} for ${r.topic}/${r.partition} does not fit Kafka's signed 64-bit offsets (at most ${MAX_OFFSET}); nothing moved`);
+      const key = `${r.topic}:${r.partition}`;
+      if (seen.has(key)) throw new RewindError('invalid_input', `${r.topic}/${r.partition} is named twice; nothing moved`);
+      seen.add(key);
+      return { topic: r.topic, partition: r.partition, offset: offset.toString() };
+    });
   }
 
   async delete(groupId: string): Promise<void> {

@@ -24,6 +24,8 @@ export interface ClusterLike {
   fetchTopicsOffset(topics: { topic: string; partitions: { partition: number }[]; fromBeginning: boolean }[]): Promise<{ topic: string; partitions: { partition: number; offset: string }[] }[]>;
   findLeaderForPartitions(topic: string, partitions: number[]): Record<string, number[]>;
   findBroker(options: { nodeId: string }): Promise<BrokerLike>;
+  /** The broker that coordinates a consumer group (FindCoordinator, retried by kafkajs). */
+  findGroupCoordinator(options: { groupId: string }): Promise<BrokerLike>;
   targetTopics: Set<string>;
 }
 
@@ -78,4 +80,25 @@ export function rawRequest(apiKey: number, apiVersion: number, apiName: string, 
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const Encoder = require('kafkajs/src/protocol/encoder') as new () => EncoderLike;
   return { apiKey, apiVersion, apiName, encode: async () => new Encoder().writeBuffer(body) };
+}
+
+export const OFFSET_COMMIT_API_KEY = 8;
+
+type OffsetCommitVersion = (args: { groupId: string; groupGenerationId: number; memberId: string; topics: { topic: string; partitions: { partition: number; offset: string }[] }[] }) => {
+  request: ProtocolRequest['request'];
+  response: { decode(payload: Buffer): Promise<unknown> };
+};
+
+/** kafkajs's own OffsetCommit encoders and decoders (v2–v5: the versions brokers from 0.10 to 4.x all take). */
+export function offsetCommitVersion(version: 2 | 3 | 4 | 5): OffsetCommitVersion {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { protocol } = require('kafkajs/src/protocol/requests/offsetCommit') as { protocol(options: { version: number }): OffsetCommitVersion };
+  return protocol({ version });
+}
+
+/** Kafka's name for a protocol error code ("TOPIC_AUTHORIZATION_FAILED"), from kafkajs's table. */
+export function kafkaErrorName(code: number): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { errorCodes } = require('kafkajs/src/protocol/error') as { errorCodes: { type: string; code: number }[] };
+  return errorCodes.find((e) => e.code === code)?.type ?? `error ${code}`;
 }
