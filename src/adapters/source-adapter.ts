@@ -79,7 +79,13 @@ export interface RedriveRequest {
   selection: RedriveSelection;
   target: RedriveTarget;
   options: RedriveOptions;
+  /** The count the user confirmed in the dry run: a redrive of all looks at this many, no more. */
+  confirmedCount?: number;
 }
+
+/** What a source's redrive reports; the handler adds the audit id, the confirmed count and the words. */
+export type SourceRedriveOutcome = Omit<RedriveOutcome, 'auditId' | 'confirmedCount' | 'summary' | 'inBothPlaces' | 'settled'> &
+  Partial<Pick<RedriveOutcome, 'inBothPlaces' | 'settled'>> & { movedIds: string[] };
 
 /** Ids (partition:offset) redriven before, with when: from the audit log, for topics that keep what was redriven. */
 export type RedriveHistory = (ids: string[]) => Map<string, string>;
@@ -89,11 +95,7 @@ export interface DeadLetterAbility {
   peek(ref: DeadLetterRef, limit: number, signal: AbortSignal, acceptRedelivered: boolean): Promise<{ messages: DeadLetter[]; depth: { value: number; exact: boolean; note?: string }; note: string }>;
   /** The dry run: what would go where, sending nothing. */
   plan(ref: DeadLetterRef, request: RedriveRequest, signal: AbortSignal, history: RedriveHistory): Promise<RedrivePlan>;
-  redrive(
-    ref: DeadLetterRef,
-    request: RedriveRequest,
-    run: { runId: string; signal: AbortSignal; onProgress(p: RedriveProgress): void },
-  ): Promise<Omit<RedriveOutcome, 'auditId'> & { movedIds: string[] }>;
+  redrive(ref: DeadLetterRef, request: RedriveRequest, run: { runId: string; signal: AbortSignal; onProgress(p: RedriveProgress): void }): Promise<SourceRedriveOutcome>;
 }
 
 /** What Kafka and RabbitMQ adapters offer today. */

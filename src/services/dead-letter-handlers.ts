@@ -3,9 +3,11 @@ import type { Handlers } from '../api/dispatcher';
 import { RewindError, toApiError } from '../api/errors';
 import type { DeadLetterAbility, SourceAdapter } from '../adapters/source-adapter';
 import type { DeadLetterRef, DeadLetterSource } from '../model/dead-letters';
+import type { RedriveOptions } from '../model/redrive';
 import type { Resource } from '../model/resources';
-import type { EventStore } from '../store/event-store';
 import { connectionSummaries, type ConnectionDeps } from './connection-handlers';
+import { compactIds, firstRedrive, redriveHistory } from './redrive-history';
+import { redriveSummary } from './redrive-summary';
 
 type DeadLetterHandlers = Pick<Handlers, 'dead-letters/list' | 'dead-letters/peek' | 'dead-letters/plan' | 'dead-letters/redrive' | 'dead-letters/stop' | 'audit/list'>;
 
@@ -29,18 +31,13 @@ function abilityOf(adapter: SourceAdapter): DeadLetterAbility {
 const describeRef = (ref: DeadLetterRef) =>
   ref.type === 'rabbit-queue' ? `${ref.vhost === '/' ? '' : `${ref.vhost}/`}${ref.name}` : ref.type === 'store-subscription' ? `subscription ${ref.name}` : ref.name;
 
-/** The offsets of a topic redriven before, with when, from the audit log. */
-function redriveHistory(store: EventStore, connectionId: string, ref: DeadLetterRef) {
-  return (ids: string[]) => {
-    const wanted = new Set(ids);
-    const seen = new Map<string, string>();
-    for (const entry of store.auditLog({ actions: ['redrive'], text: ref.name, limit: 500 })) {
-      const d = JSON.parse(entry.detail) as { connectionId?: string; from?: { name?: string }; movedIds?: string[] };
-      if (d.connectionId !== connectionId || d.from?.name !== ref.name) continue;
-      for (const id of d.movedIds ?? []) if (wanted.has(id) && !seen.has(id)) seen.set(id, entry.at);
-    }
-    return seen;
-  };
+const repeatRefused = (what: string) => new RewindError('conflict', what, 'Look at the dry run, then confirm to redrive them again.');
+
+/** The options that mean something for this source: a RabbitMQ redrive has no partitioning. */
+function optionsFor(ref: DeadLetterRef, o: RedriveOptions): Partial<RedriveOptions> {
+  if (ref.type === 'rabbit-queue') return { restoreTtl: o.restoreTtl, ratePerSecond: o.ratePerSecond };
+  if (ref.type === 'kafka-topic') return { partitioning: o.partitioning, keepTimestamp: o.keepTimestamp, ratePerSecond: o.ratePerSecond };
+  return {};
 }
 
 /**
@@ -51,6 +48,8 @@ function redriveHistory(store: EventStore, connectionId: string, ref: DeadLetter
 export function deadLetterHandlers(deps: ConnectionDeps): DeadLetterHandlers {
   const { pool, store } = deps;
   const running = new Map<string, AbortController>();
+  /** Redrives under way, by the resource they move from. */
+  const active = new Map<string, { runId: string; started: string }>();
   return {
     'dead-letters/list': async (_params, { signal }) => {
       const connections = connectionSummaries(deps);
@@ -91,25 +90,38 @@ export function deadLetterHandlers(deps: ConnectionDeps): DeadLetterHandlers {
 
     'dead-letters/redrive': async ({ connectionId, ref, selection, target, options, confirmedCount, repeat }, ctx) => {
       const ability = abilityOf(await pool.get(connectionId));
-      if (ref.type === 'kafka-topic' && 'ids' in selection && !repeat) {
-        const before = redriveHistory(store, connectionId, ref)(selection.ids);
-        if (before.size > 0) {
-          throw new RewindError(
-            'conflict',
-            `${before.size} of these records were redriven before (first on ${[...before.values()].sort()[0]})`,
-            'Look at the dry run, then confirm to redrive them again.',
-          );
+      // One redrive per dead-letter resource at a time: two at once would both pass the repeat check.
+      const key = `${connectionId}\u0000${JSON.stringify(ref)}`;
+      const busy = active.get(key);
+      if (busy)
+        throw new RewindError(
+          'conflict',
+          `A redrive of ${describeRef(ref)} is running (started ${busy.started})`,
+          'Wait for it to end, or stop it from the Jobs panel, then look at the dry run again.',
+        );
+      if (ref.type === 'kafka-topic' && !repeat) {
+        // A topic keeps what was redriven: a second redrive of the same records needs the user's word.
+        if ('ids' in selection) {
+          const before = redriveHistory(store, connectionId, ref)(selection.ids);
+          if (before.size > 0) throw repeatRefused(`${before.size} of these records were redriven before (first on ${[...before.values()].sort()[0]})`);
+        } else {
+          const first = firstRedrive(store, connectionId, ref);
+          if (first) throw repeatRefused(`Records of ${ref.name} were redriven before (first on ${first}); redriving all would send those again`);
         }
       }
       const runId = randomUUID().slice(0, 8);
       const stop = new AbortController();
-      running.set(runId, stop);
-      ctx.batch([{ kind: 'started', runId }]);
-      const signal = AbortSignal.any([ctx.signal, stop.signal]);
       const started = new Date().toISOString();
+      running.set(runId, stop);
+      active.set(key, { runId, started });
       try {
-        const outcome = await ability.redrive(ref, { selection, target, options }, { runId, signal, onProgress: (p) => ctx.batch([{ kind: 'progress', ...p }]) });
+        ctx.batch([{ kind: 'started', runId }]);
+        const signal = AbortSignal.any([ctx.signal, stop.signal]);
+        const outcome = await ability.redrive(ref, { selection, target, options, confirmedCount }, { runId, signal, onProgress: (p) => ctx.batch([{ kind: 'progress', ...p }]) });
         const connection = connectionSummaries(deps).find((c) => c.id === connectionId);
+        const { movedIds, ...rest } = outcome;
+        const result = { ...rest, inBothPlaces: rest.inBothPlaces ?? [], settled: rest.settled ?? null, confirmedCount };
+        const summary = redriveSummary(result, describeRef(ref));
         const auditId = store.audit('redrive', {
           runId,
           started,
@@ -117,7 +129,7 @@ export function deadLetterHandlers(deps: ConnectionDeps): DeadLetterHandlers {
           connectionName: connection?.name ?? connectionId,
           from: ref,
           to: target,
-          options,
+          options: optionsFor(ref, options),
           selection: 'all' in selection ? 'all' : `${selection.ids.length} picked`,
           confirmedCount,
           looked: outcome.looked,
@@ -127,13 +139,15 @@ export function deadLetterHandlers(deps: ConnectionDeps): DeadLetterHandlers {
           uncertain: outcome.uncertain,
           stoppedBy: outcome.stoppedBy,
           failures: outcome.failures.slice(0, 200),
-          movedIds: outcome.movedIds,
-          summary: `${outcome.moved} moved from ${describeRef(ref)}, ${outcome.failures.length} failed`,
+          inBothPlaces: result.inBothPlaces.slice(0, 1_000),
+          settled: result.settled,
+          movedIds: compactIds(movedIds),
+          summary,
         });
-        const { movedIds: _ids, ...result } = outcome;
-        return { ...result, auditId };
+        return { ...result, summary, auditId };
       } finally {
         running.delete(runId);
+        active.delete(key);
       }
     },
 

@@ -138,7 +138,7 @@ describe('finding dead-letter queues by topology', () => {
 
 describe('redriving RabbitMQ dead letters', () => {
   it('the dry run says where each would go and what would receive it now, moving nothing', async () => {
-    const plan = await client.call('dead-letters/plan', { connectionId: rabbitId, ref: ref(), selection: { all: true }, target: { kind: 'origin' } });
+    const plan = await client.call('dead-letters/plan', { connectionId: rabbitId, ref: ref(), selection: { all: true }, target: { kind: 'origin-route' } });
     const byId = Object.fromEntries(plan.rows.map((r) => [r.messageId, r]));
     expect(byId['m-rejected']).toMatchObject({ target: `exchange ${x}, key order.created.eu`, routes: [orders], problem: null });
     expect(byId['m-maxlen']).toMatchObject({ target: `exchange ${x}, key order.full`, routes: [full], problem: null });
@@ -152,7 +152,7 @@ describe('redriving RabbitMQ dead letters', () => {
   it('moves each to its own exchange and key, confirmed first, bytes and headers kept, and reports what could not go', async () => {
     await ch.purgeQueue(full); // make room where the overflowing one came from
     const before = Object.fromEntries((await peek()).map((m) => [m.envelope.id, m]));
-    const { outcome, progress } = await redrive({ selection: { all: true }, target: { kind: 'origin' }, confirmedCount: 6 });
+    const { outcome, progress } = await redrive({ selection: { all: true }, target: { kind: 'origin-route' }, confirmedCount: 6 });
     expect(outcome).toMatchObject({ looked: 6, moved: 4, duplicates: 0, uncertain: 0, stoppedBy: 'done', error: null });
     expect(outcome.failures.map((f) => f.messageId).sort()).toEqual(['m-manual', 'm-temp']);
     expect(progress.length).toBeGreaterThan(0);
@@ -217,7 +217,7 @@ describe('redriving RabbitMQ dead letters', () => {
     const { entries } = await client.call('audit/list', { actions: ['redrive'], limit: 10 });
     expect(entries.length).toBeGreaterThanOrEqual(4);
     const first = entries[entries.length - 1]!.detail as Record<string, unknown>;
-    expect(first).toMatchObject({ connectionName: 'r', from: ref(), to: { kind: 'origin' }, moved: 4, failed: 2, confirmedCount: 6 });
+    expect(first).toMatchObject({ connectionName: 'r', from: ref(), to: { kind: 'origin-route' }, moved: 4, failed: 2, confirmedCount: 6 });
   });
 
   it('a quorum DLQ is redriven too: taking and acknowledging never counts against its delivery limit', async () => {

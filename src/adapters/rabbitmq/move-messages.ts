@@ -1,21 +1,20 @@
-import type { Channel, ChannelModel, ConfirmChannel, ConsumeMessage, Options } from 'amqplib';
+import type { ChannelModel, ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { RewindError } from '../../api/errors';
+import { fingerprint, publishOptions, type Destination } from './redrive-copy';
+import { findCopies, settleInDoubt, type DoubtfulMessage, type Settled } from './settle-in-doubt';
+import { txCommit, txSelect } from './tx-channel';
+import { consumeWidening, type WideningConsumer } from './widening-consumer';
 
 /**
  * Moves messages out of a queue so that none is ever lost: each is taken unacknowledged,
  * published with publisher confirms and `mandatory`, and its copy in the source is acknowledged
  * only after the broker confirmed the publish and did not return it. The source channel is
- * transactional, so which acknowledgements took effect is known exactly: if the connection
- * drops, a message whose publish was confirmed but whose ack was not committed is in both places
- * (counted as a duplicate), and everything else still in flight goes back to the queue.
+ * transactional, so which acknowledgements took effect is known exactly. If the connection drops,
+ * what was in flight is settled on a fresh connection (see settle-in-doubt.ts), and what cannot
+ * be settled is reported by id as perhaps in both places.
  */
 
-export interface Destination {
-  exchange: string;
-  routingKey: string;
-  /** Extra routing keys RabbitMQ recorded (CC), sent as the CC header. */
-  cc: string[];
-}
+export type { Destination } from './redrive-copy';
 
 /** What to do with one message: move it, keep it (not chosen), or keep it because it cannot go. */
 export type Decision = { move: Destination } | { keep: 'not-selected' } | { keep: 'cannot'; reason: string };
@@ -38,18 +37,24 @@ export interface MoveOutcome {
   looked: number;
   moved: number;
   failures: Failure[];
-  /** Confirmed at the target, but the source ack did not take effect: the message is in both places. */
+  /** Known to be at the target and still in the source queue. */
   duplicates: number;
-  /** Published, but the connection dropped before the broker answered: it may be in both places. */
+  /** Perhaps in both places: what could not be settled after the connection dropped. */
   uncertain: number;
+  /** Each message counted in `duplicates` or `uncertain`, with why. */
+  inBothPlaces: Failure[];
+  /** What was settled on a fresh connection after the first one dropped. */
+  settled: { moved: number; notSent: number; uncertain: number } | null;
   stoppedBy: 'done' | 'cancelled' | 'emptied' | 'error';
   error: RewindError | null;
 }
 
 export interface MoveOptions {
   conn: ChannelModel;
+  /** A fresh connection to the same vhost: settles what a dropped one left in doubt. */
+  reconnect(): Promise<ChannelModel>;
   queue: string;
-  /** Look at no more than this many (the depth when the move began); later arrivals stay. */
+  /** Look at no more than this many messages from the head (what the user confirmed). */
   limit: number;
   /** Stop once this many chosen messages were handled (a selection), or null for all. */
   wanted: number | null;
@@ -63,74 +68,49 @@ export interface MoveOptions {
   onProgress(progress: MoveProgress): void;
   /** Messages taken but not yet settled; larger is faster, at the cost of memory. */
   window?: number;
+  /** How long the queue must stay empty before the move ends short of `limit` (messages a dry run looked at may still be on their way back). */
+  emptyAfterMs?: number;
 }
 
-interface RpcChannel {
-  rpc(method: number, fields: object, expect: number): Promise<unknown>;
+/** One delivery, from the moment it is taken until it leaves the source or is put back. */
+interface Entry {
+  m: ConsumeMessage;
+  tag: number;
+  place: number;
+  /** held: kept, put back at the end; waiting: for the rate limit; sent: no answer yet; confirmed: at the target, to be acked. */
+  state: 'held' | 'waiting' | 'sent' | 'confirmed' | 'committing';
+  to: Destination | null;
+  redriveId: string;
 }
-/** AMQP 0-9-1 method ids (class `tx` is 90): amqplib speaks them but has no call for them. */
-const defs = { TxSelect: (90 << 16) | 10, TxSelectOk: (90 << 16) | 11, TxCommit: (90 << 16) | 20, TxCommitOk: (90 << 16) | 21 };
 
 const COMMIT_EVERY_MS = 20;
-
-function latestDeath(m: ConsumeMessage): Record<string, unknown> | null {
-  const deaths = (m.properties.headers as Record<string, unknown> | undefined)?.['x-death'];
-  return Array.isArray(deaths) && deaths[0] && typeof deaths[0] === 'object' ? (deaths[0] as Record<string, unknown>) : null;
-}
-
-/** Every property and header as the message carries them, plus Rewind's three marks. */
-function publishOptions(m: ConsumeMessage, queue: string, id: string, to: Destination, restoreTtl: boolean): Options.Publish {
-  const p = m.properties;
-  const headers: Record<string, unknown> = { ...(p.headers ?? {}) };
-  const count = typeof headers['x-rewind-redrive-count'] === 'number' ? (headers['x-rewind-redrive-count'] as number) : 0;
-  headers['x-rewind-redrive-count'] = count + 1;
-  headers['x-rewind-redriven-from'] = queue;
-  headers['x-rewind-redrive-id'] = id;
-  if (to.cc.length > 0) {
-    const existing = Array.isArray(headers.CC) ? (headers.CC as unknown[]).filter((k): k is string => typeof k === 'string') : [];
-    const missing = to.cc.filter((k) => !existing.includes(k));
-    if (missing.length > 0) headers.CC = [...existing, ...missing];
-  }
-  const ttl = restoreTtl ? latestDeath(m)?.['original-expiration'] : undefined;
-  const options: Options.Publish = { mandatory: true, headers };
-  if (p.contentType !== undefined) options.contentType = p.contentType;
-  if (p.contentEncoding !== undefined) options.contentEncoding = p.contentEncoding;
-  if (p.deliveryMode !== undefined) options.deliveryMode = p.deliveryMode;
-  if (p.priority !== undefined) options.priority = p.priority;
-  if (p.correlationId !== undefined) options.correlationId = p.correlationId;
-  if (p.replyTo !== undefined) options.replyTo = p.replyTo;
-  if (typeof ttl === 'string') options.expiration = ttl;
-  else if (p.expiration !== undefined) options.expiration = p.expiration;
-  if (p.messageId !== undefined) options.messageId = p.messageId;
-  if (p.timestamp !== undefined) options.timestamp = p.timestamp;
-  if (p.type !== undefined) options.type = p.type;
-  if (p.userId !== undefined) options.userId = p.userId;
-  if (p.appId !== undefined) options.appId = p.appId;
-  return options;
-}
+const SETTLE_RECONNECT_MS = 30_000;
+/** A queue that holds messages but delivers none for this long has stalled: said, not waited on forever. */
+const STALL_MS = 15_000;
 
 export async function moveMessages(o: MoveOptions): Promise<MoveOutcome> {
   // A slow (rate-limited) move takes no more than it can send soon, leaving the rest to others.
   const window = o.window ?? (o.ratePerSecond ? Math.max(10, Math.min(1000, o.ratePerSecond)) : 1000);
+  const emptyAfterMs = o.emptyAfterMs ?? 3_000;
   const failures: Failure[] = [];
   let looked = 0;
   let chosen = 0;
   let moved = 0;
-  /** Chosen and waiting for the rate limit: not sent yet. */
-  let waiting = 0;
-  /** Sent and not yet answered by the broker. */
-  let unconfirmed = 0;
-  let duplicates = 0;
-  let uncertain = 0;
   let error: RewindError | null = null;
   let stoppedBy: MoveOutcome['stoppedBy'] = 'done';
   let taking = true;
   let lastDelivery = Date.now();
 
-  /** Taken and to be put back at the end, in their order: not chosen, or could not go. */
-  const held: ConsumeMessage[] = [];
-  /** Acked in the open transaction: moved once it commits. */
-  let uncommitted: ConsumeMessage[] = [];
+  /** Every delivery not yet acknowledged, in delivery-tag order (deliveries arrive in that order). */
+  const unacked = new Map<number, Entry>();
+  /** Confirmed at the target, acked at the next commit. */
+  let confirmed: Entry[] = [];
+  /** Acked in the transaction whose commit is on its way. */
+  let committing: Entry[] = [];
+  let held = 0;
+  let consumer: WideningConsumer | null = null;
+  let waiting = 0;
+  let sent = 0;
   const returned = new Set<string>();
 
   const src = await o.conn.createChannel();
@@ -139,6 +119,8 @@ export async function moveMessages(o: MoveOptions): Promise<MoveOutcome> {
   let pubOpen = true;
   /** Set when Rewind closes the channels itself: their close is then no fault. */
   let closing = false;
+  let wake: () => void = () => undefined;
+  const changed = () => new Promise<void>((resolve) => (wake = resolve));
   const fail = (e: RewindError) => {
     if (closing) return;
     error ??= e;
@@ -154,7 +136,7 @@ export async function moveMessages(o: MoveOptions): Promise<MoveOutcome> {
       new RewindError(
         'network',
         'The connection to RabbitMQ dropped while moving messages',
-        'Nothing was lost: messages not yet acknowledged went back to the queue. Run the redrive again for the rest.',
+        'Nothing was lost: what was in flight was settled afterwards (see the outcome). Run the redrive again for the rest.',
       ),
     );
   });
@@ -169,32 +151,23 @@ export async function moveMessages(o: MoveOptions): Promise<MoveOutcome> {
     if (typeof id === 'string') returned.add(id);
   });
 
-  let wake: () => void = () => undefined;
-  const changed = () => new Promise<void>((resolve) => (wake = resolve));
-
-  const inFlight = () => waiting + unconfirmed;
+  const inFlight = () => waiting + sent;
   let reported = 0;
   const reportNow = () => {
     reported = Date.now();
-    o.onProgress({ looked, moved: moved + uncommitted.length, failed: failures.length, inFlight: inFlight() });
+    o.onProgress({ looked, moved: moved + committing.length + confirmed.length, failed: failures.length, inFlight: inFlight() });
   };
   // Progress at most every 50 ms: per message it would cost more than the move.
   const report = () => {
     if (Date.now() - reported >= 50) reportNow();
   };
-  /** The newest confirmed delivery not yet acknowledged, acked with `multiple` at the next commit. */
-  let lastConfirmed: ConsumeMessage | null = null;
-  const ackConfirmed = () => {
-    if (lastConfirmed && srcOpen) src.ack(lastConfirmed, true);
-    lastConfirmed = null;
-  };
-  const hold = (m: ConsumeMessage) => {
-    // A multiple-ack must never cover a held message: settle what is confirmed before holding.
-    ackConfirmed();
-    held.push(m);
+  const hold = (e: Entry) => {
+    e.state = 'held';
+    held++;
     // Held messages count against the prefetch: widen it so the move keeps flowing.
-    if (held.length % 200 === 0 && srcOpen) void src.prefetch(window + held.length + 200).catch(() => undefined);
+    if (consumer && held + window > consumer.prefetch && srcOpen) consumer.widen(held + window + 200);
   };
+  const failure = (e: Entry, reason: string) => failures.push({ place: e.place, messageId: e.m.properties.messageId ?? null, reason });
 
   // The rate limit: the earliest time the next publish may go.
   let nextSlot = Date.now();
@@ -206,91 +179,104 @@ export async function moveMessages(o: MoveOptions): Promise<MoveOutcome> {
     if (at > now) await new Promise((r) => setTimeout(r, at - now));
   };
 
-  const publish = async (m: ConsumeMessage, place: number, to: Destination) => {
-    // In flight from the moment it is chosen: a rate-limited wait is part of its way out.
+  const publish = async (e: Entry, to: Destination) => {
+    e.state = 'waiting';
     waiting++;
     await slot();
     waiting--;
     if (!pubOpen || error) {
-      hold(m);
+      hold(e);
       return wake();
     }
-    const id = `${o.runId}:${place}`;
-    unconfirmed++;
+    e.state = 'sent';
+    sent++;
     try {
-      pub.publish(to.exchange, to.routingKey, m.content, publishOptions(m, o.queue, id, to, o.restoreTtl), (err: unknown) => {
-        unconfirmed--;
+      pub.publish(to.exchange, to.routingKey, e.m.content, publishOptions(e.m, o.queue, e.redriveId, to, o.restoreTtl), (err: unknown) => {
+        sent--;
         if (err) {
-          // A channel that closed under an unanswered publish: it may or may not have been routed.
-          if ((err as Error).message === 'channel closed') uncertain++;
-          else failures.push({ place, messageId: m.properties.messageId ?? null, reason: 'the broker refused the publish (nack)' });
-          hold(m);
-        } else if (returned.delete(id)) {
-          failures.push({
-            place,
-            messageId: m.properties.messageId ?? null,
-            reason: `unroutable: ${to.exchange === '' ? 'the default exchange' : `exchange ${to.exchange}`} routed "${to.routingKey}" to no queue`,
-          });
-          hold(m);
-        } else if (srcOpen) {
-          // While nothing is held, every earlier delivery is settled: one ack covers them all.
-          if (held.length === 0) lastConfirmed = m;
-          else src.ack(m);
-          uncommitted.push(m);
+          if ((err as Error).message === 'channel closed') {
+            // The channel closed first: routed or not, it stays `sent` and is settled later by looking.
+          } else {
+            failure(e, 'the broker refused the publish (nack)');
+            hold(e);
+          }
+        } else if (returned.delete(e.redriveId)) {
+          failure(e, `unroutable: ${to.exchange === '' ? `queue ${to.routingKey} does not exist` : `exchange ${to.exchange} routed "${to.routingKey}" to no queue`}`);
+          hold(e);
         } else {
-          // At the target, but the source channel is gone: its copy went back to the queue.
-          duplicates++;
+          e.state = 'confirmed';
+          confirmed.push(e);
         }
         report();
         wake();
       });
-    } catch (e) {
-      unconfirmed--;
-      failures.push({ place, messageId: m.properties.messageId ?? null, reason: (e as Error).message });
-      hold(m);
+    } catch (err) {
+      sent--;
+      failure(e, (err as Error).message);
+      hold(e);
       wake();
     }
   };
 
-  // Commits the acks sent so far; after the commit-ok those messages are gone from the source.
-  let committing: Promise<void> = Promise.resolve();
+  /**
+   * Acks what is confirmed and commits. A multiple-ack covers every unacked delivery up to its
+   * tag, so it is used only for a run of confirmed deliveries at the front; the rest are acked
+   * one by one. Never acks a tag twice: an entry leaves `unacked` as its ack is sent.
+   */
+  let commitChain: Promise<void> = Promise.resolve();
   const commit = () => {
-    committing = committing.then(async () => {
-      if (uncommitted.length === 0) return;
-      if (!srcOpen) {
-        // Acked in a transaction that can no longer commit: those acks never took effect.
-        duplicates += uncommitted.length;
-        uncommitted = [];
-        return;
+    commitChain = commitChain.then(async () => {
+      if (confirmed.length === 0 || !srcOpen) return;
+      const batch = confirmed;
+      confirmed = [];
+      let last: Entry | null = null;
+      for (const e of unacked.values()) {
+        if (e.state !== 'confirmed') break;
+        last = e;
       }
-      ackConfirmed();
-      const batch = uncommitted;
-      uncommitted = [];
+      if (last) {
+        src.ack(last.m, true);
+        for (const e of unacked.values()) {
+          unacked.delete(e.tag);
+          e.state = 'committing';
+          if (e === last) break;
+        }
+      }
+      for (const e of batch) {
+        if (e.state !== 'confirmed') continue;
+        src.ack(e.m);
+        unacked.delete(e.tag);
+        e.state = 'committing';
+      }
+      committing = batch;
       try {
-        await (src as unknown as RpcChannel).rpc(defs.TxCommit, {}, defs.TxCommitOk);
+        await txCommit(src);
         moved += batch.length;
+        committing = [];
       } catch {
-        // The commit did not happen: those acks never took effect, and their copies are at the target.
-        duplicates += batch.length;
+        // Unanswered: those removals may or may not have taken effect. Settled afterwards.
       }
       report();
     });
-    return committing;
+    return commitChain;
   };
   const committer = setInterval(() => void commit(), COMMIT_EVERY_MS);
 
-  let consumerTag: string | null = null;
   const onAbort = () => {
     if (stoppedBy === 'done') stoppedBy = 'cancelled';
     taking = false;
     wake();
   };
   o.signal.addEventListener('abort', onAbort, { once: true });
+  let settled: MoveOutcome['settled'] = null;
+  const inBothPlaces: Failure[] = [];
+  let duplicates = 0;
+  let uncertain = 0;
 
   try {
-    await (src as unknown as RpcChannel).rpc(defs.TxSelect, {}, defs.TxSelectOk);
-    await src.prefetch(window);
-    const consumed = await src.consume(
+    await txSelect(src);
+    consumer = await consumeWidening(
+      src,
       o.queue,
       (m) => {
         if (!m) {
@@ -300,39 +286,49 @@ export async function moveMessages(o: MoveOptions): Promise<MoveOutcome> {
           return wake();
         }
         lastDelivery = Date.now();
-        if (!taking || looked >= o.limit) return hold(m);
-        const place = ++looked;
-        const d = o.decide(m, place);
+        const e: Entry = { m, tag: m.fields.deliveryTag, place: 0, state: 'held', to: null, redriveId: '' };
+        unacked.set(e.tag, e);
+        if (!taking || looked >= o.limit) return hold(e);
+        e.place = ++looked;
+        e.redriveId = `${o.runId}:${e.place}`;
+        const d = o.decide(m, e.place);
         if ('keep' in d) {
           if (d.keep === 'cannot') {
             chosen++;
-            failures.push({ place, messageId: m.properties.messageId ?? null, reason: d.reason });
+            failure(e, d.reason);
           }
-          hold(m);
+          hold(e);
         } else {
           chosen++;
-          void publish(m, place, d.move);
+          e.to = d.move;
+          void publish(e, d.move);
         }
         if (looked >= o.limit || (o.wanted !== null && chosen >= o.wanted)) taking = false;
         report();
         wake();
       },
-      { noAck: false },
+      window,
     );
-    consumerTag = consumed.consumerTag;
 
     // Until everything chosen is taken and settled, the queue ran dry, or the user cancelled.
     while (taking || inFlight() > 0) {
-      if (!taking && inFlight() === 0) break;
       if (error && !pubOpen) break;
       const tick = new Promise<void>((r) => setTimeout(r, 250));
       await Promise.race([changed(), tick]);
-      if (taking && inFlight() === 0 && Date.now() - lastDelivery > 1_000 && srcOpen) {
-        // Nothing arrives: someone else may have emptied the queue since the move began.
+      if (taking && inFlight() === 0 && Date.now() - lastDelivery > emptyAfterMs && srcOpen) {
+        // Nothing arrives: the queue holds fewer than were confirmed (someone else took some).
         const { messageCount } = await src.checkQueue(o.queue).catch(() => ({ messageCount: -1 }));
-        if (messageCount === 0 && Date.now() - lastDelivery > 1_000) {
+        if (messageCount === 0 && Date.now() - lastDelivery > emptyAfterMs) {
           stoppedBy = 'emptied';
           taking = false;
+        } else if (messageCount > 0 && Date.now() - lastDelivery > STALL_MS) {
+          fail(
+            new RewindError(
+              'timeout',
+              `RabbitMQ stopped delivering from ${o.queue}: ${messageCount.toLocaleString('en-US')} messages are ready, none arrived for ${STALL_MS / 1000} s`,
+              'Another consumer may hold the queue exclusively, or the broker is under a resource alarm. Nothing was lost; run the redrive again once it delivers.',
+            ),
+          );
         }
       }
     }
@@ -340,24 +336,112 @@ export async function moveMessages(o: MoveOptions): Promise<MoveOutcome> {
     fail(e instanceof RewindError ? e : new RewindError('internal', (e as Error).message));
   } finally {
     o.signal.removeEventListener('abort', onAbort);
-    if (consumerTag && srcOpen) await src.cancel(consumerTag).catch(() => undefined);
-    // Everything published has had its answer, or the connection is gone (then: uncertain).
+    if (consumer && srcOpen) await consumer.cancel();
+    // Everything published has had its answer, or the channel is gone (then: unanswered).
     const deadline = Date.now() + 15_000;
     while (inFlight() > 0 && pubOpen && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     clearInterval(committer);
     await commit();
+    await commitChain;
+
+    // Sent without an answer; and, once the source channel is gone, confirmed copies whose removal did not (surely) take effect.
+    const doubtful = [...[...unacked.values()].filter((e) => e.state === 'sent' || (!srcOpen && e.state === 'confirmed')), ...(srcOpen ? [] : committing)];
+    if (doubtful.length > 0) {
+      const result = await settle(o, doubtful, srcOpen ? { src, unacked } : null);
+      moved += result.moved;
+      settled = { moved: result.moved, notSent: result.notSent, uncertain: result.uncertain.length };
+      for (const u of result.uncertain) {
+        inBothPlaces.push(u);
+        if (u.known) duplicates++;
+        else uncertain++;
+      }
+    }
     if (srcOpen) {
-      // Back in their places, in their order: held messages are requeued in one transaction.
-      for (const m of held) src.nack(m, false, true);
-      await (src as unknown as RpcChannel).rpc(defs.TxCommit, {}, defs.TxCommitOk).catch(() => undefined);
+      // Back in their places, in their order: everything not moved is requeued in one transaction.
+      src.nackAll(true);
+      await txCommit(src).catch(() => undefined);
     }
     closing = true;
     await src.close().catch(() => undefined);
     await pub.close().catch(() => undefined);
   }
   reportNow();
-  // Sent without an answer: perhaps routed, perhaps not; never acknowledged here, so never lost.
-  return { looked, moved, failures, duplicates, uncertain: uncertain + unconfirmed, stoppedBy, error };
+  return { looked, moved, failures, duplicates, uncertain, inBothPlaces, settled, stoppedBy, error };
+}
+
+interface SettleResult {
+  moved: number;
+  notSent: number;
+  uncertain: (Failure & { known: boolean })[];
+}
+
+/**
+ * What a dropped channel left in doubt. While the source channel lives, a copy found at its
+ * target is acked there; once it is gone, a fresh connection looks (settle-in-doubt.ts). When
+ * no connection can be had, each is reported as it stands: known in both places, or perhaps.
+ */
+async function settle(o: MoveOptions, entries: Entry[], live: { src: Awaited<ReturnType<ChannelModel['createChannel']>>; unacked: Map<number, Entry> } | null): Promise<SettleResult> {
+  const doubtful: DoubtfulMessage[] = entries.map((e) => ({
+    place: e.place,
+    messageId: e.m.properties.messageId ?? null,
+    fingerprint: fingerprint(e.m),
+    redriveId: e.redriveId,
+    to: e.to!,
+    publish: e.state === 'confirmed' || e.state === 'committing' ? 'confirmed' : 'unanswered',
+    ackSent: e.state === 'committing',
+  }));
+  const failure = (d: DoubtfulMessage, reason: string, known: boolean) => ({ place: d.place, messageId: d.messageId, reason, known });
+  let conn: ChannelModel | null = null;
+  const until = Date.now() + SETTLE_RECONNECT_MS;
+  let lastError = '';
+  while (!conn && Date.now() < until) {
+    try {
+      conn = live ? o.conn : await o.reconnect();
+      conn.on('error', () => undefined);
+    } catch (e) {
+      lastError = (e as Error).message;
+      await new Promise((r) => setTimeout(r, 1_000));
+    }
+  }
+  if (!conn) {
+    return {
+      moved: 0,
+      notSent: 0,
+      uncertain: doubtful.map((d) =>
+        d.publish === 'confirmed' && !d.ackSent
+          ? failure(d, `in both places: confirmed at the target, and back in ${o.queue} (RabbitMQ could not be reached again to remove it: ${lastError})`, true)
+          : failure(
+              d,
+              `perhaps in both places: ${d.publish === 'unanswered' ? 'its publish was not answered' : 'the removal was not answered'}, and RabbitMQ could not be reached again to look (${lastError})`,
+              false,
+            ),
+      ),
+    };
+  }
+  try {
+    const signal = AbortSignal.timeout(120_000);
+    if (live) {
+      // The source channel still holds these deliveries: ack the ones whose copy arrived.
+      const out: Settled = { moved: [], notSent: [], uncertain: [] };
+      const atTarget = await findCopies(conn, doubtful, signal, out);
+      const byPlace = new Map(entries.map((e) => [e.place, e]));
+      for (const d of atTarget) {
+        const e = byPlace.get(d.place)!;
+        live.src.ack(e.m);
+        live.unacked.delete(e.tag);
+      }
+      await txCommit(live.src);
+      return { moved: atTarget.length, notSent: out.notSent.length, uncertain: out.uncertain.map((u) => failure(u.message, `perhaps in both places: ${u.reason}`, false)) };
+    }
+    const result = await settleInDoubt(conn, o.queue, doubtful, signal);
+    return {
+      moved: result.moved.length,
+      notSent: result.notSent.length,
+      uncertain: result.uncertain.map((u) => failure(u.message, `perhaps in both places: ${u.reason}`, u.message.publish === 'confirmed' && !u.message.ackSent)),
+    };
+  } finally {
+    if (!live) await conn.close().catch(() => undefined);
+  }
 }
 
 /** Why the broker closed the publishing channel, in words that say what to do. */
@@ -368,5 +452,3 @@ function publishRefused(e: Error): RewindError {
   if (/PRECONDITION_FAILED|406/.test(text)) return new RewindError('invalid_input', `RabbitMQ refused a message: ${text}`, 'A message property (such as user_id) does not fit this connection.');
   return new RewindError('network', `The publishing channel closed: ${text}`);
 }
-
-export type { Channel };

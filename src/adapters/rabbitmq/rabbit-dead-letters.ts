@@ -1,12 +1,12 @@
-import { createHash } from 'node:crypto';
 import type { ChannelModel, GetMessage, Message } from 'amqplib';
 import { RewindError } from '../../api/errors';
 import { deathOf, type DeadLetter, type DeadLetterRef } from '../../model/dead-letters';
-import type { PlanRow, RedriveOutcome, RedrivePlan, RedriveProgress } from '../../model/redrive';
-import type { DeadLetterAbility, RedriveRequest } from '../source-adapter';
+import type { PlanRow, RedrivePlan, RedriveProgress } from '../../model/redrive';
+import type { DeadLetterAbility, RedriveRequest, SourceRedriveOutcome } from '../source-adapter';
 import type { ManagementQueue } from './management-client';
-import { moveMessages, type Decision, type Destination } from './move-messages';
+import { moveMessages, type Decision } from './move-messages';
 import { rabbitMessageToEnvelope } from './rabbit-envelope';
+import { fingerprint, type Destination } from './redrive-copy';
 import { route, type Topology } from './routing';
 
 /** What the dead-letter ability needs from the RabbitMQ adapter. */
@@ -32,20 +32,7 @@ function deliveryLimit(q: ManagementQueue): number | null {
   return v;
 }
 
-/**
- * A message's identity while it waits in a queue: its bytes, properties and headers (what does
- * not change as it sits there). The k-th identical copy gets `#k`, so copies can be told apart.
- */
-function fingerprint(m: Message): string {
-  const h = createHash('sha1');
-  h.update(m.content);
-  h.update(
-    JSON.stringify(m.properties, (_k, v: unknown) => (v && typeof v === 'object' && (v as { type?: string }).type === 'Buffer' ? Buffer.from((v as { data: number[] }).data).toString('base64') : v)),
-  );
-  return h.digest('hex').slice(0, 16);
-}
-
-/** Counts copies as it goes, so each message gets `fingerprint#k`. */
+/** Counts copies as it goes, so each message gets `fingerprint#k` (the k-th identical copy). */
 function idMaker() {
   const seen = new Map<string, number>();
   return (m: Message) => {
@@ -56,18 +43,54 @@ function idMaker() {
   };
 }
 
-/** Where a message goes back to: the exchange and keys of its most recent death. */
-export function originOf(m: Message): Destination | string {
+function latestDeath(m: Message): Record<string, unknown> | null {
   const deaths = (m.properties.headers as Record<string, unknown> | undefined)?.['x-death'];
   const latest = Array.isArray(deaths) ? (deaths[0] as Record<string, unknown> | undefined) : undefined;
-  if (!latest) return 'it carries no x-death: RabbitMQ did not dead-letter it, so pick a target';
+  return latest && typeof latest === 'object' ? latest : null;
+}
+
+const NO_DEATH = 'it carries no x-death: RabbitMQ did not dead-letter it, so pick a target';
+
+/** The queue a message died in (its most recent death): by default it goes back there, and nowhere else. */
+export function deathQueueOf(m: Message): Omit<Destination, 'queues'> | string {
+  const latest = latestDeath(m);
+  if (!latest) return NO_DEATH;
+  if (typeof latest.queue !== 'string' || latest.queue === '') return 'its x-death names no queue: pick a target';
+  return { exchange: '', routingKey: latest.queue, cc: [] };
+}
+
+/** The exchange and keys of its most recent death: every queue bound to them gets a copy. */
+export function originRouteOf(m: Message): Omit<Destination, 'queues'> | string {
+  const latest = latestDeath(m);
+  if (!latest) return NO_DEATH;
   const exchange = typeof latest.exchange === 'string' ? latest.exchange : null;
   const keys = Array.isArray(latest['routing-keys']) ? (latest['routing-keys'] as unknown[]).filter((k): k is string => typeof k === 'string') : [];
   if (exchange === null || keys.length === 0) return 'its x-death names no exchange and routing key: pick a target';
   return { exchange, routingKey: keys[0]!, cc: keys.slice(1) };
 }
 
-const describe = (d: Destination) => `${d.exchange === '' ? 'default exchange' : `exchange ${d.exchange}`}, key ${d.routingKey}${d.cc.length ? ` (CC ${d.cc.join(', ')})` : ''}`;
+const describe = (d: Omit<Destination, 'queues'>) => (d.exchange === '' ? `queue ${d.routingKey}` : `exchange ${d.exchange}, key ${d.routingKey}${d.cc.length ? ` (CC ${d.cc.join(', ')})` : ''}`);
+
+/**
+ * Where each message would land, from the bindings: computed once per distinct route (a redrive
+ * of 100,000 messages has a handful), headers exchanges per message.
+ */
+function router(topology: Topology) {
+  const queues = new Set(topology.queues);
+  const cache = new Map<string, { queues: string[]; error: string | null }>();
+  const headersExchanges = new Set(topology.exchanges.filter((x) => x.type === 'headers').map((x) => x.name));
+  return (to: Omit<Destination, 'queues'>, m: Message): { queues: string[]; error: string | null } => {
+    if (to.exchange === '') return queues.has(to.routingKey) ? { queues: [to.routingKey], error: null } : { queues: [], error: `queue ${to.routingKey} does not exist (deleted since?)` };
+    const key = headersExchanges.size > 0 ? null : `${to.exchange}\u0000${to.routingKey}\u0000${to.cc.join('\u0000')}`;
+    const hit = key === null ? undefined : cache.get(key);
+    if (hit) return hit;
+    const headers = { ...((m.properties.headers ?? {}) as Record<string, unknown>), ...(to.cc.length ? { CC: to.cc } : {}) };
+    const r = route(topology, { exchange: to.exchange, routingKey: to.routingKey, headers });
+    const answer = r.ok ? { queues: r.routes.map((x) => x.queue), error: null } : { queues: [], error: r.error };
+    if (key !== null) cache.set(key, answer);
+    return answer;
+  };
+}
 
 export class RabbitDeadLetters implements DeadLetterAbility {
   constructor(private readonly rabbit: RabbitAccess) {}
@@ -106,6 +129,7 @@ export class RabbitDeadLetters implements DeadLetterAbility {
     if (queueKind(q) === 'stream')
       throw new RewindError('unsupported', `${ref.name} is a stream: its messages stay after they are read, so there is nothing to move`, 'Publish copies from the stream view instead.');
     const topology = await this.rabbit.topology(ref.vhost, signal);
+    const routeOf = router(topology);
     const wanted = 'ids' in request.selection ? new Set(request.selection.ids) : null;
     const { messages, depth } = await this.sample(ref.vhost, ref.name, q, wanted ? Math.max(PLAN_LOOK, 10_000) : PLAN_LOOK, signal, true);
     const ids = idMaker();
@@ -113,23 +137,26 @@ export class RabbitDeadLetters implements DeadLetterAbility {
     messages.forEach((m, i) => {
       const id = ids(m);
       if (wanted && !wanted.has(id)) return;
-      rows.push(this.planRow(m, id, i + 1, request, topology));
+      rows.push(this.planRow(m, id, i + 1, request, routeOf));
     });
-    const perTarget = new Map<string, { target: string; count: number; routes: string[]; problem: string | null }>();
+    const perTarget = new Map<string, { target: string; count: number; routes: string[]; problem: string | null; alsoReaches: string[] }>();
     for (const r of rows) {
-      const key = r.target ?? r.problem ?? '';
-      const t = perTarget.get(key) ?? { target: r.target ?? '(none)', count: 0, routes: r.routes, problem: r.problem };
+      const also = r.alsoReaches ?? [];
+      const key = `${r.target ?? ''}\u0000${r.problem ?? ''}\u0000${also.join(',')}`;
+      const t = perTarget.get(key) ?? { target: r.target ?? '(none)', count: 0, routes: r.routes, problem: r.problem, alsoReaches: also };
       t.count++;
       perTarget.set(key, t);
     }
     const total = wanted ? wanted.size : depth;
     const movable = rows.filter((r) => r.problem === null).length;
     const missing = wanted ? wanted.size - rows.length : 0;
+    const bystanders = new Set(rows.flatMap((r) => r.alsoReaches ?? []));
     const note =
       (wanted
         ? `${rows.length} of the ${wanted.size} picked messages are still in ${ref.name}${missing ? `; ${missing} are gone (taken by someone else)` : ''}.`
         : `${ref.name} holds ${depth.toLocaleString('en-US')} messages${messages.length < depth ? `; the first ${messages.length.toLocaleString('en-US')} are shown, the rest go by the same rule` : ''}.`) +
-      ' The dry run looked at them and put them back; nothing moved.';
+      ' The dry run looked at them and put them back; nothing moved.' +
+      (bystanders.size > 0 ? ` Through their original exchange and keys, copies would also reach ${[...bystanders].sort().join(', ')}, which did not dead-letter them.` : '');
     return { rows, perTarget: [...perTarget.values()], total, movable, repeated: 0, note };
   }
 
@@ -138,6 +165,7 @@ export class RabbitDeadLetters implements DeadLetterAbility {
     const q = await this.rabbit.queueInfo(ref.vhost, ref.name, run.signal);
     if (queueKind(q) === 'stream') throw new RewindError('unsupported', `${ref.name} is a stream: its messages stay after they are read, so there is nothing to move`);
     const topology = await this.rabbit.topology(ref.vhost, run.signal);
+    const routeOf = router(topology);
     const exchanges = new Set(['', ...topology.exchanges.map((x) => x.name)]);
     const wanted = 'ids' in request.selection ? new Set(request.selection.ids) : null;
     const ids = idMaker();
@@ -150,12 +178,14 @@ export class RabbitDeadLetters implements DeadLetterAbility {
       const check = await conn.createChannel();
       const { messageCount } = await check.checkQueue(ref.name);
       await check.close();
-      const total = wanted ? wanted.size : messageCount;
+      // What the user confirmed, not what happens to be ready now: messages the dry run looked at may still be on their way back.
+      const total = wanted ? wanted.size : (request.confirmedCount ?? messageCount);
       let last: RedriveProgress = { looked: 0, moved: 0, failed: 0, total, inFlight: 0 };
       const outcome = await moveMessages({
         conn,
+        reconnect: () => this.rabbit.connectTo(ref.vhost),
         queue: ref.name,
-        limit: messageCount,
+        limit: wanted ? Math.max(messageCount, wanted.size) : total,
         wanted: wanted ? wanted.size : null,
         runId: run.runId,
         restoreTtl: request.options.restoreTtl,
@@ -171,21 +201,25 @@ export class RabbitDeadLetters implements DeadLetterAbility {
           const to = this.destination(m, request);
           if (typeof to === 'string') return { keep: 'cannot', reason: to };
           if (!exchanges.has(to.exchange)) return { keep: 'cannot', reason: `exchange ${to.exchange} does not exist (deleted since?)` };
-          return { move: to };
+          const routed = routeOf(to, m);
+          return { move: { ...to, queues: routed.queues } };
         },
         onProgress: (p) => {
           last = { looked: p.looked, moved: p.moved, failed: p.failed, total, inFlight: p.inFlight };
           run.onProgress(last);
         },
       });
-      const failedPlaces = new Set(outcome.failures.map((f) => f.place));
-      for (const [place, id] of placeToId) if (!failedPlaces.has(place)) movedIds.push(id);
-      const result: Omit<RedriveOutcome, 'auditId'> & { movedIds: string[] } = {
+      const notMoved = new Set([...outcome.failures, ...outcome.inBothPlaces].map((f) => f.place));
+      for (const [place, id] of placeToId) if (!notMoved.has(place)) movedIds.push(id);
+      const where = (f: { place: number; messageId: string | null; reason: string }) => ({ where: `#${f.place}`, messageId: f.messageId, reason: f.reason });
+      const result: SourceRedriveOutcome = {
         looked: outcome.looked,
         moved: outcome.moved,
-        failures: outcome.failures.map((f) => ({ where: `#${f.place}`, messageId: f.messageId, reason: f.reason })),
+        failures: outcome.failures.map(where),
         duplicates: outcome.duplicates,
         uncertain: outcome.uncertain,
+        inBothPlaces: outcome.inBothPlaces.map(where),
+        settled: outcome.settled,
         stoppedBy: outcome.stoppedBy,
         error: outcome.error ? outcome.error.toApi() : null,
         movedIds: movedIds.slice(0, 10_000),
@@ -198,23 +232,25 @@ export class RabbitDeadLetters implements DeadLetterAbility {
     }
   }
 
-  private destination(m: Message, request: RedriveRequest): Destination | string {
+  private destination(m: Message, request: RedriveRequest): Omit<Destination, 'queues'> | string {
     const t = request.target;
-    if (t.kind === 'origin') return originOf(m);
+    if (t.kind === 'origin') return deathQueueOf(m);
+    if (t.kind === 'origin-route') return originRouteOf(m);
     if (t.kind === 'exchange') return { exchange: t.exchange, routingKey: t.routingKey, cc: [] };
     if (t.kind === 'queue') return { exchange: '', routingKey: t.queue, cc: [] };
     return 'a Kafka topic is not a RabbitMQ target';
   }
 
-  private planRow(m: Message, id: string, place: number, request: RedriveRequest, topology: Topology): PlanRow {
-    const base = { id, where: `#${place}`, messageId: m.properties.messageId ?? null, redrivenBefore: null };
+  private planRow(m: Message, id: string, place: number, request: RedriveRequest, routeOf: ReturnType<typeof router>): PlanRow {
+    const base = { id, where: `#${place}`, messageId: m.properties.messageId ?? null, redrivenBefore: null, note: null, alsoReaches: [] as string[] };
     const to = this.destination(m, request);
     if (typeof to === 'string') return { ...base, target: null, routes: [], problem: to };
-    const headers = { ...((m.properties.headers ?? {}) as Record<string, unknown>), ...(to.cc.length ? { CC: to.cc } : {}) };
-    const r = route(topology, { exchange: to.exchange, routingKey: to.routingKey, headers });
-    if (!r.ok) return { ...base, target: describe(to), routes: [], problem: r.error };
-    const routes = r.routes.map((x) => x.queue);
-    return { ...base, target: describe(to), routes, problem: routes.length === 0 ? 'routes to no queue now: it would be returned and stay here' : null };
+    const r = routeOf(to, m);
+    if (r.error) return { ...base, target: describe(to), routes: [], problem: r.error };
+    // Going back through the original route: every queue besides the one it died in gets a copy.
+    const died = request.target.kind === 'origin-route' ? deathQueueOf(m) : null;
+    const alsoReaches = died && typeof died !== 'string' ? r.queues.filter((x) => x !== died.routingKey) : [];
+    return { ...base, target: describe(to), routes: r.queues, alsoReaches, problem: r.queues.length === 0 ? 'routes to no queue now: it would be returned and stay here' : null };
   }
 
   /**
