@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { escape as escapeVhost } from 'node:querystring';
 import amqp, { type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
 import { RewindError } from '../../api/errors';
 import type { RabbitProfile } from '../../model/connections';
@@ -425,7 +426,8 @@ export class RabbitAdapter implements SourceAdapter {
           port: this.profile.port,
           username: this.profile.username,
           password: this.password ?? '',
-          vhost,
+          // amqplib unescapes the vhost it is given: escaped here, `%2F` stays `%2F` and is not `/`.
+          vhost: escapeVhost(vhost),
           heartbeat: 30,
         },
         // Named, so operators see who is connected in the management UI.
