@@ -12,7 +12,7 @@ import { formatCount } from '../ui/format';
 import { ScanStatus } from './ScanStatus';
 import { SearchBar } from './SearchBar';
 import { FileImportButton } from '../ui/FileImportButton';
-import { topicFromOf, type TopicFromMode } from './topic-from';
+import { formOfTopicFrom, topicFromOf, type TopicFromMode } from './topic-from';
 import { TopicDetailsDialog } from './TopicDetailsDialog';
 import { TopicToolbar } from './TopicToolbar';
 import { useTopicPage } from './useTopicPage';
@@ -96,6 +96,15 @@ export function TopicTab({ connectionId, resource, onChanged, attachJob = null }
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [partition, showAborted]);
 
+  // A search taken back from the jobs panel: the toolbar shows where it started, not the default.
+  const attachedFrom = search.attachedFrom;
+  useEffect(() => {
+    if (!attachedFrom) return;
+    const form = formOfTopicFrom(attachedFrom);
+    setFromMode(form.mode);
+    setFromText(form.text);
+  }, [attachedFrom]);
+
   // After the first page's read (which shows browse mode): a search job from the jobs panel.
   const attachTo = search.attach;
   useEffect(() => {
@@ -168,7 +177,7 @@ export function TopicTab({ connectionId, resource, onChanged, attachJob = null }
     mode === 'tail'
       ? `${formatCount(tail.received)} new record${tail.received === 1 ? '' : 's'} since the tail started${tail.dropped ? ` · showing the newest ${formatCount(TAIL_BUFFER)}` : ''}`
       : mode === 'search'
-        ? `${formatCount(search.hits.length)} hit${search.hits.length === 1 ? '' : 's'} shown${search.hits.length >= MAX_HITS ? ` (the newest ${formatCount(MAX_HITS)} found)` : ''}`
+        ? `${formatCount(search.hits.length)} hit${search.hits.length === 1 ? '' : 's'} shown${search.hits.length >= MAX_HITS ? ` (the newest ${formatCount(MAX_HITS)} found)` : ''}${chosen.length > 1 ? ' · merged by time' : ''}`
         : page
           ? `${formatCount(page.records.length)} record${page.records.length === 1 ? '' : 's'} · ${partition === null ? (resource.partitions.length === 1 ? 'one partition' : `${resource.partitions.length} partitions merged by time`) : `partition ${partition}`}${page.atEnd ? ' · to the end' : ''}${page.atStart ? ' · from the start' : ''}`
           : '';

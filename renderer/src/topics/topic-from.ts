@@ -43,3 +43,25 @@ export function topicFromOf(mode: TopicFromMode, text: string, partitions: numbe
     }
   }
 }
+
+/** The toolbar's mode and box for a start a read or search used (one taken back from the jobs panel). */
+export function formOfTopicFrom(from: TopicFrom): { mode: TopicFromMode; text: string } {
+  switch (from.type) {
+    case 'start':
+      return { mode: 'start', text: '' };
+    case 'end':
+      return { mode: 'newest', text: '' };
+    case 'last':
+      return { mode: 'last', text: String(from.perPartition) };
+    case 'time':
+      return { mode: 'time', text: from.value };
+    case 'offsets':
+      return {
+        mode: 'offset',
+        text: Object.entries(from.value)
+          .sort(([a], [b]) => Number(a) - Number(b))
+          .map(([p, o]) => `${p}:${o}`)
+          .join(', '),
+      };
+  }
+}

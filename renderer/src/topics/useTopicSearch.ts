@@ -20,6 +20,32 @@ interface SearchState {
   stoppedByUser: boolean;
 }
 
+/** Time order, as the table promises: by timestamp (none first), then partition, then offset. */
+const byTime = (a: Envelope, b: Envelope): number => {
+  const ta = a.timestamp ? Date.parse(a.timestamp) : -Infinity;
+  const tb = b.timestamp ? Date.parse(b.timestamp) : -Infinity;
+  return ta !== tb ? (ta < tb ? -1 : 1) : (a.partition ?? 0) - (b.partition ?? 0) || Number(a.position) - Number(b.position);
+};
+
+/**
+ * Hits from all partitions arrive partition by partition; they join the ones shown in time order,
+ * so the table is merged by time at every moment, not only at the end.
+ */
+export function mergeByTime(shown: Envelope[], arrived: Envelope[]): Envelope[] {
+  if (arrived.length === 0) return shown;
+  const add = [...arrived].sort(byTime);
+  // The common case (a later round, one partition): everything lands after what is shown.
+  if (shown.length === 0 || byTime(shown[shown.length - 1]!, add[0]!) <= 0) return shown.concat(add);
+  const out: Envelope[] = new Array<Envelope>(shown.length + add.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < shown.length && j < add.length) out[k++] = byTime(shown[i]!, add[j]!) <= 0 ? shown[i++]! : add[j++]!;
+  while (i < shown.length) out[k++] = shown[i++]!;
+  while (j < add.length) out[k++] = add[j++]!;
+  return out;
+}
+
 const initial: SearchState = { hits: [], progress: null, summary: null, running: false, startedAt: 0, error: null, stoppedByUser: false };
 
 /**
@@ -32,6 +58,8 @@ export function useTopicSearch(connectionId: string) {
   const [state, setState] = useState<SearchState>(initial);
   /** The conditions of a search this tab took back from the jobs panel, for the form to show. */
   const [filter, setFilter] = useState<RecordFilter | null>(null);
+  /** Where that search started, for the toolbar to show. */
+  const [attachedFrom, setAttachedFrom] = useState<TopicFrom | null>(null);
   const controller = useRef<AbortController | null>(null);
   const base = useRef<Omit<ScanRequest, 'connectionId' | 'from' | 'to' | 'limit'> | null>(null);
   const last = useRef<{ positions: Record<string, string>; ends: Record<string, string> } | null>(null);
@@ -59,7 +87,7 @@ export function useTopicSearch(connectionId: string) {
       let hits = s.hits;
       let progress = s.progress;
       for (const item of items) {
-        if (item.kind === 'hits') hits = hits.concat(item.records);
+        if (item.kind === 'hits') hits = mergeByTime(hits, item.records);
         else progress = item;
       }
       return { ...s, hits: hits.length > MAX_HITS ? hits.slice(hits.length - MAX_HITS) : hits, progress };
@@ -109,6 +137,7 @@ export function useTopicSearch(connectionId: string) {
           base.current = { topic, partitions, filter, isolation };
           first.current = { from, to };
           setFilter(filter);
+          setAttachedFrom(from);
         }
         const end = await client.stream('jobs/attach', { id: jobId }, { signal: c.signal, detach: unmounted.current.signal, onBatch: (raw) => onItems(raw.map((x) => ScanItem.parse(x))) });
         const summary = ScanSummary.parse(end.result);
@@ -154,5 +183,5 @@ export function useTopicSearch(connectionId: string) {
   /** What the last search asked (its range from where it started): an export of its hits repeats it. */
   const request = base.current && first.current ? { ...base.current, from: first.current.from, to: first.current.to } : null;
 
-  return { ...state, start, resume, stop, clear, attach, canResume: last.current !== null && base.current !== null, request, attachedFilter: filter };
+  return { ...state, start, resume, stop, clear, attach, canResume: last.current !== null && base.current !== null, request, attachedFilter: filter, attachedFrom };
 }
