@@ -123,8 +123,30 @@ export const TopicDetail = z.object({
   partitions: z.array(z.object({ partition: z.number().int(), leader: z.number().int(), replicas: z.array(z.number().int()), isr: z.array(z.number().int()), low: Offset, high: Offset })),
   /** Every config the broker reports; `isDefault` false marks what was set for this topic or broker. */
   configs: z.array(z.object({ name: z.string(), value: z.string().nullable(), isDefault: z.boolean(), source: z.string(), sensitive: z.boolean(), readOnly: z.boolean() })),
+  /** One of Kafka's internal topics (`__consumer_offsets`, `__transaction_state`, any `__` name or one the broker marks): never deleted from Rewind. */
+  internal: z.boolean().default(false),
 });
 export type TopicDetail = z.infer<typeof TopicDetail>;
+
+/** What Kafka keeps in its own topics: why deleting one breaks the cluster. */
+const KAFKA_OWN: Record<string, string> = {
+  __consumer_offsets: "every consumer group's committed offsets",
+  __transaction_state: 'the state of every producer transaction',
+  __cluster_metadata: "the cluster's KRaft metadata log",
+  __share_group_state: 'the state of every share group',
+  __remote_log_metadata: 'the metadata of tiered storage',
+};
+
+/**
+ * Why a topic's name makes it one of Kafka's own, or null: its internal topics by name, and any
+ * name starting with `__` (kept for Kafka's use; all of its internal topics have one).
+ */
+export function internalTopicName(topic: string): string | null {
+  const holds = Object.hasOwn(KAFKA_OWN, topic) ? KAFKA_OWN[topic] : undefined;
+  if (holds) return `${topic} is Kafka's internal topic (it holds ${holds})`;
+  if (topic.startsWith('__')) return `${topic} is named as Kafka's internal topics are (a name starting with __ is kept for Kafka's own use)`;
+  return null;
+}
 
 export const NewTopic = z.object({
   connectionId: z.string().min(1),

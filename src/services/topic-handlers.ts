@@ -1,6 +1,7 @@
 import type { Handlers } from '../api/dispatcher';
 import { RewindError } from '../api/errors';
 import type { SourceAdapter, TopicAbility } from '../adapters/source-adapter';
+import { internalTopicName } from '../model/topic-scan';
 import { connectionSummaries, type ConnectionDeps } from './connection-handlers';
 
 type TopicHandlers = Pick<Handlers, 'topics/page' | 'topics/search' | 'topics/tail' | 'topics/describe' | 'topics/create' | 'topics/delete' | 'topics/export' | 'topics/import'>;
@@ -45,9 +46,13 @@ export function topicHandlers(deps: ConnectionDeps): TopicHandlers {
       return {};
     },
     'topics/delete': async ({ connectionId, topic, confirm }) => {
+      // Kafka's own topics are never deleted, whatever was typed (the adapter also asks the broker's mark).
+      const internal = internalTopicName(topic);
+      if (internal) throw new RewindError('invalid_input', `${internal}: Rewind never deletes Kafka's internal topics`, "Kafka's own tools can, if you really mean it.");
       if (confirm !== topic) throw new RewindError('invalid_input', `Type the topic's name (${topic}) to delete it`);
       const ability = abilityOf(await pool.get(connectionId));
       const detail = await ability.describe(topic);
+      if (detail.internal) throw new RewindError('invalid_input', `${topic} is one of Kafka's internal topics: Rewind never deletes Kafka's internal topics`);
       const records = detail.partitions.reduce((n, p) => n + (Number(p.high) - Number(p.low)), 0);
       await ability.delete(topic);
       store.audit('delete-topic', { connectionId, connectionName: nameOf(connectionId), topic, records, summary: `deleted topic ${topic} (${records.toLocaleString('en-US')} records)` });

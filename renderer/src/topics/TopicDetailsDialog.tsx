@@ -64,7 +64,10 @@ export function TopicDetailsDialog({ connectionId, topic, onClose, onDeleted }: 
         });
       }}
       actions={
-        confirm === null && (
+        // Offered once the details say the topic is not one of Kafka's own (the core refuses those anyway).
+        confirm === null &&
+        detail &&
+        !detail.internal && (
           <button type="button" className="btn danger" onClick={() => setConfirm('')}>
             Delete topic…
           </button>
@@ -77,6 +80,11 @@ export function TopicDetailsDialog({ connectionId, topic, onClose, onDeleted }: 
             {detail.partitions.length} partitions · {formatCount(records)} offsets · replication {detail.partitions[0]?.replicas.length ?? 0}
             {underReplicated > 0 && <span className="err"> · {underReplicated} under-replicated</span>}
           </p>
+          {detail.internal && (
+            <p className="muted" data-testid="internal-topic">
+              One of Kafka&apos;s internal topics: Rewind does not delete it.
+            </p>
+          )}
           <div style={{ height: Math.min(200, 28 + detail.partitions.length * 24), display: 'flex' }}>
             <DataTable rows={detail.partitions} columns={partColumns} selected={sel} onSelect={setSel} label="Partitions" empty={null} />
           </div>

@@ -18,6 +18,7 @@ import { brokerVersions, clusterVersionLabel, type BrokerVersion } from './broke
 
 // Before kafkajs produces anything: null header values and header order kept (see the file).
 installRecordEncoder();
+import { createCluster } from './kafkajs-internals';
 import { commitOffsets, type CommitAnswer } from './offset-commit';
 import { OffsetOutOfRange, PartitionFetcher, STALL_MS, type Isolation } from './partition-fetcher';
 import type { KafkaRecord } from './record-batches';
@@ -506,6 +507,18 @@ export class KafkaAdapter implements SourceAdapter {
     } catch (e) {
       if (e instanceof OffsetOutOfRange || (e instanceof RewindError && e.code === 'not_found')) return null;
       throw this.fail(e);
+    }
+  }
+
+  /** Whether the broker's metadata marks a topic internal (`is_internal`, which kafkajs's admin leaves out). */
+  async markedInternal(topic: string): Promise<boolean> {
+    const cluster = createCluster(this.kafka);
+    try {
+      await answered(cluster.connect(), this.address, 'connecting');
+      const { topicMetadata } = await answered(cluster.metadata({ topics: [topic] }), this.address, 'reading topic metadata');
+      return topicMetadata.some((t) => t.topic === topic && t.isInternal === true);
+    } finally {
+      await cluster.disconnect().catch(() => undefined);
     }
   }
 

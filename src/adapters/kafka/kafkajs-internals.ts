@@ -24,6 +24,8 @@ export interface ClusterLike {
   fetchTopicsOffset(topics: { topic: string; partitions: { partition: number }[]; fromBeginning: boolean }[]): Promise<{ topic: string; partitions: { partition: number; offset: string }[] }[]>;
   findLeaderForPartitions(topic: string, partitions: number[]): Record<string, number[]>;
   findBroker(options: { nodeId: string }): Promise<BrokerLike>;
+  /** A Metadata request for these topics (with each topic's `isInternal`). */
+  metadata(options: { topics: string[] }): Promise<{ topicMetadata: { topic: string; isInternal?: boolean }[] }>;
   /** The broker that coordinates a consumer group (FindCoordinator, retried by kafkajs). */
   findGroupCoordinator(options: { groupId: string }): Promise<BrokerLike>;
   targetTopics: Set<string>;

@@ -1,9 +1,19 @@
 import { ConfigResourceTypes } from 'kafkajs';
 import { RewindError } from '../../api/errors';
-import type { NewTopic, TopicDetail } from '../../model/topic-scan';
+import { internalTopicName, type NewTopic, type TopicDetail } from '../../model/topic-scan';
 import type { TopicAccess } from './topic-pages';
 
 const SOURCES: Record<number, string> = { 1: 'topic', 2: 'broker (dynamic)', 3: 'cluster default (dynamic)', 4: 'broker (static)', 5: 'default', 6: 'broker logger' };
+
+/**
+ * Why a topic is Kafka's own and never deleted from Rewind, or null: by its name (see
+ * internalTopicName), else by the broker's own mark.
+ */
+export async function internalReason(access: TopicAccess, topic: string): Promise<string | null> {
+  const byName = internalTopicName(topic);
+  if (byName) return byName;
+  return (await access.markedInternal(topic)) ? `${topic} is one of Kafka's internal topics (the broker marks it so)` : null;
+}
 
 /** A topic's partitions (leader, replicas, in-sync replicas, watermarks) and its configs. */
 export async function describeTopic(access: TopicAccess, topic: string): Promise<TopicDetail> {
@@ -35,6 +45,7 @@ export async function describeTopic(access: TopicAccess, topic: string): Promise
       return { partition: s.partition, leader: p?.leader ?? -1, replicas: p?.replicas ?? [], isr: p?.isr ?? [], low: String(s.low), high: String(s.high) };
     }),
     configs,
+    internal: (await internalReason(access, topic).catch(() => null)) !== null,
   };
 }
 
@@ -59,6 +70,9 @@ export async function createTopic(access: TopicAccess, spec: Omit<NewTopic, 'con
 }
 
 export async function deleteTopic(access: TopicAccess, topic: string): Promise<void> {
+  // Refused here, whoever asks and whatever was typed: deleting __consumer_offsets takes every group's offsets.
+  const internal = await internalReason(access, topic);
+  if (internal) throw new RewindError('invalid_input', `${internal}: Rewind never deletes Kafka's internal topics`, "Kafka's own tools can, if you really mean it.");
   await access
     .withAdmin((a) => a.deleteTopics({ topics: [topic], timeout: 10_000 }), 'deleting the topic')
     .catch((e: unknown) => {

@@ -13,6 +13,8 @@ export interface TopicAccess {
   withAdmin<T>(request: (admin: Admin) => Promise<T>, what: string): Promise<T>;
   partitions(topic: string, signal: AbortSignal): Promise<Span[]>;
   fail(e: unknown): RewindError;
+  /** Whether the broker's metadata marks the topic internal (Kafka's own topics). */
+  markedInternal(topic: string): Promise<boolean>;
 }
 
 export interface Span {
