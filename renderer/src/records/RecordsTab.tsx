@@ -166,9 +166,12 @@ export function RecordsTab({ connectionId, resource, onStoreChanged, attachJob =
   }
 
   // Said from the read itself: counts listed in the sidebar may be older than the data.
-  const summary =
-    `${formatCount(reader.rows.length)} ${noun}${reader.rows.length === 1 ? '' : 's'} loaded` +
-    (reader.reading ? '' : reader.next ? ` · more from ${posLabel.toLowerCase()} ${reader.next}` : reader.loaded ? ' · to the end' : '');
+  // Every row the table holds: the read's, and what a tail added after it.
+  const loaded = reader.rows.length + tail.records.length;
+  const summary = tail.active
+    ? `${formatCount(loaded)} ${noun}${loaded === 1 ? '' : 's'} loaded · following${tail.dropped ? ` (the newest ${formatCount(tail.records.length)} of the tail kept)` : ''}`
+    : `${formatCount(loaded)} ${noun}${loaded === 1 ? '' : 's'} loaded` +
+      (reader.reading ? '' : reader.next ? ` · more from ${posLabel.toLowerCase()} ${reader.next}` : reader.loaded ? ' · to the end' : '');
 
   const empty = reader.reading ? (
     <div className="empty">
@@ -318,6 +321,7 @@ export function RecordsTab({ connectionId, resource, onStoreChanged, attachJob =
             onCopy={(e) => void copyWhole(client, e, sourceFor(connectionId, e, 'unsupported' in target ? null : target), copyText)}
             empty={empty}
             label={`${resource.name} ${noun}s`}
+            followEnd={tail.active && sort === null}
           />
           <div className="toolbar table-foot">
             <span className="muted" data-testid="records-summary">
@@ -337,7 +341,8 @@ export function RecordsTab({ connectionId, resource, onStoreChanged, attachJob =
               )}
             </span>
             <div className="spacer" />
-            {reader.next && !reader.reading && (
+            {/* A tail has read on past where the read stopped: loading more would show those rows twice. */}
+            {reader.next && !reader.reading && !tail.active && (
               <button className="btn small" onClick={() => start(true)}>
                 Load {formatCount(limit)} more from {posLabel.toLowerCase()} {reader.next}
               </button>

@@ -15,9 +15,11 @@ interface Props {
   label: string;
   /** Rows picked for an action (a redrive): a checkbox column; Space toggles the selected row. */
   picks?: { isPicked(index: number): boolean; toggle(index: number): void; allPicked: boolean; toggleAll(): void };
+  /** Rows arrive at the end (a tail): the newest stays in view while the user is at the bottom. */
+  followEnd?: boolean;
 }
 
-export function RecordsTable({ rows, columns, selected, onSelect, sort, onSort, onCopy, empty, label, picks }: Props) {
+export function RecordsTable({ rows, columns, selected, onSelect, sort, onSort, onCopy, empty, label, picks, followEnd = false }: Props) {
   const style = { '--cols': [...(picks ? ['28px'] : []), ...columns.map((c) => c.width)].join(' ') } as CSSProperties;
 
   return (
@@ -28,6 +30,7 @@ export function RecordsTable({ rows, columns, selected, onSelect, sort, onSort, 
       onCopy={(i) => onCopy(rows[i]!)}
       {...(picks ? { onToggle: picks.toggle } : {})}
       label={label}
+      followEnd={followEnd}
       style={style}
       header={
         <>

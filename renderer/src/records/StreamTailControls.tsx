@@ -4,6 +4,7 @@ import type { useStreamTail } from './useStreamTail';
 
 /** Tail a stream: follow what arrives after the rows read, pause and resume without missing any, stop. */
 export function StreamTailControls({ tail, onStart }: { tail: ReturnType<typeof useStreamTail>; onStart(): void }) {
+  // "New" is what the broker took after the tail began; "caught up" is what was already there, unread.
   if (!tail.active)
     return (
       <>
@@ -18,7 +19,9 @@ export function StreamTailControls({ tail, onStart }: { tail: ReturnType<typeof 
       <span className={tail.following ? 'live-dot' : 'faint'} aria-hidden="true">
         ●
       </span>{' '}
-      {tail.following ? 'Following' : 'Paused'} · {formatCount(tail.received)} new{tail.via ? ` · via ${tail.via}` : ''}{' '}
+      {tail.following ? 'Following' : 'Paused'} · {formatCount(tail.received)} new
+      {tail.caughtUp ? ` · ${formatCount(tail.caughtUp)} caught up` : ''}
+      {tail.via ? ` · via ${tail.via}` : ''}{' '}
       {tail.following ? (
         <button type="button" className="btn small" onClick={tail.pause}>
           Pause

@@ -9,7 +9,10 @@ type Target = { type: 'rabbit-stream'; vhost: string; queue: string };
 
 interface TailState {
   records: Envelope[];
+  /** Messages the broker took after the tail began. */
   received: number;
+  /** Messages that were already in the stream when the tail began, read to catch up. */
+  caughtUp: number;
   dropped: number;
   following: boolean;
   /** Paused: nothing is read; Resume goes on from the offset after the last one shown, so nothing is missed. */
@@ -18,7 +21,7 @@ interface TailState {
   error: unknown;
 }
 
-const initial: TailState = { records: [], received: 0, dropped: 0, following: false, paused: false, via: null, error: null };
+const initial: TailState = { records: [], received: 0, caughtUp: 0, dropped: 0, following: false, paused: false, via: null, error: null };
 
 /** A RabbitMQ stream followed live, with pause and resume that miss nothing (the stream keeps what arrives meanwhile). */
 export function useStreamTail(connectionId: string) {
@@ -27,6 +30,17 @@ export function useStreamTail(connectionId: string) {
   const controller = useRef<AbortController | null>(null);
   const target = useRef<Target | null>(null);
   const next = useRef<string | null>(null);
+  /** The stream's end (the offset after its last message) when the tail began: below it is backlog. */
+  const boundary = useRef<bigint | null>(null);
+
+  /** The offset after the stream's last message, from a one-message read of its last chunk. */
+  const streamEnd = useCallback(
+    async (t: Target): Promise<bigint | null> => {
+      const summary = await client.stream('records/read', { connectionId, target: t, from: { type: 'last' }, limit: 1 });
+      return summary.end === null ? null : BigInt(summary.end);
+    },
+    [client, connectionId],
+  );
 
   const follow = useCallback(
     async (from: { type: 'next' } | { type: 'position'; value: string }, fresh: boolean) => {
@@ -49,10 +63,12 @@ export function useStreamTail(connectionId: string) {
               }
               if (records.length === 0) return;
               next.current = String(BigInt(records[records.length - 1]!.position) + 1n);
+              const end = boundary.current;
+              const old = end === null ? 0 : records.filter((r) => BigInt(r.position) < end).length;
               setState((s) => {
                 const all = s.records.concat(records);
                 const over = Math.max(0, all.length - TAIL_BUFFER);
-                return { ...s, records: over ? all.slice(over) : all, dropped: s.dropped + over, received: s.received + records.length };
+                return { ...s, records: over ? all.slice(over) : all, dropped: s.dropped + over, received: s.received + records.length - old, caughtUp: s.caughtUp + old };
               });
             },
           },
@@ -70,9 +86,14 @@ export function useStreamTail(connectionId: string) {
     (t: Target, after: string | null) => {
       target.current = t;
       next.current = after;
-      void follow(after ? { type: 'position', value: after } : { type: 'next' }, true);
+      boundary.current = null;
+      void (async () => {
+        // Where the stream ends now: what the tail reads below that was there before it began.
+        if (after !== null) boundary.current = await streamEnd(t).catch(() => null);
+        if (target.current === t) void follow(after ? { type: 'position', value: after } : { type: 'next' }, true);
+      })();
     },
-    [follow],
+    [follow, streamEnd],
   );
   const pause = useCallback(() => {
     controller.current?.abort();

@@ -9,10 +9,23 @@ const HEAD = 26;
  * A virtualized table's rows and keys: arrows, PgUp/PgDn, Home/End move the selection (which
  * stays in view), Ctrl/Cmd+C copies the selected row.
  */
-function useTableNavigation(count: number, selected: number, onSelect: (index: number) => void, onCopy: (index: number) => void, onToggle?: (index: number) => void) {
+function useTableNavigation(count: number, selected: number, onSelect: (index: number) => void, onCopy: (index: number) => void, onToggle?: (index: number) => void, followEnd = false) {
   const scroller = useRef<HTMLDivElement>(null);
   // The rows start below the sticky header, and a row scrolled into view must not hide under it.
   const virtualizer = useVirtualizer({ count, getScrollElement: () => scroller.current, estimateSize: () => ROW, overscan: 20, scrollMargin: HEAD, scrollPaddingStart: HEAD });
+
+  // Rows arriving at the end (a tail) keep the newest in view while the user is at the bottom;
+  // scrolled up to read, they stay where they are.
+  const before = useRef(count);
+  useEffect(() => {
+    const el = scroller.current;
+    // Where the bottom was before these rows came: every row is ROW high, under the header.
+    const wasAtBottom = el !== null && el.scrollTop + el.clientHeight >= before.current * ROW + HEAD - ROW;
+    before.current = count;
+    if (followEnd && wasAtBottom && count > 0) virtualizer.scrollToIndex(count - 1, { align: 'end' });
+    // Only when rows arrive.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [count, followEnd]);
 
   useEffect(() => {
     if (selected >= 0) virtualizer.scrollToIndex(selected);
@@ -57,6 +70,8 @@ interface Props {
   empty: ReactNode;
   /** The cells of one row. */
   cells(index: number): ReactNode;
+  /** Rows are being added at the end (a tail): keep the last one in view while scrolled to the bottom. */
+  followEnd?: boolean;
 }
 
 /**
@@ -65,8 +80,8 @@ interface Props {
  * belong to their grid; it takes focus itself, the keys move the selection, and the selected row is
  * announced as the grid's active descendant.
  */
-export function VirtualGrid({ count, selected, onSelect, onCopy, onToggle, label, header, className, style, empty, cells }: Props) {
-  const { scroller, virtualizer, onKeyDown } = useTableNavigation(count, selected, onSelect, onCopy, onToggle);
+export function VirtualGrid({ count, selected, onSelect, onCopy, onToggle, label, header, className, style, empty, cells, followEnd = false }: Props) {
+  const { scroller, virtualizer, onKeyDown } = useTableNavigation(count, selected, onSelect, onCopy, onToggle, followEnd);
   const rowId = useId();
   const items = virtualizer.getVirtualItems();
   const active = selected >= 0 && items.some((item) => item.index === selected) ? `${rowId}-${selected}` : undefined;
