@@ -50,7 +50,10 @@ export interface MoveOutcome {
 }
 
 export interface MoveOptions {
+  /** Where messages are taken from. */
   conn: ChannelModel;
+  /** Where copies are published: a connection of its own lets the broker work both sides at once. */
+  publishConn?: ChannelModel;
   /** A fresh connection to the same vhost: settles what a dropped one left in doubt. */
   reconnect(): Promise<ChannelModel>;
   queue: string;
@@ -66,7 +69,7 @@ export interface MoveOptions {
   ratePerSecond: number | null;
   signal: AbortSignal;
   onProgress(progress: MoveProgress): void;
-  /** Messages taken but not yet settled; larger is faster, at the cost of memory. */
+  /** Messages taken but not yet settled, at most; by default as many as fit in 32 MB, up to 4,000. */
   window?: number;
   /** How long the queue must stay empty before the move ends short of `limit` (messages a dry run looked at may still be on their way back). */
   emptyAfterMs?: number;
@@ -84,13 +87,20 @@ interface Entry {
 }
 
 const COMMIT_EVERY_MS = 20;
+const FIRST_WINDOW = 200;
+const MAX_WINDOW = 4_000;
+const WINDOW_BYTES = 32 * 1024 * 1024;
 const SETTLE_RECONNECT_MS = 30_000;
 /** A queue that holds messages but delivers none for this long has stalled: said, not waited on forever. */
 const STALL_MS = 15_000;
 
 export async function moveMessages(o: MoveOptions): Promise<MoveOutcome> {
   // A slow (rate-limited) move takes no more than it can send soon, leaving the rest to others.
-  const window = o.window ?? (o.ratePerSecond ? Math.max(10, Math.min(1000, o.ratePerSecond)) : 1000);
+  // Otherwise the window starts small and grows to what fits in WINDOW_BYTES once sizes are seen:
+  // confirms wait for the broker's disk, so throughput is the window over that wait.
+  const fixed = o.window ?? (o.ratePerSecond ? Math.max(10, Math.min(1000, o.ratePerSecond)) : null);
+  let window = fixed ?? FIRST_WINDOW;
+  let sizes = 0;
   const emptyAfterMs = o.emptyAfterMs ?? 3_000;
   const failures: Failure[] = [];
   let looked = 0;
@@ -114,7 +124,7 @@ export async function moveMessages(o: MoveOptions): Promise<MoveOutcome> {
   const returned = new Set<string>();
 
   const src = await o.conn.createChannel();
-  const pub: ConfirmChannel = await o.conn.createConfirmChannel();
+  const pub: ConfirmChannel = await (o.publishConn ?? o.conn).createConfirmChannel();
   let srcOpen = true;
   let pubOpen = true;
   /** Set when Rewind closes the channels itself: their close is then no fault. */
@@ -286,6 +296,13 @@ export async function moveMessages(o: MoveOptions): Promise<MoveOutcome> {
           return wake();
         }
         lastDelivery = Date.now();
+        if (fixed === null && window < MAX_WINDOW && looked < FIRST_WINDOW) {
+          sizes += m.content.length;
+          if (looked === FIRST_WINDOW - 1) {
+            window = Math.max(FIRST_WINDOW, Math.min(MAX_WINDOW, Math.floor(WINDOW_BYTES / Math.max(1, sizes / FIRST_WINDOW))));
+            consumer?.widen(held + window);
+          }
+        }
         const e: Entry = { m, tag: m.fields.deliveryTag, place: 0, state: 'held', to: null, redriveId: '' };
         unacked.set(e.tag, e);
         if (!taking || looked >= o.limit) return hold(e);

@@ -172,9 +172,12 @@ export class RabbitDeadLetters implements DeadLetterAbility {
     const movedIds: string[] = [];
     const placeToId = new Map<number, string>();
     let conn: ChannelModel | null = null;
+    let publishConn: ChannelModel | null = null;
     try {
       conn = await this.rabbit.connectTo(ref.vhost);
       conn.on('error', () => undefined);
+      publishConn = await this.rabbit.connectTo(ref.vhost);
+      publishConn.on('error', () => undefined);
       const check = await conn.createChannel();
       const { messageCount } = await check.checkQueue(ref.name);
       await check.close();
@@ -183,6 +186,7 @@ export class RabbitDeadLetters implements DeadLetterAbility {
       let last: RedriveProgress = { looked: 0, moved: 0, failed: 0, total, inFlight: 0 };
       const outcome = await moveMessages({
         conn,
+        publishConn,
         reconnect: () => this.rabbit.connectTo(ref.vhost),
         queue: ref.name,
         limit: wanted ? Math.max(messageCount, wanted.size) : total,
@@ -229,6 +233,7 @@ export class RabbitDeadLetters implements DeadLetterAbility {
       throw this.rabbit.fail(e);
     } finally {
       await conn?.close().catch(() => undefined);
+      await publishConn?.close().catch(() => undefined);
     }
   }
 
