@@ -16,9 +16,10 @@ export function deadLetterColumns(positionLabel: string, deathOf: (e: Envelope) 
       sortValue: (e) => Number(e.position),
       className: 'num mono',
     },
-    { id: 'time', label: 'Died', width: '140px', text: (e) => formatTime(when(e)), sortValue: when, className: 'num mono' },
+    // Wide enough for the seconds of "2026-12-07 05:20:25".
+    { id: 'time', label: 'Died', width: '158px', text: (e) => formatTime(when(e)), sortValue: when, className: 'num mono' },
     { id: 'type', label: 'Type', width: 'minmax(70px, 130px)', text: (e) => e.type ?? '', sortValue: (e) => e.type ?? '' },
-    { id: 'reason', label: 'Reason', width: 'minmax(120px, 1.5fr)', text: reason, sortValue: reason, className: 'err-text' },
+    { id: 'reason', label: 'Reason', width: 'minmax(140px, 3fr)', text: reason, sortValue: reason, className: 'err-text' },
     { id: 'payload', label: 'Payload', width: 'minmax(80px, 1fr)', text: previewOf, sortValue: previewOf, className: 'mono' },
     // A topic keeps what was redriven: which of its records went back already.
     ...(redrivenAt
