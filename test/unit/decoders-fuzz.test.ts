@@ -1,4 +1,3 @@
-import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { RewindError } from '../../src/api/errors';
 import { headerOf } from '../../src/adapters/kafka/kafka-envelope';
@@ -9,6 +8,7 @@ import { deathOf } from '../../src/model/dead-letters';
 import type { Envelope, Header } from '../../src/model/envelope';
 import { decodePayload } from '../../src/model/payload';
 import { wireData } from '../../src/projections/wire-data';
+import { batch } from '../tools/kafka-batch';
 import { prettyJson } from '../../renderer/src/records/json-pretty';
 import { hexDump } from '../../renderer/src/records/JsonView';
 
@@ -33,48 +33,6 @@ function prng(seed: number) {
 }
 
 // --- Valid samples to cut and flip: a Kafka record batch, its gzip form, JSON, x-death. ------------
-
-function varint(n: number): Buffer {
-  let z = n >= 0 ? n * 2 : -n * 2 - 1;
-  const out: number[] = [];
-  while (z >= 0x80) {
-    out.push((z % 0x80) | 0x80);
-    z = Math.floor(z / 0x80);
-  }
-  out.push(z);
-  return Buffer.from(out);
-}
-const vbytes = (b: Buffer | null) => (b === null ? varint(-1) : Buffer.concat([varint(b.length), b]));
-
-/** A record batch (magic 2), written here from the protocol's description for test input only. */
-function batch(records: { key: Buffer | null; value: Buffer | null; headers: [string, Buffer | null][] }[], codec = 0): Buffer {
-  const body = Buffer.concat(
-    records.map((r, i) => {
-      const inner = Buffer.concat([
-        Buffer.from([0]),
-        varint(i),
-        varint(i),
-        vbytes(r.key),
-        vbytes(r.value),
-        varint(r.headers.length),
-        ...r.headers.map(([k, v]) => Buffer.concat([vbytes(Buffer.from(k)), vbytes(v)])),
-      ]);
-      return Buffer.concat([varint(inner.length), inner]);
-    }),
-  );
-  const recordsPart = codec === 1 ? gzipSync(body) : body;
-  const head = Buffer.alloc(61);
-  head.writeBigInt64BE(100n, 0);
-  head.writeInt32BE(49 + recordsPart.length, 8);
-  head.writeInt8(2, 16);
-  head.writeInt16BE(codec, 21);
-  head.writeInt32BE(records.length - 1, 23);
-  head.writeBigInt64BE(1_700_000_000_000n, 27);
-  head.writeBigInt64BE(1_700_000_000_000n, 35);
-  head.writeBigInt64BE(-1n, 43);
-  head.writeInt32BE(records.length, 57);
-  return Buffer.concat([head, recordsPart]);
-}
 
 const sampleRecords = [
   {

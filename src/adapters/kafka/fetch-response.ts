@@ -24,13 +24,24 @@ export interface FetchResponse {
  */
 export function decodeFetchResponse(payload: Buffer, version: number): FetchResponse {
   let at = 0;
-  const int16 = () => ((at += 2), payload.readInt16BE(at - 2));
-  const int32 = () => ((at += 4), payload.readInt32BE(at - 4));
-  const int64 = () => ((at += 8), Number(payload.readBigInt64BE(at - 8)));
+  // Every count and length is checked against the bytes left before anything is read or kept.
+  const need = (n: number, what: string) => {
+    if (n < 0 || at + n > payload.length) throw new RangeError(`the fetch response is malformed: ${what} runs past its end (${at + n} > ${payload.length})`);
+  };
+  const int16 = () => (need(2, 'a field'), (at += 2), payload.readInt16BE(at - 2));
+  const int32 = () => (need(4, 'a field'), (at += 4), payload.readInt32BE(at - 4));
+  const int64 = () => (need(8, 'a field'), (at += 8), Number(payload.readBigInt64BE(at - 8)));
+  /** A count of items taking at least `each` bytes apiece. */
+  const count = (each: number, what: string) => {
+    const n = int32();
+    if (n > (payload.length - at) / each) throw new RangeError(`the fetch response is malformed: ${n} ${what} in ${payload.length - at} bytes`);
+    return n;
+  };
   const string = () => {
     const n = int16();
+    need(n, 'a name');
     const s = payload.toString('utf8', at, at + n);
-    at += n;
+    at += Math.max(0, n);
     return s;
   };
   int32(); // throttle time
@@ -40,21 +51,22 @@ export function decodeFetchResponse(payload: Buffer, version: number): FetchResp
     int32(); // session id
   }
   const partitions: FetchedPartition[] = [];
-  const topics = int32();
+  const topics = count(6, 'topics');
   for (let t = 0; t < topics; t++) {
     const topic = string();
-    const count = int32();
-    for (let p = 0; p < count; p++) {
+    const n = count(30 + (version >= 5 ? 8 : 0) + (version >= 11 ? 4 : 0), 'partitions');
+    for (let p = 0; p < n; p++) {
       const partition = int32();
       const code = int16();
       const highWatermark = int64();
       const lastStableOffset = int64();
       const logStartOffset = version >= 5 ? int64() : -1;
-      const abortedCount = int32();
+      const abortedCount = count(16, 'aborted transactions');
       const aborted: AbortedTransaction[] = [];
       for (let a = 0; a < abortedCount; a++) aborted.push({ producerId: int64(), firstOffset: int64() });
       if (version >= 11) int32(); // preferred read replica
       const size = int32();
+      if (size >= 0) need(size, "a partition's record set");
       const records = size < 0 ? null : payload.subarray(at, at + size);
       at += Math.max(0, size);
       partitions.push({ topic, partition, errorCode: code, highWatermark, lastStableOffset, logStartOffset, aborted, records });

@@ -1,3 +1,5 @@
+import { RewindError } from '../../api/errors';
+import { crc32, crc32c } from '../checksums';
 import { decompress } from './codecs';
 
 /**
@@ -128,15 +130,27 @@ function readRecord(r: Reader, base: { offset: number; timestamp: number; type: 
   };
 }
 
+/** Bytes that do not match their checksum: damaged on the broker's disk or on the way, never worth a retry. */
+function checksumFailed(where: string, what: string, offset: number): RewindError {
+  return new RewindError(
+    'damaged',
+    `${where}: the ${what} at offset ${offset} fails its checksum (${what === 'batch' ? 'CRC-32C' : 'CRC-32'}): its bytes are damaged`,
+    'Read from a later offset to go past it, and check the broker’s disks and logs.',
+  );
+}
+
 function readBatch(r: Reader, where: string): RecordBatch {
   const baseOffset = r.int64();
   const length = r.int32();
   r.need(length);
+  if (length < RECORD_BATCH_HEADER - 12) throw new RangeError(`a batch of ${length} bytes`);
   const end = r.at + length;
   r.int32(); // partition leader epoch
   const magic = r.int8();
   if (magic !== 2) throw new RangeError(`magic ${magic} inside a record batch`);
-  r.int32(); // CRC-32C: the broker checked it on the way in
+  // CRC-32C of everything after it, as Kafka's own consumer checks it (check.crcs).
+  const crc = r.int32() >>> 0;
+  if (crc32c(r.buf.subarray(r.at, end)) !== crc) throw checksumFailed(where, 'batch', baseOffset);
   const attributes = r.int16();
   const lastOffsetDelta = r.int32();
   const baseTimestamp = r.int64();
@@ -169,7 +183,10 @@ function readLegacy(r: Reader, where: string, out: RecordBatch[], inner = false)
   const size = r.int32();
   r.need(size);
   const end = r.at + size;
-  r.int32(); // CRC-32
+  // CRC-32, magic, attributes, key and value lengths at the least.
+  if (size < 14) throw new RangeError(`a message of ${size} bytes at offset ${offset}`);
+  const crc = r.int32() >>> 0;
+  if (crc32(r.buf.subarray(r.at, end)) !== crc) throw checksumFailed(where, 'message', offset);
   const magic = r.int8();
   const attributes = r.int8();
   const timestamp = magic >= 1 ? r.int64() : -1;
