@@ -154,7 +154,7 @@ describe('records of a chunk', () => {
     batch.writeUInt32BE(inner.length, 3);
     batch.writeUInt32BE(zipped.length, 7);
     const data = Buffer.concat([entry(one('a0')), batch, zipped, entry(one('c0'))]);
-    const chunk = { first: 100n, records: 5, entries: 3, timestamp: 0, type: 0, data };
+    const chunk = { first: 100n, records: 5, entries: 3, timestamp: 0, type: 0, data, crc: 0 };
     const seen: [bigint, string][] = [];
     forEachRecord(chunk, 101n, 104n, (offset, message) => seen.push([offset, decodeMessage(message).body.toString()]));
     expect(seen).toEqual([

@@ -43,7 +43,21 @@ export class Amqp10Error extends Error {}
 interface Cursor {
   b: Buffer;
   at: number;
+  /** Lists, maps, arrays and described values open around the position. */
+  depth: number;
+  /** Values this message may still hold (see MAX_VALUES). */
+  budget: number;
 }
+
+/**
+ * What one message may hold, whatever its bytes declare. Counts are checked against the bytes
+ * left, but some values take no bytes in an array (null, true, false, 0, an empty list): 13 bytes
+ * can declare 2^31 nulls. A million values is far past any real message's headers and body, and
+ * keeps one message's decoded form to tens of megabytes.
+ */
+const MAX_VALUES = 1_000_000;
+/** Nesting deeper than this is refused rather than run until the stack overflows. */
+const MAX_DEPTH = 64;
 
 const SECTION = { header: 0x70, deliveryAnnotations: 0x71, messageAnnotations: 0x72, properties: 0x73, applicationProperties: 0x74, data: 0x75, sequence: 0x76, value: 0x77, footer: 0x78 } as const;
 const SECTION_SYMBOLS: Record<string, number> = {
@@ -60,6 +74,24 @@ const SECTION_SYMBOLS: Record<string, number> = {
 
 function need(c: Cursor, n: number): void {
   if (c.at + n > c.b.length) throw new Amqp10Error(`AMQP 1.0: value runs past the end of the message (${c.at + n} > ${c.b.length})`);
+}
+
+/** Takes `n` values from the message's budget. */
+function spend(c: Cursor, n: number): void {
+  c.budget -= n;
+  if (c.budget < 0) throw new Amqp10Error(`AMQP 1.0: more than ${MAX_VALUES.toLocaleString('en-US')} values in one message`);
+}
+
+function enter(c: Cursor): void {
+  if (++c.depth > MAX_DEPTH) throw new Amqp10Error(`AMQP 1.0: values nested more than ${MAX_DEPTH} deep`);
+}
+
+/**
+ * The fewest bytes one array element of this constructor takes, by its subcategory (the high
+ * nibble): fixed widths 0 to 16, then a length or size and count of 1 or 4 bytes each.
+ */
+function elementWidth(code: number): number {
+  return [0, 0, 0, 0, 0, 1, 2, 4, 8, 16, 1, 4, 2, 8, 3, 9][code >> 4]!;
 }
 
 function take(c: Cursor, n: number): Buffer {
@@ -190,8 +222,11 @@ function valueOf(code: number, c: Cursor): Amqp10Value {
     case 0xf0:
       return { t: 'array', v: array(c, code === 0xe0 ? 1 : 4) };
     case 0x00: {
+      enter(c);
       const descriptor = decodeValue(c);
-      return { t: 'described', descriptor, v: decodeValue(c) };
+      const v = decodeValue(c);
+      c.depth--;
+      return { t: 'described', descriptor, v };
     }
     default:
       throw new Amqp10Error(`AMQP 1.0: unknown format code 0x${code.toString(16)} at byte ${c.at - 1}`);
@@ -204,8 +239,13 @@ function compound(c: Cursor, width: 1 | 4): Amqp10Value[] {
   const end = c.at + size;
   need(c, size);
   const count = width === 1 ? u8(c) : u32(c);
+  // Every item carries its own constructor: at least a byte each.
+  if (count > end - c.at) throw new Amqp10Error(`AMQP 1.0: a list or map claims ${count} items in ${end - c.at} bytes`);
+  spend(c, count);
+  enter(c);
   const items: Amqp10Value[] = [];
   for (let i = 0; i < count; i++) items.push(decodeValue(c));
+  c.depth--;
   if (c.at !== end) throw new Amqp10Error('AMQP 1.0: a list or map whose size disagrees with its items');
   return items;
 }
@@ -216,17 +256,23 @@ function array(c: Cursor, width: 1 | 4): Amqp10Value[] {
   const end = c.at + size;
   need(c, size);
   const count = width === 1 ? u8(c) : u32(c);
+  enter(c);
   let code = u8(c);
   let descriptor: Amqp10Value | null = null;
   if (code === 0x00) {
     descriptor = decodeValue(c);
     code = u8(c);
   }
+  // Against the bytes left, and against the message's budget for elements that take none.
+  const w = elementWidth(code);
+  if (w > 0 && count > (end - c.at) / w) throw new Amqp10Error(`AMQP 1.0: an array claims ${count} elements in ${end - c.at} bytes`);
+  spend(c, count);
   const items: Amqp10Value[] = [];
   for (let i = 0; i < count; i++) {
     const v = valueOf(code, c);
     items.push(descriptor ? { t: 'described', descriptor, v } : v);
   }
+  c.depth--;
   if (c.at !== end) throw new Amqp10Error('AMQP 1.0: an array whose size disagrees with its elements');
   return items;
 }
@@ -258,7 +304,7 @@ export function decodeMessage(bytes: Buffer): Amqp10Message {
     bodyValue: null,
     footer: null,
   };
-  const c: Cursor = { b: bytes, at: 0 };
+  const c: Cursor = { b: bytes, at: 0, depth: 0, budget: MAX_VALUES };
   const data: Buffer[] = [];
   const sequence: Amqp10Value[] = [];
   while (c.at < bytes.length) {
@@ -287,7 +333,7 @@ export function decodeMessage(bytes: Buffer): Amqp10Message {
         m.bodyKind = 'data';
         break;
       case SECTION.sequence:
-        sequence.push(...listOf(v));
+        for (const x of listOf(v)) sequence.push(x);
         m.bodyKind = 'sequence';
         break;
       case SECTION.value:

@@ -1,42 +1,45 @@
-import { gunzipSync } from 'node:zlib';
-import * as zlib from 'node:zlib';
-import { decompress as zstdPure } from 'fzstd';
 import { RewindError } from '../../api/errors';
+import { crc32 } from '../checksums';
+import { decompress } from '../kafka/codecs';
 import type { Chunk } from './stream-protocol';
 
 /**
  * The records of one stream chunk. A chunk's data is a run of entries: a simple entry is a
  * 32-bit size (top bit clear) and one message; a sub-entry batch (top bit set) holds several
  * messages, maybe compressed, that a publisher sent as one. Offsets count records, so a batch of
- * ten takes ten offsets.
+ * ten takes ten offsets. Sub-entry batches are decompressed by the same codecs as Kafka's record
+ * batches (RabbitMQ numbers them the same way), under the same output limit.
  */
 
-const CODECS = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
-/** No batch may decompress to more than this: a decompression bomb stops here. */
-const MAX_BATCH = 256 * 1024 * 1024;
-
-type ZstdSync = (data: Buffer) => Buffer;
-const zstdNative = (zlib as unknown as { zstdDecompressSync?: ZstdSync }).zstdDecompressSync;
-
-function inflate(codec: number, data: Buffer, where: string): Buffer {
-  const name = CODECS[codec] ?? `codec ${codec}`;
-  try {
-    if (codec === 0) return data;
-    if (codec === 1) return gunzipSync(data, { maxOutputLength: MAX_BATCH });
-    if (codec === 4) {
-      if (zstdNative) return zstdNative(data);
-      const out = zstdPure(data);
-      return Buffer.from(out.buffer, out.byteOffset, out.byteLength);
+/**
+ * Checks a delivered chunk before any of it is used: its data against the header's CRC-32 (as
+ * osiris computed it when it wrote the chunk), and its entries against the header's counts, so
+ * a chunk that claims 4 billion records or runs past its data is refused, not believed.
+ */
+export function verifyChunk(chunk: Chunk): void {
+  const data = chunk.data;
+  const crc = crc32(data);
+  if (crc !== chunk.crc) throw damaged(chunk, `its data fails its CRC-32 check (the header says ${hex(chunk.crc)}, the data gives ${hex(crc)})`);
+  let at = 0;
+  let records = 0;
+  for (let e = 0; e < chunk.entries; e++) {
+    if (at + 4 > data.length) throw damaged(chunk, 'an entry runs past the chunk');
+    const head = data.readUInt32BE(at);
+    if ((head & 0x80000000) === 0) {
+      at += 4 + head;
+      records++;
+    } else {
+      if (at + 11 > data.length) throw damaged(chunk, 'a batch runs past the chunk');
+      records += data.readUInt16BE(at + 1);
+      at += 11 + data.readUInt32BE(at + 7);
     }
-  } catch (e) {
-    throw new RewindError('unsupported', `${where}: the ${name} batch could not be decompressed (${(e as Error).message})`, 'The chunk may be damaged.');
+    if (at > data.length) throw damaged(chunk, 'an entry runs past the chunk');
   }
-  throw new RewindError(
-    'unsupported',
-    `${where} holds a ${name}-compressed batch, which Rewind cannot decompress yet`,
-    'Publish uncompressed, gzip or zstd batches, or read this stream over AMQP, where the broker decompresses.',
-  );
+  if (records !== chunk.records) throw damaged(chunk, `its header says ${chunk.records} records, its entries hold ${records}`);
+  if (at !== data.length) throw damaged(chunk, `${data.length - at} bytes follow its last entry`);
 }
+
+const hex = (n: number) => `0x${(n >>> 0).toString(16).padStart(8, '0')}`;
 
 /**
  * Calls `each` with every record of the chunk whose offset is in [from, to], in order. Batches
@@ -64,16 +67,22 @@ export function forEachRecord(chunk: Chunk, from: bigint, to: bigint, each: (off
       continue;
     }
     // A sub-entry batch: flag and codec (1 byte), record count, uncompressed size, size, data.
+    if (at + 11 > data.length) throw damaged(chunk, 'a batch runs past the chunk');
     const codec = (data[at]! >> 4) & 0x07;
     const count = data.readUInt16BE(at + 1);
     const size = data.readUInt32BE(at + 7);
     const end = at + 11 + size;
     if (end > data.length) throw damaged(chunk, 'a batch runs past the chunk');
     if (index + count > lo) {
-      const batch = inflate(codec, data.subarray(at + 11, end), `the chunk at offset ${first}`);
+      const body = data.subarray(at + 11, end);
+      const batch = codec === 0 ? body : decompress(codec, body, `the chunk at offset ${first}`);
+      // Each record is a 32-bit size and its bytes: the count is checked against what is there.
+      if (count * 4 > batch.length) throw damaged(chunk, `a batch claims ${count} records in ${batch.length} bytes`);
       let p = 0;
       for (let i = 0; i < count; i++, index++) {
+        if (p + 4 > batch.length) throw damaged(chunk, 'a batch holds fewer records than it says');
         const n = batch.readUInt32BE(p);
+        if (p + 4 + n > batch.length) throw damaged(chunk, 'a record runs past its batch');
         if (index >= lo && index <= hi) each(first + BigInt(index), batch.subarray(p + 4, p + 4 + n));
         p += 4 + n;
       }

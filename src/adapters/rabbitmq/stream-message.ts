@@ -1,8 +1,9 @@
+import { RewindError } from '../../api/errors';
 import type { Envelope, Header } from '../../model/envelope';
 import { decodePayload, printableText } from '../../model/payload';
 import type { WireEvent } from '../../projections/wire';
 import { wireData } from '../../projections/wire-data';
-import { decodeMessage, keyText, timestampText, valueJson, type Amqp10Message, type Amqp10Value } from './stream-amqp10';
+import { Amqp10Error, decodeMessage, keyText, timestampText, valueJson, type Amqp10Message, type Amqp10Value } from './stream-amqp10';
 
 /**
  * A stream message read by the stream protocol, shown as the AMQP path shows it, so a stream
@@ -190,6 +191,16 @@ export function viewStreamMessage(bytes: Buffer): StreamMessageView {
   };
 }
 
+/** The message at `offset`, or a refusal that names it: anyone who may publish to the stream wrote these bytes. */
+function viewAt(queue: string, offset: bigint, bytes: Buffer): StreamMessageView {
+  try {
+    return viewStreamMessage(bytes);
+  } catch (e) {
+    if (!(e instanceof Amqp10Error)) throw e;
+    throw new RewindError('damaged', `The message at offset ${offset} of ${queue} cannot be read (${e.message})`, `Read from offset ${offset + 1n} to go past it.`);
+  }
+}
+
 /** A chunk's time as text, made once per chunk rather than once per message. */
 let lastChunkTime = Number.NaN;
 let lastChunkText = '';
@@ -211,7 +222,7 @@ function bodyBytes(m: Amqp10Message): Buffer {
  * record's time when the message carries none of its own.
  */
 export function streamRecordToEnvelope(queue: string, offset: bigint, chunkTime: number, bytes: Buffer, previewBytes?: number): Envelope {
-  const v = viewStreamMessage(bytes);
+  const v = viewAt(queue, offset, bytes);
   const causation = v.headers.find((x) => x.name === 'causation-id');
   return {
     source: 'rabbitmq',
@@ -235,7 +246,7 @@ export function streamRecordToEnvelope(queue: string, offset: bigint, chunkTime:
 
 /** The same record as projections take it, with its whole body. */
 export function streamRecordToWire(queue: string, offset: bigint, chunkTime: number, bytes: Buffer): WireEvent {
-  const v = viewStreamMessage(bytes);
+  const v = viewAt(queue, offset, bytes);
   const position = Number(offset);
   const kept = new Set(['content_type', 'content_encoding', 'delivery_mode', 'reply_to', 'app_id']);
   const meta = [...v.headers, ...v.properties.filter((h) => kept.has(h.name))];
