@@ -1,5 +1,8 @@
 import { connect as tcpConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
+import { RewindError } from '../../api/errors';
+import { BATCH_LIMIT_VARIABLE, batchLimitBytes, batchLimitMb } from '../batch-limit';
+import { throwIfAborted, whenAborted } from '../source-adapter';
 
 /**
  * The commands of RabbitMQ's stream protocol (the rabbitmq_stream plugin, port 5552; 5551 with
@@ -8,6 +11,11 @@ import { connect as tlsConnect } from 'node:tls';
  * has it (3.11 and later; older brokers close the connection on a command they do not know, so
  * it is only sent to brokers whose version says they have it). Chunks arrive whole; see
  * stream-chunk.ts for their records.
+ *
+ * Nothing the server declares is taken on trust: a frame larger than agreed is refused as soon as
+ * its size is read (before its bytes are kept) and the connection closed; every request has a
+ * time limit and can be abandoned by its caller; a malformed frame fails the connection with
+ * what was wrong.
  */
 
 export interface StreamEndpoint {
@@ -31,6 +39,8 @@ export interface Chunk extends ChunkHeader {
   type: number;
   entries: number;
   data: Buffer;
+  /** The CRC-32 of `data` as the chunk's header gives it (stream-chunk.ts checks it). */
+  crc: number;
 }
 
 /** Where a subscription starts, as the protocol's OffsetSpecification says it. */
@@ -51,8 +61,17 @@ const KEY = {
   heartbeat: 23,
   streamStats: 28,
 } as const;
+const NAMES: Record<number, string> = { 7: 'Subscribe', 12: 'Unsubscribe', 17: 'PeerProperties', 18: 'SaslHandshake', 19: 'SaslAuthenticate', 21: 'Open', 28: 'StreamStats' };
 const RESPONSE = 0x8000;
 const OK = 1;
+/**
+ * The largest frame other than a chunk delivery, offered in Tune (RabbitMQ's own default, and
+ * ample for every answer Rewind asks for). Deliveries are not held to it: RabbitMQ sends a chunk
+ * whole, larger than the frame max when its messages are, so they are held to the batch limit.
+ */
+const FRAME_MAX = 1_048_576;
+/** A request the server has not answered in this long fails the connection. */
+const REQUEST_MS = 10_000;
 const CODES: Record<number, string> = {
   2: 'the stream does not exist',
   4: 'no such subscription',
@@ -65,6 +84,8 @@ const CODES: Record<number, string> = {
 };
 /** The osiris chunk header that starts every Deliver, after the subscription id. */
 const CHUNK_HEADER = 48;
+/** What a Deliver frame carries besides the chunk's data: key and version, subscription id, header, bloom filter. */
+const DELIVER_OVERHEAD = 4 + 1 + CHUNK_HEADER + 255;
 
 export class StreamProtocolError extends Error {
   constructor(
@@ -83,6 +104,8 @@ export class StreamConnection {
   private correlation = 0;
   private readonly pending = new Map<number, { resolve: (body: Buffer) => void; reject: (e: Error) => void }>();
   private failure: Error | null = null;
+  /** The frame max agreed in Tune (before it, the one Rewind offers). */
+  private frameMax = FRAME_MAX;
   /** The server tunes after authentication and refuses Open until the client has tuned back. */
   private tuned!: () => void;
   private readonly tuning = new Promise<void>((resolve) => (this.tuned = resolve));
@@ -95,7 +118,11 @@ export class StreamConnection {
   onStreamGone: (stream: string) => void = () => undefined;
   onClose: (e: Error) => void = () => undefined;
 
-  private constructor(private readonly socket: Socket) {
+  private constructor(
+    private readonly socket: Socket,
+    /** host:port, for what errors say. */
+    private readonly label: string,
+  ) {
     socket.setNoDelay(true);
     socket.on('data', (d: Buffer) => this.read(d));
     const end = (e: Error) => this.fail(e);
@@ -106,7 +133,7 @@ export class StreamConnection {
   /** Connects and opens the virtual host; rejects within `timeoutMs` whatever the server does. */
   static async open(endpoint: StreamEndpoint, timeoutMs: number, name = 'Rewind'): Promise<StreamConnection> {
     const socket = endpoint.tls ? tlsConnect({ host: endpoint.host, port: endpoint.port, servername: endpoint.host }) : tcpConnect({ host: endpoint.host, port: endpoint.port });
-    const conn = new StreamConnection(socket);
+    const conn = new StreamConnection(socket, `${endpoint.host}:${endpoint.port}`);
     const timer = setTimeout(() => conn.fail(new StreamProtocolError(`no answer from ${endpoint.host}:${endpoint.port} in ${timeoutMs} ms`)), timeoutMs);
     try {
       await new Promise<void>((resolve, reject) => {
@@ -132,8 +159,8 @@ export class StreamConnection {
   }
 
   /** Subscribes from `spec` with `credit` chunks granted; more come as credit() allows. */
-  async subscribe(subscriptionId: number, stream: string, spec: OffsetSpec, credit = 0): Promise<void> {
-    await this.request(KEY.subscribe, Buffer.concat([Buffer.from([subscriptionId]), str(stream), offsetSpec(spec), uint16(credit), int32(0)]));
+  async subscribe(subscriptionId: number, stream: string, spec: OffsetSpec, credit = 0, signal?: AbortSignal): Promise<void> {
+    await this.request(KEY.subscribe, Buffer.concat([Buffer.from([subscriptionId]), str(stream), offsetSpec(spec), uint16(credit), int32(0)]), signal);
   }
 
   async unsubscribe(subscriptionId: number): Promise<void> {
@@ -155,13 +182,19 @@ export class StreamConnection {
    * The stream's statistics (RabbitMQ 3.11+): `first_chunk_id` is the first offset of its first
    * chunk, `committed_chunk_id` that of its last committed chunk (-1 on an empty stream).
    */
-  async streamStats(stream: string): Promise<Record<string, bigint>> {
-    const body = await this.request(KEY.streamStats, str(stream));
+  async streamStats(stream: string, signal?: AbortSignal): Promise<Record<string, bigint>> {
+    const body = await this.request(KEY.streamStats, str(stream), signal);
+    const malformed = () => new StreamProtocolError(`the stream server at ${this.label} sent a malformed StreamStats answer`);
     const out: Record<string, bigint> = {};
+    if (body.length < 4) throw malformed();
     let at = 4;
     const count = body.readInt32BE(0);
+    // A name's length and a 64-bit value at the least, each.
+    if (count < 0 || count > (body.length - 4) / 10) throw malformed();
     for (let i = 0; i < count; i++) {
+      if (at + 2 > body.length) throw malformed();
       const n = body.readUInt16BE(at);
+      if (at + 2 + n + 8 > body.length) throw malformed();
       const key = body.toString('utf8', at + 2, at + 2 + n);
       at += 2 + n;
       out[key] = body.readBigInt64BE(at);
@@ -187,11 +220,38 @@ export class StreamConnection {
     });
   }
 
-  private request(key: number, body: Buffer): Promise<Buffer> {
+  /**
+   * Sends a request and waits for its answer: at most REQUEST_MS (then the connection fails, as
+   * one that stopped answering), or until `signal` aborts (then the answer is no longer awaited).
+   */
+  private request(key: number, body: Buffer, signal?: AbortSignal): Promise<Buffer> {
     if (this.failure) return Promise.reject(this.failure);
+    if (signal) throwIfAborted(signal);
     const id = ++this.correlation;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      const timer = setTimeout(
+        () =>
+          this.fail(
+            new RewindError('timeout', `The stream server at ${this.label} did not answer ${NAMES[key] ?? `command ${key}`} in ${REQUEST_MS / 1000} s`, 'The broker may be overloaded; try again.'),
+          ),
+        REQUEST_MS,
+      );
+      const settled = () => {
+        clearTimeout(timer);
+        off();
+        this.pending.delete(id);
+      };
+      const off = signal
+        ? whenAborted(signal, () => {
+            settled();
+            try {
+              throwIfAborted(signal);
+            } catch (e) {
+              reject(e as Error);
+            }
+          })
+        : () => undefined;
+      this.pending.set(id, { resolve: (b) => (settled(), resolve(b)), reject: (e) => (settled(), reject(e)) });
       this.send(key, Buffer.concat([int32(id), body]));
     });
   }
@@ -205,12 +265,19 @@ export class StreamConnection {
   }
 
   private read(data: Buffer): void {
+    if (this.failure) return;
     this.parts.push(data);
     this.partsLength += data.length;
     while (this.partsLength >= 4 && !this.failure) {
       let head = this.parts[0]!;
-      if (head.length < 4) head = this.join();
+      if (head.length < 6 && this.partsLength >= 6) head = this.join();
+      else if (head.length < 4) head = this.join();
       const size = head.readUInt32BE(0);
+      // Checked as soon as the size is known, before the frame's bytes are kept. Until its key
+      // has arrived a frame may be a delivery, and is held to that limit.
+      const deliver = head.length < 6 || head.readUInt16BE(4) === KEY.deliver;
+      const limit = deliver ? batchLimitBytes() + DELIVER_OVERHEAD : this.frameMax;
+      if (size > limit) return this.fail(this.tooLarge(size, deliver));
       if (this.partsLength < 4 + size) return;
       // Most frames sit in the first piece; a chunk larger than a socket read is joined once.
       if (head.length < 4 + size) head = this.join();
@@ -219,12 +286,29 @@ export class StreamConnection {
       else this.parts[0] = head.subarray(4 + size);
       this.partsLength -= 4 + size;
       try {
+        if (frame.length < 4) throw new RangeError('shorter than its key and version');
         this.frame(frame.readUInt16BE(0), frame.subarray(4));
       } catch (e) {
-        this.fail(e instanceof Error ? e : new StreamProtocolError(String(e)));
+        const known = e instanceof RewindError || e instanceof StreamProtocolError;
+        this.fail(known ? e : new StreamProtocolError(`the stream server at ${this.label} sent a malformed frame (${e instanceof Error ? e.message : String(e)})`));
         return;
       }
     }
+  }
+
+  private tooLarge(size: number, deliver: boolean): RewindError {
+    const mb = (n: number) => `${Math.round(n / 1048576)} MB`;
+    return deliver
+      ? new RewindError(
+          'limit',
+          `The stream server at ${this.label} sent a frame of ${mb(size)}, more than the ${batchLimitMb()} MB Rewind takes in one chunk; the connection was closed`,
+          `If the stream really holds chunks that large, start Rewind with ${BATCH_LIMIT_VARIABLE} set higher (in MB).`,
+        )
+      : new RewindError(
+          'limit',
+          `The stream server at ${this.label} sent a frame of ${mb(size)}, more than the ${this.frameMax} bytes agreed; the connection was closed`,
+          'Check that RabbitMQ’s stream plugin, not something else, listens on that port.',
+        );
   }
 
   private join(): Buffer {
@@ -238,20 +322,37 @@ export class StreamConnection {
       // SubscriptionId, then the osiris chunk header: magic+version, type, entries, records,
       // timestamp, epoch, first offset, crc, data length, trailer length, bloom filter size + reserved.
       const at = 1;
+      if (body.length < at + CHUNK_HEADER) throw new RangeError('a Deliver frame shorter than its chunk header');
       const dataLength = body.readUInt32BE(at + 36);
       const bloom = body[at + 44]!;
       const start = at + CHUNK_HEADER + bloom;
+      const first = body.readBigUInt64BE(at + 24);
+      if (start + dataLength > body.length) {
+        throw new RewindError(
+          'damaged',
+          `The stream chunk at offset ${first} is damaged: its data (${dataLength} bytes) runs past its frame`,
+          'Read this range over AMQP, or check the broker’s logs.',
+        );
+      }
       this.onChunk(body[0]!, {
         type: body[at + 1]!,
         entries: body.readUInt16BE(at + 2),
         records: body.readUInt32BE(at + 4),
         timestamp: Number(body.readBigInt64BE(at + 8)),
-        first: body.readBigUInt64BE(at + 24),
+        first,
+        crc: body.readUInt32BE(at + 32),
         data: body.subarray(start, start + dataLength),
       });
     } else if (key === KEY.tune) {
-      // Agree to the server's frame size and heartbeat, as clients do.
-      this.send(KEY.tune, body.subarray(0, 8));
+      // The server's frame max and heartbeat; the frame max answered is the smaller of its and
+      // Rewind's (0 from the server: no limit of its own), and frames past it are refused.
+      if (body.length < 8) throw new RangeError('a Tune frame shorter than 8 bytes');
+      const offered = body.readUInt32BE(0);
+      this.frameMax = offered === 0 ? FRAME_MAX : Math.min(offered, FRAME_MAX);
+      const tune = Buffer.alloc(8);
+      tune.writeUInt32BE(this.frameMax, 0);
+      tune.writeUInt32BE(body.readUInt32BE(4), 4);
+      this.send(KEY.tune, tune);
       this.tuned();
     } else if (key === KEY.heartbeat) {
       this.send(KEY.heartbeat, Buffer.alloc(0));
@@ -276,10 +377,13 @@ export class StreamConnection {
     }
   }
 
-  private fail(e: Error): void {
+  /** Ends the connection with `e`: every request waiting and every listener gets it, and what was buffered is let go. */
+  fail(e: Error): void {
     if (this.failure) return;
     this.failure = e;
-    for (const w of this.pending.values()) w.reject(e);
+    this.parts = [];
+    this.partsLength = 0;
+    for (const w of [...this.pending.values()]) w.reject(e);
     this.pending.clear();
     this.socket.destroy();
     this.onClose(e);

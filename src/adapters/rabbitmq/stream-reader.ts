@@ -1,11 +1,15 @@
 import { RewindError } from '../../api/errors';
+import { BATCH_LIMIT_VARIABLE, batchLimitBytes, batchLimitMb } from '../batch-limit';
 import { throwIfAborted, whenAborted } from '../source-adapter';
-import { StreamConnection, type Chunk, type OffsetSpec, type StreamEndpoint } from './stream-protocol';
+import { verifyChunk } from './stream-chunk';
+import { StreamConnection, StreamProtocolError, type Chunk, type OffsetSpec, type StreamEndpoint } from './stream-protocol';
 
 /**
  * Reads a stream by the stream protocol, chunk by chunk, with credit as flow control: a few
  * chunks are in flight, and one more is asked for only when the reader takes one, so memory
- * stays bounded whatever the stream's size and a paused reader costs the broker nothing.
+ * stays bounded whatever the stream's size and a paused reader costs the broker nothing. A server
+ * that sends chunks it was not asked for, or more bytes than one batch limit waiting unread, is
+ * cut off; each message chunk is checked (CRC, counts) before it is handed on.
  */
 
 /** A stream's extent when it was asked: its first and last offsets, and when its last chunk was written (ms). */
@@ -68,7 +72,7 @@ export class StreamReader {
   async bounds(stream: string, signal: AbortSignal): Promise<StreamBounds | null> {
     let wait = EMPTY_PROBE_MS;
     if (this.conn.hasStreamStats()) {
-      const stats = await this.conn.streamStats(stream);
+      const stats = await this.conn.streamStats(stream, signal);
       if ((stats.committed_chunk_id ?? -1n) < 0n) return null;
       // Known not to be empty: the chunks are there and a missing one is a stall.
       wait = STALL_MS;
@@ -112,18 +116,34 @@ export class StreamReader {
     subscribed: () => void = () => undefined,
   ): AsyncGenerator<Chunk> {
     const id = this.nextId++ % 256;
-    const queue: Chunk[] = [];
+    let queue: Chunk[] = [];
+    let queued = 0;
     let failure: Error | null = null;
     let wake: (() => void) | null = null;
     this.subscriptions.set(id, {
-      chunk: (c) => (queue.push(c), wake?.()),
-      fail: (e) => ((failure ??= e), wake?.()),
+      chunk: (c) => {
+        queue.push(c);
+        queued += c.data.length;
+        // At most `credit` chunks are ever owed to this subscription (credit goes back only as they are taken).
+        if (queue.length > credit) return this.conn.fail(new StreamProtocolError(`the stream server sent ${stream} a chunk it was not asked for (more than ${credit} unread)`));
+        if (queued > batchLimitBytes() && queue.length > 1) {
+          return this.conn.fail(
+            new RewindError(
+              'limit',
+              `The stream server sent more than ${batchLimitMb()} MB of ${stream} ahead of the reader`,
+              `If its chunks are really that large, start Rewind with ${BATCH_LIMIT_VARIABLE} set higher (in MB).`,
+            ),
+          );
+        }
+        wake?.();
+      },
+      fail: (e) => ((failure ??= e), (queue = []), wake?.()),
     });
     const off = whenAborted(signal, () => wake?.());
     let lastSeen: bigint | null = null;
     let owed = 0;
     try {
-      await this.conn.subscribe(id, stream, spec, credit);
+      await this.conn.subscribe(id, stream, spec, credit, signal);
       subscribed();
       for (;;) {
         while (queue.length === 0) {
@@ -138,6 +158,7 @@ export class StreamReader {
           wake = null;
         }
         const chunk = queue.shift()!;
+        queued -= chunk.data.length;
         // Chunks taken are asked for again half a window at a time: between half and all of
         // `credit` stay in flight, and a credit frame (a socket write) goes out every few chunks
         // rather than every chunk, which cost a tenth of a read of small chunks.
@@ -146,6 +167,7 @@ export class StreamReader {
           owed = 0;
         }
         if (chunk.type !== 0) continue;
+        verifyChunk(chunk);
         lastSeen = chunk.first + BigInt(chunk.records) - 1n;
         yield chunk;
         if (until !== null && lastSeen >= until) return;
@@ -153,7 +175,13 @@ export class StreamReader {
     } finally {
       off();
       this.subscriptions.delete(id);
-      if (!this.conn.failed) await this.conn.unsubscribe(id).catch(() => undefined);
+      queue = [];
+      // A cancelled read ends now: the answer is not waited for (the caller closes the connection,
+      // or goes on using it, where answers come in order). Otherwise it is, for at most a request's time limit.
+      if (!this.conn.failed) {
+        const gone = this.conn.unsubscribe(id).catch(() => undefined);
+        if (!signal.aborted) await gone;
+      }
     }
   }
 }
