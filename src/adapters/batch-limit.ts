@@ -5,10 +5,10 @@ import { RewindError } from '../api/errors';
  * sub-entry batch once decompressed (whatever the codec), and a RabbitMQ stream chunk as it
  * arrives. A decompression bomb or a frame that claims gigabytes stops here, before the memory is
  * taken. 256 MB by default (a broker's own limits are far lower: Kafka's message.max.bytes is
- * 1 MB, RabbitMQ's max_message_size 16 to 128 MB); REWIND_MAX_BATCH_MB changes it, read on use.
+ * 1 MB, RabbitMQ's max_message_size 16 to 128 MB); REWIND_BATCH_MAX_MB changes it, read on use.
  */
 const DEFAULT_MB = 256;
-export const BATCH_LIMIT_VARIABLE = 'REWIND_MAX_BATCH_MB';
+export const BATCH_LIMIT_VARIABLE = 'REWIND_BATCH_MAX_MB';
 
 export function batchLimitMb(): number {
   const set = Number(process.env[BATCH_LIMIT_VARIABLE]);

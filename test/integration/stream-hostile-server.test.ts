@@ -151,7 +151,7 @@ describe('a hostile stream-protocol server against the core', () => {
       expect(e, 'the read must fail').not.toBeNull();
       expect(e!.message).toMatch(message);
       expect(e!.code).toBe(code);
-      if (code === 'limit') expect(e!.hint).toMatch(/REWIND_MAX_BATCH_MB/);
+      if (code === 'limit') expect(e!.hint).toMatch(/REWIND_BATCH_MAX_MB/);
       expect(Date.now() - started).toBeLessThan(15_000);
 
       const asked = Date.now();

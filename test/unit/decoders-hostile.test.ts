@@ -37,7 +37,7 @@ interface Result {
 function run(name: string): Promise<Result> {
   return new Promise((resolve, reject) => {
     const p = spawn(process.execPath, ['--max-old-space-size=128', '--expose-gc', child, name, inputs], {
-      env: { ...process.env, REWIND_MAX_BATCH_MB: String(LIMIT_MB) },
+      env: { ...process.env, REWIND_BATCH_MAX_MB: String(LIMIT_MB) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -132,7 +132,7 @@ describe(`hostile inputs, each in a process with a 128 MB heap and a ${LIMIT_MB}
         expect(r.outcome, JSON.stringify(r)).toBe('refused');
         expect(r.error!.message).toMatch(expected.refused);
         if (expected.code) expect(r.error!.code, r.error!.message).toBe(expected.code);
-        if (expected.code === 'limit') expect(r.error!.message + ' ' + JSON.stringify(r.error)).toMatch(/REWIND_MAX_BATCH_MB/);
+        if (expected.code === 'limit') expect(r.error!.message + ' ' + JSON.stringify(r.error)).toMatch(/REWIND_BATCH_MAX_MB/);
       } else if ('cancelled' in expected) {
         expect(r.error?.name, JSON.stringify(r)).toBe('AbortError');
         // Cancelled 500 ms in: the read ends at once, whatever the server does.
