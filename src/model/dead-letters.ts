@@ -221,7 +221,8 @@ function kafkaDeath(e: Envelope): Death | null {
       topic: text(e, '__connect.errors.topic'),
       partition: partition !== null && /^\d+$/.test(partition) ? Number(partition) : null,
       offset: offset !== null && /^\d+$/.test(offset) ? offset : null,
-      timestamp: null,
+      // Connect writes the dead letter with the original record's time.
+      timestamp: e.timestamp,
       group: null,
       connector: text(e, '__connect.errors.connector.name'),
       taskId: text(e, '__connect.errors.task.id'),

@@ -182,6 +182,8 @@ describe('why a record died, as Spring Kafka and Kafka Connect really write it',
     expect(d.kafka).toMatchObject({
       convention: 'connect',
       topic: 'ingest',
+      // Connect keeps the original's time on the dead letter.
+      timestamp: '2026-11-20T10:00:00.000Z',
       connector: 'file-sink',
       taskId: '0',
       stage: 'VALUE_CONVERTER',

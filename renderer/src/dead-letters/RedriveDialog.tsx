@@ -176,9 +176,9 @@ export function RedriveDialog({ source, selection, count, onClose, onDone, onOpe
                   <option value="original">the partition each record came from</option>
                 </select>
               </label>
-              <label className="check">
+              <label className="check" title="The original's time (Spring's kafka_dlt-original-timestamp, or the original record's), not when it died">
                 <input type="checkbox" checked={keepTimestamp} onChange={(e) => setKeepTimestamp(e.target.checked)} />
-                Keep each record's timestamp
+                Keep each record's original timestamp
               </label>
             </>
           )}
@@ -253,6 +253,12 @@ export function RedriveDialog({ source, selection, count, onClose, onDone, onOpe
               );
             }}
           />
+          {/* Kafka: what the picked row goes back as, in full (the grid cuts it). */}
+          {plan.rows[row]?.note && (
+            <p className="muted" data-testid="plan-row-note">
+              {plan.rows[row]!.where}: {plan.rows[row]!.note}
+            </p>
+          )}
           {plan.repeated > 0 && (
             <label className="check warn-text">
               <input type="checkbox" checked={repeat} onChange={(e) => setRepeat(e.target.checked)} />
