@@ -46,7 +46,8 @@ test('redrive RabbitMQ dead letters found by topology: dry run, confirm, progres
     const dialog = page.getByRole('dialog', { name: new RegExp(`Redrive 2 picked from ${parking}`) });
     await dialog.getByRole('button', { name: 'Dry run' }).click();
     await expect(dialog.getByTestId('plan-note')).toContainText('2 of the 2 picked messages');
-    await expect(dialog.getByRole('table', { name: 'Redrive plan per target' })).toContainText(`exchange ${x}, key order.created.eu`);
+    // Each goes back to the queue it died in.
+    await expect(dialog.getByRole('table', { name: 'Redrive plan per target' })).toContainText(`queue ${orders}`);
     await expect(
       dialog
         .getByRole('grid', { name: /Dry run/ })
@@ -56,20 +57,73 @@ test('redrive RabbitMQ dead letters found by topology: dry run, confirm, progres
     await app.screenshot('redrive-dry-run');
     expect(await depth(ch, parking)).toBe(5); // the dry run moved nothing
     await dialog.getByRole('button', { name: 'Redrive 2' }).click();
-    await expect(dialog.getByTestId('redrive-outcome')).toContainText('Done: 2 moved, 0 could not go.');
+    await expect(dialog.getByTestId('redrive-outcome')).toContainText(`Complete: Moved all 2 messages you confirmed from ${parking}.`);
     await app.screenshot('redrive-outcome');
     expect(await depth(ch, parking)).toBe(3);
     expect(await depth(ch, orders)).toBe(2);
 
     // The view shows the DLQ shrunk; the audit log has the run.
     await dialog.getByRole('button', { name: 'Open the audit entry' }).click();
-    await expect(page.getByTestId('audit-summary')).toContainText(`2 moved from ${parking}, 0 failed`);
+    await expect(page.getByTestId('audit-summary')).toContainText(`Moved all 2 messages you confirmed from ${parking}.`);
     await app.screenshot('audit');
     await page.getByRole('tab', { name: /Dead letters/ }).click();
     await expect(grid.getByRole('rowgroup').getByRole('row')).toHaveCount(3);
   } finally {
     for (const q of [orders, parking]) await ch.deleteQueue(q).catch(() => undefined);
     for (const e of [x, dlx]) await ch.deleteExchange(e).catch(() => undefined);
+    await conn.close();
+  }
+});
+
+test('redrive a DLQ whose origin exchange also feeds an audit queue: the audit queue receives nothing', async ({ app }) => {
+  const { page } = app;
+  const x = unique('e2e-pay-x');
+  const payments = unique('e2e-payments');
+  const audit = unique('e2e-audit');
+  const dlq = unique('e2e-payments-dlq');
+  const { conn, ch } = await connect();
+  await ch.assertExchange(x, 'topic', { durable: false });
+  await ch.assertQueue(dlq, { durable: false });
+  await ch.assertQueue(payments, { durable: false, arguments: { 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': dlq } });
+  await ch.assertQueue(audit, { durable: false });
+  await ch.bindQueue(payments, x, 'payment.*');
+  await ch.bindQueue(audit, x, '#');
+  for (let i = 1; i <= 40; i++) ch.publish(x, 'payment.captured', Buffer.from(JSON.stringify({ payment: i })), { messageId: `pay-${i}` });
+  await waitForDepth(ch, payments, 40);
+  await ch.purgeQueue(audit); // the audit copies of the first delivery are not what this checks
+  await brokerRejects(payments, 40);
+  await waitForDepth(ch, dlq, 40);
+  try {
+    await addLocalRabbit(page);
+    await page.getByRole('button', { name: 'Dead letters' }).click();
+    await page
+      .getByRole('navigation', { name: 'Dead-letter sources' })
+      .getByRole('button', { name: new RegExp(dlq) })
+      .click();
+    await page.getByRole('button', { name: 'Peek the first 200' }).click();
+    await expect(page.getByText('The first 40 of 40 messages')).toBeVisible();
+    await page.getByRole('button', { name: /Redrive all/ }).click();
+    const dialog = page.getByRole('dialog', { name: new RegExp(`Redrive all of ${dlq}`) });
+    // The original route is a choice, and its dry run names the bystander.
+    await dialog.getByLabel(/through its original exchange and routing keys/).check();
+    await dialog.getByRole('button', { name: 'Dry run' }).click();
+    await expect(dialog.getByTestId('also-reaches')).toContainText(`also a copy to ${audit}`);
+    await app.screenshot('redrive-bystander-warning');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    // The default: back to the queue each died in.
+    await page.getByRole('button', { name: /Redrive all/ }).click();
+    await dialog.getByRole('button', { name: 'Dry run' }).click();
+    await expect(dialog.getByRole('table', { name: 'Redrive plan per target' })).toContainText(`queue ${payments}`);
+    await expect(dialog.getByTestId('also-reaches')).toHaveCount(0);
+    await dialog.getByRole('button', { name: 'Redrive 40' }).click();
+    await expect(dialog.getByTestId('redrive-outcome')).toContainText(`Complete: Moved all 40 messages you confirmed from ${dlq}.`);
+    await app.screenshot('redrive-to-died-in');
+    expect(await depth(ch, payments)).toBe(40);
+    expect(await depth(ch, audit)).toBe(0);
+    expect(await depth(ch, dlq)).toBe(0);
+  } finally {
+    for (const q of [payments, audit, dlq]) await ch.deleteQueue(q).catch(() => undefined);
+    await ch.deleteExchange(x).catch(() => undefined);
     await conn.close();
   }
 });
@@ -101,8 +155,8 @@ test('redrive two Kafka DLT records and find them on their original topic', asyn
     await dialog.getByRole('button', { name: 'Dry run' }).click();
     await expect(dialog.getByRole('table', { name: 'Redrive plan per target' })).toContainText(origin);
     await dialog.getByRole('button', { name: 'Redrive 2' }).click();
-    await expect(dialog.getByTestId('redrive-outcome')).toContainText('Done: 2 moved');
-    await dialog.getByRole('button', { name: 'Done', exact: true }).click();
+    await expect(dialog.getByTestId('redrive-outcome')).toContainText('Complete: Moved all 2 messages you confirmed');
+    await dialog.getByRole('button', { name: 'OK', exact: true }).click();
     // On the original topic, as Kafka's own consumer reads it; the DLT marks them redriven.
     expect(
       kcatConsume(origin)

@@ -59,7 +59,15 @@ export function RedriveDialog({ source, selection, count, onClose, onDone, onOpe
   const runIdRef = useRef<string | null>(null);
 
   const targetValue = (): RedriveTarget =>
-    target === 'exchange' ? { kind: 'exchange', exchange, routingKey } : target === 'queue' ? { kind: 'queue', queue } : target === 'topic' ? { kind: 'topic', topic } : { kind: 'origin' };
+    target === 'exchange'
+      ? { kind: 'exchange', exchange, routingKey }
+      : target === 'queue'
+        ? { kind: 'queue', queue }
+        : target === 'topic'
+          ? { kind: 'topic', topic }
+          : target === 'origin-route'
+            ? { kind: 'origin-route' }
+            : { kind: 'origin' };
   const options = (): z.input<typeof RedriveOptions> => ({ restoreTtl, ratePerSecond: rate.trim() ? Number(rate) : null, partitioning, keepTimestamp });
   const request = () => ({ connectionId: source.connectionId, ref: source.ref, selection, target: targetValue(), options: options() });
 
@@ -119,7 +127,7 @@ export function RedriveDialog({ source, selection, count, onClose, onDone, onOpe
 
   const needsRepeat = (plan?.repeated ?? 0) > 0 && !repeat;
   const movable = plan?.movable ?? 0;
-  const label = outcome ? 'Done' : running ? 'Moving…' : plan ? `Redrive ${formatCount(plan.total)}` : busy ? 'Looking…' : 'Dry run';
+  const label = outcome ? 'OK' : running ? 'Moving…' : plan ? `Redrive ${formatCount(plan.total)}` : busy ? 'Looking…' : 'Dry run';
   const what = 'all' in selection ? `all of ${source.ref.name}` : `${formatCount(count)} picked from ${source.ref.name}`;
 
   return (
@@ -136,13 +144,17 @@ export function RedriveDialog({ source, selection, count, onClose, onDone, onOpe
           <label className="check">
             <input type="radio" name="target" checked={target === 'origin'} onChange={() => setTarget('origin')} />
             {kind === 'rabbitmq'
-              ? 'Each back to its own exchange and routing key (from its latest x-death)'
+              ? 'Each back to the queue it died in (from its latest x-death), and nowhere else'
               : kind === 'kafka'
                 ? 'Each back to its original topic (from its Spring Kafka or Kafka Connect headers)'
                 : 'Back into the subscription (replayed through its current code)'}
           </label>
           {kind === 'rabbitmq' && (
             <>
+              <label className="check" title="Republished as it was first sent: every queue bound to that exchange and key gets a copy, not only the one it died in">
+                <input type="radio" name="target" checked={target === 'origin-route'} onChange={() => setTarget('origin-route')} />
+                Each through its original exchange and routing keys (every queue bound to them gets a copy)
+              </label>
               <label className="check">
                 <input type="radio" name="target" checked={target === 'exchange'} onChange={() => setTarget('exchange')} />
                 An exchange and routing key
@@ -205,10 +217,18 @@ export function RedriveDialog({ source, selection, count, onClose, onDone, onOpe
             </thead>
             <tbody>
               {plan.perTarget.map((t) => (
-                <tr key={t.target + (t.problem ?? '')}>
+                <tr key={t.target + (t.problem ?? '') + (t.alsoReaches ?? []).join()}>
                   <td className="mono">{t.target}</td>
                   <td className="num">{formatCount(t.count)}</td>
-                  <td className={t.problem ? 'err-text' : 'mono'}>{t.problem ?? t.routes.join(', ')}</td>
+                  <td className={t.problem ? 'err-text' : 'mono'}>
+                    {t.problem ?? t.routes.join(', ')}
+                    {!t.problem && t.alsoReaches?.length ? (
+                      <span className="warn-text" data-testid="also-reaches">
+                        {' '}
+                        · also a copy to {t.alsoReaches.join(', ')}, which did not dead-letter them
+                      </span>
+                    ) : null}
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -300,41 +320,56 @@ function RedriveProgressView({ running, onStop }: { running: Running; onStop(): 
 }
 
 function OutcomeView({ outcome, onOpenAudit }: { outcome: Outcome; onOpenAudit(id: number): void }) {
-  const stopped = { done: 'Done', cancelled: 'Stopped', emptied: 'The queue ran dry (someone else took the rest)', error: 'Stopped by an error' }[outcome.stoppedBy];
+  const complete =
+    outcome.stoppedBy === 'done' &&
+    outcome.failures.length === 0 &&
+    outcome.duplicates === 0 &&
+    outcome.uncertain === 0 &&
+    (outcome.confirmedCount === null || outcome.moved === outcome.confirmedCount);
+  const headline = complete ? 'Complete' : { done: 'Incomplete', cancelled: 'Stopped', emptied: 'Ran out of messages', error: 'Stopped by an error' }[outcome.stoppedBy];
   return (
     <div className="section" data-testid="redrive-outcome">
-      <p>
-        <strong>{stopped}:</strong> {formatCount(outcome.moved)} moved, {formatCount(outcome.failures.length)} could not go.
-        {outcome.duplicates > 0 && ` ${formatCount(outcome.duplicates)} are at their target and still in the dead-letter queue (the connection dropped before their removal took effect).`}
-        {outcome.uncertain > 0 &&
-          ` ${formatCount(outcome.uncertain)} were sent without an answer before the connection dropped: they are still in the dead-letter queue and may also be at their target.`}
+      <p className={complete ? undefined : 'warn-text'}>
+        <strong>{headline}:</strong> {outcome.summary || `${formatCount(outcome.moved)} moved, ${formatCount(outcome.failures.length)} could not go.`}
       </p>
       {outcome.error && <ErrorBox error={new Error(`${outcome.error.message}${outcome.error.hint ? ` — ${outcome.error.hint}` : ''}`)} />}
-      {outcome.failures.length > 0 && (
-        <table className="kv-table" aria-label="What could not go">
-          <thead>
-            <tr>
-              <th>Where</th>
-              <th>Message</th>
-              <th>Why it stayed</th>
-            </tr>
-          </thead>
-          <tbody>
-            {outcome.failures.slice(0, 100).map((f, i) => (
-              <tr key={i}>
-                <td className="mono">{f.where}</td>
-                <td className="mono">{f.messageId ?? ''}</td>
-                <td className="err-text">{f.reason}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      {outcome.failures.length > 0 && <MessageTable label="What could not go" why="Why it stayed" rows={outcome.failures} />}
+      {outcome.inBothPlaces.length > 0 && <MessageTable label="In both places, or perhaps" why="Why" rows={outcome.inBothPlaces} />}
       {outcome.auditId !== null && (
         <button type="button" className="btn small" onClick={() => onOpenAudit(outcome.auditId!)}>
           Open the audit entry
         </button>
       )}
     </div>
+  );
+}
+
+function MessageTable({ label, why, rows }: { label: string; why: string; rows: Outcome['failures'] }) {
+  return (
+    <table className="kv-table" aria-label={label}>
+      <thead>
+        <tr>
+          <th>Where</th>
+          <th>Message</th>
+          <th>{why}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.slice(0, 100).map((f, i) => (
+          <tr key={i}>
+            <td className="mono">{f.where}</td>
+            <td className="mono">{f.messageId ?? ''}</td>
+            <td className="err-text">{f.reason}</td>
+          </tr>
+        ))}
+        {rows.length > 100 && (
+          <tr>
+            <td colSpan={3} className="muted">
+              and {formatCount(rows.length - 100)} more (the first 1,000 are in the audit entry)
+            </td>
+          </tr>
+        )}
+      </tbody>
+    </table>
   );
 }
