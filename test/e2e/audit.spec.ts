@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { test, expect } from './fixtures';
 import { unique } from './brokers';
 import { addLocalRabbit } from './steps';
+import { expectNoSeriousA11yViolations } from './axe';
 import { brokerRejects, connect, waitForDepth } from '../tools/rabbit-tools';
 
 /**
@@ -64,7 +65,9 @@ test('a RabbitMQ redrive in the audit view: readable fields, who and when to the
     await expect(when).toHaveText(/\d\d:\d\d:\d\d$/);
     expect(await when.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
     await app.screenshot('audit-entry-light');
+    await expectNoSeriousA11yViolations(page, 'audit entry');
     await page.getByRole('button', { name: /dark theme/i }).click();
+    await expectNoSeriousA11yViolations(page, 'audit entry, dark');
     await app.screenshot('audit-entry-dark');
   } finally {
     for (const q of [orders, parking]) await ch.deleteQueue(q).catch(() => undefined);

@@ -1,6 +1,7 @@
 import { test, expect } from './fixtures';
 import { unique } from './brokers';
 import { addLocalRabbit } from './steps';
+import { expectNoSeriousA11yViolations, useTheme } from './axe';
 import { connect, declare, management, waitForDepth } from '../tools/rabbit-tools';
 
 /**
@@ -36,6 +37,11 @@ test('a publish to an exchange that feeds two queues: the broker confirms, the q
     await expect(dialog.getByTestId('publish-predicted')).toContainText(billing);
     await expect(dialog.getByTestId('publish-predicted')).toContainText(audit);
     await app.screenshot('publish-confirmed');
+    await expectNoSeriousA11yViolations(page, 'publish outcome', { include: '[role="dialog"]' });
+    const { restore } = await useTheme(page, 'dark');
+    await expectNoSeriousA11yViolations(page, 'publish outcome, dark', { include: '[role="dialog"]' });
+    await app.screenshot('publish-confirmed-dark');
+    await restore();
     await waitForDepth(ch, billing, 1);
     await waitForDepth(ch, audit, 1);
   } finally {
@@ -68,6 +74,9 @@ test('Stop on a publish of 10,000 copies stops it; the outcome and the queue agr
     expect(sent).toBeGreaterThan(0);
     expect(sent).toBeLessThan(10_000);
     await app.screenshot('publish-stopped');
+    await useTheme(page, 'dark');
+    await expectNoSeriousA11yViolations(page, 'stopped publish, dark', { include: '[role="dialog"]' });
+    await app.screenshot('publish-stopped-dark');
     // The broker holds what the outcome says.
     await waitForDepth(ch, q, sent);
   } finally {
