@@ -154,6 +154,31 @@ describe('redriving a Kafka dead-letter topic', () => {
     }
   });
 
+  it('a redrive of all moves what was confirmed, not records that arrived after the dry run', async () => {
+    const dlt3 = unique('late-dlt');
+    const origin = unique('late-origin');
+    await admin.createTopics({ topics: [{ topic: dlt3 }, { topic: origin }], waitForLeaders: true });
+    try {
+      const dead = (i: number) => ({ key: `k${i}`, headers: [`kafka_dlt-original-topic=${origin}`], value: Buffer.from(`v${i}`) });
+      kcatProduce(dlt3, [dead(1), dead(2)]);
+      const plan = await client.call('dead-letters/plan', { connectionId: kafkaId, ref: { type: 'kafka-topic', name: dlt3 }, selection: { all: true }, target: { kind: 'origin' } });
+      expect(plan.total).toBe(2);
+      // Another record dies between the dry run and the confirmation.
+      kcatProduce(dlt3, [dead(3)]);
+      const outcome = await client.stream('dead-letters/redrive', {
+        connectionId: kafkaId,
+        ref: { type: 'kafka-topic', name: dlt3 },
+        selection: { all: true },
+        target: { kind: 'origin' },
+        confirmedCount: plan.total,
+      });
+      expect(outcome).toMatchObject({ looked: 2, moved: 2, stoppedBy: 'done' });
+      expect(kcatConsume(origin).map((r) => r.payload!.toString())).toEqual(['v1', 'v2']);
+    } finally {
+      await admin.deleteTopics({ topics: [dlt3, origin] }).catch(() => undefined);
+    }
+  });
+
   it('a second redrive of the same offsets asks first, and goes ahead when confirmed', async () => {
     const plan = await client.call('dead-letters/plan', { connectionId: kafkaId, ref: ref(), selection: { ids: ['0:0'] }, target: { kind: 'origin' } });
     expect(plan.repeated).toBe(1);

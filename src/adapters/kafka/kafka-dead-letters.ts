@@ -137,7 +137,8 @@ export class KafkaDeadLetters implements DeadLetterAbility {
 
   async redrive(ref: DeadLetterRef, request: RedriveRequest, run: { runId: string; signal: AbortSignal; onProgress(p: RedriveProgress): void }) {
     if (ref.type !== 'kafka-topic') throw new RewindError('invalid_input', 'That is not a Kafka topic');
-    const total = 'ids' in request.selection ? request.selection.ids.length : (await this.kafka.partitions(ref.name, run.signal)).reduce((n, p) => n + Math.max(0, p.high - p.low), 0);
+    const spans = 'ids' in request.selection ? null : await this.confirmedSpans(ref.name, request.confirmedCount, run.signal);
+    const total = spans ? spans.reduce((n, p) => n + Math.max(0, p.high - p.low), 0) : 'ids' in request.selection ? request.selection.ids.length : 0;
     const failures: RedriveOutcome['failures'] = [];
     const movedIds: string[] = [];
     const exists = new Map<string, boolean>();
@@ -174,7 +175,7 @@ export class KafkaDeadLetters implements DeadLetterAbility {
     };
 
     try {
-      for await (const { partition, record } of this.selected(ref.name, request, run.signal)) {
+      for await (const { partition, record } of this.selected(ref.name, request, run.signal, spans)) {
         if (run.signal.aborted) {
           stoppedBy = 'cancelled';
           break;
@@ -250,9 +251,40 @@ export class KafkaDeadLetters implements DeadLetterAbility {
     return { topic, partition: null, problem: null };
   }
 
-  /** The records a selection names (partition:offset ids), or every record of the topic now. */
-  private async *selected(topic: string, request: RedriveRequest, signal: AbortSignal): AsyncGenerator<{ partition: number; record: KafkaRecord }> {
-    const partitions = await this.kafka.partitions(topic, signal);
+  /**
+   * What a redrive of all covers: each partition now, less what died after the dry run when more are
+   * there than the user confirmed. Dead letters arrive at the partitions' ends, so the surplus is
+   * the newest records by time, taken from the ends (each partition keeps a run from its start).
+   */
+  private async confirmedSpans(topic: string, confirmed: number | undefined, signal: AbortSignal): Promise<{ partition: number; low: number; high: number }[]> {
+    const spans = await this.kafka.partitions(topic, signal);
+    const total = spans.reduce((n, p) => n + Math.max(0, p.high - p.low), 0);
+    if (confirmed === undefined || total <= confirmed) return spans;
+    const surplus = total - confirmed;
+    const tails: { partition: number; offset: number; timestamp: number }[] = [];
+    for (const p of spans) {
+      const from = Math.max(p.low, p.high - surplus);
+      if (from >= p.high) continue;
+      for await (const chunk of this.kafka.records(topic, p.partition, { type: 'position', value: String(from) }, p.high - 1, signal))
+        for (const r of chunk) tails.push({ partition: p.partition, offset: r.offset, timestamp: r.timestamp });
+    }
+    const newest = tails.sort((a, b) => b.timestamp - a.timestamp || b.offset - a.offset).slice(0, surplus);
+    return spans.map((p) => {
+      const cut = newest.filter((t) => t.partition === p.partition).length;
+      // Compaction or aborted transactions leave gaps: end below the oldest record cut, not by count.
+      const oldestCut = Math.min(...newest.filter((t) => t.partition === p.partition).map((t) => t.offset));
+      return cut === 0 ? p : { ...p, high: Math.max(p.low, oldestCut) };
+    });
+  }
+
+  /** The records a selection names (partition:offset ids), or every record of the topic (within `spans`, when given). */
+  private async *selected(
+    topic: string,
+    request: RedriveRequest,
+    signal: AbortSignal,
+    spans: { partition: number; low: number; high: number }[] | null = null,
+  ): AsyncGenerator<{ partition: number; record: KafkaRecord }> {
+    const partitions = spans ?? (await this.kafka.partitions(topic, signal));
     const wanted = 'ids' in request.selection ? parseIds(request.selection.ids) : null;
     for (const p of partitions) {
       const offsets = wanted?.get(p.partition);
