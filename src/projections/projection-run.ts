@@ -1,17 +1,13 @@
-import { Worker } from 'node:worker_threads';
 import { RewindError } from '../api/errors';
 import { compileProjection } from './compile';
-import { join } from 'node:path';
-import { workerScript } from '../workers/worker-script';
 import { DEFAULT_LIMITS, type Limits } from '../model/projection-limits';
-import { Busy, type Feed, type FromWorker, type HandlerFailure, type SkippedEvent, type ToWorker, type TypeCounts, type WireEvent } from './wire';
+import type { Feed, FromWorker, HandlerFailure, SkippedEvent, ToWorker, TypeCounts, WireEvent } from './wire';
 import { typeSpec } from './event-types';
 import type { TypeSource } from '../model/type-source';
+import { RunProcess, wholeStateLimit } from './run-process';
 
 export { DEFAULT_LIMITS, type Limits } from '../model/projection-limits';
-
-/** Serialising a whole state is not one event's work: it gets ten events' time, and at least 10 s. */
-export const wholeStateLimit = (limits: Limits) => Math.max(10_000, limits.perEventMs * 10);
+export { wholeStateLimit } from './run-process';
 
 export interface RunResult {
   processed: number;
@@ -49,13 +45,12 @@ export interface RunCallbacks {
 type Pending<T> = { resolve: (v: T) => void; reject: (e: Error) => void };
 
 /**
- * The host side of one projection run: a worker thread with a heap cap, a watchdog for the
- * time per event, and the messages to run, decide after an error, and travel in time.
+ * The core's side of one projection run: a process of its own (see run-process.ts and
+ * process-host.ts: the limits hold there), and the messages to run, decide after an error, and
+ * travel in time.
  */
 export class ProjectionRun {
-  private readonly counters: Int32Array;
-  private readonly current: Float64Array;
-  private watchdog: NodeJS.Timeout | null = null;
+  private readonly process: RunProcess;
   private dead: RewindError | null = null;
   /** Time spent waiting on the user's decision after a handler error: not the run's own time. */
   private pausedTotal = 0;
@@ -67,38 +62,33 @@ export class ProjectionRun {
   mapStack: (stack: string) => string = (stack) => stack;
 
   private constructor(
-    private readonly worker: Worker,
-    shared: SharedArrayBuffer,
+    code: string,
+    filename: string,
+    typeFrom: ReturnType<typeof typeSpec>,
     readonly limits: Limits,
   ) {
-    this.counters = new Int32Array(shared, 0, 2);
-    this.current = new Float64Array(shared, 8, 1);
-    worker.on('message', (m: FromWorker) => this.onMessage(m));
-    worker.on('error', (e: Error & { code?: string }) => {
-      this.die(
-        e.code === 'ERR_WORKER_OUT_OF_MEMORY'
-          ? new RewindError('limit', `The projection used more than ${limits.memoryMb} MB and was stopped (at position ${this.current[0]})`, 'Keep less in the state, or partition it.')
-          : new RewindError('internal', `The projection thread failed: ${e.message}`),
-      );
-    });
-    worker.on('exit', () => this.die(new RewindError('cancelled', 'The projection run was closed')));
+    // Snapshots for time travel live in the run's memory too: a quarter of it at most.
+    const snapshotBudgetBytes = Math.min(64, limits.memoryMb / 4) * 1024 * 1024;
+    this.process = RunProcess.start(
+      { type: 'init', code, filename, snapshotBudgetBytes, typeFrom, limits: { perEventMs: limits.perEventMs, memoryMb: limits.memoryMb }, wholeStateMs: wholeStateLimit(limits) },
+      limits,
+      (m) => this.onMessage(m),
+      (error) => this.die(error),
+    );
   }
 
-  /** Compiles the source and starts its sandbox; rejects with the compile or load error. */
+  /** Compiles the source and starts its process; rejects with the compile or load error. */
   static async start(source: string, limits: Limits = DEFAULT_LIMITS, filename = 'projection.ts', options: { typeFrom?: TypeSource | null } = {}): Promise<ProjectionRun> {
     const typeFrom = typeSpec(options.typeFrom);
     const { code, mapStack } = await compileProjection(source, filename);
-    const shared = new SharedArrayBuffer(16);
-    const worker = new Worker(workerScript('projection-worker', join(__dirname, 'worker.ts')), {
-      workerData: { code, filename, shared, snapshotBudgetBytes: 64 * 1024 * 1024, typeFrom },
-      resourceLimits: { maxOldGenerationSizeMb: limits.memoryMb, maxYoungGenerationSizeMb: 32, stackSizeMb: 4 },
-      stdout: true,
-      stderr: true,
-    });
-    const run = new ProjectionRun(worker, shared, limits);
+    const run = new ProjectionRun(code, filename, typeFrom, limits);
     run.mapStack = mapStack;
-    run.startWatchdog();
-    const first = await run.next(['ready', 'load-error']);
+    const first = await run.next(['ready', 'load-error']).catch(async (e: unknown) => {
+      await run.close();
+      // A module whose top level never returns is stopped like any other call.
+      if (e instanceof RewindError && e.code === 'limit') throw new RewindError('invalid_input', `The projection does not load: ${e.message}`, e.hint);
+      throw e;
+    });
     if (first.type === 'load-error') {
       await run.close();
       throw new RewindError('invalid_input', `The projection does not load: ${first.message}`, firstUserFrame(mapStack(first.stack), filename));
@@ -211,8 +201,7 @@ export class ProjectionRun {
   }
 
   async close(): Promise<void> {
-    this.stopWatchdog();
-    await this.worker.terminate();
+    await this.process.kill();
   }
 
   private async result(): Promise<RunResult> {
@@ -260,65 +249,15 @@ export class ProjectionRun {
 
   private post(m: ToWorker): void {
     if (this.dead) throw this.dead;
-    this.worker.postMessage(m);
+    this.process.send(m);
   }
 
   private die(error: RewindError): void {
     if (this.dead) return;
     this.dead = error;
-    this.stopWatchdog();
     const waiters = new Set(this.waiting.values());
     this.waiting.clear();
     for (const w of waiters) w.reject(error);
-  }
-
-  /** Stops user code that runs past its limit, whichever entry it came in by (see Busy). */
-  private startWatchdog(): void {
-    let seen = -1;
-    let since = Date.now();
-    const wholeStateMs = wholeStateLimit(this.limits);
-    this.watchdog = setInterval(
-      () => {
-        const count = Atomics.load(this.counters, 0);
-        const busy = Atomics.load(this.counters, 1);
-        const now = Date.now();
-        if (count !== seen || busy === Busy.Idle) {
-          seen = count;
-          since = now;
-          return;
-        }
-        const position = this.current[0];
-        if (busy === Busy.Event && now - since >= this.limits.perEventMs) {
-          this.stopWith(
-            new RewindError(
-              'limit',
-              `The handler ran longer than ${this.limits.perEventMs} ms on the event at position ${position} and was stopped`,
-              'Look for an endless loop in the handler, init() or partitionBy for that event.',
-            ),
-          );
-        } else if (busy === Busy.WholeState && now - since >= wholeStateMs) {
-          this.stopWith(
-            new RewindError(
-              'limit',
-              `Serialising the projection's state took longer than ${wholeStateMs / 1000} s and was stopped`,
-              'Look for a toJSON method or a getter in the state that does not return.',
-            ),
-          );
-        }
-      },
-      Math.min(250, Math.max(25, this.limits.perEventMs / 4)),
-    );
-    this.watchdog.unref();
-  }
-
-  private stopWith(error: RewindError): void {
-    this.die(error);
-    void this.worker.terminate();
-  }
-
-  private stopWatchdog(): void {
-    if (this.watchdog) clearInterval(this.watchdog);
-    this.watchdog = null;
   }
 }
 

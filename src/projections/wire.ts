@@ -66,6 +66,36 @@ export interface HandlerFailure {
   stack: string;
 }
 
+/** The first message to a projection's process: what to run, and within which limits. */
+export interface HostInit {
+  type: 'init';
+  /** The user's module, already compiled to CommonJS. */
+  code: string;
+  filename: string;
+  snapshotBudgetBytes: number;
+  /** Where each event's type is, when the user said (see TypeSource). */
+  typeFrom: TypeSpec;
+  limits: { perEventMs: number; memoryMb: number };
+  /** The limit for serialising the whole state (see wholeStateLimit). */
+  wholeStateMs: number;
+}
+
+/** What the host gives the thread that runs user code, once the run starts. */
+export interface ThreadLoad {
+  type: 'load';
+  code: string;
+  filename: string;
+  snapshotBudgetBytes: number;
+  typeFrom: TypeSpec;
+}
+
+/**
+ * Why a projection's process ended itself, written to its stderr as `STOP_MARK` + JSON just before:
+ * a call past its time limit, memory past the limit, or the thread of user code failing.
+ */
+export type StopReport = { kind: 'event' | 'whole-state'; position: number } | { kind: 'memory'; position: number; rssMb: number | null } | { kind: 'thread'; message: string };
+export const STOP_MARK = 'REWIND-STOP ';
+
 export type ToWorker =
   | { type: 'run'; feed: Feed }
   /** Start from saved state (JSON array of [partition, state] pairs) instead of init(). */
@@ -82,7 +112,10 @@ export type ToWorker =
   | { type: 'snapshot-base'; position: number };
 
 export type FromWorker =
-  | { type: 'ready' }
+  /** rssLimit: added by the process host, the resident memory past which the run is stopped. */
+  | { type: 'ready'; rssLimit?: number }
+  /** The thread is up, before any run: the memory the host watches it through (not sent on to the core). */
+  | { type: 'thread'; shared: SharedArrayBuffer }
   | { type: 'load-error'; message: string; stack: string }
   | { type: 'progress'; processed: number; position: number }
   | { type: 'batch-done' }
