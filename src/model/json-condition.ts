@@ -8,6 +8,7 @@
  * A path alone holds when the value there exists and is not null. Comparisons of different types
  * are false (as in SQL, not as in JavaScript): "100" > 99 does not hold.
  */
+import { linearRegex, type LinearRegex } from './linear-regex';
 export type PathStep = string | number;
 export type Operator = '==' | '!=' | '>' | '>=' | '<' | '<=' | '~' | 'contains';
 
@@ -18,7 +19,7 @@ export interface JsonCondition {
   /** A property name the raw text must contain for the condition to hold (a cheap pre-check). */
   mustContain: string | null;
   /** For `~`: the compiled expression. */
-  regex: RegExp | null;
+  regex: LinearRegex | null;
 }
 
 export class ConditionError extends Error {}
@@ -63,11 +64,11 @@ export function parseJsonCondition(text: string): JsonCondition {
   } catch {
     throw new ConditionError(`${literal} is not a value: write a number, "text" in quotes, true, false or null`);
   }
-  let regex: RegExp | null = null;
+  let regex: LinearRegex | null = null;
   if (op === '~') {
     if (typeof value !== 'string') throw new ConditionError('~ takes a regular expression in quotes: $.name ~ "^Ada"');
     try {
-      regex = new RegExp(value);
+      regex = linearRegex(value);
     } catch (e) {
       throw new ConditionError(`Not a regular expression: ${(e as Error).message}`);
     }

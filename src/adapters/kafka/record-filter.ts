@@ -1,14 +1,15 @@
 import { RewindError } from '../../api/errors';
 import { compare, ConditionError, holds, parseJsonCondition, type JsonCondition } from '../../model/json-condition';
 import { compilePath, MISSING, scanPath, UNSURE } from '../../model/json-scan';
+import { linearRegex, type LinearRegex } from '../../model/linear-regex';
 import type { RecordFilter } from '../../model/topic-scan';
 import type { KafkaRecord } from './record-batches';
 
 /**
  * A search filter split in two. `fast` runs in the core on the raw bytes (a substring is looked
- * for in the buffer, JSON is parsed only when the property it names is in the text). `sandboxed`
- * is JavaScript for the projection sandbox: the user's predicate and every regular expression,
- * because a pattern can backtrack for hours and only the sandbox's watchdog can stop it.
+ * for in the buffer, JSON is parsed only when the property it names is in the text; patterns are
+ * matched in linear time). `sandboxed` is JavaScript for the projection sandbox: the user's
+ * predicate, which only the sandbox's watchdog can stop.
  */
 export interface CompiledFilter {
   fast: (r: KafkaRecord) => boolean;
@@ -27,13 +28,13 @@ export function compileFilter(filter: RecordFilter): CompiledFilter {
     if (key.mode === 'exact') checks.push((r) => r.key !== null && r.key.equals(wanted));
     else if (key.mode === 'prefix') checks.push((r) => r.key !== null && r.key.length >= wanted.length && r.key.subarray(0, wanted.length).equals(wanted));
     else {
+      let re: LinearRegex;
       try {
-        new RegExp(key.value);
+        re = linearRegex(key.value);
       } catch (e) {
-        throw new RewindError('invalid_input', `The key pattern is not a regular expression: ${(e as Error).message}`);
+        throw new RewindError('invalid_input', `The key pattern is not a regular expression Rewind can match: ${(e as Error).message}`);
       }
-      checks.push((r) => r.key !== null);
-      sandbox.push(`new RegExp(${JSON.stringify(key.value)}).test(r.key ?? '')`);
+      checks.push((r) => r.key !== null && re.test(r.key.toString('utf8')));
     }
   }
   if (header) {
@@ -53,12 +54,8 @@ export function compileFilter(filter: RecordFilter): CompiledFilter {
       if (e instanceof ConditionError) throw new RewindError('invalid_input', e.message, 'For example: $.data.amount > 100, $.type == "OrderPlaced", $.name ~ "^Ada"');
       throw e;
     }
-    const must = condition.mustContain === null ? null : Buffer.from(condition.mustContain, 'utf8');
-    if (condition.op === '~') {
-      // The regex runs in the sandbox; here only the cheap checks.
-      if (must) checks.push((r) => r.value !== null && r.value.indexOf(must) >= 0);
-      sandbox.push(`(function (v) { return typeof v === 'string' && new RegExp(${JSON.stringify(String(condition.value))}).test(v); })(${pathCode('r.value', condition)})`);
-    } else {
+    {
+      // A `~` pattern is matched in linear time (model/linear-regex.ts), so it runs here too.
       const path = compilePath(condition.path);
       const parsed = (value: Buffer): boolean => {
         try {
@@ -89,11 +86,4 @@ export function compileFilter(filter: RecordFilter): CompiledFilter {
 
   const fast = checks.length === 0 ? () => true : checks.length === 1 ? checks[0]! : (r: KafkaRecord) => checks.every((c) => c(r));
   return { fast, sandboxed: sandbox.length === 0 ? null : sandbox.join(' && '), empty: checks.length === 0 && sandbox.length === 0 };
-}
-
-/** JavaScript that reads the condition's path from `root` without throwing (undefined when missing). */
-function pathCode(root: string, c: JsonCondition): string {
-  let code = root;
-  for (const step of c.path) code = `(${code} == null ? undefined : ${code}[${JSON.stringify(step)}])`;
-  return code;
 }

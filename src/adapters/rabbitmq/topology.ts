@@ -1,4 +1,5 @@
 import type { ManagementBinding, ManagementExchange, ManagementPolicy, ManagementQueue } from './management-client';
+import { linearRegex, type LinearRegex } from '../../model/linear-regex';
 import { bindingsFrom, route, type Topology } from './routing';
 
 /** Where one queue's dead letters go: its dead-letter exchange, the key, and the queues that receive them. */
@@ -31,9 +32,10 @@ function exchangePolicy(x: ManagementExchange, policies: ManagementPolicy[]): Re
   return applies[0]?.definition ?? {};
 }
 
-function safeRegex(pattern: string): RegExp | null {
+/** A policy's pattern, matched in linear time whatever its shape (a pattern RE2 refuses matches nothing here). */
+function safeRegex(pattern: string): LinearRegex | null {
   try {
-    return new RegExp(pattern);
+    return linearRegex(pattern);
   } catch {
     return null;
   }
