@@ -26,6 +26,12 @@ export interface WebShell {
 
 /** Client requests are small; the cap only stops a runaway peer. */
 const MAX_CLIENT_MESSAGE = 32 * 1024 * 1024;
+/** How long a peer has to send a whole request line and headers (or upgrade). */
+const HEADERS_TIMEOUT_MS = 10_000;
+const REQUEST_TIMEOUT_MS = 15_000;
+/** Open sockets at most, and of those, sockets that have not yet sent a whole request. */
+const MAX_CONNECTIONS = 1_024;
+const MAX_PENDING = 64;
 
 function contentSecurityPolicy(port: number, { inPage = false } = {}): string {
   return [
@@ -109,10 +115,16 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
     if (!url) return refuseUpgrade(socket, 400);
     const ok = url.pathname === '/api' && guard.originAllowed(req) && guard.tokenValid(guard.tokenFrom(req, url));
     if (!ok) return refuseUpgrade(socket, 403);
-    wss.handleUpgrade(req, socket, head, (ws) => attach(ws, options.handlers));
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      // A WebSocket may be quiet for as long as the page stays open.
+      (socket as Socket).setTimeout(0);
+      attach(ws, options.handlers);
+    });
   }
 
-  const server: Server = createServer((req, res) => {
+  // A peer that never finishes its request line and headers (or its upgrade) is cut off after
+  // HEADERS_TIMEOUT_MS, checked every second; a page that loaded is never that slow on loopback.
+  const server: Server = createServer({ headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS, connectionsCheckingInterval: 1_000 }, (req, res) => {
     try {
       onRequest(req, res);
     } catch (e) {
@@ -120,7 +132,23 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
       deny(res, 500, 'Internal error');
     }
   });
+  server.maxConnections = MAX_CONNECTIONS;
+  // Sockets that have not sent a whole request yet, oldest first. Past MAX_PENDING the oldest is
+  // closed: a real page sends its request at once, so a pile of silent sockets cannot crowd it out.
+  const pending = new Set<Socket>();
+  const settled = (socket: Socket) => pending.delete(socket);
+  server.on('connection', (socket: Socket) => {
+    pending.add(socket);
+    socket.once('close', () => settled(socket));
+    // A socket that says nothing at all has no request for the header timeout to time.
+    socket.setTimeout(HEADERS_TIMEOUT_MS, () => {
+      if (pending.has(socket)) socket.destroy();
+    });
+    if (pending.size > MAX_PENDING) pending.values().next().value?.destroy();
+  });
+  server.on('request', (req: IncomingMessage) => settled(req.socket));
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    settled(socket as Socket);
     try {
       onUpgrade(req, socket, head);
     } catch (e) {
