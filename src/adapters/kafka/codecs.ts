@@ -45,6 +45,7 @@ type ZstdSync = (data: Buffer, options?: { maxOutputLength?: number }) => Buffer
 const isSkippable = (magic: number) => magic >>> 4 === 0x184d2a5;
 const zstdNative = (zlib as unknown as { zstdDecompressSync?: ZstdSync }).zstdDecompressSync;
 const ZSTD_BLOCK_MAX = 128 * 1024;
+const ZSTD_WINDOW_ALWAYS = 8 << 20;
 
 /**
  * Walks a zstd stream's frames and block headers (RFC 8878) without decoding: the most it can
@@ -84,7 +85,9 @@ function zstdPlan(d: Buffer, max: number): void {
     const content = sizeBytes === 0 ? null : sizeBytes === 1 ? d[at]! : sizeBytes === 2 ? d.readUInt16LE(at) + 256 : sizeBytes === 4 ? d.readUInt32LE(at) : Number(d.readBigUInt64LE(at));
     at += sizeBytes;
     if (single) window = content ?? 0;
-    if ((content ?? window) > max) throw new OutputLimit(content === null ? 'needs a window of' : 'decompresses to');
+    // A decoder allocates the content size, or else the window: a window of 8 MB (what zstd
+    // streams with up to level 19) is always allowed, a larger one only within the limit.
+    if (content !== null ? content > max : window > Math.max(max, ZSTD_WINDOW_ALWAYS)) throw new OutputLimit(content === null ? 'needs a window of' : 'decompresses to');
     const blockMax = Math.min(window, ZSTD_BLOCK_MAX);
     for (let last = 0; !last;) {
       need(3);
