@@ -1,13 +1,12 @@
 import { join } from 'node:path';
-import { app, BrowserWindow, ipcMain, type WebContents } from 'electron';
+import { app, BrowserWindow, ipcMain, safeStorage, type WebContents } from 'electron';
 import { createDispatcher } from '../src/api/dispatcher';
 import { createAppContext, type AppContext } from '../src/services/app-context';
-import { FileSecretStore } from '../src/services/secret-store';
+import { openSecrets } from '../src/services/secret-store';
 import { surviveFaults } from '../src/server/faults';
 import { isTrustedSender, rendererPageUrl } from './ipc';
 import { API_CHANNEL } from './ipc-channel';
 import { installMenu } from './menu';
-import { osKeychainAvailable, SafeStorageSecretStore } from './safe-storage-secrets';
 import { createMainWindow } from './window';
 
 const rendererDir = join(__dirname, '..', 'renderer');
@@ -52,7 +51,9 @@ if (!app.requestSingleInstanceLock()) {
 
   void app.whenReady().then(() => {
     const dataDir = app.getPath('userData');
-    const secrets = osKeychainAvailable() ? new SafeStorageSecretStore(join(dataDir, 'secrets.enc.json')) : new FileSecretStore(join(dataDir, 'secrets.json'));
+    // The keychain's passwords, or the plain file where there is none; moved between them as it comes and goes.
+    const secrets = openSecrets({ dataDir, safeStorage });
+    if (secrets.notice) console.warn(`rewind: ${secrets.notice}`);
     context = createAppContext({ dataDir, secrets, shell: 'electron', version: app.getVersion() });
     ipcMain.on(API_CHANNEL, (event, message: unknown) => {
       // Only the main frame of Rewind's window, showing Rewind's page, may call the API.

@@ -50,6 +50,8 @@ export const AppInfo = z.object({
   /** Where passwords live: the OS keychain (Electron safeStorage) or a 0600 file (web shell). */
   secretStorage: z.enum(['os', 'file']),
   secretFile: z.string().nullable(),
+  /** Saved passwords moved into or out of reach of the OS keychain at start, in one line. */
+  secretNotice: z.string().nullable(),
   dataDir: z.string(),
 });
 

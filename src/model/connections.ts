@@ -47,6 +47,13 @@ export const RabbitProfile = z.object({
   kind: z.literal('rabbitmq'),
   vhost: z.string().min(1).max(256),
   managementPort: Port,
+  /** The stream protocol's port: the same user and password go there, so it is part of their target. */
+  streamPort: Port,
+  /**
+   * With TLS on, the stream port is spoken to with TLS too, unless the user allowed sending the
+   * password to it without TLS (a broker whose stream listener has none). False without TLS.
+   */
+  streamWithoutTls: z.boolean(),
 });
 /** Another event-store file, opened with "Open event store…". */
 export const StoreProfile = z.object({
@@ -63,6 +70,22 @@ export type StoreProfile = z.infer<typeof StoreProfile>;
 export type BrokerProfile = KafkaProfile | RabbitProfile;
 export type ConnectionProfile = z.infer<typeof ConnectionProfile>;
 
+/** RabbitMQ's own stream listeners: 5552, and 5551 for TLS. */
+export const defaultStreamPort = (tls: boolean) => (tls ? 5551 : 5552);
+
+/** Whether the stream port is spoken to with TLS. */
+export const streamTls = (p: Pick<RabbitProfile, 'tls' | 'streamWithoutTls'>) => p.tls && !p.streamWithoutTls;
+
+/**
+ * A profile as an older Rewind saved it, brought up to date: RabbitMQ profiles from before the
+ * stream port get the port Rewind used for them (RabbitMQ's default for their TLS setting).
+ */
+export function upgradeProfile(raw: unknown): unknown {
+  if (!raw || typeof raw !== 'object' || (raw as { kind?: unknown }).kind !== 'rabbitmq') return raw;
+  const p = raw as Record<string, unknown>;
+  return { ...p, streamPort: p.streamPort ?? defaultStreamPort(p.tls === true), streamWithoutTls: p.streamWithoutTls ?? false };
+}
+
 /**
  * What the form sends. `password` undefined keeps the stored one; an empty string clears it.
  * `id` is absent for a new connection.
@@ -70,7 +93,8 @@ export type ConnectionProfile = z.infer<typeof ConnectionProfile>;
 const draftFields = { id: Common.id.optional(), password: z.string().max(4096).optional() };
 export const ConnectionDraft = z.discriminatedUnion('kind', [
   KafkaProfile.omit({ id: true, hasPassword: true }).extend(draftFields),
-  RabbitProfile.omit({ id: true, hasPassword: true }).extend(draftFields),
+  /** The stream port defaults to RabbitMQ's for the TLS setting; a plain one with TLS is not allowed unless asked. */
+  RabbitProfile.omit({ id: true, hasPassword: true }).extend({ ...draftFields, streamPort: Port.optional(), streamWithoutTls: z.boolean().optional() }),
   /** `create` makes a new, empty store when the file does not exist. */
   StoreProfile.omit({ id: true, hasPassword: true }).extend({ id: Common.id.optional(), create: z.boolean() }),
 ]);

@@ -2,7 +2,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { version } from '../../package.json';
 import { createAppContext } from '../services/app-context';
-import { FileSecretStore } from '../services/secret-store';
+import { openSecrets } from '../services/secret-store';
 import { defaultDataDir } from './data-dir';
 import { surviveFaults } from './faults';
 import { ShellMemory } from './shell-memory';
@@ -39,12 +39,10 @@ async function main(): Promise<void> {
   }
   const dataDir = resolve(values['data-dir'] ?? defaultDataDir());
   const staticDir = resolve(values['static-dir'] ?? join(__dirname, '..', 'renderer'));
-  const context = createAppContext({
-    dataDir,
-    secrets: new FileSecretStore(join(dataDir, 'secrets.json')),
-    shell: 'web',
-    version,
-  });
+  // No keychain here: passwords the desktop app encrypted stay as they are, and are said to be out of reach.
+  const secrets = openSecrets({ dataDir, safeStorage: null });
+  if (secrets.notice) console.warn(`rewind: ${secrets.notice}`);
+  const context = createAppContext({ dataDir, secrets, shell: 'web', version });
   // The last run's port and token, so a page left open reconnects to a restarted shell.
   const memory = new ShellMemory(dataDir);
   const token = memory.token({ renew: values['new-token'] === true });

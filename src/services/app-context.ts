@@ -58,6 +58,7 @@ export function createAppContext(options: AppContextOptions): AppContext {
       shell: options.shell,
       secretStorage: options.secrets.kind === 'os' ? 'os' : 'file',
       secretFile: options.secrets.location,
+      secretNotice: options.secrets.notice ?? null,
       dataDir: options.dataDir,
     },
   });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { RewindError } from '../api/errors';
 import type { Handlers } from '../api/dispatcher';
-import { LOCAL_STORE_ID, type BrokerProfile, type ConnectionDraft, type ConnectionProfile, type ConnectionSummary } from '../model/connections';
+import { defaultStreamPort, LOCAL_STORE_ID, type BrokerProfile, type ConnectionDraft, type ConnectionProfile, type ConnectionSummary } from '../model/connections';
 import { BoundSecrets } from './bound-secrets';
 import { damagedError } from '../store/integrity';
 import { resolve } from 'node:path';
@@ -25,7 +25,9 @@ function profileFromDraft(draft: ConnectionDraft, id: string, hasPassword: boole
   const { password: _password, id: _id, ...rest } = draft;
   // Only what the chosen settings use is kept: Kafka without SASL has no user and no password.
   if (rest.kind === 'kafka' && rest.sasl === 'none') return { ...rest, username: '', id, hasPassword: false };
-  return { ...rest, id, hasPassword } as ConnectionProfile;
+  if (rest.kind === 'kafka') return { ...rest, id, hasPassword };
+  // A stream port left out is RabbitMQ's default; "without TLS" means something only with TLS on.
+  return { ...rest, streamPort: rest.streamPort ?? defaultStreamPort(rest.tls), streamWithoutTls: rest.tls && rest.streamWithoutTls === true, id, hasPassword };
 }
 
 /** Whether connecting with these settings sends a password at all. */

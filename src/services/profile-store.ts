@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { ConnectionProfile } from '../model/connections';
+import { ConnectionProfile, upgradeProfile } from '../model/connections';
 import { PrivateJsonFile } from './private-json-file';
 
-const ProfileFile = z.object({ version: z.literal(1), connections: z.array(ConnectionProfile) });
+/** Profiles an older Rewind wrote are brought up to date as they are read (see upgradeProfile). */
+const ProfileFile = z.object({ version: z.literal(1), connections: z.array(z.preprocess(upgradeProfile, ConnectionProfile)) });
 
 /** Connection profiles on disk, without secrets, written atomically. */
 export class ProfileStore {

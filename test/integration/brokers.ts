@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { expect } from 'vitest';
 import { RewindError } from '../../src/api/errors';
-import type { KafkaProfile, RabbitProfile } from '../../src/model/connections';
+import { defaultStreamPort, type KafkaProfile, type RabbitProfile } from '../../src/model/connections';
 import type { Envelope } from '../../src/model/envelope';
 import type { ReadOptions, SourceAdapter } from '../../src/adapters/source-adapter';
 
@@ -40,6 +40,8 @@ export function rabbitProfile(overrides: Partial<RabbitProfile> = {}): RabbitPro
     hasPassword: true,
     vhost: '/',
     managementPort: 15672,
+    streamPort: defaultStreamPort(overrides.tls ?? false),
+    streamWithoutTls: false,
     ...overrides,
   };
 }

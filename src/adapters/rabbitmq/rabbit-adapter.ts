@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { escape as escapeVhost } from 'node:querystring';
 import amqp, { type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
 import { RewindError } from '../../api/errors';
-import type { RabbitProfile } from '../../model/connections';
+import { streamTls, type RabbitProfile } from '../../model/connections';
 import type { Envelope } from '../../model/envelope';
 import type { ReadFrom, ReadTarget, Resource } from '../../model/resources';
 import { BROKER_CAPABILITIES, throwIfAborted, whenAborted, type OutgoingMessage, type ReadOptions, type SourceAdapter, type SubscribeOptions } from '../source-adapter';
@@ -27,9 +27,6 @@ const DEAD_LETTER = /(^|[._-])(dlq|dlx|dead[._-]?letters?|parking[._-]?lot|error
 const IDLE_END_MS = 750;
 const FIRST_MESSAGE_MS = 3_000;
 const BATCH_FLUSH = 500;
-/** The stream protocol's ports (rabbitmq_stream's defaults), where chunk times are read. */
-const STREAM_PORT = 5552;
-const STREAM_TLS_PORT = 5551;
 /** After the stream protocol could not be reached, reads go without chunk times this long. */
 const STREAM_RETRY_MS = 5 * 60_000;
 
@@ -51,7 +48,7 @@ export class RabbitAdapter implements SourceAdapter {
   constructor(
     private readonly profile: RabbitProfile,
     private readonly password: string | null,
-    /** The stream protocol's port when it is not RabbitMQ's default (5552, or 5551 with TLS). */
+    /** Tests only: a stream port other than the profile's (the password's target stays the profile's). */
     private readonly streamOptions: { streamPort?: number } = {},
   ) {
     this.address = `${profile.host}:${profile.port}`;
@@ -520,8 +517,9 @@ export class RabbitAdapter implements SourceAdapter {
 
   private streamEndpoint(vhost: string): StreamEndpoint {
     const p = this.profile;
-    const port = this.streamOptions.streamPort ?? (p.tls ? STREAM_TLS_PORT : STREAM_PORT);
-    return { host: p.host, port, tls: p.tls, username: p.username, password: this.password ?? '', vhost };
+    // The profile's stream port, with the AMQP port's TLS unless the user allowed it without.
+    const port = this.streamOptions.streamPort ?? p.streamPort;
+    return { host: p.host, port, tls: streamTls(p), username: p.username, password: this.password ?? '', vhost };
   }
 
   /** A stream-protocol connection to the vhost, or why there is none (reads then go over AMQP). */
