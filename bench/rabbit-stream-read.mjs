@@ -145,7 +145,20 @@ export async function measureStreamRead({ messages = 1_000_000, runs = RUNS, log
     const t0 = performance.now();
     await publish(stream, messages);
     log(`published ${messages.toLocaleString('en-US')} messages in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-    const profile = { id: 'bench', kind: 'rabbitmq', name: 'bench', host: '127.0.0.1', port: 5672, tls: false, username: 'guest', hasPassword: true, vhost: '/', managementPort: 15672 };
+    const profile = {
+      id: 'bench',
+      kind: 'rabbitmq',
+      name: 'bench',
+      host: '127.0.0.1',
+      port: 5672,
+      tls: false,
+      username: 'guest',
+      hasPassword: true,
+      vhost: '/',
+      managementPort: 15672,
+      streamPort: 5552,
+      streamWithoutTls: false,
+    };
     const adapter = new RabbitAdapter(profile, 'guest');
     const rewind = async () => {
       let n = 0;
