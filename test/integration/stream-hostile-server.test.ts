@@ -21,20 +21,8 @@ import { inMemoryClient } from './in-memory-client';
  * bombs made by the zstd and gzip tools, and a frame that never finishes while the user cancels.
  * Each read must end with a clear error, the same core must then answer `app/info` at once, and
  * its RSS must come back within 100 MB of where it was, with the default batch limit (256 MB).
- *
- * The profile has no stream port yet (issue 17 asks for one), so the core's RabbitAdapter is
- * pointed at this server through its existing `streamPort` option; nothing else is replaced.
+ * The core reaches the server through the connection's own stream port.
  */
-const fake = vi.hoisted(() => ({ port: 0 }));
-vi.mock('../../src/adapters/rabbitmq/rabbit-adapter', async (importOriginal) => {
-  const real = await importOriginal<typeof import('../../src/adapters/rabbitmq/rabbit-adapter')>();
-  class PointedAtFakeServer extends real.RabbitAdapter {
-    constructor(...[profile, password]: ConstructorParameters<typeof real.RabbitAdapter>) {
-      super(profile, password, { streamPort: fake.port });
-    }
-  }
-  return { ...real, RabbitAdapter: PointedAtFakeServer };
-});
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -106,12 +94,22 @@ beforeAll(async () => {
     onSubscribe: (sub) => scenarios[sub.stream]?.(sub),
     answerUnsubscribe: (sub) => sub.stream !== 'stuck',
   });
-  fake.port = server.port;
   dir = mkdtempSync(join(tmpdir(), 'rewind-hostile-'));
   context = createAppContext({ dataDir: dir, secrets: new MemorySecretStore(), shell: 'web', version: 'test' });
   client = inMemoryClient(context.handlers);
   connectionId = (
-    await client.call('connections/save', { kind: 'rabbitmq', name: 'hostile', host: '127.0.0.1', port: 5672, tls: false, username: 'guest', password: 'guest', vhost: '/', managementPort: 15672 })
+    await client.call('connections/save', {
+      kind: 'rabbitmq',
+      name: 'hostile',
+      host: '127.0.0.1',
+      port: 5672,
+      streamPort: server.port,
+      tls: false,
+      username: 'guest',
+      password: 'guest',
+      vhost: '/',
+      managementPort: 15672,
+    })
   ).id;
 }, 120_000);
 
