@@ -1,9 +1,10 @@
 import { join } from 'node:path';
-import { app, BrowserWindow, ipcMain, safeStorage, type WebContents } from 'electron';
+import { app, BrowserWindow, crashReporter, ipcMain, safeStorage, type WebContents } from 'electron';
 import { createDispatcher } from '../src/api/dispatcher';
 import { createAppContext, type AppContext } from '../src/services/app-context';
 import { openSecrets } from '../src/services/secret-store';
-import { surviveFaults } from '../src/server/faults';
+import { keepFaultsIn, surviveFaults } from '../src/server/faults';
+import { CrashJournal } from '../src/services/crash-journal';
 import { isTrustedSender, rendererPageUrl } from './ipc';
 import { API_CHANNEL } from './ipc-channel';
 import { installMenu } from './menu';
@@ -20,6 +21,7 @@ surviveFaults();
 if (process.env.REWIND_DATA_DIR) app.setPath('userData', process.env.REWIND_DATA_DIR);
 
 let context: AppContext | null = null;
+let journal: CrashJournal | null = null;
 let mainWindow: BrowserWindow | null = null;
 const dispatchers = new Map<number, ReturnType<typeof createDispatcher>>();
 
@@ -41,6 +43,12 @@ function dispatcherFor(sender: WebContents) {
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
+  // A death always leaves its cause: calls in flight, escaped errors, Node's fatal-error report
+  // and the crash reporter's dumps go to the data folder's crash/, shown once at the next start.
+  journal = CrashJournal.open({ dataDir: app.getPath('userData'), shell: 'electron', version: app.getVersion() });
+  keepFaultsIn(journal);
+  app.setPath('crashDumps', journal.dumpsDir);
+  crashReporter.start({ uploadToServer: false });
   app.on('second-instance', () => {
     const win = BrowserWindow.getAllWindows()[0];
     if (win) {
@@ -54,7 +62,7 @@ if (!app.requestSingleInstanceLock()) {
     // The keychain's passwords, or the plain file where there is none; moved between them as it comes and goes.
     const secrets = openSecrets({ dataDir, safeStorage });
     if (secrets.notice) console.warn(`rewind: ${secrets.notice}`);
-    context = createAppContext({ dataDir, secrets, shell: 'electron', version: app.getVersion() });
+    context = createAppContext({ dataDir, secrets, shell: 'electron', version: app.getVersion(), crash: journal! });
     ipcMain.on(API_CHANNEL, (event, message: unknown) => {
       // Only the main frame of Rewind's window, showing Rewind's page, may call the API.
       if (!isTrustedSender(event, mainWindow, pageUrl)) return;
@@ -79,5 +87,6 @@ if (!app.requestSingleInstanceLock()) {
   });
   app.on('will-quit', () => {
     void context?.close();
+    journal?.closeClean();
   });
 }

@@ -14,6 +14,7 @@ import { RedriveOptions, RedriveOutcome, RedrivePlan, RedriveProgress, RedriveSe
 import { READ_MODEL_NAME } from '../model/read-model-name';
 import { LIMIT_BOUNDS } from '../model/projection-limits';
 import { TypeSource } from '../model/type-source';
+import { LastCrash } from '../model/crash';
 import { rabbitContract } from './contract-rabbit';
 
 /**
@@ -228,6 +229,9 @@ export const QueryResult = z.object({
 
 export const contract = {
   'app/info': call(Empty, AppInfo),
+  /** The previous run, when it ended without a clean exit (how, the calls in flight, files for a bug report); shown once. */
+  'app/last-crash': call(Empty, LastCrash.nullable()),
+  'app/dismiss-crash': call(z.object({ id: z.string().min(1) }), Empty),
   'connections/list': call(Empty, z.array(ConnectionSummary)),
   'connections/get': call(ConnectionRef, ConnectionProfile),
   'connections/save': call(ConnectionDraft, ConnectionProfile),

@@ -4,7 +4,8 @@ import { version } from '../../package.json';
 import { createAppContext } from '../services/app-context';
 import { openSecrets } from '../services/secret-store';
 import { defaultDataDir } from './data-dir';
-import { surviveFaults } from './faults';
+import { keepFaultsIn, surviveFaults } from './faults';
+import { CrashJournal } from '../services/crash-journal';
 import { ShellMemory } from './shell-memory';
 import { startWebShell } from './web-shell';
 
@@ -16,6 +17,8 @@ Serves Rewind's UI and API on http://127.0.0.1 only, behind a random token.
   --data-dir    where connections and the local event store live (default: ${defaultDataDir()})
   --static-dir  the built renderer (default: next to this file)
   --new-token   replace the token kept in the data folder (pages opened with the old one stop working)`;
+
+let journal: CrashJournal | null = null;
 
 async function main(): Promise<void> {
   surviveFaults();
@@ -39,10 +42,14 @@ async function main(): Promise<void> {
   }
   const dataDir = resolve(values['data-dir'] ?? defaultDataDir());
   const staticDir = resolve(values['static-dir'] ?? join(__dirname, '..', 'renderer'));
+  // A death always leaves its cause in the data folder's crash/ (calls in flight, escaped errors,
+  // Node's fatal-error report), shown once at the next start.
+  journal = CrashJournal.open({ dataDir, shell: 'web', version });
+  keepFaultsIn(journal);
   // No keychain here: passwords the desktop app encrypted stay as they are, and are said to be out of reach.
   const secrets = openSecrets({ dataDir, safeStorage: null });
   if (secrets.notice) console.warn(`rewind: ${secrets.notice}`);
-  const context = createAppContext({ dataDir, secrets, shell: 'web', version });
+  const context = createAppContext({ dataDir, secrets, shell: 'web', version, crash: journal });
   // The last run's port and token, so a page left open reconnects to a restarted shell.
   const memory = new ShellMemory(dataDir);
   const token = memory.token({ renew: values['new-token'] === true });
@@ -59,9 +66,13 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  // The terminal it ran in closed: an end the user chose, not a crash.
+  process.once('SIGHUP', stop);
 }
 
 main().catch((e: unknown) => {
+  // Said here and now (a port taken, a folder not writable): not a crash to report next time.
+  journal?.closeClean();
   console.error(`rewind: ${e instanceof Error ? e.message : String(e)}`);
   process.exit(1);
 });

@@ -10,6 +10,7 @@ import { ProfileStore } from './profile-store';
 import { ProjectionRegistry } from './projection-registry';
 import { JobRegistry } from '../jobs/job-registry';
 import type { SecretStore } from './secret-store';
+import type { CrashJournal } from './crash-journal';
 
 export interface AppContext {
   handlers: Handlers;
@@ -23,6 +24,8 @@ export interface AppContextOptions {
   secrets: SecretStore;
   shell: 'electron' | 'web';
   version: string;
+  /** The process's crash journal: calls in flight are noted in it, and the last crash is read from it. */
+  crash?: CrashJournal;
 }
 
 export const LOCAL_STORE_FILE = 'rewind-store.sqlite';
@@ -45,7 +48,8 @@ export function createAppContext(options: AppContextOptions): AppContext {
   });
   let readModelFile: ReadModelFile | null = null;
   const readModels = () => (readModelFile ??= ReadModelFile.open(join(options.dataDir, READ_MODEL_FILE)));
-  const handlers = createHandlers({
+  const all = createHandlers({
+    crash: options.crash ?? null,
     jobs,
     registry,
     readModels,
@@ -62,6 +66,7 @@ export function createAppContext(options: AppContextOptions): AppContext {
       dataDir: options.dataDir,
     },
   });
+  const handlers = options.crash ? options.crash.watch(all) : all;
   return {
     handlers,
     store,

@@ -21,6 +21,7 @@ import { RabbitAdapter } from '../adapters/rabbitmq/rabbit-adapter';
 import { RewindError } from '../api/errors';
 import { ImportSessions } from '../jobs/import-sessions';
 import { importHandlers } from './import-handlers';
+import type { CrashJournal } from './crash-journal';
 
 export interface HandlerDeps extends ConnectionDeps {
   jobs: JobRegistry;
@@ -28,6 +29,8 @@ export interface HandlerDeps extends ConnectionDeps {
   registry: ProjectionRegistry;
   /** Opened on first use: most sessions never save a read model. */
   readModels: () => ReadModelFile;
+  /** The process's crash journal; none where the app runs inside another program (tests). */
+  crash: CrashJournal | null;
 }
 
 /** Every method of the contract, bound to one app's data. */
@@ -35,6 +38,11 @@ export function createHandlers(deps: HandlerDeps): Handlers {
   const { pool } = deps;
   const base: Omit<Handlers, 'imports/run'> = {
     'app/info': async () => deps.info,
+    'app/last-crash': async () => deps.crash?.lastCrash() ?? null,
+    'app/dismiss-crash': async ({ id }) => {
+      deps.crash?.dismiss(id);
+      return {};
+    },
     ...jobHandlers(deps.jobs),
     ...connectionHandlers(deps),
     'resources/list': async ({ connectionId }, { signal }) => {

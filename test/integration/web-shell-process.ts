@@ -24,14 +24,25 @@ export interface ShellProcess {
 
 let cli: string | null = null;
 
-export async function startShellProcess(): Promise<ShellProcess> {
+export interface ShellOptions {
+  /** A data folder to start on (kept by stop(), so the next start finds what this one left); default: a new one. */
+  dataDir?: string;
+  /** More environment for the process (REWIND_TEST_FAULT, NODE_OPTIONS). */
+  env?: Record<string, string>;
+}
+
+export async function startShellProcess(options: ShellOptions = {}): Promise<ShellProcess> {
   cli ??= bundleForNode(join(__dirname, '..', '..', 'src', 'server', 'cli.ts'));
   const dir = mkdtempSync(join(tmpdir(), 'rewind-shell-'));
+  const dataDir = options.dataDir ?? join(dir, 'data');
   const ui = join(dir, 'ui');
   mkdirSync(join(ui, 'assets'), { recursive: true });
   writeFileSync(join(ui, 'index.html'), '<!doctype html><title>Rewind</title>');
   writeFileSync(join(ui, 'assets', 'app.js'), 'console.log(1)');
-  const child = spawn(process.execPath, [cli, '--port', '0', '--data-dir', join(dir, 'data'), '--static-dir', ui], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [cli, '--port', '0', '--data-dir', dataDir, '--static-dir', ui], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    ...(options.env ? { env: { ...process.env, ...options.env } } : {}),
+  });
   let err = '';
   let exited = false;
   child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
@@ -49,7 +60,7 @@ export async function startShellProcess(): Promise<ShellProcess> {
   return {
     port: Number(parsed.port),
     token: parsed.searchParams.get('token')!,
-    dataDir: join(dir, 'data'),
+    dataDir,
     child,
     stderr: () => err,
     alive: () => !exited && child.exitCode === null && child.signalCode === null,
@@ -140,17 +151,25 @@ export function closed(socket: Socket, ms = 5_000): Promise<boolean> {
 
 /** A normal API call over a real WebSocket: the proof that the back end still answers. */
 export function appInfo(port: number, token: string): Promise<unknown> {
+  return apiCall(port, token, 'app/info', {});
+}
+
+/** One API call over a real WebSocket, as the UI makes it; rejects with the API's error. */
+export function apiCall(port: number, token: string, method: string, params: unknown, ms = 10_000): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(`ws://127.0.0.1:${port}/api?token=${token}`, { headers: { origin: `http://127.0.0.1:${port}` } });
-    const timer = setTimeout(() => (ws.terminate(), reject(new Error('no answer to app/info in 10 s'))), 10_000);
+    const timer = setTimeout(() => (ws.terminate(), reject(new Error(`no answer to ${method} in ${ms / 1000} s`))), ms);
     ws.on('error', (e) => (clearTimeout(timer), reject(e)));
-    ws.on('open', () => ws.send(JSON.stringify({ type: 'call', id: 1, method: 'app/info', params: {} })));
+    // The back end went away before it answered (a reject after an answer changes nothing).
+    ws.on('close', () => (clearTimeout(timer), reject(new Error(`the connection closed before ${method} answered`))));
+    ws.on('open', () => ws.send(JSON.stringify({ type: 'call', id: 1, method, params })));
     ws.on('message', (data: Buffer) => {
-      const m = JSON.parse(data.toString()) as { id: number; type: string; result?: unknown };
-      if (m.id === 1) {
+      const m = JSON.parse(data.toString()) as { id: number; type: string; result?: unknown; error?: { message: string } };
+      if (m.id === 1 && (m.type === 'result' || m.type === 'error')) {
         clearTimeout(timer);
         ws.close();
-        resolve(m.result);
+        if (m.type === 'result') resolve(m.result);
+        else reject(new Error(m.error?.message ?? 'error'));
       }
     });
   });
