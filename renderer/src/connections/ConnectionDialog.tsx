@@ -3,7 +3,7 @@ import { useClient } from '../api/client-context';
 import type { AppInfo, ConnectionProfile, TestResult } from '../api/types';
 import { Dialog } from '../ui/Dialog';
 import { ErrorBox } from '../ui/ErrorBox';
-import { DEFAULT_PORTS, emptyForm, formFromProfile, toDraft, type FieldErrors, type FormState } from './connection-form';
+import { DEFAULT_PORTS, emptyForm, formFromProfile, toDraft, withTls, type FieldErrors, type FormState } from './connection-form';
 
 interface Props {
   /** Absent for a new connection. */
@@ -30,6 +30,11 @@ export function ConnectionDialog({ editing, info, onClose, onSaved, onDeleted }:
   const set = <K extends keyof FormState>(key: K, value: FormState[K]) => {
     setForm((f) => ({ ...f, [key]: value, ...(key === 'password' ? { passwordTouched: true } : {}) }));
     setErrors((e) => ({ ...e, [key]: undefined }));
+    if (test.status !== 'running') setTest({ status: 'idle' });
+  };
+  const switchTls = (tls: boolean) => {
+    setForm((f) => withTls(f, tls));
+    setErrors((e) => ({ ...e, tls: undefined, streamPort: undefined }));
     if (test.status !== 'running') setTest({ status: 'idle' });
   };
   const switchKind = (kind: FormState['kind']) => {
@@ -96,7 +101,10 @@ export function ConnectionDialog({ editing, info, onClose, onSaved, onDeleted }:
     (form.host.trim() !== savedTarget.host ||
       form.port.trim() !== String(savedTarget.port) ||
       form.tls !== savedTarget.tls ||
-      (savedTarget.kind === 'rabbitmq' && form.managementPort.trim() !== String(savedTarget.managementPort)));
+      (savedTarget.kind === 'rabbitmq' &&
+        (form.managementPort.trim() !== String(savedTarget.managementPort) ||
+          form.streamPort.trim() !== String(savedTarget.streamPort) ||
+          (form.tls && form.streamWithoutTls) !== savedTarget.streamWithoutTls)));
   const passwordPlaceholder = targetMoved ? 'type it again for the new address' : savedTarget && !form.passwordTouched ? 'stored — type to replace' : '';
 
   return (
@@ -168,7 +176,7 @@ export function ConnectionDialog({ editing, info, onClose, onSaved, onDeleted }:
             </Field>
           </div>
           <label className="check">
-            <input type="checkbox" checked={form.tls} onChange={(e) => set('tls', e.target.checked)} /> Use TLS
+            <input type="checkbox" checked={form.tls} onChange={(e) => switchTls(e.target.checked)} /> Use TLS
           </label>
         </>
       )}
@@ -197,19 +205,41 @@ export function ConnectionDialog({ editing, info, onClose, onSaved, onDeleted }:
           The saved password stays with{' '}
           <span className="mono">
             {savedTarget.host}:{savedTarget.port}
+            {savedTarget.kind === 'rabbitmq' && `, stream port ${savedTarget.streamPort}${savedTarget.streamWithoutTls ? ' (without TLS)' : ''}, management port ${savedTarget.managementPort}`}
+            {savedTarget.tls ? ' (TLS)' : ''}
           </span>
           : type it again to use it with the new address.
         </div>
       )}
       {form.kind === 'rabbitmq' && (
-        <div className="row2">
-          <Field label="Virtual host" error={errors.vhost}>
-            <input className="input mono" value={form.vhost} onChange={(e) => set('vhost', e.target.value)} />
-          </Field>
-          <Field label="Management port" error={errors.managementPort}>
-            <input className="input mono" value={form.managementPort} inputMode="numeric" onChange={(e) => set('managementPort', e.target.value)} />
-          </Field>
-        </div>
+        <>
+          <div className="row3">
+            <Field label="Virtual host" error={errors.vhost}>
+              <input className="input mono" value={form.vhost} onChange={(e) => set('vhost', e.target.value)} />
+            </Field>
+            <Field label="Management port" error={errors.managementPort}>
+              <input className="input mono" value={form.managementPort} inputMode="numeric" onChange={(e) => set('managementPort', e.target.value)} />
+            </Field>
+            <Field label="Stream port" error={errors.streamPort}>
+              <input className={`input mono${errors.streamPort ? ' invalid' : ''}`} value={form.streamPort} inputMode="numeric" onChange={(e) => set('streamPort', e.target.value)} />
+            </Field>
+          </div>
+          <p className="field-note" id="stream-port-note">
+            Streams are read on the stream port with the same user and password, {form.tls ? 'over TLS, as AMQP is' : 'without TLS, as AMQP is'}.
+            {form.tls && ' Rewind never sends the password there without TLS unless you allow it below.'}
+          </p>
+          {form.tls && (
+            <label className="check">
+              <input type="checkbox" checked={form.streamWithoutTls} aria-describedby="stream-port-note" onChange={(e) => set('streamWithoutTls', e.target.checked)} /> Allow the password to the stream
+              port without TLS (its listener has none)
+            </label>
+          )}
+          {form.tls && form.streamWithoutTls && (
+            <div className="notice warn" role="status">
+              The password will cross the network unencrypted to port <span className="mono">{form.streamPort}</span>.
+            </div>
+          )}
+        </>
       )}
       {showCredentials && info?.secretStorage === 'file' && (
         <div className="notice warn">

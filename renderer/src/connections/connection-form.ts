@@ -1,4 +1,4 @@
-import { ConnectionDraft } from '../../../src/model/connections';
+import { ConnectionDraft, defaultStreamPort } from '../../../src/model/connections';
 import type { ConnectionProfile, ConnectionDraft as Draft } from '../api/types';
 
 export interface FormState {
@@ -14,6 +14,10 @@ export interface FormState {
   passwordTouched: boolean;
   vhost: string;
   managementPort: string;
+  /** RabbitMQ's stream protocol port: the same user and password go there. */
+  streamPort: string;
+  /** With TLS on, the user allowed the password to the stream port without TLS. */
+  streamWithoutTls: boolean;
   /** Event store: the file, and whether to create it when missing. */
   path: string;
   create: boolean;
@@ -34,6 +38,8 @@ export function emptyForm(kind: FormState['kind'] = 'kafka'): FormState {
     passwordTouched: false,
     vhost: '/',
     managementPort: '15672',
+    streamPort: String(defaultStreamPort(false)),
+    streamWithoutTls: false,
     path: '',
     create: false,
   };
@@ -48,7 +54,7 @@ export function formFromProfile(p: ConnectionProfile): FormState {
     port: String(p.port),
     tls: p.tls,
     username: p.username,
-    ...(p.kind === 'kafka' ? { sasl: p.sasl } : { vhost: p.vhost, managementPort: String(p.managementPort) }),
+    ...(p.kind === 'kafka' ? { sasl: p.sasl } : { vhost: p.vhost, managementPort: String(p.managementPort), streamPort: String(p.streamPort), streamWithoutTls: p.streamWithoutTls }),
   };
 }
 
@@ -70,7 +76,8 @@ export function toDraft(form: FormState, id: string | undefined): { draft: Draft
     username: form.username,
     ...(form.passwordTouched ? { password: form.password } : {}),
   };
-  const candidate = form.kind === 'kafka' ? { ...base, kind: 'kafka' as const, sasl: form.sasl } : { ...base, kind: 'rabbitmq' as const, vhost: form.vhost, managementPort: form.managementPort };
+  const rabbit = { vhost: form.vhost, managementPort: form.managementPort, streamPort: form.streamPort, streamWithoutTls: form.tls && form.streamWithoutTls };
+  const candidate = form.kind === 'kafka' ? { ...base, kind: 'kafka' as const, sasl: form.sasl } : { ...base, kind: 'rabbitmq' as const, ...rabbit };
   return parsed(ConnectionDraft.safeParse(candidate));
 }
 
@@ -82,4 +89,10 @@ function parsed(result: ReturnType<typeof ConnectionDraft.safeParse>): { draft: 
     errors[field] ??= issue.message;
   }
   return { errors };
+}
+
+/** TLS switched: a stream port still at RabbitMQ's default for the old setting follows to the new one. */
+export function withTls(form: FormState, tls: boolean): FormState {
+  const followsDefault = form.streamPort.trim() === String(defaultStreamPort(form.tls));
+  return { ...form, tls, ...(followsDefault ? { streamPort: String(defaultStreamPort(tls)) } : {}), ...(tls ? {} : { streamWithoutTls: false }) };
 }
