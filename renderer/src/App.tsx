@@ -26,6 +26,7 @@ import { loadWorkspace, type ProjectionDraft, type SavedTab } from './workspace/
 import { runDraft } from './projections/detached-runs';
 import { MapTab } from './rabbit/MapTab';
 import { useWorkspacePersistence } from './workspace/useWorkspacePersistence';
+import { StartNotices } from './notices/StartNotices';
 
 // The editor is heavy; load it with the first projection tab, not with the app. The read-model
 // and dead-letter views load when first opened, too: the first paint needs neither.
@@ -301,6 +302,7 @@ export function App({ disconnected }: { disconnected: string | null }) {
             {disconnected} Reconnecting…
           </div>
         )}
+        <StartNotices info={info} />
         {shownError !== null && (
           <div className="section">
             <ErrorBox error={shownError} />

@@ -18,7 +18,7 @@ export type EscapedFault = z.infer<typeof EscapedFault>;
  */
 export const CrashCause = z.object({
   kind: z.enum(['fatal-error', 'native-crash', 'exit-code', 'killed']),
-  /** In words, e.g. "Allocation failed - JavaScript heap out of memory" or "exit code 1". */
+  /** In words, e.g. "Allocation failed - JavaScript heap out of memory (OOMError)" or "Exit code 1." */
   detail: z.string(),
 });
 export type CrashCause = z.infer<typeof CrashCause>;

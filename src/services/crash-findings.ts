@@ -120,14 +120,14 @@ function escapedDuring(dir: string, run: RunFile): EscapedFault[] {
 function causeOf(run: RunFile, report: { report: NodeReport } | null, dumps: string[]): CrashCause {
   if (report) {
     const header = report.report.header ?? {};
-    const detail = [header.event, header.trigger && header.trigger !== header.event ? `(${header.trigger})` : ''].filter(Boolean).join(' ') || 'a fatal error (see the report)';
+    const detail = [header.event, header.trigger && header.trigger !== header.event ? `(${header.trigger})` : ''].filter(Boolean).join(' ') || 'See the report.';
     return { kind: 'fatal-error', detail };
   }
-  if (dumps.length > 0) return { kind: 'native-crash', detail: 'the process crashed and its crash reporter wrote a dump' };
-  if (run.exitCode !== undefined) return { kind: 'exit-code', detail: `it exited with code ${run.exitCode}` };
+  if (dumps.length > 0) return { kind: 'native-crash', detail: 'The crash reporter wrote a dump.' };
+  if (run.exitCode !== undefined) return { kind: 'exit-code', detail: `Exit code ${run.exitCode}.` };
   return {
     kind: 'killed',
-    detail: "it ended without a word: a signal that cannot be caught (SIGKILL, which the kernel's out-of-memory killer sends), or the machine stopped",
+    detail: "It left no report and no exit code: a signal that cannot be caught (SIGKILL, which the kernel's out-of-memory killer sends), or the machine stopped.",
   };
 }
 

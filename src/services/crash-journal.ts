@@ -76,6 +76,11 @@ export class CrashJournal {
   watch(handlers: Handlers): Handlers {
     const watched: Record<string, (params: unknown, ctx: unknown) => Promise<unknown>> = {};
     for (const [method, handler] of Object.entries(handlers) as [string, (params: unknown, ctx: unknown) => Promise<unknown>][]) {
+      // Every open window holds this one for as long as it is open: in flight always, telling nothing.
+      if (method === 'jobs/watch') {
+        watched[method] = handler;
+        continue;
+      }
       watched[method] = async (params, ctx) => {
         const call = this.begin(method);
         try {
