@@ -85,8 +85,14 @@ export class ProjectionRun {
     run.mapStack = mapStack;
     const first = await run.next(['ready', 'load-error']).catch(async (e: unknown) => {
       await run.close();
-      // A module whose top level never returns is stopped like any other call.
-      if (e instanceof RewindError && e.code === 'limit') throw new RewindError('invalid_input', `The projection does not load: ${e.message}`, e.hint);
+      // A module whose top level never returns is stopped like any other call into user code.
+      if (e instanceof RewindError && e.code === 'limit' && e.message.includes('ran longer')) {
+        throw new RewindError(
+          'invalid_input',
+          `The projection does not load: its top level ran longer than ${limits.perEventMs} ms and was stopped`,
+          'Look for a loop at the top of the module, outside the handlers.',
+        );
+      }
       throw e;
     });
     if (first.type === 'load-error') {
@@ -111,13 +117,18 @@ export class ProjectionRun {
     // The run may die (cancel, limit) while the source is still waiting for its first batch:
     // `done` is awaited below, but must not count as unhandled in the meantime.
     done.catch(() => undefined);
+    // One batch in the run's process, the next read meanwhile: memory stays bounded whatever the
+    // source's size, and reading overlaps applying.
+    let applying: Promise<FromWorker | null> | null = null;
     for await (const events of read) {
+      if (applying && (await applying) === null) break;
       if (this.stopped || this.dead) break;
       this.post({ type: 'batch', events });
-      // One batch in flight: memory stays bounded whatever the source's size.
-      const r = await Promise.race([this.next(['batch-done']), done.then(() => null)]);
-      if (r === null) break;
+      applying = Promise.race([this.next(['batch-done']), done.then(() => null)]);
+      // A source that fails while this batch applies leaves it unawaited: not an unhandled rejection.
+      applying.catch(() => undefined);
     }
+    if (applying) await applying;
     if (!this.stopped && !this.dead) this.post({ type: 'end' });
     return done;
   }
