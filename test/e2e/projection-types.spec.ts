@@ -67,6 +67,7 @@ test('a Kafka projection over body-typed events warns, then works once the type 
 
     // Back to the source's own type: the warning comes back.
     await page.getByTestId('type-source').click();
+    await app.screenshot('projection-type-source-popover');
     await page.getByRole('button', { name: 'Use the source’s own type' }).click();
     await expect(page.getByTestId('type-source')).toHaveText('Type: as sent');
     await page.getByRole('button', { name: 'Rebuild' }).click();
