@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -128,4 +128,33 @@ test('the RabbitMQ form has the stream port, and says in words when the password
   await page.evaluate(() => document.documentElement.setAttribute('data-theme', 'dark'));
   await expectNoSeriousA11yViolations(page, 'RabbitMQ stream port, dark', { include: '[role="dialog"]' });
   await app.screenshot('connection-stream-port-dark');
+});
+
+plain('a web shell on a folder whose passwords the desktop app encrypted says so in one line', async ({ browser }, testInfo) => {
+  plain.skip(testInfo.project.name === 'electron', 'the web shell has no keychain; the desktop app does');
+  const dataDir = mkdtempSync(join(tmpdir(), 'rewind-keychain-e2e-'));
+  // As the desktop app leaves it: ciphertext only the OS keychain can open.
+  writeFileSync(join(dataDir, 'secrets.enc.json'), JSON.stringify({ 'some-connection': Buffer.from('v11 ciphertext').toString('base64') }), { mode: 0o600 });
+  const shell = await start(dataDir);
+  const context = await browser.newContext({ viewport: { width: 1360, height: 820 } });
+  const page = await context.newPage();
+  try {
+    await page.goto(shell.url);
+    await expect(page.locator('[data-app-state="loaded"]')).toBeVisible();
+    const notice = page.getByRole('status').filter({ hasText: 'encrypted with the OS keychain' });
+    await expect(notice).toContainText(
+      '1 saved password is encrypted with the OS keychain, which the web shell cannot read: nothing is lost (kept for the desktop app); type one again to use it here.',
+    );
+    await page.screenshot({ path: join(root, 'test-results', 'screens', 'web-keychain-notice-light.png') });
+    await page.getByRole('button', { name: 'Switch to dark theme' }).click();
+    await expectNoSeriousA11yViolations(page, 'keychain notice, dark');
+    await page.screenshot({ path: join(root, 'test-results', 'screens', 'web-keychain-notice-dark.png') });
+    await notice.getByRole('button', { name: 'OK' }).click();
+    await expect(notice).toHaveCount(0);
+    expect(existsSync(join(dataDir, 'secrets.json'))).toBe(false);
+  } finally {
+    await context.close();
+    await ended(shell.child, 'SIGTERM');
+    rmSync(dataDir, { recursive: true, force: true });
+  }
 });
