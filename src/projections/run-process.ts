@@ -71,20 +71,22 @@ export class RunProcess {
       if (m.type === 'ready' || m.type === 'load-error') spare ??= new RunProcess();
       this.onMessage(m);
     });
-    // A failure to start (no such file, no permission) comes as 'error' with no exit.
-    this.child.on('error', (e) => {
-      this.exitedWith ??= { code: null, signal: null };
-      this.stderr += `\n${e.message}`;
-    });
     this.ended = new Promise((resolve) => {
-      // 'close': stderr is read to its end, so the process's last words are in.
-      this.child.on('close', (code, signal) => {
+      const finish = (code: number | null, signal: NodeJS.Signals | null) => {
+        if (this.exitedWith !== null) return;
         this.exitedWith = { code, signal };
         this.stopSampling();
         live.delete(this.child);
         if (spare === this) spare = null;
         this.onEnd(this.cause());
         resolve();
+      };
+      // 'close': stderr is read to its end, so the process's last words are in.
+      this.child.on('close', finish);
+      // A process that could not start (no such file, no permission) may never close.
+      this.child.on('error', (e: NodeJS.ErrnoException) => {
+        this.stderr += `\n${e.message}`;
+        if (e.syscall?.startsWith('spawn')) finish(null, null);
       });
     });
     // A spare keeps nothing alive: a core with nothing else to do may exit (and its spare with it).
