@@ -1,4 +1,5 @@
 import { expect, test } from './fixtures';
+import { expectNoSeriousA11yViolations } from './axe';
 import { unique } from './brokers';
 import { addLocalKafka, replaceCode } from './steps';
 import { createTopic, deleteTopics, kcatProduceLines } from '../tools/kafka-tools';
@@ -42,8 +43,10 @@ test('a Kafka projection over body-typed events warns, then works once the type 
     );
     await expect(page.getByTestId('state-tree')).not.toContainText('placed');
     await app.screenshot('projection-type-notice-light');
+    await expectNoSeriousA11yViolations(page, 'type notice, light', { include: '[data-testid="type-notice"]' });
     await page.getByRole('button', { name: /dark theme/i }).click();
     await app.screenshot('projection-type-notice-dark');
+    await expectNoSeriousA11yViolations(page, 'type notice, dark', { include: '[data-testid="type-notice"]' });
     await page.getByRole('button', { name: /light theme/i }).click();
 
     // The type is in the body: say so for the run, and it works.
