@@ -11,6 +11,9 @@ export default async function globalSetup(): Promise<void> {
   }
   // Spring Kafka writes the dead letters a journey redrives (its jars, fetched once here).
   execFileSync('bash', [join(root, 'scripts', 'frameworks.sh'), 'fetch'], { stdio: 'inherit' });
+  // A real schema registry, and the serializers and SDKs that write registry records and CloudEvents.
+  execFileSync('bash', [join(root, 'scripts', 'registry.sh'), 'start'], { stdio: 'inherit' });
+  execFileSync('bash', [join(root, 'scripts', 'frameworks.sh'), 'fetch', 'apicurio-serdes', 'cloudevents'], { stdio: 'inherit' });
   execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs'), '--if-stale'], { stdio: 'inherit' });
   const electron = electronPath();
   if (!electron.path) {

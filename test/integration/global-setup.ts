@@ -10,4 +10,8 @@ export default function setup(): void {
   execFileSync('bash', [join(scripts, 'ensure-kcat.sh'), 'start'], { stdio: 'inherit' });
   // Spring Kafka and Kafka Connect write the Kafka dead letters (their jars, fetched once here).
   execFileSync('bash', [join(scripts, 'frameworks.sh'), 'fetch'], { stdio: 'inherit' });
+  // Registry records and CloudEvents come from a real schema registry (Apicurio, built once) and
+  // other people's serializers and SDKs (their jars, fetched once).
+  execFileSync('bash', [join(scripts, 'registry.sh'), 'start'], { stdio: 'inherit' });
+  execFileSync('bash', [join(scripts, 'frameworks.sh'), 'fetch', 'apicurio-serdes', 'cloudevents'], { stdio: 'inherit' });
 }
