@@ -22,6 +22,8 @@ function childEnv(): NodeJS.ProcessEnv {
 }
 
 const STDERR_KEPT = 16 * 1024;
+/** Runs alive at once (finished runs kept for time travel included): each is a process with its own memory. */
+export const MAX_RUNS = 16;
 const SAMPLE_EVERY_MS = 100;
 
 /** The next run's process, started ahead (after the first run) so a rebuild does not wait for a process and a thread to start. */
@@ -46,6 +48,13 @@ export class RunProcess {
 
   /** A process for a run: the spare if there is a live one (and a new spare behind it), or a new one. */
   static start(init: HostInit, limits: Limits, onMessage: (m: FromWorker) => void, onEnd: (error: RewindError) => void): RunProcess {
+    if (live.size - (spare ? 1 : 0) >= MAX_RUNS) {
+      throw new RewindError(
+        'limit',
+        `${MAX_RUNS} projection runs are open at once, each in a process of its own`,
+        'Close projection tabs you no longer need, or wait for running searches and rebuilds to end.',
+      );
+    }
     const taken = spare?.alive ? spare : new RunProcess();
     if (spare === taken) spare = null;
     taken.attach(init, limits, onMessage, onEnd);

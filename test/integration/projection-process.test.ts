@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RewindClient } from '../../src/api/client';
 import type { ParamsOf } from '../../src/api/contract';
-import { ApiCallError } from '../../src/api/errors';
+import { ApiCallError, RewindError } from '../../src/api/errors';
+import { ProjectionRun } from '../../src/projections/projection-run';
 import { EXAMPLES } from '../../src/projections/examples';
 import { createAppContext, type AppContext } from '../../src/services/app-context';
 import { MemorySecretStore } from '../../src/services/secret-store';
@@ -192,6 +193,30 @@ describe('a run lives in a process of its own', () => {
     });
     expect(error.code).toBe('internal');
     expect(error.message).toMatch(/The projection's process ended: killed by SIGKILL/);
+  });
+
+  it('at most 16 runs hold a process at once: the next is refused with a limit error, and starts again once one closes', async () => {
+    // Rebuilds from the UI are bounded by the runs kept for time travel (6); searches, catch-ups and
+    // read-model continues start runs of their own, which this bound keeps from taking all memory.
+    const started: ProjectionRun[] = [];
+    let refused: unknown = null;
+    try {
+      while (started.length < 20 && refused === null) {
+        await ProjectionRun.start(balances).then(
+          (r) => started.push(r),
+          (e: unknown) => (refused = e),
+        );
+      }
+      expect(started.length).toBeGreaterThanOrEqual(10);
+      expect(started.length).toBeLessThanOrEqual(16);
+      expect(refused).toBeInstanceOf(RewindError);
+      expect((refused as RewindError).code).toBe('limit');
+      expect((refused as RewindError).message).toBe('16 projection runs are open at once, each in a process of its own');
+      await started.pop()!.close();
+      started.push(await ProjectionRun.start(balances));
+    } finally {
+      await Promise.all(started.map((r) => r.close()));
+    }
   });
 
   it('a run paused at a handler error waits, then goes on', async () => {
