@@ -263,12 +263,14 @@ describe('CloudEvents on Kafka', () => {
     const [binary, structured] = kcatConsume(topic);
     expect(text(header(binary!, 'ce_id'))).toBe('n-1');
     expect(text(header(binary!, 'ce_correlationid'))).toBe('c-9');
+    // The npm SDK also writes ce_datacontenttype beside content-type (the Java SDK does not).
     expect(
       binary!.headers
         .map(([n]) => n)
         .filter((n) => n.startsWith('ce_'))
         .sort(),
-    ).toEqual(['ce_correlationid', 'ce_id', 'ce_partitionkey', 'ce_source', 'ce_specversion', 'ce_time', 'ce_type']);
+    ).toEqual(['ce_correlationid', 'ce_datacontenttype', 'ce_id', 'ce_partitionkey', 'ce_source', 'ce_specversion', 'ce_time', 'ce_type']);
+    expect(text(header(binary!, 'ce_time'))).toBe('2026-12-07T10:00:00+01:00');
     expect(text(binary!.key)).toBe('cart-1');
     expect(JSON.parse(binary!.payload!.toString())).toEqual({ total: 12 });
     expect(text(header(structured!, 'content-type'))).toBe('application/cloudevents+json; charset=utf-8');
