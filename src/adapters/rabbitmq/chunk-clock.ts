@@ -16,6 +16,12 @@ const CONNECT_MS = 3_000;
 /** A chunk asked for that does not come in this long is not coming (the offset is past the end). */
 const CHUNK_WAIT_MS = 3_000;
 const SUBSCRIPTION = 1;
+/**
+ * Chunk headers kept at most. A clock asks for one chunk at a time and drops those behind the
+ * offset asked about, so it holds one or two; a server that sends chunks it was not asked for
+ * (a flood) is not a clock to trust: past this, or past its credit, the clock stops.
+ */
+const KEPT_MAX = 64;
 
 export class ChunkClock {
   private conn: StreamConnection | null = null;
@@ -68,6 +74,11 @@ export class ChunkClock {
       this.conn = conn;
       conn.onChunk = (_subscription, c) => {
         this.credited--;
+        if (this.credited < 0 || this.chunks.length >= KEPT_MAX) {
+          // Unasked for: the times stay empty from here (a read never fails for them).
+          this.close();
+          return;
+        }
         // The header is all a clock needs; the messages stay with the connection's buffer.
         this.chunks.push({ first: c.first, records: c.records, timestamp: c.timestamp });
         this.wake();
