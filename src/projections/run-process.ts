@@ -23,10 +23,13 @@ function childEnv(): NodeJS.ProcessEnv {
 
 const STDERR_KEPT = 16 * 1024;
 /** Runs alive at once (finished runs kept for time travel included): each is a process with its own memory. */
-export const MAX_RUNS = 16;
+export const MAX_RUNS = 32;
 const SAMPLE_EVERY_MS = 100;
 
-/** The next run's process, started ahead (after the first run) so a rebuild does not wait for a process and a thread to start. */
+/**
+ * The next run's process, started when a run is done (the user is looking at its result) so the
+ * next rebuild does not wait for a process and a thread to start.
+ */
 let spare: RunProcess | null = null;
 
 /**
@@ -46,7 +49,7 @@ export class RunProcess {
   private onEnd: (error: RewindError) => void = () => undefined;
   readonly ended: Promise<void>;
 
-  /** A process for a run: the spare if there is a live one (and a new spare behind it), or a new one. */
+  /** A process for a run: the spare if there is a live one, or a new one. */
   static start(init: HostInit, limits: Limits, onMessage: (m: FromWorker) => void, onEnd: (error: RewindError) => void): RunProcess {
     if (live.size - (spare ? 1 : 0) >= MAX_RUNS) {
       throw new RewindError(
@@ -76,8 +79,8 @@ export class RunProcess {
     });
     this.child.on('message', (m: FromWorker) => {
       if (m.type === 'ready' && m.rssLimit !== undefined) this.watchMemory(m.rssLimit);
-      // The next spare starts once this run is under way, not while it starts (they would share the CPU).
-      if (m.type === 'ready' || m.type === 'load-error') spare ??= new RunProcess();
+      // The next spare starts when this run is done, not while it runs (they would share the CPU).
+      if (m.type === 'done') RunProcess.prepare();
       this.onMessage(m);
     });
     this.ended = new Promise((resolve) => {
@@ -102,6 +105,11 @@ export class RunProcess {
     this.child.unref();
     this.child.channel?.unref();
     (this.child.stderr as unknown as { unref?: () => void }).unref?.();
+  }
+
+  /** Starts the next run's process now, so it is up when that run starts. */
+  private static prepare(): void {
+    if (spare === null && live.size < MAX_RUNS) spare = new RunProcess();
   }
 
   private get alive(): boolean {

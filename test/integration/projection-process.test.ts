@@ -195,23 +195,23 @@ describe('a run lives in a process of its own', () => {
     expect(error.message).toMatch(/The projection's process ended: killed by SIGKILL/);
   });
 
-  it('at most 16 runs hold a process at once: the next is refused with a limit error, and starts again once one closes', async () => {
+  it('at most 32 runs hold a process at once: the next is refused with a limit error, and starts again once one closes', async () => {
     // Rebuilds from the UI are bounded by the runs kept for time travel (6); searches, catch-ups and
     // read-model continues start runs of their own, which this bound keeps from taking all memory.
     const started: ProjectionRun[] = [];
     let refused: unknown = null;
     try {
-      while (started.length < 20 && refused === null) {
+      while (started.length < 40 && refused === null) {
         await ProjectionRun.start(balances).then(
           (r) => started.push(r),
           (e: unknown) => (refused = e),
         );
       }
-      expect(started.length).toBeGreaterThanOrEqual(10);
-      expect(started.length).toBeLessThanOrEqual(16);
+      expect(started.length).toBeGreaterThanOrEqual(26);
+      expect(started.length).toBeLessThanOrEqual(32);
       expect(refused).toBeInstanceOf(RewindError);
       expect((refused as RewindError).code).toBe('limit');
-      expect((refused as RewindError).message).toBe('16 projection runs are open at once, each in a process of its own');
+      expect((refused as RewindError).message).toBe('32 projection runs are open at once, each in a process of its own');
       await started.pop()!.close();
       started.push(await ProjectionRun.start(balances));
     } finally {
