@@ -29,11 +29,15 @@ export async function build({ ifStale = false } = {}) {
     // A sandboxed preload can require only `electron`: everything else is bundled in.
     esbuild.build({ ...node, external: ['electron'], entryPoints: { preload: join(root, 'main/preload.ts') }, outdir: join(root, 'dist/main'), outExtension: { '.js': '.cjs' } }),
     esbuild.build({ ...node, entryPoints: { cli: join(root, 'src/server/cli.ts') }, outdir: join(root, 'dist/server'), outExtension: { '.js': '.cjs' } }),
-    // Worker threads (the projection sandbox, read-model queries), shipped next to each bundle that starts them.
+    // Worker threads (the projection sandbox, read-model queries, decompression), shipped next to each bundle that starts them.
     ...['dist/server', 'dist/main'].map((dir) =>
       esbuild.build({
         ...node,
-        entryPoints: { 'projection-worker': join(root, 'src/projections/worker.ts'), 'query-worker': join(root, 'src/read-models/query-worker.ts') },
+        entryPoints: {
+          'projection-worker': join(root, 'src/projections/worker.ts'),
+          'query-worker': join(root, 'src/read-models/query-worker.ts'),
+          'inflate-worker': join(root, 'src/adapters/kafka/inflate-worker.ts'),
+        },
         outdir: join(root, dir),
         outExtension: { '.js': '.cjs' },
       }),

@@ -9,8 +9,9 @@ import { crc32 as zlibCrc32 } from 'node:zlib';
  * @platformatic/wasm-utils: 0.9 to 1.2 GB/s, after copying its input).
  */
 
-export function crc32(data: Uint8Array): number {
-  return zlibCrc32(data) >>> 0;
+/** `previous`: the CRC of the bytes before these, to checksum a long input piece by piece. */
+export function crc32(data: Uint8Array, previous = 0): number {
+  return zlibCrc32(data, previous) >>> 0;
 }
 
 /** Sixteen tables of 256: table k advances the CRC over a byte followed by k zero bytes. */
@@ -26,8 +27,8 @@ for (let n = 0; n < 256; n++) for (let t = 1; t < 16; t++) T[t * 256 + n] = (T[(
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 const EMPTY = new Int32Array(0);
 
-export function crc32c(data: Uint8Array): number {
-  let c = -1;
+export function crc32c(data: Uint8Array, previous = 0): number {
+  let c = ~previous;
   let i = 0;
   const n = data.length;
   if (LITTLE_ENDIAN) {

@@ -7,7 +7,7 @@ const built = new Map<string, string>();
  * A worker thread runs from its own file. Builds ship `<name>.cjs` next to this bundle; when
  * running from sources (tests, dev) the worker's TypeScript entry is bundled on first use.
  */
-export function workerScript(name: 'projection-worker' | 'query-worker', source: string): string {
+export function workerScript(name: 'projection-worker' | 'query-worker' | 'inflate-worker', source: string): string {
   const shipped = join(__dirname, `${name}.cjs`);
   if (existsSync(shipped)) return shipped;
   const previous = built.get(name);

@@ -21,11 +21,20 @@ function cut(what: string): Error {
 
 /** Copies `len` bytes from `from` to `op` inside `out`, overlapping forward as LZ77 copies do. */
 function copyMatch(out: Buffer, op: number, from: number, len: number): void {
-  if (op - from >= len && len > 32) {
-    out.copyWithin(op, from, from + len);
+  if (len <= 32) {
+    for (let k = 0; k < len; k++) out[op + k] = out[from + k]!;
     return;
   }
-  for (let k = 0; k < len; k++) out[op + k] = out[from + k]!;
+  // A match closer than its length repeats its last `op - from` bytes: copied in runs that double,
+  // each from what is already written, a run of a million zeros takes twenty copies, not a
+  // million steps (text with long repeats, such as padding, took most of a fetch's time).
+  let step = op - from;
+  for (let done = 0; done < len;) {
+    const n = Math.min(step, len - done);
+    out.copyWithin(op + done, op + done - step, op + done - step + n);
+    done += n;
+    step *= 2;
+  }
 }
 
 // --- lz4 ------------------------------------------------------------------------------------------
@@ -92,6 +101,9 @@ function lz4Frames(d: Buffer, max: number): { frames: Lz4Frame[]; bound: number 
   if (at > d.length) throw cut('an lz4 frame');
   return { frames, bound };
 }
+
+/** The most an lz4 stream can decompress to, from its frame and block headers (refused past `max`). */
+export const lz4Bound = (d: Buffer, max: number): number => lz4Frames(d, max).bound;
 
 /**
  * One lz4 block (sequences of literals and matches) from src[ip, end) into `out` at `op`, never
@@ -235,6 +247,29 @@ const FRAMED_MAGIC = Buffer.from([0xff, 0x06, 0x00, 0x00, 0x73, 0x4e, 0x61, 0x50
 function masked(data: Buffer): number {
   const c = crc32c(data);
   return ((((c >>> 15) | (c << 17)) >>> 0) + 0xa282ead8) >>> 0;
+}
+
+/**
+ * What a snappy input says it decompresses to, without decoding: a raw block's declared length,
+ * the sum of xerial's, 64 KB for each frame of the framing format (its most).
+ */
+export function snappyDeclared(data: Buffer): number {
+  if (data.length >= 16 && data.subarray(0, 8).equals(XERIAL_MAGIC)) {
+    let total = 0;
+    for (let at = 16; at + 4 <= data.length;) {
+      const size = data.readInt32BE(at);
+      if (size < 0 || at + 4 + size > data.length) break;
+      total += snappyPreamble(data.subarray(at + 4, at + 4 + size))[0];
+      at += 4 + size;
+    }
+    return total;
+  }
+  if (data.length >= FRAMED_MAGIC.length && data.subarray(0, FRAMED_MAGIC.length).equals(FRAMED_MAGIC)) {
+    let total = 0;
+    for (let at = 0; at + 4 <= data.length; at += 4 + data.readUIntLE(at + 1, 3)) total += 65_536;
+    return total;
+  }
+  return snappyPreamble(data)[0];
 }
 
 /**

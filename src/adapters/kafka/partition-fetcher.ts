@@ -5,7 +5,7 @@ import { SOURCE_STALL_MS } from '../../model/timeouts';
 import { sleep, throwIfAborted } from '../source-adapter';
 import { decodeFetchResponse, type FetchedPartition, type FetchResponse } from './fetch-response';
 import { createCluster, FETCH_API_KEY, fetchRequestEncoder, type ClusterLike } from './kafkajs-internals';
-import { allRecords, committedRecords, readRecordSet, type KafkaRecord, type RecordBatch } from './record-batches';
+import { allRecords, committedRecords, readRecordSetInSlices, type KafkaRecord, type RecordBatch } from './record-batches';
 
 export type Isolation = 'read_committed' | 'read_uncommitted';
 
@@ -110,7 +110,7 @@ export class PartitionFetcher {
         await sleep(backoff(attempt++), options.signal);
         continue;
       }
-      if (part.errorCode === 0) return this.visible(part, topic, partition, offset, options.isolation);
+      if (part.errorCode === 0) return await this.visible(part, topic, partition, offset, options);
       if (part.errorCode === 1) throw new OffsetOutOfRange(part.logStartOffset, part.highWatermark);
       if (part.errorCode === 3 && attempt === 0) {
         await this.reset();
@@ -163,7 +163,7 @@ export class PartitionFetcher {
         }
         pending = options.prefetch !== false && page.next > offset && page.next < end ? get(page.next) : null;
         hidden += page.hidden;
-        const wanted = page.records.filter((r) => r.offset < end);
+        const wanted = before(page.records, end);
         if (wanted.length > 0) yield wanted;
         if (page.next > offset) {
           // A batch may run past the end: the next read starts at the end, not after the batch.
@@ -239,18 +239,23 @@ export class PartitionFetcher {
     return withDeadline(work, deadline, options.signal, () => this.stalled(topic, partition));
   }
 
-  private visible(part: FetchedPartition, topic: string, partition: number, offset: number, isolation: Isolation): Fetched {
+  /** The records of a fetch, read in slices (a large batch decompressed in a thread): other calls go on meanwhile. */
+  private async visible(part: FetchedPartition, topic: string, partition: number, offset: number, options: FetchOptions): Promise<Fetched> {
+    const isolation = options.isolation;
     let batches: RecordBatch[] = [];
     try {
-      if (part.records && part.records.length > 0) batches = readRecordSet(part.records, `${topic}/${partition}`);
+      if (part.records && part.records.length > 0) batches = await readRecordSetInSlices(part.records, `${topic}/${partition}`, options.signal);
     } catch (e) {
-      if (e instanceof RewindError) throw e;
+      if (e instanceof RewindError || (e as Error).name === 'AbortError') throw e;
       // Not the network's fault: retrying would read the same bytes again.
       throw new RewindError('internal', `Kafka sent records Rewind cannot read at ${topic}/${partition} near offset ${offset}: ${(e as Error).message}`, 'Read from a later offset to go past them.');
     }
     if (batches.some((b) => b.control || b.transactional)) this.transactional.add(topic);
     const shown = isolation === 'read_committed' ? committedRecords(batches, part.aborted) : { records: allRecords(batches), hidden: 0 };
-    const records = shown.records.filter((r) => r.offset >= offset);
+    // In offset order: those before the offset asked for are at the start (a batch begins before it).
+    let first = 0;
+    while (first < shown.records.length && shown.records[first]!.offset < offset) first++;
+    const records = first === 0 ? shown.records : shown.records.slice(first);
     const last = batches[batches.length - 1];
     return {
       records,
@@ -291,6 +296,13 @@ export class PartitionFetcher {
     const reason = e instanceof Error ? e.message : String(e);
     return new RewindError('network', `Lost the broker at ${this.address} while reading: ${reason}`, 'Check that the broker is running and reachable, then read again from where this stopped.');
   }
+}
+
+/** The records (in offset order) before `end`: all of them but for a batch that runs past it. */
+function before(records: KafkaRecord[], end: number): KafkaRecord[] {
+  let n = records.length;
+  while (n > 0 && records[n - 1]!.offset >= end) n--;
+  return n === records.length ? records : records.slice(0, n);
 }
 
 const backoff = (attempt: number) => Math.min(2_000, 200 * 2 ** attempt);

@@ -1,12 +1,16 @@
 import { RewindError } from '../../api/errors';
 import { crc32, crc32c } from '../checksums';
-import { decompress } from './codecs';
+import { checksumInPieces, decodeInSlices, decodeNow, inflate, type Decoder } from '../decode-steps';
 
 /**
  * Kafka's on-disk and on-the-wire record format, read byte for byte: record batches (magic 2)
  * and the legacy message sets (magic 0 and 1). Nothing is re-encoded: keys, values and header
  * values are slices of what the broker sent, header order and duplicates are kept, and a null is
  * told from an empty value.
+ *
+ * One decoder (a generator, see decode-steps.ts) serves both ways of reading: readRecordSet at
+ * once, readRecordSetInSlices as reads do, with large batches decompressed in a thread and a
+ * pause every few hundred records.
  */
 
 export interface KafkaHeader {
@@ -101,6 +105,8 @@ class Reader {
 }
 
 const RECORD_BATCH_HEADER = 61;
+/** Records read between two places to pause. */
+const PAUSE_EVERY = 256;
 
 function readRecord(r: Reader, base: { offset: number; timestamp: number; type: TimestampType; maxTimestamp: number }): KafkaRecord {
   const length = r.varint();
@@ -139,7 +145,7 @@ function checksumFailed(where: string, what: string, offset: number): RewindErro
   );
 }
 
-function readBatch(r: Reader, where: string): RecordBatch {
+function* readBatch(r: Reader, where: string): Decoder<RecordBatch> {
   const baseOffset = r.int64();
   const length = r.int32();
   r.need(length);
@@ -150,7 +156,7 @@ function readBatch(r: Reader, where: string): RecordBatch {
   if (magic !== 2) throw new RangeError(`magic ${magic} inside a record batch`);
   // CRC-32C of everything after it, as Kafka's own consumer checks it (check.crcs).
   const crc = r.int32() >>> 0;
-  if (crc32c(r.buf.subarray(r.at, end)) !== crc) throw checksumFailed(where, 'batch', baseOffset);
+  if ((yield* checksumInPieces(r.buf.subarray(r.at, end), crc32c)) !== crc) throw checksumFailed(where, 'batch', baseOffset);
   const attributes = r.int16();
   const lastOffsetDelta = r.int32();
   const baseTimestamp = r.int64();
@@ -165,20 +171,23 @@ function readBatch(r: Reader, where: string): RecordBatch {
   const control = (attributes & 0x20) !== 0;
   let body: Reader;
   if (codec === 0) body = new Reader(r.buf.subarray(r.at, end));
-  else body = new Reader(decompress(codec, r.buf.subarray(r.at, end), `${where}: the batch at offset ${baseOffset}`));
+  else body = new Reader(yield* inflate(codec, r.buf.subarray(r.at, end), `${where}: the batch at offset ${baseOffset}`));
   r.at = end;
   // A record takes at least 7 bytes: a count beyond that is damage, not a reason to allocate.
   if (count < 0 || count * 7 > body.buf.length) throw new RangeError(`a batch claims ${count} records in ${body.buf.length} bytes`);
   const base = { offset: baseOffset, timestamp: baseTimestamp, type, maxTimestamp };
   const records: KafkaRecord[] = new Array(count);
-  for (let i = 0; i < count; i++) records[i] = readRecord(body, base);
+  for (let i = 0; i < count; i++) {
+    if (i % PAUSE_EVERY === PAUSE_EVERY - 1) yield null;
+    records[i] = readRecord(body, base);
+  }
   let controlType: number | null = null;
   if (control && records[0]?.key && records[0].key.length >= 4) controlType = records[0].key.readInt16BE(2);
   return { baseOffset, lastOffset: baseOffset + lastOffsetDelta, producerId, transactional, control, controlType, records };
 }
 
 /** Legacy messages (magic 0 and 1): one record each, or a compressed wrapper of many (never nested deeper). */
-function readLegacy(r: Reader, where: string, out: RecordBatch[], inner = false): void {
+function* readLegacy(r: Reader, where: string, out: RecordBatch[], inner = false): Decoder<void> {
   const offset = r.int64();
   const size = r.int32();
   r.need(size);
@@ -211,8 +220,11 @@ function readLegacy(r: Reader, where: string, out: RecordBatch[], inner = false)
   // wrapper carries the last one's absolute offset.
   if (inner) throw new RangeError(`a compressed message set inside another at offset ${offset}`);
   const wrapped: RecordBatch[] = [];
-  const ir = new Reader(decompress(codec, value ?? Buffer.alloc(0), `${where}: the message set at offset ${offset}`));
-  while (ir.at < ir.buf.length) readLegacy(ir, where, wrapped, true);
+  const ir = new Reader(yield* inflate(codec, value ?? Buffer.alloc(0), `${where}: the message set at offset ${offset}`));
+  while (ir.at < ir.buf.length) {
+    if (wrapped.length % PAUSE_EVERY === PAUSE_EVERY - 1) yield null;
+    yield* readLegacy(ir, where, wrapped, true);
+  }
   const lastRelative = wrapped.length > 0 ? wrapped[wrapped.length - 1]!.lastOffset : 0;
   for (const b of wrapped) {
     for (const rec of b.records) {
@@ -232,6 +244,15 @@ function readLegacy(r: Reader, where: string, out: RecordBatch[], inner = false)
  * size: that tail is left for the next fetch. A malformed batch throws, naming where it was.
  */
 export function readRecordSet(buf: Buffer, where: string): RecordBatch[] {
+  return decodeNow(recordSet(buf, where));
+}
+
+/** readRecordSet in slices: what a read does, so that other calls go on meanwhile. */
+export function readRecordSetInSlices(buf: Buffer, where: string, signal?: AbortSignal): Promise<RecordBatch[]> {
+  return decodeInSlices(recordSet(buf, where), signal);
+}
+
+function* recordSet(buf: Buffer, where: string): Decoder<RecordBatch[]> {
   const r = new Reader(buf);
   const batches: RecordBatch[] = [];
   while (r.at < buf.length) {
@@ -241,9 +262,9 @@ export function readRecordSet(buf: Buffer, where: string): RecordBatch[] {
     try {
       if (magic === 2) {
         if (buf.length - start < RECORD_BATCH_HEADER) break;
-        batches.push(readBatch(r, where));
+        batches.push(yield* readBatch(r, where));
       } else if (magic === 0 || magic === 1) {
-        readLegacy(r, where, batches);
+        yield* readLegacy(r, where, batches);
       } else {
         throw new RangeError(`unknown record format (magic ${magic})`);
       }
@@ -272,7 +293,7 @@ export interface AbortedTransaction {
 export function committedRecords(batches: RecordBatch[], aborted: AbortedTransaction[]): { records: KafkaRecord[]; hidden: number } {
   const pending = [...aborted].sort((a, b) => a.firstOffset - b.firstOffset);
   const abortedProducers = new Set<number>();
-  const records: KafkaRecord[] = [];
+  const shown: KafkaRecord[][] = [];
   let hidden = 0;
   for (const b of batches) {
     while (pending.length > 0 && pending[0]!.firstOffset <= b.lastOffset) abortedProducers.add(pending.shift()!.producerId);
@@ -284,14 +305,26 @@ export function committedRecords(batches: RecordBatch[], aborted: AbortedTransac
       hidden += b.records.length;
       continue;
     }
-    for (const rec of b.records) records.push(rec);
+    shown.push(b.records);
   }
-  return { records, hidden };
+  return { records: joined(shown), hidden };
 }
 
 /** What a read_uncommitted reader sees: every data record, aborted ones included; no markers. */
 export function allRecords(batches: RecordBatch[]): KafkaRecord[] {
-  const out: KafkaRecord[] = [];
-  for (const b of batches) if (!b.control) for (const rec of b.records) out.push(rec);
+  return joined(batches.filter((b) => !b.control).map((b) => b.records));
+}
+
+/**
+ * The batches' records as one list: a batch's own list when it is the only one, else copied
+ * natively (a batch may hold 250,000 records: pushed one by one they held the core 100 ms).
+ */
+function joined(lists: KafkaRecord[][]): KafkaRecord[] {
+  if (lists.length === 1) return lists[0]!;
+  let out: KafkaRecord[] = [];
+  for (const l of lists) {
+    if (l.length > 1_000) out = out.concat(l);
+    else for (const r of l) out.push(r);
+  }
   return out;
 }

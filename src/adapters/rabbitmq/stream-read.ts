@@ -1,5 +1,5 @@
 import type { ReadFrom } from '../../model/resources';
-import { forEachRecord } from './stream-chunk';
+import { forEachRecordInSlices } from './stream-chunk';
 import type { OffsetSpec } from './stream-protocol';
 import type { StreamBounds, StreamReader } from './stream-reader';
 
@@ -76,12 +76,19 @@ export async function* rangeBatches<T>(
     const room = options.limit - outcome.count;
     let taken = 0;
     let last: bigint | null = null;
-    forEachRecord(chunk, from, end, (offset, message) => {
-      if (taken >= room) return;
-      batch.push(convert(offset, message, chunk.timestamp));
-      taken++;
-      last = offset;
-    });
+    // In slices: a chunk may hold a million messages, or a sub-entry batch of 256 MB.
+    await forEachRecordInSlices(
+      chunk,
+      from,
+      end,
+      (offset, message) => {
+        if (taken >= room) return false;
+        batch.push(convert(offset, message, chunk.timestamp));
+        taken++;
+        last = offset;
+      },
+      options.signal,
+    );
     outcome.count += taken;
     if (last !== null) outcome.lastOffset = last;
     if (batch.length >= size) {
@@ -132,7 +139,7 @@ export class StreamTail<T> {
         while (this.paused && !signal.aborted) await Promise.race([this.paused.promise, aborted]);
         if (signal.aborted) return;
         const batch: T[] = [];
-        forEachRecord(chunk, from, BigInt(Number.MAX_SAFE_INTEGER), (offset, message) => batch.push(convert(offset, message, chunk.timestamp)));
+        await forEachRecordInSlices(chunk, from, BigInt(Number.MAX_SAFE_INTEGER), (offset, message) => batch.push(convert(offset, message, chunk.timestamp)), signal);
         if (batch.length > 0) onBatch(batch);
       }
     } catch (e) {

@@ -1,7 +1,7 @@
 import { RewindError } from '../../api/errors';
 import { BATCH_LIMIT_VARIABLE, batchLimitBytes, batchLimitMb } from '../batch-limit';
 import { throwIfAborted, whenAborted } from '../source-adapter';
-import { verifyChunk } from './stream-chunk';
+import { verifyChunkInSlices } from './stream-chunk';
 import { StreamConnection, StreamProtocolError, type Chunk, type OffsetSpec, type StreamEndpoint } from './stream-protocol';
 
 /**
@@ -167,7 +167,7 @@ export class StreamReader {
           owed = 0;
         }
         if (chunk.type !== 0) continue;
-        verifyChunk(chunk);
+        await verifyChunkInSlices(chunk, signal);
         lastSeen = chunk.first + BigInt(chunk.records) - 1n;
         yield chunk;
         if (until !== null && lastSeen >= until) return;
