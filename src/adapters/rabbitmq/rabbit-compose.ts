@@ -60,9 +60,12 @@ export class RabbitCompose implements ComposeAbility {
         const n = Math.min(batch, count - sent);
         for (let i = 0; i < n; i++) ch.publish(target.exchange, target.routingKey, body, options);
         onProgress({ sent, inFlight: n, total: count });
-        await ch.waitForConfirms().catch((e: unknown) => {
-          throw refused ? refusedError(refused) : e;
-        });
+        await confirmedWithin(
+          ch.waitForConfirms().catch((e: unknown) => {
+            throw refused ? refusedError(refused) : e;
+          }),
+          n,
+        );
         sent += n;
         onProgress({ sent, inFlight: 0, total: count });
       }
@@ -79,6 +82,36 @@ export class RabbitCompose implements ComposeAbility {
     } finally {
       await conn.close().catch(() => undefined);
     }
+  }
+}
+
+/** How long the broker may take to confirm a batch before the publish stops with a timeout. */
+const CONFIRM_WAIT_MS = 15_000;
+
+/**
+ * A broker under a memory or disk alarm blocks publishers without a word: the wait for confirms
+ * ends after CONFIRM_WAIT_MS and says what is in doubt. (A stop takes effect after the batch's
+ * answer, so its outcome counts that batch exactly.)
+ */
+async function confirmedWithin(confirms: Promise<unknown>, n: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const gaveUp = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new RewindError(
+            'timeout',
+            `RabbitMQ has not confirmed the last ${n.toLocaleString('en-US')} messages in ${CONFIRM_WAIT_MS / 1000} s`,
+            'The broker may be blocking publishers (a memory or disk alarm: see its management page). Those messages may still arrive.',
+          ),
+        ),
+      CONFIRM_WAIT_MS,
+    );
+  });
+  try {
+    await Promise.race([confirms, gaveUp]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
