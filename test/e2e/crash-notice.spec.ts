@@ -3,9 +3,8 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test as plain } from '@playwright/test';
 import { expectNoSeriousA11yViolations } from './axe';
-import { expect, test } from './fixtures';
+import { expect, test, webShellTest as plain } from './fixtures';
 
 /**
  * A web shell killed in the middle of a call (as the kernel's out-of-memory killer does) is
@@ -36,8 +35,7 @@ async function ended(child: ChildProcess, signal: NodeJS.Signals): Promise<void>
   await gone;
 }
 
-plain('a run killed mid-call is reported once at the next start, with the call and the files to send', async ({ browser }, testInfo) => {
-  plain.skip(testInfo.project.name === 'electron', 'the web shell is killed from outside; the desktop app keeps the same journal');
+plain('a run killed mid-call is reported once at the next start, with the call and the files to send', async ({ webBrowser: browser }) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'rewind-crash-e2e-'));
   // A broker that takes the connection and never answers: Test connection stays in flight.
   const sockets: Socket[] = [];
@@ -130,8 +128,7 @@ test('the RabbitMQ form has the stream port, and says in words when the password
   await app.screenshot('connection-stream-port-dark');
 });
 
-plain('a web shell on a folder whose passwords the desktop app encrypted says so in one line', async ({ browser }, testInfo) => {
-  plain.skip(testInfo.project.name === 'electron', 'the web shell has no keychain; the desktop app does');
+plain('a web shell on a folder whose passwords the desktop app encrypted says so in one line', async ({ webBrowser: browser }) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'rewind-keychain-e2e-'));
   // As the desktop app leaves it: ciphertext only the OS keychain can open.
   writeFileSync(join(dataDir, 'secrets.enc.json'), JSON.stringify({ 'some-connection': Buffer.from('v11 ciphertext').toString('base64') }), { mode: 0o600 });

@@ -108,4 +108,18 @@ export const test = base.extend<{ app: RewindApp }>({
   },
 });
 
+/**
+ * For journeys that start, kill or restart the web shell from outside: they need a browser of
+ * their own, and are skipped in the Electron project before one is launched (the desktop app has
+ * no web shell to kill).
+ */
+export const webShellTest = base.extend<{ webBrowser: Browser }>({
+  webBrowser: async ({ playwright }, use, testInfo) => {
+    testInfo.skip(testInfo.project.name === 'electron', 'drives the web shell from outside; the desktop app has no web shell');
+    const browser = await playwright.chromium.launch(testInfo.project.use.launchOptions);
+    await use(browser);
+    await browser.close();
+  },
+});
+
 export { expect };

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test, expect } from '@playwright/test';
+import { expect, webShellTest as test } from './fixtures';
 
 /**
  * A web shell restarted on the same data folder (no --port given) comes back on the same port
@@ -34,8 +34,7 @@ async function stop(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-test('a restarted web shell keeps its port and token: the open page reconnects and keeps its tabs', async ({ browser }, testInfo) => {
-  testInfo.skip(testInfo.project.name === 'electron', 'the web shell only');
+test('a restarted web shell keeps its port and token: the open page reconnects and keeps its tabs', async ({ webBrowser: browser }) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'rewind-restart-'));
   let shell = await start(dataDir);
   try {
