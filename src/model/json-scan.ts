@@ -36,6 +36,31 @@ export function scanPath(b: Buffer, path: (Buffer | number)[]): ScanResult {
   }
 }
 
+/**
+ * The spans of a top-level JSON array's elements, one at a time, without parsing them: a caller
+ * can parse a long answer element by element and let other work in between. Throws when the
+ * bytes are not an array it can vouch for (the caller then parses the whole as usual).
+ */
+export function* arrayElements(b: Buffer): Generator<{ start: number; end: number }, void, void> {
+  let j = ws(b, 0);
+  if (b[j] !== 0x5b) throw unsure;
+  j = ws(b, j + 1);
+  if (b[j] === 0x5d) {
+    if (ws(b, j + 1) !== b.length) throw unsure;
+    return;
+  }
+  for (;;) {
+    const end = skipValue(b, j);
+    yield { start: j, end };
+    j = ws(b, end);
+    if (b[j] === 0x2c) j = ws(b, j + 1);
+    else if (b[j] === 0x5d) {
+      if (ws(b, j + 1) !== b.length) throw unsure;
+      return;
+    } else throw unsure;
+  }
+}
+
 interface Walked {
   end: number;
   span: { start: number; end: number } | null;

@@ -18,6 +18,22 @@ export interface CompiledFilter {
   empty: boolean;
 }
 
+/** JSON opens with one of these (after whitespace): `{ [ " - 0-9 t f n`. */
+const JSON_START = new Uint8Array(256);
+for (const c of '{["-0123456789tfn') JSON_START[c.charCodeAt(0)] = 1;
+
+/**
+ * Whether bytes may be JSON, by how they open: a binary value (or 256 MB of zeros) is not, and is
+ * said so at its first byte instead of being scanned to its end and then turned into a string.
+ */
+function mayBeJson(b: Buffer): boolean {
+  for (let i = 0; i < b.length; i++) {
+    const c = b[i]!;
+    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) return JSON_START[c] === 1;
+  }
+  return false;
+}
+
 export function compileFilter(filter: RecordFilter): CompiledFilter {
   const checks: ((r: KafkaRecord) => boolean)[] = [];
   const sandbox: string[] = [];
@@ -65,7 +81,7 @@ export function compileFilter(filter: RecordFilter): CompiledFilter {
         }
       };
       checks.push((r) => {
-        if (r.value === null) return false;
+        if (r.value === null || !mayBeJson(r.value)) return false;
         // Most records are not hits: the scan says so without building the document. What it
         // says is a hit, or cannot read, the full parse decides.
         const at = scanPath(r.value, path);

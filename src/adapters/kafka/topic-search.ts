@@ -4,6 +4,7 @@ import { PredicateFilter } from '../../projections/predicate-filter';
 import { wireData } from '../../projections/wire-data';
 import type { WireEvent } from '../../projections/wire';
 import { throwIfAborted } from '../source-adapter';
+import { filterInSlices } from '../time-slices';
 import { compileFilter } from './record-filter';
 import type { KafkaRecord } from './record-batches';
 import { spansOf, startsOf, type TopicAccess } from './topic-pages';
@@ -81,7 +82,8 @@ export async function searchTopic(access: TopicAccess, req: ScanRequest, signal:
         return;
       }
       const chunk = step.value;
-      let found = chunk.filter(filter.fast);
+      // In slices: a fetch may hold a 256 MB batch of records, each a JSON scan.
+      let found = await filterInSlices(chunk, filter.fast);
       if (predicate && found.length > 0) {
         const matched = await predicate.matching(found.map((r) => filterWire(r, partition)));
         found = found.filter((r) => matched.has(r.offset));

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { RewindError } from '../../api/errors';
 import { classifySocketError } from '../connection-errors';
+import { parseJsonInSlices } from '../json-in-slices';
 
 const Overview = z.object({
   rabbitmq_version: z.string(),
@@ -281,7 +282,8 @@ export class ManagementClient {
     if (!response.ok) {
       throw new RewindError(response.status === 404 ? 'not_found' : 'internal', `Management API answered ${response.status} for ${path}`);
     }
-    const parsed = schema.safeParse(await response.json());
+    // In slices: a vhost's bindings can be 4 MB of JSON.
+    const parsed = await parseJsonInSlices(Buffer.from(await response.arrayBuffer()), schema);
     if (!parsed.success) throw new RewindError('internal', `Unexpected answer from the management API for ${path}`);
     return parsed.data;
   }

@@ -1,7 +1,7 @@
 import { effectiveSettings, queueKind, toJson } from './effective-settings';
 import type { ManagementBinding, ManagementExchange, ManagementMapQueue, ManagementPolicy } from './management-client';
 import type { MapBinding, MapExchange, MapPolicy, MapQueue } from './rabbit-map-types';
-import type { Topology } from './routing';
+import { exchangeOf, type Topology } from './routing';
 
 /** The management API's answers turned into the map's shapes. */
 
@@ -45,7 +45,7 @@ export function mapQueue(q: ManagementMapQueue, operatorPolicies: ManagementPoli
 }
 
 export function mapExchange(x: ManagementExchange, topology: Topology): MapExchange {
-  const alternate = topology.exchanges.find((t) => t.name === x.name)?.alternate ?? null;
+  const alternate = exchangeOf(topology, x.name)?.alternate ?? null;
   const byArg = typeof x.arguments?.['alternate-exchange'] === 'string';
   return {
     name: x.name,

@@ -4,6 +4,7 @@ import { ManagementDenied, type ManagementClient, type ManagementQueueDetail } f
 import { deadLetterTarget, queueProblems } from './queue-checks';
 import { mapBinding, mapQueue, type VhostSnapshot } from './map-shapes';
 import type { MapConsumer, MapDeadLetterLink, QueueFacts } from './rabbit-map-types';
+import { nextSlice, sliceDue } from '../time-slices';
 
 type Upstream = QueueFacts['feeds']['upstream'][number];
 
@@ -85,6 +86,8 @@ export async function queueFacts(snapshot: VhostSnapshot, name: string, manageme
   const from: MapDeadLetterLink[] = [];
   for (const q of snapshot.queues) {
     if (q.name === name) continue;
+    // In slices: every queue of the vhost, each with its effective settings and its DLX's routes.
+    if (sliceDue()) await nextSlice();
     const other = mapQueue(q, snapshot.operatorPolicies);
     const target = deadLetterTarget(q.name, other.effective, snapshot.topology);
     if (target?.to.includes(name)) from.push({ from: q.name, ...target });

@@ -21,6 +21,7 @@ import { rangeBatches, StreamTail, type RangeOutcome, type StreamSeek } from './
 import { streamRecordToEnvelope, streamRecordToWire } from './stream-message';
 import { superStreams, type SuperStream } from './stream-super';
 import type { WireEvent } from '../../projections/wire';
+import { nextSlice, sliceDue } from '../time-slices';
 
 const DEAD_LETTER = /(^|[._-])(dlq|dlx|dead[._-]?letters?|parking[._-]?lot|errors?)([._-]|$)/i;
 /** A stream has no end marker over AMQP: a read stops when nothing arrives for this long. */
@@ -94,8 +95,23 @@ export class RabbitAdapter implements SourceAdapter {
     // A queue is a dead-letter queue because the topology sends dead letters to it, whatever its name.
     const links = (await Promise.all(vhosts.map((v) => this.deadLetterLinks(v.name, queues, signal).catch(() => [])))).flat();
     const supers = await Promise.all(vhosts.map((v) => this.superStreams(v.name, queues, signal)));
-    for (const q of queues.sort((a, b) => a.vhost.localeCompare(b.vhost) || a.name.localeCompare(b.name))) {
-      const feeds = links.filter((l) => l.vhost === q.vhost && l.to.includes(q.name)).map((l) => ({ queue: l.from, exchange: l.exchange, routingKey: l.routingKey }));
+    // Who feeds each queue, found once: a 5,000-queue vhost whose 500 DLXs each reach 400 queues
+    // took 3 s when every queue looked through every link.
+    const feedsOf = new Map<string, { queue: string; exchange: string; routingKey: string | null }[]>();
+    for (const l of links) {
+      for (const to of new Set(l.to)) {
+        const key = `${l.vhost}\u0000${to}`;
+        const feeds = feedsOf.get(key) ?? [];
+        feeds.push({ queue: l.from, exchange: l.exchange, routingKey: l.routingKey });
+        feedsOf.set(key, feeds);
+      }
+      if (sliceDue()) await nextSlice();
+    }
+    const collator = new Intl.Collator();
+    queues.sort((a, b) => collator.compare(a.vhost, b.vhost) || collator.compare(a.name, b.name));
+    for (const q of queues) {
+      if (sliceDue()) await nextSlice();
+      const feeds = feedsOf.get(`${q.vhost}\u0000${q.name}`) ?? [];
       resources.push({
         type: 'rabbit-queue',
         vhost: q.vhost,

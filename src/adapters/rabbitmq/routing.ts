@@ -95,6 +95,7 @@ function prepare(topology: Topology): Prepared {
   return p;
 }
 
+export const exchangeOf = (topology: Topology, name: string): TopologyExchange | undefined => prepare(topology).exchanges.get(name);
 export const bindingsFrom = (topology: Topology, source: string): TopologyBinding[] => prepare(topology).bySource.get(source) ?? [];
 export const bindingsInto = (topology: Topology, queue: string): TopologyBinding[] => prepare(topology).byQueue.get(queue) ?? [];
 

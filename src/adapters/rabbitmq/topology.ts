@@ -1,5 +1,6 @@
 import type { ManagementBinding, ManagementExchange, ManagementPolicy, ManagementQueue } from './management-client';
 import { linearRegex, type LinearRegex } from '../../model/linear-regex';
+import { filterInSlices, mapInSlices, nextSlice, sliceDue } from '../time-slices';
 import { bindingsFrom, route, type Topology } from './routing';
 
 /** Where one queue's dead letters go: its dead-letter exchange, the key, and the queues that receive them. */
@@ -41,22 +42,28 @@ function safeRegex(pattern: string): LinearRegex | null {
   }
 }
 
-/** A vhost's exchanges, queues and bindings in the routing simulator's terms. */
-export function toTopology(vhost: string, exchanges: ManagementExchange[], queues: ManagementQueue[], bindings: ManagementBinding[], policies: ManagementPolicy[]): Topology {
+/**
+ * A vhost's exchanges, queues and bindings in the routing simulator's terms. In slices (see
+ * time-slices.ts): a vhost may hold thousands of exchanges, each matched against every policy.
+ */
+export async function toTopology(vhost: string, exchanges: ManagementExchange[], queues: ManagementQueue[], bindings: ManagementBinding[], policies: ManagementPolicy[]): Promise<Topology> {
+  const ours = <T extends { vhost: string }>(list: T[]) => filterInSlices(list, (x) => x.vhost === vhost);
   return {
-    exchanges: exchanges
-      .filter((x) => x.vhost === vhost)
-      .map((x) => ({
-        name: x.name,
-        type: x.type,
-        internal: x.internal ?? false,
-        // The argument wins over a policy, as in RabbitMQ.
-        alternate: stringArg(x.arguments?.['alternate-exchange']) ?? stringArg(exchangePolicy(x, policies)['alternate-exchange']),
-      })),
-    queues: queues.filter((q) => q.vhost === vhost).map((q) => q.name),
-    bindings: bindings
-      .filter((b) => b.vhost === vhost && b.source !== '')
-      .map((b) => ({ source: b.source, destination: b.destination, destinationType: b.destination_type, routingKey: b.routing_key, arguments: b.arguments ?? {} })),
+    exchanges: await mapInSlices(await ours(exchanges), (x) => ({
+      name: x.name,
+      type: x.type,
+      internal: x.internal ?? false,
+      // The argument wins over a policy, as in RabbitMQ.
+      alternate: stringArg(x.arguments?.['alternate-exchange']) ?? stringArg(exchangePolicy(x, policies)['alternate-exchange']),
+    })),
+    queues: (await ours(queues)).map((q) => q.name),
+    bindings: await mapInSlices(await filterInSlices(bindings, (b) => b.vhost === vhost && b.source !== ''), (b) => ({
+      source: b.source,
+      destination: b.destination,
+      destinationType: b.destination_type,
+      routingKey: b.routing_key,
+      arguments: b.arguments ?? {},
+    })),
   };
 }
 
@@ -64,10 +71,11 @@ export function toTopology(vhost: string, exchanges: ManagementExchange[], queue
  * Every queue's dead-letter link: from `x-dead-letter-exchange` (argument) or a policy's
  * `dead-letter-exchange`, with the queues that DLX feeds for the key its dead letters carry.
  */
-export function deadLetterLinks(vhost: string, queues: ManagementQueue[], topology: Topology): DeadLetterLink[] {
+export async function deadLetterLinks(vhost: string, queues: ManagementQueue[], topology: Topology): Promise<DeadLetterLink[]> {
   const links: DeadLetterLink[] = [];
   for (const q of queues) {
     if (q.vhost !== vhost) continue;
+    if (sliceDue()) await nextSlice();
     const policy = effective(q);
     const byArg = stringArg(q.arguments?.['x-dead-letter-exchange']);
     const exchange = byArg ?? stringArg(policy['dead-letter-exchange']);
