@@ -70,8 +70,9 @@ const fake = vi.hoisted(() => {
   const exposed = new Map<string, unknown>();
   const rendererSent: unknown[] = [];
   const opened: string[] = [];
-  const state = { userData: '' };
-  return { frame, Contents, Window, ipcListeners, exposed, rendererSent, opened, state };
+  const state = { userData: '', crashDumps: '' };
+  const crashReporter: unknown[] = [];
+  return { frame, Contents, Window, ipcListeners, exposed, rendererSent, opened, state, crashReporter };
 });
 
 vi.mock('electron', () => ({
@@ -80,11 +81,12 @@ vi.mock('electron', () => ({
     on: () => undefined,
     whenReady: () => Promise.resolve(),
     getPath: () => fake.state.userData,
-    setPath: (_: string, p: string) => (fake.state.userData = p),
+    setPath: (name: string, p: string) => (name === 'userData' ? (fake.state.userData = p) : (fake.state.crashDumps = p)),
     getVersion: () => '0.0.0-test',
     quit: () => undefined,
   },
   BrowserWindow: fake.Window,
+  crashReporter: { start: (options: unknown) => fake.crashReporter.push(options) },
   ipcMain: { on: (channel: string, fn: (...args: unknown[]) => unknown) => fake.ipcListeners.set(channel, fn) },
   nativeTheme: { shouldUseDarkColors: false },
   session: { defaultSession: { setPermissionRequestHandler: () => undefined } },
@@ -113,6 +115,11 @@ afterAll(() => {
 const call = { type: 'call', id: 1, method: 'app/info', params: {} };
 
 describe('main process: who may call the API', () => {
+  it('keeps crash dumps on this machine: the crash reporter never uploads', () => {
+    expect(fake.crashReporter).toEqual([{ uploadToServer: false }]);
+    expect(fake.state.crashDumps).toBe(join(dir, 'crash', 'dumps'));
+  });
+
   it('answers the main frame of its window showing its own page', async () => {
     const win = fake.Window.all[0]!;
     expect(win.webContents.mainFrame.url).toBe(pageUrl);
