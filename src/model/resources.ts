@@ -37,6 +37,8 @@ export const Resource = z.discriminatedUnion('type', [
     deadLetter: z.boolean(),
     /** The queues whose dead letters come here, and through which exchange and key (from the topology). */
     deadLetterOf: z.array(z.object({ queue: z.string(), exchange: z.string(), routingKey: z.string().nullable() })).optional(),
+    /** How many queues send dead letters here in all, when more than `deadLetterOf` lists. */
+    deadLetterOfTotal: z.number().int().nonnegative().optional(),
   }),
   z.object({
     /** A super stream (a partitioned stream): an exchange marked `x-super-stream` and the stream queues bound to it. */

@@ -321,6 +321,9 @@ function DeadLetterLinks({ source }: { source: DeadLetterSource }) {
             → <span className="mono">{r.name}</span>
           </div>
         ))}
+        {r.deadLetterOfTotal !== undefined && r.deadLetterOfTotal > r.deadLetterOf.length && (
+          <div>and {(r.deadLetterOfTotal - r.deadLetterOf.length).toLocaleString('en-US')} more queues send their dead letters here (the map lists them all)</div>
+        )}
       </div>
     );
   }

@@ -24,6 +24,8 @@ import type { WireEvent } from '../../projections/wire';
 import { nextSlice, sliceDue } from '../time-slices';
 
 const DEAD_LETTER = /(^|[._-])(dlq|dlx|dead[._-]?letters?|parking[._-]?lot|errors?)([._-]|$)/i;
+/** Queues named as sending dead letters to one queue; more are counted. */
+const FEEDS_LISTED = 20;
 /** A stream has no end marker over AMQP: a read stops when nothing arrives for this long. */
 const IDLE_END_MS = 750;
 const FIRST_MESSAGE_MS = 3_000;
@@ -121,7 +123,10 @@ export class RabbitAdapter implements SourceAdapter {
         messages: { value: Math.max(0, q.messages ?? 0), exact: false, note: 'Sampled by the management API every few seconds.' },
         consumers: q.consumers ?? 0,
         deadLetter: DEAD_LETTER.test(q.name) || feeds.length > 0,
-        deadLetterOf: feeds,
+        // A DLX that fans out to hundreds of queues made every one of them list every source: the
+        // sidebar's answer for 5,000 queues grew to 12 MB. The first few are named, the rest counted.
+        deadLetterOf: feeds.slice(0, FEEDS_LISTED),
+        ...(feeds.length > FEEDS_LISTED ? { deadLetterOfTotal: feeds.length } : {}),
       });
     }
     // A super stream is listed once, with its partitions; each partition stays listed as the stream it is.
