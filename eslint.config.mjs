@@ -32,8 +32,41 @@ export default tseslint.config(
   },
   {
     // These tell printable text from binary bytes: matching control characters is their job.
-    files: ['src/model/payload.ts', 'src/projections/wire-data.ts', 'renderer/src/records/json-pretty.ts'],
+    files: ['src/model/payload.ts', 'src/model/wire-data.ts', 'renderer/src/records/json-pretty.ts'],
     rules: { 'no-control-regex': 'off' },
   },
+  // The core's layers, each free of the ones above it: model < workers < store <
+  // projections < adapters < read-models < api < jobs < services < server. The core imports no
+  // Electron and no renderer; the renderer reaches the core only through its model and API.
+  ...layers(),
   prettier,
 );
+
+/** One no-restricted-imports rule per layer: a relative import that climbs into a higher layer fails. */
+function layers() {
+  const order = ['model', 'workers', 'store', 'projections', 'adapters', 'read-models', 'api', 'jobs', 'services', 'server'];
+  const outside = { regex: '^(electron|react|react-dom)(/|$)|^(\\.\\./)+(renderer|main)(/|$)', message: 'src/ is the core: no Electron, React, renderer or shell code.' };
+  const rules = order.map((layer, i) => {
+    const above = order.slice(i + 1);
+    const patterns = [outside];
+    if (above.length > 0) patterns.push({ regex: `^(\\.\\./)+(${above.join('|')})(/|$)`, message: `src/${layer} sits below ${above.join(', ')}: move what both need down (often to src/model).` });
+    return { files: [`src/${layer}/**/*.{ts,tsx}`], rules: { 'no-restricted-imports': ['error', { patterns }] } };
+  });
+  rules.push({
+    files: ['renderer/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: `^(\\.\\./)+src/(?!model/|api/(contract|client|protocol|ws-transport|contract-rabbit)$)`,
+              message: 'The renderer talks to the core only through src/model and the API client and contract.',
+            },
+          ],
+        },
+      ],
+    },
+  });
+  return rules;
+}

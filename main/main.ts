@@ -3,7 +3,7 @@ import { app, BrowserWindow, crashReporter, ipcMain, safeStorage, type WebConten
 import { createDispatcher } from '../src/api/dispatcher';
 import { createAppContext, type AppContext } from '../src/services/app-context';
 import { openSecrets } from '../src/services/secret-store';
-import { keepFaultsIn, surviveFaults } from '../src/server/faults';
+import { keepFaultsIn, surviveFaults } from '../src/services/test-faults';
 import { CrashJournal } from '../src/services/crash-journal';
 import { isTrustedSender, rendererPageUrl } from './ipc';
 import { API_CHANNEL } from './ipc-channel';

@@ -1,4 +1,4 @@
-import { RewindError } from '../api/errors';
+import { RewindError } from '../model/errors';
 
 /**
  * The most bytes Rewind takes from a broker in one piece: a Kafka record batch or a RabbitMQ

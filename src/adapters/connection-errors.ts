@@ -1,4 +1,4 @@
-import { RewindError } from '../api/errors';
+import { RewindError } from '../model/errors';
 
 /** Collects the messages and codes of an error and everything it wraps. */
 export function errorChain(e: unknown): { messages: string[]; codes: string[]; names: string[] } {

@@ -1,6 +1,5 @@
 import type { z } from 'zod';
-import type { ReadSummary, TestResult } from '../api/contract';
-import type { Progress } from '../api/contract';
+import type { Progress, ReadSummary, TestResult } from '../model/source-results';
 import type { Envelope, Header } from '../model/envelope';
 import type { DeadLetter, DeadLetterRef } from '../model/dead-letters';
 import type { ComposedMessage, ComposeTarget, PublishOutcome, PublishPreview, PublishProgress } from '../model/compose';
@@ -8,7 +7,7 @@ import type { GroupDetail, GroupSummary, ResetOutcome, ResetPlan, ResetStrategy 
 import type { ExportScope, NewTopic, PageRequest, ScanItem, ScanRequest, ScanSummary, TailItem, TailRequest, TopicDetail, TopicPage } from '../model/topic-scan';
 import type { RedriveOptions, RedriveOutcome, RedrivePlan, RedriveProgress, RedriveSelection, RedriveTarget } from '../model/redrive';
 import type { Capabilities, ReadFrom, ReadStart, ReadTarget, Resource } from '../model/resources';
-import type { WireEvent } from '../projections/wire';
+import type { WireEvent } from '../model/wire';
 
 export interface ReadOptions {
   target: ReadTarget;

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { contract, type CallMethod, type ItemOf, type Method, type ParamsOf, type Progress, type ResultOf, type StreamMethod } from './contract';
-import { ApiCallError } from './errors';
+import { ApiCallError } from '../model/errors';
 import type { ServerMessage, Transport } from './protocol';
 
 export interface StreamOptions<I> {

@@ -4,7 +4,8 @@ import { Envelope } from '../model/envelope';
 import { Payload } from '../model/payload';
 import { Job } from '../model/jobs';
 import { Capabilities, ProjectionFrom, ProjectionTarget, ReadStart, ReadTarget, Resource } from '../model/resources';
-import { StateDiff } from '../projections/diff';
+import { StateDiff } from '../model/state-diff';
+import { ReadProgress, ReadSummary, TestResult } from '../model/source-results';
 import { ExpectedVersion, NewEvent } from '../model/store-events';
 import { DeadLetter, DeadLetterRef, DeadLetterSource } from '../model/dead-letters';
 import { ComposedMessage, ComposeTarget, PublishItem, PublishOutcome, PublishPreview } from '../model/compose';
@@ -56,14 +57,6 @@ export const AppInfo = z.object({
   dataDir: z.string(),
 });
 
-export const TestResult = z.object({
-  ok: z.literal(true),
-  /** e.g. "RabbitMQ 3.10.8" or "Kafka, 1 broker". */
-  server: z.string(),
-  details: z.array(z.string()),
-  latencyMs: z.number(),
-});
-
 /** Test a saved connection (by id) or the form as typed, before or without saving. */
 export const TestRequest = z.union([z.object({ connectionId: z.string().min(1) }), z.object({ draft: ConnectionDraft })]);
 
@@ -87,25 +80,6 @@ export const ReadRequest = ConnectionRef.extend({
   limit: z.number().int().min(1).max(100_000),
   /** Kafka: read_committed (default) hides records of aborted transactions; read_uncommitted shows them. */
   isolation: z.enum(['read_committed', 'read_uncommitted']).optional(),
-});
-
-export const ReadProgress = z.object({
-  done: z.number().int().nonnegative(),
-  /** Expected total when known; `exact` false marks an estimate. */
-  total: z.number().int().nonnegative().nullable(),
-  exact: z.boolean(),
-});
-
-export const ReadSummary = z.object({
-  count: z.number().int().nonnegative(),
-  /** Position to continue from, or null when the end was reached. */
-  next: z.string().nullable(),
-  /** The end of the resource when the read began (high watermark, last position). */
-  end: z.string().nullable(),
-  /** What the user should know about what was and was not shown (hidden aborted records, an open transaction). */
-  notes: z.array(z.string()).optional(),
-  /** RabbitMQ streams: the protocol the read used (the stream protocol, or AMQP when its port did not answer). */
-  via: z.enum(['stream protocol', 'AMQP']).optional(),
 });
 
 export const ProjectionSource = z
@@ -473,3 +447,4 @@ export function isMethod(name: string): name is Method {
 
 export type Progress = z.infer<typeof ReadProgress>;
 export { ReadProgress as Progress };
+export { ReadProgress, ReadSummary, TestResult };

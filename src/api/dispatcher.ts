@@ -1,8 +1,8 @@
 import type { z } from 'zod';
 import { contract, isMethod, type CallMethod, type ItemOf, type ParsedParamsOf, type Progress, type ResultOf, type StreamMethod } from './contract';
-import { RewindError, toApiError } from './errors';
+import { RewindError, toApiError } from '../model/errors';
 import { ClientMessage, type ServerMessage } from './protocol';
-import { survivesClose } from '../jobs/job-kinds';
+import { survivesClose } from '../model/job-kinds';
 
 export interface CallContext {
   signal: AbortSignal;

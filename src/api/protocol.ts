@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ApiError } from './errors';
+import { ApiError } from '../model/errors';
 
 /**
  * The messages every transport carries (WebSocket frames, Electron IPC). One request id per

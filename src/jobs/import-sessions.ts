@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { RewindError } from '../api/errors';
+import { RewindError } from '../model/errors';
 
 export interface ImportTally {
   /** Lines received so far (good and bad). */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { ApiError } from '../api/errors';
+import type { ApiError } from '../model/errors';
 import type { Job } from '../model/jobs';
-import { JOB_KINDS } from './job-kinds';
+import { JOB_KINDS } from '../model/job-kinds';
 
 /**
  * Items a job keeps for a view that attaches later (search hits, a read's records): as many as a

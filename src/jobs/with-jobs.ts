@@ -1,6 +1,6 @@
 import type { Handlers, StreamContext } from '../api/dispatcher';
-import { toApiError } from '../api/errors';
-import { JOB_KINDS } from './job-kinds';
+import { toApiError } from '../model/errors';
+import { JOB_KINDS } from '../model/job-kinds';
 import type { JobRegistry } from './job-registry';
 
 type AnyHandler = (params: Record<string, unknown>, ctx: StreamContext<unknown>) => Promise<unknown>;

@@ -1,5 +1,5 @@
 import { transform } from 'esbuild';
-import { RewindError } from '../api/errors';
+import { RewindError } from '../model/errors';
 import { stackMapper } from './source-positions';
 
 export const MAX_SOURCE_BYTES = 512 * 1024;

@@ -1,7 +1,7 @@
-import { RewindError } from '../api/errors';
+import { RewindError } from '../model/errors';
 import { ConditionError, parseJsonCondition } from '../model/json-condition';
 import { describeTypeSource, type TypeSource } from '../model/type-source';
-import type { TypeCounts, TypeSpec } from './wire';
+import type { TypeCounts, TypeSpec } from '../model/wire';
 
 /** A TypeSource as the sandbox takes it: a JSON path parsed into its steps here, so errors say what is wrong. */
 export function typeSpec(source: TypeSource | null | undefined): TypeSpec {

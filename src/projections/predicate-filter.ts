@@ -1,6 +1,6 @@
-import { RewindError } from '../api/errors';
+import { RewindError } from '../model/errors';
 import { DEFAULT_LIMITS, ProjectionRun } from './projection-run';
-import type { WireEvent } from './wire';
+import type { WireEvent } from '../model/wire';
 
 /**
  * A search predicate run in the projection sandbox: its own thread, no I/O, a heap cap and the

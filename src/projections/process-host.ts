@@ -1,7 +1,7 @@
 import { writeSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { DEFAULT_LIMITS } from '../model/projection-limits';
-import { Busy, STOP_MARK, type FromWorker, type HostInit, type StopReport, type ToWorker } from './wire';
+import { Busy, STOP_MARK, type FromWorker, type HostInit, type StopReport, type ToWorker } from '../model/wire';
 
 /**
  * The main thread of a projection's process, forked by the core (run-process.ts): one process per

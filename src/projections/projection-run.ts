@@ -1,7 +1,7 @@
-import { RewindError } from '../api/errors';
+import { RewindError } from '../model/errors';
 import { compileProjection } from './compile';
 import { DEFAULT_LIMITS, type Limits } from '../model/projection-limits';
-import type { Feed, FromWorker, HandlerFailure, SkippedEvent, ToWorker, TypeCounts, WireEvent } from './wire';
+import type { Feed, FromWorker, HandlerFailure, SkippedEvent, ToWorker, TypeCounts, WireEvent } from '../model/wire';
 import { typeSpec } from './event-types';
 import type { TypeSource } from '../model/type-source';
 import { RunProcess, wholeStateLimit } from './run-process';

@@ -1,10 +1,10 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs';
 import { join } from 'node:path';
-import { RewindError } from '../api/errors';
+import { RewindError } from '../model/errors';
 import type { Limits } from '../model/projection-limits';
 import { workerScript } from '../workers/worker-script';
-import { STOP_MARK, type FromWorker, type HostInit, type StopReport, type ToWorker } from './wire';
+import { STOP_MARK, type FromWorker, type HostInit, type StopReport, type ToWorker } from '../model/wire';
 
 /** Every projection process alive: a core that exits takes them with it. */
 const live = new Set<ChildProcess>();

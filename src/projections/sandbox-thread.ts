@@ -2,7 +2,7 @@ import vm from 'node:vm';
 import { parentPort } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { SANDBOX_RUNTIME } from './sandbox-runtime';
-import { Busy, SKIPPED_LISTED, type Feed, type FromWorker, type HandlerFailure, type SkippedEvent, type ThreadLoad, type ToWorker, type TypeCounts, type WireEvent } from './wire';
+import { Busy, SKIPPED_LISTED, type Feed, type FromWorker, type HandlerFailure, type SkippedEvent, type ThreadLoad, type ToWorker, type TypeCounts, type WireEvent } from '../model/wire';
 
 /**
  * The thread that runs one projection's user code, inside the run's own process (see

@@ -1,4 +1,4 @@
-import { RewindError } from '../api/errors';
+import { RewindError } from '../model/errors';
 import type { QueryAnswer } from './query-wire';
 
 const READ_ONLY_HINT = 'Read models are written by their projection: change the projection, rebuild, and save the run again.';

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { RewindError } from '../api/errors';
+import { RewindError } from '../model/errors';
 import { READ_MODEL_NAME } from '../model/read-model-name';
 import { ProjectionTarget } from '../model/resources';
 import { TypeSource } from '../model/type-source';

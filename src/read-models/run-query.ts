@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { RewindError } from '../api/errors';
+import { RewindError } from '../model/errors';
 import { workerScript } from '../workers/worker-script';
 import type { QueryAnswer, QueryJob } from './query-wire';
 import { refusal } from './query-refusal';

@@ -4,7 +4,7 @@ import { version } from '../../package.json';
 import { createAppContext } from '../services/app-context';
 import { openSecrets } from '../services/secret-store';
 import { defaultDataDir } from './data-dir';
-import { keepFaultsIn, surviveFaults } from './faults';
+import { keepFaultsIn, surviveFaults } from '../services/test-faults';
 import { CrashJournal } from '../services/crash-journal';
 import { ShellMemory } from './shell-memory';
 import { startWebShell } from './web-shell';

@@ -4,7 +4,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { createDispatcher, type Handlers } from '../api/dispatcher';
-import { logFault } from './faults';
+import { logFault } from '../services/test-faults';
 import { createGuard, requestUrl, TOKEN_COOKIE } from './request-guard';
 import { serveStatic } from './static-files';
 

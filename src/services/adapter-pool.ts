@@ -2,7 +2,7 @@ import { KafkaAdapter } from '../adapters/kafka/kafka-adapter';
 import { RabbitAdapter } from '../adapters/rabbitmq/rabbit-adapter';
 import type { SourceAdapter } from '../adapters/source-adapter';
 import { StoreAdapter } from '../adapters/store/store-adapter';
-import { RewindError } from '../api/errors';
+import { RewindError } from '../model/errors';
 import { LOCAL_STORE_ID, type ConnectionProfile } from '../model/connections';
 import { EventStore } from '../store/event-store';
 import type { ProfileStore } from './profile-store';

@@ -1,4 +1,4 @@
-import { RewindError } from '../api/errors';
+import { RewindError } from '../model/errors';
 import { defaultStreamPort, streamTls, type BrokerProfile, type RabbitProfile } from '../model/connections';
 import type { SecretStore } from './secret-store';
 

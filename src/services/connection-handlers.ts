@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { RewindError } from '../api/errors';
+import { RewindError } from '../model/errors';
 import type { Handlers } from '../api/dispatcher';
 import { defaultStreamPort, LOCAL_STORE_ID, type BrokerProfile, type ConnectionDraft, type ConnectionProfile, type ConnectionSummary } from '../model/connections';
 import { BoundSecrets } from './bound-secrets';

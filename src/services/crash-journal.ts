@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Handlers } from '../api/dispatcher';
 import { LastCrash, type CallInFlight } from '../model/crash';
 import { dumpsDir, findDeadRuns, LOG_FILE, OLD_LOG_FILE, processStart, pruneReports, type RunFile } from './crash-findings';
-import { testFault } from '../server/faults';
+import { testFault } from './test-faults';
 
 /** The newest calls in flight kept in the run file. */
 const CALLS_KEPT = 20;

@@ -18,7 +18,7 @@ import { jobHandlers } from './job-handlers';
 import type { JobRegistry } from '../jobs/job-registry';
 import { withJobs } from '../jobs/with-jobs';
 import { RabbitAdapter } from '../adapters/rabbitmq/rabbit-adapter';
-import { RewindError } from '../api/errors';
+import { RewindError } from '../model/errors';
 import { ImportSessions } from '../jobs/import-sessions';
 import { importHandlers } from './import-handlers';
 import type { CrashJournal } from './crash-journal';

@@ -1,5 +1,5 @@
 import type { Handlers } from '../api/dispatcher';
-import { RewindError } from '../api/errors';
+import { RewindError } from '../model/errors';
 import type { ConsumerGroupAbility, SourceAdapter } from '../adapters/source-adapter';
 import { partialResetMessage } from '../model/groups';
 import { connectionSummaries, type ConnectionDeps } from './connection-handlers';

@@ -1,5 +1,5 @@
 import type { CallContext, Handlers } from '../api/dispatcher';
-import { RewindError } from '../api/errors';
+import { RewindError } from '../model/errors';
 import type { ImportSessions } from '../jobs/import-sessions';
 
 type ImportHandlers = Pick<Handlers, 'imports/run' | 'topics/import' | 'store/import'>;

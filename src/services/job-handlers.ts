@@ -1,5 +1,5 @@
 import type { Handlers } from '../api/dispatcher';
-import { RewindError, type ApiError } from '../api/errors';
+import { RewindError, type ApiError } from '../model/errors';
 import type { JobRegistry } from '../jobs/job-registry';
 
 type JobHandlers = Pick<Handlers, 'jobs/list' | 'jobs/get' | 'jobs/watch' | 'jobs/cancel' | 'jobs/dismiss' | 'jobs/attach'>;

@@ -1,5 +1,5 @@
 import type { SourceAdapter } from '../adapters/source-adapter';
-import type { WireEvent } from '../projections/wire';
+import type { WireEvent } from '../model/wire';
 import type { RunEntry } from './projection-registry';
 import { topicStretch } from './topic-merge';
 

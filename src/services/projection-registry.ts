@@ -1,4 +1,4 @@
-import { RewindError } from '../api/errors';
+import { RewindError } from '../model/errors';
 import type { ProjectionTarget } from '../model/resources';
 import type { TypeSource } from '../model/type-source';
 import type { PartitionRange, TopicCursor } from './topic-merge';

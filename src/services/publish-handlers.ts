@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Handlers } from '../api/dispatcher';
-import { RewindError, toApiError } from '../api/errors';
+import { RewindError, toApiError } from '../model/errors';
 import type { ComposeAbility, SourceAdapter } from '../adapters/source-adapter';
 import { copyBytes, type ComposeTarget, type PublishProgress } from '../model/compose';
 import { connectionSummaries, type ConnectionDeps } from './connection-handlers';

@@ -1,5 +1,5 @@
 import type { Handlers } from '../api/dispatcher';
-import { RewindError } from '../api/errors';
+import { RewindError } from '../model/errors';
 import type { SourceAdapter } from '../adapters/source-adapter';
 import type { RabbitMap } from '../adapters/rabbitmq/rabbit-map';
 import { connectionSummaries, type ConnectionDeps } from './connection-handlers';

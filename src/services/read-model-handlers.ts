@@ -1,9 +1,9 @@
 import { whenAborted } from '../adapters/source-adapter';
 import { performance } from 'node:perf_hooks';
 import type { Handlers } from '../api/dispatcher';
-import { RewindError } from '../api/errors';
+import { RewindError } from '../model/errors';
 import { DEFAULT_LIMITS, ProjectionRun, type RunResult } from '../projections/projection-run';
-import type { HandlerFailure } from '../projections/wire';
+import type { HandlerFailure } from '../model/wire';
 import type { ReadModelFile } from '../read-models/read-model-file';
 import { runQuery } from '../read-models/run-query';
 import type { AdapterPool } from './adapter-pool';

@@ -1,7 +1,7 @@
 import { existsSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { RewindError } from '../api/errors';
+import { RewindError } from '../model/errors';
 import { PrivateJsonFile } from './private-json-file';
 
 /** Where passwords live. Profiles never hold them; only the back end reads them, to connect. */

@@ -1,5 +1,5 @@
 import type { Handlers } from '../api/dispatcher';
-import { RewindError } from '../api/errors';
+import { RewindError } from '../model/errors';
 import type { AdapterPool } from './adapter-pool';
 import { parseNdjsonLine, toNdjsonLine, toNewEvent } from '../store/ndjson';
 

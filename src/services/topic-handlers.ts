@@ -1,5 +1,5 @@
 import type { Handlers } from '../api/dispatcher';
-import { RewindError } from '../api/errors';
+import { RewindError } from '../model/errors';
 import type { SourceAdapter, TopicAbility } from '../adapters/source-adapter';
 import { internalTopicName } from '../model/topic-scan';
 import { connectionSummaries, type ConnectionDeps } from './connection-handlers';

@@ -1,5 +1,5 @@
 import type { SourceAdapter } from '../adapters/source-adapter';
-import type { WireEvent } from '../projections/wire';
+import type { WireEvent } from '../model/wire';
 
 export interface PartitionRange {
   partition: number;

@@ -1,5 +1,5 @@
 import type { SourceAdapter } from '../adapters/source-adapter';
-import { RewindError } from '../api/errors';
+import { RewindError } from '../model/errors';
 import type { Envelope } from '../model/envelope';
 import { WHOLE_VALUE_BYTES, type Payload } from '../model/payload';
 import type { ReadTarget } from '../model/resources';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname, userInfo } from 'node:os';
 import type { ExpectedVersion, NewEvent } from '../model/store-events';
-import { RewindError } from '../api/errors';
+import { RewindError } from '../model/errors';
 import { damagedError, fullCheck } from './integrity';
 import { openDatabase, type Db } from './open-database';
 

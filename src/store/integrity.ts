@@ -1,4 +1,4 @@
-import { RewindError } from '../api/errors';
+import { RewindError } from '../model/errors';
 import type { Db } from './open-database';
 
 /** What SQLite's checks report, "ok" left out: an empty list is a healthy file. */

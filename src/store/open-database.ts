@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { RewindError } from '../api/errors';
+import { RewindError } from '../model/errors';
 import { quickCheck } from './integrity';
 import { migrations } from './migrations';
 

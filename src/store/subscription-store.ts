@@ -1,4 +1,4 @@
-import { RewindError } from '../api/errors';
+import { RewindError } from '../model/errors';
 import { toEvent, type EventRow, type EventStore, type StoredEvent } from './event-store';
 
 export interface SubscriptionInfo {

@@ -2,7 +2,7 @@ import { render, type RenderResult } from '@testing-library/react';
 import type { ReactElement } from 'react';
 import { createClient, type RewindClient } from '../../src/api/client';
 import type { CallMethod, ParamsOf, ResultOf } from '../../src/api/contract';
-import { toApiError } from '../../src/api/errors';
+import { toApiError } from '../../src/model/errors';
 import type { ServerMessage, Transport } from '../../src/api/protocol';
 import { ClientContext } from '../../renderer/src/api/client-context';
 

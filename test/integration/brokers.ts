@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { expect } from 'vitest';
-import { RewindError } from '../../src/api/errors';
+import { RewindError } from '../../src/model/errors';
 import { defaultStreamPort, type KafkaProfile, type RabbitProfile } from '../../src/model/connections';
 import type { Envelope } from '../../src/model/envelope';
 import type { ReadOptions, SourceAdapter } from '../../src/adapters/source-adapter';

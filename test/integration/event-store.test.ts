@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StoreAdapter } from '../../src/adapters/store/store-adapter';
-import { RewindError } from '../../src/api/errors';
+import { RewindError } from '../../src/model/errors';
 import { seedDemo } from '../../src/store/demo-seed';
 import { EventStore } from '../../src/store/event-store';
 import { readAll } from './brokers';

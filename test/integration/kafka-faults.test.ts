@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RewindClient } from '../../src/api/client';
-import { ApiCallError } from '../../src/api/errors';
+import { ApiCallError } from '../../src/model/errors';
 import { createAppContext, type AppContext } from '../../src/services/app-context';
 import { MemorySecretStore } from '../../src/services/secret-store';
 import { KAFKA_BOOTSTRAP, KAFKA_PORT, unique } from './brokers';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RewindClient } from '../../src/api/client';
 import type { ParamsOf } from '../../src/api/contract';
-import { ApiCallError, RewindError } from '../../src/api/errors';
+import { ApiCallError, RewindError } from '../../src/model/errors';
 import { ProjectionRun } from '../../src/projections/projection-run';
 import { EXAMPLES } from '../../src/projections/examples';
 import { createAppContext, type AppContext } from '../../src/services/app-context';

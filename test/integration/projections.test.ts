@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RewindError } from '../../src/api/errors';
+import { RewindError } from '../../src/model/errors';
 import { EXAMPLES } from '../../src/projections/examples';
 import { ProjectionRun, type RunCallbacks } from '../../src/projections/projection-run';
-import type { HandlerFailure } from '../../src/projections/wire';
+import type { HandlerFailure } from '../../src/model/wire';
 import { seedDemo } from '../../src/store/demo-seed';
 import { EventStore } from '../../src/store/event-store';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RewindClient } from '../../src/api/client';
-import { ApiCallError } from '../../src/api/errors';
+import { ApiCallError } from '../../src/model/errors';
 import { createAppContext, type AppContext } from '../../src/services/app-context';
 import { MemorySecretStore } from '../../src/services/secret-store';
 import { createTopic, deleteTopics, kcatConsume } from '../tools/kafka-tools';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RabbitAdapter } from '../../src/adapters/rabbitmq/rabbit-adapter';
-import type { WireEvent } from '../../src/projections/wire';
+import type { WireEvent } from '../../src/model/wire';
 import { connect, management } from '../tools/rabbit-tools';
 import { rabbitProfile, readAll, unique } from './brokers';
 

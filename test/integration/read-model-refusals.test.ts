@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RewindClient } from '../../src/api/client';
-import { ApiCallError } from '../../src/api/errors';
+import { ApiCallError } from '../../src/model/errors';
 import { EXAMPLES } from '../../src/projections/examples';
 import { createAppContext, READ_MODEL_FILE, type AppContext } from '../../src/services/app-context';
 import { MemorySecretStore } from '../../src/services/secret-store';

@@ -5,7 +5,7 @@ import type { Channel, ChannelModel, GetMessage } from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RewindClient } from '../../src/api/client';
 import type { ParamsOf } from '../../src/api/contract';
-import { ApiCallError } from '../../src/api/errors';
+import { ApiCallError } from '../../src/model/errors';
 import { createAppContext, type AppContext } from '../../src/services/app-context';
 import { MemorySecretStore } from '../../src/services/secret-store';
 import { brokerRejects, connect, depth, drain, management, waitForDepth } from '../tools/rabbit-tools';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import amqp from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RewindClient } from '../../src/api/client';
-import { ApiCallError } from '../../src/api/errors';
+import { ApiCallError } from '../../src/model/errors';
 import type { Envelope } from '../../src/model/envelope';
 import { createAppContext, type AppContext } from '../../src/services/app-context';
 import { FileSecretStore } from '../../src/services/secret-store';

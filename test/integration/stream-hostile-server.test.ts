@@ -6,7 +6,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RewindClient } from '../../src/api/client';
-import type { ApiCallError } from '../../src/api/errors';
+import type { ApiCallError } from '../../src/model/errors';
 import { createAppContext, type AppContext } from '../../src/services/app-context';
 import { MemorySecretStore } from '../../src/services/secret-store';
 import { deliverFrame, fakeStreamServer, messagesChunk, sendLazily, subEntryBatch, type FakeStreamServer, type Subscription } from '../tools/fake-stream-server';

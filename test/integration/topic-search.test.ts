@@ -5,7 +5,7 @@ import { AclOperationTypes, AclPermissionTypes, AclResourceTypes, Kafka, logLeve
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RewindClient } from '../../src/api/client';
 import type { ParamsOf, ResultOf } from '../../src/api/contract';
-import { ApiCallError } from '../../src/api/errors';
+import { ApiCallError } from '../../src/model/errors';
 import type { Envelope } from '../../src/model/envelope';
 import type { ScanItem } from '../../src/model/topic-scan';
 import { createAppContext, type AppContext } from '../../src/services/app-context';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createClient, type RewindClient } from '../../src/api/client';
-import { ApiCallError } from '../../src/api/errors';
+import { ApiCallError } from '../../src/model/errors';
 import { createWsTransport, type SocketLike } from '../../src/api/ws-transport';
 import { createAppContext, type AppContext } from '../../src/services/app-context';
 import { FileSecretStore } from '../../src/services/secret-store';

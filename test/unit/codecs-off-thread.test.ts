@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { RewindError } from '../../src/api/errors';
+import { RewindError } from '../../src/model/errors';
 import { checksumInPieces, decodeNow } from '../../src/adapters/decode-steps';
 import { crc32, crc32c } from '../../src/adapters/checksums';
 import { decompress, decompressAsync } from '../../src/adapters/kafka/codecs';

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { gzipSync } from 'node:zlib';
 import { crc32c as wasmCrc32c, snappyCompress } from '@platformatic/wasm-utils/bundled';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { RewindError } from '../../src/api/errors';
+import { RewindError } from '../../src/model/errors';
 import { crc32, crc32c } from '../../src/adapters/checksums';
 import { decompress } from '../../src/adapters/kafka/codecs';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RewindError } from '../../src/api/errors';
+import { RewindError } from '../../src/model/errors';
 import { headerOf } from '../../src/adapters/kafka/kafka-envelope';
 import { decodeFetchResponse } from '../../src/adapters/kafka/fetch-response';
 import { readRecordSet } from '../../src/adapters/kafka/record-batches';
@@ -7,7 +7,7 @@ import { amqpHeader } from '../../src/adapters/rabbitmq/amqp-values';
 import { deathOf } from '../../src/model/dead-letters';
 import type { Envelope, Header } from '../../src/model/envelope';
 import { decodePayload } from '../../src/model/payload';
-import { wireData } from '../../src/projections/wire-data';
+import { wireData } from '../../src/model/wire-data';
 import { batch } from '../tools/kafka-batch';
 import { prettyJson } from '../../renderer/src/records/json-pretty';
 import { hexDump } from '../../renderer/src/records/JsonView';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { typeNotice, typeSpec } from '../../src/projections/event-types';
-import type { TypeCounts } from '../../src/projections/wire';
+import type { TypeCounts } from '../../src/model/wire';
 
 const counts = (over: Partial<TypeCounts>): TypeCounts => ({ types: [], distinct: 0, omitted: 0, matched: 0, handlers: [], unseen: [], any: false, ...over });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodePayload } from '../../src/model/payload';
-import { wireData } from '../../src/projections/wire-data';
+import { wireData } from '../../src/model/wire-data';
 
 /** The body as the record view decodes it (a preview), written as projection data. */
 function viaEnvelope(bytes: Uint8Array): string {

@@ -21,7 +21,7 @@ import { useRebuild } from './useRebuild';
 import { keepRunDraft } from './detached-runs';
 import { REBUILD_EVENT } from '../palette/usePalette';
 import { ReplaceSubscriptionDialog } from './ReplaceSubscriptionDialog';
-import { ApiCallError } from '../../../src/api/errors';
+import { ApiCallError } from '../../../src/model/errors';
 import type { ProjectionDraft } from '../workspace/saved-workspace';
 
 type Panel = 'state' | 'partitions' | 'travel' | 'diff' | 'log';

@@ -1,7 +1,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { ConnectionSummary, Resource } from '../api/types';
-import { ApiCallError } from '../../../src/api/errors';
+import { ApiCallError } from '../../../src/model/errors';
 import { ResourceBadges } from './ResourceBadges';
 import { buildRows, type TreeRow } from './tree-rows';
 import type { useResources } from './useResources';

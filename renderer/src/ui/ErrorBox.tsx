@@ -1,4 +1,4 @@
-import { ApiCallError } from '../../../src/api/errors';
+import { ApiCallError } from '../../../src/model/errors';
 
 /** Says what failed and, when the back end knows, what to do about it. */
 export function ErrorBox({ error }: { error: unknown }) {

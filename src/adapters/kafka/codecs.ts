@@ -1,7 +1,7 @@
 import { gunzipSync } from 'node:zlib';
 import * as zlib from 'node:zlib';
 import { decompress as zstdPure } from 'fzstd';
-import { RewindError } from '../../api/errors';
+import { RewindError } from '../../model/errors';
 import { batchLimitBytes, overBatchLimit } from '../batch-limit';
 import { inflateOffThread } from './inflate-pool';
 import { lz4, lz4Bound, OutputLimit, snappy, snappyDeclared } from './lz4-snappy';

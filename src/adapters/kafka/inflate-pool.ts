@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { RewindError } from '../../api/errors';
+import { RewindError } from '../../model/errors';
 import { workerScript } from '../../workers/worker-script';
 import type { InflateAnswer, InflateRequest } from './inflate-worker';
 import { OutputLimit } from './lz4-snappy';

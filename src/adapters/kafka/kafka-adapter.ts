@@ -1,9 +1,9 @@
 import { performance } from 'node:perf_hooks';
 import { ConfigResourceTypes, Kafka, logLevel, Partitioners, type Admin, type KafkaConfig, type Producer, type SASLOptions } from 'kafkajs';
-import { RewindError } from '../../api/errors';
+import { RewindError } from '../../model/errors';
 import type { KafkaProfile } from '../../model/connections';
 import type { ProjectionFrom, ReadFrom, ReadTarget, Resource } from '../../model/resources';
-import type { WireEvent } from '../../projections/wire';
+import type { WireEvent } from '../../model/wire';
 import { BROKER_CAPABILITIES, sleep, throwIfAborted, type OutgoingMessage, type ReadOptions, type SourceAdapter, type SubscribeOptions } from '../source-adapter';
 import { classifyKafkaError } from './kafka-errors';
 import { kafkaRecordToEnvelope } from './kafka-envelope';

@@ -1,5 +1,5 @@
 import type { IHeaders } from 'kafkajs';
-import { RewindError } from '../../api/errors';
+import { RewindError } from '../../model/errors';
 import { copiesPerBatch, copyBytes, headerValue, payloadBytes, type ComposedMessage, type ComposeTarget, type PublishPreview, type PublishProgress } from '../../model/compose';
 import type { ComposeAbility, SentCopies } from '../source-adapter';
 import type { KafkaAccess } from './kafka-dead-letters';

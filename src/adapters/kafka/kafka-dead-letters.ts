@@ -1,5 +1,5 @@
 import type { IHeaders, Message, Producer } from 'kafkajs';
-import { RewindError, toApiError } from '../../api/errors';
+import { RewindError, toApiError } from '../../model/errors';
 import { deathOf, type DeadLetter, type DeadLetterRef, type KafkaOrigin } from '../../model/dead-letters';
 import type { Envelope } from '../../model/envelope';
 import type { PlanRow, RedriveOutcome, RedrivePlan, RedriveProgress } from '../../model/redrive';

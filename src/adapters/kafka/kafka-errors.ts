@@ -1,4 +1,4 @@
-import { RewindError } from '../../api/errors';
+import { RewindError } from '../../model/errors';
 import { classifySocketError, errorChain } from '../connection-errors';
 
 export function classifyKafkaError(e: unknown, address: string, tlsOn: boolean): RewindError {

@@ -1,5 +1,5 @@
 import { AssignerProtocol, type Admin, type GroupDescription } from 'kafkajs';
-import { RewindError } from '../../api/errors';
+import { RewindError } from '../../model/errors';
 import { MAX_OFFSET, type GroupDetail, type GroupSummary, type ResetOffset, type ResetOutcome, type ResetPlan, type ResetRow, type ResetStrategy } from '../../model/groups';
 import type { ConsumerGroupAbility } from '../source-adapter';
 import type { CommitAnswer } from './offset-commit';

@@ -1,6 +1,6 @@
-import type { WireEvent } from '../../projections/wire';
+import type { WireEvent } from '../../model/wire';
 import { decodePayload } from '../../model/payload';
-import { wireData } from '../../projections/wire-data';
+import { wireData } from '../../model/wire-data';
 import { findHeader, headerOf, ID_HEADERS, recordTime, TYPE_HEADERS } from './kafka-envelope';
 import type { KafkaRecord } from './record-batches';
 

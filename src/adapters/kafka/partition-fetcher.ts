@@ -1,5 +1,5 @@
 import type { Kafka } from 'kafkajs';
-import { RewindError } from '../../api/errors';
+import { RewindError } from '../../model/errors';
 import { errorChain } from '../connection-errors';
 import { SOURCE_STALL_MS } from '../../model/timeouts';
 import { sleep, throwIfAborted } from '../source-adapter';

@@ -1,4 +1,4 @@
-import { RewindError } from '../../api/errors';
+import { RewindError } from '../../model/errors';
 import { crc32, crc32c } from '../checksums';
 import { checksumInPieces, decodeInSlices, decodeNow, inflate, type Decoder } from '../decode-steps';
 

@@ -1,4 +1,4 @@
-import { RewindError } from '../../api/errors';
+import { RewindError } from '../../model/errors';
 import { compare, ConditionError, holds, parseJsonCondition, type JsonCondition } from '../../model/json-condition';
 import { compilePath, MISSING, scanPath, UNSURE } from '../../model/json-scan';
 import { linearRegex, type LinearRegex } from '../../model/linear-regex';

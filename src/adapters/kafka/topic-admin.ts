@@ -1,5 +1,5 @@
 import { ConfigResourceTypes } from 'kafkajs';
-import { RewindError } from '../../api/errors';
+import { RewindError } from '../../model/errors';
 import { internalTopicName, type NewTopic, type TopicDetail } from '../../model/topic-scan';
 import type { TopicAccess } from './topic-pages';
 

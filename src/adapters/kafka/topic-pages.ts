@@ -1,5 +1,5 @@
 import type { Admin } from 'kafkajs';
-import { RewindError } from '../../api/errors';
+import { RewindError } from '../../model/errors';
 import type { Envelope } from '../../model/envelope';
 import type { PageRequest, Positions, TopicFrom, TopicPage } from '../../model/topic-scan';
 import { throwIfAborted } from '../source-adapter';

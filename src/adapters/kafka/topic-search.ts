@@ -1,8 +1,8 @@
-import { RewindError } from '../../api/errors';
+import { RewindError } from '../../model/errors';
 import type { Positions, ScanItem, ScanRequest, ScanSummary } from '../../model/topic-scan';
 import { PredicateFilter } from '../../projections/predicate-filter';
-import { wireData } from '../../projections/wire-data';
-import type { WireEvent } from '../../projections/wire';
+import { wireData } from '../../model/wire-data';
+import type { WireEvent } from '../../model/wire';
 import { throwIfAborted } from '../source-adapter';
 import { filterInSlices } from '../time-slices';
 import { compileFilter } from './record-filter';

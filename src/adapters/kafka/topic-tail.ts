@@ -1,4 +1,4 @@
-import { RewindError } from '../../api/errors';
+import { RewindError } from '../../model/errors';
 import type { Envelope } from '../../model/envelope';
 import type { Positions, TailItem, TailRequest } from '../../model/topic-scan';
 import { throwIfAborted } from '../source-adapter';

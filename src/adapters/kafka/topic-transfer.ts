@@ -1,5 +1,5 @@
 import type { IHeaders, Producer } from 'kafkajs';
-import { RewindError } from '../../api/errors';
+import { RewindError } from '../../model/errors';
 import { fromKcatJson, toKcatJson } from '../../model/kcat-json';
 import type { ExportScope } from '../../model/topic-scan';
 import { throwIfAborted } from '../source-adapter';

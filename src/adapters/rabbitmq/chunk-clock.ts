@@ -1,5 +1,5 @@
 import type { Envelope } from '../../model/envelope';
-import type { WireEvent } from '../../projections/wire';
+import type { WireEvent } from '../../model/wire';
 import { StreamConnection, type ChunkHeader, type StreamEndpoint } from './stream-protocol';
 
 /**

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { RewindError } from '../../api/errors';
+import { RewindError } from '../../model/errors';
 import { classifySocketError } from '../connection-errors';
 import { parseJsonInSlices } from '../json-in-slices';
 

@@ -1,5 +1,5 @@
 import type { ChannelModel, ConfirmChannel, ConsumeMessage } from 'amqplib';
-import { RewindError } from '../../api/errors';
+import { RewindError } from '../../model/errors';
 import { fingerprint, publishOptions, type Destination } from './redrive-copy';
 import { findCopies, settleInDoubt, type DoubtfulMessage, type Settled } from './settle-in-doubt';
 import { txCommit, txSelect } from './tx-channel';

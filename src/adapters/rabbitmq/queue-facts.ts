@@ -1,4 +1,4 @@
-import { RewindError } from '../../api/errors';
+import { RewindError } from '../../model/errors';
 import { toJson, type JsonValue } from './effective-settings';
 import { ManagementDenied, type ManagementClient, type ManagementQueueDetail } from './management-client';
 import { deadLetterTarget, queueProblems } from './queue-checks';

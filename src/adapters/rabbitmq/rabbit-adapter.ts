@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { escape as escapeVhost } from 'node:querystring';
 import amqp, { type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
-import { RewindError } from '../../api/errors';
+import { RewindError } from '../../model/errors';
 import { streamTls, type RabbitProfile } from '../../model/connections';
 import type { Envelope } from '../../model/envelope';
 import type { ReadFrom, ReadTarget, Resource } from '../../model/resources';
@@ -20,7 +20,7 @@ import { StreamProtocolError, type StreamEndpoint } from './stream-protocol';
 import { rangeBatches, StreamTail, type RangeOutcome, type StreamSeek } from './stream-read';
 import { streamRecordToEnvelope, streamRecordToWire } from './stream-message';
 import { superStreams, type SuperStream } from './stream-super';
-import type { WireEvent } from '../../projections/wire';
+import type { WireEvent } from '../../model/wire';
 import { nextSlice, sliceDue } from '../time-slices';
 
 const DEAD_LETTER = /(^|[._-])(dlq|dlx|dead[._-]?letters?|parking[._-]?lot|errors?)([._-]|$)/i;

@@ -1,5 +1,5 @@
 import type { ConsumeMessage, Options } from 'amqplib';
-import { RewindError } from '../../api/errors';
+import { RewindError } from '../../model/errors';
 import { copiesPerBatch, copyBytes, headerValue, payloadBytes, type ComposedMessage, type ComposeTarget, type PublishPreview, type PublishProgress } from '../../model/compose';
 import type { ComposeAbility, SentCopies } from '../source-adapter';
 import type { RabbitAccess } from './rabbit-dead-letters';

@@ -1,5 +1,5 @@
 import type { ChannelModel, GetMessage, Message } from 'amqplib';
-import { RewindError } from '../../api/errors';
+import { RewindError } from '../../model/errors';
 import { deathOf, type DeadLetter, type DeadLetterRef } from '../../model/dead-letters';
 import type { PlanRow, RedrivePlan, RedriveProgress } from '../../model/redrive';
 import type { DeadLetterAbility, RedriveRequest, SourceRedriveOutcome } from '../source-adapter';

@@ -1,8 +1,8 @@
 import type { Message } from 'amqplib';
 import type { Envelope, Header } from '../../model/envelope';
 import { decodePayload } from '../../model/payload';
-import type { WireEvent } from '../../projections/wire';
-import { wireData } from '../../projections/wire-data';
+import type { WireEvent } from '../../model/wire';
+import { wireData } from '../../model/wire-data';
 import { amqpHeader } from './amqp-values';
 
 /** User headers with their AMQP types (the stream's own offset header left out). */

@@ -1,4 +1,4 @@
-import { RewindError } from '../../api/errors';
+import { RewindError } from '../../model/errors';
 import { classifySocketError, errorChain } from '../connection-errors';
 
 /** RabbitMQ's loopback_users default: guest may log in only over a loopback connection. */

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { Channel, ChannelModel } from 'amqplib';
-import { RewindError } from '../../api/errors';
+import { RewindError } from '../../model/errors';
 import { toJson } from './effective-settings';
 import { ManagementDenied, type ManagementClient } from './management-client';
 import { mapBinding, mapExchange, mapPolicy, mapQueue, type VhostSnapshot } from './map-shapes';

@@ -1,8 +1,8 @@
-import { RewindError } from '../../api/errors';
+import { RewindError } from '../../model/errors';
 import type { Envelope, Header } from '../../model/envelope';
 import { decodePayload, printableText } from '../../model/payload';
-import type { WireEvent } from '../../projections/wire';
-import { wireData } from '../../projections/wire-data';
+import type { WireEvent } from '../../model/wire';
+import { wireData } from '../../model/wire-data';
 import { Amqp10Error, decodeMessage, keyText, timestampText, valueJson, type Amqp10Message, type Amqp10Value } from './stream-amqp10';
 
 /**

@@ -1,6 +1,6 @@
 import { connect as tcpConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
-import { RewindError } from '../../api/errors';
+import { RewindError } from '../../model/errors';
 import { BATCH_LIMIT_VARIABLE, batchLimitBytes, batchLimitMb } from '../batch-limit';
 import { throwIfAborted, whenAborted } from '../source-adapter';
 

@@ -1,4 +1,4 @@
-import { RewindError } from '../../api/errors';
+import { RewindError } from '../../model/errors';
 import { BATCH_LIMIT_VARIABLE, batchLimitBytes, batchLimitMb } from '../batch-limit';
 import { throwIfAborted, whenAborted } from '../source-adapter';
 import { verifyChunkInSlices } from './stream-chunk';

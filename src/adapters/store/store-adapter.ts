@@ -1,12 +1,12 @@
 import { performance } from 'node:perf_hooks';
-import { RewindError } from '../../api/errors';
+import { RewindError } from '../../model/errors';
 import { EventStore, type StoredEvent } from '../../store/event-store';
 import { SubscriptionStore } from '../../store/subscription-store';
 import { damagedError } from '../../store/integrity';
 import { StoreDeadLetters } from './store-dead-letters';
 import { sleep, throwIfAborted, type OutgoingMessage, type ReadOptions, type SourceAdapter, type SubscribeOptions } from '../source-adapter';
 import { storeEventToEnvelope, storeEventToWire } from './store-envelope';
-import type { WireEvent } from '../../projections/wire';
+import type { WireEvent } from '../../model/wire';
 import type { ReadFrom, ReadTarget, Resource } from '../../model/resources';
 
 /** Rows per query: big enough to be fast, small enough to keep the event loop responsive. */

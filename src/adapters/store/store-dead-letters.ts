@@ -1,7 +1,7 @@
-import { RewindError } from '../../api/errors';
+import { RewindError } from '../../model/errors';
 import { noDeath, type DeadLetterRef } from '../../model/dead-letters';
 import type { PlanRow, RedrivePlan, RedriveProgress } from '../../model/redrive';
-import { replayParked } from '../../projections/replay-parked';
+import { replayParked } from './replay-parked';
 import type { EventStore } from '../../store/event-store';
 import { SubscriptionStore } from '../../store/subscription-store';
 import type { DeadLetterAbility, RedriveRequest } from '../source-adapter';

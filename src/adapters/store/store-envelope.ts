@@ -1,7 +1,7 @@
 import type { Envelope } from '../../model/envelope';
 import { decodePayload } from '../../model/payload';
 import type { StoredEvent } from '../../store/event-store';
-import type { WireEvent } from '../../projections/wire';
+import type { WireEvent } from '../../model/wire';
 
 const encoder = new TextEncoder();
 

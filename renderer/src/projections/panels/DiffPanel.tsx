@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { z } from 'zod';
-import type { StateDiff } from '../../../../src/projections/diff';
+import type { StateDiff } from '../../../../src/model/state-diff';
 import { useClient } from '../../api/client-context';
 import { ErrorBox } from '../../ui/ErrorBox';
 import type { RunRecord } from '../useRebuild';

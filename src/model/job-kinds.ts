@@ -1,4 +1,4 @@
-import type { JobPlace } from '../model/jobs';
+import type { JobPlace } from './jobs';
 
 /**
  * Which API operations are jobs, what the jobs panel calls them, where Open goes, and what their

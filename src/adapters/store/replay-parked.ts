@@ -1,7 +1,7 @@
-import { storeEventToWire } from '../adapters/store/store-envelope';
-import type { EventStore } from '../store/event-store';
-import { SubscriptionStore } from '../store/subscription-store';
-import { DEFAULT_LIMITS, ProjectionRun, stateEntries } from './projection-run';
+import { storeEventToWire } from './store-envelope';
+import type { EventStore } from '../../store/event-store';
+import { SubscriptionStore } from '../../store/subscription-store';
+import { DEFAULT_LIMITS, ProjectionRun, stateEntries } from '../../projections/projection-run';
 
 async function* once<T>(items: T[]): AsyncGenerator<T[]> {
   if (items.length > 0) yield items;
