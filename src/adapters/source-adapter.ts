@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { Progress, ReadSummary, TestResult } from '../model/source-results';
-import type { Envelope, Header } from '../model/envelope';
+import type { Envelope } from '../model/envelope';
 import type { DeadLetter, DeadLetterRef } from '../model/dead-letters';
 import type { ComposedMessage, ComposeTarget, PublishOutcome, PublishPreview, PublishProgress } from '../model/compose';
 import type { GroupDetail, GroupSummary, ResetOutcome, ResetPlan, ResetStrategy } from '../model/groups';
@@ -22,33 +22,16 @@ export interface ReadOptions {
   onProgress(progress: Progress): void;
 }
 
-export interface SubscribeOptions {
-  target: ReadTarget;
-  from: ReadFrom;
-  signal: AbortSignal;
-  onBatch(items: Envelope[]): void;
-}
-
-export interface OutgoingMessage {
-  key?: string | null;
-  headers?: Header[];
-  /** Raw bytes, so binary payloads survive a copy unchanged. */
-  value: Uint8Array;
-  /** Store: the event type. RabbitMQ: the `type` property. */
-  type?: string;
-}
-
-export interface PublishResult {
-  /** Positions the messages were confirmed at, when the source reports them. */
-  positions: string[];
-}
-
 /**
  * The one small interface every source implements. Adapters connect lazily on first use and
- * report failures as RewindError with a cause code; `capabilities` says which of these work.
+ * report failures as RewindError with a cause code. What a source can do beyond reading is the
+ * abilities it has (below); capabilitiesOf() tells the renderer exactly those.
  */
 export interface SourceAdapter {
-  readonly capabilities: Capabilities;
+  /** Whether new items can be followed as they arrive (Kafka topics, RabbitMQ streams). */
+  readonly follows: boolean;
+  /** Whether a read can start at a time. */
+  readonly seeksByTime: boolean;
   /** Opens a fresh connection and reports who answered. */
   test(signal: AbortSignal): Promise<z.infer<typeof TestResult>>;
   listResources(signal: AbortSignal): Promise<Resource[]>;
@@ -60,9 +43,6 @@ export interface SourceAdapter {
    * held ahead of the reader, whatever the source's size.
    */
   events(target: ReadTarget, from: ReadFrom, to: number | null, signal: AbortSignal, buffer?: number): AsyncGenerator<WireEvent[]>;
-  /** Follows new items until the signal aborts. */
-  subscribe(options: SubscribeOptions): Promise<void>;
-  publish(target: ReadTarget, messages: OutgoingMessage[], signal: AbortSignal): Promise<PublishResult>;
   /** Present where the source has dead letters Rewind can look at and move. */
   readonly deadLetters?: DeadLetterAbility;
   /** Present where a user can write a message to the source (an exchange, a topic). */
@@ -97,15 +77,17 @@ export interface DeadLetterAbility {
   redrive(ref: DeadLetterRef, request: RedriveRequest, run: { runId: string; signal: AbortSignal; onProgress(p: RedriveProgress): void }): Promise<SourceRedriveOutcome>;
 }
 
-/** What Kafka and RabbitMQ adapters offer today. */
-export const BROKER_CAPABILITIES = {
-  browse: true,
-  tail: true,
-  publish: true,
-  consumerGroups: false,
-  deadLetters: false,
-  seekByTime: true,
-} as const;
+/** What the renderer is told a source can do: exactly the abilities its adapter has. */
+export function capabilitiesOf(adapter: SourceAdapter): Capabilities {
+  return {
+    browse: true,
+    tail: adapter.follows,
+    publish: adapter.compose !== undefined,
+    consumerGroups: adapter.consumerGroups !== undefined,
+    deadLetters: adapter.deadLetters !== undefined,
+    seekByTime: adapter.seeksByTime,
+  };
+}
 
 export function throwIfAborted(signal: AbortSignal): void {
   if (signal.aborted) {

@@ -18,6 +18,7 @@ import { jobHandlers } from './job-handlers';
 import type { JobRegistry } from '../jobs/job-registry';
 import { withJobs } from '../jobs/with-jobs';
 import { RabbitAdapter } from '../adapters/rabbitmq/rabbit-adapter';
+import { capabilitiesOf } from '../adapters/source-adapter';
 import { RewindError } from '../model/errors';
 import { ImportSessions } from '../jobs/import-sessions';
 import { importHandlers } from './import-handlers';
@@ -47,7 +48,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...connectionHandlers(deps),
     'resources/list': async ({ connectionId }, { signal }) => {
       const adapter = await pool.get(connectionId);
-      return { capabilities: adapter.capabilities, resources: await adapter.listResources(signal) };
+      return { capabilities: capabilitiesOf(adapter), resources: await adapter.listResources(signal) };
     },
     ...projectionHandlers(deps),
     ...storeHandlers(deps),

@@ -162,13 +162,6 @@ describe('Kafka adapter against a real broker', () => {
     expect(items[0]?.payload).toEqual({ kind: 'binary', base64: Buffer.from([0, 159, 146, 150, 255]).toString('base64'), bytes: 5, truncated: false });
   });
 
-  it('publishes to a partition and the broker holds it', async () => {
-    const result = await adapter.publish({ type: 'kafka-partition', topic, partition: 0 }, [{ value: new TextEncoder().encode('{"hello":1}') }], signal());
-    expect(result.positions).toEqual(['1']);
-    const offsets = await admin.fetchTopicOffsets(topic);
-    expect(offsets.find((o) => o.partition === 0)?.high).toBe('2');
-  });
-
   it('says a missing partition is not found', async () => {
     const e = await failure(readAll(adapter, { target: { type: 'kafka-partition', topic, partition: 7 }, from: { type: 'start' }, limit: 1 }));
     expect(e.code).toBe('not_found');

@@ -82,12 +82,6 @@ describe('RabbitMQ adapter against a real broker', () => {
     expect((await ch.checkQueue(classic)).messageCount).toBe(1);
     await ch.close();
   });
-
-  it('publishes with confirms and the stream holds the message', async () => {
-    await adapter.publish({ type: 'rabbit-stream', vhost: '/', queue: stream }, [{ value: new TextEncoder().encode('{"n":30}'), type: 'Tick' }], signal());
-    const { items } = await readAll(adapter, { target: { type: 'rabbit-stream', vhost: '/', queue: stream }, from: { type: 'position', value: '30' }, limit: 10 });
-    expect(items.map((e) => e.payload)).toEqual([{ kind: 'json', text: '{"n":30}', bytes: 8 }]);
-  });
 });
 
 describe('RabbitMQ connection failures say what is wrong', () => {

@@ -4,7 +4,7 @@ import { RewindError } from '../../model/errors';
 import type { KafkaProfile } from '../../model/connections';
 import type { ProjectionFrom, ReadFrom, ReadTarget, Resource } from '../../model/resources';
 import type { WireEvent } from '../../model/wire';
-import { BROKER_CAPABILITIES, sleep, throwIfAborted, type OutgoingMessage, type ReadOptions, type SourceAdapter, type SubscribeOptions } from '../source-adapter';
+import { sleep, throwIfAborted, type ReadOptions, type SourceAdapter } from '../source-adapter';
 import { classifyKafkaError } from './kafka-errors';
 import { kafkaRecordToEnvelope } from './kafka-envelope';
 import { kafkaRecordToWire } from './kafka-wire';
@@ -78,7 +78,8 @@ async function answered<T>(work: Promise<T>, address: string, what: string): Pro
 }
 
 export class KafkaAdapter implements SourceAdapter {
-  readonly capabilities = { ...BROKER_CAPABILITIES, consumerGroups: true };
+  readonly follows = true;
+  readonly seeksByTime = true;
   private readonly kafka: Kafka;
   private readonly address: string;
   readonly fetcher: PartitionFetcher;
@@ -268,50 +269,6 @@ export class KafkaAdapter implements SourceAdapter {
       }
     }
     if (out.length > 0) yield out;
-  }
-
-  async subscribe(options: SubscribeOptions): Promise<void> {
-    const { target } = options;
-    if (target.type !== 'kafka-partition') throw new RewindError('unsupported', `Kafka cannot follow a ${target.type}`);
-    try {
-      const { low, high } = await this.watermarks(target.topic, target.partition);
-      const start = await this.resolveStart(target.topic, target.partition, options.from, low, high);
-      await this.fetcher.follow(target.topic, target.partition, start, { isolation: 'read_committed', signal: options.signal, maxBytes: PAGE_BYTES }, (records) =>
-        options.onBatch(records.map((r) => kafkaRecordToEnvelope(target.topic, target.partition, r))),
-      );
-    } catch (e) {
-      if (options.signal.aborted) return;
-      throw this.fail(e);
-    }
-  }
-
-  async publish(target: ReadTarget, messages: OutgoingMessage[], signal: AbortSignal) {
-    if (target.type !== 'kafka-partition') throw new RewindError('unsupported', `Kafka cannot publish to a ${target.type}`);
-    const producer = this.kafka.producer({ allowAutoTopicCreation: false, idempotent: false });
-    try {
-      await answered(producer.connect(), this.address, 'connecting a producer');
-      throwIfAborted(signal);
-      const sent = await answered(
-        producer.send({
-          topic: target.topic,
-          acks: -1,
-          messages: messages.map((m) => ({
-            partition: target.partition,
-            key: m.key ?? null,
-            value: Buffer.from(m.value),
-            headers: Object.fromEntries((m.headers ?? []).filter((h) => h.value !== null).map((h) => [h.name, h.binary ? Buffer.from(h.value!, 'base64') : h.value!])),
-          })),
-        }),
-        this.address,
-        'producing',
-      );
-      const base = BigInt(sent[0]?.baseOffset ?? '0');
-      return { positions: messages.map((_, i) => (base + BigInt(i)).toString()) };
-    } catch (e) {
-      throw this.fail(e);
-    } finally {
-      await producer.disconnect().catch(() => undefined);
-    }
   }
 
   async close(): Promise<void> {

@@ -5,7 +5,7 @@ import { RewindError } from '../../model/errors';
 import { streamTls, type RabbitProfile } from '../../model/connections';
 import type { Envelope } from '../../model/envelope';
 import type { ReadFrom, ReadTarget, Resource } from '../../model/resources';
-import { BROKER_CAPABILITIES, throwIfAborted, whenAborted, type OutgoingMessage, type ReadOptions, type SourceAdapter, type SubscribeOptions } from '../source-adapter';
+import { throwIfAborted, whenAborted, type ReadOptions, type SourceAdapter } from '../source-adapter';
 import { ManagementClient, type ManagementQueue } from './management-client';
 import type { Topology } from './routing';
 import { deadLetterLinks, toTopology, type DeadLetterLink } from './topology';
@@ -38,7 +38,9 @@ function queueType(q: ManagementQueue): 'classic' | 'quorum' | 'stream' {
 }
 
 export class RabbitAdapter implements SourceAdapter {
-  readonly capabilities = BROKER_CAPABILITIES;
+  /** Streams are followed; queues are browsed without taking. */
+  readonly follows = true;
+  readonly seeksByTime = true;
   private readonly address: string;
   private readonly management: ManagementClient;
   private vhostInUse: string;
@@ -307,13 +309,6 @@ export class RabbitAdapter implements SourceAdapter {
     }
   }
 
-  async subscribe(options: SubscribeOptions): Promise<void> {
-    const { target } = options;
-    if (target.type !== 'rabbit-stream') throw new RewindError('unsupported', `RabbitMQ cannot follow a ${target.type}`);
-    const follow = await this.followStream(target, options.from, options.signal, options.onBatch);
-    await follow.done;
-  }
-
   /**
    * Follows a stream live from `from` (the stream protocol's `next`: only what arrives from now)
    * until the signal aborts. By the stream protocol, pause() stops asking the broker for more and
@@ -368,31 +363,6 @@ export class RabbitAdapter implements SourceAdapter {
     })();
     done.catch(() => undefined);
     return { via: 'AMQP', done, pause: () => undefined, resume: () => undefined };
-  }
-
-  async publish(target: ReadTarget, messages: OutgoingMessage[], signal: AbortSignal) {
-    if (target.type !== 'rabbit-stream') throw new RewindError('unsupported', `RabbitMQ cannot publish to a ${target.type}`);
-    let conn: ChannelModel | null = null;
-    try {
-      conn = await this.connect(target.vhost);
-      const channel = await conn.createConfirmChannel();
-      for (const m of messages) {
-        throwIfAborted(signal);
-        channel.sendToQueue(target.queue, Buffer.from(m.value), {
-          persistent: true,
-          headers: Object.fromEntries((m.headers ?? []).map((h) => [h.name, h.value])),
-          ...(m.type ? { type: m.type } : {}),
-          timestamp: Math.floor(Date.now() / 1000),
-        });
-      }
-      // Only confirmed messages count as published.
-      await channel.waitForConfirms();
-      return { positions: [] };
-    } catch (e) {
-      throw this.fail(e);
-    } finally {
-      await conn?.close().catch(() => undefined);
-    }
   }
 
   readonly deadLetters = new RabbitDeadLetters(this);

@@ -4,25 +4,18 @@ import { EventStore, type StoredEvent } from '../../store/event-store';
 import { SubscriptionStore } from '../../store/subscription-store';
 import { damagedError } from '../../store/integrity';
 import { StoreDeadLetters } from './store-dead-letters';
-import { sleep, throwIfAborted, type OutgoingMessage, type ReadOptions, type SourceAdapter, type SubscribeOptions } from '../source-adapter';
+import { throwIfAborted, type ReadOptions, type SourceAdapter } from '../source-adapter';
 import { storeEventToEnvelope, storeEventToWire } from './store-envelope';
 import type { WireEvent } from '../../model/wire';
 import type { ReadFrom, ReadTarget, Resource } from '../../model/resources';
 
 /** Rows per query: big enough to be fast, small enough to keep the event loop responsive. */
 const PAGE = 500;
-const TAIL_POLL_MS = 250;
-const decoder = new TextDecoder();
 
 export class StoreAdapter implements SourceAdapter {
-  readonly capabilities = {
-    browse: true,
-    tail: true,
-    publish: true,
-    consumerGroups: false,
-    deadLetters: true,
-    seekByTime: true,
-  };
+  /** Nothing follows a store as it grows: its reads end at its last position. */
+  readonly follows = false;
+  readonly seeksByTime = true;
 
   readonly deadLetters: StoreDeadLetters;
 
@@ -99,41 +92,6 @@ export class StoreAdapter implements SourceAdapter {
       yield rows.map(storeEventToWire);
       position = (rows[rows.length - 1] as StoredEvent).globalPosition + 1;
     }
-  }
-
-  async subscribe(options: SubscribeOptions): Promise<void> {
-    const reader = this.reader(options.target);
-    let position = this.startPosition(options);
-    while (!options.signal.aborted) {
-      const rows = reader(position, PAGE);
-      if (rows.length > 0) {
-        position = (rows[rows.length - 1] as StoredEvent).globalPosition + 1;
-        options.onBatch(rows.map((r) => storeEventToEnvelope(r, resourceName(options.target))));
-      } else {
-        await sleep(TAIL_POLL_MS, options.signal);
-      }
-    }
-  }
-
-  async publish(target: ReadTarget, messages: OutgoingMessage[]) {
-    if (target.type !== 'store-stream') throw new RewindError('unsupported', 'Events are appended to a stream, not to $all');
-    const events = messages.map((m) => {
-      let data: unknown;
-      try {
-        data = JSON.parse(decoder.decode(m.value));
-      } catch {
-        throw new RewindError('invalid_input', 'Store events hold JSON; this payload is not JSON');
-      }
-      return {
-        type: m.type ?? 'Event',
-        data: data as never,
-        metadata: Object.fromEntries((m.headers ?? []).map((h) => [h.name, h.value])),
-      };
-    });
-    const result = this.store.append(target.streamId, events, 'any');
-    const positions: string[] = [];
-    for (let p = result.firstPosition; p <= result.lastPosition; p++) positions.push(String(p));
-    return { positions };
   }
 
   async close(): Promise<void> {
