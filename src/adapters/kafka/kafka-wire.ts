@@ -1,7 +1,8 @@
 import type { WireEvent } from '../../model/wire';
 import { decodePayload } from '../../model/payload';
 import { wireData } from '../../model/wire-data';
-import { findHeader, headerOf, ID_HEADERS, recordTime, TYPE_HEADERS } from './kafka-envelope';
+import { conventionalFields } from '../../model/conventions';
+import { headerOf, recordTime } from './kafka-envelope';
 import type { KafkaRecord } from './record-batches';
 
 /**
@@ -13,14 +14,15 @@ export function kafkaRecordToWire(topic: string, record: KafkaRecord): WireEvent
   const headers = record.headers.map(headerOf);
   // Keys are small: decide text or not exactly as the record views do.
   const key = record.key === null ? null : decodePayload(record.key);
+  const fields = conventionalFields(headers);
   return {
     position: record.offset,
-    type: findHeader(headers, TYPE_HEADERS) ?? 'unknown',
+    type: fields.type ?? 'unknown',
     data: wireData(record.value),
     metadata: JSON.stringify(Object.fromEntries(headers.map((h) => [h.name, h.value]))),
     streamId: key?.kind === 'text' || key?.kind === 'json' ? key.text : topic,
     version: record.offset,
     timestamp: recordTime(record.timestamp) ?? '',
-    id: findHeader(headers, ID_HEADERS) ?? '',
+    id: fields.id ?? '',
   };
 }

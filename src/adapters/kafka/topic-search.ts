@@ -5,6 +5,8 @@ import { wireData } from '../../model/wire-data';
 import type { WireEvent } from '../../model/wire';
 import { throwIfAborted } from '../source-adapter';
 import { filterInSlices } from '../time-slices';
+import { conventionalFields } from '../../model/conventions';
+import { headerOf } from './kafka-envelope';
 import { compileFilter } from './record-filter';
 import type { KafkaRecord } from './record-batches';
 import { spansOf, startsOf, type TopicAccess } from './topic-pages';
@@ -157,14 +159,16 @@ export async function searchTopic(access: TopicAccess, req: ScanRequest, signal:
 function filterWire(r: KafkaRecord, partition: number): WireEvent {
   const headers: Record<string, string | null> = {};
   for (const h of r.headers) headers[h.key] = h.value === null ? null : h.value.toString('utf8');
+  // Id and type as the record table reads them (model/conventions.ts), so a hit shows what it matched on.
+  const fields = conventionalFields(r.headers.map(headerOf));
   return {
     position: r.offset,
-    type: headers['type'] ?? headers['ce_type'] ?? headers['__TypeId__'] ?? '',
+    type: fields.type ?? '',
     data: wireData(r.value),
     metadata: JSON.stringify(headers),
     streamId: r.key === null ? '' : r.key.toString('utf8'),
     version: partition,
     timestamp: r.timestamp >= 0 ? new Date(r.timestamp).toISOString() : '',
-    id: '',
+    id: fields.id ?? '',
   };
 }

@@ -1,5 +1,6 @@
 import type { Message } from 'amqplib';
 import type { Envelope, Header } from '../../model/envelope';
+import { conventionalFields } from '../../model/conventions';
 import { decodePayload } from '../../model/payload';
 import type { WireEvent } from '../../model/wire';
 import { wireData } from '../../model/wire-data';
@@ -57,24 +58,26 @@ export function messageTime(message: Message): string | null {
 
 export function rabbitMessageToEnvelope(queue: string, message: Message, place?: number, previewBytes?: number): Envelope {
   const p = message.properties;
-  const raw = (p.headers ?? {}) as Record<string, unknown>;
   // The stream's own offset header is the position.
   const ts = messageTime(message);
+  const headers = rabbitHeaders(message);
+  // AMQP's own properties first; headers by the one table (CloudEvents' cloudEvents:id and others).
+  const fields = conventionalFields(headers);
   return {
     source: 'rabbitmq',
     resource: queue,
     partition: null,
     position: streamOffset(message) ?? String(place ?? message.fields.deliveryTag),
-    id: typeof p.messageId === 'string' ? p.messageId : null,
-    type: typeof p.type === 'string' ? p.type : null,
+    id: typeof p.messageId === 'string' ? p.messageId : fields.id,
+    type: typeof p.type === 'string' ? p.type : fields.type,
     timestamp: ts,
     timestampType: null,
     key: message.fields.routingKey ? { kind: 'text', text: message.fields.routingKey, bytes: Buffer.byteLength(message.fields.routingKey), truncated: false } : null,
-    headers: rabbitHeaders(message),
+    headers,
     properties: rabbitProperties(message),
     payload: decodePayload(message.content, previewBytes),
-    correlationId: typeof p.correlationId === 'string' ? p.correlationId : null,
-    causationId: typeof raw['causation-id'] === 'string' ? raw['causation-id'] : null,
+    correlationId: typeof p.correlationId === 'string' ? p.correlationId : fields.correlationId,
+    causationId: fields.causationId,
     streamId: null,
     streamVersion: null,
   };
