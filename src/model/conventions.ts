@@ -19,28 +19,46 @@ export const HEADER_CONVENTIONS: Record<ConventionField, readonly string[]> = {
   causationId: [...ce('causationid'), 'causation-id', 'causationid', 'causation_id', '$causationid', 'nservicebus.relatedto'],
 };
 
-/** A field's value from the first of `names` a record carries as a text header; null when none does. */
-export function headerField(headers: readonly Header[], names: readonly string[]): string | null {
-  let best: string | null = null;
+/** Whose convention a header name is, as the detail pane says it. */
+function whose(name: string): string | null {
+  if (/^(ce_|ce-|cloudevents:|cloudevents_)/.test(name)) return 'CloudEvents';
+  if (name === '__typeid__') return "Spring: the payload's Java class";
+  if (name.startsWith('nservicebus.')) return 'NServiceBus';
+  if (name.startsWith('$')) return 'EventStoreDB metadata';
+  return null;
+}
+
+/** A field's value from the first of `names` a record carries as a text header, and which header that was. */
+export function headerField(headers: readonly Header[], names: readonly string[]): { value: string; header: string } | null {
+  let best: Header | null = null;
   let rank = names.length;
   for (const h of headers) {
     if (h.binary || h.value === null) continue;
     const at = names.indexOf(h.name.toLowerCase());
     if (at !== -1 && at < rank) {
       rank = at;
-      best = h.value;
+      best = h;
       if (at === 0) break;
     }
   }
-  return best;
+  return best === null ? null : { value: best.value as string, header: best.name };
 }
 
-/** Id, type, correlation and causation as the table reads them from a record's headers. */
-export function conventionalFields(headers: readonly Header[]): Record<ConventionField, string | null> {
-  return {
-    id: headerField(headers, HEADER_CONVENTIONS.id),
-    type: headerField(headers, HEADER_CONVENTIONS.type),
-    correlationId: headerField(headers, HEADER_CONVENTIONS.correlationId),
-    causationId: headerField(headers, HEADER_CONVENTIONS.causationId),
+/** Which rule gave each field its value, in words: `header ce_type (CloudEvents)`, `AMQP property message_id`. */
+export type FieldRules = Partial<Record<ConventionField, string>>;
+
+export const headerRule = (header: string): string => {
+  const who = whose(header.toLowerCase());
+  return who ? `header ${header} (${who})` : `header ${header}`;
+};
+
+/** Id, type, correlation and causation as the table reads them from a record's headers, with the rule each came from. */
+export function conventionalFields(headers: readonly Header[]): Record<ConventionField, string | null> & { rules: FieldRules } {
+  const rules: FieldRules = {};
+  const read = (field: ConventionField) => {
+    const found = headerField(headers, HEADER_CONVENTIONS[field]);
+    if (found) rules[field] = headerRule(found.header);
+    return found?.value ?? null;
   };
+  return { id: read('id'), type: read('type'), correlationId: read('correlationId'), causationId: read('causationId'), rules };
 }

@@ -44,5 +44,7 @@ export const Envelope = z.object({
   /** Store events: the stream and version within it. */
   streamId: z.string().nullable(),
   streamVersion: z.number().int().nullable(),
+  /** Which rule gave id, type, correlation and causation their values (model/conventions.ts), for the detail pane to say. */
+  rules: z.object({ id: z.string(), type: z.string(), correlationId: z.string(), causationId: z.string() }).partial().optional(),
 });
 export type Envelope = z.infer<typeof Envelope>;

@@ -62,6 +62,8 @@ test('redrive a Spring Kafka dead-letter topic and find each record equal to its
     const death = page.getByTestId('death');
     await expect(death).toContainText('IllegalStateException: Payment declined for account 4711');
     await expect(death).toContainText('ListenerExecutionFailedException');
+    // Spring's __TypeId__ names the payload's Java class, and the detail says that is where the type came from.
+    await expect(page.getByText("· from header __TypeId__ (Spring: the payload's Java class)")).toBeVisible();
     await page.getByLabel('Group by').selectOption('reason');
     const groups = page.locator('.dl-groups');
     await expect(groups.getByRole('button', { name: 'IllegalStateException: Payment declined for account <n> (order <id>) · 2' })).toBeVisible();

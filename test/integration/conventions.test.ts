@@ -53,6 +53,9 @@ it('the table reads id, type, correlation and causation by the table of conventi
     ['m-2', 'OrderShipped', 'corr-2', null],
     [null, 'com.acme.OrderCancelled', null, null],
   ]);
+  // Which rule each came from, as the detail pane says it.
+  expect(page.records.map((r: Envelope) => r.rules?.type)).toEqual(['header ce_type (CloudEvents)', 'header Event-Type', "header __TypeId__ (Spring: the payload's Java class)"]);
+  expect(page.records[1]?.rules).toEqual({ id: 'header Message-Id', type: 'header Event-Type', correlationId: 'header Correlation-Id' });
 });
 
 it('a search predicate sees the type the table shows, whatever the case of the header', async () => {

@@ -30,16 +30,18 @@ export function DetailPane({ envelope: e, noun, positionLabel, source = null }: 
     setCopied(what);
     setTimeout(() => setCopied(null), 1200);
   };
-  const envelopeRows: [string, string | number | null][] = [
+  // The third column says which convention gave the value (model/conventions.ts), so a type read
+  // from Spring's Java-class header is not mistaken for an event type.
+  const envelopeRows: [string, string | number | null, string?][] = [
     [positionLabel, e.position],
     ['Partition', e.partition],
     ['Stream', e.streamId],
     ['Version', e.streamVersion],
-    ['Type', e.type],
-    ['Id', e.id],
+    ['Type', e.type, e.rules?.type],
+    ['Id', e.id, e.rules?.id],
     ['Time', timeText(e)],
-    ['Correlation', e.correlationId],
-    ['Causation', e.causationId],
+    ['Correlation', e.correlationId, e.rules?.correlationId],
+    ['Causation', e.causationId, e.rules?.causationId],
   ];
   const title = `${noun[0]?.toUpperCase()}${noun.slice(1)} ${positionLabel === 'Position' ? '#' : '@'}${e.position}${e.type ? ` · ${e.type}` : ''}`;
   return (
@@ -69,8 +71,8 @@ export function DetailPane({ envelope: e, noun, positionLabel, source = null }: 
             <dl className="kv">
               {envelopeRows
                 .filter(([, v]) => v !== null && v !== '')
-                .map(([k, v]) => (
-                  <Row key={k} name={k} value={String(v)} />
+                .map(([k, v, rule]) => (
+                  <Row key={k} name={k} value={String(v)} rule={rule} />
                 ))}
             </dl>
           </div>
@@ -173,11 +175,14 @@ function HeaderRow({ header: h }: { header: Header }) {
   );
 }
 
-function Row({ name, value }: { name: string; value: string }) {
+function Row({ name, value, rule }: { name: string; value: string; rule?: string }) {
   return (
     <>
       <dt>{name}</dt>
-      <dd>{value}</dd>
+      <dd>
+        {value}
+        {rule && <span className="faint rule-note"> · from {rule}</span>}
+      </dd>
     </>
   );
 }

@@ -33,5 +33,6 @@ export function kafkaRecordToEnvelope(topic: string, partition: number, record: 
     causationId: fields.causationId,
     streamId: null,
     streamVersion: null,
+    ...(Object.keys(fields.rules).length > 0 ? { rules: fields.rules } : {}),
   };
 }

@@ -1,6 +1,6 @@
 import type { Message } from 'amqplib';
 import type { Envelope, Header } from '../../model/envelope';
-import { conventionalFields } from '../../model/conventions';
+import { conventionalFields, type ConventionField, type FieldRules } from '../../model/conventions';
 import { decodePayload } from '../../model/payload';
 import type { WireEvent } from '../../model/wire';
 import { wireData } from '../../model/wire-data';
@@ -56,6 +56,13 @@ export function messageTime(message: Message): string | null {
   return null;
 }
 
+/** The rules behind an envelope's fields: an AMQP property where the message has one, else the header that matched. */
+function rulesOf(fromHeaders: FieldRules, properties: Partial<Record<ConventionField, string | null>>): { rules?: FieldRules } {
+  const rules: FieldRules = { ...fromHeaders };
+  for (const [field, property] of Object.entries(properties) as [ConventionField, string | null][]) if (property) rules[field] = `AMQP property ${property}`;
+  return Object.keys(rules).length > 0 ? { rules } : {};
+}
+
 export function rabbitMessageToEnvelope(queue: string, message: Message, place?: number, previewBytes?: number): Envelope {
   const p = message.properties;
   // The stream's own offset header is the position.
@@ -80,6 +87,11 @@ export function rabbitMessageToEnvelope(queue: string, message: Message, place?:
     causationId: fields.causationId,
     streamId: null,
     streamVersion: null,
+    ...rulesOf(fields.rules, {
+      id: typeof p.messageId === 'string' ? 'message_id' : null,
+      type: typeof p.type === 'string' ? 'type' : null,
+      correlationId: typeof p.correlationId === 'string' ? 'correlation_id' : null,
+    }),
   };
 }
 
