@@ -111,6 +111,23 @@ export type ToWorker =
   | { type: 'filter'; events: WireEvent[] }
   | { type: 'snapshot-base'; position: number };
 
+/** What a finished run gives, as the worker reports it and the core keeps it (RunResult adds whether it was stopped). */
+export interface RunTotals {
+  processed: number;
+  firstPosition: number;
+  lastPosition: number;
+  /** JSON: the state, or for a partitioned projection an object of partition -> state. */
+  state: string;
+  partitions: number;
+  partitioned: boolean;
+  skipped: number[];
+  /** The first SKIPPED_LISTED of `skipped`, with what each was and why it failed. */
+  skippedEvents: SkippedEvent[];
+  logs: string[];
+  /** The event types seen and how many a handler took. */
+  typeCounts: TypeCounts;
+}
+
 export type FromWorker =
   /** rssLimit: added by the process host, the resident memory past which the run is stopped. */
   | { type: 'ready'; rssLimit?: number }
@@ -120,19 +137,7 @@ export type FromWorker =
   | { type: 'progress'; processed: number; position: number }
   | { type: 'batch-done' }
   | { type: 'handler-error'; failure: HandlerFailure; processed: number }
-  | {
-      type: 'done';
-      processed: number;
-      lastPosition: number;
-      state: string;
-      partitions: number;
-      partitioned: boolean;
-      skipped: number[];
-      skippedEvents: SkippedEvent[];
-      logs: string[];
-      firstPosition: number;
-      typeCounts: TypeCounts;
-    }
+  | ({ type: 'done' } & RunTotals)
   | { type: 'state'; position: number; state: string; event: WireEvent | null; before: string; after: string; touched: string[] }
   | { type: 'partition'; key: string; state: string; positions: number[]; truncated: boolean }
   | { type: 'snapshot-base'; position: number }

@@ -1,7 +1,7 @@
 import { RewindError } from '../model/errors';
 import { compileProjection } from './compile';
 import { DEFAULT_LIMITS, type Limits } from '../model/projection-limits';
-import type { Feed, FromWorker, HandlerFailure, SkippedEvent, ToWorker, TypeCounts, WireEvent } from '../model/wire';
+import type { Feed, FromWorker, HandlerFailure, RunTotals, ToWorker, WireEvent } from '../model/wire';
 import { typeSpec } from './event-types';
 import type { TypeSource } from '../model/type-source';
 import { RunProcess, wholeStateLimit } from './run-process';
@@ -9,21 +9,8 @@ import { RunProcess, wholeStateLimit } from './run-process';
 export { DEFAULT_LIMITS, type Limits } from '../model/projection-limits';
 export { wholeStateLimit } from './run-process';
 
-export interface RunResult {
-  processed: number;
-  firstPosition: number;
-  lastPosition: number;
-  /** JSON: the state, or for a partitioned projection an object of partition -> state. */
-  state: string;
-  partitions: number;
-  partitioned: boolean;
-  skipped: number[];
-  /** The first SKIPPED_LISTED of `skipped`, with what each was and why it failed. */
-  skippedEvents: SkippedEvent[];
-  logs: string[];
+export interface RunResult extends RunTotals {
   stopped: boolean;
-  /** The event types seen and how many a handler took. */
-  typeCounts: TypeCounts;
 }
 
 export interface StateAt {
