@@ -40,7 +40,9 @@ export function AuditTab({ focus, onOpenDeadLetters }: { focus: { id: number | n
   const client = useClient();
   const [action, setAction] = useState<string>('');
   const [text, setText] = useState('');
-  const [selected, setSelected] = useState(-1);
+  // The selection is an entry, not a row: the list reloads (a newer entry arrives on top) and a
+  // row number would then point at another entry, with its own Reset back button.
+  const [selectedId, setSelectedId] = useState<number | null>(null);
   // What the filter box says, taken a moment after the last key so each key is not a request.
   const [query, setQuery] = useState(text);
   useEffect(() => {
@@ -71,9 +73,10 @@ export function AuditTab({ focus, onOpenDeadLetters }: { focus: { id: number | n
   useEffect(() => {
     if (focus.id === null) return;
     const i = entries.findIndex((e) => e.id === focus.id);
-    if (i >= 0) setSelected(i);
+    if (i >= 0) setSelectedId(focus.id);
   }, [entries, focus]);
 
+  const selected = selectedId === null ? -1 : entries.findIndex((e) => e.id === selectedId);
   const current = entries[selected] ?? null;
   const [raw, setRaw] = useState(false);
   const detail = useMemo(() => (current && raw ? JSON.stringify(current.detail, null, 2) : ''), [current, raw]);
@@ -113,7 +116,7 @@ export function AuditTab({ focus, onOpenDeadLetters }: { focus: { id: number | n
             }
             count={entries.length}
             selected={selected}
-            onSelect={setSelected}
+            onSelect={(i: number) => setSelectedId(entries[i]?.id ?? null)}
             onCopy={(i) => void navigator.clipboard.writeText(JSON.stringify(entries[i]!.detail, null, 2)).catch(() => undefined)}
             label="Audit entries"
             empty={
