@@ -17,9 +17,10 @@ LOG=$RUN/broker.log
 
 say() { printf 'kafka: %s\n' "$*"; }
 
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+# port_open, running, wait_until_ready, stop
+. "$HERE/service-lib.sh"
 
-running() { [ -f "$PIDFILE" ] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; }
+started() { port_open "$PORT" && grep -q "Kafka Server started" "$LOG"; }
 
 fetch_jars() {
   # The jars follow the pom: a changed pom fetches again.
@@ -90,25 +91,7 @@ start() {
     -Dlog4j.configuration="file:$RUN/log4j.properties" \
     -cp "$LIBS/*" kafka.Kafka "$RUN/server.properties" >"$LOG" 2>&1 &
   echo $! > "$PIDFILE"
-  for _ in $(seq 1 120); do
-    if ! running; then say "broker exited during start-up; last lines of $LOG:"; tail -20 "$LOG"; exit 1; fi
-    if port_open "$PORT" && grep -q "Kafka Server started" "$LOG"; then say "ready"; return 0; fi
-    sleep 0.5
-  done
-  say "broker did not become ready in 60 s; see $LOG"; exit 1
-}
-
-stop() {
-  if running; then
-    local pid; pid=$(cat "$PIDFILE")
-    kill "$pid"
-    for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
-    kill -9 "$pid" 2>/dev/null || true
-    say "stopped"
-  else
-    say "not running"
-  fi
-  rm -f "$PIDFILE"
+  wait_until_ready broker 60 "$LOG" started
 }
 
 status() {

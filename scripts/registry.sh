@@ -23,9 +23,8 @@ LOG=$RUN/registry.log
 
 say() { printf 'registry: %s\n' "$*"; }
 
-running() { [ -f "$PIDFILE" ] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; }
-
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+# port_open, running, wait_until_ready, stop
+. "$HERE/service-lib.sh"
 
 ready() { curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$PORT/health/ready" 2>/dev/null; }
 
@@ -99,25 +98,7 @@ start() {
       -jar "$APP/registry-runner.jar" >"$LOG" 2>&1 8>&- 9>&-) &
     echo $! > "$PIDFILE"
   fi
-  for _ in $(seq 1 360); do
-    if ! running; then say "registry exited during start-up; last lines of $LOG:"; tail -20 "$LOG"; exit 1; fi
-    if ready; then say "ready"; return 0; fi
-    sleep 0.5
-  done
-  say "registry did not become ready in 180 s; see $LOG"; exit 1
-}
-
-stop() {
-  if running; then
-    local pid; pid=$(cat "$PIDFILE")
-    kill "$pid"
-    for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
-    kill -9 "$pid" 2>/dev/null || true
-    say "stopped"
-  else
-    say "not running"
-  fi
-  rm -f "$PIDFILE"
+  wait_until_ready registry 180 "$LOG" ready
 }
 
 status() {
