@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { batchAround, varint } from './kafka-batch';
 import { produceRaw } from './kafka-raw-produce';
 import { createTopic, deleteTopics, kcatProduceLines } from './kafka-tools';
+import { createVhost, deleteVhost, management } from './rabbit-tools';
 
 /**
  * The heaviest calls a user (or a third party's data) can start, run together against one core
@@ -35,18 +36,12 @@ export interface CoreLoad {
 }
 
 const KAFKA_PORT = Number(process.env.REWIND_KAFKA_PORT ?? 19092);
-const AUTH = 'Basic ' + Buffer.from('guest:guest').toString('base64');
 const QUEUES = 5_000;
 const BINDINGS = 20_000;
 const RECORDS = 300_000;
 export const EVIL_PATTERN = '^(a+)+$';
 /** A name the pattern backtracks on for minutes in a backtracking engine (31 a's, then `!`). */
 const EVIL_NAME = 'a'.repeat(31) + '!';
-
-async function management(method: string, path: string, body?: unknown): Promise<void> {
-  const r = await fetch(`http://127.0.0.1:15672/api${path}`, { method, headers: { authorization: AUTH, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
-  if (!r.ok && r.status !== 404) throw new Error(`${method} ${path}: ${r.status} ${await r.text()}`);
-}
 
 /** Bytes of gzip that decompress to one record with a 1 GB value of zeros, made by the gzip tool. */
 async function gzipBomb(valueBytes: number): Promise<{ compressed: Buffer; recordBytes: number }> {
@@ -80,8 +75,7 @@ export async function prepareCoreLoad(): Promise<CoreLoad> {
     t = performance.now();
   };
   // The vhost, through the management API's definitions import (as an operator's export is loaded).
-  await management('PUT', `/vhosts/${encodeURIComponent(load.vhost)}`, {});
-  await management('PUT', `/permissions/${encodeURIComponent(load.vhost)}/guest`, { configure: '.*', write: '.*', read: '.*' });
+  await createVhost(load.vhost);
   const exchanges = [EVIL_NAME, ...Array.from({ length: 49 }, (_, i) => `x-${i}`)].map((name, i) => ({
     name,
     vhost: load.vhost,
@@ -125,7 +119,7 @@ export async function prepareCoreLoad(): Promise<CoreLoad> {
 }
 
 export async function removeCoreLoad(load: CoreLoad): Promise<void> {
-  await management('DELETE', `/vhosts/${encodeURIComponent(load.vhost)}`);
+  await deleteVhost(load.vhost);
   await deleteTopics([load.searchTopic, load.bombTopic]);
 }
 
