@@ -34,7 +34,7 @@ const api = async (method, path, body) => {
 
 /** Rewind's RabbitAdapter, built from the sources as the app builds its core. */
 function loadCore() {
-  return bundleCore('stream-read', "export { RabbitAdapter } from './src/adapters/rabbitmq/rabbit-adapter';");
+  return bundleCore('stream-read', "export { RabbitAdapter } from './src/sources/rabbitmq/rabbit-adapter';");
 }
 
 async function publish(stream, n) {

@@ -36,7 +36,7 @@ export async function build({ ifStale = false } = {}) {
         entryPoints: {
           'projection-worker': join(root, 'src/projections/worker.ts'),
           'query-worker': join(root, 'src/read-models/query-worker.ts'),
-          'inflate-worker': join(root, 'src/adapters/kafka/inflate-worker.ts'),
+          'inflate-worker': join(root, 'src/sources/kafka/inflate-worker.ts'),
         },
         outdir: join(root, dir),
         outExtension: { '.js': '.cjs' },

@@ -77,16 +77,6 @@ export const defaultStreamPort = (tls: boolean) => (tls ? 5551 : 5552);
 export const streamTls = (p: Pick<RabbitProfile, 'tls' | 'streamWithoutTls'>) => p.tls && !p.streamWithoutTls;
 
 /**
- * A profile as an older Rewind saved it, brought up to date: RabbitMQ profiles from before the
- * stream port get the port Rewind used for them (RabbitMQ's default for their TLS setting).
- */
-export function upgradeProfile(raw: unknown): unknown {
-  if (!raw || typeof raw !== 'object' || (raw as { kind?: unknown }).kind !== 'rabbitmq') return raw;
-  const p = raw as Record<string, unknown>;
-  return { ...p, streamPort: p.streamPort ?? defaultStreamPort(p.tls === true), streamWithoutTls: p.streamWithoutTls ?? false };
-}
-
-/**
  * What the form sends. `password` undefined keeps the stored one; an empty string clears it.
  * `id` is absent for a new connection.
  */

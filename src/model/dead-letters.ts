@@ -286,9 +286,11 @@ function kafkaDeath(e: Envelope): Death | null {
 
 /** The cause of death a message carries in its headers; empty when it carries none. */
 export function deathOf(e: Envelope): Death {
-  const found = e.source === 'rabbitmq' ? rabbitDeath(e) : e.source === 'kafka' ? kafkaDeath(e) : null;
-  return found ?? noDeath();
+  return deathReaders[e.source]?.(e) ?? noDeath();
 }
+
+/** How each source writes why a message died: RabbitMQ's x-death, the Kafka frameworks' headers. */
+const deathReaders: Partial<Record<Envelope['source'], (e: Envelope) => Death | null>> = { rabbitmq: rabbitDeath, kafka: kafkaDeath };
 
 /**
  * A reason with what varies per message masked, so one failure is one group however many accounts,

@@ -70,7 +70,7 @@ export const JOB_KINDS: Record<string, JobKind> = {
       return into['kind'] === 'topic' ? { kind: 'topic', connectionId: str(p['connectionId']), topic: str(into['topic']) } : { kind: 'none' };
     },
     outcome: (r, p) =>
-      `${((p['into'] ?? {}) as Record<string, unknown>)['kind'] === 'store' ? plural(r['written'], 'event', 'events') : plural(r['written'], 'record', 'records')} written from ${plural(r['lines'], 'line', 'lines')}${num(r['badLines']) ? `, ${plural(r['badLines'], 'bad line', 'bad lines')} skipped` : ''}`,
+      `${((p['into'] ?? {}) as Record<string, unknown>)['kind'] === 'topic' ? plural(r['written'], 'record', 'records') : plural(r['written'], 'event', 'events')} written from ${plural(r['lines'], 'line', 'lines')}${num(r['badLines']) ? `, ${plural(r['badLines'], 'bad line', 'bad lines')} skipped` : ''}`,
     // The file is in the window that picked it: when that window goes, the import stops.
     survivesClose: false,
   },

@@ -1,7 +1,6 @@
-import { KafkaAdapter } from '../adapters/kafka/kafka-adapter';
-import { RabbitAdapter } from '../adapters/rabbitmq/rabbit-adapter';
-import type { SourceAdapter } from '../adapters/source-adapter';
-import { StoreAdapter } from '../adapters/store/store-adapter';
+import type { SourceAdapter } from '../sources/source-adapter';
+import { sourceModule } from '../sources/registry';
+import { StoreAdapter } from '../sources/store/store-adapter';
 import { RewindError } from '../model/errors';
 import { LOCAL_STORE_ID, type ConnectionProfile } from '../model/connections';
 import { EventStore } from '../store/event-store';
@@ -9,15 +8,9 @@ import type { ProfileStore } from './profile-store';
 import { BoundSecrets } from './bound-secrets';
 import type { SecretStore } from './secret-store';
 
+/** Opens an adapter for a profile, through its kind's module. */
 export function createAdapter(profile: ConnectionProfile, password: string | null): SourceAdapter {
-  switch (profile.kind) {
-    case 'kafka':
-      return new KafkaAdapter(profile, password);
-    case 'rabbitmq':
-      return new RabbitAdapter(profile, password);
-    case 'store':
-      return new StoreAdapter(EventStore.open(profile.path, { create: false }), { owned: true });
-  }
+  return sourceModule(profile).open(profile, password);
 }
 
 /** One live adapter per connection, dropped when its profile changes or goes. */
@@ -39,7 +32,7 @@ export class AdapterPool {
     if (existing) return existing;
     const profile = this.profiles.get(connectionId);
     if (!profile) throw new RewindError('not_found', `No connection with id ${connectionId}`, 'It may have been deleted; pick another connection.');
-    const adapter = createAdapter(profile, profile.kind !== 'store' && profile.hasPassword ? await new BoundSecrets(this.secrets).get(profile) : null);
+    const adapter = createAdapter(profile, profile.hasPassword ? await new BoundSecrets(this.secrets).get(profile) : null);
     this.adapters.set(connectionId, adapter);
     return adapter;
   }
@@ -47,8 +40,8 @@ export class AdapterPool {
   /** The event store behind a store connection (the bundled one or an opened file). */
   async store(connectionId: string): Promise<EventStore> {
     const adapter = await this.get(connectionId);
-    if (!(adapter instanceof StoreAdapter)) throw new RewindError('unsupported', 'This works on event stores, not on brokers');
-    return adapter.store;
+    if (!adapter.eventStore) throw new RewindError('unsupported', 'This works on event stores, not on brokers');
+    return adapter.eventStore;
   }
 
   async drop(connectionId: string): Promise<void> {

@@ -1,29 +1,10 @@
 import { RewindError } from '../model/errors';
-import { defaultStreamPort, streamTls, type BrokerProfile, type RabbitProfile } from '../model/connections';
+import type { ConnectionProfile } from '../model/connections';
+import { describe } from '../sources/descriptors';
 import type { SecretStore } from './secret-store';
 
-/** The addresses a password is sent to: it goes there and nowhere else. */
-type Target = Pick<BrokerProfile, 'kind' | 'host' | 'port' | 'tls'> & Partial<Pick<RabbitProfile, 'managementPort' | 'streamPort' | 'streamWithoutTls'>>;
-
-const tlsWord = (tls: boolean) => (tls ? 'TLS' : 'no TLS');
-
-export function targetOf(p: Target): string {
-  if (p.kind !== 'rabbitmq') return `${p.host}:${p.port} (${tlsWord(p.tls)})`;
-  const stream = p.streamPort ?? defaultStreamPort(p.tls);
-  const streamWords = p.tls && p.streamWithoutTls ? ' (without TLS)' : '';
-  return `${p.host}:${p.port}, stream port ${stream}${streamWords} and management port ${p.managementPort} (${tlsWord(p.tls)})`;
-}
-
-/**
- * The target as Rewind wrote it before the stream port was part of it. Such a binding still
- * holds, but only where the stream port is the one Rewind used then (RabbitMQ's default).
- */
-function legacyTargetOf(p: Target): string | null {
-  if (p.kind !== 'rabbitmq') return null;
-  const streamAsAmqp = streamTls({ tls: p.tls, streamWithoutTls: p.streamWithoutTls ?? false }) === p.tls;
-  if ((p.streamPort ?? defaultStreamPort(p.tls)) !== defaultStreamPort(p.tls) || !streamAsAmqp) return null;
-  return `${p.host}:${p.port} and management port ${p.managementPort} (${tlsWord(p.tls)})`;
-}
+/** The addresses a password is sent to, as its kind's module writes them: it goes there and nowhere else. */
+const targetOf = (p: ConnectionProfile) => describe(p.kind).secretTarget(p);
 
 interface Stored {
   for: string;
@@ -53,18 +34,19 @@ export class BoundSecrets {
   constructor(private readonly secrets: SecretStore) {}
 
   /** The secret saved for this profile's target, null when none is saved; refused when it was saved for another target. */
-  async get(profile: BrokerProfile): Promise<string | null> {
+  async get(profile: ConnectionProfile): Promise<string | null> {
     const stored = parse(await this.secrets.get(profile.id));
     if (stored === null) return null;
     // Saved before binding existed, for whatever target the profile had then: the profile's own.
     if ('legacy' in stored) return stored.legacy;
-    if (stored.for === targetOf(profile) || stored.for === legacyTargetOf(profile)) return stored.secret;
+    const target = targetOf(profile);
+    if (stored.for === target.current || stored.for === target.legacy) return stored.secret;
     // The profile changed outside Rewind's form (by hand, another program): say so, send nothing.
-    throw moved(stored.for, targetOf(profile));
+    throw moved(stored.for, target.current);
   }
 
-  async set(profile: BrokerProfile, secret: string): Promise<void> {
-    await this.secrets.set(profile.id, JSON.stringify({ for: targetOf(profile), secret } satisfies Stored));
+  async set(profile: ConnectionProfile, secret: string): Promise<void> {
+    await this.secrets.set(profile.id, JSON.stringify({ for: targetOf(profile).current, secret } satisfies Stored));
   }
 
   async delete(id: string): Promise<void> {
@@ -72,8 +54,8 @@ export class BoundSecrets {
   }
 
   /** Refuses to reuse `saved`'s secret for a draft that points somewhere else. */
-  static mustKeepTarget(saved: BrokerProfile, draft: Target): void {
-    if (targetOf(saved) === targetOf(draft)) return;
-    throw moved(targetOf(saved), targetOf(draft));
+  static mustKeepTarget(saved: ConnectionProfile, draft: ConnectionProfile): void {
+    const [from, to] = [targetOf(saved).current, targetOf(draft).current];
+    if (from !== to) throw moved(from, to);
   }
 }

@@ -17,8 +17,7 @@ import { wholeValue } from './whole-value';
 import { jobHandlers } from './job-handlers';
 import type { JobRegistry } from '../jobs/job-registry';
 import { withJobs } from '../jobs/with-jobs';
-import { RabbitAdapter } from '../adapters/rabbitmq/rabbit-adapter';
-import { capabilitiesOf } from '../adapters/source-adapter';
+import { capabilitiesOf } from '../sources/source-adapter';
 import { RewindError } from '../model/errors';
 import { ImportSessions } from '../jobs/import-sessions';
 import { importHandlers } from './import-handlers';
@@ -65,8 +64,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     },
     'records/follow': async ({ connectionId, target, from }, ctx) => {
       const adapter = await pool.get(connectionId);
-      if (!(adapter instanceof RabbitAdapter)) throw new RewindError('unsupported', 'Only RabbitMQ streams are followed this way', 'Kafka topics have their own tail.');
-      const follow = await adapter.followStream(target, from, ctx.signal, (items) => ctx.batch(items));
+      if (!adapter.streams) throw new RewindError('unsupported', 'Only RabbitMQ streams are followed this way', 'Kafka topics have their own tail.');
+      const follow = await adapter.streams.follow(target, from, ctx.signal, (items) => ctx.batch(items));
       ctx.batch([{ via: follow.via }]);
       await follow.done;
       return {};

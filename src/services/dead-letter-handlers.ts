@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Handlers } from '../api/dispatcher';
 import { RewindError, toApiError } from '../model/errors';
-import type { DeadLetterAbility, SourceAdapter } from '../adapters/source-adapter';
+import type { DeadLetterAbility, SourceAdapter } from '../sources/source-adapter';
 import type { DeadLetterRef, DeadLetterSource } from '../model/dead-letters';
 import type { RedriveOptions } from '../model/redrive';
 import type { Resource } from '../model/resources';

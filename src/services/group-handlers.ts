@@ -1,6 +1,6 @@
 import type { Handlers } from '../api/dispatcher';
 import { RewindError } from '../model/errors';
-import type { ConsumerGroupAbility, SourceAdapter } from '../adapters/source-adapter';
+import type { ConsumerGroupAbility, SourceAdapter } from '../sources/source-adapter';
 import { partialResetMessage } from '../model/groups';
 import { connectionSummaries, type ConnectionDeps } from './connection-handlers';
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { ConnectionProfile, upgradeProfile } from '../model/connections';
+import { ConnectionProfile } from '../model/connections';
+import { upgradeProfile } from '../sources/registry';
 import { PrivateJsonFile } from './private-json-file';
 
 /** Profiles an older Rewind wrote are brought up to date as they are read (see upgradeProfile). */

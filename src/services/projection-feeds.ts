@@ -1,4 +1,4 @@
-import type { SourceAdapter } from '../adapters/source-adapter';
+import type { SourceAdapter } from '../sources/source-adapter';
 import type { WireEvent } from '../model/wire';
 import type { RunEntry } from './projection-registry';
 import { topicStretch } from './topic-merge';

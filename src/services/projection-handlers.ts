@@ -1,4 +1,4 @@
-import { whenAborted } from '../adapters/source-adapter';
+import { whenAborted } from '../sources/source-adapter';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { z } from 'zod';
@@ -12,7 +12,6 @@ import { typeNotice } from '../projections/event-types';
 import { DEFAULT_LIMITS, ProjectionRun, type RunCallbacks } from '../projections/projection-run';
 import type { EventStore } from '../store/event-store';
 import type { AdapterPool } from './adapter-pool';
-import { KafkaAdapter } from '../adapters/kafka/kafka-adapter';
 import type { WireEvent } from '../model/wire';
 import { runEvents } from './projection-feeds';
 import { mergedTopic, type TopicCursor } from './topic-merge';
@@ -75,8 +74,8 @@ export function projectionHandlers({ pool, registry }: { pool: AdapterPool; regi
           result = await run.runSqlite({ kind: 'sqlite', path: store.path, streamId, from, to }, callbacks);
         } else if (source.target.type === 'kafka-topic') {
           const adapter = await pool.get(source.connectionId);
-          if (!(adapter instanceof KafkaAdapter)) throw new RewindError('invalid_input', 'A whole topic is read from a Kafka connection');
-          const ranges = await adapter.partitionRanges(source.target.topic, source.from, ctx.signal);
+          if (!adapter.topics) throw new RewindError('invalid_input', 'A whole topic is read from a Kafka connection');
+          const ranges = await adapter.topics.partitionRanges(source.target.topic, source.from, ctx.signal);
           const cursors: TopicCursor[] = [{ seq: 0, next: new Map(ranges.map((r) => [r.partition, r.start])) }];
           entry.topic = { ranges, cursors };
           const available = Number(ranges.reduce((n, r) => n + (r.end > r.start ? r.end - r.start : 0n), 0n));

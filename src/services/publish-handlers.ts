@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Handlers } from '../api/dispatcher';
 import { RewindError, toApiError } from '../model/errors';
-import type { ComposeAbility, SourceAdapter } from '../adapters/source-adapter';
+import type { ComposeAbility, SourceAdapter } from '../sources/source-adapter';
 import { copyBytes, type ComposeTarget, type PublishProgress } from '../model/compose';
 import { connectionSummaries, type ConnectionDeps } from './connection-handlers';
 

@@ -1,14 +1,14 @@
 import type { Handlers } from '../api/dispatcher';
 import { RewindError } from '../model/errors';
-import type { SourceAdapter } from '../adapters/source-adapter';
-import type { RabbitMap } from '../adapters/rabbitmq/rabbit-map';
+import type { SourceAdapter } from '../sources/source-adapter';
+import type { RabbitMap } from '../sources/rabbitmq/rabbit-map';
 import { connectionSummaries, type ConnectionDeps } from './connection-handlers';
 
 type RabbitMapHandlers = Pick<Handlers, 'rabbit/topology' | 'rabbit/route' | 'rabbit/queue' | 'rabbit/connections' | 'rabbit/purge-queue' | 'rabbit/delete-queue' | 'rabbit/delete-exchange'>;
 
 /** The map is an ability a source offers (RabbitMQ's adapter does), found at run time. */
 function mapOf(adapter: SourceAdapter): RabbitMap {
-  const map = (adapter as SourceAdapter & { rabbitMap?: RabbitMap }).rabbitMap;
+  const map = adapter.rabbitMap;
   if (!map) throw new RewindError('unsupported', 'This connection has no exchanges and queues to map; pick a RabbitMQ connection');
   return map;
 }

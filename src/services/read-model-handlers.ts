@@ -1,4 +1,4 @@
-import { whenAborted } from '../adapters/source-adapter';
+import { whenAborted } from '../sources/source-adapter';
 import { performance } from 'node:perf_hooks';
 import type { Handlers } from '../api/dispatcher';
 import { RewindError } from '../model/errors';
@@ -7,7 +7,6 @@ import type { HandlerFailure } from '../model/wire';
 import type { ReadModelFile } from '../read-models/read-model-file';
 import { runQuery } from '../read-models/run-query';
 import type { AdapterPool } from './adapter-pool';
-import { KafkaAdapter } from '../adapters/kafka/kafka-adapter';
 import { mergedTopic, type TopicCursor } from './topic-merge';
 
 /** The next offset to read in each partition, from where a merge stopped. */
@@ -68,8 +67,8 @@ export function readModelHandlers({ pool, registry, readModels }: { pool: Adapte
         let nextResume = resume;
         if (target.type === 'kafka-topic') {
           const adapter = await pool.get(connectionId);
-          if (!(adapter instanceof KafkaAdapter)) throw new RewindError('invalid_input', 'This read model reads a Kafka topic, and its connection is no longer Kafka');
-          const ranges = await adapter.partitionRanges(target.topic, { type: 'offsets', value: resume ?? {} }, ctx.signal);
+          if (!adapter.topics) throw new RewindError('invalid_input', 'This read model reads a Kafka topic, and its connection is no longer Kafka');
+          const ranges = await adapter.topics.partitionRanges(target.topic, { type: 'offsets', value: resume ?? {} }, ctx.signal);
           total = Number(ranges.reduce((n, r) => n + (r.end > r.start ? r.end - r.start : 0n), 0n));
           let last: TopicCursor = { seq: 0, next: new Map(ranges.map((r) => [r.partition, r.start])) };
           result = await run.runBatches(mergedTopic(adapter, target.topic, ranges, last, ctx.signal, { onCursor: (c) => (last = c) }), callbacks);

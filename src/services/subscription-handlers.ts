@@ -1,8 +1,8 @@
-import { whenAborted } from '../adapters/source-adapter';
+import { whenAborted } from '../sources/source-adapter';
 import { RewindError } from '../model/errors';
 import type { Handlers } from '../api/dispatcher';
 import { DEFAULT_LIMITS, ProjectionRun, stateEntries } from '../projections/projection-run';
-import { replayParked } from '../adapters/store/replay-parked';
+import { replayParked } from '../sources/store/replay-parked';
 import { SubscriptionStore } from '../store/subscription-store';
 import { connectionSummaries, type ConnectionDeps } from './connection-handlers';
 

@@ -1,6 +1,6 @@
 import type { Handlers } from '../api/dispatcher';
 import { RewindError } from '../model/errors';
-import type { SourceAdapter, TopicAbility } from '../adapters/source-adapter';
+import type { SourceAdapter, TopicAbility } from '../sources/source-adapter';
 import { internalTopicName } from '../model/topic-scan';
 import { connectionSummaries, type ConnectionDeps } from './connection-handlers';
 

@@ -1,4 +1,4 @@
-import type { SourceAdapter } from '../adapters/source-adapter';
+import type { SourceAdapter } from '../sources/source-adapter';
 import { RewindError } from '../model/errors';
 import type { Envelope } from '../model/envelope';
 import { WHOLE_VALUE_BYTES, type Payload } from '../model/payload';

@@ -3,7 +3,7 @@ import { expect } from 'vitest';
 import { RewindError } from '../../src/model/errors';
 import { defaultStreamPort, type KafkaProfile, type RabbitProfile } from '../../src/model/connections';
 import type { Envelope } from '../../src/model/envelope';
-import type { ReadOptions, SourceAdapter } from '../../src/adapters/source-adapter';
+import type { ReadOptions, SourceAdapter } from '../../src/sources/source-adapter';
 
 export const KAFKA_PORT = Number(process.env.REWIND_KAFKA_PORT ?? 19092);
 export const KAFKA_SASL_PORT = KAFKA_PORT + 2;

@@ -1,7 +1,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ChunkClock } from '../../src/adapters/rabbitmq/chunk-clock';
+import { ChunkClock } from '../../src/sources/rabbitmq/chunk-clock';
 import { deliverFrame, fakeStreamServer, messagesChunk, type FakeStreamServer } from '../tools/fake-stream-server';
 
 /**

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { StoreAdapter } from '../../src/adapters/store/store-adapter';
+import { StoreAdapter } from '../../src/sources/store/store-adapter';
 import { RewindError } from '../../src/model/errors';
 import { seedDemo } from '../../src/store/demo-seed';
 import { EventStore } from '../../src/store/event-store';

@@ -1,6 +1,6 @@
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KafkaAdapter } from '../../src/adapters/kafka/kafka-adapter';
+import { KafkaAdapter } from '../../src/sources/kafka/kafka-adapter';
 import { KAFKA_BOOTSTRAP, KAFKA_SASL_PORT, kafkaProfile, failure, readAll, unique } from './brokers';
 
 const kafka = new Kafka({ clientId: 'rewind-test', brokers: [KAFKA_BOOTSTRAP], logLevel: logLevel.NOTHING });

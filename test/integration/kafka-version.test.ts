@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { KafkaAdapter } from '../../src/adapters/kafka/kafka-adapter';
+import { KafkaAdapter } from '../../src/sources/kafka/kafka-adapter';
 import { KAFKA_BOOTSTRAP, KAFKA_SASL_PORT, kafkaProfile } from './brokers';
 
 const signal = () => new AbortController().signal;

@@ -9,7 +9,7 @@ import type { ParamsOf } from '../../src/api/contract';
 import { EXAMPLES } from '../../src/projections/examples';
 import { createAppContext, type AppContext } from '../../src/services/app-context';
 import { MemorySecretStore } from '../../src/services/secret-store';
-import { KafkaAdapter } from '../../src/adapters/kafka/kafka-adapter';
+import { KafkaAdapter } from '../../src/sources/kafka/kafka-adapter';
 import type { WireEvent } from '../../src/model/wire';
 import { mergedTopic, topicRange, type TopicCursor } from '../../src/services/topic-merge';
 import { AMQP_URL, KAFKA_BOOTSTRAP, KAFKA_PORT, kafkaProfile, unique } from './brokers';

@@ -1,6 +1,6 @@
 import amqp, { type ChannelModel } from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RabbitAdapter } from '../../src/adapters/rabbitmq/rabbit-adapter';
+import { RabbitAdapter } from '../../src/sources/rabbitmq/rabbit-adapter';
 import { AMQP_URL, rabbitProfile, failure, readAll, unique } from './brokers';
 
 const signal = () => new AbortController().signal;

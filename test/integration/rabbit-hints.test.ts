@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RabbitAdapter } from '../../src/adapters/rabbitmq/rabbit-adapter';
+import { RabbitAdapter } from '../../src/sources/rabbitmq/rabbit-adapter';
 import { management } from '../tools/rabbit-tools';
 import { failure, rabbitProfile, unique } from './brokers';
 

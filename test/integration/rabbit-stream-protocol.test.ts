@@ -1,8 +1,8 @@
 import amqp, { type ConsumeMessage } from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RabbitAdapter } from '../../src/adapters/rabbitmq/rabbit-adapter';
-import { StreamReader } from '../../src/adapters/rabbitmq/stream-reader';
-import { rangeBatches, type RangeOutcome, type StreamSeek } from '../../src/adapters/rabbitmq/stream-read';
+import { RabbitAdapter } from '../../src/sources/rabbitmq/rabbit-adapter';
+import { StreamReader } from '../../src/sources/rabbitmq/stream-reader';
+import { rangeBatches, type RangeOutcome, type StreamSeek } from '../../src/sources/rabbitmq/stream-read';
 import type { Envelope } from '../../src/model/envelope';
 import { AMQP_URL, closeConnectionsOf, connect, management } from '../tools/rabbit-tools';
 import { rabbitProfile, readAll, unique } from './brokers';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RabbitAdapter } from '../../src/adapters/rabbitmq/rabbit-adapter';
+import { RabbitAdapter } from '../../src/sources/rabbitmq/rabbit-adapter';
 import type { WireEvent } from '../../src/model/wire';
 import { connect, management } from '../tools/rabbit-tools';
 import { rabbitProfile, readAll, unique } from './brokers';

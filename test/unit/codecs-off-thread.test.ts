@@ -2,9 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { RewindError } from '../../src/model/errors';
-import { checksumInPieces, decodeNow } from '../../src/adapters/decode-steps';
-import { crc32, crc32c } from '../../src/adapters/checksums';
-import { decompress, decompressAsync } from '../../src/adapters/kafka/codecs';
+import { checksumInPieces, decodeNow } from '../../src/sources/decode-steps';
+import { crc32, crc32c } from '../../src/sources/checksums';
+import { decompress, decompressAsync } from '../../src/sources/kafka/codecs';
 
 /**
  * Large batches are decompressed in a thread (codecs.ts, inflate-pool.ts) while the event loop

@@ -3,8 +3,8 @@ import { gzipSync } from 'node:zlib';
 import { crc32c as wasmCrc32c, snappyCompress } from '@platformatic/wasm-utils/bundled';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { RewindError } from '../../src/model/errors';
-import { crc32, crc32c } from '../../src/adapters/checksums';
-import { decompress } from '../../src/adapters/kafka/codecs';
+import { crc32, crc32c } from '../../src/sources/checksums';
+import { decompress } from '../../src/sources/kafka/codecs';
 
 /**
  * The codecs and checksums against other tools' output: frames written by the lz4, zstd and gzip

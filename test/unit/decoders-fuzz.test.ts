@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { RewindError } from '../../src/model/errors';
-import { headerOf } from '../../src/adapters/kafka/kafka-envelope';
-import { decodeFetchResponse } from '../../src/adapters/kafka/fetch-response';
-import { readRecordSet } from '../../src/adapters/kafka/record-batches';
-import { amqpHeader } from '../../src/adapters/rabbitmq/amqp-values';
+import { headerOf } from '../../src/sources/kafka/kafka-envelope';
+import { decodeFetchResponse } from '../../src/sources/kafka/fetch-response';
+import { readRecordSet } from '../../src/sources/kafka/record-batches';
+import { amqpHeader } from '../../src/sources/rabbitmq/amqp-values';
 import { deathOf } from '../../src/model/dead-letters';
 import type { Envelope, Header } from '../../src/model/envelope';
 import { decodePayload } from '../../src/model/payload';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { findOriginals, rebuild, type FetchAt } from '../../src/adapters/kafka/dlt-originals';
-import type { KafkaRecord } from '../../src/adapters/kafka/record-batches';
+import { findOriginals, rebuild, type FetchAt } from '../../src/sources/kafka/dlt-originals';
+import type { KafkaRecord } from '../../src/sources/kafka/record-batches';
 import type { KafkaOrigin } from '../../src/model/dead-letters';
 
 const rec = (offset: number, key: string | null, headers: [string, string | null][], timestamp = 1000): KafkaRecord => ({

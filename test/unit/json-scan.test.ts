@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { compilePath, MISSING, scanPath, UNSURE } from '../../src/model/json-scan';
 import { holds, parseJsonCondition, valueAt } from '../../src/model/json-condition';
-import { compileFilter } from '../../src/adapters/kafka/record-filter';
-import type { KafkaRecord } from '../../src/adapters/kafka/record-batches';
+import { compileFilter } from '../../src/sources/kafka/record-filter';
+import type { KafkaRecord } from '../../src/sources/kafka/record-batches';
 
 /** A seeded generator, so a failure names an input that can be made again. */
 function rng(seed: number) {

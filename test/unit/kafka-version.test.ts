@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeApiVersionsV3 } from '../../src/adapters/kafka/api-versions';
-import { brokerVersionFrom, clusterVersionLabel } from '../../src/adapters/kafka/broker-version';
+import { decodeApiVersionsV3 } from '../../src/sources/kafka/api-versions';
+import { brokerVersionFrom, clusterVersionLabel } from '../../src/sources/kafka/broker-version';
 
 /** An ApiVersions v3 response body as a broker writes it (KIP-511 compact encoding, tagged features). */
 function v3Body(apiKeys: [number, number, number][], supported: [string, number, number][], finalized: [string, number, number][]): Buffer {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyRabbitError } from '../../src/adapters/rabbitmq/rabbit-errors';
+import { classifyRabbitError } from '../../src/sources/rabbitmq/rabbit-errors';
 
 /** What amqplib reports when RabbitMQ refuses a login (the same words whoever was refused). */
 const refused = () =>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { explainRoute, headersMatch, route, type Topology, type TopologyBinding } from '../../src/adapters/rabbitmq/routing';
+import { explainRoute, headersMatch, route, type Topology, type TopologyBinding } from '../../src/sources/rabbitmq/routing';
 
 /**
  * The routing simulator against cases taken from RabbitMQ's own tests, at

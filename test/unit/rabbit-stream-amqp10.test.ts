@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { decodeMessage, Amqp10Error } from '../../src/adapters/rabbitmq/stream-amqp10';
-import { forEachRecord } from '../../src/adapters/rabbitmq/stream-chunk';
-import { streamRecordToEnvelope } from '../../src/adapters/rabbitmq/stream-message';
+import { decodeMessage, Amqp10Error } from '../../src/sources/rabbitmq/stream-amqp10';
+import { forEachRecord } from '../../src/sources/rabbitmq/stream-chunk';
+import { streamRecordToEnvelope } from '../../src/sources/rabbitmq/stream-message';
 import { gzipSync } from 'node:zlib';
 
 /**

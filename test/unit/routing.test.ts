@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { headersMatch, route, topicMatches, type Topology } from '../../src/adapters/rabbitmq/routing';
+import { headersMatch, route, topicMatches, type Topology } from '../../src/sources/rabbitmq/routing';
 
 const queuesOf = (t: Topology, exchange: string, routingKey: string, headers?: Record<string, unknown>) => {
   const r = route(t, { exchange, routingKey, ...(headers ? { headers } : {}) });

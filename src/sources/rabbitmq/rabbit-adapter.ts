@@ -5,7 +5,7 @@ import { RewindError } from '../../model/errors';
 import { streamTls, type RabbitProfile } from '../../model/connections';
 import type { Envelope } from '../../model/envelope';
 import type { ReadFrom, ReadTarget, Resource } from '../../model/resources';
-import { throwIfAborted, whenAborted, type ReadOptions, type SourceAdapter } from '../source-adapter';
+import { throwIfAborted, whenAborted, type ReadOptions, type SourceAdapter, type StreamFollowAbility } from '../source-adapter';
 import { ManagementClient, type ManagementQueue } from './management-client';
 import type { Topology } from './routing';
 import { deadLetterLinks, toTopology, type DeadLetterLink } from './topology';
@@ -367,6 +367,12 @@ export class RabbitAdapter implements SourceAdapter {
 
   readonly deadLetters = new RabbitDeadLetters(this);
   readonly compose = new RabbitCompose(this);
+  readonly streams: StreamFollowAbility = {
+    follow: (target, from, signal, onBatch) => {
+      if (target.type !== 'rabbit-stream') throw new RewindError('unsupported', 'Only RabbitMQ streams are followed this way');
+      return this.followStream(target, from, signal, onBatch);
+    },
+  };
 
   async connectTo(vhost: string): Promise<ChannelModel> {
     return this.connect(vhost);

@@ -18,6 +18,9 @@ export class StoreAdapter implements SourceAdapter {
   readonly seeksByTime = true;
 
   readonly deadLetters: StoreDeadLetters;
+  get eventStore(): EventStore {
+    return this.store;
+  }
 
   constructor(
     readonly store: EventStore,

@@ -6,8 +6,10 @@ import type { ComposedMessage, ComposeTarget, PublishOutcome, PublishPreview, Pu
 import type { GroupDetail, GroupSummary, ResetOutcome, ResetPlan, ResetStrategy } from '../model/groups';
 import type { ExportScope, NewTopic, PageRequest, ScanItem, ScanRequest, ScanSummary, TailItem, TailRequest, TopicDetail, TopicPage } from '../model/topic-scan';
 import type { RedriveOptions, RedriveOutcome, RedrivePlan, RedriveProgress, RedriveSelection, RedriveTarget } from '../model/redrive';
-import type { Capabilities, ReadFrom, ReadStart, ReadTarget, Resource } from '../model/resources';
+import type { Capabilities, ProjectionFrom, ReadFrom, ReadStart, ReadTarget, Resource } from '../model/resources';
 import type { WireEvent } from '../model/wire';
+import type { EventStore } from '../store/event-store';
+import type { RabbitMap } from './rabbitmq/rabbit-map';
 
 export interface ReadOptions {
   target: ReadTarget;
@@ -51,6 +53,12 @@ export interface SourceAdapter {
   readonly consumerGroups?: ConsumerGroupAbility;
   /** Present where a resource is split in partitions that can be read as one (Kafka topics). */
   readonly topics?: TopicAbility;
+  /** Present where the source is an event store file Rewind's own reader and projections read directly. */
+  readonly eventStore?: EventStore;
+  /** Present where streams are followed live by a stream protocol (RabbitMQ streams); topics have their own tail. */
+  readonly streams?: StreamFollowAbility;
+  /** Present where the source is a map of exchanges and queues (RabbitMQ). */
+  readonly rabbitMap?: RabbitMap;
   close(): Promise<void>;
 }
 
@@ -155,8 +163,20 @@ export interface TopicAbility {
   search(req: ScanRequest, signal: AbortSignal, out: { hits(records: Envelope[]): void; progress(item: Extract<ScanItem, { kind: 'progress' }>): void }): Promise<ScanSummary>;
   tail(req: TailRequest, signal: AbortSignal, send: (item: TailItem) => void): Promise<void>;
   describe(topic: string): Promise<TopicDetail>;
+  /** Each partition's range from a start, for a read of the whole topic merged in time order. */
+  partitionRanges(topic: string, from: ProjectionFrom, signal: AbortSignal): Promise<{ partition: number; start: bigint; end: bigint }[]>;
   create(spec: Omit<NewTopic, 'connectionId'>): Promise<void>;
   delete(topic: string): Promise<void>;
   exportRecords(topic: string, scope: ExportScope, signal: AbortSignal, send: (lines: string[]) => void, progress: (done: number, total: number | null) => void): Promise<{ count: number }>;
   importRecords(topic: string, lines: string[], firstLine: number, keepPartitions: boolean, signal: AbortSignal): Promise<{ produced: number; errors: { line: number; message: string }[] }>;
+}
+
+/** Following a stream live: pause stops asking the broker for more, resume goes on, nothing missed. */
+export interface StreamFollowAbility {
+  follow(
+    target: ReadTarget,
+    from: ReadFrom | { type: 'first' } | { type: 'last' } | { type: 'next' },
+    signal: AbortSignal,
+    onBatch: (items: Envelope[]) => void,
+  ): Promise<{ via: 'stream protocol' | 'AMQP'; done: Promise<void>; pause(): void; resume(): void }>;
 }

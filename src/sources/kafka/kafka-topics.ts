@@ -9,7 +9,7 @@ import { tailTopic } from './topic-tail';
 
 /** A Kafka topic read across its partitions, without a consumer group. */
 export class KafkaTopics implements TopicAbility {
-  constructor(private readonly access: TopicAccess & { producer(): Promise<Producer>; answered<T>(work: Promise<T>, what: string): Promise<T> }) {}
+  constructor(private readonly access: TopicAccess & { producer(): Promise<Producer>; answered<T>(work: Promise<T>, what: string): Promise<T>; partitionRanges: TopicAbility['partitionRanges'] }) {}
 
   page: TopicAbility['page'] = (req, signal) => readPage(this.access, req, signal);
   search: TopicAbility['search'] = (req, signal, out) =>
@@ -20,4 +20,5 @@ export class KafkaTopics implements TopicAbility {
   describe: TopicAbility['describe'] = (topic) => describeTopic(this.access, topic);
   create: TopicAbility['create'] = (spec) => createTopic(this.access, spec);
   delete: TopicAbility['delete'] = (topic) => deleteTopic(this.access, topic);
+  partitionRanges: TopicAbility['partitionRanges'] = (topic, from, signal) => this.access.partitionRanges(topic, from, signal);
 }

@@ -1,0 +1,23 @@
+import type { ConnectionDraft, ConnectionProfile } from '../model/connections';
+import type { SourceAdapter } from './source-adapter';
+
+/**
+ * What the core needs to know about one kind of source to keep its connections: how a form's
+ * draft becomes a profile, where a saved password may be sent, and how an adapter is opened.
+ * One per folder under src/sources; the registry collects them. Methods (not function fields) so
+ * a module for one kind of profile stands in for the union.
+ */
+export interface SourceModule<P extends ConnectionProfile = ConnectionProfile> {
+  readonly kind: P['kind'];
+  /** The profile a saved draft becomes: only what its settings use is kept. */
+  profileFromDraft(draft: Extract<ConnectionDraft, { kind: P['kind'] }>, id: string, hasPassword: boolean): P;
+  /** Whether connecting with these settings sends a password at all. */
+  usesPassword(profile: P): boolean;
+  /** How the connection list shows where it points: host:port, a file path. */
+  address(profile: P): string;
+  /** Refuses a draft that cannot be saved or tested as it is (a store file that is not there). */
+  checkDraft?(draft: Extract<ConnectionDraft, { kind: P['kind'] }>, mode: 'save' | 'test'): void;
+  /** A profile as an older Rewind saved it, brought up to date before it is validated. */
+  upgrade?(raw: Record<string, unknown>): Record<string, unknown>;
+  open(profile: P, password: string | null): SourceAdapter;
+}
