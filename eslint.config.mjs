@@ -36,7 +36,7 @@ export default tseslint.config(
     rules: { 'no-control-regex': 'off' },
   },
   // The core's layers, each free of the ones above it: model < workers < store <
-  // projections < adapters < read-models < api < jobs < services < server. The core imports no
+  // projections < sources < read-models < api < jobs < services < server. The core imports no
   // Electron and no renderer; the renderer reaches the core only through its model and API.
   ...layers(),
   prettier,
@@ -44,7 +44,7 @@ export default tseslint.config(
 
 /** One no-restricted-imports rule per layer: a relative import that climbs into a higher layer fails. */
 function layers() {
-  const order = ['model', 'workers', 'store', 'projections', 'adapters', 'read-models', 'api', 'jobs', 'services', 'server'];
+  const order = ['model', 'workers', 'store', 'projections', 'sources', 'read-models', 'api', 'jobs', 'services', 'server'];
   const outside = { regex: '^(electron|react|react-dom)(/|$)|^(\\.\\./)+(renderer|main)(/|$)', message: 'src/ is the core: no Electron, React, renderer or shell code.' };
   const rules = order.map((layer, i) => {
     const above = order.slice(i + 1);
@@ -60,8 +60,25 @@ function layers() {
         {
           patterns: [
             {
-              regex: `^(\\.\\./)+src/(?!model/|api/(contract|client|protocol|ws-transport|contract-rabbit)$)`,
-              message: 'The renderer talks to the core only through src/model and the API client and contract.',
+              regex: `^(\\.\\./)+src/(?!model/|sources/descriptors?$|api/(contract|client|protocol|ws-transport|contract-rabbit)$)`,
+              message: 'The renderer talks to the core only through src/model, the source descriptors and the API client and contract.',
+            },
+          ],
+        },
+      ],
+    },
+  });
+  // What a source looks like is drawn by the renderer: its descriptor reaches only the model.
+  rules.push({
+    files: ['src/sources/descriptor.ts', 'src/sources/descriptors.ts', 'src/sources/secret-targets.ts', 'src/sources/*/descriptor.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(?!(\\.\\./)+model/|\\./(descriptor|secret-targets|\\w+/descriptor)$|\\.\\./(descriptor|secret-targets)$)',
+              message: 'A descriptor is browser-safe: it imports only src/model and other descriptors.',
             },
           ],
         },

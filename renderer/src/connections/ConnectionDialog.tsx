@@ -1,9 +1,11 @@
 import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { useClient } from '../api/client-context';
 import type { AppInfo, ConnectionProfile, TestResult } from '../api/types';
+import type { FormSection } from '../../../src/sources/descriptor';
 import { Dialog } from '../ui/Dialog';
 import { ErrorBox } from '../ui/ErrorBox';
-import { DEFAULT_PORTS, emptyForm, formFromProfile, toDraft, withTls, type FieldErrors, type FormState } from './connection-form';
+import { defaultName, emptyForm, formFromProfile, toDraft, withTls, type FieldErrors, type FormState } from './connection-form';
+import { describe, descriptors } from '../../../src/sources/descriptors';
 
 interface Props {
   /** Absent for a new connection. */
@@ -40,7 +42,7 @@ export function ConnectionDialog({ editing, info, onClose, onSaved, onDeleted }:
   const switchKind = (kind: FormState['kind']) => {
     if (kind === form.kind) return;
     const fresh = emptyForm(kind);
-    setForm((f) => ({ ...fresh, name: f.name, host: f.host, tls: f.tls, port: f.port === DEFAULT_PORTS[f.kind] ? fresh.port : f.port }));
+    setForm((f) => ({ ...fresh, name: f.name, host: f.host, tls: f.tls, port: f.port === describe(f.kind).form.defaultPort ? fresh.port : f.port }));
     setErrors({});
     setTest({ status: 'idle' });
   };
@@ -92,19 +94,13 @@ export function ConnectionDialog({ editing, info, onClose, onSaved, onDeleted }:
     }
   };
 
-  const showCredentials = form.kind === 'rabbitmq' || (form.kind === 'kafka' && form.sasl !== 'none');
-  // A saved password goes only to the address it was saved for (the back end enforces it).
-  const savedTarget = editing && editing.kind !== 'store' && editing.hasPassword ? editing : null;
-  const targetMoved =
-    savedTarget !== null &&
-    !form.passwordTouched &&
-    (form.host.trim() !== savedTarget.host ||
-      form.port.trim() !== String(savedTarget.port) ||
-      form.tls !== savedTarget.tls ||
-      (savedTarget.kind === 'rabbitmq' &&
-        (form.managementPort.trim() !== String(savedTarget.managementPort) ||
-          form.streamPort.trim() !== String(savedTarget.streamPort) ||
-          (form.tls && form.streamWithoutTls) !== savedTarget.streamWithoutTls)));
+  const source = describe(form.kind);
+  const has = (section: FormSection) => source.form.sections.includes(section);
+  const showCredentials = has('credentials') && (!has('sasl') || form.sasl !== 'none');
+  // A saved password goes only to the address it was saved for (the back end enforces it, by the same words).
+  const savedTarget = editing && editing.hasPassword ? source.secretTarget(editing).current : null;
+  const built = savedTarget !== null && !form.passwordTouched ? toDraft(form, editing?.id) : null;
+  const targetMoved = built !== null && 'draft' in built && source.secretTarget({ ...editing, ...built.draft } as ConnectionProfile).current !== savedTarget;
   const passwordPlaceholder = targetMoved ? 'type it again for the new address' : savedTarget && !form.passwordTouched ? 'stored — type to replace' : '';
 
   return (
@@ -135,27 +131,17 @@ export function ConnectionDialog({ editing, info, onClose, onSaved, onDeleted }:
     >
       {!editing && (
         <div className="segmented" role="group" aria-label="Broker">
-          <button type="button" aria-pressed={form.kind === 'kafka'} onClick={() => switchKind('kafka')}>
-            Kafka
-          </button>
-          <button type="button" aria-pressed={form.kind === 'rabbitmq'} onClick={() => switchKind('rabbitmq')}>
-            RabbitMQ
-          </button>
-          <button type="button" aria-pressed={form.kind === 'store'} onClick={() => switchKind('store')}>
-            Event store
-          </button>
+          {descriptors.map((d) => (
+            <button key={d.kind} type="button" aria-pressed={form.kind === d.kind} onClick={() => switchKind(d.kind)}>
+              {d.label}
+            </button>
+          ))}
         </div>
       )}
       <Field label="Name" error={errors.name}>
-        <input
-          ref={first}
-          className="input"
-          value={form.name}
-          placeholder={form.kind === 'store' ? 'named after the file' : `${form.kind === 'kafka' ? 'Kafka' : 'RabbitMQ'} ${form.host}`}
-          onChange={(e) => set('name', e.target.value)}
-        />
+        <input ref={first} className="input" value={form.name} placeholder={has('file') ? 'named after the file' : defaultName(form)} onChange={(e) => set('name', e.target.value)} />
       </Field>
-      {form.kind === 'store' && (
+      {has('file') && (
         <>
           <Field label="File" error={errors.path}>
             <input className={`input mono${errors.path ? ' invalid' : ''}`} value={form.path} spellCheck={false} placeholder="/home/me/events.sqlite" onChange={(e) => set('path', e.target.value)} />
@@ -165,7 +151,7 @@ export function ConnectionDialog({ editing, info, onClose, onSaved, onDeleted }:
           </label>
         </>
       )}
-      {form.kind !== 'store' && (
+      {has('address') && (
         <>
           <div className="row2">
             <Field label="Host" error={errors.host}>
@@ -180,7 +166,7 @@ export function ConnectionDialog({ editing, info, onClose, onSaved, onDeleted }:
           </label>
         </>
       )}
-      {form.kind === 'kafka' && (
+      {has('sasl') && (
         <Field label="SASL" error={errors.sasl}>
           <select className="input" value={form.sasl} onChange={(e) => set('sasl', e.target.value as FormState['sasl'])}>
             <option value="none">None</option>
@@ -202,16 +188,10 @@ export function ConnectionDialog({ editing, info, onClose, onSaved, onDeleted }:
       )}
       {showCredentials && targetMoved && savedTarget && (
         <div className="notice warn" role="status">
-          The saved password stays with{' '}
-          <span className="mono">
-            {savedTarget.host}:{savedTarget.port}
-            {savedTarget.kind === 'rabbitmq' && `, stream port ${savedTarget.streamPort}${savedTarget.streamWithoutTls ? ' (without TLS)' : ''}, management port ${savedTarget.managementPort}`}
-            {savedTarget.tls ? ' (TLS)' : ''}
-          </span>
-          : type it again to use it with the new address.
+          The saved password stays with <span className="mono">{savedTarget}</span>: type it again to use it with the new address.
         </div>
       )}
-      {form.kind === 'rabbitmq' && (
+      {has('rabbit-ports') && (
         <>
           <div className="row3">
             <Field label="Virtual host" error={errors.vhost}>

@@ -1,8 +1,10 @@
 import { ConnectionDraft, defaultStreamPort } from '../../../src/model/connections';
+import type { FormSection, SourceKind } from '../../../src/sources/descriptor';
+import { describe } from '../../../src/sources/descriptors';
 import type { ConnectionProfile, ConnectionDraft as Draft } from '../api/types';
 
 export interface FormState {
-  kind: 'kafka' | 'rabbitmq' | 'store';
+  kind: SourceKind;
   name: string;
   host: string;
   port: string;
@@ -23,17 +25,16 @@ export interface FormState {
   create: boolean;
 }
 
-export const DEFAULT_PORTS = { kafka: '9092', rabbitmq: '5672', store: '' } as const;
-
 export function emptyForm(kind: FormState['kind'] = 'kafka'): FormState {
+  const { form } = describe(kind);
   return {
     kind,
     name: '',
     host: 'localhost',
-    port: DEFAULT_PORTS[kind],
+    port: form.defaultPort,
     tls: false,
     sasl: 'none',
-    username: kind === 'rabbitmq' ? 'guest' : '',
+    username: form.defaultUsername,
     password: '',
     passwordTouched: false,
     vhost: '/',
@@ -45,40 +46,35 @@ export function emptyForm(kind: FormState['kind'] = 'kafka'): FormState {
   };
 }
 
+/** The form for a saved profile: each of its settings in its field, numbers as typed text. */
 export function formFromProfile(p: ConnectionProfile): FormState {
-  if (p.kind === 'store') return { ...emptyForm('store'), name: p.name, path: p.path };
-  return {
-    ...emptyForm(p.kind),
-    name: p.name,
-    host: p.host,
-    port: String(p.port),
-    tls: p.tls,
-    username: p.username,
-    ...(p.kind === 'kafka' ? { sasl: p.sasl } : { vhost: p.vhost, managementPort: String(p.managementPort), streamPort: String(p.streamPort), streamWithoutTls: p.streamWithoutTls }),
-  };
+  const form: FormState = emptyForm(p.kind);
+  const fields = Object.entries(p).filter(([k]) => k !== 'kind' && k in form && k !== 'password');
+  return { ...form, ...Object.fromEntries(fields.map(([k, v]) => [k, typeof v === 'number' ? String(v) : v])) };
 }
 
 export type FieldErrors = Partial<Record<keyof FormState | 'form', string>>;
 
+/** What each section of the form puts in the request. */
+const sectionFields: Record<FormSection, (form: FormState) => Record<string, unknown>> = {
+  file: (f) => ({ path: f.path, create: f.create }),
+  address: (f) => ({ host: f.host, port: f.port, tls: f.tls }),
+  sasl: (f) => ({ sasl: f.sasl }),
+  credentials: (f) => ({ username: f.username, ...(f.passwordTouched ? { password: f.password } : {}) }),
+  'rabbit-ports': (f) => ({ vhost: f.vhost, managementPort: f.managementPort, streamPort: f.streamPort, streamWithoutTls: f.tls && f.streamWithoutTls }),
+};
+
+/** The name a connection gets when none is typed: the file's, or the kind and host. */
+export function defaultName(form: FormState): string {
+  const { label, form: shape } = describe(form.kind);
+  if (shape.sections.includes('file')) return form.path.trim().split(/[\\/]/).pop() || label;
+  return `${label} ${form.host.trim()}`;
+}
+
 /** Builds the request with the same schema the back end validates with, so errors match. */
 export function toDraft(form: FormState, id: string | undefined): { draft: Draft } | { errors: FieldErrors } {
-  if (form.kind === 'store') {
-    const fileName = form.path.trim().split(/[\\/]/).pop() ?? '';
-    return parsed(ConnectionDraft.safeParse({ ...(id ? { id } : {}), kind: 'store', name: form.name.trim() || fileName || 'Event store', path: form.path, create: form.create }));
-  }
-  const name = form.name.trim() || `${form.kind === 'kafka' ? 'Kafka' : 'RabbitMQ'} ${form.host.trim()}`;
-  const base = {
-    ...(id ? { id } : {}),
-    name,
-    host: form.host,
-    port: form.port,
-    tls: form.tls,
-    username: form.username,
-    ...(form.passwordTouched ? { password: form.password } : {}),
-  };
-  const rabbit = { vhost: form.vhost, managementPort: form.managementPort, streamPort: form.streamPort, streamWithoutTls: form.tls && form.streamWithoutTls };
-  const candidate = form.kind === 'kafka' ? { ...base, kind: 'kafka' as const, sasl: form.sasl } : { ...base, kind: 'rabbitmq' as const, ...rabbit };
-  return parsed(ConnectionDraft.safeParse(candidate));
+  const fields = describe(form.kind).form.sections.map((section) => sectionFields[section](form));
+  return parsed(ConnectionDraft.safeParse(Object.assign({ ...(id ? { id } : {}), kind: form.kind, name: form.name.trim() || defaultName(form) }, ...fields)));
 }
 
 function parsed(result: ReturnType<typeof ConnectionDraft.safeParse>): { draft: Draft } | { errors: FieldErrors } {

@@ -1,4 +1,5 @@
 import { useCallback, useMemo, useRef, useState } from 'react';
+import { describe } from '../../../src/sources/descriptors';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useClient } from '../api/client-context';
 import { queryKeys } from '../api/queries';
@@ -17,7 +18,6 @@ import { RedriveDialog } from './RedriveDialog';
 import { deathGroup, noDeath, type DeathGroupBy } from '../../../src/model/dead-letters';
 
 const PEEK = 200;
-const KIND = { kafka: 'kafka', rabbitmq: 'rabbit', store: 'store' } as const;
 const keyOf = (s: DeadLetterSource) => `${s.connectionId}|${JSON.stringify(s.ref)}`;
 
 type Listing = { sources: DeadLetterSource[]; unreachable: { connectionId: string; connectionName: string; message: string }[] };
@@ -96,11 +96,12 @@ export function DeadLettersTab({ onOpen, onOpenAudit }: { onOpen(connectionId: s
     if (groupBy !== 'none') for (const m of peek?.messages ?? []) out.set(groupKey(m, groupBy), (out.get(groupKey(m, groupBy)) ?? 0) + 1);
     return [...out].sort((a, b) => b[1] - a[1]);
   }, [peek, groupBy]);
-  const positionLabel = selected?.kind === 'store' ? 'Position' : selected && needsConsent(selected) ? 'Place' : 'Offset';
-  const kafka = selected?.kind === 'kafka';
+  const source = selected ? describe(selected.kind) : null;
+  const positionLabel = selected && needsConsent(selected) ? 'Place' : (source?.positionLabel ?? 'Offset');
+  const marksRedriven = source?.redrive.marksRedriven === true;
   const columns = useMemo(
-    () => deadLetterColumns(positionLabel, (e) => deaths.get(e) ?? noDeath(), kafka ? (e) => letters.get(e)?.redrivenAt ?? null : undefined),
-    [deaths, letters, positionLabel, kafka],
+    () => deadLetterColumns(positionLabel, (e) => deaths.get(e) ?? noDeath(), marksRedriven ? (e) => letters.get(e)?.redrivenAt ?? null : undefined),
+    [deaths, letters, positionLabel, marksRedriven],
   );
   const rows = useMemo(
     () =>
@@ -168,7 +169,7 @@ export function DeadLettersTab({ onOpen, onOpenAudit }: { onOpen(connectionId: s
               <li key={keyOf(s)}>
                 <button className="rm-item" aria-current={keyOf(s) === selectedKey} onClick={() => void look(s)}>
                   <span className="dl-item-head">
-                    <span className="badge kind">{KIND[s.kind]}</span>
+                    <span className="badge kind">{describe(s.kind).badge}</span>
                     <span className="mono name">{s.ref.name}</span>
                     <span className={s.depth.value > 0 ? 'badge dead' : 'badge'} title={countTitle('dead letters', s.depth)}>
                       {formatEstimate(s.depth)}
@@ -274,12 +275,7 @@ export function DeadLettersTab({ onOpen, onOpenAudit }: { onOpen(connectionId: s
                 </div>
                 <div className="dl-detail">
                   {death && <DeathPanel death={death} />}
-                  <DetailPane
-                    envelope={current}
-                    noun={selected.kind === 'store' ? 'event' : selected.kind === 'kafka' ? 'record' : 'message'}
-                    positionLabel={positionLabel}
-                    source={current ? sourceFor(selected.connectionId, current, null) : null}
-                  />
+                  <DetailPane envelope={current} noun={describe(selected.kind).noun} positionLabel={positionLabel} source={current ? sourceFor(selected.connectionId, current, null) : null} />
                 </div>
               </div>
             </>

@@ -1,4 +1,5 @@
 import { useRef, useState, type FormEvent } from 'react';
+import { describe } from '../../../src/sources/descriptors';
 import type { z } from 'zod';
 import type { RedriveOutcome, RedrivePlan, RedriveSelection, RedriveTarget } from '../../../src/model/redrive';
 import type { RedriveOptions } from '../../../src/model/redrive';
@@ -39,7 +40,7 @@ interface Running {
  */
 export function RedriveDialog({ source, selection, count, onClose, onDone, onOpenAudit }: Props) {
   const client = useClient();
-  const kind = source.kind;
+  const { redrive: offers } = describe(source.kind);
   const [target, setTarget] = useState<TargetKind>('origin');
   const [exchange, setExchange] = useState('');
   const [routingKey, setRoutingKey] = useState('');
@@ -143,18 +144,16 @@ export function RedriveDialog({ source, selection, count, onClose, onDone, onOpe
           <legend>Where they go</legend>
           <label className="check">
             <input type="radio" name="target" checked={target === 'origin'} onChange={() => setTarget('origin')} />
-            {kind === 'rabbitmq'
-              ? 'Each back to the queue it died in (from its latest x-death), and nowhere else'
-              : kind === 'kafka'
-                ? 'Each back to its original topic (from its Spring Kafka or Kafka Connect headers)'
-                : 'Back into the subscription (replayed through its current code)'}
+            {offers.toOrigin}
           </label>
-          {kind === 'rabbitmq' && (
+          {offers.choices.includes('origin-route') && (
+            <label className="check" title="Republished as it was first sent: every queue bound to that exchange and key gets a copy, not only the one it died in">
+              <input type="radio" name="target" checked={target === 'origin-route'} onChange={() => setTarget('origin-route')} />
+              Each through its original exchange and routing keys (every queue bound to them gets a copy)
+            </label>
+          )}
+          {offers.choices.includes('exchange') && (
             <>
-              <label className="check" title="Republished as it was first sent: every queue bound to that exchange and key gets a copy, not only the one it died in">
-                <input type="radio" name="target" checked={target === 'origin-route'} onChange={() => setTarget('origin-route')} />
-                Each through its original exchange and routing keys (every queue bound to them gets a copy)
-              </label>
               <label className="check">
                 <input type="radio" name="target" checked={target === 'exchange'} onChange={() => setTarget('exchange')} />
                 An exchange and routing key
@@ -165,36 +164,46 @@ export function RedriveDialog({ source, selection, count, onClose, onDone, onOpe
                   <input className="input mono" aria-label="Routing key" placeholder="routing key" value={routingKey} onChange={(e) => setRoutingKey(e.target.value)} />
                 </div>
               )}
+            </>
+          )}
+          {offers.choices.includes('queue') && (
+            <>
               <label className="check">
                 <input type="radio" name="target" checked={target === 'queue'} onChange={() => setTarget('queue')} />A queue (through the default exchange)
               </label>
               {target === 'queue' && <input className="input mono" aria-label="Queue" placeholder="queue name" value={queue} onChange={(e) => setQueue(e.target.value)} />}
-              <label className="check" title="RabbitMQ removed the per-message TTL when it dead-lettered an expired message; it may expire again at once">
-                <input type="checkbox" checked={restoreTtl} onChange={(e) => setRestoreTtl(e.target.checked)} />
-                Restore the per-message TTL of expired messages
-              </label>
             </>
           )}
-          {kind === 'kafka' && (
+          {offers.options.includes('restore-ttl') && (
+            <label className="check" title="RabbitMQ removed the per-message TTL when it dead-lettered an expired message; it may expire again at once">
+              <input type="checkbox" checked={restoreTtl} onChange={(e) => setRestoreTtl(e.target.checked)} />
+              Restore the per-message TTL of expired messages
+            </label>
+          )}
+          {offers.choices.includes('topic') && (
             <>
               <label className="check">
                 <input type="radio" name="target" checked={target === 'topic'} onChange={() => setTarget('topic')} />A topic
               </label>
               {target === 'topic' && <input className="input mono" aria-label="Topic" placeholder="topic" value={topic} onChange={(e) => setTopic(e.target.value)} />}
-              <label>
-                Partition{' '}
-                <select className="input" value={partitioning} onChange={(e) => setPartitioning(e.target.value as 'key' | 'original')} aria-label="Partitioning">
-                  <option value="key">by key (the default partitioner)</option>
-                  <option value="original">the partition each record came from</option>
-                </select>
-              </label>
-              <label className="check" title="The original's time (Spring's kafka_dlt-original-timestamp, or the original record's), not when it died">
-                <input type="checkbox" checked={keepTimestamp} onChange={(e) => setKeepTimestamp(e.target.checked)} />
-                Keep each record's original timestamp
-              </label>
             </>
           )}
-          {kind !== 'store' && (
+          {offers.options.includes('partitioning') && (
+            <label>
+              Partition{' '}
+              <select className="input" value={partitioning} onChange={(e) => setPartitioning(e.target.value as 'key' | 'original')} aria-label="Partitioning">
+                <option value="key">by key (the default partitioner)</option>
+                <option value="original">the partition each record came from</option>
+              </select>
+            </label>
+          )}
+          {offers.options.includes('keep-timestamp') && (
+            <label className="check" title="The original's time (Spring's kafka_dlt-original-timestamp, or the original record's), not when it died">
+              <input type="checkbox" checked={keepTimestamp} onChange={(e) => setKeepTimestamp(e.target.checked)} />
+              Keep each record's original timestamp
+            </label>
+          )}
+          {offers.options.includes('rate-limit') && (
             <label>
               At most{' '}
               <input className="input mono narrow" inputMode="numeric" aria-label="Rate limit" placeholder="no limit" value={rate} onChange={(e) => setRate(e.target.value.replace(/\D/g, ''))} />{' '}

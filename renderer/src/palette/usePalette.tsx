@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { describe } from '../../../src/sources/descriptors';
 import { useQuery } from '@tanstack/react-query';
 import { useClient } from '../api/client-context';
 import { queryKeys } from '../api/queries';
@@ -71,10 +72,9 @@ export function usePalette({ connections, resources, actions }: { connections: C
     ];
     for (const c of connections) {
       out.push({ id: `c/${c.id}`, label: c.name, detail: `${c.kind} connection · ${c.address}`, run: () => a.selectConnection(c.id) });
-      if (c.kind === 'kafka') {
-        out.push({ id: `a/groups/${c.id}`, label: `Consumer groups of ${c.name}`, detail: 'action', run: () => a.openGroups(c) });
-        out.push({ id: `a/new-topic/${c.id}`, label: `New topic in ${c.name}…`, detail: 'action', run: () => a.newTopic(c) });
-      }
+      const views = describe(c.kind).views;
+      if (views.includes('groups')) out.push({ id: `a/groups/${c.id}`, label: `Consumer groups of ${c.name}`, detail: 'action', run: () => a.openGroups(c) });
+      if (views.includes('new-topic')) out.push({ id: `a/new-topic/${c.id}`, label: `New topic in ${c.name}…`, detail: 'action', run: () => a.newTopic(c) });
       const state = resources.states.get(c.id);
       if (state?.status === 'ready') out.push(...resourceItems(c, state.list.resources, (cc, r) => a.openResource(cc, r)));
     }

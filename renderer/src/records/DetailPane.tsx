@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { describe } from '../../../src/sources/descriptors';
 import type { Envelope, Header, Payload } from '../api/types';
 import { PayloadActions } from './PayloadActions';
 import type { RecordSource } from './whole-payload';
@@ -94,7 +95,7 @@ export function DetailPane({ envelope: e, noun, positionLabel, source = null }: 
           )}
           {e.headers.length > 0 && (
             <div className="section">
-              <h3>{e.source === 'store' ? 'Metadata' : 'Headers'}</h3>
+              <h3>{describe(e.source).headersTitle}</h3>
               <dl className="kv">
                 {e.headers.map((h, i) => (
                   <HeaderRow key={`${h.name}-${i}`} header={h} />
@@ -104,7 +105,7 @@ export function DetailPane({ envelope: e, noun, positionLabel, source = null }: 
           )}
           <div className="section">
             <h3>
-              {e.source === 'store' ? 'Data' : 'Payload'}
+              {describe(e.source).payloadTitle}
               <span className="faint" data-testid="payload-kind">
                 {payloadLabel(e)}
               </span>
@@ -124,12 +125,12 @@ export function DetailPane({ envelope: e, noun, positionLabel, source = null }: 
 function timeText(e: Envelope): string | null {
   const who = e.timestampType === 'log-append' ? ' · LogAppendTime' : e.timestampType === 'create' ? ' · CreateTime' : '';
   if (e.timestamp) return `${formatTime(e.timestamp)}  (${e.timestamp})${who}`;
-  return e.source === 'kafka' ? 'no timestamp (-1)' : null;
+  return describe(e.source).missingTime;
 }
 
 function payloadLabel(e: Envelope): string {
   const p = e.payload;
-  if (p.kind === 'null') return e.source === 'kafka' ? 'null (tombstone)' : 'null';
+  if (p.kind === 'null') return describe(e.source).nullValue.long;
   if (p.kind === 'empty') return 'empty (0 bytes)';
   return `${p.kind} · ${formatBytes(p.bytes)}`;
 }

@@ -1,4 +1,5 @@
 import type { Envelope, ReadTarget, Resource } from '../api/types';
+import { describe } from '../../../src/sources/descriptors';
 
 /** What a tab reads, or why it cannot. */
 export function targetOf(resource: Resource, partition: number): ReadTarget | { unsupported: string } {
@@ -38,7 +39,7 @@ export function previewOf(e: Envelope): string {
   const p = e.payload;
   switch (p.kind) {
     case 'null':
-      return e.source === 'kafka' ? '∅ tombstone' : 'null';
+      return describe(e.source).nullValue.short;
     case 'empty':
       return '(empty)';
     case 'json':

@@ -1,4 +1,5 @@
 import type { RewindClient } from '../../../src/api/client';
+import { describe } from '../../../src/sources/descriptors';
 import type { Envelope, Payload, ReadTarget } from '../api/types';
 import { formatBytes } from '../ui/format';
 
@@ -50,11 +51,10 @@ export function payloadFile(e: Envelope, p: Payload): { part: BlobPart; name: st
   return { part, name: `${e.resource}-${where}.${ext}`.replace(/[^\w.@-]+/g, '_') };
 }
 
-/** A Kafka record is read again from its own partition; other sources from what the tab reads. */
+/** Where the record is read again for its whole value, as its source says (a Kafka record: its own partition). */
 export function sourceFor(connectionId: string, e: Envelope, tabTarget: ReadTarget | null): RecordSource | null {
-  if (e.source === 'kafka' && e.partition !== null) return { connectionId, target: { type: 'kafka-partition', topic: e.resource, partition: e.partition } };
-  if (e.source === 'store') return { connectionId, target: tabTarget ?? { type: 'store-all' } };
-  return tabTarget ? { connectionId, target: tabTarget } : null;
+  const target = describe(e.source).valueTarget(e, tabTarget);
+  return target ? { connectionId, target } : null;
 }
 
 /** Ctrl+C in a records table: the whole value, like the Copy payload button. */

@@ -1,4 +1,5 @@
 import type { ConnectionSummary, Resource, ResourceList } from '../api/types';
+import { describe } from '../../../src/sources/descriptors';
 
 export type ResourceState = { status: 'loading' } | { status: 'ready'; list: ResourceList } | { status: 'error'; error: unknown };
 
@@ -29,32 +30,8 @@ interface Group {
 }
 
 function groupsOf(connection: ConnectionSummary, resources: Resource[]): { top: Resource[]; groups: Group[] } {
-  const key = (g: string) => `${connection.id}/group/${g}`;
-  switch (connection.kind) {
-    case 'store': {
-      const all = resources.filter((r) => r.type === 'store-all');
-      const byCategory = new Map<string, Resource[]>();
-      for (const r of resources) if (r.type === 'store-stream') byCategory.set(r.category, [...(byCategory.get(r.category) ?? []), r]);
-      const subscriptions = resources.filter((r) => r.type === 'store-subscription');
-      const groups: Group[] = [...byCategory].map(([c, items]) => ({ key: key(c), label: c, items }));
-      if (subscriptions.length) groups.push({ key: key('$subscriptions'), label: 'subscriptions', items: subscriptions });
-      return { top: all, groups };
-    }
-    case 'kafka': {
-      const topics = resources.filter((r) => r.type === 'kafka-topic');
-      const internal = topics.filter((r) => r.type === 'kafka-topic' && r.internal);
-      const user = topics.filter((r) => r.type === 'kafka-topic' && !r.internal);
-      return { top: user, groups: internal.length ? [{ key: key('internal'), label: 'internal topics', items: internal, startCollapsed: true }] : [] };
-    }
-    case 'rabbitmq': {
-      const byVhost = new Map<string, Resource[]>();
-      for (const r of resources) {
-        if (r.type === 'rabbit-vhost' && !byVhost.has(r.name)) byVhost.set(r.name, []);
-        if (r.type === 'rabbit-queue' || r.type === 'rabbit-super-stream') byVhost.set(r.vhost, [...(byVhost.get(r.vhost) ?? []), r]);
-      }
-      return { top: [], groups: [...byVhost].map(([v, items]) => ({ key: key(`vhost:${v}`), label: `vhost ${v}`, items, vhost: v })) };
-    }
-  }
+  const { top, groups } = describe(connection.kind).sidebar(resources);
+  return { top, groups: groups.map(({ id, ...g }) => ({ ...g, key: `${connection.id}/group/${id}` })) };
 }
 
 /** Flattens the visible part of the tree into rows, so the list can be virtualized. */
@@ -79,7 +56,9 @@ export function buildRows(connections: ConnectionSummary[], expanded: ReadonlySe
     if (state.list.capabilities.consumerGroups && (!needle || 'consumer groups'.includes(needle))) {
       rows.push({ kind: 'link', key: `${connection.id}/view/groups`, depth: 1, connectionId: connection.id, label: 'Consumer groups', view: 'groups' });
     }
-    if (connection.kind === 'kafka' && !needle) rows.push({ kind: 'link', key: `${connection.id}/view/new-topic`, depth: 1, connectionId: connection.id, label: 'New topic…', view: 'new-topic' });
+    const source = describe(connection.kind);
+    if (source.views.includes('new-topic') && !needle)
+      rows.push({ kind: 'link', key: `${connection.id}/view/new-topic`, depth: 1, connectionId: connection.id, label: 'New topic…', view: 'new-topic' });
     const before = rows.length;
     for (const r of top.filter(matches)) rows.push({ kind: 'resource', key: resourceKey(connection.id, r), depth: 1, connectionId: connection.id, resource: r });
     for (const g of groups) {
@@ -91,12 +70,13 @@ export function buildRows(connections: ConnectionSummary[], expanded: ReadonlySe
         rows.push({ kind: 'link', key: `${g.key}/map`, depth: 2, connectionId: connection.id, label: `Map of ${g.vhost}`, view: 'rabbit-map', vhost: g.vhost });
       if (groupOpen) for (const r of items) rows.push({ kind: 'resource', key: resourceKey(connection.id, r), depth: 2, connectionId: connection.id, resource: r });
     }
-    if (!needle && connection.kind === 'store' && !state.list.resources.some((r) => r.type === 'store-stream')) {
-      rows.push({ kind: 'note', key: `${connection.id}/no-streams`, depth: 1, text: 'No streams yet: append an event or import NDJSON' });
+    const nothing = needle ? null : source.nothingToRead(state.list.resources);
+    if (nothing !== null) {
+      rows.push({ kind: 'note', key: `${connection.id}/no-streams`, depth: 1, text: nothing });
       continue;
     }
     if (rows.length === before) {
-      const empty = needle ? `Nothing matches “${filter.trim()}”` : connection.kind === 'kafka' ? 'No topics yet' : connection.kind === 'rabbitmq' ? 'No queues yet' : 'No streams yet';
+      const empty = needle ? `Nothing matches “${filter.trim()}”` : source.emptyNote;
       rows.push({ kind: 'note', key: `${connection.id}/empty`, depth: 1, text: empty });
     }
   }
