@@ -50,7 +50,7 @@ beforeAll(async () => {
   await connectDeadLetters({ topic: ingest, dlq, connector, expected: 2 });
   originals = kcatConsume(ingest);
   kafkaId = (await client.call('connections/save', { kind: 'kafka', name: 'k', host: '127.0.0.1', port: KAFKA_PORT, tls: false, username: '', sasl: 'none' })).id;
-}, 180_000);
+}, 300_000);
 
 afterAll(async () => {
   await context.close();

@@ -135,11 +135,11 @@ export async function connectDeadLetters(spec: { topic: string; dlq: string; con
   let ended = false;
   void exited.then(() => (ended = true));
   try {
-    const deadline = Date.now() + 90_000;
+    const deadline = Date.now() + 200_000;
     while ((await records(spec.dlq)) < spec.expected) {
       if (ended || Date.now() > deadline) {
         const log = existsSync(join(dir, 'connect.log')) ? readFileSync(join(dir, 'connect.log'), 'utf8') : '';
-        throw new Error(`Kafka Connect wrote fewer than ${spec.expected} dead letters to ${spec.dlq}${ended ? ' and exited' : ' in 90 s'}:\n${(out + log).slice(-3000)}`);
+        throw new Error(`Kafka Connect wrote fewer than ${spec.expected} dead letters to ${spec.dlq}${ended ? ' and exited' : ' in 200 s'}:\n${(out + log).slice(-3000)}`);
       }
       await new Promise((r) => setTimeout(r, 250));
     }
