@@ -70,14 +70,14 @@ function layers() {
   });
   // What a source looks like is drawn by the renderer: its descriptor reaches only the model.
   rules.push({
-    files: ['src/sources/descriptor.ts', 'src/sources/descriptors.ts', 'src/sources/secret-targets.ts', 'src/sources/*/descriptor.ts'],
+    files: ['src/sources/descriptor.ts', 'src/sources/descriptors.ts', 'src/sources/look-descriptor.ts', 'src/sources/secret-targets.ts', 'src/sources/*/descriptor.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
             {
-              regex: '^(?!(\\.\\./)+model/|\\./(descriptor|secret-targets|\\w+/descriptor)$|\\.\\./(descriptor|secret-targets)$)',
+              regex: '^(?!(\\.\\./)+model/|\\./(descriptor|look-descriptor|secret-targets|\\w+/descriptor)$|\\.\\./(descriptor|secret-targets)$)',
               message: 'A descriptor is browser-safe: it imports only src/model and other descriptors.',
             },
           ],

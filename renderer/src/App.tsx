@@ -27,6 +27,13 @@ import { runDraft } from './projections/detached-runs';
 import { MapTab } from './rabbit/MapTab';
 import { useWorkspacePersistence } from './workspace/useWorkspacePersistence';
 import { StartNotices } from './notices/StartNotices';
+import { learnLooks } from '../../src/sources/descriptors';
+
+/** The connections as listed, once the looks of registered sources among them are learned. */
+function learned(list: ConnectionSummary[]): ConnectionSummary[] {
+  learnLooks(list);
+  return list;
+}
 
 // The editor is heavy; load it with the first projection tab, not with the app. The read-model
 // and dead-letter views load when first opened, too: the first paint needs neither.
@@ -56,7 +63,7 @@ export function App({ disconnected }: { disconnected: string | null }) {
   const [theme, toggleTheme] = useTheme();
   const [info, setInfo] = useState<AppInfo | null>(null);
   const queryClient = useQueryClient();
-  const connectionsQuery = useQuery({ queryKey: queryKeys.connections, queryFn: ({ signal }) => client.call('connections/list', {}, { signal }) });
+  const connectionsQuery = useQuery({ queryKey: queryKeys.connections, queryFn: async ({ signal }) => learned(await client.call('connections/list', {}, { signal })) });
   const connections = connectionsQuery.data ?? null;
   const [loadError, setLoadError] = useState<unknown>(null);
   const [activeConnection, setActiveConnection] = useState<string>('local');

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { SourceKind } from './envelope';
+import { SourceLook } from './source-look';
 
 export const LOCAL_STORE_ID = 'local';
 
@@ -93,10 +95,13 @@ export type ConnectionDraft = z.infer<typeof ConnectionDraft>;
 /** Every connection the UI lists: saved broker profiles plus the bundled store. */
 export const ConnectionSummary = z.object({
   id: z.string(),
-  kind: z.enum(['kafka', 'rabbitmq', 'store']),
+  /** A built-in kind, or one a registered source brings. */
+  kind: SourceKind,
   name: z.string(),
   /** host:port for brokers, the file path for the store. */
   address: z.string(),
   removable: z.boolean(),
+  /** How a registered source's records and resources are worded (built-in kinds carry none). */
+  look: SourceLook.optional(),
 });
 export type ConnectionSummary = z.infer<typeof ConnectionSummary>;

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { Payload } from './payload';
 
-export const SourceKind = z.enum(['kafka', 'rabbitmq', 'store']);
+/** Which kind of source a record came from: kafka, rabbitmq, store, or a kind a registered source brings. */
+export const SourceKind = z.string().regex(/^[a-z][a-z0-9-]{0,39}$/);
 export type SourceKind = z.infer<typeof SourceKind>;
 
 /**

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SourceKind } from './envelope';
 
 /** A count, exact or not; when not, `note` says why it can be wrong (shown on hover). */
 export const Count = z.object({ value: z.number().int().nonnegative(), exact: z.boolean(), note: z.string().optional() });
@@ -71,6 +72,20 @@ export const Resource = z.discriminatedUnion('type', [
     lastPosition: z.string().nullable(),
     lastWrite: z.string().nullable(),
   }),
+  z.object({
+    /** A resource of a source that brings its own kinds of resource (registered through src/sources). */
+    type: z.literal('source'),
+    /** The kind of the source it belongs to, whose look words it. */
+    source: SourceKind,
+    /** The source's word for what it is ("stream", "queue"), shown beside its name. */
+    kind: z.string().min(1).max(40),
+    name: z.string(),
+    /** The sidebar group it is listed under; null: at the top. */
+    group: z.string().max(200).nullable(),
+    /** How many items it holds, shown as its badge. */
+    items: Count.nullable(),
+    deadLetter: z.boolean(),
+  }),
 ]);
 export type Resource = z.infer<typeof Resource>;
 
@@ -91,6 +106,8 @@ export const ReadTarget = z.discriminatedUnion('type', [
   z.object({ type: z.literal('rabbit-stream'), vhost: z.string().min(1), queue: z.string().min(1) }),
   z.object({ type: z.literal('store-all') }),
   z.object({ type: z.literal('store-stream'), streamId: z.string().min(1) }),
+  /** A resource of a registered source, by its name. */
+  z.object({ type: z.literal('source'), resource: z.string().min(1) }),
 ]);
 export type ReadTarget = z.infer<typeof ReadTarget>;
 

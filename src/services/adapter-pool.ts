@@ -1,5 +1,5 @@
 import type { SourceAdapter } from '../sources/source-adapter';
-import { sourceModule } from '../sources/registry';
+import { registeredSourceOf, sourceModule } from '../sources/registry';
 import { StoreAdapter } from '../sources/store/store-adapter';
 import { RewindError } from '../model/errors';
 import { LOCAL_STORE_ID, type ConnectionProfile } from '../model/connections';
@@ -30,6 +30,12 @@ export class AdapterPool {
     if (connectionId === LOCAL_STORE_ID) return this.local;
     const existing = this.adapters.get(connectionId);
     if (existing) return existing;
+    const registered = registeredSourceOf(connectionId);
+    if (registered) {
+      const adapter = registered.open(connectionId);
+      this.adapters.set(connectionId, adapter);
+      return adapter;
+    }
     const profile = this.profiles.get(connectionId);
     if (!profile) throw new RewindError('not_found', `No connection with id ${connectionId}`, 'It may have been deleted; pick another connection.');
     const adapter = createAdapter(profile, profile.hasPassword ? await new BoundSecrets(this.secrets).get(profile) : null);

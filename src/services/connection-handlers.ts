@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { RewindError } from '../model/errors';
 import type { Handlers } from '../api/dispatcher';
 import { LOCAL_STORE_ID, type ConnectionProfile, type ConnectionSummary } from '../model/connections';
-import { sourceModule } from '../sources/registry';
+import { registeredConnections, sourceModule } from '../sources/registry';
 import { BoundSecrets } from './bound-secrets';
 import { EventStore } from '../store/event-store';
 import type { AdapterPool } from './adapter-pool';
@@ -26,6 +26,7 @@ export function connectionSummaries({ profiles, store }: Pick<ConnectionDeps, 'p
       .list()
       .sort((a, b) => a.name.localeCompare(b.name))
       .map((p) => ({ id: p.id, kind: p.kind, name: p.name, address: sourceModule(p).address(p), removable: true })),
+    ...registeredConnections(),
   ];
 }
 

@@ -1,8 +1,9 @@
-import type { ConnectionProfile, ConnectionSummary } from '../model/connections';
+import type { ConnectionProfile } from '../model/connections';
+import type { SourceKind } from '../model/envelope';
 import type { Envelope } from '../model/envelope';
 import type { ReadTarget, Resource } from '../model/resources';
 
-export type SourceKind = ConnectionSummary['kind'];
+export type { SourceKind } from '../model/envelope';
 
 /** A group of resources in the sidebar, under one heading. */
 export interface SidebarGroup {
@@ -35,7 +36,7 @@ export interface SourceDescriptor<P extends ConnectionProfile = ConnectionProfil
   /** The short word on a badge where sources are listed together (the dead-letter view). */
   readonly badge: string;
   /** What one item is called in sentences ("3 records"). */
-  readonly noun: 'record' | 'message' | 'event';
+  readonly noun: string;
   /** The heading of a record's position column in lists that mix no other source. */
   readonly positionLabel: string;
   /** The detail pane's headings for the headers and the value. */

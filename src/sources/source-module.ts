@@ -1,4 +1,5 @@
 import type { ConnectionDraft, ConnectionProfile } from '../model/connections';
+import type { SourceLook } from '../model/source-look';
 import type { SourceAdapter } from './source-adapter';
 
 /**
@@ -20,4 +21,15 @@ export interface SourceModule<P extends ConnectionProfile = ConnectionProfile> {
   /** A profile as an older Rewind saved it, brought up to date before it is validated. */
   upgrade?(raw: Record<string, unknown>): Record<string, unknown>;
   open(profile: P, password: string | null): SourceAdapter;
+}
+
+/**
+ * A source registered at run time (a test's in-memory source; later, sources outside the built-in
+ * three): it brings its own connections and look, and its resources are of type 'source'.
+ */
+export interface RegisteredSource {
+  readonly look: SourceLook;
+  /** The connections it offers, listed after the bundled store; they are not saved or removed by the user. */
+  connections(): { id: string; name: string; address: string }[];
+  open(connectionId: string): SourceAdapter;
 }

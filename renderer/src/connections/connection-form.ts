@@ -1,6 +1,6 @@
 import { ConnectionDraft, defaultStreamPort } from '../../../src/model/connections';
 import type { FormSection, SourceKind } from '../../../src/sources/descriptor';
-import { describe } from '../../../src/sources/descriptors';
+import { describe, descriptors } from '../../../src/sources/descriptors';
 import type { ConnectionProfile, ConnectionDraft as Draft } from '../api/types';
 
 export interface FormState {
@@ -25,7 +25,7 @@ export interface FormState {
   create: boolean;
 }
 
-export function emptyForm(kind: FormState['kind'] = 'kafka'): FormState {
+export function emptyForm(kind: FormState['kind'] = descriptors[0]!.kind): FormState {
   const { form } = describe(kind);
   return {
     kind,

@@ -18,13 +18,14 @@ const KIND: Record<Resource['type'], string> = {
   'store-all': 'all events',
   'store-stream': 'stream',
   'store-subscription': 'subscription',
+  source: 'resource',
 };
 
 export function resourceItems(connection: ConnectionSummary, resources: Resource[], open: (c: ConnectionSummary, r: Resource) => void): PaletteItem[] {
   return resources.map((r) => ({
     id: `${connection.id}/${r.type}/${'vhost' in r ? r.vhost : ''}/${r.type === 'store-all' ? '$all' : r.name}`,
     label: r.type === 'store-all' ? '$all' : r.name,
-    detail: `${r.type === 'rabbit-queue' && r.queueType === 'stream' ? 'stream' : KIND[r.type]} · ${connection.name}`,
+    detail: `${r.type === 'rabbit-queue' && r.queueType === 'stream' ? 'stream' : r.type === 'source' ? r.kind : KIND[r.type]} · ${connection.name}`,
     run: () => open(connection, r),
   }));
 }

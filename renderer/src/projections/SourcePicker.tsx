@@ -21,6 +21,8 @@ export function labelOf(target: ProjectionTarget): string {
       return `${target.topic} (all partitions)`;
     case 'rabbit-stream':
       return `${target.queue} (vhost ${target.vhost})`;
+    case 'source':
+      return target.resource;
   }
 }
 
@@ -36,6 +38,7 @@ function choicesOf(connection: ConnectionSummary, resources: Resource[]): Source
       for (const p of r.partitions) add({ type: 'kafka-partition', topic: r.name, partition: p.partition });
     }
     if (r.type === 'rabbit-queue' && r.queueType === 'stream') add({ type: 'rabbit-stream', vhost: r.vhost, queue: r.name });
+    if (r.type === 'source') add({ type: 'source', resource: r.name });
   }
   return out;
 }

@@ -1,4 +1,5 @@
 import type { Envelope, Resource } from '../api/types';
+import { describe } from '../../../src/sources/descriptors';
 import { formatBytes, formatTime } from '../ui/format';
 import { keyText, positionLabel, previewOf, sizeOf } from './read-target';
 
@@ -16,11 +17,11 @@ export function columnsFor(resource: Resource): Column[] {
   const position: Column = { id: 'position', label: positionLabel(resource), width: '84px', text: (e) => e.position, sortValue: (e) => Number(e.position), className: 'num mono' };
   const time: Column = { id: 'time', label: 'Time', width: '162px', text: (e) => formatTime(e.timestamp), sortValue: (e) => e.timestamp ?? '', className: 'num mono' };
   const type: Column = { id: 'type', label: 'Type', width: 'minmax(90px, 160px)', text: (e) => e.type ?? '', sortValue: (e) => e.type ?? '' };
-  const keyLabel = resource.type === 'kafka-topic' ? 'Key' : resource.type === 'rabbit-queue' ? 'Routing key' : 'Stream';
+  const keyLabel = resource.type === 'kafka-topic' || resource.type === 'source' ? 'Key' : resource.type === 'rabbit-queue' ? 'Routing key' : 'Stream';
   const key: Column = { id: 'key', label: keyLabel, width: 'minmax(90px, 170px)', text: keyText, sortValue: keyText, className: 'mono' };
   const payload: Column = {
     id: 'payload',
-    label: resource.type === 'kafka-topic' ? 'Value' : resource.type === 'rabbit-queue' ? 'Body' : 'Data',
+    label: resource.type === 'kafka-topic' ? 'Value' : resource.type === 'rabbit-queue' ? 'Body' : resource.type === 'source' ? describe(resource.source).payloadTitle : 'Data',
     width: 'minmax(160px, 1fr)',
     text: previewOf,
     sortValue: previewOf,

@@ -20,18 +20,23 @@ export function targetOf(resource: Resource, partition: number): ReadTarget | { 
       return { unsupported: `${resource.name} is a super stream of ${resource.partitions.length} partitions: open one of its streams (${resource.partitions.map((p) => p.queue).join(', ')}).` };
     case 'store-subscription':
       return { unsupported: 'A subscription opens in its own view.' };
+    case 'source':
+      return { type: 'source', resource: resource.name };
   }
 }
 
-export type Noun = 'event' | 'record' | 'message';
+/** What one item is called in sentences; the plural adds an s. */
+export type Noun = string;
 
 export function nounOf(resource: Resource): Noun {
+  if (resource.type === 'source') return describe(resource.source).noun;
   if (resource.type === 'kafka-topic') return 'record';
   if (resource.type === 'rabbit-queue') return 'message';
   return 'event';
 }
 
 export function positionLabel(resource: Resource): string {
+  if (resource.type === 'source') return describe(resource.source).positionLabel;
   return resource.type === 'store-all' || resource.type === 'store-stream' ? 'Position' : 'Offset';
 }
 

@@ -1,5 +1,6 @@
 import type { Resource } from '../api/types';
 import { countTitle, formatEstimate } from '../ui/format';
+import { describe } from '../../../src/sources/descriptors';
 
 export function ResourceBadges({ resource: r }: { resource: Resource }) {
   switch (r.type) {
@@ -55,5 +56,17 @@ export function ResourceBadges({ resource: r }: { resource: Resource }) {
       );
     case 'rabbit-vhost':
       return null;
+    case 'source':
+      return (
+        <>
+          <span className="badge kind">{r.kind}</span>
+          {r.items && (
+            <span className={r.deadLetter ? 'badge dead' : 'badge'} title={countTitle(r.deadLetter ? `Dead letters: ${describe(r.source).noun}s` : `${describe(r.source).noun}s`, r.items)}>
+              {r.deadLetter ? 'DLQ ' : ''}
+              {formatEstimate(r.items)}
+            </span>
+          )}
+        </>
+      );
   }
 }

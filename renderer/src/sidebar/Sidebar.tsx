@@ -1,4 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
+import { describe } from '../../../src/sources/descriptors';
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { ConnectionSummary, Resource } from '../api/types';
 import { ApiCallError } from '../../../src/model/errors';
@@ -7,7 +8,6 @@ import { buildRows, type TreeRow } from './tree-rows';
 import type { useResources } from './useResources';
 
 const ROW = 24;
-const KIND_LABEL: Record<ConnectionSummary['kind'], string> = { store: 'store', kafka: 'kafka', rabbitmq: 'rabbit' };
 
 interface Props {
   /** Resource lists per connection; the command palette reads the same ones. */
@@ -218,7 +218,7 @@ function RowContent({ row, active, onReload, onEdit }: { row: TreeRow; active: b
       return (
         <>
           <span className="chev">{row.expanded ? '▾' : '▸'}</span>
-          <span className="badge kind">{KIND_LABEL[row.connection.kind]}</span>
+          <span className="badge kind">{describe(row.connection.kind).badge}</span>
           <span className="name" title={row.connection.address}>
             {row.connection.name}
           </span>

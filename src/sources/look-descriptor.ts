@@ -1,0 +1,45 @@
+import type { Resource } from '../model/resources';
+import type { SourceLook } from '../model/source-look';
+import type { SidebarGroup, SourceDescriptor } from './descriptor';
+
+/**
+ * The descriptor of a source registered at run time, from the look it sends with its connections:
+ * its resources are of type 'source', listed by their group, read again from what the tab reads.
+ * Such a source has no form (it brings its own connections) and no redrive choices.
+ */
+export function lookDescriptor(look: SourceLook): SourceDescriptor {
+  return {
+    ...look,
+    nothingToRead: () => null,
+    views: [],
+    sidebar(resources) {
+      const top: Resource[] = [];
+      const groups = new Map<string, SidebarGroup>();
+      for (const r of resources) {
+        const group = r.type === 'source' ? r.group : null;
+        if (group === null) top.push(r);
+        else if (groups.has(group)) groups.get(group)!.items.push(r);
+        else groups.set(group, { id: group, label: group, items: [r] });
+      }
+      return { top, groups: [...groups.values()] };
+    },
+    valueTarget: (_e, tabTarget) => tabTarget,
+    redrive: { toOrigin: 'Back where each came from', choices: [], options: ['rate-limit'], marksRedriven: false },
+    secretTarget: () => ({ current: '', legacy: null }),
+    form: { sections: [], defaultPort: '', defaultUsername: '' },
+  };
+}
+
+/** What an unknown kind looks like before its look has arrived: its own name and plain words. */
+export const plainLook = (kind: string): SourceLook => ({
+  kind,
+  label: kind,
+  badge: kind,
+  noun: 'item',
+  positionLabel: 'Position',
+  headersTitle: 'Headers',
+  payloadTitle: 'Payload',
+  emptyNote: 'Nothing here yet',
+  nullValue: { short: 'null', long: 'null' },
+  missingTime: null,
+});
