@@ -129,6 +129,12 @@ export function DeadLettersTab({ onOpen, onOpenAudit }: { onOpen(connectionId: s
   const current: Envelope | null = rows[row] ?? null;
   const death = current ? (deaths.get(current) ?? null) : null;
   const total = listing?.sources.reduce((n, s) => n + s.depth.value, 0) ?? 0;
+  /**
+   * A source's depth as shown: a list read again after the peek (a refresh, another window's
+   * action) brings back the management API's sample; where it still agrees with what the peek
+   * counted, the count is said as exact.
+   */
+  const depthOf = (s: DeadLetterSource) => (peek?.depth.exact && keyOf(s) === selectedKey && !s.depth.exact && s.depth.value === peek.depth.value ? peek.depth : s.depth);
 
   return (
     <div className="dead-letters">
@@ -171,8 +177,8 @@ export function DeadLettersTab({ onOpen, onOpenAudit }: { onOpen(connectionId: s
                   <span className="dl-item-head">
                     <span className="badge kind">{describe(s.kind).badge}</span>
                     <span className="mono name">{s.ref.name}</span>
-                    <span className={s.depth.value > 0 ? 'badge dead' : 'badge'} title={countTitle('dead letters', s.depth)}>
-                      {formatEstimate(s.depth)}
+                    <span className={s.depth.value > 0 ? 'badge dead' : 'badge'} title={countTitle('dead letters', depthOf(s))}>
+                      {formatEstimate(depthOf(s))}
                     </span>
                   </span>
                   <span className="faint">
