@@ -16,7 +16,7 @@ const h = (name: string, value: string | null): [string, Buffer | null] => [name
 const text = (headers: [string, Buffer | null][]) => headers.map(([k, v]) => [k, v === null ? null : v.toString('latin1')]);
 
 test('redrive a Spring Kafka dead-letter topic and find each record equal to its original', async ({ app }) => {
-  test.setTimeout(240_000);
+  test.setTimeout(300_000);
   const { page } = app;
   const orders = unique('e2e-orders');
   const dlt = `${orders}-dlt`;

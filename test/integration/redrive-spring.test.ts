@@ -62,7 +62,7 @@ beforeAll(async () => {
   originals = new Map();
   for (const partition of [0, 1]) for (const r of kcatConsume(orders, { partition })) originals.set(r.key!.toString(), { ...r, partition });
   kafkaId = (await client.call('connections/save', { kind: 'kafka', name: 'k', host: '127.0.0.1', port: KAFKA_PORT, tls: false, username: '', sasl: 'none' })).id;
-}, 180_000);
+}, 240_000);
 
 afterAll(async () => {
   await context.close();

@@ -53,7 +53,7 @@ export interface SpringFailure {
  */
 export async function springDeadLetters(spec: { topic: string; group: string; failures: Record<string, SpringFailure> }): Promise<void> {
   const input = JSON.stringify({ bootstrap: BOOTSTRAP, ...spec });
-  await java(['-Xmx256m', '-cp', `${libs('spring-kafka')}/*`, join(FIXTURES, 'SpringDeadLetters.java')], input, 120_000);
+  await java(['-Xmx256m', '-cp', `${libs('spring-kafka')}/*`, join(FIXTURES, 'SpringDeadLetters.java')], input, 180_000);
 }
 
 function freePort(): Promise<number> {
