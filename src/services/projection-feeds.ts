@@ -1,7 +1,7 @@
 import type { SourceAdapter } from '../sources/source-adapter';
 import type { WireEvent } from '../model/wire';
 import type { RunEntry } from './projection-registry';
-import { topicStretch } from './topic-merge';
+import { topicStretch } from '../sources/kafka/topic-merge';
 
 /** The events numbered `from`..`to` (inclusive) of a finished broker run, read again from its source. */
 export async function* runEvents(adapter: SourceAdapter, run: Pick<RunEntry, 'target' | 'topic'>, from: number, to: number, signal: AbortSignal): AsyncGenerator<WireEvent[]> {

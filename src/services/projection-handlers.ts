@@ -5,16 +5,14 @@ import type { z } from 'zod';
 import type { StateAtResult } from '../api/contract';
 import type { Handlers } from '../api/dispatcher';
 import { RewindError } from '../model/errors';
-import type { ReadFrom } from '../model/resources';
 import { diffStates } from '../model/state-diff';
 import { EXAMPLES } from '../projections/examples';
 import { typeNotice } from '../projections/event-types';
 import { DEFAULT_LIMITS, ProjectionRun, type RunCallbacks } from '../projections/projection-run';
-import type { EventStore } from '../store/event-store';
 import type { AdapterPool } from './adapter-pool';
 import type { WireEvent } from '../model/wire';
 import { runEvents } from './projection-feeds';
-import { mergedTopic, type TopicCursor } from './topic-merge';
+import { openFeed } from './open-feed';
 import type { ProjectionRegistry } from './projection-registry';
 
 type ProjectionHandlers = Pick<
@@ -28,12 +26,6 @@ type Json = z.infer<typeof StateAtResult>['before'];
 
 const parseCapped = (json: string): Json | null => (json.length <= MAX_STATE_BYTES ? (JSON.parse(json) as Json) : null);
 
-function startPosition(store: EventStore, from: ReadFrom): number {
-  if (from.type === 'start') return 1;
-  if (from.type === 'position') return Math.max(1, Number(from.value));
-  return store.positionAt(from.value) ?? store.lastPosition() + 1;
-}
-
 export function projectionHandlers({ pool, registry }: { pool: AdapterPool; registry: ProjectionRegistry }): ProjectionHandlers {
   return {
     'projections/examples': async () => EXAMPLES,
@@ -41,14 +33,10 @@ export function projectionHandlers({ pool, registry }: { pool: AdapterPool; regi
     'projections/rebuild': async ({ code, source, limits, typeFrom }, ctx) => {
       const run = await ProjectionRun.start(code, limits ?? DEFAULT_LIMITS, 'projection.ts', { typeFrom: typeFrom ?? null });
       const id = randomUUID();
-      const local = source.target.type === 'store-all' || source.target.type === 'store-stream';
-      const store = local ? await pool.store(source.connectionId).catch(async (e: unknown) => (await run.close(), Promise.reject(e))) : null;
-      if (local !== (store !== null)) {
-        await run.close();
-        throw new RewindError('invalid_input', 'The local store feeds $all or a stream');
-      }
-      const entry = registry.add({ id, run, feed: local ? 'sqlite' : 'broker', connectionId: source.connectionId, target: source.target, code, typeFrom: typeFrom ?? null, result: null });
       const to = source.to === null ? null : Number(source.to);
+      const feed = await openFeed(pool, { ...source, to }, ctx.signal).catch(async (e: unknown) => (await run.close(), Promise.reject(e)));
+      const entry = registry.add({ id, run, feed: feed.kind, connectionId: source.connectionId, target: source.target, code, typeFrom: typeFrom ?? null, result: null });
+      if (feed.topic) entry.topic = feed.topic;
       // The run's expected size, as its `started` item says; the jobs panel's bar and ETA use it.
       let expected: number | null = null;
       const callbacks: RunCallbacks = {
@@ -62,33 +50,10 @@ export function projectionHandlers({ pool, registry }: { pool: AdapterPool; regi
       const forget = whenAborted(ctx.signal, () => void registry.close(id));
       const started = performance.now();
       try {
-        let result;
-        let ordering: string | null = null;
-        if (store) {
-          if (source.from.type === 'offsets') throw new RewindError('invalid_input', 'A store starts from a position or a time');
-          const from = startPosition(store, source.from);
-          const streamId = source.target.type === 'store-stream' ? source.target.streamId : null;
-          const end = Math.min(to ?? Number.MAX_SAFE_INTEGER, store.lastPosition());
-          const total = streamId ? (store.stream(streamId)?.eventCount ?? 0) : Math.max(0, end - from + 1);
-          ctx.batch([{ kind: 'started', runId: id, ...(ctx.jobId ? { jobId: ctx.jobId } : {}), total: (expected = streamId && from > 1 ? null : total) }]);
-          result = await run.runSqlite({ kind: 'sqlite', path: store.path, streamId, from, to }, callbacks);
-        } else if (source.target.type === 'kafka-topic') {
-          const adapter = await pool.get(source.connectionId);
-          if (!adapter.topics) throw new RewindError('invalid_input', 'A whole topic is read from a Kafka connection');
-          const ranges = await adapter.topics.partitionRanges(source.target.topic, source.from, ctx.signal);
-          const cursors: TopicCursor[] = [{ seq: 0, next: new Map(ranges.map((r) => [r.partition, r.start])) }];
-          entry.topic = { ranges, cursors };
-          const available = Number(ranges.reduce((n, r) => n + (r.end > r.start ? r.end - r.start : 0n), 0n));
-          ctx.batch([{ kind: 'started', runId: id, ...(ctx.jobId ? { jobId: ctx.jobId } : {}), total: (expected = to === null ? available : Math.min(to, available)) }]);
-          const merge = mergedTopic(adapter, source.target.topic, ranges, cursors[0]!, ctx.signal, { onCursor: (c) => cursors.push(c), ...(to === null ? {} : { until: to }) });
-          result = await run.runBatches(merge, callbacks);
-          ordering = `${ranges.length} ${ranges.length === 1 ? 'partition' : 'partitions'} merged in timestamp order; positions number the records in that order.`;
-        } else {
-          if (source.from.type === 'offsets') throw new RewindError('invalid_input', 'An offset per partition starts a whole topic');
-          ctx.batch([{ kind: 'started', runId: id, ...(ctx.jobId ? { jobId: ctx.jobId } : {}), total: (expected = null) }]);
-          const adapter = await pool.get(source.connectionId);
-          result = await run.runBatches(adapter.events(source.target, source.from, to, ctx.signal), callbacks);
-        }
+        expected = feed.total;
+        ctx.batch([{ kind: 'started', runId: id, ...(ctx.jobId ? { jobId: ctx.jobId } : {}), total: expected }]);
+        const result = await feed.run(run, callbacks);
+        const ordering = feed.ordering;
         entry.result = result;
         return {
           runId: id,

@@ -1,7 +1,7 @@
 import { RewindError } from '../model/errors';
 import type { ProjectionTarget } from '../model/resources';
 import type { TypeSource } from '../model/type-source';
-import type { PartitionRange, TopicCursor } from './topic-merge';
+import type { PartitionRange, TopicCursor } from '../sources/kafka/topic-merge';
 import type { ProjectionRun, RunResult } from '../projections/projection-run';
 
 export interface RunEntry {

@@ -2,12 +2,14 @@ import { whenAborted } from '../sources/source-adapter';
 import { performance } from 'node:perf_hooks';
 import type { Handlers } from '../api/dispatcher';
 import { RewindError } from '../model/errors';
-import { DEFAULT_LIMITS, ProjectionRun, type RunResult } from '../projections/projection-run';
+import { DEFAULT_LIMITS, ProjectionRun } from '../projections/projection-run';
+import type { ProjectionFrom } from '../model/resources';
 import type { HandlerFailure } from '../model/wire';
 import type { ReadModelFile } from '../read-models/read-model-file';
 import { runQuery } from '../read-models/run-query';
 import type { AdapterPool } from './adapter-pool';
-import { mergedTopic, type TopicCursor } from './topic-merge';
+import type { TopicCursor } from '../sources/kafka/topic-merge';
+import { openFeed } from './open-feed';
 
 /** The next offset to read in each partition, from where a merge stopped. */
 const resumeAt = (cursor: TopicCursor): Record<string, string> => Object.fromEntries([...cursor.next].map(([p, o]) => [String(p), o.toString()]));
@@ -63,25 +65,13 @@ export function readModelHandlers({ pool, registry, readModels }: { pool: Adapte
       };
       try {
         run.restore(file.entries(name));
-        let result: RunResult;
-        let nextResume = resume;
-        if (target.type === 'kafka-topic') {
-          const adapter = await pool.get(connectionId);
-          if (!adapter.topics) throw new RewindError('invalid_input', 'This read model reads a Kafka topic, and its connection is no longer Kafka');
-          const ranges = await adapter.topics.partitionRanges(target.topic, { type: 'offsets', value: resume ?? {} }, ctx.signal);
-          total = Number(ranges.reduce((n, r) => n + (r.end > r.start ? r.end - r.start : 0n), 0n));
-          let last: TopicCursor = { seq: 0, next: new Map(ranges.map((r) => [r.partition, r.start])) };
-          result = await run.runBatches(mergedTopic(adapter, target.topic, ranges, last, ctx.signal, { onCursor: (c) => (last = c) }), callbacks);
-          nextResume = resumeAt(last);
-        } else if (target.type === 'store-all' || target.type === 'store-stream') {
-          const store = await pool.store(connectionId);
-          const streamId = target.type === 'store-stream' ? target.streamId : null;
-          total = streamId ? null : Math.max(0, store.lastPosition() - info.checkpoint);
-          result = await run.runSqlite({ kind: 'sqlite', path: store.path, streamId, from: info.checkpoint + 1, to: null }, callbacks);
-        } else {
-          const adapter = await pool.get(connectionId);
-          result = await run.runBatches(adapter.events(target, { type: 'position', value: String(info.checkpoint + 1) }, null, ctx.signal), callbacks);
-        }
+        // A topic resumes from its offsets per partition; every other source from the position after its checkpoint.
+        const from: ProjectionFrom = target.type === 'kafka-topic' ? { type: 'offsets', value: resume ?? {} } : { type: 'position', value: String(info.checkpoint + 1) };
+        const feed = await openFeed(pool, { connectionId, target, from, to: null }, ctx.signal);
+        total = feed.total;
+        const result = await feed.run(run, callbacks);
+        const last = feed.topic?.cursors.at(-1);
+        const nextResume = last ? resumeAt(last) : resume;
         if (ctx.signal.aborted) throw new RewindError('cancelled', 'Cancelled; the read model stays at its checkpoint');
         const failed = failure as HandlerFailure | null;
         if (failed) {

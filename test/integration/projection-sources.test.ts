@@ -11,7 +11,7 @@ import { createAppContext, type AppContext } from '../../src/services/app-contex
 import { MemorySecretStore } from '../../src/services/secret-store';
 import { KafkaAdapter } from '../../src/sources/kafka/kafka-adapter';
 import type { WireEvent } from '../../src/model/wire';
-import { mergedTopic, topicRange, type TopicCursor } from '../../src/services/topic-merge';
+import { mergedTopic, topicRange, type TopicCursor } from '../../src/sources/kafka/topic-merge';
 import { AMQP_URL, KAFKA_BOOTSTRAP, KAFKA_PORT, kafkaProfile, unique } from './brokers';
 import { inMemoryClient } from './in-memory-client';
 

@@ -1,5 +1,5 @@
-import type { SourceAdapter } from '../sources/source-adapter';
-import type { WireEvent } from '../model/wire';
+import type { SourceAdapter } from '../source-adapter';
+import type { WireEvent } from '../../model/wire';
 
 export interface PartitionRange {
   partition: number;
