@@ -3,7 +3,7 @@ import { ConnectionDraft, ConnectionProfile, ConnectionSummary } from '../model/
 import { Envelope } from '../model/envelope';
 import { Payload } from '../model/payload';
 import { Job } from '../model/jobs';
-import { Capabilities, ProjectionFrom, ProjectionTarget, ReadStart, ReadTarget, Resource } from '../model/resources';
+import { Capabilities, checkStart, Position, positionFits, ProjectionFrom, ProjectionTarget, ReadStart, ReadTarget, Resource } from '../model/resources';
 import { StateDiff } from '../model/state-diff';
 import { ReadProgress, ReadSummary, TestResult } from '../model/source-results';
 import { ExpectedVersion, NewEvent } from '../model/store-events';
@@ -80,7 +80,7 @@ export const ReadRequest = ConnectionRef.extend({
   limit: z.number().int().min(1).max(100_000),
   /** Kafka: read_committed (default) hides records of aborted transactions; read_uncommitted shows them. */
   isolation: z.enum(['read_committed', 'read_uncommitted']).optional(),
-});
+}).superRefine(checkStart);
 
 export const ProjectionSource = z
   .object({
@@ -90,7 +90,8 @@ export const ProjectionSource = z
     /** Last position to include (a whole topic: the last merged record); null runs to the end as of the start of the run. */
     to: z.string().regex(/^\d+$/).nullable(),
   })
-  .refine((s) => s.from.type !== 'offsets' || s.target.type === 'kafka-topic', { message: 'An offset per partition starts a whole Kafka topic; pick the topic', path: ['from'] });
+  .refine((s) => s.from.type !== 'offsets' || s.target.type === 'kafka-topic', { message: 'An offset per partition starts a whole Kafka topic; pick the topic', path: ['from'] })
+  .superRefine(checkStart);
 
 export const RebuildRequest = z.object({
   code: z
@@ -232,7 +233,10 @@ export const contract = {
     Empty,
   ),
   'records/value': call(
-    ConnectionRef.extend({ target: ReadTarget, position: z.string().regex(/^\d+$/), isolation: z.enum(['read_committed', 'read_uncommitted']).optional() }),
+    ConnectionRef.extend({ target: ReadTarget, position: Position, isolation: z.enum(['read_committed', 'read_uncommitted']).optional() }).refine((r) => positionFits(r.target, r.position), {
+      message: 'A position is a whole number.',
+      path: ['position'],
+    }),
     z.object({ payload: Payload }),
   ),
   'store/append': call(

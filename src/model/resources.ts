@@ -111,10 +111,35 @@ export const ReadTarget = z.discriminatedUnion('type', [
 ]);
 export type ReadTarget = z.infer<typeof ReadTarget>;
 
+/**
+ * A position, as its source writes it: a Kafka or stream offset and a store position are whole
+ * numbers (checked per target, see positionFits); a registered source may use any printable form
+ * it orders itself (a Redis stream id such as 1700000000000-0).
+ */
+export const Position = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[\x21-\x7e]+$/, 'A position is written without spaces.');
+
+const WHOLE = /^\d+$/;
+
+/** Whether a position fits the target it is for: the built-in targets count in whole numbers. */
+export function positionFits(target: { type: string }, position: string): boolean {
+  return target.type === 'source' || WHOLE.test(position);
+}
+
+/** Refines a request holding a target and a start so a position is in the target's own form. */
+export function checkStart(s: { target: { type: string }; from: { type: string; value?: unknown } }, ctx: z.RefinementCtx): void {
+  if (s.from.type === 'position' && typeof s.from.value === 'string' && !positionFits(s.target, s.from.value)) {
+    ctx.addIssue({ code: 'custom', message: 'A position is a whole number.', path: ['from', 'value'] });
+  }
+}
+
 export const ReadFrom = z.discriminatedUnion('type', [
   z.object({ type: z.literal('start') }),
   /** First position to read (inclusive). */
-  z.object({ type: z.literal('position'), value: z.string().regex(/^\d+$/, 'A position is a whole number.') }),
+  z.object({ type: z.literal('position'), value: Position }),
   z.object({ type: z.literal('time'), value: z.iso.datetime({ offset: true }) }),
 ]);
 export type ReadFrom = z.infer<typeof ReadFrom>;

@@ -14,6 +14,8 @@ export const SourceLook = z.object({
   /** What one item is called in sentences ("3 entries" takes "entry"... plural by adding s). */
   noun: Words,
   positionLabel: Words,
+  /** How a position is typed: a pattern (a RegExp source) and, for a wrong one, what it should be. */
+  positionForm: z.object({ pattern: z.string().min(1).max(200), hint: Words }),
   headersTitle: Words,
   payloadTitle: Words,
   emptyNote: Words,

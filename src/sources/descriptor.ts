@@ -39,6 +39,8 @@ export interface SourceDescriptor<P extends ConnectionProfile = ConnectionProfil
   readonly noun: string;
   /** The heading of a record's position column in lists that mix no other source. */
   readonly positionLabel: string;
+  /** How a position is typed in a "from" box: a pattern (a RegExp source) and what it should be. */
+  readonly positionForm: { readonly pattern: string; readonly hint: string };
   /** The detail pane's headings for the headers and the value. */
   readonly headersTitle: string;
   readonly payloadTitle: string;
@@ -75,3 +77,6 @@ export interface SourceDescriptor<P extends ConnectionProfile = ConnectionProfil
     readonly defaultUsername: string;
   };
 }
+
+/** The built-in sources' positions: offsets and store positions, whole numbers. */
+export const WHOLE_POSITION = { pattern: '^\\d+$', hint: 'a whole number, such as 0 or 1200' } as const;

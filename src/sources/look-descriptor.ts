@@ -37,6 +37,7 @@ export const plainLook = (kind: string): SourceLook => ({
   badge: kind,
   noun: 'item',
   positionLabel: 'Position',
+  positionForm: { pattern: '^\\S+$', hint: 'written without spaces' },
   headersTitle: 'Headers',
   payloadTitle: 'Payload',
   emptyNote: 'Nothing here yet',

@@ -45,11 +45,21 @@ test('a source registered from a test folder shows in the sidebar with its badge
 
     await expect(page.getByText(`${orders.length} items loaded`)).toBeVisible();
     const grid = page.getByRole('grid', { name: 'orders items' });
-    await expect(grid.getByRole('columnheader', { name: 'Seq' })).toBeVisible();
+    await expect(grid.getByRole('columnheader', { name: 'Id' })).toBeVisible();
     await expect(grid.getByRole('columnheader', { name: 'Body' })).toBeVisible();
     await grid.getByRole('row').filter({ hasText: orders[0]!.type }).first().click();
     await expect(page.getByRole('heading', { name: 'Body' })).toBeVisible();
     await page.screenshot({ path: testInfo.outputPath('registered-source.png') });
+
+    // A position in the source's own form (a stream id), read from; one in another form is refused in its words.
+    await page.getByLabel('Start from').selectOption('position');
+    await page.getByRole('textbox', { name: 'Id' }).fill('not-an-id');
+    await page.getByRole('button', { name: 'Read', exact: true }).click();
+    await expect(page.getByText('A position is a stream id, such as 1767225600000-0.')).toBeVisible();
+    await page.getByRole('textbox', { name: 'Id' }).fill(orders[57]!.streamId);
+    await page.getByRole('button', { name: 'Read', exact: true }).click();
+    await expect(page.getByText(`${orders.length - 57} items loaded`)).toBeVisible();
+    await expect(grid.getByRole('row').nth(1)).toContainText(orders[57]!.streamId);
   } finally {
     await shell.stop();
     rmSync(dataDir, { recursive: true, force: true });

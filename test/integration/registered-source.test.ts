@@ -46,7 +46,7 @@ describe('a source registered from a test folder', () => {
   it('is listed with its look, its resources counted, and only the abilities it has', async () => {
     const connections = await client.call('connections/list', {});
     const memory = connections.find((c) => c.id === 'memory-demo');
-    expect(memory).toMatchObject({ kind: 'memory', name: 'In-memory demo', removable: false, look: { label: 'Memory', noun: 'item', positionLabel: 'Seq' } });
+    expect(memory).toMatchObject({ kind: 'memory', name: 'In-memory demo', removable: false, look: { label: 'Memory', noun: 'item', positionLabel: 'Id' } });
     const listed = await client.call('resources/list', { connectionId: 'memory-demo' });
     const logs = memoryLogs();
     expect(listed.resources.map((r) => (r.type === 'source' ? [r.name, r.kind, r.items?.value] : null))).toEqual([...logs].map(([name, events]) => [name, 'log', events.length]));
@@ -57,12 +57,25 @@ describe('a source registered from a test folder', () => {
   it('is read in pages, from its start and from a position', async () => {
     const orders = memoryLogs().get('orders')!;
     const first = await read('orders', { type: 'start' }, 100);
-    expect(first.rows.map((r) => r.position)).toEqual(orders.slice(0, 100).map((e) => String(e.position)));
-    expect(first.summary.next).toBe('101');
+    expect(first.rows.map((r) => r.position)).toEqual(orders.slice(0, 100).map((e) => e.streamId));
+    // Positions are the source's own (stream ids here), opaque to Rewind: a read goes on from the one it was given.
+    expect(first.summary.next).toBe(orders[100]!.streamId);
     const rest = await read('orders', { type: 'position', value: first.summary.next! }, 1000);
     expect(rest.rows).toHaveLength(orders.length - 100);
     expect(rest.summary.next).toBeNull();
     expect(rest.rows.at(-1)).toMatchObject({ source: 'memory', resource: 'orders', type: 'OrderPlaced', id: orders.at(-1)!.id });
+  });
+
+  it("takes positions in the source's own form, while a built-in target still takes whole numbers only", async () => {
+    const orders = memoryLogs().get('orders')!;
+    const mid = await read('orders', { type: 'position', value: orders[57]!.streamId }, 3);
+    expect(mid.rows.map((r) => r.id)).toEqual(orders.slice(57, 60).map((e) => e.id));
+    const refused = await client
+      .stream('records/read', { connectionId: 'local', target: { type: 'store-all' }, from: { type: 'position', value: orders[57]!.streamId }, limit: 3 })
+      .catch((e: Error & { code: string }) => e);
+    expect(refused).toMatchObject({ code: 'invalid_input', message: expect.stringContaining('A position is a whole number.') });
+    const spaced = await read('orders', { type: 'position', value: '1 2' }, 3).catch((e: Error & { code: string }) => e);
+    expect(spaced).toMatchObject({ code: 'invalid_input', message: expect.stringContaining('A position is written without spaces.') });
   });
 
   it('rebuilds a projection, partitioned, to the state its events make', async () => {

@@ -8,7 +8,7 @@ import { formatCount } from '../ui/format';
 import { columnsFor, nextSort, sortRows, type Sort } from './columns';
 import { DetailPane } from './DetailPane';
 import { copyWhole, sourceFor } from './whole-payload';
-import { nounOf, positionLabel, targetOf } from './read-target';
+import { nounOf, positionFormOf, positionLabel, targetOf } from './read-target';
 import { ReadToolbar, type RecordsFromMode } from './ReadToolbar';
 import { RecordsTable } from './RecordsTable';
 import { MAX_ROWS, useRecordReader } from './useRecordReader';
@@ -68,7 +68,8 @@ export function RecordsTab({ connectionId, resource, onStoreChanged, attachJob =
 
   const start = (append = false) => {
     if ('unsupported' in target) return;
-    const from: ReadStart | { error: string } = append && reader.next ? { type: 'position', value: reader.next } : fromMode === 'last' ? { type: 'last' } : fromOf(fromMode, fromValue);
+    const from: ReadStart | { error: string } =
+      append && reader.next ? { type: 'position', value: reader.next } : fromMode === 'last' ? { type: 'last' } : fromOf(fromMode, fromValue, positionFormOf(resource));
     if ('error' in from) return setInputError(from.error);
     setInputError(null);
     if (!append) setSelected(-1);

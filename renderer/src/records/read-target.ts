@@ -1,5 +1,6 @@
 import type { Envelope, ReadTarget, Resource } from '../api/types';
 import { describe } from '../../../src/sources/descriptors';
+import { WHOLE_POSITION } from '../../../src/sources/descriptor';
 
 /** What a tab reads, or why it cannot. */
 export function targetOf(resource: Resource, partition: number): ReadTarget | { unsupported: string } {
@@ -33,6 +34,11 @@ export function nounOf(resource: Resource): Noun {
   if (resource.type === 'kafka-topic') return 'record';
   if (resource.type === 'rabbit-queue') return 'message';
   return 'event';
+}
+
+/** How a position of this resource is typed; the built-in sources count in whole numbers. */
+export function positionFormOf(resource: Resource): { pattern: string; hint: string } {
+  return resource.type === 'source' ? describe(resource.source).positionForm : WHOLE_POSITION;
 }
 
 export function positionLabel(resource: Resource): string {

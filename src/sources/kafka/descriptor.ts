@@ -1,5 +1,5 @@
 import type { KafkaProfile } from '../../model/connections';
-import type { SourceDescriptor } from '../descriptor';
+import { WHOLE_POSITION, type SourceDescriptor } from '../descriptor';
 import { tlsWord } from '../secret-targets';
 
 export const kafkaDescriptor: SourceDescriptor<KafkaProfile> = {
@@ -8,6 +8,7 @@ export const kafkaDescriptor: SourceDescriptor<KafkaProfile> = {
   badge: 'kafka',
   noun: 'record',
   positionLabel: 'Offset',
+  positionForm: WHOLE_POSITION,
   headersTitle: 'Headers',
   payloadTitle: 'Payload',
   nullValue: { short: '∅ tombstone', long: 'null (tombstone)' },

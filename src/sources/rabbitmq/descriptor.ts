@@ -1,7 +1,7 @@
 import { defaultStreamPort, streamTls, type RabbitProfile } from '../../model/connections';
 import type { Resource } from '../../model/resources';
 import { tlsWord } from '../secret-targets';
-import type { SourceDescriptor } from '../descriptor';
+import { WHOLE_POSITION, type SourceDescriptor } from '../descriptor';
 
 export const rabbitDescriptor: SourceDescriptor<RabbitProfile> = {
   kind: 'rabbitmq',
@@ -9,6 +9,7 @@ export const rabbitDescriptor: SourceDescriptor<RabbitProfile> = {
   badge: 'rabbit',
   noun: 'message',
   positionLabel: 'Offset',
+  positionForm: WHOLE_POSITION,
   headersTitle: 'Headers',
   payloadTitle: 'Payload',
   nullValue: { short: 'null', long: 'null' },

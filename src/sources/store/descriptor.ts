@@ -1,6 +1,6 @@
 import type { StoreProfile } from '../../model/connections';
 import type { Resource } from '../../model/resources';
-import type { SidebarGroup, SourceDescriptor } from '../descriptor';
+import { WHOLE_POSITION, type SidebarGroup, type SourceDescriptor } from '../descriptor';
 
 export const storeDescriptor: SourceDescriptor<StoreProfile> = {
   kind: 'store',
@@ -8,6 +8,7 @@ export const storeDescriptor: SourceDescriptor<StoreProfile> = {
   badge: 'store',
   noun: 'event',
   positionLabel: 'Position',
+  positionForm: WHOLE_POSITION,
   headersTitle: 'Metadata',
   payloadTitle: 'Data',
   nullValue: { short: 'null', long: 'null' },

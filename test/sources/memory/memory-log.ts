@@ -1,6 +1,9 @@
 /** The events the in-memory source holds: two logs of orders and payments, made the same way each time. */
 export interface MemoryEvent {
+  /** Its place in the log, from 1: what a projection numbers it by. */
   position: number;
+  /** Its position as the source writes it, a stream id like Redis's (milliseconds-sequence): opaque to Rewind. */
+  streamId: string;
   log: string;
   id: string;
   type: string;
@@ -18,6 +21,8 @@ export function memoryLogs(): Map<string, MemoryEvent[]> {
       const placed = log === 'orders';
       events.push({
         position: i + 1,
+        // Two entries per millisecond, so the sequence part is used too.
+        streamId: `${Date.UTC(2026, 0, 1) + Math.floor(i / 2)}-${i % 2}`,
         log,
         id: `${log}-${i + 1}`,
         type: placed ? 'OrderPlaced' : 'OrderPaid',
