@@ -326,6 +326,11 @@ export async function moveMessages(o: MoveOptions): Promise<MoveOutcome> {
       },
       window,
     );
+    // Deliveries can come before the subscription's answer does: what was held or sized in the
+    // meantime could not widen a consumer that did not exist yet, and a full prefetch of held
+    // messages delivers nothing more (seen as a stall after 10 on a loaded machine).
+    const wanted = held > 0 ? held + window + 200 : window;
+    if (wanted > consumer.prefetch && srcOpen) consumer.widen(wanted);
 
     // Until everything chosen is taken and settled, the queue ran dry, or the user cancelled.
     while (taking || inFlight() > 0) {

@@ -76,6 +76,8 @@ async function lookThrough(channel: Channel, queue: string, see: (m: ConsumeMess
     },
     Math.min(depth, 2_000),
   );
+  // What arrived before the subscription's answer could not widen it yet (see moveMessages).
+  if (!finished && taken + 1_000 > consumer.prefetch) consumer.widen(taken + 2_000);
   while (!finished && !signal.aborted) {
     await new Promise<void>((r) => {
       wake = r;
