@@ -51,6 +51,8 @@ test('a source registered from a test folder shows in the sidebar with its badge
     await expect(page.getByRole('heading', { name: 'Body' })).toBeVisible();
     await page.screenshot({ path: testInfo.outputPath('registered-source.png') });
 
+    // It cannot start at a time (its capabilities say so): the choice is not offered.
+    await expect(page.getByLabel('Start from').locator('option')).toHaveText(['the beginning', 'id']);
     // A position in the source's own form (a stream id), read from; one in another form is refused in its words.
     await page.getByLabel('Start from').selectOption('position');
     await page.getByRole('textbox', { name: 'Id' }).fill('not-an-id');

@@ -24,6 +24,8 @@ interface Props {
   onCancel(): void;
   reading: ReadProgress | null;
   positionLabel: string;
+  /** Whether the source can start a read at a time (its capabilities say); without it the choice is not offered. */
+  seeksByTime: boolean;
   /** Source-specific actions, at the right end. */
   actions?: ReactNode;
 }
@@ -55,7 +57,7 @@ export function ReadToolbar(p: Props) {
         <select className="input" value={p.fromMode} onChange={(e) => p.onFromMode(e.target.value as RecordsFromMode)} aria-label="Start from">
           <option value="start">the beginning</option>
           <option value="position">{p.positionLabel.toLowerCase()}</option>
-          <option value="time">a time</option>
+          {p.seeksByTime && <option value="time">a time</option>}
           {p.resource.type === 'rabbit-queue' && p.resource.queueType === 'stream' && <option value="last">the last chunk</option>}
         </select>
       </label>

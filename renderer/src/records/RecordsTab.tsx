@@ -1,6 +1,8 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useClient } from '../api/client-context';
-import type { ReadStart, Resource } from '../api/types';
+import { useQueryClient } from '@tanstack/react-query';
+import type { ReadStart, Resource, ResourceList } from '../api/types';
+import { queryKeys } from '../api/queries';
 import { fromOf } from '../ui/read-from';
 import { copyText } from '../ui/copy';
 import { ErrorBox } from '../ui/ErrorBox';
@@ -49,6 +51,8 @@ export function RecordsTab({ connectionId, resource, onStoreChanged, attachJob =
   const [moving, setMoving] = useState(false);
   const [check, setCheck] = useState<{ running: boolean; result: { ok: boolean; problems: string[]; elapsedMs: number } | null; error: unknown }>({ running: false, result: null, error: null });
   const client = useClient();
+  // The sidebar listed this resource with its source's capabilities: offer only the starts it has.
+  const seeksByTime = useQueryClient().getQueryData<ResourceList>(queryKeys.resources(connectionId))?.capabilities.seekByTime !== false;
   const reader = useRecordReader(connectionId);
   const target = targetOf(resource, partition);
   const noun = nounOf(resource);
@@ -212,6 +216,7 @@ export function RecordsTab({ connectionId, resource, onStoreChanged, attachJob =
         onCancel={reader.cancel}
         reading={reader.reading}
         positionLabel={posLabel}
+        seeksByTime={seeksByTime}
         actions={
           resource.type === 'kafka-topic' || resource.type === 'rabbit-queue' ? (
             <>
