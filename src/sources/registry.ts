@@ -1,5 +1,4 @@
-import type { ConnectionDraft, ConnectionProfile } from '../model/connections';
-import type { ConnectionSummary } from '../model/connections';
+import type { ConnectionDraft, ConnectionProfile, ConnectionSummary } from '../model/connections';
 import type { RegisteredSource, SourceModule } from './source-module';
 import { kafkaSource } from './kafka/kafka-source';
 import { rabbitSource } from './rabbitmq/rabbit-source';
