@@ -72,7 +72,11 @@ export function RedriveDialog({ source, selection, count, onClose, onDone, onOpe
   const options = (): z.input<typeof RedriveOptions> => ({ restoreTtl, ratePerSecond: rate.trim() ? Number(rate) : null, partitioning, keepTimestamp });
   const request = () => ({ connectionId: source.connectionId, ref: source.ref, selection, target: targetValue(), options: options() });
 
+  /** What the chosen target still needs, said before anything is asked of the broker. */
+  const missing = target === 'topic' && !topic.trim() ? 'Enter the topic to send them to.' : target === 'queue' && !queue.trim() ? 'Enter the queue to send them to.' : null;
+
   const dryRun = async () => {
+    if (missing) return setError(new Error(missing));
     setBusy(true);
     setError(null);
     try {
