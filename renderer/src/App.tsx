@@ -2,9 +2,7 @@ import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react'
 import { useClient } from './api/client-context';
 import type { AppInfo, ConnectionProfile, ConnectionSummary, Resource } from './api/types';
 import { ConnectionDialog } from './connections/ConnectionDialog';
-import { RecordsTab } from './records/RecordsTab';
-import { SubscriptionTab } from './store/SubscriptionTab';
-import { TopicTab } from './topics/TopicTab';
+import { ResourceTab } from './records/ResourceTab';
 import { CreateTopicDialog } from './topics/CreateTopicDialog';
 import { resourceKey } from './sidebar/tree-rows';
 import { Sidebar } from './sidebar/Sidebar';
@@ -325,16 +323,13 @@ export function App({ disconnected }: { disconnected: string | null }) {
         {tabs.map((t) => (
           <section key={t.id} className="tab-panel" role="tabpanel" hidden={t.id !== activeTab} aria-label={tabTitle(t)}>
             <ViewBoundary name={tabTitle(t)}>
-              {t.kind === 'resource' && t.resource.type === 'store-subscription' ? (
-                <SubscriptionTab connectionId={t.connectionId} name={t.resource.name} dark={theme === 'dark'} onChanged={() => sourceChanged(t.connectionId)} />
-              ) : t.kind === 'resource' && t.resource.type === 'kafka-topic' ? (
-                <TopicTab connectionId={t.connectionId} resource={t.resource} attachJob={t.attachJob ?? null} onChanged={() => sourceChanged(t.connectionId)} />
-              ) : t.kind === 'resource' ? (
-                <RecordsTab
+              {t.kind === 'resource' ? (
+                <ResourceTab
                   connectionId={t.connectionId}
                   resource={t.resource}
+                  dark={theme === 'dark'}
                   attachJob={t.attachJob ?? null}
-                  onStoreChanged={() => sourceChanged(t.connectionId)}
+                  onChanged={() => sourceChanged(t.connectionId)}
                   onOpenMap={(vhost, queue) => {
                     const c = connections?.find((x) => x.id === t.connectionId);
                     if (c) openMap(c, vhost, queue);

@@ -4,11 +4,8 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useClient } from '../api/client-context';
 import { queryKeys } from '../api/queries';
 import type { DeadLetter, DeadLetterSource, Envelope, Resource } from '../api/types';
-import { nextSort, sortRows, type Sort } from '../records/columns';
-import { DetailPane } from '../records/DetailPane';
-import { copyWhole, sourceFor } from '../records/whole-payload';
-import { RecordsTable } from '../records/RecordsTable';
-import { copyText } from '../ui/copy';
+import { sortRows, type Sort } from '../records/columns';
+import { RecordsPanel } from '../records/RecordsPanel';
 import { ErrorBox } from '../ui/ErrorBox';
 import { moveFocusInList } from '../ui/focus';
 import { countTitle, formatCount, formatEstimate } from '../ui/format';
@@ -264,26 +261,22 @@ export function DeadLettersTab({ onOpen, onOpenAudit }: { onOpen(connectionId: s
                   <ErrorBox error={peekError} />
                 </div>
               )}
-              <div className="records">
-                <div className="table-wrap">
-                  <RecordsTable
-                    rows={rows}
-                    columns={columns}
-                    selected={row}
-                    onSelect={setRow}
-                    sort={sort}
-                    onSort={(column) => setSort((s) => nextSort(s, column))}
-                    onCopy={(e) => void copyWhole(client, e, sourceFor(selected.connectionId, e, null), copyText)}
-                    picks={picks}
-                    label={`${selected.ref.name} dead letters`}
-                    empty={<div className="empty">{peeking ? 'Reading…' : peek ? 'No dead letters here.' : ''}</div>}
-                  />
-                </div>
-                <div className="dl-detail">
-                  {death && <DeathPanel death={death} />}
-                  <DetailPane envelope={current} noun={describe(selected.kind).noun} positionLabel={positionLabel} source={current ? sourceFor(selected.connectionId, current, null) : null} />
-                </div>
-              </div>
+              <RecordsPanel
+                connectionId={selected.connectionId}
+                target={null}
+                rows={rows}
+                columns={columns}
+                selected={row}
+                onSelect={setRow}
+                sort={sort}
+                onSort={setSort}
+                picks={picks}
+                label={`${selected.ref.name} dead letters`}
+                empty={<div className="empty">{peeking ? 'Reading…' : peek ? 'No dead letters here.' : ''}</div>}
+                noun={describe(selected.kind).noun}
+                positionLabel={positionLabel}
+                aboveDetail={death && <DeathPanel death={death} />}
+              />
             </>
           )}
         </div>

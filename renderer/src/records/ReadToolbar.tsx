@@ -2,8 +2,7 @@ import { ReadButton } from '../ui/ReadButton';
 import { TimeField } from '../ui/TimeField';
 import { useEffect, useState, type ReactNode } from 'react';
 import { SOURCE_STALL_MS } from '../../../src/model/timeouts';
-import type { Resource } from '../api/types';
-import { formatCount, offsetRange } from '../ui/format';
+import { formatCount } from '../ui/format';
 import type { FromMode } from '../ui/read-from';
 import type { ReadProgress } from './useRecordReader';
 
@@ -11,9 +10,6 @@ import type { ReadProgress } from './useRecordReader';
 export type RecordsFromMode = FromMode | 'last';
 
 interface Props {
-  resource: Resource;
-  partition: number;
-  onPartition(p: number): void;
   fromMode: RecordsFromMode;
   onFromMode(m: RecordsFromMode): void;
   fromValue: string;
@@ -26,12 +22,13 @@ interface Props {
   positionLabel: string;
   /** Whether the source can start a read at a time (its capabilities say); without it the choice is not offered. */
   seeksByTime: boolean;
+  /** Whether the source can start at its last chunk (a RabbitMQ stream). */
+  startsAtLast: boolean;
   /** Source-specific actions, at the right end. */
   actions?: ReactNode;
 }
 
 export function ReadToolbar(p: Props) {
-  const partitions = p.resource.type === 'kafka-topic' ? p.resource.partitions : [];
   return (
     <form
       className="toolbar"
@@ -40,25 +37,13 @@ export function ReadToolbar(p: Props) {
         p.onRead();
       }}
     >
-      {partitions.length > 0 && (
-        <label>
-          Partition
-          <select className="input" value={p.partition} onChange={(e) => p.onPartition(Number(e.target.value))} aria-label="Partition">
-            {partitions.map((x) => (
-              <option key={x.partition} value={x.partition}>
-                {x.partition} · {offsetRange(x.low, x.high)}
-              </option>
-            ))}
-          </select>
-        </label>
-      )}
       <label>
         From
         <select className="input" value={p.fromMode} onChange={(e) => p.onFromMode(e.target.value as RecordsFromMode)} aria-label="Start from">
           <option value="start">the beginning</option>
           <option value="position">{p.positionLabel.toLowerCase()}</option>
           {p.seeksByTime && <option value="time">a time</option>}
-          {p.resource.type === 'rabbit-queue' && p.resource.queueType === 'stream' && <option value="last">the last chunk</option>}
+          {p.startsAtLast && <option value="last">the last chunk</option>}
         </select>
       </label>
       {p.fromMode === 'position' && (

@@ -3,6 +3,13 @@ import { VirtualGrid } from '../ui/VirtualGrid';
 import type { Envelope } from '../api/types';
 import type { Column, Sort } from './columns';
 
+export interface Picks {
+  isPicked(index: number): boolean;
+  toggle(index: number): void;
+  allPicked: boolean;
+  toggleAll(): void;
+}
+
 interface Props {
   rows: Envelope[];
   columns: Column[];
@@ -14,7 +21,7 @@ interface Props {
   empty: ReactNode;
   label: string;
   /** Rows picked for an action (a redrive): a checkbox column; Space toggles the selected row. */
-  picks?: { isPicked(index: number): boolean; toggle(index: number): void; allPicked: boolean; toggleAll(): void };
+  picks?: Picks;
   /** Rows arrive at the end (a tail): the newest stays in view while the user is at the bottom. */
   followEnd?: boolean;
 }

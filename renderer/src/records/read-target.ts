@@ -1,30 +1,6 @@
-import type { Envelope, ReadTarget, Resource } from '../api/types';
+import type { Envelope, Resource } from '../api/types';
 import { describe } from '../../../src/sources/descriptors';
 import { WHOLE_POSITION } from '../../../src/sources/descriptor';
-
-/** What a tab reads, or why it cannot. */
-export function targetOf(resource: Resource, partition: number): ReadTarget | { unsupported: string } {
-  switch (resource.type) {
-    case 'kafka-topic':
-      return { type: 'kafka-partition', topic: resource.name, partition };
-    case 'rabbit-queue':
-      return resource.queueType === 'stream'
-        ? { type: 'rabbit-stream', vhost: resource.vhost, queue: resource.name }
-        : { unsupported: `${resource.name} is a ${resource.queueType} queue. Reading it would take messages off the queue, so Rewind only browses stream queues here.` };
-    case 'store-all':
-      return { type: 'store-all' };
-    case 'store-stream':
-      return { type: 'store-stream', streamId: resource.name };
-    case 'rabbit-vhost':
-      return { unsupported: 'A vhost holds queues: open one of them.' };
-    case 'rabbit-super-stream':
-      return { unsupported: `${resource.name} is a super stream of ${resource.partitions.length} partitions: open one of its streams (${resource.partitions.map((p) => p.queue).join(', ')}).` };
-    case 'store-subscription':
-      return { unsupported: 'A subscription opens in its own view.' };
-    case 'source':
-      return { type: 'source', resource: resource.name };
-  }
-}
 
 /** What one item is called in sentences; the plural adds an s. */
 export type Noun = string;

@@ -88,10 +88,8 @@ export function useRecordReader(connectionId: string) {
   );
 
   const read = useCallback(
-    (target: ReadTarget, from: ReadStart, limit: number, append: boolean, isolation?: 'read_committed' | 'read_uncommitted') =>
-      follow(append, limit > JOB_LIMIT, (signal, detach, onBatch, onProgress) =>
-        client.stream('records/read', { connectionId, target, from, limit, ...(isolation ? { isolation } : {}) }, { signal, detach, onBatch, onProgress }),
-      ),
+    (target: ReadTarget, from: ReadStart, limit: number, append: boolean) =>
+      follow(append, limit > JOB_LIMIT, (signal, detach, onBatch, onProgress) => client.stream('records/read', { connectionId, target, from, limit }, { signal, detach, onBatch, onProgress })),
     [client, connectionId, follow],
   );
 

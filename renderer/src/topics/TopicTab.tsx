@@ -1,12 +1,8 @@
-import { useClient } from '../api/client-context';
 import { useEffect, useMemo, useState } from 'react';
 import type { Envelope, Resource } from '../api/types';
 import { PublishDialog } from '../compose/PublishDialog';
-import { columnsFor, nextSort, sortRows, type Sort } from '../records/columns';
-import { DetailPane } from '../records/DetailPane';
-import { copyWhole, sourceFor } from '../records/whole-payload';
-import { RecordsTable } from '../records/RecordsTable';
-import { copyText } from '../ui/copy';
+import { columnsFor, sortRows, type Sort } from '../records/columns';
+import { RecordsPanel } from '../records/RecordsPanel';
 import { ErrorBox } from '../ui/ErrorBox';
 import { formatCount } from '../ui/format';
 import { ScanStatus } from './ScanStatus';
@@ -37,7 +33,6 @@ interface Props {
  * from the newest, a time, an offset or the last N; searched with streaming hits; followed live.
  */
 export function TopicTab({ connectionId, resource, onChanged, attachJob = null }: Props) {
-  const client = useClient();
   const [partition, setPartition] = useState<number | null>(null);
   const [fromMode, setFromMode] = useState<TopicFromMode>('newest');
   const [fromText, setFromText] = useState('');
@@ -347,27 +342,27 @@ export function TopicTab({ connectionId, resource, onChanged, attachJob = null }
         </div>
       )}
       {publishing && <PublishDialog connectionId={connectionId} initial={{ kind: 'topic', topic: resource.name, partition: null }} onClose={() => setPublishing(false)} />}
-      <div className="records">
-        <div className="table-wrap">
-          <RecordsTable
-            rows={rows}
-            columns={columns}
-            selected={selected}
-            onSelect={setSelected}
-            sort={sort}
-            onSort={(column) => setSort((s) => nextSort(s, column))}
-            onCopy={(e) => void copyWhole(client, e, sourceFor(connectionId, e, null), copyText)}
-            empty={empty}
-            label={mode === 'search' ? `${resource.name} search hits` : `${resource.name} records`}
-          />
+      <RecordsPanel
+        connectionId={connectionId}
+        target={null}
+        rows={rows}
+        columns={columns}
+        selected={selected}
+        onSelect={setSelected}
+        sort={sort}
+        onSort={setSort}
+        label={mode === 'search' ? `${resource.name} search hits` : `${resource.name} records`}
+        empty={empty}
+        noun="record"
+        positionLabel="Offset"
+        foot={
           <div className="toolbar table-foot">
             <span className="muted" data-testid="records-summary">
               {summary}
             </span>
           </div>
-        </div>
-        <DetailPane envelope={rows[selected] ?? null} noun="record" positionLabel="Offset" source={rows[selected] ? sourceFor(connectionId, rows[selected], null) : null} />
-      </div>
+        }
+      />
     </>
   );
 }

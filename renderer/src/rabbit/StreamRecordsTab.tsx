@@ -1,0 +1,43 @@
+import { useState } from 'react';
+import type { Resource } from '../api/types';
+import { PublishDialog } from '../compose/PublishDialog';
+import { RecordsView } from '../records/RecordsView';
+import { StreamTailControls } from '../records/StreamTailControls';
+import { useStreamTail } from '../records/useStreamTail';
+
+type Queue = Extract<Resource, { type: 'rabbit-queue' }>;
+
+interface Props {
+  connectionId: string;
+  resource: Queue;
+  attachJob?: { id: string; n: number } | null;
+}
+
+/** A RabbitMQ stream: read by offset, time or its last chunk, followed live, published to. */
+export function StreamRecordsTab({ connectionId, resource, attachJob = null }: Props) {
+  const [publishing, setPublishing] = useState(false);
+  const tail = useStreamTail(connectionId);
+  const target = { type: 'rabbit-stream' as const, vhost: resource.vhost, queue: resource.name };
+  return (
+    <>
+      {publishing && <PublishDialog connectionId={connectionId} initial={{ kind: 'exchange', vhost: resource.vhost, exchange: '', routingKey: resource.name }} onClose={() => setPublishing(false)} />}
+      <RecordsView
+        connectionId={connectionId}
+        resource={resource}
+        target={target}
+        attachJob={attachJob}
+        startsAtLast
+        followed={tail}
+        actions={({ last, end }) => (
+          <>
+            {/* A followed stream's new messages join the rows already read, from the offset after the last one shown. */}
+            <StreamTailControls tail={tail} onStart={() => tail.start(target, last ? String(BigInt(last.position) + 1n) : end)} />
+            <button className="btn" onClick={() => setPublishing(true)}>
+              Publish…
+            </button>
+          </>
+        )}
+      />
+    </>
+  );
+}
