@@ -2,7 +2,10 @@ import { RewindError } from '../model/errors';
 import type { ProjectionFrom, ProjectionTarget, ReadFrom } from '../model/resources';
 import type { ProjectionRun, RunCallbacks, RunResult } from '../projections/projection-run';
 import type { EventStore } from '../store/event-store';
-import { mergedTopic, type PartitionRange, type TopicCursor } from '../sources/kafka/topic-merge';
+import { mergedTopic, topicStretch, type PartitionRange, type TopicCursor } from '../sources/kafka/topic-merge';
+import type { SourceAdapter } from '../sources/source-adapter';
+import type { WireEvent } from '../model/wire';
+import type { RunEntry } from './projection-registry';
 import type { AdapterPool } from './adapter-pool';
 
 export interface FeedRequest {
@@ -14,9 +17,9 @@ export interface FeedRequest {
 }
 
 /**
- * A source opened as the events a projection consumes: rebuilds, read models continuing, and
- * (by the time-travel and parked-replay paths that read a finished run again) everything that
- * feeds a run picks its feed here, once.
+ * A source opened as the events a projection consumes: rebuilds and read models continuing open
+ * a feed here, and time travel and the partition view read a stretch of a finished run again
+ * (feedStretch), so how a source becomes a run's events is picked in this file only.
  */
 export interface OpenedFeed {
   /** The worker reads an event store's file itself, or the core posts batches read from a source. */
@@ -68,4 +71,15 @@ function startPosition(store: EventStore, from: ReadFrom): number {
   if (from.type === 'start') return 1;
   if (from.type === 'position') return Math.max(1, Number(from.value));
   return store.positionAt(from.value) ?? store.lastPosition() + 1;
+}
+
+/** The events numbered `from`..`to` (inclusive) of a finished broker run, read again from its source. */
+export async function* feedStretch(adapter: SourceAdapter, run: Pick<RunEntry, 'target' | 'topic'>, from: number, to: number, signal: AbortSignal): AsyncGenerator<WireEvent[]> {
+  if (to < from) return;
+  if (run.target.type !== 'kafka-topic') {
+    yield* adapter.events(run.target, { type: 'position', value: String(Math.max(0, from)) }, to, signal);
+  } else if (run.topic) {
+    // A merged topic is numbered by the run, not by offsets: replay the merge from a cursor.
+    yield* topicStretch(adapter, run.target.topic, run.topic.ranges, run.topic.cursors, from, to, signal);
+  }
 }

@@ -11,8 +11,7 @@ import { typeNotice } from '../projections/event-types';
 import { DEFAULT_LIMITS, ProjectionRun, type RunCallbacks } from '../projections/projection-run';
 import type { AdapterPool } from './adapter-pool';
 import type { WireEvent } from '../model/wire';
-import { runEvents } from './projection-feeds';
-import { openFeed } from './open-feed';
+import { feedStretch, openFeed } from './open-feed';
 import type { ProjectionRegistry } from './projection-registry';
 
 type ProjectionHandlers = Pick<
@@ -105,7 +104,7 @@ export function projectionHandlers({ pool, registry }: { pool: AdapterPool; regi
         const from = base >= 0 ? base + 1 : firstPosition;
         if (position - from > 1_000_000) throw new RewindError('invalid_input', 'That position is too far from a snapshot to replay');
         const events: WireEvent[] = [];
-        for await (const batch of runEvents(adapter, entry, from, position, signal)) events.push(...batch);
+        for await (const batch of feedStretch(adapter, entry, from, position, signal)) events.push(...batch);
         at = await entry.run.stateAt(position, events);
       }
       return { position: at.position, state: parseCapped(at.state), event: at.event, before: JSON.parse(at.before) as Json, after: JSON.parse(at.after) as Json, touched: at.touched };
@@ -121,7 +120,7 @@ export function projectionHandlers({ pool, registry }: { pool: AdapterPool; regi
       const adapter = await pool.get(entry.connectionId);
       const positions: number[] = [];
       let truncated = false;
-      for await (const events of runEvents(adapter, entry, firstPosition, lastPosition, signal)) {
+      for await (const events of feedStretch(adapter, entry, firstPosition, lastPosition, signal)) {
         positions.push(...(await entry.run.matchKeys(key, events)));
         if (positions.length > max) {
           truncated = true;
