@@ -60,8 +60,8 @@ function layers() {
         {
           patterns: [
             {
-              regex: `^(\\.\\./)+src/(?!model/|sources/descriptors?$|api/(contract|client|protocol|ws-transport|contract-rabbit)$)`,
-              message: 'The renderer talks to the core only through src/model, the source descriptors and the API client and contract.',
+              regex: `^(\\.\\./)+src/(?!model/|sources/(descriptors?|profiles|rabbitmq/profile)$|api/(contract|client|protocol|ws-transport|contract-rabbit)$)`,
+              message: 'The renderer talks to the core only through src/model, the source descriptors and profiles, and the API client and contract.',
             },
           ],
         },
@@ -70,15 +70,23 @@ function layers() {
   });
   // What a source looks like is drawn by the renderer: its descriptor reaches only the model.
   rules.push({
-    files: ['src/sources/descriptor.ts', 'src/sources/descriptors.ts', 'src/sources/look-descriptor.ts', 'src/sources/secret-targets.ts', 'src/sources/*/descriptor.ts'],
+    files: [
+      'src/sources/descriptor.ts',
+      'src/sources/descriptors.ts',
+      'src/sources/look-descriptor.ts',
+      'src/sources/secret-targets.ts',
+      'src/sources/profiles.ts',
+      'src/sources/*/descriptor.ts',
+      'src/sources/*/profile.ts',
+    ],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
             {
-              regex: '^(?!(\\.\\./)+model/|\\./(descriptor|look-descriptor|secret-targets|\\w+/descriptor)$|\\.\\./(descriptor|secret-targets)$)',
-              message: 'A descriptor is browser-safe: it imports only src/model and other descriptors.',
+              regex: '^(?!zod$|(\\.\\./)+model/|\\./(descriptor|look-descriptor|secret-targets|profiles?|\\w+/(descriptor|profile))$|\\.\\./(descriptor|secret-targets|profiles)$)',
+              message: 'A descriptor or profile is browser-safe: it imports only src/model, other descriptors and profiles.',
             },
           ],
         },

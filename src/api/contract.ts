@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { ConnectionDraft, ConnectionProfile, ConnectionSummary } from '../model/connections';
+import { ConnectionDraft, ConnectionProfile } from '../sources/profiles';
+import { ConnectionSummary } from '../model/connections';
 import { Envelope } from '../model/envelope';
 import { Payload } from '../model/payload';
 import { Job } from '../model/jobs';

@@ -25,10 +25,8 @@ export const Port = z.coerce
   .min(1, { message: 'Port must be from 1 to 65535.' })
   .max(65535, { message: 'Port must be from 1 to 65535.' });
 
-export const SaslMechanism = z.enum(['none', 'plain', 'scram-sha-256', 'scram-sha-512']);
-export type SaslMechanism = z.infer<typeof SaslMechanism>;
-
-const Common = {
+/** The fields every network source's profile has. */
+export const NetworkProfileFields = {
   id: z.string().min(1).max(100),
   name: z.string().trim().min(1, { message: 'Give the connection a name.' }).max(100),
   host: Host,
@@ -39,58 +37,11 @@ const Common = {
   hasPassword: z.boolean(),
 };
 
-export const KafkaProfile = z.object({
-  ...Common,
-  kind: z.literal('kafka'),
-  sasl: SaslMechanism,
-});
-export const RabbitProfile = z.object({
-  ...Common,
-  kind: z.literal('rabbitmq'),
-  vhost: z.string().min(1).max(256),
-  managementPort: Port,
-  /** The stream protocol's port: the same user and password go there, so it is part of their target. */
-  streamPort: Port,
-  /**
-   * With TLS on, the stream port is spoken to with TLS too, unless the user allowed sending the
-   * password to it without TLS (a broker whose stream listener has none). False without TLS.
-   */
-  streamWithoutTls: z.boolean(),
-});
-/** Another event-store file, opened with "Open event store…". */
-export const StoreProfile = z.object({
-  id: Common.id,
-  name: Common.name,
-  kind: z.literal('store'),
-  path: z.string().trim().min(1, { message: 'Enter the path of a .sqlite file.' }).max(4096),
-  hasPassword: z.literal(false),
-});
-export const ConnectionProfile = z.discriminatedUnion('kind', [KafkaProfile, RabbitProfile, StoreProfile]);
-export type KafkaProfile = z.infer<typeof KafkaProfile>;
-export type RabbitProfile = z.infer<typeof RabbitProfile>;
-export type StoreProfile = z.infer<typeof StoreProfile>;
-export type BrokerProfile = KafkaProfile | RabbitProfile;
-export type ConnectionProfile = z.infer<typeof ConnectionProfile>;
-
-/** RabbitMQ's own stream listeners: 5552, and 5551 for TLS. */
-export const defaultStreamPort = (tls: boolean) => (tls ? 5551 : 5552);
-
-/** Whether the stream port is spoken to with TLS. */
-export const streamTls = (p: Pick<RabbitProfile, 'tls' | 'streamWithoutTls'>) => p.tls && !p.streamWithoutTls;
-
 /**
- * What the form sends. `password` undefined keeps the stored one; an empty string clears it.
- * `id` is absent for a new connection.
+ * What a form adds to a profile. `password` undefined keeps the stored one; an empty string clears
+ * it. `id` is absent for a new connection.
  */
-const draftFields = { id: Common.id.optional(), password: z.string().max(4096).optional() };
-export const ConnectionDraft = z.discriminatedUnion('kind', [
-  KafkaProfile.omit({ id: true, hasPassword: true }).extend(draftFields),
-  /** The stream port defaults to RabbitMQ's for the TLS setting; a plain one with TLS is not allowed unless asked. */
-  RabbitProfile.omit({ id: true, hasPassword: true }).extend({ ...draftFields, streamPort: Port.optional(), streamWithoutTls: z.boolean().optional() }),
-  /** `create` makes a new, empty store when the file does not exist. */
-  StoreProfile.omit({ id: true, hasPassword: true }).extend({ id: Common.id.optional(), create: z.boolean() }),
-]);
-export type ConnectionDraft = z.infer<typeof ConnectionDraft>;
+export const DraftFields = { id: NetworkProfileFields.id.optional(), password: z.string().max(4096).optional() };
 
 /** Every connection the UI lists: saved broker profiles plus the bundled store. */
 export const ConnectionSummary = z.object({

@@ -1,5 +1,5 @@
 import { RewindError } from '../model/errors';
-import type { ConnectionProfile } from '../model/connections';
+import type { ConnectionProfile } from '../sources/profiles';
 import { describe } from '../sources/descriptors';
 import type { SecretStore } from './secret-store';
 

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { RewindError } from '../model/errors';
 import type { Handlers } from '../api/dispatcher';
-import { LOCAL_STORE_ID, type ConnectionProfile, type ConnectionSummary } from '../model/connections';
+import { LOCAL_STORE_ID, type ConnectionSummary } from '../model/connections';
+import { type ConnectionProfile } from '../sources/profiles';
 import { registeredConnections, sourceModule } from '../sources/registry';
 import { BoundSecrets } from './bound-secrets';
 import { EventStore } from '../store/event-store';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConnectionProfile } from '../model/connections';
+import { ConnectionProfile } from '../sources/profiles';
 import { upgradeProfile } from '../sources/registry';
 import { PrivateJsonFile } from './private-json-file';
 

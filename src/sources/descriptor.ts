@@ -1,4 +1,4 @@
-import type { ConnectionProfile } from '../model/connections';
+import type { ConnectionProfile } from './profiles';
 import type { SourceKind } from '../model/envelope';
 import type { Envelope } from '../model/envelope';
 import type { ReadTarget, Resource } from '../model/resources';

@@ -1,4 +1,5 @@
-import type { ConnectionDraft, ConnectionProfile, ConnectionSummary } from '../model/connections';
+import type { ConnectionDraft, ConnectionProfile } from './profiles';
+import type { ConnectionSummary } from '../model/connections';
 import type { RegisteredSource, SourceModule } from './source-module';
 import { kafkaSource } from './kafka/kafka-source';
 import { rabbitSource } from './rabbitmq/rabbit-source';

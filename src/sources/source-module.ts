@@ -1,4 +1,4 @@
-import type { ConnectionDraft, ConnectionProfile } from '../model/connections';
+import type { ConnectionDraft, ConnectionProfile } from './profiles';
 import type { SourceLook } from '../model/source-look';
 import type { SourceAdapter } from './source-adapter';
 

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { expect } from 'vitest';
 import { RewindError } from '../../src/model/errors';
-import { defaultStreamPort, type KafkaProfile, type RabbitProfile } from '../../src/model/connections';
+import { defaultStreamPort, type RabbitProfile } from '../../src/sources/rabbitmq/profile';
+import { type KafkaProfile } from '../../src/sources/kafka/profile';
 import type { Envelope } from '../../src/model/envelope';
 import type { ReadOptions, SourceAdapter } from '../../src/sources/source-adapter';
 

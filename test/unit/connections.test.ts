@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConnectionDraft } from '../../src/model/connections';
+import { ConnectionDraft } from '../../src/sources/profiles';
 
 const kafka = { kind: 'kafka', name: 'k', host: 'broker-1.internal', port: 9092, tls: false, username: '', sasl: 'none' };
 const message = (input: unknown) => {

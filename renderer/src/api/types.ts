@@ -1,7 +1,8 @@
 import type { z } from 'zod';
 import type { AppInfo, ConnectionStatus, QueryResult, ReadModelInfo, ResourceList, TestResult } from '../../../src/api/contract';
 
-export type { ConnectionSummary, ConnectionDraft, ConnectionProfile } from '../../../src/model/connections';
+export type { ConnectionSummary } from '../../../src/model/connections';
+export type { ConnectionDraft, ConnectionProfile } from '../../../src/sources/profiles';
 export type { Envelope, Header } from '../../../src/model/envelope';
 export type { Payload } from '../../../src/model/payload';
 export type { Resource, ReadTarget, ReadFrom, ReadStart, ProjectionTarget, ProjectionFrom } from '../../../src/model/resources';

@@ -1,4 +1,5 @@
-import { ConnectionDraft, defaultStreamPort } from '../../../src/model/connections';
+import { ConnectionDraft } from '../../../src/sources/profiles';
+import { defaultStreamPort } from '../../../src/sources/rabbitmq/profile';
 import type { FormSection, SourceKind } from '../../../src/sources/descriptor';
 import { describe, descriptors } from '../../../src/sources/descriptors';
 import type { ConnectionProfile, ConnectionDraft as Draft } from '../api/types';

@@ -1,4 +1,4 @@
-import type { KafkaProfile } from '../../model/connections';
+import type { KafkaProfile } from './profile';
 import { WHOLE_POSITION, type SourceDescriptor } from '../descriptor';
 import { tlsWord } from '../secret-targets';
 

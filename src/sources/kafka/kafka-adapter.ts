@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { ConfigResourceTypes, Kafka, logLevel, Partitioners, type Admin, type KafkaConfig, type Producer, type SASLOptions } from 'kafkajs';
 import { RewindError } from '../../model/errors';
-import type { KafkaProfile } from '../../model/connections';
+import type { KafkaProfile } from './profile';
 import type { ProjectionFrom, ReadFrom, ReadTarget, Resource } from '../../model/resources';
 import type { WireEvent } from '../../model/wire';
 import { sleep, throwIfAborted, type ReadOptions, type SourceAdapter } from '../source-adapter';

@@ -1,4 +1,4 @@
-import type { KafkaProfile } from '../../model/connections';
+import type { KafkaProfile } from './profile';
 import type { SourceModule } from '../source-module';
 import { KafkaAdapter } from './kafka-adapter';
 

@@ -1,4 +1,4 @@
-import { defaultStreamPort, streamTls, type RabbitProfile } from '../../model/connections';
+import { defaultStreamPort, streamTls, type RabbitProfile } from './profile';
 import type { Resource } from '../../model/resources';
 import { tlsWord } from '../secret-targets';
 import { WHOLE_POSITION, type SourceDescriptor } from '../descriptor';

@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { escape as escapeVhost } from 'node:querystring';
 import amqp, { type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
 import { RewindError } from '../../model/errors';
-import { streamTls, type RabbitProfile } from '../../model/connections';
+import { streamTls, type RabbitProfile } from './profile';
 import type { Envelope } from '../../model/envelope';
 import type { ReadFrom, ReadTarget, Resource } from '../../model/resources';
 import { throwIfAborted, whenAborted, type ReadOptions, type SourceAdapter, type StreamFollowAbility } from '../source-adapter';

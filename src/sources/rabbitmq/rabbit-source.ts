@@ -1,4 +1,4 @@
-import { defaultStreamPort, type RabbitProfile } from '../../model/connections';
+import { defaultStreamPort, type RabbitProfile } from './profile';
 import type { SourceModule } from '../source-module';
 import { RabbitAdapter } from './rabbit-adapter';
 

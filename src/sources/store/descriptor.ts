@@ -1,4 +1,4 @@
-import type { StoreProfile } from '../../model/connections';
+import type { StoreProfile } from './profile';
 import type { Resource } from '../../model/resources';
 import { WHOLE_POSITION, type SidebarGroup, type SourceDescriptor } from '../descriptor';
 

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { RewindError } from '../../model/errors';
-import type { StoreProfile } from '../../model/connections';
+import type { StoreProfile } from './profile';
 import { EventStore } from '../../store/event-store';
 import type { SourceModule } from '../source-module';
 import { StoreAdapter } from './store-adapter';
