@@ -14,7 +14,7 @@ const ce = (attribute: string) => [`ce_${attribute}`, `cloudevents:${attribute}`
 
 export const HEADER_CONVENTIONS: Record<ConventionField, readonly string[]> = {
   id: [...ce('id'), 'message-id', 'messageid', 'message_id', 'event-id', 'eventid', 'id', 'nservicebus.messageid'],
-  type: [...ce('type'), 'event-type', 'eventtype', 'type', '__typeid__'],
+  type: [...ce('type'), 'event-type', 'eventtype', 'type', 'nservicebus.enclosedmessagetypes', '__typeid__'],
   correlationId: [...ce('correlationid'), 'correlation-id', 'correlationid', 'correlation_id', 'x-correlation-id', '$correlationid', 'nservicebus.conversationid'],
   causationId: [...ce('causationid'), 'causation-id', 'causationid', 'causation_id', '$causationid', 'nservicebus.relatedto'],
 };
@@ -44,21 +44,13 @@ export function headerField(headers: readonly Header[], names: readonly string[]
   return best === null ? null : { value: best.value as string, header: best.name };
 }
 
+/** The envelope's fields a rule can fill: the four above and what an event says about itself. */
+export type EnvelopeField = ConventionField | 'format' | 'source' | 'subject' | 'time' | 'contentType' | 'dataSchema' | 'traceparent' | 'sequence' | 'partitionKey';
+
 /** Which rule gave each field its value, in words: `header ce_type (CloudEvents)`, `AMQP property message_id`. */
-export type FieldRules = Partial<Record<ConventionField, string>>;
+export type FieldRules = Partial<Record<EnvelopeField, string>>;
 
 export const headerRule = (header: string): string => {
   const who = whose(header.toLowerCase());
   return who ? `header ${header} (${who})` : `header ${header}`;
 };
-
-/** Id, type, correlation and causation as the table reads them from a record's headers, with the rule each came from. */
-export function conventionalFields(headers: readonly Header[]): Record<ConventionField, string | null> & { rules: FieldRules } {
-  const rules: FieldRules = {};
-  const read = (field: ConventionField) => {
-    const found = headerField(headers, HEADER_CONVENTIONS[field]);
-    if (found) rules[field] = headerRule(found.header);
-    return found?.value ?? null;
-  };
-  return { id: read('id'), type: read('type'), correlationId: read('correlationId'), causationId: read('causationId'), rules };
-}

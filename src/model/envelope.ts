@@ -19,6 +19,35 @@ export const Header = z.object({
 export type Header = z.infer<typeof Header>;
 
 /**
+ * What an event says about itself beyond id, type, correlation and causation (model/event-envelope.ts):
+ * the rule set it was read by (`format`), CloudEvents' attributes and extensions, a time as the event
+ * gives it (ISO, and the text as written), Spring's payload class.
+ */
+export const EventMeta = z.object({
+  format: z.string(),
+  specVersion: z.string().nullable(),
+  source: z.string().nullable(),
+  subject: z.string().nullable(),
+  time: z.string().nullable(),
+  timeText: z.string().nullable(),
+  contentType: z.string().nullable(),
+  dataSchema: z.string().nullable(),
+  traceparent: z.string().nullable(),
+  tracestate: z.string().nullable(),
+  sequence: z.string().nullable(),
+  partitionKey: z.string().nullable(),
+  /** Spring's `__TypeId__`: the Java class the payload was serialised from, not an event type. */
+  javaClass: z.string().nullable(),
+  /** Other CloudEvents extensions (and a hand-rolled envelope's version). */
+  extensions: z.array(Header),
+  /** Why what claims to be an event is not a valid one (a CloudEvent without id). */
+  problem: z.string().nullable(),
+});
+export type EventMeta = z.infer<typeof EventMeta>;
+
+const RULE_FIELDS = ['format', 'id', 'type', 'correlationId', 'causationId', 'source', 'subject', 'time', 'contentType', 'dataSchema', 'traceparent', 'sequence', 'partitionKey'] as const;
+
+/**
  * One record, message or event, whatever the source. Positions are decimal strings because Kafka
  * offsets are 64-bit and JSON numbers are not.
  */
@@ -45,7 +74,12 @@ export const Envelope = z.object({
   /** Store events: the stream and version within it. */
   streamId: z.string().nullable(),
   streamVersion: z.number().int().nullable(),
-  /** Which rule gave id, type, correlation and causation their values (model/conventions.ts), for the detail pane to say. */
-  rules: z.object({ id: z.string(), type: z.string(), correlationId: z.string(), causationId: z.string() }).partial().optional(),
+  /** Which rule gave each field its value (model/event-envelope.ts), for the detail pane to say. */
+  rules: z
+    .object(Object.fromEntries(RULE_FIELDS.map((f) => [f, z.string()])) as Record<(typeof RULE_FIELDS)[number], z.ZodString>)
+    .partial()
+    .optional(),
+  /** The event the record carries, when a rule recognised one. */
+  event: EventMeta.nullable().optional(),
 });
 export type Envelope = z.infer<typeof Envelope>;

@@ -31,9 +31,9 @@ test('the detail says which header gave the event its type, id and correlation',
     await expect(row).toContainText('com.acme.order.placed');
     await row.click();
     const detail = page.getByLabel('record detail');
-    await expect(detail.getByText('com.acme.order.placed · from header ce_type (CloudEvents)')).toBeVisible();
-    await expect(detail.getByText('ev-1 · from header ce_id (CloudEvents)')).toBeVisible();
-    await expect(detail.getByText('corr-1 · from header ce_correlationid (CloudEvents)')).toBeVisible();
+    await expect(detail.getByText('com.acme.order.placed · from Kafka header ce_type')).toBeVisible();
+    await expect(detail.getByText('ev-1 · from Kafka header ce_id')).toBeVisible();
+    await expect(detail.getByText('corr-1 · from Kafka header ce_correlationid')).toBeVisible();
     for (const theme of ['light', 'dark'] as const) {
       const { restore } = await useTheme(page, theme);
       await expectNoSeriousA11yViolations(page, `record detail with rules, ${theme}`);

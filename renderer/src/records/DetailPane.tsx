@@ -33,16 +33,29 @@ export function DetailPane({ envelope: e, noun, positionLabel, source = null }: 
   };
   // The third column says which convention gave the value (model/conventions.ts), so a type read
   // from Spring's Java-class header is not mistaken for an event type.
-  const envelopeRows: [string, string | number | null, string?][] = [
+  const ev = e.event ?? null;
+  const envelopeRows: [string, string | number | null | undefined, string?][] = [
     [positionLabel, e.position],
     ['Partition', e.partition],
     ['Stream', e.streamId],
     ['Version', e.streamVersion],
+    ['Read as', ev?.format, e.rules?.format],
     ['Type', e.type, e.rules?.type],
     ['Id', e.id, e.rules?.id],
-    ['Time', timeText(e)],
+    ['Source', ev?.source, e.rules?.source],
+    ['Subject', ev?.subject, e.rules?.subject],
+    ['Event time', ev?.time ? eventTimeText(ev.time, ev.timeText) : null, e.rules?.time],
+    [ev?.time ? 'Record time' : 'Time', timeText(e)],
     ['Correlation', e.correlationId, e.rules?.correlationId],
     ['Causation', e.causationId, e.rules?.causationId],
+    ['Trace', ev?.traceparent, e.rules?.traceparent],
+    ['Trace state', ev?.tracestate],
+    ['Sequence', ev?.sequence, e.rules?.sequence],
+    ['Partition key', ev?.partitionKey, e.rules?.partitionKey],
+    ['Content type', ev?.contentType, e.rules?.contentType],
+    ['Schema', ev?.dataSchema, e.rules?.dataSchema],
+    ['Java class', ev?.javaClass, ev?.javaClass ? "Spring's __TypeId__ header: the class the payload was serialised from" : undefined],
+    ...(ev?.extensions ?? []).map((x): [string, string | null, string] => [x.name, x.value, ev?.format.startsWith('CloudEvents') ? 'a CloudEvents extension' : 'the envelope in the payload']),
   ];
   const title = `${noun[0]?.toUpperCase()}${noun.slice(1)} ${positionLabel === 'Position' ? '#' : '@'}${e.position}${e.type ? ` · ${e.type}` : ''}`;
   return (
@@ -69,11 +82,16 @@ export function DetailPane({ envelope: e, noun, positionLabel, source = null }: 
         <>
           <div className="section">
             <h3>Envelope</h3>
-            <dl className="kv">
+            {ev?.problem && (
+              <div className="notice warn" data-testid="envelope-problem">
+                {ev.problem}
+              </div>
+            )}
+            <dl className="kv" aria-label="Envelope">
               {envelopeRows
-                .filter(([, v]) => v !== null && v !== '')
-                .map(([k, v, rule]) => (
-                  <Row key={k} name={k} value={String(v)} rule={rule} />
+                .filter(([, v]) => v !== null && v !== undefined && v !== '')
+                .map(([k, v, rule], i) => (
+                  <Row key={`${k}-${i}`} name={k} value={String(v)} rule={rule} />
                 ))}
             </dl>
           </div>
@@ -119,6 +137,11 @@ export function DetailPane({ envelope: e, noun, positionLabel, source = null }: 
       )}
     </div>
   );
+}
+
+/** An event's own time in the user's zone, with the text it was written as. */
+function eventTimeText(iso: string, written: string | null): string {
+  return `${formatTime(iso)}  (${written ?? iso})`;
 }
 
 /** The time as the source recorded it, with who set it (Kafka); a missing time says so. */
@@ -176,13 +199,21 @@ function HeaderRow({ header: h }: { header: Header }) {
   );
 }
 
+/** "Read as" already names the CloudEvents mode: each field then says only where it was read. */
+const compactRule = (rule: string) => rule.replace(/^CloudEvents, (binary|structured) mode, /, '');
+
 function Row({ name, value, rule }: { name: string; value: string; rule?: string }) {
   return (
     <>
       <dt>{name}</dt>
       <dd>
         {value}
-        {rule && <span className="faint rule-note"> · from {rule}</span>}
+        {rule && (
+          <span className="faint rule-note" title={`Read from ${rule}`}>
+            {' '}
+            · from {compactRule(rule)}
+          </span>
+        )}
       </dd>
     </>
   );

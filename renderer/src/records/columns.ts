@@ -15,7 +15,15 @@ export interface Column {
 /** Columns fit the source: streams for the store, keys for Kafka, routing keys for RabbitMQ. */
 export function columnsFor(resource: Resource): Column[] {
   const position: Column = { id: 'position', label: positionLabel(resource), width: '84px', text: (e) => e.position, sortValue: (e) => Number(e.position), className: 'num mono' };
-  const time: Column = { id: 'time', label: 'Time', width: '162px', text: (e) => formatTime(e.timestamp), sortValue: (e) => e.timestamp ?? '', className: 'num mono' };
+  // An event's own time (CloudEvents' time, an envelope's timestamp) where it gives one, else the record's.
+  const time: Column = {
+    id: 'time',
+    label: 'Time',
+    width: '162px',
+    text: (e) => formatTime(e.event?.time ?? e.timestamp),
+    sortValue: (e) => e.event?.time ?? e.timestamp ?? '',
+    className: 'num mono',
+  };
   const type: Column = { id: 'type', label: 'Type', width: 'minmax(90px, 160px)', text: (e) => e.type ?? '', sortValue: (e) => e.type ?? '' };
   const keyLabel = resource.type === 'kafka-topic' || resource.type === 'source' ? 'Key' : resource.type === 'rabbit-queue' ? 'Routing key' : 'Stream';
   const key: Column = { id: 'key', label: keyLabel, width: 'minmax(90px, 170px)', text: keyText, sortValue: keyText, className: 'mono' };

@@ -1,6 +1,6 @@
 import type { Envelope, Header } from '../../model/envelope';
-import { conventionalFields } from '../../model/conventions';
-import { decodePayload, printableText } from '../../model/payload';
+import { recognise } from '../../model/event-envelope';
+import { decodePayload, printableText, type Payload } from '../../model/payload';
 import type { KafkaHeader, KafkaRecord } from './record-batches';
 
 /** A header value as the views show it: text when printable UTF-8, otherwise base64 marked binary. */
@@ -10,12 +10,16 @@ export function headerOf(h: KafkaHeader): Header {
   return text === null ? { name: h.key, value: h.value.toString('base64'), binary: true } : { name: h.key, value: text };
 }
 
+/** A key as text, when it is text (CloudEvents' partitionkey). */
+export const keyText = (key: Payload | null): string | null => (key?.kind === 'text' || key?.kind === 'json' ? key.text : null);
+
 /** A record's time: -1 (and anything else before the epoch's first millisecond) means none. */
 export const recordTime = (ms: number): string | null => (ms >= 0 && Number.isFinite(ms) ? new Date(ms).toISOString() : null);
 
 export function kafkaRecordToEnvelope(topic: string, partition: number, record: KafkaRecord, previewBytes?: number): Envelope {
   const headers = record.headers.map(headerOf);
-  const fields = conventionalFields(headers);
+  const key = record.key === null ? null : decodePayload(record.key);
+  const fields = recognise({ headers, key: keyText(key), value: record.value });
   return {
     source: 'kafka',
     resource: topic,
@@ -25,7 +29,7 @@ export function kafkaRecordToEnvelope(topic: string, partition: number, record: 
     type: fields.type,
     timestamp: recordTime(record.timestamp),
     timestampType: record.timestamp >= 0 ? record.timestampType : null,
-    key: record.key === null ? null : decodePayload(record.key),
+    key,
     headers,
     properties: [],
     payload: decodePayload(record.value, previewBytes),
@@ -34,5 +38,6 @@ export function kafkaRecordToEnvelope(topic: string, partition: number, record: 
     streamId: null,
     streamVersion: null,
     ...(Object.keys(fields.rules).length > 0 ? { rules: fields.rules } : {}),
+    ...(fields.event ? { event: fields.event } : {}),
   };
 }

@@ -1,8 +1,8 @@
 import type { WireEvent } from '../../model/wire';
 import { decodePayload } from '../../model/payload';
 import { wireData } from '../../model/wire-data';
-import { conventionalFields } from '../../model/conventions';
-import { headerOf, recordTime } from './kafka-envelope';
+import { recognise } from '../../model/event-envelope';
+import { headerOf, keyText, recordTime } from './kafka-envelope';
 import type { KafkaRecord } from './record-batches';
 
 /**
@@ -14,7 +14,7 @@ export function kafkaRecordToWire(topic: string, record: KafkaRecord): WireEvent
   const headers = record.headers.map(headerOf);
   // Keys are small: decide text or not exactly as the record views do.
   const key = record.key === null ? null : decodePayload(record.key);
-  const fields = conventionalFields(headers);
+  const fields = recognise({ headers, key: keyText(key), value: record.value });
   return {
     position: record.offset,
     type: fields.type ?? 'unknown',

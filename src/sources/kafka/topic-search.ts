@@ -5,7 +5,7 @@ import { wireData } from '../../model/wire-data';
 import type { WireEvent } from '../../model/wire';
 import { throwIfAborted } from '../source-adapter';
 import { filterInSlices } from '../time-slices';
-import { conventionalFields } from '../../model/conventions';
+import { recognise } from '../../model/event-envelope';
 import { headerOf } from './kafka-envelope';
 import { compileFilter } from './record-filter';
 import type { KafkaRecord } from './record-batches';
@@ -160,7 +160,7 @@ function filterWire(r: KafkaRecord, partition: number): WireEvent {
   const headers: Record<string, string | null> = {};
   for (const h of r.headers) headers[h.key] = h.value === null ? null : h.value.toString('utf8');
   // Id and type as the record table reads them (model/conventions.ts), so a hit shows what it matched on.
-  const fields = conventionalFields(r.headers.map(headerOf));
+  const fields = recognise({ headers: r.headers.map(headerOf), key: r.key === null ? null : r.key.toString('utf8'), value: r.value });
   return {
     position: r.offset,
     type: fields.type ?? '',

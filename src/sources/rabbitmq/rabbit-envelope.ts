@@ -1,6 +1,6 @@
 import type { Message } from 'amqplib';
 import type { Envelope, Header } from '../../model/envelope';
-import { conventionalFields, type ConventionField, type FieldRules } from '../../model/conventions';
+import { recognise } from '../../model/event-envelope';
 import { decodePayload } from '../../model/payload';
 import type { WireEvent } from '../../model/wire';
 import { wireData } from '../../model/wire-data';
@@ -56,42 +56,32 @@ export function messageTime(message: Message): string | null {
   return null;
 }
 
-/** The rules behind an envelope's fields: an AMQP property where the message has one, else the header that matched. */
-function rulesOf(fromHeaders: FieldRules, properties: Partial<Record<ConventionField, string | null>>): { rules?: FieldRules } {
-  const rules: FieldRules = { ...fromHeaders };
-  for (const [field, property] of Object.entries(properties) as [ConventionField, string | null][]) if (property) rules[field] = `AMQP property ${property}`;
-  return Object.keys(rules).length > 0 ? { rules } : {};
-}
-
 export function rabbitMessageToEnvelope(queue: string, message: Message, place?: number, previewBytes?: number): Envelope {
-  const p = message.properties;
   // The stream's own offset header is the position.
   const ts = messageTime(message);
   const headers = rabbitHeaders(message);
-  // AMQP's own properties first; headers by the one table (CloudEvents' cloudEvents:id and others).
-  const fields = conventionalFields(headers);
+  const properties = rabbitProperties(message);
+  // One normaliser: CloudEvents, then AMQP's own properties, then headers by the one table, then the body.
+  const fields = recognise({ headers, properties, value: message.content });
   return {
     source: 'rabbitmq',
     resource: queue,
     partition: null,
     position: streamOffset(message) ?? String(place ?? message.fields.deliveryTag),
-    id: typeof p.messageId === 'string' ? p.messageId : fields.id,
-    type: typeof p.type === 'string' ? p.type : fields.type,
+    id: fields.id,
+    type: fields.type,
     timestamp: ts,
     timestampType: null,
     key: message.fields.routingKey ? { kind: 'text', text: message.fields.routingKey, bytes: Buffer.byteLength(message.fields.routingKey), truncated: false } : null,
     headers,
-    properties: rabbitProperties(message),
+    properties,
     payload: decodePayload(message.content, previewBytes),
-    correlationId: typeof p.correlationId === 'string' ? p.correlationId : fields.correlationId,
+    correlationId: fields.correlationId,
     causationId: fields.causationId,
     streamId: null,
     streamVersion: null,
-    ...rulesOf(fields.rules, {
-      id: typeof p.messageId === 'string' ? 'message_id' : null,
-      type: typeof p.type === 'string' ? 'type' : null,
-      correlationId: typeof p.correlationId === 'string' ? 'correlation_id' : null,
-    }),
+    ...(Object.keys(fields.rules).length > 0 ? { rules: fields.rules } : {}),
+    ...(fields.event ? { event: fields.event } : {}),
   };
 }
 
@@ -100,17 +90,19 @@ export function rabbitMessageToEnvelope(queue: string, message: Message, place?:
  * only a preview); type, id and headers as rabbitMessageToEnvelope reads them.
  */
 export function rabbitMessageToWire(queue: string, message: Message): WireEvent {
-  const p = message.properties;
   const position = Number(streamOffset(message) ?? message.fields.deliveryTag);
-  const meta = [...rabbitHeaders(message), ...rabbitProperties(message).filter((h) => ['content_type', 'content_encoding', 'delivery_mode', 'reply_to', 'app_id'].includes(h.name))];
+  const headers = rabbitHeaders(message);
+  const properties = rabbitProperties(message);
+  const fields = recognise({ headers, properties, value: message.content });
+  const meta = [...headers, ...properties.filter((h) => ['content_type', 'content_encoding', 'delivery_mode', 'reply_to', 'app_id'].includes(h.name))];
   return {
     position,
-    type: typeof p.type === 'string' ? p.type : 'unknown',
+    type: fields.type ?? 'unknown',
     data: wireData(message.content),
     metadata: JSON.stringify(Object.fromEntries(meta.map((h) => [h.name, h.value]))),
     streamId: message.fields.routingKey || queue,
     version: position,
     timestamp: messageTime(message) ?? '',
-    id: typeof p.messageId === 'string' ? p.messageId : '',
+    id: fields.id ?? '',
   };
 }

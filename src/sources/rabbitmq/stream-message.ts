@@ -3,6 +3,7 @@ import type { Envelope, Header } from '../../model/envelope';
 import { decodePayload, printableText } from '../../model/payload';
 import type { WireEvent } from '../../model/wire';
 import { wireData } from '../../model/wire-data';
+import { recognise, type Recognised } from '../../model/event-envelope';
 import { Amqp10Error, decodeMessage, keyText, timestampText, valueJson, type Amqp10Message, type Amqp10Value } from './stream-amqp10';
 
 /**
@@ -223,41 +224,53 @@ function bodyBytes(m: Amqp10Message): Buffer {
  */
 export function streamRecordToEnvelope(queue: string, offset: bigint, chunkTime: number, bytes: Buffer, previewBytes?: number): Envelope {
   const v = viewAt(queue, offset, bytes);
-  const causation = v.headers.find((x) => x.name === 'causation-id');
+  const body = bodyBytes(v.message);
+  const seen = recogniseView(v, body);
   return {
     source: 'rabbitmq',
     resource: queue,
     partition: null,
     position: offset.toString(),
-    id: v.id,
-    type: v.type,
+    id: seen.id,
+    type: seen.type,
     timestamp: v.time ?? chunkTimeText(chunkTime),
     timestampType: null,
     key: v.routingKey ? { kind: 'text', text: v.routingKey, bytes: Buffer.byteLength(v.routingKey), truncated: false } : null,
     headers: v.headers,
     properties: v.properties,
-    payload: decodePayload(bodyBytes(v.message), previewBytes),
-    correlationId: v.correlationId,
-    causationId: causation?.type === 'string' ? causation.value : null,
+    payload: decodePayload(body, previewBytes),
+    correlationId: seen.correlationId,
+    causationId: seen.causationId,
     streamId: null,
     streamVersion: null,
+    ...(Object.keys(seen.rules).length > 0 ? { rules: seen.rules } : {}),
+    ...(seen.event ? { event: seen.event } : {}),
   };
+}
+
+/** The one normaliser over a stream message; AMQP 1.0's own subject names the type when nothing else does. */
+function recogniseView(v: StreamMessageView, body: Buffer): Recognised {
+  const seen = recognise({ headers: v.headers, properties: v.properties, value: body });
+  if (seen.type === null && v.type !== null) return { ...seen, type: v.type, rules: { ...seen.rules, type: 'AMQP 1.0 property subject' } };
+  return seen;
 }
 
 /** The same record as projections take it, with its whole body. */
 export function streamRecordToWire(queue: string, offset: bigint, chunkTime: number, bytes: Buffer): WireEvent {
   const v = viewAt(queue, offset, bytes);
+  const body = bodyBytes(v.message);
+  const seen = recogniseView(v, body);
   const position = Number(offset);
   const kept = new Set(['content_type', 'content_encoding', 'delivery_mode', 'reply_to', 'app_id']);
   const meta = [...v.headers, ...v.properties.filter((h) => kept.has(h.name))];
   return {
     position,
-    type: v.type ?? 'unknown',
-    data: wireData(bodyBytes(v.message)),
+    type: seen.type ?? 'unknown',
+    data: wireData(body),
     metadata: JSON.stringify(Object.fromEntries(meta.map((h) => [h.name, h.value]))),
     streamId: v.routingKey || queue,
     version: position,
     timestamp: v.time ?? chunkTimeText(chunkTime),
-    id: v.id ?? '',
+    id: seen.id ?? '',
   };
 }
