@@ -250,6 +250,7 @@ const PAYLOAD_KEYS: Record<'id' | 'type' | 'time' | 'source' | 'correlationId' |
   version: ['version', 'eventVersion', 'event_version'],
 };
 const DATA_KEYS = ['data', 'payload'];
+const ENVELOPE_HINT = /"(eventType|event_type|type)"/;
 
 /** Rules 3 to 6: AMQP properties, the header table, an envelope in the value, Spring's class. */
 function conventional(record: RawRecord): Recognised {
@@ -318,9 +319,17 @@ const enclosedType = (value: string) => value.split(';')[0]!.split(',')[0]!.trim
 /** Rule 5: a JSON object value with an id and a type of its own fills what headers left empty. */
 function payloadEnvelope(value: Uint8Array | null, fields: Record<ConventionField, string | null>, meta: EventMeta, rules: FieldRules): boolean {
   if (value === null || value.length < 2 || value.length > ENVELOPE_PARSE_MAX || firstByte(value) !== 0x7b) return false;
-  const parsed = parseJson(value);
-  if (!parsed.ok || parsed.json === null || typeof parsed.json !== 'object' || Array.isArray(parsed.json)) return false;
-  const o = parsed.json as Record<string, unknown>;
+  // Searches run this on every record: parse only what names a type and carries data.
+  const body = utf8.decode(value);
+  if (!ENVELOPE_HINT.test(body) || !(body.includes('"data"') || body.includes('"payload"'))) return false;
+  let o: Record<string, unknown>;
+  try {
+    const json: unknown = JSON.parse(body);
+    if (json === null || typeof json !== 'object' || Array.isArray(json)) return false;
+    o = json as Record<string, unknown>;
+  } catch {
+    return false;
+  }
   const pick = (keys: readonly string[]) => {
     for (const k of keys) {
       const v = str(o[k]);
