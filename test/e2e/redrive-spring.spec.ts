@@ -3,7 +3,7 @@ import { useTheme } from './axe';
 import { unique } from './brokers';
 import { addLocalKafka } from './steps';
 import { connectDeadLetters, springDeadLetters } from '../tools/frameworks';
-import { createTopic, deleteTopics, javaProduce, kcatConsume, type OracleRecord } from '../tools/kafka-tools';
+import { createTopic, deleteTopics, javaProduce, kcatConsume, KEEP_HISTORY, type OracleRecord } from '../tools/kafka-tools';
 
 /**
  * Dead letters a real Spring Kafka 4.1.2 DeadLetterPublishingRecoverer and a real Kafka Connect
@@ -22,9 +22,9 @@ test('redrive a Spring Kafka dead-letter topic and find each record equal to its
   const dlt = `${orders}-dlt`;
   const ingest = unique('e2e-ingest');
   const dlq = `${ingest}-dlq`;
-  await createTopic(orders, {}, 2);
-  await createTopic(dlt, {}, 2);
-  await createTopic(ingest);
+  await createTopic(orders, KEEP_HISTORY, 2);
+  await createTopic(dlt, KEEP_HISTORY, 2);
+  await createTopic(ingest, KEEP_HISTORY);
   try {
     javaProduce(orders, [
       {

@@ -8,7 +8,7 @@ import { deathGroup } from '../../src/model/dead-letters';
 import { createAppContext, type AppContext } from '../../src/services/app-context';
 import { MemorySecretStore } from '../../src/services/secret-store';
 import { connectDeadLetters } from '../tools/frameworks';
-import { javaProduce, kcatConsume, type OracleRecord } from '../tools/kafka-tools';
+import { javaProduce, kcatConsume, KEEP_HISTORY_ENTRIES as configEntries, type OracleRecord } from '../tools/kafka-tools';
 import { KAFKA_BOOTSTRAP, KAFKA_PORT, unique } from './brokers';
 import { inMemoryClient } from './in-memory-client';
 
@@ -36,7 +36,7 @@ beforeAll(async () => {
   client = inMemoryClient(context.handlers);
   admin = new Kafka({ clientId: 'rewind-test', brokers: [KAFKA_BOOTSTRAP], logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
-  await admin.createTopics({ topics: [{ topic: ingest }], waitForLeaders: true });
+  await admin.createTopics({ topics: [{ topic: ingest, configEntries }], waitForLeaders: true });
   javaProduce(ingest, [
     {
       records: [

@@ -7,7 +7,7 @@ import type { RewindClient } from '../../src/api/client';
 import { ApiCallError } from '../../src/model/errors';
 import { createAppContext, type AppContext } from '../../src/services/app-context';
 import { MemorySecretStore } from '../../src/services/secret-store';
-import { kcatConsume, kcatProduce } from '../tools/kafka-tools';
+import { kcatConsume, kcatProduce, KEEP_HISTORY_ENTRIES as configEntries } from '../tools/kafka-tools';
 import { KAFKA_BOOTSTRAP, KAFKA_PORT, unique } from './brokers';
 import { inMemoryClient } from './in-memory-client';
 
@@ -37,7 +37,14 @@ beforeAll(async () => {
   const kafka = new Kafka({ clientId: 'rewind-test', brokers: [KAFKA_BOOTSTRAP], logLevel: logLevel.NOTHING });
   admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ topics: [{ topic: payments, numPartitions: 3 }, { topic: ingest }, { topic: dlt, numPartitions: 2 }], waitForLeaders: true });
+  await admin.createTopics({
+    topics: [
+      { topic: payments, numPartitions: 3, configEntries },
+      { topic: ingest, configEntries },
+      { topic: dlt, numPartitions: 2, configEntries },
+    ],
+    waitForLeaders: true,
+  });
   const producer = kafka.producer();
   await producer.connect();
   await producer.send({
@@ -130,7 +137,13 @@ describe('redriving a Kafka dead-letter topic', () => {
   it('keeps header order, duplicate keys and null values exactly (written by kcat)', async () => {
     const dlt2 = unique('kcat-dlt');
     const origin = unique('kcat-origin');
-    await admin.createTopics({ topics: [{ topic: dlt2 }, { topic: origin }], waitForLeaders: true });
+    await admin.createTopics({
+      topics: [
+        { topic: dlt2, configEntries },
+        { topic: origin, configEntries },
+      ],
+      waitForLeaders: true,
+    });
     try {
       kcatProduce(dlt2, [{ key: 'k', headers: [`kafka_dlt-original-topic=${origin}`, 'a=1', 'b=2', 'a=3', 'nothing', 'kafka_dlt-exception-message=boom'], value: Buffer.from('v') }]);
       const outcome = await client.stream('dead-letters/redrive', {
@@ -157,7 +170,13 @@ describe('redriving a Kafka dead-letter topic', () => {
   it('a redrive of all moves what was confirmed, not records that arrived after the dry run', async () => {
     const dlt3 = unique('late-dlt');
     const origin = unique('late-origin');
-    await admin.createTopics({ topics: [{ topic: dlt3 }, { topic: origin }], waitForLeaders: true });
+    await admin.createTopics({
+      topics: [
+        { topic: dlt3, configEntries },
+        { topic: origin, configEntries },
+      ],
+      waitForLeaders: true,
+    });
     try {
       const dead = (i: number) => ({ key: `k${i}`, headers: [`kafka_dlt-original-topic=${origin}`], value: Buffer.from(`v${i}`) });
       kcatProduce(dlt3, [dead(1), dead(2)]);

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { batchAround, varint } from './kafka-batch';
 import { produceRaw } from './kafka-raw-produce';
-import { createTopic, deleteTopics, kcatProduceLines } from './kafka-tools';
+import { createTopic, deleteTopics, kcatProduceLines, KEEP_HISTORY } from './kafka-tools';
 import { createVhost, deleteVhost, management } from './rabbit-tools';
 
 /**
@@ -111,7 +111,7 @@ export async function prepareCoreLoad(): Promise<CoreLoad> {
   took('search topic');
 
   // One record whose value is 1 GB of zeros, in a gzip batch of about 1 MB.
-  await createTopic(load.bombTopic, { 'max.message.bytes': String(8 << 20) });
+  await createTopic(load.bombTopic, { 'max.message.bytes': String(8 << 20), ...KEEP_HISTORY });
   const { compressed } = await gzipBomb(1 << 30);
   await produceRaw(`127.0.0.1:${KAFKA_PORT}`, load.bombTopic, 0, batchAround(compressed, { codec: 1, count: 1, baseOffset: 0n }));
   took('bomb');

@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
+import { createTopic, KEEP_HISTORY } from './kafka-tools';
 
 /**
  * Real frameworks writing Kafka dead letters for the tests: Spring Kafka's
@@ -125,6 +126,8 @@ export async function connectDeadLetters(spec: { topic: string; dlq: string; con
       join(dir, 'connect.log') +
       '\nlog4j.appender.file.layout=org.apache.log4j.PatternLayout\n',
   );
+  // Connect keeps each record's time in its dead letter: a topic of its own making would drop back-dated ones at the next retention check.
+  await createTopic(spec.dlq, KEEP_HISTORY);
   const child = spawn('java', ['-Xmx384m', `-Dlog4j.configuration=file:${log4j}`, '-cp', `${libs('kafka-connect')}/*`, 'org.apache.kafka.connect.cli.ConnectStandalone', worker, connector], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -14,6 +14,15 @@ const KAFKA_BOOTSTRAP = `127.0.0.1:${Number(process.env.REWIND_KAFKA_PORT ?? 190
 const LIBS = join(process.env.REWIND_CACHE ?? join(homedir(), '.cache', 'rewind'), 'kafka-3.9.1', 'libs');
 const JAVA_PRODUCER = join(__dirname, '..', 'fixtures', 'java', 'ProduceRecords.java');
 
+/**
+ * Topic settings for records written with historical times (a fixed T0, a batch stamped in 2023):
+ * the broker's default 7-day retention would delete them at its next check (every 5 minutes),
+ * in the middle of a test, as it would on any cluster. Connect and Spring keep a record's time when
+ * they dead-letter it, so their dead-letter topics need it too.
+ */
+export const KEEP_HISTORY: Record<string, string> = { 'retention.ms': '-1' };
+export const KEEP_HISTORY_ENTRIES = Object.entries(KEEP_HISTORY).map(([name, value]) => ({ name, value }));
+
 export async function createTopic(topic: string, configs: Record<string, string> = {}, partitions = 1): Promise<void> {
   const admin = new Kafka({ clientId: 'rewind-test', brokers: [KAFKA_BOOTSTRAP], logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
