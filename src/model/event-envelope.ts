@@ -91,30 +91,47 @@ function cloudEventsBinary(record: RawRecord): Recognised | null {
   const timeHeader = attributes.get('time');
   const time = timeHeader ? eventTime(timeHeader) : null;
   if (time) rules.time = rule('time') + (timeHeader?.type === 'timestamp' ? ' (an AMQP timestamp)' : '');
+  const extensions: Header[] = [];
+  for (const [name, h] of attributes) if (!CE_CORE.has(name) && !CE_MAPPED.has(name)) extensions.push({ name, value: h.value, ...(h.binary ? { binary: true } : {}) });
+  return cloudEvent(record, { mode: 'binary', attr, rules, time, contentType, extensions, claim: 'specversion is set' });
+}
+
+/** What a CloudEvent reads alike in both modes, given how its attributes are read (headers or JSON). */
+interface CloudEventParts {
+  mode: 'binary' | 'structured';
+  attr(name: string, field?: keyof FieldRules): string | null;
+  rules: FieldRules;
+  time: { iso: string; text: string } | null;
+  contentType: string | null;
+  extensions: Header[];
+  /** Why it claims to be a CloudEvent, for the words when its id is missing. */
+  claim: string;
+}
+
+function cloudEvent(record: RawRecord, p: CloudEventParts): Recognised {
+  const { attr, rules } = p;
   let partitionKey = attr('partitionkey', 'partitionKey');
   if (partitionKey === null && record.key) {
     partitionKey = record.key;
-    rules.partitionKey = 'CloudEvents, binary mode, the Kafka key';
+    rules.partitionKey = `CloudEvents, ${p.mode} mode, the Kafka key`;
   }
-  const extensions: Header[] = [];
-  for (const [name, h] of attributes) if (!CE_CORE.has(name) && !CE_MAPPED.has(name)) extensions.push({ name, value: h.value, ...(h.binary ? { binary: true } : {}) });
   const id = attr('id', 'id');
   const event: EventMeta = {
-    format: 'CloudEvents 1.0, binary mode',
+    format: `CloudEvents 1.0, ${p.mode} mode`,
     specVersion: attr('specversion'),
     source: attr('source', 'source'),
     subject: attr('subject', 'subject'),
-    time: time?.iso ?? null,
-    timeText: time?.text ?? null,
-    contentType,
+    time: p.time?.iso ?? null,
+    timeText: p.time?.text ?? null,
+    contentType: p.contentType,
     dataSchema: attr('dataschema', 'dataSchema'),
     traceparent: attr('traceparent', 'traceparent'),
     tracestate: attr('tracestate'),
     sequence: attr('sequence', 'sequence'),
     partitionKey,
     javaClass: javaClass(record.headers),
-    extensions,
-    problem: id === null ? 'It claims to be a CloudEvent (specversion is set) but has no id, which the spec requires.' : null,
+    extensions: p.extensions,
+    problem: id === null ? `It claims to be a CloudEvent (${p.claim}) but has no id, which the spec requires.` : null,
   };
   return { id, type: attr('type', 'type'), correlationId: attr('correlationid', 'correlationId'), causationId: attr('causationid', 'causationId'), event, rules };
 }
@@ -183,37 +200,9 @@ function cloudEventsStructured(record: RawRecord): Recognised | null {
   if (timeIso) rules.time = rule('time');
   const extensions: Header[] = [];
   for (const [name, v] of Object.entries(attrs)) if (!CE_CORE.has(name) && !CE_MAPPED.has(name)) extensions.push({ name, value: typeof v === 'string' ? v : JSON.stringify(v) });
-  const id = attr('id', 'id');
-  const datacontenttype = attr('datacontenttype', 'contentType');
-  let partitionKey = attr('partitionkey', 'partitionKey');
-  if (partitionKey === null && record.key) {
-    partitionKey = record.key;
-    rules.partitionKey = 'CloudEvents, structured mode, the Kafka key';
-  }
-  return {
-    id,
-    type: attr('type', 'type'),
-    correlationId: attr('correlationid', 'correlationId'),
-    causationId: attr('causationid', 'causationId'),
-    rules,
-    event: {
-      format: 'CloudEvents 1.0, structured mode',
-      specVersion: attr('specversion'),
-      source: attr('source', 'source'),
-      subject: attr('subject', 'subject'),
-      time: timeIso,
-      timeText,
-      contentType: datacontenttype,
-      dataSchema: attr('dataschema', 'dataSchema'),
-      traceparent: attr('traceparent', 'traceparent'),
-      tracestate: attr('tracestate'),
-      sequence: attr('sequence', 'sequence'),
-      partitionKey,
-      javaClass: javaClass(record.headers),
-      extensions,
-      problem: id === null ? 'It claims to be a CloudEvent (its content type says so) but has no id, which the spec requires.' : null,
-    },
-  };
+  const contentType = attr('datacontenttype', 'contentType');
+  const time = timeIso === null || timeText === null ? null : { iso: timeIso, text: timeText };
+  return cloudEvent(record, { mode: 'structured', attr, rules, time, contentType, extensions, claim: 'its content type says so' });
 }
 
 function blankMeta(format: string, record: RawRecord): EventMeta {
