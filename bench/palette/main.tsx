@@ -97,7 +97,7 @@ function paletteItems(): PaletteItem[] {
       out.push({ id: `a/groups/${c.id}`, label: `Consumer groups of ${c.name}`, detail: 'action', run: noop });
       out.push({ id: `a/new-topic/${c.id}`, label: `New topic in ${c.name}…`, detail: 'action', run: noop });
     }
-    if (c === prod) out.push(...resourceItems(c, [...names].map(topic), noop));
+    if (c === prod) out.push(...resourceItems(c, [...names].map(topic), noop, noop));
   }
   for (const name of ['order-totals', 'customer-balances', 'stock-by-sku', 'fraud-flags']) out.push({ id: `rm/${name}`, label: name, detail: 'read model', run: noop });
   return out;

@@ -264,6 +264,7 @@ export function App({ disconnected }: { disconnected: string | null }) {
     actions: {
       selectConnection: setActiveConnection,
       openResource: (c, r) => openResource(c, r),
+      openMap: (c, vhost) => openMap(c, vhost, null),
       openGroups,
       newTopic: (c) => setDialog({ newTopic: c }),
       newProjection,
@@ -274,6 +275,7 @@ export function App({ disconnected }: { disconnected: string | null }) {
       toggleTheme,
       theme,
       closeActiveTab: () => activeTab && requestClose(activeTab),
+      hasActiveTab: activeTab !== null && tabs.length > 0,
     },
   });
 

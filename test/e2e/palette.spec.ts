@@ -1,6 +1,6 @@
 import { expect, test } from './fixtures';
 import { unique, withTopic } from './brokers';
-import { addLocalKafka } from './steps';
+import { addLocalKafka, addLocalRabbit } from './steps';
 
 /** The command palette, keyboard only: jump to a stream, a topic, run actions by name. */
 test('Ctrl+K jumps to any stream or topic by part of its name and runs actions by name', async ({ app }) => {
@@ -58,4 +58,28 @@ test('Ctrl+K jumps to any stream or topic by part of its name and runs actions b
   } finally {
     await t.remove();
   }
+});
+
+/** A helper's walk found the palette offering to close a tab when none was open, and no way to a vhost's map. */
+test('the palette offers only what can run: no closing with no tab open, and a vhost map by its name', async ({ app }) => {
+  const { page } = app;
+  await addLocalRabbit(page);
+  const tabs = page.getByRole('tablist', { name: 'Open resources' });
+  await expect(tabs.getByRole('tab')).toHaveCount(0);
+  await page.keyboard.press('ControlOrMeta+k');
+  const palette = page.getByRole('dialog', { name: 'Command palette' });
+  await page.keyboard.type('close the active');
+  await expect(palette.getByTestId('palette-count')).toContainText('Nothing matches');
+  await page.keyboard.press('ControlOrMeta+a');
+  await page.keyboard.type('Map of /');
+  await expect(palette.getByRole('option').first()).toContainText('Map of /');
+  await expect(palette.getByRole('option').first()).toContainText('map · Local RabbitMQ');
+  await page.keyboard.press('Enter');
+  await expect(tabs.getByRole('tab', { selected: true })).toContainText('Map /');
+  // With a tab open, closing it is offered and works.
+  await page.keyboard.press('ControlOrMeta+k');
+  await page.keyboard.type('close the active');
+  await expect(palette.getByRole('option').first()).toContainText('Close the active tab');
+  await page.keyboard.press('Enter');
+  await expect(tabs.getByRole('tab')).toHaveCount(0);
 });

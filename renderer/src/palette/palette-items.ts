@@ -21,13 +21,23 @@ const KIND: Record<Resource['type'], string> = {
   source: 'resource',
 };
 
-export function resourceItems(connection: ConnectionSummary, resources: Resource[], open: (c: ConnectionSummary, r: Resource) => void): PaletteItem[] {
-  return resources.map((r) => ({
-    id: `${connection.id}/${r.type}/${'vhost' in r ? r.vhost : ''}/${r.type === 'store-all' ? '$all' : r.name}`,
-    label: r.type === 'store-all' ? '$all' : r.name,
-    detail: `${r.type === 'rabbit-queue' && r.queueType === 'stream' ? 'stream' : r.type === 'source' ? r.kind : KIND[r.type]} · ${connection.name}`,
-    run: () => open(connection, r),
-  }));
+/** Each resource by its name; a vhost as its map, as the sidebar shows it ("Map of /"). */
+export function resourceItems(
+  connection: ConnectionSummary,
+  resources: Resource[],
+  open: (c: ConnectionSummary, r: Resource) => void,
+  openMap: (c: ConnectionSummary, vhost: string) => void,
+): PaletteItem[] {
+  return resources.map((r) =>
+    r.type === 'rabbit-vhost'
+      ? { id: `${connection.id}/map/${r.name}`, label: `Map of ${r.name}`, detail: `map · ${connection.name}`, run: () => openMap(connection, r.name) }
+      : {
+          id: `${connection.id}/${r.type}/${'vhost' in r ? r.vhost : ''}/${r.type === 'store-all' ? '$all' : r.name}`,
+          label: r.type === 'store-all' ? '$all' : r.name,
+          detail: `${r.type === 'rabbit-queue' && r.queueType === 'stream' ? 'stream' : r.type === 'source' ? r.kind : KIND[r.type]} · ${connection.name}`,
+          run: () => open(connection, r),
+        },
+  );
 }
 
 /**

@@ -11,6 +11,7 @@ import { resourceItems, type PaletteItem } from './palette-items';
 interface Actions {
   selectConnection(id: string): void;
   openResource(c: ConnectionSummary, r: Resource): void;
+  openMap(c: ConnectionSummary, vhost: string): void;
   openGroups(c: ConnectionSummary): void;
   newTopic(c: ConnectionSummary): void;
   newProjection(): void;
@@ -21,6 +22,8 @@ interface Actions {
   toggleTheme(): void;
   theme: 'light' | 'dark';
   closeActiveTab(): void;
+  /** Whether a tab is open: closing one is offered only then. */
+  hasActiveTab: boolean;
 }
 
 /** Asks the open projection (the visible one) to rebuild, as Ctrl+Enter does. */
@@ -68,7 +71,7 @@ export function usePalette({ connections, resources, actions }: { connections: C
       { id: 'a/audit', label: 'Open the audit log', detail: 'action', run: () => a.openAudit() },
       { id: 'a/read-models', label: 'Open read models', detail: 'action', run: () => a.openReadModels(null) },
       { id: 'a/theme', label: `Switch to the ${actions.theme === 'dark' ? 'light' : 'dark'} theme`, detail: 'action', run: () => a.toggleTheme() },
-      { id: 'a/close-tab', label: 'Close the active tab', detail: 'action', run: () => a.closeActiveTab() },
+      ...(actions.hasActiveTab ? [{ id: 'a/close-tab', label: 'Close the active tab', detail: 'action', run: () => a.closeActiveTab() }] : []),
     ];
     for (const c of connections) {
       out.push({ id: `c/${c.id}`, label: c.name, detail: `${c.kind} connection · ${c.address}`, run: () => a.selectConnection(c.id) });
@@ -76,11 +79,19 @@ export function usePalette({ connections, resources, actions }: { connections: C
       if (views.includes('groups')) out.push({ id: `a/groups/${c.id}`, label: `Consumer groups of ${c.name}`, detail: 'action', run: () => a.openGroups(c) });
       if (views.includes('new-topic')) out.push({ id: `a/new-topic/${c.id}`, label: `New topic in ${c.name}…`, detail: 'action', run: () => a.newTopic(c) });
       const state = resources.states.get(c.id);
-      if (state?.status === 'ready') out.push(...resourceItems(c, state.list.resources, (cc, r) => a.openResource(cc, r)));
+      if (state?.status === 'ready')
+        out.push(
+          ...resourceItems(
+            c,
+            state.list.resources,
+            (cc, r) => a.openResource(cc, r),
+            (cc, vhost) => a.openMap(cc, vhost),
+          ),
+        );
     }
     for (const name of readModels) out.push({ id: `rm/${name}`, label: name, detail: 'read model', run: () => a.openReadModels(name) });
     return out;
-  }, [open, actions.theme, connections, resources.states, readModels]);
+  }, [open, actions.theme, actions.hasActiveTab, connections, resources.states, readModels]);
 
   const loading = open && connections.some((c) => resources.states.get(c.id)?.status === 'loading');
   return { view: open ? <CommandPalette items={items} loading={loading} onClose={() => setOpen(false)} /> : null, open: () => setOpen(true) };
