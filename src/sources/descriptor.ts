@@ -74,6 +74,10 @@ export interface SourceDescriptor<P extends ConnectionProfile = ConnectionProfil
   readonly form: {
     readonly sections: readonly FormSection[];
     readonly defaultPort: string;
+    /** The port the broker listens on with TLS by default, when it has one of its own (RabbitMQ: 5671). */
+    readonly defaultTlsPort?: string;
+    /** A management port with a TLS default of its own (RabbitMQ: 15672, 15671 with TLS). */
+    readonly managementPorts?: { readonly plain: string; readonly tls: string };
     readonly defaultUsername: string;
   };
 }

@@ -32,6 +32,9 @@ test.describe('bad connection input gets a clear message, not a crash', () => {
 
     await d.getByLabel('Password', { exact: true }).fill('guest');
     await d.getByLabel('Use TLS').check();
+    // TLS moves the default port to RabbitMQ's TLS one; a user who keeps the plain listener's port hears it is not TLS.
+    await expect(d.getByLabel('Port', { exact: true })).toHaveValue('5671');
+    await d.getByLabel('Port', { exact: true }).fill('5672');
     await d.getByRole('button', { name: 'Test connection' }).click();
     await expect(d.getByRole('alert')).toContainText(/TLS/);
   });

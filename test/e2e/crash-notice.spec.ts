@@ -116,6 +116,14 @@ test('the RabbitMQ form has the stream port, and says in words when the password
   await expect(d.getByText('Streams are read on the stream port with the same user and password, without TLS, as AMQP is.')).toBeVisible();
   await d.getByLabel('Use TLS').check();
   await expect(d.getByLabel('Stream port', { exact: true })).toHaveValue('5551');
+  // The AMQP and management ports follow TLS too while they are RabbitMQ's defaults (a new user's walk found them left at 5672 and 15672).
+  await expect(d.getByLabel('Port', { exact: true })).toHaveValue('5671');
+  await expect(d.getByLabel('Management port', { exact: true })).toHaveValue('15671');
+  await d.getByLabel('Management port', { exact: true }).fill('8443');
+  await d.getByLabel('Use TLS').uncheck();
+  await expect(d.getByLabel('Port', { exact: true })).toHaveValue('5672');
+  await expect(d.getByLabel('Management port', { exact: true })).toHaveValue('8443');
+  await d.getByLabel('Use TLS').check();
   const allow = d.getByLabel(/Allow the password to the stream port without TLS/);
   await expect(allow).not.toBeChecked();
   await d.getByLabel('Stream port', { exact: true }).fill('5552');

@@ -36,7 +36,7 @@ export function ConnectionDialog({ editing, info, onClose, onSaved, onDeleted }:
   };
   const switchTls = (tls: boolean) => {
     setForm((f) => withTls(f, tls));
-    setErrors((e) => ({ ...e, tls: undefined, streamPort: undefined }));
+    setErrors((e) => ({ ...e, tls: undefined, port: undefined, managementPort: undefined, streamPort: undefined }));
     if (test.status !== 'running') setTest({ status: 'idle' });
   };
   const switchKind = (kind: FormState['kind']) => {

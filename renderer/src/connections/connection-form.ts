@@ -88,8 +88,16 @@ function parsed(result: ReturnType<typeof ConnectionDraft.safeParse>): { draft: 
   return { errors };
 }
 
-/** TLS switched: a stream port still at RabbitMQ's default for the old setting follows to the new one. */
+/** TLS switched: each port still at its default for the old setting follows to the new one (AMQP, management, stream); a port typed by hand stays. */
 export function withTls(form: FormState, tls: boolean): FormState {
-  const followsDefault = form.streamPort.trim() === String(defaultStreamPort(form.tls));
-  return { ...form, tls, ...(followsDefault ? { streamPort: String(defaultStreamPort(tls)) } : {}), ...(tls ? {} : { streamWithoutTls: false }) };
+  const shape = describe(form.kind).form;
+  const follow = (value: string, plain: string, secure: string) => (value.trim() === (form.tls ? secure : plain) ? (tls ? secure : plain) : value);
+  return {
+    ...form,
+    tls,
+    ...(shape.defaultTlsPort ? { port: follow(form.port, shape.defaultPort, shape.defaultTlsPort) } : {}),
+    ...(shape.managementPorts ? { managementPort: follow(form.managementPort, shape.managementPorts.plain, shape.managementPorts.tls) } : {}),
+    streamPort: follow(form.streamPort, String(defaultStreamPort(false)), String(defaultStreamPort(true))),
+    ...(tls ? {} : { streamWithoutTls: false }),
+  };
 }
