@@ -226,6 +226,14 @@ function blankMeta(format: string, record: RawRecord): EventMeta {
 }
 
 const SPRING_TYPE = '__typeid__';
+/** The header table without Spring's class header, which is rule 6 of its own (made once: this runs on every record a search scans). */
+const withoutSpring = (names: readonly string[]) => names.filter((n) => n !== SPRING_TYPE);
+const NAMING_HEADERS: Record<ConventionField, readonly string[]> = {
+  id: withoutSpring(HEADER_CONVENTIONS.id),
+  type: withoutSpring(HEADER_CONVENTIONS.type),
+  correlationId: withoutSpring(HEADER_CONVENTIONS.correlationId),
+  causationId: withoutSpring(HEADER_CONVENTIONS.causationId),
+};
 const javaClass = (headers: readonly Header[]): string | null => text(headers.find((h) => h.name.toLowerCase() === SPRING_TYPE));
 
 /** The keys a hand-rolled envelope uses, in the order they are tried. */
@@ -255,10 +263,7 @@ function conventional(record: RawRecord): Recognised {
       rules[field] = `AMQP property ${property}`;
       continue;
     }
-    const found = headerField(
-      record.headers,
-      HEADER_CONVENTIONS[field].filter((n) => n !== SPRING_TYPE),
-    );
+    const found = headerField(record.headers, NAMING_HEADERS[field]);
     if (found) {
       fields[field] = field === 'type' && found.header.toLowerCase() === 'nservicebus.enclosedmessagetypes' ? enclosedType(found.value) : found.value;
       rules[field] = headerRule(found.header);

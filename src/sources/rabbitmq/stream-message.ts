@@ -43,9 +43,8 @@ export interface StreamMessageView {
   message: Amqp10Message;
   properties: Header[];
   headers: Header[];
-  id: string | null;
-  type: string | null;
-  correlationId: string | null;
+  /** AMQP 1.0's own subject: the type when nothing the normaliser reads names one. */
+  subject: string | null;
   routingKey: string | null;
   /** The message's own time (creation time, else a `timestamp_in_ms` header), or null. */
   time: string | null;
@@ -184,9 +183,7 @@ export function viewStreamMessage(bytes: Buffer): StreamMessageView {
     message,
     properties,
     headers,
-    id: idText(p.message_id),
-    type: text(lookup(app, 'x-basic-type')) ?? text(p.subject),
-    correlationId: idText(p.correlation_id),
+    subject: text(p.subject),
     routingKey: routing ? (routing.t === 'array' || routing.t === 'list' ? (text(routing.v[0]) ?? null) : text(routing)) : null,
     time,
   };
@@ -251,7 +248,7 @@ export function streamRecordToEnvelope(queue: string, offset: bigint, chunkTime:
 /** The one normaliser over a stream message; AMQP 1.0's own subject names the type when nothing else does. */
 function recogniseView(v: StreamMessageView, body: Buffer): Recognised {
   const seen = recognise({ headers: v.headers, properties: v.properties, value: body });
-  if (seen.type === null && v.type !== null) return { ...seen, type: v.type, rules: { ...seen.rules, type: 'AMQP 1.0 property subject' } };
+  if (seen.type === null && v.subject !== null) return { ...seen, type: v.subject, rules: { ...seen.rules, type: 'AMQP 1.0 property subject' } };
   return seen;
 }
 
