@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DecodedValue } from './decoded';
 import { Payload } from './payload';
 
 /** Which kind of source a record came from: kafka, rabbitmq, store, or a kind a registered source brings. */
@@ -81,5 +82,9 @@ export const Envelope = z.object({
     .optional(),
   /** The event the record carries, when a rule recognised one. */
   event: EventMeta.nullable().optional(),
+  /** What the value's bytes mean, when a decoder beyond text and JSON read them (a registry's Avro, Protobuf…). */
+  decoded: DecodedValue.optional(),
+  /** The same for the key. */
+  keyDecoded: DecodedValue.optional(),
 });
 export type Envelope = z.infer<typeof Envelope>;

@@ -10,8 +10,8 @@ import { BoundSecrets } from './bound-secrets';
 import type { SecretStore } from './secret-store';
 
 /** Opens an adapter for a profile, through its kind's module. */
-export function createAdapter(profile: ConnectionProfile, password: string | null): SourceAdapter {
-  return sourceModule(profile).open(profile, password);
+export function createAdapter(profile: ConnectionProfile, password: string | null, extraSecret: string | null = null): SourceAdapter {
+  return sourceModule(profile).open(profile, password, extraSecret);
 }
 
 /** One live adapter per connection, dropped when its profile changes or goes. */
@@ -39,7 +39,10 @@ export class AdapterPool {
     }
     const profile = this.profiles.get(connectionId);
     if (!profile) throw new RewindError('not_found', `No connection with id ${connectionId}`, 'It may have been deleted; pick another connection.');
-    const adapter = createAdapter(profile, profile.hasPassword ? await new BoundSecrets(this.secrets).get(profile) : null);
+    const secrets = new BoundSecrets(this.secrets);
+    const extra = sourceModule(profile).extraSecret;
+    const extraTarget = extra?.stored(profile) ? extra.target(profile) : null;
+    const adapter = createAdapter(profile, profile.hasPassword ? await secrets.get(profile) : null, extraTarget ? await secrets.getExtra(profile.id, extraTarget) : null);
     this.adapters.set(connectionId, adapter);
     return adapter;
   }

@@ -22,6 +22,8 @@ function parse(raw: string | null): Stored | { legacy: string } | null {
   return { legacy: raw };
 }
 
+const extraKey = (id: string) => `${id}#extra`;
+
 const moved = (from: string, to: string) =>
   new RewindError('invalid_input', `The password was saved for ${from}: type it again to send it to ${to}.`, 'Rewind sends a saved password only to the address it was saved for.');
 
@@ -51,6 +53,28 @@ export class BoundSecrets {
 
   async delete(id: string): Promise<void> {
     await this.secrets.delete(id);
+  }
+
+  /** Both secrets, when the connection goes. */
+  async deleteAll(id: string): Promise<void> {
+    await this.secrets.delete(id);
+    await this.secrets.delete(extraKey(id));
+  }
+
+  /** A profile's second secret (a schema registry's password), bound to its own target. */
+  async getExtra(id: string, target: string): Promise<string | null> {
+    const stored = parse(await this.secrets.get(extraKey(id)));
+    if (stored === null || 'legacy' in stored) return null;
+    if (stored.for === target) return stored.secret;
+    throw moved(stored.for, target);
+  }
+
+  async setExtra(id: string, target: string, secret: string): Promise<void> {
+    await this.secrets.set(extraKey(id), JSON.stringify({ for: target, secret } satisfies Stored));
+  }
+
+  async deleteExtra(id: string): Promise<void> {
+    await this.secrets.delete(extraKey(id));
   }
 
   /** Refuses to reuse `saved`'s secret for a draft that points somewhere else. */

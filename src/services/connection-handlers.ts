@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { RewindError } from '../model/errors';
 import type { Handlers } from '../api/dispatcher';
 import { LOCAL_STORE_ID, type ConnectionSummary } from '../model/connections';
-import { type ConnectionProfile } from '../sources/profiles';
+import type { ConnectionDraft, ConnectionProfile } from '../sources/profiles';
+import type { SourceModule } from '../sources/source-module';
 import { registeredConnections, sourceModule } from '../sources/registry';
 import { BoundSecrets } from './bound-secrets';
 import { EventStore } from '../store/event-store';
@@ -41,6 +42,33 @@ export function connectionHandlers({ profiles, secrets: secretStore, pool, store
     return p;
   };
 
+  /** The second secret as the form left it: typed, kept (only for the address it was saved for) or cleared. */
+  const saveExtra = async (source: SourceModule, draft: ConnectionDraft, existing: ConnectionProfile | null, profile: ConnectionProfile): Promise<ConnectionProfile> => {
+    const extra = source.extraSecret;
+    if (!extra) return profile;
+    const target = extra.target(profile);
+    const typed = extra.typed(draft);
+    if (target === null || typed === '' || (typed === undefined && !(existing && extra.stored(existing)))) {
+      await secrets.deleteExtra(profile.id);
+      return extra.withStored(profile, false);
+    }
+    if (typed !== undefined) {
+      await secrets.setExtra(profile.id, target, typed);
+      return extra.withStored(profile, true);
+    }
+    await secrets.getExtra(profile.id, target);
+    return extra.withStored(profile, true);
+  };
+
+  const testedExtra = async (source: SourceModule, draft: ConnectionDraft, saved: ConnectionProfile | null, candidate: ConnectionProfile): Promise<string | null> => {
+    const extra = source.extraSecret;
+    const target = extra?.target(candidate) ?? null;
+    if (!extra || target === null) return null;
+    const typed = extra.typed(draft);
+    if (typed !== undefined) return typed === '' ? null : typed;
+    return saved && extra.stored(saved) ? secrets.getExtra(saved.id, target) : null;
+  };
+
   return {
     'connections/list': async () => summaries(),
 
@@ -56,7 +84,7 @@ export function connectionHandlers({ profiles, secrets: secretStore, pool, store
       const given = 'password' in draft ? draft.password : undefined;
       const typed = given !== undefined && given !== '' ? given : null;
       const keep = given === undefined && existing !== null && existing.hasPassword;
-      const profile = source.profileFromDraft(draft, id, typed !== null || keep);
+      let profile = source.profileFromDraft(draft, id, typed !== null || keep);
       if (!source.usesPassword(profile)) {
         await secrets.delete(id);
       } else if (typed !== null) {
@@ -66,6 +94,7 @@ export function connectionHandlers({ profiles, secrets: secretStore, pool, store
       } else {
         await secrets.delete(id);
       }
+      profile = await saveExtra(source, draft, existing, profile);
       profiles.put(profile);
       await pool.drop(id);
       return profile;
@@ -75,7 +104,7 @@ export function connectionHandlers({ profiles, secrets: secretStore, pool, store
       if (connectionId === LOCAL_STORE_ID) throw new RewindError('invalid_input', 'The local event store cannot be removed');
       await pool.drop(connectionId);
       if (!profiles.remove(connectionId)) throw new RewindError('not_found', `No connection with id ${connectionId}`);
-      await secrets.delete(connectionId);
+      await secrets.deleteAll(connectionId);
       return {};
     },
 
@@ -95,7 +124,7 @@ export function connectionHandlers({ profiles, secrets: secretStore, pool, store
         BoundSecrets.mustKeepTarget(saved, candidate);
         password = await secrets.get(saved);
       }
-      const adapter = source.open({ ...candidate, hasPassword: password !== null } as ConnectionProfile, password);
+      const adapter = source.open({ ...candidate, hasPassword: password !== null } as ConnectionProfile, password, await testedExtra(source, draft, saved, candidate));
       try {
         return await adapter.test(signal);
       } finally {

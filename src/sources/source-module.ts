@@ -20,7 +20,21 @@ export interface SourceModule<P extends ConnectionProfile = ConnectionProfile> {
   checkDraft?(draft: Extract<ConnectionDraft, { kind: P['kind'] }>, mode: 'save' | 'test'): void;
   /** A profile as an older Rewind saved it, brought up to date before it is validated. */
   upgrade?(raw: Record<string, unknown>): Record<string, unknown>;
-  open(profile: P, password: string | null): SourceAdapter;
+  /** A second secret the profile may use (Kafka: its schema registry's password), bound to its own address. */
+  readonly extraSecret?: ExtraSecret<P>;
+  open(profile: P, password: string | null, extraSecret?: string | null): SourceAdapter;
+}
+
+export interface ExtraSecret<P extends ConnectionProfile> {
+  /** In words, as a refusal names it ("the schema registry's password"). */
+  readonly label: string;
+  /** Where it is sent; null when the profile sends none. */
+  target(profile: P): string | null;
+  /** What the form typed: undefined keeps the stored one, '' clears it. */
+  typed(draft: Extract<ConnectionDraft, { kind: P['kind'] }>): string | undefined;
+  stored(profile: P): boolean;
+  /** The profile, saying whether one is stored. */
+  withStored(profile: P, stored: boolean): P;
 }
 
 /**

@@ -15,6 +15,9 @@ import { KafkaTopics } from './kafka-topics';
 import { TopicOffsets, transient } from './topic-offsets';
 import { installRecordEncoder } from './kafkajs-record-encoder';
 import { brokerVersions, clusterVersionLabel, type BrokerVersion } from './broker-version';
+import { DecoderChain } from '../../decoding/decoder-chain';
+import { registryTestError, SchemaRegistry } from '../../decoding/schema-registry';
+import { prepareRecords } from './kafka-decoding';
 
 // Before kafkajs produces anything: null header values and header order kept (see the file).
 installRecordEncoder();
@@ -88,11 +91,18 @@ export class KafkaAdapter implements SourceAdapter {
   /** What sampling a topic's newest records found, kept while its high watermarks do not move. */
   private readonly dltSamples = new Map<string, { highs: string; origins: string[] }>();
 
+  /** What records' bytes mean: one chain per connection, so schemas are fetched once for it. */
+  readonly decoding: DecoderChain;
+  private readonly registry: SchemaRegistry | null;
+
   constructor(
     private readonly profile: KafkaProfile,
     password: string | null,
+    registryPassword: string | null = null,
   ) {
     this.address = `${profile.host}:${profile.port}`;
+    this.registry = profile.registry?.url ? new SchemaRegistry({ url: profile.registry.url, username: profile.registry.username, password: registryPassword }) : null;
+    this.decoding = new DecoderChain(this.registry);
     const sasl = saslOptions(profile, password);
     const config: KafkaConfig = {
       clientId: 'rewind',
@@ -129,11 +139,14 @@ export class KafkaAdapter implements SourceAdapter {
         'ApiVersions',
       ).catch(() => new Map<number, BrokerVersion>());
       const release = clusterVersionLabel([...versions.values()]);
+      // A registry that does not answer fails the test: the records would show raw.
+      const registry = this.registry ? await this.registry.check().catch((e: unknown) => Promise.reject(registryTestError(e))) : null;
       return {
         ok: true as const,
         server: `Apache Kafka${release ? ` ${release.replace(/^Kafka /, '')}` : ' (version not known)'}, ${brokers} broker${brokers === 1 ? '' : 's'}`,
         details: [
           `cluster id ${cluster.clusterId}`,
+          ...(registry ? [registry] : []),
           `controller ${cluster.controller ?? 'unknown'}`,
           ...cluster.brokers.map((b) => {
             const v = versions.get(b.nodeId);
@@ -218,7 +231,8 @@ export class KafkaAdapter implements SourceAdapter {
       const range = this.fetcher.range(target.topic, target.partition, start, end, { isolation, signal, maxBytes: PAGE_BYTES });
       let step = await range.next();
       while (!step.done) {
-        const envelopes = step.value.map((r) => kafkaRecordToEnvelope(target.topic, target.partition, r, options.previewBytes));
+        await prepareRecords(this.decoding, step.value);
+        const envelopes = step.value.map((r) => kafkaRecordToEnvelope(target.topic, target.partition, r, options.previewBytes, this.decoding));
         for (let i = 0; i < envelopes.length; i += BATCH_FLUSH) options.onBatch(envelopes.slice(i, i + BATCH_FLUSH));
         count += envelopes.length;
         options.onProgress({ done: count, total, exact: false });
@@ -261,7 +275,8 @@ export class KafkaAdapter implements SourceAdapter {
     if (target.type !== 'kafka-partition') throw new RewindError('unsupported', `Kafka cannot read a ${target.type}`);
     let out: WireEvent[] = [];
     for await (const chunk of this.records(target.topic, target.partition, from, to, signal)) {
-      for (const r of chunk) out.push(kafkaRecordToWire(target.topic, r));
+      await prepareRecords(this.decoding, chunk);
+      for (const r of chunk) out.push(kafkaRecordToWire(target.topic, r, this.decoding));
       // The worker takes a batch per message: fewer, larger ones cost less.
       if (out.length >= 5_000) {
         yield out;

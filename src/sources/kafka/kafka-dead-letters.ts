@@ -7,11 +7,14 @@ import type { ReadFrom } from '../../model/resources';
 import type { DeadLetterAbility, RedriveHistory, RedriveRequest } from '../source-adapter';
 import { findOriginals, originalPlace, placeKey, rebuild, type FetchAt, type OriginalPlace, type Rebuilt } from './dlt-originals';
 import { kafkaRecordToEnvelope } from './kafka-envelope';
+import { prepareRecords } from './kafka-decoding';
+import type { DecoderChain } from '../../decoding/decoder-chain';
 import { orderedHeaders } from './kafkajs-record-encoder';
 import type { KafkaRecord } from './record-batches';
 
 /** What the dead-letter ability needs from the Kafka adapter. */
 export interface KafkaAccess {
+  readonly decoding: DecoderChain;
   partitions(topic: string, signal: AbortSignal): Promise<{ partition: number; low: number; high: number }[]>;
   records(topic: string, partition: number, from: ReadFrom, to: number | null, signal: AbortSignal): AsyncGenerator<KafkaRecord[]>;
   topicExists(topic: string, signal: AbortSignal): Promise<boolean>;
@@ -68,7 +71,8 @@ export class KafkaDeadLetters implements DeadLetterAbility {
       if (p.high <= p.low) continue;
       const from = Math.max(p.low, p.high - limit);
       for await (const chunk of this.kafka.records(ref.name, p.partition, { type: 'position', value: String(from) }, p.high - 1, signal)) {
-        for (const r of chunk) all.push({ id: idOf(p.partition, r.offset), envelope: kafkaRecordToEnvelope(ref.name, p.partition, r) });
+        await prepareRecords(this.kafka.decoding, chunk);
+        for (const r of chunk) all.push({ id: idOf(p.partition, r.offset), envelope: kafkaRecordToEnvelope(ref.name, p.partition, r, undefined, this.kafka.decoding) });
       }
     }
     const ts = (e: Envelope) => (e.timestamp ? Date.parse(e.timestamp) : 0);

@@ -13,7 +13,10 @@ export class KafkaTopics implements TopicAbility {
 
   page: TopicAbility['page'] = (req, signal) => readPage(this.access, req, signal);
   search: TopicAbility['search'] = (req, signal, out) =>
-    searchTopic(this.access, req, signal, { matched: (partition, records) => out.hits(records.map((r) => kafkaRecordToEnvelope(req.topic, partition, r))), progress: out.progress });
+    searchTopic(this.access, req, signal, {
+      matched: (partition, records) => out.hits(records.map((r) => kafkaRecordToEnvelope(req.topic, partition, r, undefined, this.access.decoding))),
+      progress: out.progress,
+    });
   exportRecords: TopicAbility['exportRecords'] = (topic, scope, signal, send, progress) => exportRecords(this.access, topic, scope, signal, send, progress);
   importRecords: TopicAbility['importRecords'] = (topic, lines, firstLine, keep, signal) => importRecords(this.access, topic, lines, firstLine, keep, signal);
   tail: TopicAbility['tail'] = (req, signal, send) => tailTopic(this.access, req, signal, send);

@@ -34,7 +34,10 @@ function mayBeJson(b: Buffer): boolean {
   return false;
 }
 
-export function compileFilter(filter: RecordFilter): CompiledFilter {
+/** A record's value as a decoder read it (Avro, Protobuf…); undefined: the bytes are searched as they are. */
+export type DecodedOf = (r: KafkaRecord) => { value: unknown; text: string } | undefined;
+
+export function compileFilter(filter: RecordFilter, decodedOf: DecodedOf = () => undefined): CompiledFilter {
   const checks: ((r: KafkaRecord) => boolean)[] = [];
   const sandbox: string[] = [];
   const { key, header, value, json, predicate } = filter;
@@ -60,7 +63,12 @@ export function compileFilter(filter: RecordFilter): CompiledFilter {
   }
   if (value) {
     const needle = Buffer.from(value, 'utf8');
-    checks.push((r) => r.value !== null && r.value.indexOf(needle) >= 0);
+    checks.push((r) => {
+      if (r.value === null) return false;
+      if (r.value.indexOf(needle) >= 0) return true;
+      const d = decodedOf(r);
+      return d !== undefined && d.text.includes(value);
+    });
   }
   if (json) {
     let condition: JsonCondition;
@@ -81,7 +89,10 @@ export function compileFilter(filter: RecordFilter): CompiledFilter {
         }
       };
       checks.push((r) => {
-        if (r.value === null || !mayBeJson(r.value)) return false;
+        if (r.value === null) return false;
+        const d = decodedOf(r);
+        if (d !== undefined) return holds(condition, d.value);
+        if (!mayBeJson(r.value)) return false;
         // Most records are not hits: the scan says so without building the document. What it
         // says is a hit, or cannot read, the full parse decides.
         const at = scanPath(r.value, path);

@@ -4,12 +4,15 @@ import type { Envelope } from '../../model/envelope';
 import type { PageRequest, Positions, TopicFrom, TopicPage } from '../../model/topic-scan';
 import { throwIfAborted } from '../source-adapter';
 import { kafkaRecordToEnvelope } from './kafka-envelope';
+import type { DecoderChain } from '../../decoding/decoder-chain';
+import { prepareRecords } from './kafka-decoding';
 import type { Isolation, PartitionFetcher, RangeEnd } from './partition-fetcher';
 import type { KafkaRecord } from './record-batches';
 
 /** What reading a whole topic needs from the Kafka adapter. */
 export interface TopicAccess {
   readonly fetcher: PartitionFetcher;
+  readonly decoding: DecoderChain;
   withAdmin<T>(request: (admin: Admin) => Promise<T>, what: string): Promise<T>;
   partitions(topic: string, signal: AbortSignal): Promise<Span[]>;
   fail(e: unknown): RewindError;
@@ -132,7 +135,11 @@ export async function readPage(access: TopicAccess, req: PageRequest, signal: Ab
     first[String(s.partition)] = String(mine.length ? mine[0]!.record.offset : at);
     next[String(s.partition)] = String(mine.length ? mine[mine.length - 1]!.record.offset + 1 : at);
   }
-  const records: Envelope[] = taken.map((t) => kafkaRecordToEnvelope(topic, t.partition, t.record));
+  await prepareRecords(
+    access.decoding,
+    taken.map((t) => t.record),
+  );
+  const records: Envelope[] = taken.map((t) => kafkaRecordToEnvelope(topic, t.partition, t.record, undefined, access.decoding));
   const hidden = ends.reduce((n, e) => n + e.hidden, 0);
   const notes: string[] = [];
   if (hidden > 0) notes.push(`${hidden.toLocaleString('en-US')} record${hidden === 1 ? '' : 's'} of aborted transactions hidden (read_committed).`);

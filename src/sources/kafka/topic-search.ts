@@ -8,6 +8,7 @@ import { filterInSlices } from '../time-slices';
 import { recognise } from '../../model/event-envelope';
 import { headerOf } from './kafka-envelope';
 import { compileFilter } from './record-filter';
+import { decodedValueOf, prepareRecords } from './kafka-decoding';
 import type { KafkaRecord } from './record-batches';
 import { spansOf, startsOf, type TopicAccess } from './topic-pages';
 
@@ -32,7 +33,8 @@ export interface SearchOutput {
  */
 export async function searchTopic(access: TopicAccess, req: ScanRequest, signal: AbortSignal, out: SearchOutput, maxHits = req.limit): Promise<ScanSummary> {
   const started = Date.now();
-  const filter = compileFilter(req.filter);
+  // Avro, Protobuf and the other decoded values are searched as what they mean.
+  const filter = compileFilter(req.filter, (r) => decodedValueOf(access.decoding, r));
   const spans = await spansOf(access, req.topic, req.partitions, signal);
   const starts = await startsOf(access, req.topic, spans, req.from);
   const position = new Map<number, number>();
@@ -84,10 +86,11 @@ export async function searchTopic(access: TopicAccess, req: ScanRequest, signal:
         return;
       }
       const chunk = step.value;
+      await prepareRecords(access.decoding, chunk);
       // In slices: a fetch may hold a 256 MB batch of records, each a JSON scan.
       let found = await filterInSlices(chunk, filter.fast);
       if (predicate && found.length > 0) {
-        const matched = await predicate.matching(found.map((r) => filterWire(r, partition)));
+        const matched = await predicate.matching(found.map((r) => filterWire(r, partition, decodedValueOf(access.decoding, r)?.text)));
         found = found.filter((r) => matched.has(r.offset));
       }
       if (halt.signal.aborted) return;
@@ -156,15 +159,15 @@ export async function searchTopic(access: TopicAccess, req: ScanRequest, signal:
 }
 
 /** A record as the predicate sandbox takes it: position is the offset, version the partition. */
-function filterWire(r: KafkaRecord, partition: number): WireEvent {
+function filterWire(r: KafkaRecord, partition: number, decoded: string | undefined): WireEvent {
   const headers: Record<string, string | null> = {};
   for (const h of r.headers) headers[h.key] = h.value === null ? null : h.value.toString('utf8');
   // Id and type as the record table reads them (model/conventions.ts), so a hit shows what it matched on.
-  const fields = recognise({ headers: r.headers.map(headerOf), key: r.key === null ? null : r.key.toString('utf8'), value: r.value });
+  const fields = recognise({ headers: r.headers.map(headerOf), key: r.key === null ? null : r.key.toString('utf8'), value: decoded === undefined ? r.value : Buffer.from(decoded) });
   return {
     position: r.offset,
     type: fields.type ?? '',
-    data: wireData(r.value),
+    data: decoded ?? wireData(r.value),
     metadata: JSON.stringify(headers),
     streamId: r.key === null ? '' : r.key.toString('utf8'),
     version: partition,

@@ -4,6 +4,8 @@ import type { Positions, TailItem, TailRequest } from '../../model/topic-scan';
 import { throwIfAborted } from '../source-adapter';
 import { kafkaRecordToEnvelope } from './kafka-envelope';
 import { compileFilter } from './record-filter';
+import { decodedValueOf, prepareRecords } from './kafka-decoding';
+import type { KafkaRecord } from './record-batches';
 import { spansOf, startsOf, type TopicAccess } from './topic-pages';
 
 /** New records are sent at most this often, together: a busy topic does not flood the window. */
@@ -15,7 +17,7 @@ const FLUSH_MS = 100;
  * filter's fast conditions apply: a tail does not start a sandbox.
  */
 export async function tailTopic(access: TopicAccess, req: TailRequest, signal: AbortSignal, send: (item: TailItem) => void): Promise<void> {
-  const filter = compileFilter(req.filter);
+  const filter = compileFilter(req.filter, (r) => decodedValueOf(access.decoding, r));
   if (filter.sandboxed)
     throw new RewindError(
       'invalid_input',
@@ -25,14 +27,23 @@ export async function tailTopic(access: TopicAccess, req: TailRequest, signal: A
   const spans = await spansOf(access, req.topic, req.partitions, signal);
   const starts = await startsOf(access, req.topic, spans, req.from.type === 'end' ? { type: 'end' } : { type: 'offsets', value: req.from.value });
   const position = new Map(starts);
-  let pending: Envelope[] = [];
+  let pending: { partition: number; record: KafkaRecord }[] = [];
   let timer: NodeJS.Timeout | null = null;
   const positions = (): Positions => Object.fromEntries([...position].map(([p, o]) => [String(p), String(o)]));
+  // Flushes run one after another: a schema fetched for one batch must not let the next overtake it.
+  let flushing: Promise<void> = Promise.resolve();
   const flush = () => {
     timer = null;
-    const records = pending;
+    const taken = pending;
     pending = [];
-    send({ records, positions: positions() });
+    const at = positions();
+    flushing = flushing.then(async () => {
+      const raw = taken.map((t) => t.record);
+      await prepareRecords(access.decoding, raw);
+      const records: Envelope[] = [];
+      for (const t of taken) if (filter.fast(t.record)) records.push(kafkaRecordToEnvelope(req.topic, t.partition, t.record, undefined, access.decoding));
+      send({ records, positions: at });
+    });
   };
   // The first message says where the tail starts, before any record arrives.
   flush();
@@ -44,7 +55,7 @@ export async function tailTopic(access: TopicAccess, req: TailRequest, signal: A
         access.fetcher
           .follow(req.topic, s.partition, position.get(s.partition)!, { isolation: req.isolation, signal: following, maxBytes: 1024 * 1024 }, (records) => {
             position.set(s.partition, records[records.length - 1]!.offset + 1);
-            for (const r of records) if (filter.fast(r)) pending.push(kafkaRecordToEnvelope(req.topic, s.partition, r));
+            for (const r of records) pending.push({ partition: s.partition, record: r });
             timer ??= setTimeout(flush, FLUSH_MS);
           })
           .catch((e: unknown) => {

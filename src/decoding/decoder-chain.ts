@@ -1,0 +1,254 @@
+import { gunzipSync } from 'node:zlib';
+import { decode as msgpackDecode } from '@msgpack/msgpack';
+import { decode as cborDecode } from 'cbor-x';
+import type { DecodedValue, SchemaRef } from '../model/decoded';
+import { printableText } from '../model/payload';
+import { avroReader } from './avro-reader';
+import { jsonText, plainJson } from './plain-json';
+import { ProtobufSchema, readApicurioRef, readIndexes, readMessage } from './protobuf-reader';
+import { framingOf, type RawHeader } from './registry-framing';
+import { RegistryProblem, type SchemaRegistry } from './schema-registry';
+import { schemalessProtobuf } from './schemaless-protobuf';
+
+export type { RawHeader } from './registry-framing';
+
+/** What the chain made of a value: what the views show, and the value itself for searches. */
+export interface Decoding {
+  decoded: DecodedValue;
+  /** The decoded value (JSON-ready); undefined when the bytes are shown as they are (JSON, text, bytes). */
+  value?: unknown;
+}
+
+/** A registry schema made ready to read, or why it cannot be. */
+type Reader =
+  | {
+      read(bytes: Buffer, at: number, headers: readonly RawHeader[]): { value: unknown; messageType: string | null };
+      ref: Omit<SchemaRef, 'messageType' | 'subject' | 'version'>;
+      /** Every subject and version the schema is registered under (one content may serve many). */
+      subjects: { subject: string; version: number | null }[];
+    }
+  | { problem: string };
+
+/** A gzip'd value is read only up to this many bytes. */
+const GUNZIP_MAX = 16 * 1024 * 1024;
+/** MessagePack and CBOR are tried on values up to this size: beyond it the bytes are shown as bytes. */
+const SNIFF_MAX = 4 * 1024 * 1024;
+
+/**
+ * The one decoder chain every record goes through, in a fixed order:
+ *   1. schema registry: Confluent's magic byte 0 + schema id, or Apicurio's globalId header;
+ *   2. content type (a `content-type` header saying MessagePack, CBOR; gzip by its magic bytes);
+ *   3. JSON;
+ *   4. MessagePack, then CBOR (a whole map or array, nothing left over);
+ *   5. text (printable UTF-8);
+ *   6. schemaless Protobuf (field numbers and wire types, when every field parses);
+ *   7. bytes.
+ * Each result says which decoder read the value and why the earlier ones did not. Schemas are
+ * fetched before a batch is decoded (`prepare`), so decoding itself never waits.
+ */
+export class DecoderChain {
+  private readonly readers = new Map<string, Reader>();
+
+  constructor(private readonly registry: SchemaRegistry | null) {}
+
+  /** Fetches (once per connection) the schemas these values name. */
+  async prepare(items: Iterable<{ bytes: Uint8Array | null; headers: readonly RawHeader[] }>, part: 'value' | 'key' = 'value'): Promise<void> {
+    if (!this.registry) return;
+    const wanted = new Map<string, { id: number; idKind: SchemaRef['idKind'] }>();
+    for (const { bytes, headers } of items) {
+      if (!bytes) continue;
+      const f = framingOf(bytes, headers, part);
+      if (f && !this.readers.has(keyOf(f))) wanted.set(keyOf(f), f);
+    }
+    await Promise.all(
+      [...wanted].map(async ([key, f]) => {
+        this.readers.set(key, await this.readerFor(f.id, f.idKind));
+      }),
+    );
+  }
+
+  /** `topic`: where the record was read, so a schema registered under several subjects names this topic's. */
+  decode(bytes: Uint8Array | null, headers: readonly RawHeader[], part: 'value' | 'key' = 'value', topic?: string): Decoding | null {
+    if (bytes === null || bytes.length === 0) return null;
+    const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const passed: string[] = [];
+    const framing = framingOf(buf, headers, part);
+    if (framing) {
+      const reader = this.readers.get(keyOf(framing)) ?? (this.registry ? { problem: 'its schema was not fetched' } : null);
+      const label = framing.idKind === 'schema id' ? `schema id ${framing.id}` : `global id ${framing.id}`;
+      if (!reader) {
+        const problem = `No schema registry is set for this connection: add its URL in the connection's settings to read ${label}`;
+        return { decoded: { decoder: 'Schema registry', why: framing.why, text: null, schema: null, problem, passed } };
+      }
+      if ('problem' in reader) return { decoded: { decoder: 'Schema registry', why: framing.why, text: null, schema: null, problem: reader.problem, passed } };
+      try {
+        const { value, messageType } = reader.read(buf, framing.at, headers);
+        const schema = { ...reader.ref, ...subjectOf(reader.subjects, topic, part), messageType };
+        return { decoded: { decoder: formatName(schema.format), why: framing.why, text: jsonText(value), schema, problem: null, passed }, value: plainJson(value) };
+      } catch (e) {
+        const problem = `The bytes are not a value of ${label} (${formatName(reader.ref.format)}): ${(e as Error).message}`;
+        return {
+          decoded: { decoder: formatName(reader.ref.format), why: framing.why, text: null, schema: { ...reader.ref, ...subjectOf(reader.subjects, topic, part), messageType: null }, problem, passed },
+        };
+      }
+    }
+    passed.push(part === 'value' ? 'Schema registry: no magic byte 0 and no apicurio.value.globalId header' : 'Schema registry: no magic byte 0 and no apicurio.key.globalId header');
+    return this.plain(buf, headers, passed, 0);
+  }
+
+  /** Steps 2 to 7, for a value as it is or as gzip gave it. */
+  private plain(buf: Buffer, headers: readonly RawHeader[], passed: string[], depth: number): Decoding {
+    const contentType = headerText(headers, 'content-type')?.toLowerCase() ?? '';
+    if (buf.length >= 3 && buf[0] === 0x1f && buf[1] === 0x8b && buf[2] === 8 && depth === 0) {
+      try {
+        const inner = gunzipSync(buf, { maxOutputLength: GUNZIP_MAX });
+        const d = this.plain(inner, headers, [...passed], 1);
+        const text = d.decoded.text ?? (tryJson(inner) !== undefined ? inner.toString('utf8') : shown(inner));
+        return {
+          decoded: { ...d.decoded, decoder: `gzip → ${d.decoded.decoder}`, why: `gzip magic bytes 1f 8b; ${inner.length.toLocaleString('en-US')} bytes inside`, text },
+          value: d.value ?? tryJson(inner),
+        };
+      } catch (e) {
+        passed.push(`gzip: magic bytes 1f 8b, but ${(e as Error).message}`);
+      }
+    }
+    if (/msgpack/.test(contentType)) {
+      const d = this.msgpack(buf, `content type ${contentType}`, passed);
+      if (d) return d;
+    } else if (/cbor/.test(contentType)) {
+      const d = this.cbor(buf, `content type ${contentType}`, passed);
+      if (d) return d;
+    } else passed.push(contentType ? `Content type: ${contentType} names no decoder beyond JSON and text` : 'Content type: none given');
+    const text = printableText(buf);
+    if (text !== null) {
+      const json = tryJsonText(text);
+      return { decoded: { decoder: json ? 'JSON' : 'Text', why: json ? 'the bytes parse as JSON' : 'printable UTF-8 that does not parse as JSON', text: null, schema: null, problem: null, passed } };
+    }
+    passed.push('JSON: not printable UTF-8');
+    if (buf.length <= SNIFF_MAX) {
+      const first = buf[0]!;
+      if ((first >= 0x80 && first <= 0x9f) || (first >= 0xdc && first <= 0xdf)) {
+        const d = this.msgpack(buf, 'a whole MessagePack map or array', passed);
+        if (d) return d;
+      } else passed.push('MessagePack: does not open with a map or array');
+      if ((first >= 0x80 && first <= 0xbf) || (buf.length >= 3 && first === 0xd9 && buf[1] === 0xd9 && buf[2] === 0xf7)) {
+        const d = this.cbor(buf, 'a whole CBOR map or array', passed);
+        if (d) return d;
+      } else passed.push('CBOR: does not open with a map or array');
+      passed.push('Text: not printable UTF-8');
+      const proto = schemalessProtobuf(buf);
+      if (proto)
+        return {
+          decoded: { decoder: 'Protobuf (no schema)', why: 'every field parses as Protobuf wire format; shown as field:wire type', text: jsonText(proto), schema: null, problem: null, passed },
+          value: proto,
+        };
+      passed.push('Protobuf (no schema): the bytes are not Protobuf fields to their end');
+    }
+    return { decoded: { decoder: 'Bytes', why: 'no decoder before it applies', text: null, schema: null, problem: null, passed } };
+  }
+
+  private msgpack(buf: Buffer, why: string, passed: string[]): Decoding | null {
+    try {
+      const value = plainJson(msgpackDecode(buf, { maxStrLength: SNIFF_MAX, maxBinLength: SNIFF_MAX, maxArrayLength: 1_000_000, maxMapLength: 1_000_000 }));
+      return { decoded: { decoder: 'MessagePack', why, text: JSON.stringify(value), schema: null, problem: null, passed }, value };
+    } catch (e) {
+      passed.push(`MessagePack: ${(e as Error).message}`);
+      return null;
+    }
+  }
+
+  private cbor(buf: Buffer, why: string, passed: string[]): Decoding | null {
+    try {
+      const value = plainJson(cborDecode(buf));
+      return { decoded: { decoder: 'CBOR', why, text: JSON.stringify(value), schema: null, problem: null, passed }, value };
+    } catch (e) {
+      passed.push(`CBOR: ${(e as Error).message}`);
+      return null;
+    }
+  }
+
+  private async readerFor(id: number, idKind: SchemaRef['idKind']): Promise<Reader> {
+    if (!this.registry) return { problem: 'no registry' };
+    try {
+      const s = await this.registry.schema(id, idKind);
+      const ref = { format: s.format, id, idKind };
+      const subjects = s.subjects;
+      if (s.format === 'AVRO') {
+        const read = avroReader(s.text, s.references);
+        return { ref, subjects, read: (bytes, at) => ({ value: read(at === 0 ? bytes : bytes.subarray(at)), messageType: null }) };
+      }
+      if (s.format === 'PROTOBUF') {
+        const schema = new ProtobufSchema(s.text, s.references, s.subjects[0]?.subject ?? `schema ${id}`);
+        return {
+          ref,
+          subjects,
+          read: (bytes, at, headers) => {
+            // Apicurio names the message in a header (its header mode) or a Ref before it; Confluent's format gives message indexes.
+            const header = headers.find((h) => h.name === 'apicurio.protobuf.type')?.bytes;
+            const byHeader = header ? schema.byName(Buffer.from(header).toString('utf8')) : null;
+            const ref = byHeader ? null : readApicurioRef(bytes, at);
+            const named = byHeader ?? (ref ? schema.byName(ref.name) : null);
+            const { type, next } = named ? { type: named, next: ref ? ref.next : at } : idKind === 'schema id' ? indexed(schema, bytes, at) : { type: schema.typeAt([0]), next: at };
+            return { value: readMessage(type, bytes.subarray(next)), messageType: type.fullName.replace(/^\./, '') };
+          },
+        };
+      }
+      return {
+        ref,
+        subjects,
+        read: (bytes, at) => {
+          const text = bytes.toString('utf8', at);
+          return { value: JSON.parse(text) as unknown, messageType: null };
+        },
+      };
+    } catch (e) {
+      if (e instanceof RegistryProblem) return { problem: e.message };
+      return { problem: `The schema of ${idKind} ${id} could not be read: ${(e as Error).message}` };
+    }
+  }
+}
+
+function indexed(schema: ProtobufSchema, bytes: Buffer, at: number) {
+  const { indexes, next } = readIndexes(bytes, at);
+  return { type: schema.typeAt(indexes), next };
+}
+
+/** The subject this topic's records use (TopicNameStrategy), else the first the registry lists. */
+function subjectOf(subjects: { subject: string; version: number | null }[], topic: string | undefined, part: 'value' | 'key') {
+  const own = topic === undefined ? undefined : subjects.find((s) => s.subject === `${topic}-${part}`);
+  const chosen = own ?? subjects[0];
+  return { subject: chosen?.subject ?? null, version: chosen?.version ?? null };
+}
+
+const keyOf = (f: { id: number; idKind: string }) => `${f.idKind}:${f.id}`;
+
+const formatName = (f: SchemaRef['format']) => (f === 'AVRO' ? 'Avro' : f === 'PROTOBUF' ? 'Protobuf' : 'JSON Schema');
+
+function headerText(headers: readonly RawHeader[], name: string): string | null {
+  const h = headers.find((x) => x.name.toLowerCase() === name);
+  return h?.bytes ? Buffer.from(h.bytes).toString('utf8') : null;
+}
+
+function tryJsonText(text: string): boolean {
+  const first = text.trimStart()[0];
+  if (first !== '{' && first !== '[' && first !== '"' && !/^[\s]*(-?\d|true|false|null)/.test(text)) return false;
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function tryJson(b: Buffer): unknown {
+  try {
+    return JSON.parse(b.toString('utf8')) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function shown(b: Buffer): string {
+  const text = printableText(b.subarray(0, 64 * 1024));
+  return JSON.stringify(text ?? b.subarray(0, 64 * 1024).toString('base64'));
+}
