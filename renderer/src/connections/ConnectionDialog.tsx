@@ -30,7 +30,7 @@ export function ConnectionDialog({ editing, info, onClose, onSaved, onDeleted }:
   useEffect(() => first.current?.focus(), []);
 
   const set = <K extends keyof FormState>(key: K, value: FormState[K]) => {
-    setForm((f) => ({ ...f, [key]: value, ...(key === 'password' ? { passwordTouched: true } : {}) }));
+    setForm((f) => ({ ...f, [key]: value, ...(key === 'password' ? { passwordTouched: true } : {}), ...(key === 'registryPassword' ? { registryPasswordTouched: true } : {}) }));
     setErrors((e) => ({ ...e, [key]: undefined }));
     if (test.status !== 'running') setTest({ status: 'idle' });
   };
@@ -191,6 +191,7 @@ export function ConnectionDialog({ editing, info, onClose, onSaved, onDeleted }:
           The saved password stays with <span className="mono">{savedTarget}</span>: type it again to use it with the new address.
         </div>
       )}
+      {has('registry') && <RegistryFields form={form} errors={errors} set={set} />}
       {has('rabbit-ports') && (
         <>
           <div className="row3">
@@ -230,6 +231,34 @@ export function ConnectionDialog({ editing, info, onClose, onSaved, onDeleted }:
       <TestOutcome state={test} />
       {saveError !== null && <ErrorBox error={saveError} />}
     </Dialog>
+  );
+}
+
+/** Kafka's schema registry: optional, folded away until a URL is given or the user opens it. */
+function RegistryFields({ form, errors, set }: { form: FormState; errors: FieldErrors; set: <K extends keyof FormState>(key: K, value: FormState[K]) => void }) {
+  const placeholder = form.registryHasPassword && !form.registryPasswordTouched ? 'stored — type to replace' : '';
+  return (
+    <details className="form-section" open={form.registryUrl !== '' || undefined}>
+      <summary>Schema registry (Avro, Protobuf, JSON Schema)</summary>
+      <Field label="Registry URL" error={errors.registryUrl}>
+        <input
+          className={`input mono${errors.registryUrl ? ' invalid' : ''}`}
+          value={form.registryUrl}
+          spellCheck={false}
+          placeholder="http://localhost:8081 — empty: none"
+          onChange={(e) => set('registryUrl', e.target.value)}
+        />
+      </Field>
+      <div className="row2b">
+        <Field label="Registry user" error={errors.registryUsername}>
+          <input className="input" value={form.registryUsername} autoComplete="off" spellCheck={false} onChange={(e) => set('registryUsername', e.target.value)} />
+        </Field>
+        <Field label="Registry password" error={errors.registryPassword}>
+          <input className="input" type="password" value={form.registryPassword} placeholder={placeholder} autoComplete="new-password" onChange={(e) => set('registryPassword', e.target.value)} />
+        </Field>
+      </div>
+      <p className="field-note">Confluent Schema Registry, Apicurio (its root or /apis/ccompat/v7), Karapace or Redpanda. Test connection checks it too.</p>
+    </details>
   );
 }
 

@@ -24,6 +24,13 @@ export interface FormState {
   /** Event store: the file, and whether to create it when missing. */
   path: string;
   create: boolean;
+  /** Kafka: the schema registry records are decoded through ('' for none), its user and password. */
+  registryUrl: string;
+  registryUsername: string;
+  registryPassword: string;
+  registryPasswordTouched: boolean;
+  /** Whether a registry password is stored for the saved URL. */
+  registryHasPassword: boolean;
 }
 
 export function emptyForm(kind: FormState['kind'] = descriptors[0]!.kind): FormState {
@@ -44,6 +51,11 @@ export function emptyForm(kind: FormState['kind'] = descriptors[0]!.kind): FormS
     streamWithoutTls: false,
     path: '',
     create: false,
+    registryUrl: '',
+    registryUsername: '',
+    registryPassword: '',
+    registryPasswordTouched: false,
+    registryHasPassword: false,
   };
 }
 
@@ -51,7 +63,8 @@ export function emptyForm(kind: FormState['kind'] = descriptors[0]!.kind): FormS
 export function formFromProfile(p: ConnectionProfile): FormState {
   const form: FormState = emptyForm(p.kind);
   const fields = Object.entries(p).filter(([k]) => k !== 'kind' && k in form && k !== 'password');
-  return { ...form, ...Object.fromEntries(fields.map(([k, v]) => [k, typeof v === 'number' ? String(v) : v])) };
+  const registry = 'registry' in p && p.registry ? { registryUrl: p.registry.url, registryUsername: p.registry.username, registryHasPassword: p.registry.hasPassword } : {};
+  return { ...form, ...Object.fromEntries(fields.map(([k, v]) => [k, typeof v === 'number' ? String(v) : v])), ...registry };
 }
 
 export type FieldErrors = Partial<Record<keyof FormState | 'form', string>>;
@@ -62,6 +75,8 @@ const sectionFields: Record<FormSection, (form: FormState) => Record<string, unk
   address: (f) => ({ host: f.host, port: f.port, tls: f.tls }),
   sasl: (f) => ({ sasl: f.sasl }),
   credentials: (f) => ({ username: f.username, ...(f.passwordTouched ? { password: f.password } : {}) }),
+  registry: (f) =>
+    f.registryUrl.trim() === '' ? {} : { registry: { url: f.registryUrl.trim(), username: f.registryUsername, ...(f.registryPasswordTouched ? { password: f.registryPassword } : {}) } },
   'rabbit-ports': (f) => ({ vhost: f.vhost, managementPort: f.managementPort, streamPort: f.streamPort, streamWithoutTls: f.tls && f.streamWithoutTls }),
 };
 
@@ -82,7 +97,9 @@ function parsed(result: ReturnType<typeof ConnectionDraft.safeParse>): { draft: 
   if (result.success) return { draft: result.data };
   const errors: FieldErrors = {};
   for (const issue of result.error.issues) {
-    const field = (issue.path[0] as keyof FormState | undefined) ?? 'form';
+    const [head, sub] = issue.path;
+    // The registry's fields are nested in the request and flat in the form.
+    const field = head === 'registry' && typeof sub === 'string' ? (`registry${sub[0]!.toUpperCase()}${sub.slice(1)}` as keyof FormState) : ((head as keyof FormState | undefined) ?? 'form');
     errors[field] ??= issue.message;
   }
   return { errors };

@@ -7,6 +7,7 @@ import { copyText } from '../ui/copy';
 import { formatBytes, formatTime } from '../ui/format';
 import { hexBytes, HexView, JsonView } from './JsonView';
 import type { Noun } from './read-target';
+import { DecodedSection, schemaLine } from './DecodedValue';
 
 /** `source`: where the record can be read again for its whole value (null: only what the list holds). */
 export function DetailPane({ envelope: e, noun, positionLabel, source = null }: { envelope: Envelope | null; noun: Noun; positionLabel: string; source?: RecordSource | null }) {
@@ -54,6 +55,8 @@ export function DetailPane({ envelope: e, noun, positionLabel, source = null }: 
     ['Partition key', ev?.partitionKey, e.rules?.partitionKey],
     ['Content type', ev?.contentType, e.rules?.contentType],
     ['Schema', ev?.dataSchema, e.rules?.dataSchema],
+    ['Value schema', schemaLine(e.decoded), e.decoded?.schema ? e.decoded.why : undefined],
+    ['Key schema', schemaLine(e.keyDecoded), e.keyDecoded?.schema ? e.keyDecoded.why : undefined],
     ['Java class', ev?.javaClass, ev?.javaClass ? "Spring's __TypeId__ header: the class the payload was serialised from" : undefined],
     ...(ev?.extensions ?? []).map((x): [string, string | null, string] => [x.name, x.value, ev?.format.startsWith('CloudEvents') ? 'a CloudEvents extension' : 'the envelope in the payload']),
   ];
@@ -98,7 +101,7 @@ export function DetailPane({ envelope: e, noun, positionLabel, source = null }: 
           {e.key && (
             <div className="section">
               <h3>Key</h3>
-              <PayloadView payload={e.key} />
+              <DecodedSection label="key" decoded={e.keyDecoded} raw={<PayloadView payload={e.key} />} />
             </div>
           )}
           {e.properties.length > 0 && (
@@ -131,7 +134,7 @@ export function DetailPane({ envelope: e, noun, positionLabel, source = null }: 
             {(e.payload.kind === 'text' || e.payload.kind === 'binary') && e.payload.truncated && (
               <div className="notice warn">Showing the first 64 KB of {formatBytes(e.payload.bytes)}. Copy payload and Save payload… give all of it.</div>
             )}
-            <PayloadView payload={e.payload} />
+            <DecodedSection label="value" decoded={e.decoded} raw={<PayloadView payload={e.payload} />} />
           </div>
         </>
       )}

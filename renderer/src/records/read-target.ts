@@ -23,6 +23,8 @@ export function positionLabel(resource: Resource): string {
 }
 
 export function previewOf(e: Envelope): string {
+  // What the value means (Avro, Protobuf…) before its bytes; a value left raw says why in the detail.
+  if (e.decoded?.text) return e.decoded.text.slice(0, 400);
   const p = e.payload;
   switch (p.kind) {
     case 'null':
@@ -34,7 +36,7 @@ export function previewOf(e: Envelope): string {
     case 'text':
       return p.text.slice(0, 400);
     case 'binary':
-      return `binary · ${p.bytes} bytes`;
+      return e.decoded?.problem ? `binary · ${p.bytes} bytes · ${e.decoded.decoder}: shown raw` : `binary · ${p.bytes} bytes`;
   }
 }
 
@@ -46,6 +48,7 @@ export function keyText(e: Envelope): string {
   if (e.streamId) return e.streamId;
   const k = e.key;
   if (!k) return '';
+  if (e.keyDecoded?.text) return e.keyDecoded.text;
   if (k.kind === 'text') return k.text;
   if (k.kind === 'json') return k.text;
   if (k.kind === 'empty') return '(empty)';
