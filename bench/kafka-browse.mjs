@@ -31,12 +31,11 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from '../scripts/build.mjs';
-import { bundleCore } from './core-bundle.mjs';
+import { connectClient, loadClient, startCore } from './core-process.mjs';
 
 const root = join(import.meta.dirname, '..');
 const require = createRequire(join(root, 'package.json'));
 const { Kafka, logLevel } = require('kafkajs');
-const WebSocket = require('ws');
 
 const N = Number(process.argv[2] ?? 1_000_000);
 if (!Number.isInteger(N) || N < 10_000) throw new Error(`records must be a whole number of at least 10000, not ${process.argv[2]}`);
@@ -133,67 +132,6 @@ async function deleteTopic(admin) {
 }
 
 // --- Rewind's core: its own process, spoken to as the browser does ---------------------------------
-
-/** The renderer's API client, bundled from src/ for Node. */
-function loadClient() {
-  return bundleCore('browse-client', "export { createClient } from './src/api/client'; export { createWsTransport } from './src/api/ws-transport';");
-}
-
-/** Starts `node dist/server/cli.cjs` and waits for the address it prints (with its token). */
-async function startCore(dataDir) {
-  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-  const child = spawn(process.execPath, [...profile, join(root, 'dist', 'server', 'cli.cjs'), '--data-dir', dataDir, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stderr.on('data', (c) => (err += c));
-  const url = await new Promise((resolve, reject) => {
-    child.stdout.on('data', (c) => {
-      out += c;
-      const m = /Rewind web shell: (\S+)/.exec(out);
-      if (m) resolve(new URL(m[1]));
-    });
-    child.once('exit', (code) => reject(new Error(`the web shell exited with ${code}: ${err}`)));
-  });
-  return {
-    pid: child.pid,
-    url,
-    stderr: () => err,
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const gone = once(child, 'exit');
-      child.kill('SIGTERM');
-      // It closes its connections first; one that hangs must not hang the bench.
-      const hung = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await gone;
-      clearTimeout(hung);
-    },
-  };
-}
-
-/** A socket that never opens: what the transport gets when it tries to reconnect after we closed. */
-const NEVER = { readyState: 3, send() {}, close() {}, onopen: null, onclose: null, onerror: null, onmessage: null };
-
-/** The client over a WebSocket that presents the page's Origin and the token cookie, as a browser does. */
-async function connectClient({ createClient, createWsTransport }, url) {
-  const origin = `${url.protocol}//${url.host}`;
-  const headers = { origin, cookie: `rewind_token=${encodeURIComponent(url.searchParams.get('token'))}` };
-  let closing = false;
-  let socket = null;
-  let client = null;
-  const open = (u) => (closing ? NEVER : (socket = new WebSocket(u, { headers })));
-  const transport = createWsTransport(`ws://${url.host}/api`, open, {
-    onDisconnect: (reason) => closing || client.failAll(reason),
-  });
-  client = createClient(transport);
-  await client.ready();
-  return {
-    client,
-    close() {
-      closing = true;
-      socket?.close();
-    },
-  };
-}
 
 // --- Measurements -------------------------------------------------------------------------------
 

@@ -6,7 +6,7 @@ import { printableText } from '../model/payload';
 import { avroReader } from './avro-reader';
 import { jsonText, plainJson } from './plain-json';
 import { ProtobufSchema, readApicurioRef, readIndexes, readMessage } from './protobuf-reader';
-import { framingOf, type RawHeader } from './registry-framing';
+import { framingOf, framingWhy, type Framing, type RawHeader } from './registry-framing';
 import { RegistryProblem, type SchemaRegistry } from './schema-registry';
 import { schemalessProtobuf } from './schemaless-protobuf';
 
@@ -47,22 +47,30 @@ const SNIFF_MAX = 4 * 1024 * 1024;
  * fetched before a batch is decoded (`prepare`), so decoding itself never waits.
  */
 export class DecoderChain {
-  private readonly readers = new Map<string, Reader>();
+  /** Schemas made ready, by id and by global id. */
+  private readonly readers = { 'schema id': new Map<number, Reader>(), 'global id': new Map<number, Reader>() };
 
   constructor(private readonly registry: SchemaRegistry | null) {}
+
+  /** Whether a value names a schema not yet fetched (false without a registry: there is nothing to fetch). */
+  needs(bytes: Uint8Array, headers: readonly RawHeader[], part: 'value' | 'key'): boolean {
+    if (!this.registry) return false;
+    const f = framingOf(bytes, headers, part);
+    return f !== null && !this.readers[f.idKind].has(f.id);
+  }
 
   /** Fetches (once per connection) the schemas these values name. */
   async prepare(items: Iterable<{ bytes: Uint8Array | null; headers: readonly RawHeader[] }>, part: 'value' | 'key' = 'value'): Promise<void> {
     if (!this.registry) return;
-    const wanted = new Map<string, { id: number; idKind: SchemaRef['idKind'] }>();
+    const wanted = new Map<string, Framing>();
     for (const { bytes, headers } of items) {
       if (!bytes) continue;
       const f = framingOf(bytes, headers, part);
-      if (f && !this.readers.has(keyOf(f))) wanted.set(keyOf(f), f);
+      if (f && !this.readers[f.idKind].has(f.id)) wanted.set(`${f.idKind}:${f.id}`, f);
     }
     await Promise.all(
-      [...wanted].map(async ([key, f]) => {
-        this.readers.set(key, await this.readerFor(f.id, f.idKind));
+      [...wanted.values()].map(async (f) => {
+        this.readers[f.idKind].set(f.id, await this.readerFor(f.id, f.idKind));
       }),
     );
   }
@@ -74,26 +82,44 @@ export class DecoderChain {
     const passed: string[] = [];
     const framing = framingOf(buf, headers, part);
     if (framing) {
-      const reader = this.readers.get(keyOf(framing)) ?? (this.registry ? { problem: 'its schema was not fetched' } : null);
+      const reader = this.readers[framing.idKind].get(framing.id) ?? (this.registry ? { problem: 'its schema was not fetched' } : null);
+      const why = framingWhy(framing, part);
       const label = framing.idKind === 'schema id' ? `schema id ${framing.id}` : `global id ${framing.id}`;
       if (!reader) {
         const problem = `No schema registry is set for this connection: add its URL in the connection's settings to read ${label}`;
-        return { decoded: { decoder: 'Schema registry', why: framing.why, text: null, schema: null, problem, passed } };
+        return { decoded: { decoder: 'Schema registry', why: why, text: null, schema: null, problem, passed } };
       }
-      if ('problem' in reader) return { decoded: { decoder: 'Schema registry', why: framing.why, text: null, schema: null, problem: reader.problem, passed } };
+      if ('problem' in reader) return { decoded: { decoder: 'Schema registry', why: why, text: null, schema: null, problem: reader.problem, passed } };
       try {
         const { value, messageType } = reader.read(buf, framing.at, headers);
         const schema = { ...reader.ref, ...subjectOf(reader.subjects, topic, part), messageType };
-        return { decoded: { decoder: formatName(schema.format), why: framing.why, text: jsonText(value), schema, problem: null, passed }, value: plainJson(value) };
+        return { decoded: { decoder: formatName(schema.format), why: why, text: jsonText(value), schema, problem: null, passed }, value: plainJson(value) };
       } catch (e) {
         const problem = `The bytes are not a value of ${label} (${formatName(reader.ref.format)}): ${(e as Error).message}`;
         return {
-          decoded: { decoder: formatName(reader.ref.format), why: framing.why, text: null, schema: { ...reader.ref, ...subjectOf(reader.subjects, topic, part), messageType: null }, problem, passed },
+          decoded: { decoder: formatName(reader.ref.format), why: why, text: null, schema: { ...reader.ref, ...subjectOf(reader.subjects, topic, part), messageType: null }, problem, passed },
         };
       }
     }
     passed.push(part === 'value' ? 'Schema registry: no magic byte 0 and no apicurio.value.globalId header' : 'Schema registry: no magic byte 0 and no apicurio.key.globalId header');
     return this.plain(buf, headers, passed, 0);
+  }
+
+  /**
+   * For searches, which scan far more than they show: what a registry-written value means, with no
+   * text and no explanation; undefined when it is not registry-written or cannot be read (a search
+   * then looks at its bytes, as the views show them raw).
+   */
+  registryValue(bytes: Buffer, headers: readonly RawHeader[]): unknown {
+    const framing = framingOf(bytes, headers, 'value');
+    if (!framing) return undefined;
+    const reader = this.readers[framing.idKind].get(framing.id);
+    if (!reader || 'problem' in reader) return undefined;
+    try {
+      return reader.read(bytes, framing.at, headers).value;
+    } catch {
+      return undefined;
+    }
   }
 
   /** Steps 2 to 7, for a value as it is or as gzip gave it. */
@@ -219,8 +245,6 @@ function subjectOf(subjects: { subject: string; version: number | null }[], topi
   const chosen = own ?? subjects[0];
   return { subject: chosen?.subject ?? null, version: chosen?.version ?? null };
 }
-
-const keyOf = (f: { id: number; idKind: string }) => `${f.idKind}:${f.id}`;
 
 const formatName = (f: SchemaRef['format']) => (f === 'AVRO' ? 'Avro' : f === 'PROTOBUF' ? 'Protobuf' : 'JSON Schema');
 

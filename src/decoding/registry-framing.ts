@@ -11,7 +11,11 @@ export interface Framing {
   idKind: SchemaRef['idKind'];
   /** The first byte after the framing (Protobuf's message indexes come next in the Confluent format). */
   at: number;
-  why: string;
+}
+
+/** Why a value was taken as registry-written, in words (made only for what is shown, not per record scanned). */
+export function framingWhy(f: Framing, part: 'value' | 'key'): string {
+  return f.idKind === 'global id' ? `Apicurio header apicurio.${part}.globalId = ${f.id}` : `Confluent wire format: magic byte 0, schema id ${f.id}`;
 }
 
 /**
@@ -20,15 +24,15 @@ export interface Framing {
  * `apicurio.key.globalId`, an 8-byte big-endian long; the value bare). Null: neither.
  */
 export function framingOf(bytes: Uint8Array, headers: readonly RawHeader[], part: 'value' | 'key'): Framing | null {
-  const header = headers.find((h) => h.name === `apicurio.${part}.globalId`);
-  if (header?.bytes) {
-    const id = longHeader(header.bytes);
-    if (id !== null) return { id, idKind: 'global id', at: 0, why: `Apicurio header apicurio.${part}.globalId = ${id}` };
+  if (headers.length > 0) {
+    const name = part === 'value' ? 'apicurio.value.globalId' : 'apicurio.key.globalId';
+    const header = headers.find((h) => h.name === name);
+    if (header?.bytes) {
+      const id = longHeader(header.bytes);
+      if (id !== null) return { id, idKind: 'global id', at: 0 };
+    }
   }
-  if (bytes.length >= 5 && bytes[0] === 0) {
-    const id = new DataView(bytes.buffer, bytes.byteOffset, 5).getInt32(1);
-    return { id, idKind: 'schema id', at: 5, why: `Confluent wire format: magic byte 0, schema id ${id}` };
-  }
+  if (bytes.length >= 5 && bytes[0] === 0) return { id: (bytes[1]! << 24) | (bytes[2]! << 16) | (bytes[3]! << 8) | bytes[4]! | 0, idKind: 'schema id', at: 5 };
   return null;
 }
 

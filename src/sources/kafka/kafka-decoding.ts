@@ -1,5 +1,6 @@
 import type { DecoderChain, RawHeader } from '../../decoding/decoder-chain';
 import type { KafkaRecord } from './record-batches';
+import { jsonText } from '../../decoding/plain-json';
 
 export const rawHeaders = (r: KafkaRecord): RawHeader[] => r.headers.map((h) => ({ name: h.key, bytes: h.value }));
 
@@ -15,26 +16,32 @@ export function mayNeedDecoding(r: KafkaRecord, part: 'value' | 'key' = 'value')
   return first < 0x09 || (first > 0x0d && first < 0x20) || first >= 0x7f || r.headers.some((h) => h.key.startsWith('apicurio.'));
 }
 
+const NO_HEADERS: RawHeader[] = [];
+
 /** Fetches the schemas these records' values and keys name, so converting them does not wait. */
 export async function prepareRecords(chain: DecoderChain, records: readonly KafkaRecord[]): Promise<void> {
-  const values = records.filter((r) => mayNeedDecoding(r, 'value'));
-  const keys = records.filter((r) => mayNeedDecoding(r, 'key'));
-  if (values.length === 0 && keys.length === 0) return;
-  await Promise.all([
-    chain.prepare(
-      values.map((r) => ({ bytes: r.value, headers: rawHeaders(r) })),
-      'value',
-    ),
-    chain.prepare(
-      keys.map((r) => ({ bytes: r.key, headers: rawHeaders(r) })),
-      'key',
-    ),
-  ]);
+  const wanted: Record<'value' | 'key', { bytes: Uint8Array; headers: RawHeader[] }[]> = { value: [], key: [] };
+  for (const r of records) {
+    for (const part of ['value', 'key'] as const) {
+      if (!mayNeedDecoding(r, part)) continue;
+      const bytes = (part === 'value' ? r.value : r.key)!;
+      const headers = r.headers.length === 0 ? NO_HEADERS : rawHeaders(r);
+      if (chain.needs(bytes, headers, part)) wanted[part].push({ bytes, headers });
+    }
+  }
+  if (wanted.value.length > 0) await chain.prepare(wanted.value, 'value');
+  if (wanted.key.length > 0) await chain.prepare(wanted.key, 'key');
 }
 
-/** A record's value as a decoder beyond JSON and text read it (a prepared chain), for searches; undefined: its bytes as they are. */
-export function decodedValueOf(chain: DecoderChain, r: KafkaRecord): { value: unknown; text: string } | undefined {
+/**
+ * A record's value as a decoder beyond JSON and text read it (a prepared chain), for searches;
+ * undefined: its bytes as they are. The text is made only when a condition asks for it.
+ */
+export function decodedValueOf(chain: DecoderChain, r: KafkaRecord): { value: unknown; text: () => string } | undefined {
   if (!mayNeedDecoding(r)) return undefined;
-  const d = chain.decode(r.value, rawHeaders(r), 'value');
-  return d && d.value !== undefined && d.decoded.text !== null ? { value: d.value, text: d.decoded.text } : undefined;
+  const headers = r.headers.length === 0 ? NO_HEADERS : rawHeaders(r);
+  const value = chain.registryValue(r.value!, headers);
+  if (value !== undefined) return { value, text: () => jsonText(value) };
+  const d = chain.decode(r.value, headers, 'value');
+  return d && d.value !== undefined && d.decoded.text !== null ? { value: d.value, text: () => d.decoded.text! } : undefined;
 }

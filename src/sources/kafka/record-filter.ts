@@ -35,7 +35,7 @@ function mayBeJson(b: Buffer): boolean {
 }
 
 /** A record's value as a decoder read it (Avro, Protobuf…); undefined: the bytes are searched as they are. */
-export type DecodedOf = (r: KafkaRecord) => { value: unknown; text: string } | undefined;
+export type DecodedOf = (r: KafkaRecord) => { value: unknown; text: () => string } | undefined;
 
 export function compileFilter(filter: RecordFilter, decodedOf: DecodedOf = () => undefined): CompiledFilter {
   const checks: ((r: KafkaRecord) => boolean)[] = [];
@@ -67,7 +67,7 @@ export function compileFilter(filter: RecordFilter, decodedOf: DecodedOf = () =>
       if (r.value === null) return false;
       if (r.value.indexOf(needle) >= 0) return true;
       const d = decodedOf(r);
-      return d !== undefined && d.text.includes(value);
+      return d !== undefined && d.text().includes(value);
     });
   }
   if (json) {

@@ -90,7 +90,7 @@ export async function searchTopic(access: TopicAccess, req: ScanRequest, signal:
       // In slices: a fetch may hold a 256 MB batch of records, each a JSON scan.
       let found = await filterInSlices(chunk, filter.fast);
       if (predicate && found.length > 0) {
-        const matched = await predicate.matching(found.map((r) => filterWire(r, partition, decodedValueOf(access.decoding, r)?.text)));
+        const matched = await predicate.matching(found.map((r) => filterWire(r, partition, decodedValueOf(access.decoding, r)?.text())));
         found = found.filter((r) => matched.has(r.offset));
       }
       if (halt.signal.aborted) return;
