@@ -30,6 +30,8 @@ export function avroReader(schema: string, references: { text: string }[] = []):
     return avro.Type.forSchema(JSON.parse(schema) as avro.Schema, options);
   };
   const fast = parse(false);
+  const empty = zeroWidthArray(fast);
+  if (empty) throw new Error(`the schema has arrays of ${empty}, which take no bytes: a count of a few bytes could ask for billions of them, so Rewind does not decode it`);
   let wide: avro.Type | null = null;
   return (bytes) => {
     try {
@@ -40,6 +42,45 @@ export function avroReader(schema: string, references: { text: string }[] = []):
       return whole(wide, bytes);
     }
   };
+}
+
+interface Walkable {
+  typeName: string;
+  itemsType?: Walkable;
+  valuesType?: Walkable;
+  fields?: { type: Walkable }[];
+  types?: Walkable[];
+  size?: number;
+  name?: string;
+}
+
+/** An array (or map) whose items are written as no bytes at all: its name, or null when there is none. */
+function zeroWidthArray(root: avro.Type): string | null {
+  const seen = new Set<Walkable>();
+  const zero = (t: Walkable, path: Set<Walkable>): boolean => {
+    if (t.typeName === 'null') return true;
+    if (t.typeName === 'fixed') return t.size === 0;
+    if (t.typeName === 'record' || t.typeName === 'error') {
+      if (path.has(t)) return false;
+      path.add(t);
+      const all = (t.fields ?? []).every((f) => zero(f.type, path));
+      path.delete(t);
+      return all;
+    }
+    return false;
+  };
+  const walk = (t: Walkable): string | null => {
+    if (seen.has(t)) return null;
+    seen.add(t);
+    const items = t.itemsType ?? t.valuesType;
+    if (items && zero(items, new Set())) return items.name ?? items.typeName;
+    for (const child of [...(items ? [items] : []), ...(t.fields ?? []).map((f) => f.type), ...(t.types ?? [])]) {
+      const found = walk(child);
+      if (found) return found;
+    }
+    return null;
+  };
+  return walk(root as unknown as Walkable);
 }
 
 /** The one value the bytes hold: bytes left over mean the schema is not the one they were written with. */

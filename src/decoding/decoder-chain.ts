@@ -29,6 +29,8 @@ type Reader =
     }
   | { problem: string };
 
+/** Decoded values larger than this as JSON are not sent to the views. */
+const DECODED_TEXT_MAX = 4 * 1024 * 1024;
 /** A gzip'd value is read only up to this many bytes. */
 const GUNZIP_MAX = 16 * 1024 * 1024;
 /** MessagePack and CBOR are tried on values up to this size: beyond it the bytes are shown as bytes. */
@@ -87,17 +89,30 @@ export class DecoderChain {
       const label = framing.idKind === 'schema id' ? `schema id ${framing.id}` : `global id ${framing.id}`;
       if (!reader) {
         const problem = `No schema registry is set for this connection: add its URL in the connection's settings to read ${label}`;
-        return { decoded: { decoder: 'Schema registry', why: why, text: null, schema: null, problem, passed } };
+        return { decoded: { decoder: 'Schema registry', why, text: null, schema: null, problem, passed } };
       }
-      if ('problem' in reader) return { decoded: { decoder: 'Schema registry', why: why, text: null, schema: null, problem: reader.problem, passed } };
+      if ('problem' in reader) return { decoded: { decoder: 'Schema registry', why, text: null, schema: null, problem: reader.problem, passed } };
       try {
         const { value, messageType } = reader.read(buf, framing.at, headers);
         const schema = { ...reader.ref, ...subjectOf(reader.subjects, topic, part), messageType };
-        return { decoded: { decoder: formatName(schema.format), why: why, text: jsonText(value), schema, problem: null, passed }, value: plainJson(value) };
+        const text = jsonText(value);
+        // A value as large as this is not read in a pane; the bytes stay a click away.
+        if (text.length > DECODED_TEXT_MAX)
+          return {
+            decoded: {
+              decoder: formatName(schema.format),
+              why,
+              text: null,
+              schema,
+              problem: `Decoded, it is ${(text.length / 1048576).toFixed(1)} MB of JSON: shown raw (Copy and Save give the bytes)`,
+              passed,
+            },
+          };
+        return { decoded: { decoder: formatName(schema.format), why, text, schema, problem: null, passed }, value: plainJson(value) };
       } catch (e) {
         const problem = `The bytes are not a value of ${label} (${formatName(reader.ref.format)}): ${(e as Error).message}`;
         return {
-          decoded: { decoder: formatName(reader.ref.format), why: why, text: null, schema: { ...reader.ref, ...subjectOf(reader.subjects, topic, part), messageType: null }, problem, passed },
+          decoded: { decoder: formatName(reader.ref.format), why, text: null, schema: { ...reader.ref, ...subjectOf(reader.subjects, topic, part), messageType: null }, problem, passed },
         };
       }
     }
