@@ -17,6 +17,7 @@ import { READ_MODEL_NAME } from '../model/read-model-name';
 import { LIMIT_BOUNDS } from '../model/projection-limits';
 import { TypeSource } from '../model/type-source';
 import { LastCrash } from '../model/crash';
+import { ProtoFolder, ResourceDecoding } from '../model/decoder-settings';
 import { rabbitContract } from './contract-rabbit';
 
 /**
@@ -214,6 +215,11 @@ export const contract = {
   'connections/delete': call(ConnectionRef, Empty),
   'connections/test': call(TestRequest, TestResult),
   'connections/status': call(ConnectionRef, ConnectionStatus),
+  /** How a topic (Kafka) or `vhost/queue` (RabbitMQ) is decoded: the user's choice, auto when none. */
+  'decoding/get': call(ConnectionRef.extend({ resource: z.string().min(1) }), ResourceDecoding),
+  'decoding/set': call(ConnectionRef.extend({ resource: z.string().min(1), choice: ResourceDecoding }), z.object({})),
+  /** The message types of a folder of .proto files, or the file and line that does not parse. */
+  'decoding/proto-folder': call(z.object({ folder: z.string().min(1).max(4096) }), ProtoFolder),
   'resources/list': call(ConnectionRef, ResourceList),
   'records/read': stream(ReadRequest, Envelope, ReadSummary),
   /**

@@ -9,6 +9,8 @@ import { ProtobufSchema, readApicurioRef, readIndexes, readMessage } from './pro
 import { framingOf, framingWhy, type Framing, type RawHeader } from './registry-framing';
 import { RegistryProblem, type SchemaRegistry } from './schema-registry';
 import { schemalessProtobuf } from './schemaless-protobuf';
+import type { ResourceDecoding } from '../model/decoder-settings';
+import { mappedReader, type MappedReader } from './mapped-reader';
 
 export type { RawHeader } from './registry-framing';
 
@@ -52,7 +54,22 @@ export class DecoderChain {
   /** Schemas made ready, by id and by global id. */
   private readonly readers = { 'schema id': new Map<number, Reader>(), 'global id': new Map<number, Reader>() };
 
+  /** The user's choices per topic or queue, and the readers their mappings made (built on first use). */
+  private mapping = new Map<string, ResourceDecoding>();
+  private readonly mapped = new Map<string, MappedReader>();
+
   constructor(private readonly registry: SchemaRegistry | null) {}
+
+  /** The connection's decoder choices, by resource (a topic, `vhost/queue`); replaces the ones before. */
+  useMapping(settings: Record<string, ResourceDecoding>): void {
+    this.mapping = new Map(Object.entries(settings));
+    this.mapped.clear();
+  }
+
+  /** The choice for a resource (auto when none was made). */
+  choiceFor(resource: string | undefined): ResourceDecoding {
+    return (resource !== undefined ? this.mapping.get(resource) : undefined) ?? { decoder: 'auto' };
+  }
 
   /** Whether a value names a schema not yet fetched (false without a registry: there is nothing to fetch). */
   needs(bytes: Uint8Array, headers: readonly RawHeader[], part: 'value' | 'key'): boolean {
@@ -82,6 +99,8 @@ export class DecoderChain {
     if (bytes === null || bytes.length === 0) return null;
     const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const passed: string[] = [];
+    const choice = part === 'value' ? this.choiceFor(topic) : ({ decoder: 'auto' } as const);
+    if (choice.decoder !== 'auto' && choice.decoder !== 'proto-files' && choice.decoder !== 'avro-file') return this.forced(buf, choice.decoder);
     const framing = framingOf(buf, headers, part);
     if (framing) {
       const reader = this.readers[framing.idKind].get(framing.id) ?? (this.registry ? { problem: 'its schema was not fetched' } : null);
@@ -117,6 +136,19 @@ export class DecoderChain {
       }
     }
     passed.push(part === 'value' ? 'Schema registry: no magic byte 0 and no apicurio.value.globalId header' : 'Schema registry: no magic byte 0 and no apicurio.key.globalId header');
+    if (choice.decoder === 'proto-files' || choice.decoder === 'avro-file') {
+      const key = JSON.stringify(choice);
+      let reader = this.mapped.get(key);
+      if (!reader) this.mapped.set(key, (reader = mappedReader(choice)));
+      if ('problem' in reader) return { decoded: { decoder: 'Mapping', why: 'a mapping is set for this topic', text: null, schema: null, problem: reader.problem, passed } };
+      try {
+        const value = reader.read(buf);
+        return { decoded: { decoder: reader.decoder, why: reader.why, text: jsonText(value), schema: null, problem: null, passed }, value: plainJson(value) };
+      } catch (e) {
+        return { decoded: { decoder: reader.decoder, why: reader.why, text: null, schema: null, problem: `The bytes are not what the mapping says: ${(e as Error).message}`, passed } };
+      }
+    }
+    if (part === 'value') passed.push('Mapping: none set for this topic or queue');
     return this.plain(buf, headers, passed, 0);
   }
 
@@ -134,6 +166,32 @@ export class DecoderChain {
       return reader.read(bytes, framing.at, headers).value;
     } catch {
       return undefined;
+    }
+  }
+
+  /** A decoder the user chose for this topic or queue: it reads the value, or says why it cannot. */
+  private forced(buf: Buffer, decoder: 'json' | 'msgpack' | 'cbor' | 'protobuf-raw' | 'text'): Decoding {
+    const why = 'chosen for this topic or queue';
+    const raw = (name: string, problem: string): Decoding => ({ decoded: { decoder: name, why, text: null, schema: null, problem, passed: [] } });
+    switch (decoder) {
+      case 'json': {
+        const value = tryJson(buf);
+        return value === undefined ? raw('JSON', 'The bytes are not JSON') : { decoded: { decoder: 'JSON', why, text: JSON.stringify(value), schema: null, problem: null, passed: [] }, value };
+      }
+      case 'msgpack':
+        return this.msgpack(buf, why, []) ?? raw('MessagePack', 'The bytes are not one MessagePack value');
+      case 'cbor':
+        return this.cbor(buf, why, []) ?? raw('CBOR', 'The bytes are not one CBOR value');
+      case 'protobuf-raw': {
+        const value = schemalessProtobuf(buf);
+        return value
+          ? { decoded: { decoder: 'Protobuf (no schema)', why, text: jsonText(value), schema: null, problem: null, passed: [] }, value }
+          : raw('Protobuf (no schema)', 'The bytes are not Protobuf fields to their end');
+      }
+      case 'text': {
+        const text = buf.subarray(0, DECODED_TEXT_MAX).toString('utf8');
+        return { decoded: { decoder: 'Text', why: `${why}; bytes that are not UTF-8 show as �`, text: JSON.stringify(text), schema: null, problem: null, passed: [] }, value: text };
+      }
     }
   }
 

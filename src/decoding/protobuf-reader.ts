@@ -109,5 +109,20 @@ export function readApicurioRef(bytes: Buffer, at: number): { name: string; next
 /** One message of `type` from the bytes, as JSON-ready values; throws when they are not one. */
 export function readMessage(type: protobuf.Type, bytes: Uint8Array): Record<string, unknown> {
   const message = type.decode(bytes);
-  return type.toObject(message, TO_OBJECT);
+  return inFieldOrder(type, type.toObject(message, TO_OBJECT), 0);
+}
+
+/** protobufjs puts repeated and map fields first; people read a message in the order its fields are written. */
+function inFieldOrder(type: protobuf.Type, obj: Record<string, unknown>, depth: number): Record<string, unknown> {
+  if (depth > 100) return obj;
+  const out: Record<string, unknown> = {};
+  for (const field of type.fieldsArray) {
+    if (!(field.name in obj)) continue;
+    const v = obj[field.name];
+    const nested = field.resolvedType instanceof protobuf.Type ? field.resolvedType : null;
+    const order = (x: unknown) => (nested && x !== null && typeof x === 'object' && !Array.isArray(x) ? inFieldOrder(nested, x as Record<string, unknown>, depth + 1) : x);
+    out[field.name] = field.map && v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, order(x)])) : Array.isArray(v) ? v.map(order) : order(v);
+  }
+  for (const k of Object.keys(obj)) if (!(k in out)) out[k] = obj[k];
+  return out;
 }

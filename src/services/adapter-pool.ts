@@ -8,6 +8,7 @@ import { EventStore } from '../store/event-store';
 import type { ProfileStore } from './profile-store';
 import { BoundSecrets } from './bound-secrets';
 import type { SecretStore } from './secret-store';
+import type { DecoderStore } from './decoder-store';
 
 /** Opens an adapter for a profile, through its kind's module. */
 export function createAdapter(profile: ConnectionProfile, password: string | null, extraSecret: string | null = null): SourceAdapter {
@@ -23,6 +24,7 @@ export class AdapterPool {
     private readonly profiles: ProfileStore,
     private readonly secrets: SecretStore,
     store: EventStore,
+    private readonly decoders: DecoderStore,
   ) {
     this.local = new StoreAdapter(store);
   }
@@ -43,8 +45,14 @@ export class AdapterPool {
     const extra = sourceModule(profile).extraSecret;
     const extraTarget = extra?.stored(profile) ? extra.target(profile) : null;
     const adapter = createAdapter(profile, profile.hasPassword ? await secrets.get(profile) : null, extraTarget ? await secrets.getExtra(profile.id, extraTarget) : null);
+    adapter.useDecoders?.(this.decoders.of(connectionId));
     this.adapters.set(connectionId, adapter);
     return adapter;
+  }
+
+  /** Hands a connection's new decoder choices to its live adapter (a later one reads them from the store). */
+  decodersChanged(connectionId: string): void {
+    this.adapters.get(connectionId)?.useDecoders?.(this.decoders.of(connectionId));
   }
 
   /** The event store behind a store connection (the bundled one or an opened file). */

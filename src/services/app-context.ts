@@ -7,6 +7,7 @@ import { seedDemo } from '../store/demo-seed';
 import { AdapterPool } from './adapter-pool';
 import { createHandlers } from './create-handlers';
 import { ProfileStore } from './profile-store';
+import { DecoderStore } from './decoder-store';
 import { ProjectionRegistry } from './projection-registry';
 import { JobRegistry } from '../jobs/job-registry';
 import type { SecretStore } from './secret-store';
@@ -39,7 +40,8 @@ export function createAppContext(options: AppContextOptions): AppContext {
   if (store.damage.length === 0 && store.lastPosition() === 0) seedDemo(store);
   else if (store.damage.length > 0) console.error(`rewind: ${store.path} is damaged (${store.damage[0]}); it is open read-only.`);
   const profiles = new ProfileStore(join(options.dataDir, 'connections.json'));
-  const pool = new AdapterPool(profiles, options.secrets, store);
+  const decoders = new DecoderStore(join(options.dataDir, 'decoders.json'));
+  const pool = new AdapterPool(profiles, options.secrets, store, decoders);
   const registry = new ProjectionRegistry();
   // A finished run nobody holds any more ends its workers.
   const jobs = new JobRegistry((method, result) => {
@@ -54,6 +56,7 @@ export function createAppContext(options: AppContextOptions): AppContext {
     registry,
     readModels,
     profiles,
+    decoders,
     secrets: options.secrets,
     pool,
     store,

@@ -9,10 +9,12 @@ import { BoundSecrets } from './bound-secrets';
 import { EventStore } from '../store/event-store';
 import type { AdapterPool } from './adapter-pool';
 import type { ProfileStore } from './profile-store';
+import type { DecoderStore } from './decoder-store';
 import type { SecretStore } from './secret-store';
 
 export interface ConnectionDeps {
   profiles: ProfileStore;
+  decoders: DecoderStore;
   secrets: SecretStore;
   pool: AdapterPool;
   store: EventStore;
@@ -32,7 +34,7 @@ export function connectionSummaries({ profiles, store }: Pick<ConnectionDeps, 'p
   ];
 }
 
-export function connectionHandlers({ profiles, secrets: secretStore, pool, store }: ConnectionDeps): ConnectionHandlers {
+export function connectionHandlers({ profiles, decoders, secrets: secretStore, pool, store }: ConnectionDeps): ConnectionHandlers {
   const secrets = new BoundSecrets(secretStore);
   const summaries = () => connectionSummaries({ profiles, store });
 
@@ -105,6 +107,7 @@ export function connectionHandlers({ profiles, secrets: secretStore, pool, store
       await pool.drop(connectionId);
       if (!profiles.remove(connectionId)) throw new RewindError('not_found', `No connection with id ${connectionId}`);
       await secrets.deleteAll(connectionId);
+      decoders.forget(connectionId);
       return {};
     },
 

@@ -6,6 +6,7 @@ import type { Handlers } from '../api/dispatcher';
 import type { z } from 'zod';
 import type { AppInfo } from '../api/contract';
 import { connectionHandlers, type ConnectionDeps } from './connection-handlers';
+import { decodingHandlers } from './decoding-handlers';
 import { projectionHandlers } from './projection-handlers';
 import type { ProjectionRegistry } from './projection-registry';
 import type { ReadModelFile } from '../read-models/read-model-file';
@@ -45,6 +46,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     },
     ...jobHandlers(deps.jobs),
     ...connectionHandlers(deps),
+    ...decodingHandlers(deps),
     'resources/list': async ({ connectionId }, { signal }) => {
       const adapter = await pool.get(connectionId);
       return { capabilities: capabilitiesOf(adapter), resources: await adapter.listResources(signal) };

@@ -1,3 +1,4 @@
+import type { ResourceDecoding } from '../model/decoder-settings';
 import type { z } from 'zod';
 import type { Progress, ReadSummary, TestResult } from '../model/source-results';
 import type { Envelope } from '../model/envelope';
@@ -59,6 +60,8 @@ export interface SourceAdapter {
   readonly streams?: StreamFollowAbility;
   /** Present where the source is a map of exchanges and queues (RabbitMQ). */
   readonly rabbitMap?: RabbitMap;
+  /** Present where records go through the decoder chain: the user's choices per topic or queue. */
+  useDecoders?(settings: Record<string, ResourceDecoding>): void;
   close(): Promise<void>;
 }
 

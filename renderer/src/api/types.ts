@@ -5,6 +5,7 @@ export type { ConnectionSummary } from '../../../src/model/connections';
 export type { ConnectionDraft, ConnectionProfile } from '../../../src/sources/profiles';
 export type { Envelope, Header } from '../../../src/model/envelope';
 export type { Payload } from '../../../src/model/payload';
+export type { ResourceDecoding, DecoderChoice } from '../../../src/model/decoder-settings';
 export type { Resource, ReadTarget, ReadFrom, ReadStart, ProjectionTarget, ProjectionFrom } from '../../../src/model/resources';
 export type { DeadLetter, DeadLetterSource } from '../../../src/model/dead-letters';
 export type AppInfo = z.infer<typeof AppInfo>;

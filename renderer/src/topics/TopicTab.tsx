@@ -10,6 +10,7 @@ import { SearchBar } from './SearchBar';
 import { FileImportButton } from '../ui/FileImportButton';
 import { formOfTopicFrom, topicFromOf, type TopicFromMode } from './topic-from';
 import { TopicDetailsDialog } from './TopicDetailsDialog';
+import { DecodeAsDialog } from '../records/DecodeAsDialog';
 import { TopicToolbar } from './TopicToolbar';
 import { useTopicPage } from './useTopicPage';
 import { MAX_HITS, useTopicSearch } from './useTopicSearch';
@@ -45,6 +46,7 @@ export function TopicTab({ connectionId, resource, onChanged, attachJob = null }
   const [inputError, setInputError] = useState<string | null>(null);
   const [publishing, setPublishing] = useState(false);
   const [details, setDetails] = useState(false);
+  const [decodeAs, setDecodeAs] = useState(false);
   const transfer = useTopicTransfer(connectionId, resource.name);
   const [deleted, setDeleted] = useState(false);
   const pages = useTopicPage(connectionId);
@@ -249,6 +251,9 @@ export function TopicTab({ connectionId, resource, onChanged, attachJob = null }
               title="Produce a JSONL file (kcat -J lines) to this topic"
               onFile={(f) => void transfer.importFrom(f)}
             />
+            <button type="button" className="btn" onClick={() => setDecodeAs(true)} title="How values are decoded: automatic, .proto or .avsc files, or one decoder">
+              Decode as…
+            </button>
             <button type="button" className="btn" onClick={() => setDetails(true)} title="Partitions, replicas, configs; delete">
               Details…
             </button>
@@ -340,6 +345,18 @@ export function TopicTab({ connectionId, resource, onChanged, attachJob = null }
         <div className="notice warn" role="status">
           Topic {resource.name} was deleted. Close this tab.
         </div>
+      )}
+      {decodeAs && (
+        <DecodeAsDialog
+          connectionId={connectionId}
+          resource={resource.name}
+          onClose={() => setDecodeAs(false)}
+          onSaved={() => {
+            setDecodeAs(false);
+            // What is shown was decoded the old way: read it again.
+            if (mode === 'browse') read();
+          }}
+        />
       )}
       {publishing && <PublishDialog connectionId={connectionId} initial={{ kind: 'topic', topic: resource.name, partition: null }} onClose={() => setPublishing(false)} />}
       <RecordsPanel

@@ -18,6 +18,7 @@ import { brokerVersions, clusterVersionLabel, type BrokerVersion } from './broke
 import { DecoderChain } from '../../decoding/decoder-chain';
 import { registryTestError, SchemaRegistry } from '../../decoding/schema-registry';
 import { prepareRecords } from './kafka-decoding';
+import type { ResourceDecoding } from '../../model/decoder-settings';
 
 // Before kafkajs produces anything: null header values and header order kept (see the file).
 installRecordEncoder();
@@ -119,6 +120,10 @@ export class KafkaAdapter implements SourceAdapter {
     this.kafka = new Kafka(config);
     this.fetcher = new PartitionFetcher(this.kafka, this.address);
     this.offsets = new TopicOffsets(this.kafka);
+  }
+
+  useDecoders(settings: Record<string, ResourceDecoding>): void {
+    this.decoding.useMapping(settings);
   }
 
   async test(signal: AbortSignal) {

@@ -37,11 +37,15 @@ export async function prepareRecords(chain: DecoderChain, records: readonly Kafk
  * A record's value as a decoder beyond JSON and text read it (a prepared chain), for searches;
  * undefined: its bytes as they are. The text is made only when a condition asks for it.
  */
-export function decodedValueOf(chain: DecoderChain, r: KafkaRecord): { value: unknown; text: () => string } | undefined {
-  if (!mayNeedDecoding(r)) return undefined;
+export function decodedValueOf(chain: DecoderChain, r: KafkaRecord, topic: string): { value: unknown; text: () => string } | undefined {
+  const choice = chain.choiceFor(topic).decoder;
+  const chosen = choice !== 'auto';
+  if (!chosen && !mayNeedDecoding(r)) return undefined;
+  if (r.value === null || r.value.length === 0) return undefined;
   const headers = r.headers.length === 0 ? NO_HEADERS : rawHeaders(r);
-  const value = chain.registryValue(r.value!, headers);
+  // A decoder the user forced reads even what a registry framed; a mapping comes after the registry.
+  const value = chosen && choice !== 'proto-files' && choice !== 'avro-file' ? undefined : chain.registryValue(r.value, headers);
   if (value !== undefined) return { value, text: () => jsonText(value) };
-  const d = chain.decode(r.value, headers, 'value');
+  const d = chain.decode(r.value, headers, 'value', topic);
   return d && d.value !== undefined && d.decoded.text !== null ? { value: d.value, text: () => d.decoded.text! } : undefined;
 }

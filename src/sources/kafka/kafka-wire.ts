@@ -17,7 +17,7 @@ export function kafkaRecordToWire(topic: string, record: KafkaRecord, chain?: De
   // Keys are small: decide text or not exactly as the record views do.
   const key = record.key === null ? null : decodePayload(record.key);
   // Projections see what an Avro or Protobuf value means, as the views do.
-  const decoded = chain?.decode(record.value, rawHeaders(record), 'value')?.decoded.text ?? null;
+  const decoded = chain?.decode(record.value, rawHeaders(record), 'value', topic)?.decoded.text ?? null;
   const fields = recognise({ headers, key: keyText(key), value: decoded === null ? record.value : Buffer.from(decoded) });
   return {
     position: record.offset,

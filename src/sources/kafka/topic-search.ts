@@ -34,7 +34,7 @@ export interface SearchOutput {
 export async function searchTopic(access: TopicAccess, req: ScanRequest, signal: AbortSignal, out: SearchOutput, maxHits = req.limit): Promise<ScanSummary> {
   const started = Date.now();
   // Avro, Protobuf and the other decoded values are searched as what they mean.
-  const filter = compileFilter(req.filter, (r) => decodedValueOf(access.decoding, r));
+  const filter = compileFilter(req.filter, (r) => decodedValueOf(access.decoding, r, req.topic));
   const spans = await spansOf(access, req.topic, req.partitions, signal);
   const starts = await startsOf(access, req.topic, spans, req.from);
   const position = new Map<number, number>();
@@ -90,7 +90,7 @@ export async function searchTopic(access: TopicAccess, req: ScanRequest, signal:
       // In slices: a fetch may hold a 256 MB batch of records, each a JSON scan.
       let found = await filterInSlices(chunk, filter.fast);
       if (predicate && found.length > 0) {
-        const matched = await predicate.matching(found.map((r) => filterWire(r, partition, decodedValueOf(access.decoding, r)?.text())));
+        const matched = await predicate.matching(found.map((r) => filterWire(r, partition, decodedValueOf(access.decoding, r, req.topic)?.text())));
         found = found.filter((r) => matched.has(r.offset));
       }
       if (halt.signal.aborted) return;

@@ -17,7 +17,7 @@ const FLUSH_MS = 100;
  * filter's fast conditions apply: a tail does not start a sandbox.
  */
 export async function tailTopic(access: TopicAccess, req: TailRequest, signal: AbortSignal, send: (item: TailItem) => void): Promise<void> {
-  const filter = compileFilter(req.filter, (r) => decodedValueOf(access.decoding, r));
+  const filter = compileFilter(req.filter, (r) => decodedValueOf(access.decoding, r, req.topic));
   if (filter.sandboxed)
     throw new RewindError(
       'invalid_input',

@@ -1,0 +1,133 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { encode as msgpackEncode } from '@msgpack/msgpack';
+import { encode as cborEncode } from 'cbor-x';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RewindClient } from '../../src/api/client';
+import type { Envelope } from '../../src/model/envelope';
+import type { ScanItem } from '../../src/model/topic-scan';
+import { createAppContext, type AppContext } from '../../src/services/app-context';
+import { MemorySecretStore } from '../../src/services/secret-store';
+import { createTopic, deleteTopics, kcatProduce } from '../tools/kafka-tools';
+import { PROTO_BROKEN, PROTO_BROKEN_ERROR, PROTO_GOOD, protobufjsEncode } from '../tools/registry-inputs';
+import { KAFKA_PORT, unique } from './brokers';
+import { inMemoryClient } from './in-memory-client';
+import { gzipSync } from 'node:zlib';
+
+/**
+ * Values no registry framed, read the way the user says: a topic pointed at a folder of .proto files
+ * and a message type (protobufjs wrote the records), a decoder forced for a topic, and what the chain
+ * finds on its own (MessagePack, CBOR, gzip'd JSON, schemaless Protobuf). The choice is saved with the
+ * connection and survives a restart of the app.
+ */
+let dir: string;
+let context: AppContext;
+let client: RewindClient;
+let connectionId: string;
+const topics = { proto: unique('map-proto'), packed: unique('map-packed') };
+
+const open = () => {
+  context = createAppContext({ dataDir: dir, secrets: new MemorySecretStore(), shell: 'web', version: 'test' });
+  client = inMemoryClient(context.handlers);
+};
+const page = async (topic: string): Promise<Envelope[]> =>
+  (await client.call('topics/page', { connectionId, topic, partitions: null, from: { type: 'start' }, direction: 'forward', limit: 100 })).records;
+const parsed = (e: Envelope | undefined) => JSON.parse(e?.decoded?.text ?? 'null') as unknown;
+
+const ORDERS = [
+  { order_id: 'o-1', total: { currency: 'EUR', units: 991, nanos: 0 }, lines: [{ sku: 'A-1', quantity: 2 }], placed_at: { seconds: 1_796_000_000, nanos: 0 }, channel: 1, labels: { vip: 'yes' } },
+  { order_id: 'o-2', total: { currency: 'EUR', units: 12, nanos: 500_000_000 }, lines: [], channel: 2 },
+];
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'rewind-mapping-'));
+  open();
+  connectionId = (await client.call('connections/save', { kind: 'kafka', name: 'k', host: '127.0.0.1', port: KAFKA_PORT, tls: false, username: '', sasl: 'none' })).id;
+  for (const t of Object.values(topics)) await createTopic(t);
+  const values = protobufjsEncode(PROTO_GOOD, 'shop/orders.proto', 'shop.OrderPlaced', ORDERS);
+  kcatProduce(
+    topics.proto,
+    values.map((value, i) => ({ key: `o-${i + 1}`, value })),
+  );
+  kcatProduce(topics.packed, [
+    { key: 'msgpack', value: Buffer.from(msgpackEncode({ kind: 'msgpack', amount: 995, tags: ['a'] })) },
+    { key: 'cbor', value: Buffer.from(cborEncode({ kind: 'cbor', amount: 3 })) },
+    { key: 'gzip', value: gzipSync(Buffer.from('{"kind":"gzip","amount":999}')) },
+    { key: 'json', value: Buffer.from('{"kind":"json","amount":1}') },
+  ]);
+}, 120_000);
+
+afterAll(async () => {
+  await context?.close();
+  await deleteTopics(Object.values(topics));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('a topic pointed at a folder of .proto files', () => {
+  it('lists the folder’s message types; a folder with a syntax error names its file and line', async () => {
+    const folder = await client.call('decoding/proto-folder', { folder: PROTO_GOOD });
+    expect(folder.messageTypes).toEqual(expect.arrayContaining(['shop.OrderPlaced', 'shop.OrderPlaced.Line', 'shop.common.Money', 'shop.payments.PaymentCaptured']));
+    await expect(client.call('decoding/proto-folder', { folder: PROTO_BROKEN })).rejects.toThrow(new RegExp(`${PROTO_BROKEN_ERROR.file}, line ${PROTO_BROKEN_ERROR.line}`));
+    await expect(client.call('decoding/set', { connectionId, resource: topics.proto, choice: { decoder: 'proto-files', folder: PROTO_BROKEN, messageType: 'shop.OrderPlaced' } })).rejects.toThrow(
+      /shop\/orders\.proto, line 9/,
+    );
+    await expect(client.call('decoding/set', { connectionId, resource: topics.proto, choice: { decoder: 'proto-files', folder: PROTO_GOOD, messageType: 'shop.Nope' } })).rejects.toThrow(
+      /not a message type/,
+    );
+  });
+
+  it('before: schemaless Protobuf, field numbers and wire types; after: the message with its names, searchable', async () => {
+    const before = await page(topics.proto);
+    expect(before[0]!.decoded).toMatchObject({ decoder: 'Protobuf (no schema)' });
+    expect(parsed(before[0])).toMatchObject({ '1:len': 'o-1', '2:len': { '1:len': 'EUR', '2:varint': 991 } });
+    await client.call('decoding/set', { connectionId, resource: topics.proto, choice: { decoder: 'proto-files', folder: PROTO_GOOD, messageType: 'shop.OrderPlaced' } });
+    const after = await page(topics.proto);
+    expect(after[0]!.decoded).toMatchObject({ decoder: 'Protobuf', problem: null, why: expect.stringContaining('shop.OrderPlaced') });
+    expect(parsed(after[0])).toMatchObject({ order_id: 'o-1', total: { currency: 'EUR', units: '991' }, lines: [{ sku: 'A-1', quantity: 2 }], channel: 'CHANNEL_WEB', labels: { vip: 'yes' } });
+    const hits: Envelope[] = [];
+    await client.stream(
+      'topics/search',
+      { connectionId, topic: topics.proto, partitions: null, from: { type: 'start' }, to: null, filter: { json: '$.lines[0].sku == "A-1"' }, limit: 10, isolation: 'read_committed' },
+      { onBatch: (items: ScanItem[]) => items.forEach((i) => i.kind === 'hits' && hits.push(...i.records)) },
+    );
+    expect(hits.map((h) => (parsed(h) as { order_id: string }).order_id)).toEqual(['o-1']);
+  });
+
+  it('is kept with the connection: the app restarted reads the topic the same way', async () => {
+    await context.close();
+    open();
+    expect(await client.call('decoding/get', { connectionId, resource: topics.proto })).toMatchObject({ decoder: 'proto-files', messageType: 'shop.OrderPlaced' });
+    expect(parsed((await page(topics.proto))[1])).toMatchObject({ order_id: 'o-2', channel: 'CHANNEL_STORE' });
+  });
+});
+
+describe('the chain on its own, and a decoder forced', () => {
+  it('reads MessagePack, CBOR and gzip’d JSON by themselves, and searches them', async () => {
+    const rows = new Map((await page(topics.packed)).map((r) => [r.key?.kind === 'text' ? r.key.text : '', r]));
+    expect(rows.get('msgpack')!.decoded).toMatchObject({ decoder: 'MessagePack' });
+    expect(parsed(rows.get('msgpack'))).toEqual({ kind: 'msgpack', amount: 995, tags: ['a'] });
+    expect(rows.get('cbor')!.decoded).toMatchObject({ decoder: 'CBOR' });
+    expect(parsed(rows.get('cbor'))).toEqual({ kind: 'cbor', amount: 3 });
+    expect(rows.get('gzip')!.decoded).toMatchObject({ decoder: 'gzip → JSON' });
+    expect(parsed(rows.get('gzip'))).toEqual({ kind: 'gzip', amount: 999 });
+    expect(rows.get('json')!.decoded).toMatchObject({ decoder: 'JSON', text: null });
+    const hits: Envelope[] = [];
+    await client.stream(
+      'topics/search',
+      { connectionId, topic: topics.packed, partitions: null, from: { type: 'start' }, to: null, filter: { json: '$.amount > 990' }, limit: 10, isolation: 'read_committed' },
+      { onBatch: (items: ScanItem[]) => items.forEach((i) => i.kind === 'hits' && hits.push(...i.records)) },
+    );
+    expect(hits.map((h) => (h.key?.kind === 'text' ? h.key.text : '')).sort()).toEqual(['gzip', 'msgpack']);
+  });
+
+  it('a decoder forced for the topic reads every value with it, and says why one is not its kind', async () => {
+    await client.call('decoding/set', { connectionId, resource: topics.packed, choice: { decoder: 'cbor' } });
+    const rows = new Map((await page(topics.packed)).map((r) => [r.key?.kind === 'text' ? r.key.text : '', r]));
+    expect(rows.get('cbor')!.decoded).toMatchObject({ decoder: 'CBOR', why: 'chosen for this topic or queue' });
+    expect(rows.get('gzip')!.decoded).toMatchObject({ decoder: 'CBOR', text: null, problem: 'The bytes are not one CBOR value' });
+    await client.call('decoding/set', { connectionId, resource: topics.packed, choice: { decoder: 'auto' } });
+    expect(await client.call('decoding/get', { connectionId, resource: topics.packed })).toEqual({ decoder: 'auto' });
+    expect((await page(topics.packed))[0]!.decoded).toMatchObject({ decoder: 'MessagePack' });
+  });
+});
