@@ -14,6 +14,8 @@ import { PROTO_BROKEN, PROTO_BROKEN_ERROR, PROTO_GOOD, protobufjsEncode } from '
 import { KAFKA_PORT, unique } from './brokers';
 import { inMemoryClient } from './in-memory-client';
 import { gzipSync } from 'node:zlib';
+import amqp from 'amqplib';
+import { AMQP_URL } from '../tools/rabbit-tools';
 
 /**
  * Values no registry framed, read the way the user says: a topic pointed at a folder of .proto files
@@ -129,5 +131,70 @@ describe('the chain on its own, and a decoder forced', () => {
     await client.call('decoding/set', { connectionId, resource: topics.packed, choice: { decoder: 'auto' } });
     expect(await client.call('decoding/get', { connectionId, resource: topics.packed })).toEqual({ decoder: 'auto' });
     expect((await page(topics.packed))[0]!.decoded).toMatchObject({ decoder: 'MessagePack' });
+  });
+});
+
+describe('RabbitMQ bodies through the same chain', () => {
+  const queue = unique('map-queue');
+  const stream = unique('map-stream');
+  let rabbitId: string;
+
+  beforeAll(async () => {
+    rabbitId = (
+      await client.call('connections/save', { kind: 'rabbitmq', name: 'r', host: '127.0.0.1', port: 5672, tls: false, username: 'guest', password: 'guest', vhost: '/', managementPort: 15672 })
+    ).id;
+    const conn = await amqp.connect(AMQP_URL);
+    const ch = await conn.createConfirmChannel();
+    await ch.assertQueue(queue, { durable: true });
+    await ch.assertQueue(stream, { durable: true, arguments: { 'x-queue-type': 'stream' } });
+    const [order] = protobufjsEncode(PROTO_GOOD, 'shop/orders.proto', 'shop.OrderPlaced', [ORDERS[0]!]);
+    for (const q of [queue, stream]) {
+      ch.sendToQueue(q, Buffer.from(msgpackEncode({ kind: 'msgpack', amount: 995 })), { contentType: 'application/msgpack', messageId: 'm-1' });
+      ch.sendToQueue(q, Buffer.from(cborEncode({ kind: 'cbor' })), { contentType: 'application/cbor', messageId: 'm-2' });
+      ch.sendToQueue(q, order!, { contentType: 'application/x-protobuf', messageId: 'm-3' });
+    }
+    await ch.waitForConfirms();
+    await conn.close();
+  }, 60_000);
+
+  afterAll(async () => {
+    const conn = await amqp.connect(AMQP_URL);
+    const ch = await conn.createChannel();
+    await ch.deleteQueue(queue).catch(() => undefined);
+    await ch.deleteQueue(stream).catch(() => undefined);
+    await conn.close();
+  });
+
+  const streamRows = async () => {
+    const rows: Envelope[] = [];
+    await client.stream(
+      'records/read',
+      { connectionId: rabbitId, target: { type: 'rabbit-stream', vhost: '/', queue: stream }, from: { type: 'start' }, limit: 10 },
+      { onBatch: (b: Envelope[]) => rows.push(...b) },
+    );
+    return new Map(rows.map((r) => [r.id, r]));
+  };
+  const queueRows = async () => {
+    const peek = await client.call('dead-letters/peek', { connectionId: rabbitId, ref: { type: 'rabbit-queue', vhost: '/', name: queue }, limit: 10, acceptRedelivered: true });
+    return new Map(peek.messages.map((m) => [m.envelope.id, m.envelope]));
+  };
+
+  it('a stream and a classic queue: MessagePack and CBOR by their content type; Protobuf once the queue is mapped to its .proto files', async () => {
+    for (const read of [streamRows, queueRows]) {
+      const rows = await read();
+      expect(rows.get('m-1')!.decoded).toMatchObject({ decoder: 'MessagePack', why: 'content type application/msgpack' });
+      expect(parsed(rows.get('m-1'))).toEqual({ kind: 'msgpack', amount: 995 });
+      expect(rows.get('m-2')!.decoded).toMatchObject({ decoder: 'CBOR' });
+      expect(rows.get('m-3')!.decoded).toMatchObject({ decoder: 'Protobuf (no schema)' });
+    }
+    for (const q of [queue, stream])
+      await client.call('decoding/set', { connectionId: rabbitId, resource: `//${q}`, choice: { decoder: 'proto-files', folder: PROTO_GOOD, messageType: 'shop.OrderPlaced' } });
+    for (const read of [streamRows, queueRows]) {
+      const rows = await read();
+      expect(rows.get('m-3')!.decoded).toMatchObject({ decoder: 'Protobuf', problem: null });
+      expect(parsed(rows.get('m-3'))).toMatchObject({ order_id: 'o-1', lines: [{ sku: 'A-1', quantity: 2 }] });
+      // The mapping comes before the content type: a MessagePack body is read as an OrderPlaced, and says it is not one.
+      expect(rows.get('m-1')!.decoded).toMatchObject({ decoder: 'Protobuf', text: null, problem: expect.stringMatching(/not what the mapping says/) });
+    }
   });
 });

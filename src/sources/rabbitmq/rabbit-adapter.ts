@@ -1,3 +1,6 @@
+import { DecoderChain } from '../../decoding/decoder-chain';
+import type { BodyDecoding } from '../../decoding/decode-body';
+import type { ResourceDecoding } from '../../model/decoder-settings';
 import { performance } from 'node:perf_hooks';
 import { escape as escapeVhost } from 'node:querystring';
 import amqp, { type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
@@ -49,6 +52,8 @@ export class RabbitAdapter implements SourceAdapter {
   private streamProtocolDownReason = '';
   /** The vhost as a map: topology, routing answers, queue pages and the queue tools. */
   readonly rabbitMap: RabbitMap;
+  /** What bodies mean: RabbitMQ has no registry framing; content type, the user's choices and the chain's own look. */
+  private readonly decoding = new DecoderChain(null);
 
   constructor(
     private readonly profile: RabbitProfile,
@@ -66,6 +71,15 @@ export class RabbitAdapter implements SourceAdapter {
       password: password ?? '',
     });
     this.rabbitMap = new RabbitMap({ management: this.management, connectTo: (vhost) => this.connect(vhost), fail: (e) => this.fail(e) });
+  }
+
+  useDecoders(settings: Record<string, ResourceDecoding>): void {
+    this.decoding.useMapping(settings);
+  }
+
+  /** The chain and the key a queue's choices are kept under: `vhost/queue`. */
+  bodyDecoding(target: { vhost: string; queue: string }): BodyDecoding {
+    return { chain: this.decoding, resource: `${target.vhost}/${target.queue}` };
   }
 
   async test(signal: AbortSignal) {
@@ -214,7 +228,7 @@ export class RabbitAdapter implements SourceAdapter {
           return count >= limit;
         },
         true,
-        (m) => rabbitMessageToEnvelope(target.queue, m, undefined, options.previewBytes),
+        (m) => rabbitMessageToEnvelope(target.queue, m, undefined, options.previewBytes, this.bodyDecoding(target)),
       );
       await delivered;
     } finally {
@@ -236,7 +250,8 @@ export class RabbitAdapter implements SourceAdapter {
     const outcome: RangeOutcome = { bounds: null, count: 0, lastOffset: null, next: null };
     let done = 0;
     let first: bigint | null = null;
-    const convert = (offset: bigint, message: Buffer, chunkTime: number) => streamRecordToEnvelope(target.queue, offset, chunkTime, message, options.previewBytes);
+    const decoding = this.bodyDecoding(target);
+    const convert = (offset: bigint, message: Buffer, chunkTime: number) => streamRecordToEnvelope(target.queue, offset, chunkTime, message, options.previewBytes, decoding);
     try {
       for await (const batch of rangeBatches(reader, target.queue, options.from, { limit, signal, convert }, outcome)) {
         first ??= BigInt(batch[0]!.position);
@@ -263,7 +278,8 @@ export class RabbitAdapter implements SourceAdapter {
     const opened = await this.openStreamReader(target.vhost);
     if ('reader' in opened) {
       const outcome: RangeOutcome = { bounds: null, count: 0, lastOffset: null, next: null };
-      const convert = (offset: bigint, message: Buffer, chunkTime: number) => streamRecordToWire(target.queue, offset, chunkTime, message);
+      const decoding = this.bodyDecoding(target);
+      const convert = (offset: bigint, message: Buffer, chunkTime: number) => streamRecordToWire(target.queue, offset, chunkTime, message, decoding);
       const range = rangeBatches(opened.reader, target.queue, from, { limit: Number.POSITIVE_INFINITY, to: to === null ? null : BigInt(to), signal, convert, batch: buffer }, outcome);
       let fellBack = false;
       try {
@@ -296,7 +312,7 @@ export class RabbitAdapter implements SourceAdapter {
         buffer,
         (batch) => (page.push(...batch), page.length >= buffer),
         true,
-        (m) => rabbitMessageToWire(target.queue, m),
+        (m) => rabbitMessageToWire(target.queue, m, this.bodyDecoding(target)),
       );
       const clock = this.chunkClock(target);
       await fillWireTimes(page, clock).finally(() => clock?.close());
@@ -323,7 +339,8 @@ export class RabbitAdapter implements SourceAdapter {
     const opened = await this.openStreamReader(target.vhost);
     if ('reader' in opened) {
       const r = opened.reader;
-      const convert = (offset: bigint, message: Buffer, chunkTime: number) => streamRecordToEnvelope(target.queue, offset, chunkTime, message);
+      const decoding = this.bodyDecoding(target);
+      const convert = (offset: bigint, message: Buffer, chunkTime: number) => streamRecordToEnvelope(target.queue, offset, chunkTime, message, undefined, decoding);
       const tail = new StreamTail(r, target.queue, from, signal, convert, onBatch);
       const done = tail.done.catch((e: unknown) => Promise.reject(this.streamFail(e))).finally(() => r.close());
       done.catch(() => undefined);
@@ -353,7 +370,7 @@ export class RabbitAdapter implements SourceAdapter {
             return false;
           },
           false,
-          (m) => rabbitMessageToEnvelope(target.queue, m),
+          (m) => rabbitMessageToEnvelope(target.queue, m, undefined, undefined, this.bodyDecoding(target)),
           from.type === 'next' ? 'next' : from.type === 'last' ? 'last' : undefined,
         );
         await delivered;
@@ -390,7 +407,8 @@ export class RabbitAdapter implements SourceAdapter {
     if ('reader' in opened) {
       try {
         const outcome: RangeOutcome = { bounds: null, count: 0, lastOffset: null, next: null };
-        const convert = (offset: bigint, message: Buffer, chunkTime: number) => streamRecordToEnvelope(queue, offset, chunkTime, message);
+        const decoding = this.bodyDecoding({ vhost, queue });
+        const convert = (offset: bigint, message: Buffer, chunkTime: number) => streamRecordToEnvelope(queue, offset, chunkTime, message, undefined, decoding);
         for await (const batch of rangeBatches(opened.reader, queue, { type: 'start' }, { limit, signal, convert }, outcome)) messages.push(...batch);
         return messages;
       } catch (e) {
@@ -446,7 +464,7 @@ export class RabbitAdapter implements SourceAdapter {
     limit: number,
     onBatch: (batch: T[]) => boolean,
     idleEnds = true,
-    convert: (message: ConsumeMessage) => T = (m) => rabbitMessageToEnvelope(target.queue, m) as T,
+    convert: (message: ConsumeMessage) => T = (m) => rabbitMessageToEnvelope(target.queue, m, undefined, undefined, this.bodyDecoding(target)) as T,
     /** AMQP's own `x-stream-offset` words, for a tail that starts at the end. */
     offsetWord?: 'next' | 'last',
   ): Promise<void> {

@@ -1,3 +1,4 @@
+import type { BodyDecoding } from '../../decoding/decode-body';
 import type { ChannelModel, GetMessage, Message } from 'amqplib';
 import { RewindError } from '../../model/errors';
 import { deathOf, type DeadLetter, type DeadLetterRef } from '../../model/dead-letters';
@@ -12,6 +13,8 @@ import { route, type Topology } from './routing';
 /** What the dead-letter ability needs from the RabbitMQ adapter. */
 export interface RabbitAccess {
   connectTo(vhost: string): Promise<ChannelModel>;
+  /** How the queue's bodies are decoded (the connection's chain and choices). */
+  bodyDecoding(target: { vhost: string; queue: string }): BodyDecoding;
   queueInfo(vhost: string, name: string, signal: AbortSignal): Promise<ManagementQueue>;
   topology(vhost: string, signal: AbortSignal): Promise<Topology>;
   /** The first messages of a stream queue, from its start. */
@@ -115,7 +118,7 @@ export class RabbitDeadLetters implements DeadLetterAbility {
     const ids = idMaker();
     return {
       messages: messages.map((m, i) => {
-        const envelope = rabbitMessageToEnvelope(ref.name, m, i + 1);
+        const envelope = rabbitMessageToEnvelope(ref.name, m, i + 1, undefined, this.rabbit.bodyDecoding({ vhost: ref.vhost, queue: ref.name }));
         return { id: ids(m), envelope, death: deathOf(envelope) };
       }),
       depth: { value: exact, exact: true },

@@ -1,3 +1,4 @@
+import { decodeBody, type BodyDecoding } from '../../decoding/decode-body';
 import type { Message } from 'amqplib';
 import type { Envelope, Header } from '../../model/envelope';
 import { recognise } from '../../model/event-envelope';
@@ -56,13 +57,14 @@ export function messageTime(message: Message): string | null {
   return null;
 }
 
-export function rabbitMessageToEnvelope(queue: string, message: Message, place?: number, previewBytes?: number): Envelope {
+export function rabbitMessageToEnvelope(queue: string, message: Message, place?: number, previewBytes?: number, decoding?: BodyDecoding): Envelope {
   // The stream's own offset header is the position.
   const ts = messageTime(message);
   const headers = rabbitHeaders(message);
   const properties = rabbitProperties(message);
+  const { decoded, value } = decodeBody(decoding, message.content, contentTypeOf(message));
   // One normaliser: CloudEvents, then AMQP's own properties, then headers by the one table, then the body.
-  const fields = recognise({ headers, properties, value: message.content });
+  const fields = recognise({ headers, properties, value });
   return {
     source: 'rabbitmq',
     resource: queue,
@@ -82,23 +84,27 @@ export function rabbitMessageToEnvelope(queue: string, message: Message, place?:
     streamVersion: null,
     ...(Object.keys(fields.rules).length > 0 ? { rules: fields.rules } : {}),
     ...(fields.event ? { event: fields.event } : {}),
+    ...(decoded ? { decoded } : {}),
   };
 }
+
+const contentTypeOf = (message: Message): string | null => (typeof message.properties.contentType === 'string' ? message.properties.contentType : null);
 
 /**
  * A message straight into the shape projections take, with its whole body (an envelope keeps
  * only a preview); type, id and headers as rabbitMessageToEnvelope reads them.
  */
-export function rabbitMessageToWire(queue: string, message: Message): WireEvent {
+export function rabbitMessageToWire(queue: string, message: Message, decoding?: BodyDecoding): WireEvent {
   const position = Number(streamOffset(message) ?? message.fields.deliveryTag);
   const headers = rabbitHeaders(message);
   const properties = rabbitProperties(message);
-  const fields = recognise({ headers, properties, value: message.content });
+  const { decoded, value } = decodeBody(decoding, message.content, contentTypeOf(message));
+  const fields = recognise({ headers, properties, value });
   const meta = [...headers, ...properties.filter((h) => ['content_type', 'content_encoding', 'delivery_mode', 'reply_to', 'app_id'].includes(h.name))];
   return {
     position,
     type: fields.type ?? 'unknown',
-    data: wireData(message.content),
+    data: decoded?.text ?? wireData(message.content),
     metadata: JSON.stringify(Object.fromEntries(meta.map((h) => [h.name, h.value]))),
     streamId: message.fields.routingKey || queue,
     version: position,

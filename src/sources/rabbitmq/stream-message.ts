@@ -1,3 +1,4 @@
+import { decodeBody, type BodyDecoding } from '../../decoding/decode-body';
 import { RewindError } from '../../model/errors';
 import type { Envelope, Header } from '../../model/envelope';
 import { decodePayload, printableText } from '../../model/payload';
@@ -219,10 +220,11 @@ function bodyBytes(m: Amqp10Message): Buffer {
  * One stream record as an envelope. `chunkTime` (ms) is when the broker wrote its chunk: the
  * record's time when the message carries none of its own.
  */
-export function streamRecordToEnvelope(queue: string, offset: bigint, chunkTime: number, bytes: Buffer, previewBytes?: number): Envelope {
+export function streamRecordToEnvelope(queue: string, offset: bigint, chunkTime: number, bytes: Buffer, previewBytes?: number, decoding?: BodyDecoding): Envelope {
   const v = viewAt(queue, offset, bytes);
   const body = bodyBytes(v.message);
-  const seen = recogniseView(v, body);
+  const { decoded, value } = decodeBody(decoding, body, contentTypeOfView(v));
+  const seen = recogniseView(v, value ?? body);
   return {
     source: 'rabbitmq',
     resource: queue,
@@ -242,8 +244,11 @@ export function streamRecordToEnvelope(queue: string, offset: bigint, chunkTime:
     streamVersion: null,
     ...(Object.keys(seen.rules).length > 0 ? { rules: seen.rules } : {}),
     ...(seen.event ? { event: seen.event } : {}),
+    ...(decoded ? { decoded } : {}),
   };
 }
+
+const contentTypeOfView = (v: StreamMessageView): string | null => v.properties.find((h) => h.name === 'content_type')?.value ?? null;
 
 /** The one normaliser over a stream message; AMQP 1.0's own subject names the type when nothing else does. */
 function recogniseView(v: StreamMessageView, body: Buffer): Recognised {
@@ -253,17 +258,18 @@ function recogniseView(v: StreamMessageView, body: Buffer): Recognised {
 }
 
 /** The same record as projections take it, with its whole body. */
-export function streamRecordToWire(queue: string, offset: bigint, chunkTime: number, bytes: Buffer): WireEvent {
+export function streamRecordToWire(queue: string, offset: bigint, chunkTime: number, bytes: Buffer, decoding?: BodyDecoding): WireEvent {
   const v = viewAt(queue, offset, bytes);
   const body = bodyBytes(v.message);
-  const seen = recogniseView(v, body);
+  const { decoded, value } = decodeBody(decoding, body, contentTypeOfView(v));
+  const seen = recogniseView(v, value ?? body);
   const position = Number(offset);
   const kept = new Set(['content_type', 'content_encoding', 'delivery_mode', 'reply_to', 'app_id']);
   const meta = [...v.headers, ...v.properties.filter((h) => kept.has(h.name))];
   return {
     position,
     type: seen.type ?? 'unknown',
-    data: wireData(body),
+    data: decoded?.text ?? wireData(body),
     metadata: JSON.stringify(Object.fromEntries(meta.map((h) => [h.name, h.value]))),
     streamId: v.routingKey || queue,
     version: position,

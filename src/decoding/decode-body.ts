@@ -1,0 +1,21 @@
+import type { DecodedValue } from '../model/decoded';
+import type { DecoderChain, RawHeader } from './decoder-chain';
+
+/** A source's chain and the key its resource's choices are kept under (a topic, `vhost/queue`). */
+export interface BodyDecoding {
+  chain: DecoderChain;
+  resource: string;
+}
+
+/**
+ * The step every converter of a source without registry framing takes: what a body means (the
+ * chain, with the message's content type), and the bytes the envelope rules then read (the decoded
+ * JSON where there is one, so an envelope inside MessagePack or Protobuf is found too).
+ */
+export function decodeBody(decoding: BodyDecoding | undefined, body: Buffer | null, contentType: string | null): { decoded: DecodedValue | undefined; value: Buffer | null } {
+  if (!decoding || !body || body.length === 0) return { decoded: undefined, value: body };
+  const headers: RawHeader[] = contentType ? [{ name: 'content-type', bytes: Buffer.from(contentType) }] : [];
+  const d = decoding.chain.decode(body, headers, 'value', decoding.resource);
+  const text = d?.decoded.text ?? null;
+  return { decoded: d?.decoded, value: text === null ? body : Buffer.from(text) };
+}
