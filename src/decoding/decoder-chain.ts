@@ -10,6 +10,7 @@ import { framingOf, framingWhy, type Framing, type RawHeader } from './registry-
 import { RegistryProblem, type SchemaRegistry } from './schema-registry';
 import { schemalessProtobuf } from './schemaless-protobuf';
 import type { ResourceDecoding } from '../model/decoder-settings';
+import type { EnvelopeRule } from '../model/envelope-mapping';
 import { mappedReader, type MappedReader } from './mapped-reader';
 
 export type { RawHeader } from './registry-framing';
@@ -59,6 +60,13 @@ export class DecoderChain {
   private readonly mapped = new Map<string, MappedReader>();
 
   constructor(private readonly registry: SchemaRegistry | null) {}
+
+  /** The connection's own envelope rules (JSON path or header → field), which win over the built-in ones. */
+  envelopeRules: readonly EnvelopeRule[] = [];
+
+  useEnvelopeRules(rules: readonly EnvelopeRule[]): void {
+    this.envelopeRules = rules;
+  }
 
   /** The connection's decoder choices, by resource (a topic, `vhost/queue`); replaces the ones before. */
   useMapping(settings: Record<string, ResourceDecoding>): void {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { SourceKind } from './envelope';
 import { SourceLook } from './source-look';
+import { EnvelopeRules } from './envelope-mapping';
 
 export const LOCAL_STORE_ID = 'local';
 
@@ -35,6 +36,8 @@ export const NetworkProfileFields = {
   username: z.string().max(256),
   /** Whether a secret is stored; the secret itself never leaves the back end. */
   hasPassword: z.boolean(),
+  /** The connection's own envelope rules, which win over the built-in ones. */
+  envelopeRules: EnvelopeRules.optional(),
 };
 
 /**

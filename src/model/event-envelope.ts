@@ -1,6 +1,7 @@
 import type { EventMeta, Header } from './envelope';
 import { headerField, headerRule, HEADER_CONVENTIONS, type ConventionField, type FieldRules } from './conventions';
 import { nserviceBusTime, payloadTime, rfc3339 } from './event-times';
+import { applyEnvelopeRules, mappedMeta, type EnvelopeRule } from './envelope-mapping';
 
 /**
  * The record normaliser: what a record carries (headers, AMQP properties, key, value bytes) turned
@@ -49,8 +50,35 @@ const CE_MAPPED = new Set(['correlationid', 'causationid', 'traceparent', 'trace
 const text = (h: Header | undefined): string | null => (h && !h.binary && h.value !== null ? h.value : null);
 const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : typeof v === 'number' && Number.isFinite(v) ? String(v) : null);
 
-export function recognise(record: RawRecord): Recognised {
-  return cloudEventsBinary(record) ?? cloudEventsStructured(record) ?? conventional(record);
+export function recognise(record: RawRecord, mapping: readonly EnvelopeRule[] = []): Recognised {
+  const built = cloudEventsBinary(record) ?? cloudEventsStructured(record) ?? conventional(record);
+  return mapping.length === 0 ? built : withMapping(built, record, mapping);
+}
+
+/** The connection's own rules win over the built-in ones, field by field; the rest stay as the built-in rules read them. */
+function withMapping(built: Recognised, record: RawRecord, mapping: readonly EnvelopeRule[]): Recognised {
+  const m = applyEnvelopeRules(mapping, {
+    headers: record.headers,
+    ...(record.properties ? { properties: record.properties } : {}),
+    json: () => {
+      if (!record.value || record.value.length > ENVELOPE_PARSE_MAX) return undefined;
+      try {
+        return JSON.parse(utf8.decode(record.value)) as unknown;
+      } catch {
+        return undefined;
+      }
+    },
+  });
+  if (Object.keys(m.rules).length === 0) return built;
+  const event = built.event ?? (m.source !== undefined || m.subject !== undefined || m.time !== undefined ? mappedMeta(m) : null);
+  return {
+    id: m.id ?? built.id,
+    type: m.type ?? built.type,
+    correlationId: m.correlationId ?? built.correlationId,
+    causationId: m.causationId ?? built.causationId,
+    event: event && { ...event, source: m.source ?? event.source, subject: m.subject ?? event.subject, time: m.time?.iso ?? event.time, timeText: m.time?.text ?? event.timeText },
+    rules: { ...built.rules, ...m.rules },
+  };
 }
 
 function cloudEventsBinary(record: RawRecord): Recognised | null {

@@ -198,3 +198,50 @@ describe('RabbitMQ bodies through the same chain', () => {
     }
   });
 });
+
+describe('a connection’s own envelope rules', () => {
+  const topic = unique('map-envelope');
+
+  beforeAll(async () => {
+    await createTopic(topic);
+    kcatProduce(topic, [
+      {
+        key: 'a',
+        headers: ['x-trace-id=trace-1'],
+        value: Buffer.from(JSON.stringify({ meta: { msgId: 'm-9', kind: 'OrderShipped', at: '2026-03-01T10:00:00+01:00' }, body: { n: 1 } })),
+      },
+      // A CloudEvent whose type the team's rule overrides with its own field; the rest stays CloudEvents'.
+      { key: 'b', headers: ['ce_specversion=1.0', 'ce_id=ce-1', 'ce_type=com.acme.generic', 'ce_source=/shop'], value: Buffer.from(JSON.stringify({ meta: { kind: 'OrderPaid' } })) },
+    ]);
+  }, 60_000);
+  afterAll(() => deleteTopics([topic]));
+
+  it('are saved with the connection and win over the built-in rules, each field naming the rule', async () => {
+    const id = (
+      await client.call('connections/save', {
+        kind: 'kafka',
+        name: 'mapped',
+        host: '127.0.0.1',
+        port: KAFKA_PORT,
+        tls: false,
+        username: '',
+        sasl: 'none',
+        envelopeRules: [
+          { field: 'id', from: '$.meta.msgId' },
+          { field: 'type', from: '$.meta.kind' },
+          { field: 'correlationId', from: 'x-trace-id' },
+          { field: 'time', from: '$.meta.at' },
+        ],
+      })
+    ).id;
+    expect(await client.call('connections/get', { connectionId: id })).toMatchObject({ envelopeRules: expect.arrayContaining([{ field: 'id', from: '$.meta.msgId' }]) });
+    await expect(
+      client.call('connections/save', { kind: 'kafka', name: 'bad', host: '127.0.0.1', port: KAFKA_PORT, tls: false, username: '', sasl: 'none', envelopeRules: [{ field: 'id', from: '$.a > 1' }] }),
+    ).rejects.toThrow(/JSON path/);
+    const rows = (await client.call('topics/page', { connectionId: id, topic, partitions: null, from: { type: 'start' }, direction: 'forward', limit: 10 })).records;
+    expect(rows[0]).toMatchObject({ id: 'm-9', type: 'OrderShipped', correlationId: 'trace-1', rules: { id: 'your mapping: $.meta.msgId', correlationId: 'your mapping: x-trace-id' } });
+    expect(rows[0]!.event).toMatchObject({ format: 'Your mapping', time: '2026-03-01T09:00:00.000Z', timeText: '2026-03-01T10:00:00+01:00' });
+    expect(rows[1]).toMatchObject({ id: 'ce-1', type: 'OrderPaid', rules: { type: 'your mapping: $.meta.kind' } });
+    expect(rows[1]!.event).toMatchObject({ format: 'CloudEvents 1.0, binary mode', source: '/shop' });
+  });
+});

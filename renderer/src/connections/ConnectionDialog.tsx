@@ -6,6 +6,7 @@ import { Dialog } from '../ui/Dialog';
 import { ErrorBox } from '../ui/ErrorBox';
 import { defaultName, emptyForm, formFromProfile, toDraft, withTls, type FieldErrors, type FormState } from './connection-form';
 import { describe, descriptors } from '../../../src/sources/descriptors';
+import type { MappedField } from '../../../src/model/envelope-mapping';
 
 interface Props {
   /** Absent for a new connection. */
@@ -192,6 +193,7 @@ export function ConnectionDialog({ editing, info, onClose, onSaved, onDeleted }:
         </div>
       )}
       {has('registry') && <RegistryFields form={form} errors={errors} set={set} />}
+      {has('envelope') && <EnvelopeRulesFields rules={form.envelopeRules} error={errors.envelopeRules} onChange={(rules) => set('envelopeRules', rules)} />}
       {has('rabbit-ports') && (
         <>
           <div className="row3">
@@ -231,6 +233,54 @@ export function ConnectionDialog({ editing, info, onClose, onSaved, onDeleted }:
       <TestOutcome state={test} />
       {saveError !== null && <ErrorBox error={saveError} />}
     </Dialog>
+  );
+}
+
+const MAPPED_FIELDS: [MappedField, string][] = [
+  ['id', 'Id'],
+  ['type', 'Type'],
+  ['correlationId', 'Correlation'],
+  ['causationId', 'Causation'],
+  ['source', 'Source'],
+  ['subject', 'Subject'],
+  ['time', 'Event time'],
+];
+
+/** The connection's own envelope rules: each field read from a JSON path of the value or a header, winning over the built-in rules. */
+function EnvelopeRulesFields({ rules, error, onChange }: { rules: FormState['envelopeRules']; error: string | undefined; onChange(rules: FormState['envelopeRules']): void }) {
+  const put = (i: number, rule: FormState['envelopeRules'][number] | null) => onChange(rule === null ? rules.filter((_, j) => j !== i) : rules.map((r, j) => (j === i ? rule : r)));
+  return (
+    <details className="form-section" open={rules.length > 0 || undefined}>
+      <summary>Envelope mapping{rules.length > 0 ? ` (${rules.length})` : ''}</summary>
+      <p className="field-note">Where your messages keep their id, type, correlation… when no built-in rule finds them. Your rules win.</p>
+      {rules.map((r, i) => (
+        <div className="rule-row" key={i}>
+          <select className="input" aria-label={`Rule ${i + 1} field`} value={r.field} onChange={(e) => put(i, { ...r, field: e.target.value as MappedField })}>
+            {MAPPED_FIELDS.map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
+          </select>
+          <span className="faint">from</span>
+          <input
+            className="input mono"
+            aria-label={`Rule ${i + 1} source`}
+            value={r.from}
+            spellCheck={false}
+            placeholder="$.meta.id or a header name"
+            onChange={(e) => put(i, { ...r, from: e.target.value })}
+          />
+          <button type="button" className="btn small ghost" aria-label={`Remove rule ${i + 1}`} onClick={() => put(i, null)}>
+            ×
+          </button>
+        </div>
+      ))}
+      {error && <span className="field-error">{error}</span>}
+      <button type="button" className="btn small" onClick={() => onChange([...rules, { field: 'id', from: '' }])}>
+        + Add rule
+      </button>
+    </details>
   );
 }
 

@@ -1,4 +1,5 @@
 import { ConnectionDraft } from '../../../src/sources/profiles';
+import type { MappedField } from '../../../src/model/envelope-mapping';
 import { defaultStreamPort } from '../../../src/sources/rabbitmq/profile';
 import type { FormSection, SourceKind } from '../../../src/sources/descriptor';
 import { describe, descriptors } from '../../../src/sources/descriptors';
@@ -31,6 +32,8 @@ export interface FormState {
   registryPasswordTouched: boolean;
   /** Whether a registry password is stored for the saved URL. */
   registryHasPassword: boolean;
+  /** The connection's own envelope rules (JSON path or header → field). */
+  envelopeRules: { field: MappedField; from: string }[];
 }
 
 export function emptyForm(kind: FormState['kind'] = descriptors[0]!.kind): FormState {
@@ -56,6 +59,7 @@ export function emptyForm(kind: FormState['kind'] = descriptors[0]!.kind): FormS
     registryPassword: '',
     registryPasswordTouched: false,
     registryHasPassword: false,
+    envelopeRules: [],
   };
 }
 
@@ -75,6 +79,7 @@ const sectionFields: Record<FormSection, (form: FormState) => Record<string, unk
   address: (f) => ({ host: f.host, port: f.port, tls: f.tls }),
   sasl: (f) => ({ sasl: f.sasl }),
   credentials: (f) => ({ username: f.username, ...(f.passwordTouched ? { password: f.password } : {}) }),
+  envelope: (f) => ({ envelopeRules: f.envelopeRules.filter((r) => r.from.trim() !== '').map((r) => ({ field: r.field, from: r.from.trim() })) }),
   registry: (f) =>
     f.registryUrl.trim() === '' ? {} : { registry: { url: f.registryUrl.trim(), username: f.registryUsername, ...(f.registryPasswordTouched ? { password: f.registryPassword } : {}) } },
   'rabbit-ports': (f) => ({ vhost: f.vhost, managementPort: f.managementPort, streamPort: f.streamPort, streamWithoutTls: f.tls && f.streamWithoutTls }),

@@ -30,5 +30,5 @@ export const kafkaDescriptor: SourceDescriptor<KafkaProfile> = {
     marksRedriven: true,
   },
   secretTarget: (p) => ({ current: `${p.host}:${p.port} (${tlsWord(p.tls)})`, legacy: null }),
-  form: { sections: ['address', 'sasl', 'credentials', 'registry'], defaultPort: '9092', defaultUsername: '' },
+  form: { sections: ['address', 'sasl', 'credentials', 'registry', 'envelope'], defaultPort: '9092', defaultUsername: '' },
 };

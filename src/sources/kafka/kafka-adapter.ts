@@ -104,6 +104,7 @@ export class KafkaAdapter implements SourceAdapter {
     this.address = `${profile.host}:${profile.port}`;
     this.registry = profile.registry?.url ? new SchemaRegistry({ url: profile.registry.url, username: profile.registry.username, password: registryPassword }) : null;
     this.decoding = new DecoderChain(this.registry);
+    this.decoding.useEnvelopeRules(profile.envelopeRules ?? []);
     const sasl = saslOptions(profile, password);
     const config: KafkaConfig = {
       clientId: 'rewind',

@@ -28,7 +28,7 @@ export function kafkaRecordToEnvelope(topic: string, partition: number, record: 
   // An envelope inside an Avro or Protobuf value is read from what the value means.
   const value = decoded?.decoded.text ? Buffer.from(decoded.decoded.text) : record.value;
   const keyShown = keyDecoded?.decoded.text ?? keyText(key);
-  const fields = recognise({ headers, key: keyShown, value });
+  const fields = recognise({ headers, key: keyShown, value }, chain?.envelopeRules);
   return {
     source: 'kafka',
     resource: topic,

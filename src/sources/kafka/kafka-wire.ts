@@ -18,7 +18,7 @@ export function kafkaRecordToWire(topic: string, record: KafkaRecord, chain?: De
   const key = record.key === null ? null : decodePayload(record.key);
   // Projections see what an Avro or Protobuf value means, as the views do.
   const decoded = chain?.decode(record.value, rawHeaders(record), 'value', topic)?.decoded.text ?? null;
-  const fields = recognise({ headers, key: keyText(key), value: decoded === null ? record.value : Buffer.from(decoded) });
+  const fields = recognise({ headers, key: keyText(key), value: decoded === null ? record.value : Buffer.from(decoded) }, chain?.envelopeRules);
   return {
     position: record.offset,
     type: fields.type ?? 'unknown',

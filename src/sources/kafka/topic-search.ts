@@ -8,6 +8,7 @@ import { filterInSlices } from '../time-slices';
 import { recognise } from '../../model/event-envelope';
 import { headerOf } from './kafka-envelope';
 import { compileFilter } from './record-filter';
+import type { EnvelopeRule } from '../../model/envelope-mapping';
 import { decodedValueOf, prepareRecords } from './kafka-decoding';
 import type { KafkaRecord } from './record-batches';
 import { spansOf, startsOf, type TopicAccess } from './topic-pages';
@@ -90,7 +91,7 @@ export async function searchTopic(access: TopicAccess, req: ScanRequest, signal:
       // In slices: a fetch may hold a 256 MB batch of records, each a JSON scan.
       let found = await filterInSlices(chunk, filter.fast);
       if (predicate && found.length > 0) {
-        const matched = await predicate.matching(found.map((r) => filterWire(r, partition, decodedValueOf(access.decoding, r, req.topic)?.text())));
+        const matched = await predicate.matching(found.map((r) => filterWire(r, partition, decodedValueOf(access.decoding, r, req.topic)?.text(), access.decoding.envelopeRules)));
         found = found.filter((r) => matched.has(r.offset));
       }
       if (halt.signal.aborted) return;
@@ -159,11 +160,11 @@ export async function searchTopic(access: TopicAccess, req: ScanRequest, signal:
 }
 
 /** A record as the predicate sandbox takes it: position is the offset, version the partition. */
-function filterWire(r: KafkaRecord, partition: number, decoded: string | undefined): WireEvent {
+function filterWire(r: KafkaRecord, partition: number, decoded: string | undefined, mapping: readonly EnvelopeRule[]): WireEvent {
   const headers: Record<string, string | null> = {};
   for (const h of r.headers) headers[h.key] = h.value === null ? null : h.value.toString('utf8');
   // Id and type as the record table reads them (model/conventions.ts), so a hit shows what it matched on.
-  const fields = recognise({ headers: r.headers.map(headerOf), key: r.key === null ? null : r.key.toString('utf8'), value: decoded === undefined ? r.value : Buffer.from(decoded) });
+  const fields = recognise({ headers: r.headers.map(headerOf), key: r.key === null ? null : r.key.toString('utf8'), value: decoded === undefined ? r.value : Buffer.from(decoded) }, mapping);
   return {
     position: r.offset,
     type: fields.type ?? '',

@@ -40,5 +40,5 @@ export const rabbitDescriptor: SourceDescriptor<RabbitProfile> = {
     const asThen = p.streamPort === defaultStreamPort(p.tls) && streamTls(p) === p.tls;
     return { current, legacy: asThen ? `${p.host}:${p.port} and management port ${p.managementPort} (${tlsWord(p.tls)})` : null };
   },
-  form: { sections: ['address', 'credentials', 'rabbit-ports'], defaultPort: '5672', defaultTlsPort: '5671', managementPorts: { plain: '15672', tls: '15671' }, defaultUsername: 'guest' },
+  form: { sections: ['address', 'credentials', 'rabbit-ports', 'envelope'], defaultPort: '5672', defaultTlsPort: '5671', managementPorts: { plain: '15672', tls: '15671' }, defaultUsername: 'guest' },
 };

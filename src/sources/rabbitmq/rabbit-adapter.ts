@@ -63,6 +63,7 @@ export class RabbitAdapter implements SourceAdapter {
   ) {
     this.address = `${profile.host}:${profile.port}`;
     this.vhostInUse = profile.vhost;
+    this.decoding.useEnvelopeRules(profile.envelopeRules ?? []);
     this.management = new ManagementClient({
       host: profile.host,
       port: profile.managementPort,

@@ -64,7 +64,7 @@ export function rabbitMessageToEnvelope(queue: string, message: Message, place?:
   const properties = rabbitProperties(message);
   const { decoded, value } = decodeBody(decoding, message.content, contentTypeOf(message));
   // One normaliser: CloudEvents, then AMQP's own properties, then headers by the one table, then the body.
-  const fields = recognise({ headers, properties, value });
+  const fields = recognise({ headers, properties, value }, decoding?.chain.envelopeRules);
   return {
     source: 'rabbitmq',
     resource: queue,
@@ -99,7 +99,7 @@ export function rabbitMessageToWire(queue: string, message: Message, decoding?: 
   const headers = rabbitHeaders(message);
   const properties = rabbitProperties(message);
   const { decoded, value } = decodeBody(decoding, message.content, contentTypeOf(message));
-  const fields = recognise({ headers, properties, value });
+  const fields = recognise({ headers, properties, value }, decoding?.chain.envelopeRules);
   const meta = [...headers, ...properties.filter((h) => ['content_type', 'content_encoding', 'delivery_mode', 'reply_to', 'app_id'].includes(h.name))];
   return {
     position,

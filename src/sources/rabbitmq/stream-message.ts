@@ -1,3 +1,4 @@
+import type { EnvelopeRule } from '../../model/envelope-mapping';
 import { decodeBody, type BodyDecoding } from '../../decoding/decode-body';
 import { RewindError } from '../../model/errors';
 import type { Envelope, Header } from '../../model/envelope';
@@ -224,7 +225,7 @@ export function streamRecordToEnvelope(queue: string, offset: bigint, chunkTime:
   const v = viewAt(queue, offset, bytes);
   const body = bodyBytes(v.message);
   const { decoded, value } = decodeBody(decoding, body, contentTypeOfView(v));
-  const seen = recogniseView(v, value ?? body);
+  const seen = recogniseView(v, value ?? body, decoding?.chain.envelopeRules);
   return {
     source: 'rabbitmq',
     resource: queue,
@@ -251,8 +252,8 @@ export function streamRecordToEnvelope(queue: string, offset: bigint, chunkTime:
 const contentTypeOfView = (v: StreamMessageView): string | null => v.properties.find((h) => h.name === 'content_type')?.value ?? null;
 
 /** The one normaliser over a stream message; AMQP 1.0's own subject names the type when nothing else does. */
-function recogniseView(v: StreamMessageView, body: Buffer): Recognised {
-  const seen = recognise({ headers: v.headers, properties: v.properties, value: body });
+function recogniseView(v: StreamMessageView, body: Buffer, mapping: readonly EnvelopeRule[] = []): Recognised {
+  const seen = recognise({ headers: v.headers, properties: v.properties, value: body }, mapping);
   if (seen.type === null && v.subject !== null) return { ...seen, type: v.subject, rules: { ...seen.rules, type: 'AMQP 1.0 property subject' } };
   return seen;
 }
@@ -262,7 +263,7 @@ export function streamRecordToWire(queue: string, offset: bigint, chunkTime: num
   const v = viewAt(queue, offset, bytes);
   const body = bodyBytes(v.message);
   const { decoded, value } = decodeBody(decoding, body, contentTypeOfView(v));
-  const seen = recogniseView(v, value ?? body);
+  const seen = recogniseView(v, value ?? body, decoding?.chain.envelopeRules);
   const position = Number(offset);
   const kept = new Set(['content_type', 'content_encoding', 'delivery_mode', 'reply_to', 'app_id']);
   const meta = [...v.headers, ...v.properties.filter((h) => kept.has(h.name))];
