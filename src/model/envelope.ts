@@ -19,6 +19,19 @@ export const Header = z.object({
 });
 export type Header = z.infer<typeof Header>;
 
+/** One event of a CloudEvents batch, as the detail pane lists it. */
+export const BatchEvent = z.object({
+  id: z.string().nullable(),
+  type: z.string().nullable(),
+  source: z.string().nullable(),
+  subject: z.string().nullable(),
+  time: z.string().nullable(),
+  timeText: z.string().nullable(),
+  /** Its data as JSON text (cut at 4 KB). */
+  data: z.string().nullable(),
+});
+export type BatchEvent = z.infer<typeof BatchEvent>;
+
 /**
  * What an event says about itself beyond id, type, correlation and causation (model/event-envelope.ts):
  * the rule set it was read by (`format`), CloudEvents' attributes and extensions, a time as the event
@@ -43,6 +56,8 @@ export const EventMeta = z.object({
   extensions: z.array(Header),
   /** Why what claims to be an event is not a valid one (a CloudEvent without id). */
   problem: z.string().nullable(),
+  /** A CloudEvents batch: the events it holds (the first 1,000), each as its attributes say. */
+  batch: z.array(BatchEvent).optional(),
 });
 export type EventMeta = z.infer<typeof EventMeta>;
 

@@ -1,4 +1,4 @@
-import type { EventMeta, Header } from './envelope';
+import type { BatchEvent, EventMeta, Header } from './envelope';
 import { headerField, headerRule, HEADER_CONVENTIONS, type ConventionField, type FieldRules } from './conventions';
 import { nserviceBusTime, payloadTime, rfc3339 } from './event-times';
 import { applyEnvelopeRules, mappedMeta, type EnvelopeRule } from './envelope-mapping';
@@ -208,7 +208,7 @@ function cloudEventsStructured(record: RawRecord): Recognised | null {
       ...base,
       type: types.length === 1 ? types[0]! : null,
       rules: types.length === 1 ? { type: 'CloudEvents, batch: the type every event in it has' } : {},
-      event: { ...blankMeta(`CloudEvents 1.0, batch of ${events.length} events`, record), contentType: ct.value },
+      event: { ...blankMeta(`CloudEvents 1.0, batch of ${events.length} events`, record), contentType: ct.value, batch: events.slice(0, BATCH_SHOWN).map(batchEvent) },
     };
   }
   if (!parsed.ok) return empty('CloudEvents 1.0, structured mode', `Its content type says a CloudEvent, but ${parsed.why}.`);
@@ -231,6 +231,24 @@ function cloudEventsStructured(record: RawRecord): Recognised | null {
   const contentType = attr('datacontenttype', 'contentType');
   const time = timeIso === null || timeText === null ? null : { iso: timeIso, text: timeText };
   return cloudEvent(record, { mode: 'structured', attr, rules, time, contentType, extensions, claim: 'its content type says so' });
+}
+
+/** A batch lists this many of its events; its format line says how many it holds. */
+const BATCH_SHOWN = 1_000;
+const BATCH_DATA_CHARS = 4_096;
+
+function batchEvent(x: Record<string, unknown>): BatchEvent {
+  const timeText = str(x['time']);
+  const data = x['data'] !== undefined ? JSON.stringify(x['data']) : str(x['data_base64']);
+  return {
+    id: str(x['id']),
+    type: str(x['type']),
+    source: str(x['source']),
+    subject: str(x['subject']),
+    time: timeText === null ? null : rfc3339(timeText),
+    timeText,
+    data: data === null || data === undefined ? null : data.length > BATCH_DATA_CHARS ? `${data.slice(0, BATCH_DATA_CHARS)}…` : data,
+  };
 }
 
 function blankMeta(format: string, record: RawRecord): EventMeta {

@@ -2,7 +2,7 @@ import amqp from 'amqplib';
 import { expect, test } from './fixtures';
 import { unique } from './brokers';
 import { addLocalKafka, addLocalRabbit } from './steps';
-import { cloudEventsAmqp, cloudEventsJava } from '../tools/envelope-inputs';
+import { cloudEventsAmqp, cloudEventsJava, cloudEventsNpmKafkaBatch } from '../tools/envelope-inputs';
 import { createTopic, deleteTopics } from '../tools/kafka-tools';
 import { createVhost, deleteVhost } from '../tools/rabbit-tools';
 
@@ -57,6 +57,26 @@ test('a CloudEvent on Kafka (structured) and on RabbitMQ (binary) shows the same
     await expect(kafkaEnvelope.getByText(/08:15:30.*\(2026-03-01T\d\d:15:30\.25.*\)/)).toBeVisible();
     await expect(kafkaEnvelope).toContainText('Record time');
     await app.screenshot('cloudevent-kafka-structured');
+
+    // A batch (the npm SDK's events in the JSON batch format) opens as the events it holds.
+    await cloudEventsNpmKafkaBatch(topic, [
+      { id: 'b-1', type: 'com.acme.order.placed', source: '/shop', data: { order: 'o-1' } },
+      { id: 'b-2', type: 'com.acme.order.paid', source: '/pay', data: { order: 'o-1', amount: 5 } },
+    ]);
+    await page.getByRole('button', { name: 'Read', exact: true }).click();
+    const batchRow = page
+      .getByRole('grid', { name: `${topic} records` })
+      .getByRole('rowgroup')
+      .getByRole('row')
+      .filter({ hasText: '"id":"b-1"' });
+    await batchRow.click();
+    await expect(page.getByLabel('record detail').getByLabel('Envelope')).toContainText('CloudEvents 1.0, batch of 2 events');
+    const events = page.getByRole('grid', { name: 'Events in the batch' }).getByRole('rowgroup').getByRole('row');
+    await expect(events).toHaveCount(2);
+    await expect(events.nth(1)).toContainText('com.acme.order.paid');
+    await events.nth(1).click();
+    await expect(page.getByTestId('batch-events')).toContainText('"amount": 5');
+    await app.screenshot('cloudevent-kafka-batch');
 
     await addLocalRabbit(page);
     await page.getByTestId(`resource-${queue}`).click();

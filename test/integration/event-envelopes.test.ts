@@ -7,7 +7,7 @@ import type { RewindClient } from '../../src/api/client';
 import type { Envelope } from '../../src/model/envelope';
 import { createAppContext, type AppContext } from '../../src/services/app-context';
 import { MemorySecretStore } from '../../src/services/secret-store';
-import { cloudEventsAmqp, cloudEventsJava, cloudEventsNpmKafka, kurrentEventsKafka, nserviceBusMessages, nserviceBusTime } from '../tools/envelope-inputs';
+import { cloudEventsAmqp, cloudEventsJava, cloudEventsNpmKafka, cloudEventsNpmKafkaBatch, kurrentEventsKafka, nserviceBusMessages, nserviceBusTime } from '../tools/envelope-inputs';
 import { createTopic, deleteTopics, kcatProduce } from '../tools/kafka-tools';
 import { AMQP_URL } from '../tools/rabbit-tools';
 import { KAFKA_PORT, unique } from './brokers';
@@ -65,6 +65,11 @@ beforeAll(async () => {
     { key: 'o-11', headers: ['ce_specversion=1.0', 'ce_type=com.acme.broken', 'ce_source=/x'], value: Buffer.from('{}') },
   ]);
 
+  await cloudEventsNpmKafkaBatch(topic, [
+    { id: 'batch-1', type: 'com.acme.order.placed', source: '/shop', time: '2026-03-01T10:00:00+01:00', data: { order: 'o-1' } },
+    { id: 'batch-2', type: 'com.acme.order.paid', source: '/pay', time: '2026-03-01T11:00:00Z', data: { order: 'o-1', amount: 5 } },
+  ]);
+
   conn = await amqp.connect(AMQP_URL);
   ch = await conn.createConfirmChannel();
   await ch.assertQueue(stream, { durable: true, arguments: { 'x-queue-type': 'stream' } });
@@ -106,6 +111,19 @@ async function streamMessages(): Promise<Map<string, Envelope>> {
 function byKey(rows: Envelope[]): Map<string, Envelope> {
   return new Map(rows.map((r) => [r.id ?? (r.key?.kind === 'text' ? r.key.text : r.position), r]));
 }
+
+describe('a CloudEvents batch (the npm SDK’s events, in the JSON batch format)', () => {
+  it('is shown as its events, each with its own attributes', async () => {
+    const page = await client.call('topics/page', { connectionId: kafkaId, topic, partitions: null, from: { type: 'start' }, direction: 'forward', limit: 50 });
+    const batch = page.records.find((r) => r.event?.format.includes('batch'))!;
+    expect(batch.event).toMatchObject({ format: 'CloudEvents 1.0, batch of 2 events', contentType: 'application/cloudevents-batch+json' });
+    expect(batch.event!.batch).toEqual([
+      // The SDK writes each time in UTC.
+      { id: 'batch-1', type: 'com.acme.order.placed', source: '/shop', subject: null, time: '2026-03-01T09:00:00.000Z', timeText: '2026-03-01T09:00:00.000Z', data: '{"order":"o-1"}' },
+      { id: 'batch-2', type: 'com.acme.order.paid', source: '/pay', subject: null, time: '2026-03-01T11:00:00.000Z', timeText: '2026-03-01T11:00:00.000Z', data: '{"order":"o-1","amount":5}' },
+    ]);
+  });
+});
 
 describe('CloudEvents on Kafka, written by the official SDKs', () => {
   it('binary and structured mode from Java and npm show the same envelope, with the event time and not the record time', async () => {

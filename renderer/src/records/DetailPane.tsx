@@ -8,6 +8,7 @@ import { formatBytes, formatTime } from '../ui/format';
 import { hexBytes, HexView, JsonView } from './JsonView';
 import type { Noun } from './read-target';
 import { DecodedSection, schemaLine } from './DecodedValue';
+import { BatchEvents } from './BatchEvents';
 
 /** `source`: where the record can be read again for its whole value (null: only what the list holds). */
 export function DetailPane({ envelope: e, noun, positionLabel, source = null }: { envelope: Envelope | null; noun: Noun; positionLabel: string; source?: RecordSource | null }) {
@@ -98,6 +99,7 @@ export function DetailPane({ envelope: e, noun, positionLabel, source = null }: 
                 ))}
             </dl>
           </div>
+          {ev?.batch && <BatchEvents events={ev.batch} total={Number(/batch of (\d+)/.exec(ev.format)?.[1] ?? ev.batch.length)} />}
           {e.key && (
             <div className="section">
               <h3>Key</h3>
