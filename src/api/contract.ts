@@ -219,6 +219,7 @@ export const contract = {
   'decoding/get': call(ConnectionRef.extend({ resource: z.string().min(1) }), ResourceDecoding),
   'decoding/set': call(ConnectionRef.extend({ resource: z.string().min(1), choice: ResourceDecoding }), z.object({})),
   /** The message types of a folder of .proto files, or the file and line that does not parse. */
+  'registry/subjects': call(ConnectionRef, z.array(z.string())),
   'decoding/proto-folder': call(z.object({ folder: z.string().min(1).max(4096) }), ProtoFolder),
   'resources/list': call(ConnectionRef, ResourceList),
   'records/read': stream(ReadRequest, Envelope, ReadSummary),

@@ -40,6 +40,22 @@ export class ProtobufSchema {
     return type!;
   }
 
+  /** Confluent's message indexes of a type of the main file: its place among its siblings, from the top. */
+  indexesOf(type: protobuf.Type): number[] {
+    const path: number[] = [];
+    let t: protobuf.ReflectionObject = type;
+    while (t instanceof protobuf.Type) {
+      const parent: protobuf.NamespaceBase | null = t.parent;
+      const siblings = parent instanceof protobuf.Type ? parent.nestedArray.filter((n) => n instanceof protobuf.Type) : this.top;
+      const i = siblings.indexOf(t);
+      if (i < 0) throw new Error(`${type.fullName.replace(/^\./, '')} is not a message of the subject's own file`);
+      path.unshift(i);
+      if (!(parent instanceof protobuf.Type)) break;
+      t = parent;
+    }
+    return path;
+  }
+
   /** A message type by its name as a Ref gives it (bare, or with its package). */
   byName(name: string): protobuf.Type | null {
     try {

@@ -65,6 +65,33 @@ export class SchemaRegistry {
     return entry.answer;
   }
 
+  /** A subject's schema at a version ('latest' or a number), with its id: what a writer encodes with. */
+  async subjectVersion(subject: string, version: number | 'latest'): Promise<RegisteredSchema & { id: number; version: number }> {
+    const { confluent } = await this.bases();
+    const body = await this.json<{ id?: unknown; schema?: unknown; schemaType?: unknown; references?: unknown; version?: unknown }>(
+      `${confluent}/subjects/${encodeURIComponent(subject)}/versions/${version}`,
+      `subject ${subject} version ${version}`,
+      0,
+    );
+    if (typeof body.id !== 'number' || typeof body.schema !== 'string') throw new RegistryProblem(`The registry's answer for ${subject} version ${version} holds no schema`);
+    const v = typeof body.version === 'number' ? body.version : typeof version === 'number' ? version : 0;
+    return {
+      id: body.id,
+      version: v,
+      format: formatOf(body.schemaType ?? 'AVRO'),
+      text: body.schema,
+      references: await this.references(confluent, body.references),
+      subjects: [{ subject, version: v }],
+    };
+  }
+
+  /** The subjects the registry holds, for the composer's picker. */
+  async subjects(): Promise<string[]> {
+    const { confluent } = await this.bases();
+    const list = await this.json<unknown[]>(`${confluent}/subjects`, 'listing subjects');
+    return list.filter((s): s is string => typeof s === 'string').sort();
+  }
+
   /** What Test connection says of the registry: where its API answered and how many subjects it holds. */
   async check(): Promise<string> {
     const { confluent } = await this.bases();

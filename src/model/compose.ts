@@ -3,7 +3,19 @@ import { z } from 'zod';
 /** A message the user writes: the payload as JSON (checked), text or base64 bytes, typed headers. */
 export const ComposedMessage = z
   .object({
-    payload: z.object({ format: z.enum(['json', 'text', 'base64']), text: z.string().max(16 * 1024 * 1024) }),
+    payload: z.object({
+      format: z.enum(['json', 'text', 'base64']),
+      text: z.string().max(16 * 1024 * 1024),
+      /** Kafka: the JSON encoded through the connection's schema registry (Avro, Protobuf, JSON Schema) in Confluent's wire format. */
+      registry: z
+        .object({
+          subject: z.string().trim().min(1, { message: 'Give the subject, such as orders-value' }).max(1000),
+          version: z.union([z.number().int().positive(), z.literal('latest')]),
+          /** Protobuf: which message of the schema (its first when absent). */
+          messageType: z.string().trim().max(512).optional(),
+        })
+        .optional(),
+    }),
     /** Kafka: the record key; null for none. */
     key: z
       .object({ format: z.enum(['text', 'base64']), text: z.string().max(1024 * 1024) })
@@ -36,6 +48,7 @@ export const ComposedMessage = z
         ctx.addIssue({ code: 'custom', path: ['payload', 'text'], message: `Not valid JSON: ${(e as Error).message}` });
       }
     }
+    if (m.payload.registry && m.payload.format !== 'json') ctx.addIssue({ code: 'custom', path: ['payload', 'format'], message: 'A record written through the registry is given as JSON' });
     if (m.payload.format === 'base64' && !/^[A-Za-z0-9+/]*={0,2}$/.test(m.payload.text.replace(/\s/g, ''))) {
       ctx.addIssue({ code: 'custom', path: ['payload', 'text'], message: 'Not valid base64' });
     }
@@ -56,6 +69,8 @@ export const PublishPreview = z.object({
   /** Queues (or topic/partition) it would reach now, and by which path. */
   routes: z.array(z.object({ to: z.string(), path: z.array(z.string()) })),
   problem: z.string().nullable(),
+  /** What a value written through the registry becomes ("Avro · schema id 7 · orders-value v2 · 23 bytes"). */
+  encoding: z.string().nullable().optional(),
 });
 export type PublishPreview = z.infer<typeof PublishPreview>;
 

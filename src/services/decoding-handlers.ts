@@ -3,7 +3,7 @@ import { loadProtoFolder } from '../decoding/proto-folder';
 import { RewindError } from '../model/errors';
 import type { ConnectionDeps } from './connection-handlers';
 
-type DecodingHandlers = Pick<Handlers, 'decoding/get' | 'decoding/set' | 'decoding/proto-folder'>;
+type DecodingHandlers = Pick<Handlers, 'decoding/get' | 'decoding/set' | 'decoding/proto-folder' | 'registry/subjects'>;
 
 /** The user's decoder choices per topic or queue, kept with the connection and handed to its live adapter. */
 export function decodingHandlers({ decoders, pool, profiles }: Pick<ConnectionDeps, 'decoders' | 'pool' | 'profiles'>): DecodingHandlers {
@@ -20,6 +20,11 @@ export function decodingHandlers({ decoders, pool, profiles }: Pick<ConnectionDe
       decoders.set(connectionId, resource, choice);
       pool.decodersChanged(connectionId);
       return {};
+    },
+    'registry/subjects': async ({ connectionId }) => {
+      const adapter = await pool.get(connectionId);
+      if (!adapter.schemaSubjects) throw new RewindError('unsupported', 'Only Kafka connections have a schema registry');
+      return adapter.schemaSubjects();
     },
     'decoding/proto-folder': async ({ folder }) => {
       const loaded = loadProtoFolder(folder);

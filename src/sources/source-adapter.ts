@@ -60,6 +60,8 @@ export interface SourceAdapter {
   readonly streams?: StreamFollowAbility;
   /** Present where the source is a map of exchanges and queues (RabbitMQ). */
   readonly rabbitMap?: RabbitMap;
+  /** Present where the connection has a schema registry: its subjects, for the composer. */
+  schemaSubjects?(): Promise<string[]>;
   /** Present where records go through the decoder chain: the user's choices per topic or queue. */
   useDecoders?(settings: Record<string, ResourceDecoding>): void;
   close(): Promise<void>;

@@ -73,6 +73,33 @@ test('an Avro topic read through the schema registry: fields and schema id shown
     await expect(hits.nth(0)).toContainText('"id":"p-39","amount":1014');
     await expect(hits.nth(1)).toContainText('"id":"p-40","amount":1040');
     await app.screenshot('avro-search');
+
+    // The composer writes through the registry: JSON in, Avro out, and says so before it sends.
+    await page.getByRole('button', { name: 'Produce…' }).click();
+    const produce = page.getByRole('dialog', { name: `Produce to ${topic}` });
+    await produce.getByLabel('Write through the schema registry').check();
+    await expect(produce.getByLabel('Subject', { exact: true })).toHaveValue(`${topic}-value`);
+    await produce.getByRole('textbox', { name: 'Payload', exact: true }).fill('{"id":"p-99","amount":999.5,"note":null}');
+    // As a CloudEvent in binary mode: the headers it will send are shown before it goes.
+    await produce.getByText('As a CloudEvent').click();
+    await produce.getByLabel('Event type').fill('com.acme.payment.made');
+    await produce.getByLabel('Event source').fill('/payments');
+    await produce.getByRole('button', { name: 'Make it a CloudEvent' }).click();
+    await expect(produce.getByLabel('Header 1 name')).toHaveValue('ce_specversion');
+    await expect(produce.getByLabel('Header 3 value')).toHaveValue('com.acme.payment.made');
+    await produce.getByRole('button', { name: 'Where does this go?' }).click();
+    await expect(produce.getByTestId('publish-encoding')).toContainText(`Encoded as Avro · schema id ${schemaId} · ${topic}-value v1`);
+    await app.screenshot('avro-compose');
+    await produce.getByRole('button', { name: 'Produce', exact: true }).click();
+    await expect(produce.getByText(/Produced 1 record, acknowledged by all in-sync replicas/)).toBeVisible();
+    await produce.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByRole('button', { name: 'Read', exact: true }).click();
+    const produced = page
+      .getByRole('grid', { name: `${topic} records` })
+      .getByRole('rowgroup')
+      .getByRole('row')
+      .filter({ hasText: '"id":"p-99"' });
+    await expect(produced).toContainText('com.acme.payment.made');
   } finally {
     await deleteTopics([topic]);
   }

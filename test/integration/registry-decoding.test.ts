@@ -9,7 +9,7 @@ import type { ScanItem } from '../../src/model/topic-scan';
 import { createAppContext, type AppContext } from '../../src/services/app-context';
 import { MemorySecretStore } from '../../src/services/secret-store';
 import { createTopic, deleteTopics, kcatProduce } from '../tools/kafka-tools';
-import { confluentProtobufRecords, REGISTRY_URL, registryRecords, type WrittenRecord } from '../tools/registry-inputs';
+import { confluentProtobufRecords, registerSchema, REGISTRY_URL, registryRead, registryRecords, type WrittenRecord } from '../tools/registry-inputs';
 import { KAFKA_PORT, unique } from './brokers';
 import { inMemoryClient } from './in-memory-client';
 
@@ -203,6 +203,33 @@ describe('what cannot be decoded stays raw, with the reason', () => {
   it('Test connection names the registry it reached', async () => {
     const result = await client.call('connections/test', { connectionId: await save('test ok', { url: REGISTRY_URL }) });
     expect(result.details.join('\n')).toMatch(/schema registry at http:\/\/127\.0\.0\.1:\d+\/apis\/ccompat\/v7: \d+ subjects?/);
+  });
+});
+
+describe('the composer writes through the registry', () => {
+  it('JSON in, Avro out in the wire format: Apicurio’s own deserializer reads back what was typed; a value that does not fit is refused with its field', { timeout: 180_000 }, async () => {
+    const topic = topicMade('dec-compose');
+    await createTopic(topic);
+    const id = await registerSchema(`${topic}-value`, PAYMENT, 'AVRO');
+    const connectionId = await save('compose', { url: REGISTRY_URL });
+    expect(await client.call('registry/subjects', { connectionId })).toContain(`${topic}-value`);
+    const message = (text: string) => ({
+      payload: { format: 'json' as const, text, registry: { subject: `${topic}-value`, version: 'latest' as const } },
+      headers: [],
+      key: { format: 'text' as const, text: 'c-1' },
+    });
+    const target = { kind: 'topic' as const, topic, partition: 0 };
+    const preview = await client.call('publish/preview', { connectionId, target, message: message('{"id":"c-1","amount":991.5,"note":"typed","at":1796000000000}') });
+    expect(preview.encoding).toMatch(new RegExp(`^Avro · schema id ${id} · ${topic}-value v1 · \\d+ bytes$`));
+    const wrong = await client.call('publish/preview', { connectionId, target, message: message('{"id":"c-2","amount":"lots","note":null,"at":1}') });
+    expect(wrong.problem).toMatch(/amount: "lots" is not double/);
+    await client.stream('publish/send', { connectionId, target, message: message('{"id":"c-1","amount":991.5,"note":"typed","at":1796000000000}'), count: 2 }, { onBatch: () => undefined });
+    expect(await registryRead(topic, 2)).toEqual([
+      { id: 'c-1', amount: 991.5, note: 'typed', at: 1796000000000 },
+      { id: 'c-1', amount: 991.5, note: 'typed', at: 1796000000000 },
+    ]);
+    const [row] = await page(connectionId, topic);
+    expect(row!.decoded).toMatchObject({ decoder: 'Avro', schema: { id, subject: `${topic}-value` } });
   });
 });
 

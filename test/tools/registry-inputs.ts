@@ -102,6 +102,15 @@ export async function registryRecords(specs: RegistrySpec | RegistrySpec[]): Pro
     .map((l) => JSON.parse(l) as WrittenRecord);
 }
 
+/** A topic's Avro values (partition 0) as Apicurio's own deserializer reads them (Confluent-compatible mode), one JSON object each. */
+export async function registryRead(topic: string, count: number): Promise<unknown[]> {
+  const out = await java(['-Xmx256m', '-cp', `${serdeLibs()}/*`, join(FIXTURES, 'java', 'RegistryRead.java'), BOOTSTRAP, REGISTRY_URL, topic, String(count)], '', 120_000);
+  return out
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as unknown);
+}
+
 export interface BenchTopic {
   topic: string;
   records: number;

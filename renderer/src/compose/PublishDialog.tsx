@@ -6,12 +6,15 @@ import { Dialog } from '../ui/Dialog';
 import { ErrorBox } from '../ui/ErrorBox';
 import { HeadersEditor, PayloadEditor, payloadProblem, type HeaderRow, type PayloadFormat } from './MessageFields';
 import { PublishOutcomeView, PublishProgressLine } from './PublishOutcomeView';
+import { asCloudEvent, type CloudEventForm } from './cloud-event';
 
 type Target = z.input<typeof ComposeTarget>;
 type Message = z.input<typeof ComposedMessage>;
 
 interface Draft {
   format: PayloadFormat;
+  /** Kafka: the JSON written through the connection's schema registry. */
+  registry: { subject: string; version: string; messageType: string } | null;
   payload: string;
   headers: HeaderRow[];
   key: string | null;
@@ -20,6 +23,7 @@ interface Draft {
 
 const emptyDraft = (): Draft => ({
   format: 'json',
+  registry: null,
   payload: '{\n  \n}',
   headers: [],
   key: null,
@@ -43,8 +47,19 @@ function toMessage(d: Draft, kafka: boolean): Message {
       ([, v]) => v.trim() !== '',
     ),
   );
+  const r = d.registry;
+  const registry =
+    kafka && r && d.format === 'json'
+      ? {
+          registry: {
+            subject: r.subject.trim(),
+            version: r.version.trim() === '' || r.version.trim() === 'latest' ? ('latest' as const) : Number(r.version),
+            ...(r.messageType.trim() ? { messageType: r.messageType.trim() } : {}),
+          },
+        }
+      : {};
   return {
-    payload: { format: d.format, text: d.payload },
+    payload: { format: d.format, text: d.payload, ...registry },
     headers: d.headers.filter((h) => h.name.trim() !== ''),
     ...(kafka ? { key: d.key === null ? null : { format: 'text' as const, text: d.key } } : { properties: { ...properties, ...(p.priority.trim() ? { priority: Number(p.priority) } : {}) } }),
   };
@@ -188,6 +203,19 @@ export function PublishDialog({ connectionId, initial, onClose }: { connectionId
         </div>
       )}
       <PayloadEditor label="Payload" format={draft.format} onFormat={(format) => setDraft((d) => ({ ...d, format }))} text={draft.payload} onText={(payload) => setDraft((d) => ({ ...d, payload }))} />
+      {kafka && draft.format === 'json' && initial.kind === 'topic' && (
+        <RegistryFields connectionId={connectionId} topic={initial.topic} value={draft.registry} onChange={(registry) => setDraft((d) => ({ ...d, registry }))} />
+      )}
+      <CloudEventFields
+        onApply={(form) => {
+          try {
+            const made = asCloudEvent(form, draft.payload, draft.headers, kafka ? 'kafka' : 'amqp', new Date(), draft.registry ? null : 'application/json');
+            setDraft((d) => ({ ...d, format: 'json', payload: made.payload, headers: made.headers, ...(made.contentType ? { properties: { ...d.properties, contentType: made.contentType } } : {}) }));
+          } catch (e) {
+            setError(new Error(`The payload must be JSON to become a CloudEvent's data: ${(e as Error).message}`));
+          }
+        }}
+      />
       <HeadersEditor rows={draft.headers} onChange={(headers) => setDraft((d) => ({ ...d, headers }))} />
       {!kafka && (
         <details>
@@ -214,6 +242,11 @@ export function PublishDialog({ connectionId, initial, onClose }: { connectionId
             <span className="err-text">{preview.problem}</span>
           ) : (
             <>
+              {preview.encoding && (
+                <div className="mono" data-testid="publish-encoding">
+                  Encoded as {preview.encoding}
+                </div>
+              )}
               Would reach {preview.routes.length} {kafka ? 'partition' : preview.routes.length === 1 ? 'queue' : 'queues'}:
               <ul className="routes">
                 {preview.routes.map((r) => (
@@ -231,5 +264,86 @@ export function PublishDialog({ connectionId, initial, onClose }: { connectionId
       {outcome && <PublishOutcomeView outcome={outcome} kafka={kafka} />}
       {error !== null && <ErrorBox error={error} />}
     </Dialog>
+  );
+}
+
+/** Kafka: the JSON encoded through the registry, by subject and version (the topic's value subject by default). */
+function RegistryFields({ connectionId, topic, value, onChange }: { connectionId: string; topic: string; value: Draft['registry']; onChange(v: Draft['registry']): void }) {
+  const client = useClient();
+  const [subjects, setSubjects] = useState<string[]>([]);
+  const [problem, setProblem] = useState<string | null>(null);
+  const enabled = value !== null;
+  useEffect(() => {
+    if (!enabled) return;
+    client.call('registry/subjects', { connectionId }).then(setSubjects, (e: unknown) => setProblem(e instanceof Error ? e.message : String(e)));
+  }, [client, connectionId, enabled]);
+  return (
+    <div className="field">
+      <label className="check">
+        <input type="checkbox" checked={value !== null} onChange={(e) => onChange(e.target.checked ? { subject: `${topic}-value`, version: 'latest', messageType: '' } : null)} /> Write through the
+        schema registry (JSON in, Avro, Protobuf or JSON Schema out)
+      </label>
+      {value && (
+        <div className="row3">
+          <label className="field">
+            <span>Subject</span>
+            <input className="input mono" list="registry-subjects" value={value.subject} onChange={(e) => onChange({ ...value, subject: e.target.value })} />
+            <datalist id="registry-subjects">
+              {subjects.map((s) => (
+                <option key={s} value={s} />
+              ))}
+            </datalist>
+          </label>
+          <label className="field">
+            <span>Version</span>
+            <input className="input mono" value={value.version} placeholder="latest" onChange={(e) => onChange({ ...value, version: e.target.value })} />
+          </label>
+          <label className="field">
+            <span>Message type</span>
+            <input className="input mono" value={value.messageType} placeholder="(Protobuf: its first)" onChange={(e) => onChange({ ...value, messageType: e.target.value })} />
+          </label>
+        </div>
+      )}
+      {value && problem && <span className="field-error">{problem}</span>}
+    </div>
+  );
+}
+
+/** Makes the message a CloudEvent in either mode; the headers (or properties) it will send show in the editor below. */
+function CloudEventFields({ onApply }: { onApply(form: CloudEventForm): void }) {
+  const [form, setForm] = useState<CloudEventForm>(() => ({ mode: 'binary', id: crypto.randomUUID(), type: '', source: '', subject: '' }));
+  const set = (patch: Partial<CloudEventForm>) => setForm((f) => ({ ...f, ...patch }));
+  return (
+    <details className="form-section">
+      <summary>As a CloudEvent</summary>
+      <div className="segmented" role="radiogroup" aria-label="CloudEvents mode">
+        {(['binary', 'structured'] as const).map((m) => (
+          <button key={m} type="button" role="radio" aria-checked={form.mode === m} className={form.mode === m ? 'on' : ''} onClick={() => set({ mode: m })}>
+            {m === 'binary' ? 'Binary (attributes as headers)' : 'Structured (one JSON object)'}
+          </button>
+        ))}
+      </div>
+      <div className="row2b">
+        <label className="field">
+          <span>Event type</span>
+          <input className="input mono" value={form.type} placeholder="com.acme.order.placed" onChange={(e) => set({ type: e.target.value })} />
+        </label>
+        <label className="field">
+          <span>Event source</span>
+          <input className="input mono" value={form.source} placeholder="/shop/orders" onChange={(e) => set({ source: e.target.value })} />
+        </label>
+        <label className="field">
+          <span>Event id</span>
+          <input className="input mono" value={form.id} onChange={(e) => set({ id: e.target.value })} />
+        </label>
+        <label className="field">
+          <span>Event subject</span>
+          <input className="input mono" value={form.subject} placeholder="(optional)" onChange={(e) => set({ subject: e.target.value })} />
+        </label>
+      </div>
+      <button type="button" className="btn small" disabled={!form.type.trim() || !form.source.trim() || !form.id.trim()} onClick={() => onApply(form)}>
+        Make it a CloudEvent
+      </button>
+    </details>
   );
 }

@@ -17,6 +17,7 @@ import { installRecordEncoder } from './kafkajs-record-encoder';
 import { brokerVersions, clusterVersionLabel, type BrokerVersion } from './broker-version';
 import { DecoderChain } from '../../decoding/decoder-chain';
 import { registryTestError, SchemaRegistry } from '../../decoding/schema-registry';
+import { encodeForRegistry, type RegistryWrite } from '../../decoding/registry-encode';
 import { prepareRecords } from './kafka-decoding';
 import type { ResourceDecoding } from '../../model/decoder-settings';
 
@@ -121,6 +122,20 @@ export class KafkaAdapter implements SourceAdapter {
     this.kafka = new Kafka(config);
     this.fetcher = new PartitionFetcher(this.kafka, this.address);
     this.offsets = new TopicOffsets(this.kafka);
+  }
+
+  async registryEncode(write: RegistryWrite, jsonText: string): Promise<{ bytes: Buffer; description: string }> {
+    if (!this.registry) throw new RewindError('invalid_input', 'This connection has no schema registry', "Add the registry's URL in the connection's settings.");
+    return encodeForRegistry(this.registry, write, jsonText);
+  }
+
+  async schemaSubjects(): Promise<string[]> {
+    if (!this.registry) throw new RewindError('invalid_input', 'This connection has no schema registry', "Add the registry's URL in the connection's settings.");
+    try {
+      return await this.registry.subjects();
+    } catch (e) {
+      throw new RewindError('network', (e as Error).message, 'Check the registry URL, user and password in the connection settings.');
+    }
   }
 
   useDecoders(settings: Record<string, ResourceDecoding>): void {

@@ -9,13 +9,21 @@ import { orderedHeaders } from './kafkajs-record-encoder';
 export class KafkaCompose implements ComposeAbility {
   constructor(private readonly kafka: KafkaAccess) {}
 
-  async preview(target: ComposeTarget, _message: ComposedMessage, signal: AbortSignal): Promise<PublishPreview> {
+  async preview(target: ComposeTarget, message: ComposedMessage, signal: AbortSignal): Promise<PublishPreview> {
     if (target.kind !== 'topic') throw new RewindError('invalid_input', 'Kafka produces to a topic');
     if (!(await this.kafka.topicExists(target.topic, signal))) return { routes: [], problem: `topic ${target.topic} does not exist` };
     const partitions = await this.kafka.partitions(target.topic, signal);
     if (target.partition !== null && !partitions.some((p) => p.partition === target.partition))
       return { routes: [], problem: `${target.topic} has no partition ${target.partition} (it has ${partitions.length})` };
-    return { routes: [{ to: `${target.topic}/${target.partition ?? 'by key'}`, path: [target.topic] }], problem: null };
+    let encoding: string | null = null;
+    if (message.payload.registry) {
+      try {
+        encoding = (await this.kafka.registryEncode(message.payload.registry, message.payload.text)).description;
+      } catch (e) {
+        return { routes: [], problem: e instanceof Error ? e.message : String(e), encoding: null };
+      }
+    }
+    return { routes: [{ to: `${target.topic}/${target.partition ?? 'by key'}`, path: [target.topic] }], problem: null, encoding };
   }
 
   async send(target: ComposeTarget, message: ComposedMessage, count: number, { signal, onProgress }: { signal: AbortSignal; onProgress(p: PublishProgress): void }): Promise<SentCopies> {
@@ -29,7 +37,7 @@ export class KafkaCompose implements ComposeAbility {
       }),
     ) as unknown as IHeaders;
     const key = message.key ? (message.key.format === 'base64' ? Buffer.from(message.key.text, 'base64') : Buffer.from(message.key.text)) : null;
-    const value = payloadBytes(message.payload);
+    const value = message.payload.registry ? (await this.kafka.registryEncode(message.payload.registry, message.payload.text)).bytes : payloadBytes(message.payload);
     // Without a partition or a key, copies go round the partitions as Kafka's default partitioner
     // sends keyless records; Rewind picks each one itself so it knows every copy's offset.
     const partitionCount = target.partition === null && key === null ? (await this.kafka.partitions(target.topic, signal)).length : 0;

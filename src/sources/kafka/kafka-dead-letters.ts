@@ -9,12 +9,15 @@ import { findOriginals, originalPlace, placeKey, rebuild, type FetchAt, type Ori
 import { kafkaRecordToEnvelope } from './kafka-envelope';
 import { prepareRecords } from './kafka-decoding';
 import type { DecoderChain } from '../../decoding/decoder-chain';
+import type { RegistryWrite } from '../../decoding/registry-encode';
 import { orderedHeaders } from './kafkajs-record-encoder';
 import type { KafkaRecord } from './record-batches';
 
 /** What the dead-letter ability needs from the Kafka adapter. */
 export interface KafkaAccess {
   readonly decoding: DecoderChain;
+  /** JSON encoded through the connection's schema registry; refused when it has none. */
+  registryEncode(write: RegistryWrite, jsonText: string): Promise<{ bytes: Buffer; description: string }>;
   partitions(topic: string, signal: AbortSignal): Promise<{ partition: number; low: number; high: number }[]>;
   records(topic: string, partition: number, from: ReadFrom, to: number | null, signal: AbortSignal): AsyncGenerator<KafkaRecord[]>;
   topicExists(topic: string, signal: AbortSignal): Promise<boolean>;

@@ -40,6 +40,7 @@ export class RabbitCompose implements ComposeAbility {
 
   async send(target: ComposeTarget, message: ComposedMessage, count: number, { signal, onProgress }: { signal: AbortSignal; onProgress(p: PublishProgress): void }): Promise<SentCopies> {
     if (target.kind !== 'exchange') throw new RewindError('invalid_input', 'RabbitMQ publishes to an exchange');
+    if (message.payload.registry) throw new RewindError('invalid_input', 'RabbitMQ has no schema registry', 'Send the JSON as it is, or as bytes in base64.');
     const predicted = await this.preview(target, message, signal).catch(() => null);
     if (predicted?.problem && /does not exist|internal/.test(predicted.problem)) throw new RewindError('not_found', predicted.problem, 'Pick an exchange that exists.');
     const conn = await this.rabbit.connectTo(target.vhost);
