@@ -4,6 +4,7 @@ import { decode as cborDecode } from 'cbor-x';
 import type { DecodedValue, SchemaRef } from '../model/decoded';
 import { printableText } from '../model/payload';
 import { avroReader } from './avro-reader';
+import { isAvroContainer, readAvroContainer } from './avro-container';
 import { jsonText, plainJson } from './plain-json';
 import { ProtobufSchema, readApicurioRef, readIndexes, readMessage } from './protobuf-reader';
 import { framingOf, framingWhy, type Framing, type RawHeader } from './registry-framing';
@@ -44,7 +45,7 @@ const SNIFF_MAX = 4 * 1024 * 1024;
  *   1. schema registry: Confluent's magic byte 0 + schema id, or Apicurio's globalId header;
  *   2. content type (a `content-type` header saying MessagePack, CBOR; gzip by its magic bytes);
  *   3. JSON;
- *   4. MessagePack, then CBOR (a whole map or array, nothing left over);
+ *   4. an Avro object container (its schema in its header), MessagePack, then CBOR (a whole map or array, nothing left over);
  *   5. text (printable UTF-8);
  *   6. schemaless Protobuf (field numbers and wire types, when every field parses);
  *   7. bytes.
@@ -232,6 +233,25 @@ export class DecoderChain {
       return { decoded: { decoder: json ? 'JSON' : 'Text', why: json ? 'the bytes parse as JSON' : 'printable UTF-8 that does not parse as JSON', text: null, schema: null, problem: null, passed } };
     }
     passed.push('JSON: not printable UTF-8');
+    if (isAvroContainer(buf)) {
+      try {
+        const c = readAvroContainer(buf);
+        const value = plainJson(c.values);
+        return {
+          decoded: {
+            decoder: 'Avro container',
+            why: `Avro object container (Obj 01), ${c.values.length} ${c.schemaName} values, codec ${c.codec}`,
+            text: JSON.stringify(value),
+            schema: null,
+            problem: null,
+            passed,
+          },
+          value,
+        };
+      } catch (e) {
+        passed.push(`Avro container: opens with Obj 01, but ${(e as Error).message}`);
+      }
+    }
     if (buf.length <= SNIFF_MAX) {
       const first = buf[0]!;
       if ((first >= 0x80 && first <= 0x9f) || (first >= 0xdc && first <= 0xdf)) {

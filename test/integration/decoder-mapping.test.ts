@@ -14,6 +14,8 @@ import { PROTO_BROKEN, PROTO_BROKEN_ERROR, PROTO_GOOD, protobufjsEncode } from '
 import { KAFKA_PORT, unique } from './brokers';
 import { inMemoryClient } from './in-memory-client';
 import { gzipSync } from 'node:zlib';
+import { writeFileSync } from 'node:fs';
+import avro from 'avsc';
 import amqp from 'amqplib';
 import { AMQP_URL } from '../tools/rabbit-tools';
 
@@ -243,5 +245,54 @@ describe('a connection’s own envelope rules', () => {
     expect(rows[0]!.event).toMatchObject({ format: 'Your mapping', time: '2026-03-01T09:00:00.000Z', timeText: '2026-03-01T10:00:00+01:00' });
     expect(rows[1]).toMatchObject({ id: 'ce-1', type: 'OrderPaid', rules: { type: 'your mapping: $.meta.kind' } });
     expect(rows[1]!.event).toMatchObject({ format: 'CloudEvents 1.0, binary mode', source: '/shop' });
+  });
+});
+
+describe('Avro without a registry', () => {
+  const topic = unique('map-avro');
+  const TYPE = {
+    type: 'record',
+    name: 'Reading',
+    fields: [
+      { name: 'sensor', type: 'string' },
+      { name: 'celsius', type: 'double' },
+    ],
+  };
+  let avsc: string;
+
+  beforeAll(async () => {
+    await createTopic(topic);
+    const type = avro.Type.forSchema(TYPE as avro.Schema);
+    avsc = join(dir, 'reading.avsc');
+    writeFileSync(avsc, JSON.stringify(TYPE));
+    // An object container file, as avsc's own block encoder writes one (deflate).
+    const container = await new Promise<Buffer>((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      const encoder = new avro.streams.BlockEncoder(type, { codec: 'deflate' });
+      encoder.on('data', (c: Buffer) => chunks.push(c));
+      encoder.on('end', () => resolve(Buffer.concat(chunks)));
+      encoder.on('error', reject);
+      encoder.write({ sensor: 's-1', celsius: 21.5 });
+      encoder.write({ sensor: 's-2', celsius: -3 });
+      encoder.end();
+    });
+    kcatProduce(topic, [
+      { key: 'bare', value: type.toBuffer({ sensor: 's-9', celsius: 40.25 }) },
+      { key: 'container', value: container },
+    ]);
+  }, 60_000);
+  afterAll(() => deleteTopics([topic]));
+
+  it('an object container file is read by the schema in its header; a bare value by the .avsc file the topic is mapped to', async () => {
+    const rows = new Map((await page(topic)).map((r) => [r.key?.kind === 'text' ? r.key.text : '', r]));
+    expect(rows.get('container')!.decoded).toMatchObject({ decoder: 'Avro container', why: expect.stringContaining('2 Reading values, codec deflate') });
+    expect(parsed(rows.get('container'))).toEqual([
+      { sensor: 's-1', celsius: 21.5 },
+      { sensor: 's-2', celsius: -3 },
+    ]);
+    await client.call('decoding/set', { connectionId, resource: topic, choice: { decoder: 'avro-file', file: avsc } });
+    const mapped = new Map((await page(topic)).map((r) => [r.key?.kind === 'text' ? r.key.text : '', r]));
+    expect(mapped.get('bare')!.decoded).toMatchObject({ decoder: 'Avro', why: `mapping: the Avro schema in ${avsc}` });
+    expect(parsed(mapped.get('bare'))).toEqual({ sensor: 's-9', celsius: 40.25 });
   });
 });

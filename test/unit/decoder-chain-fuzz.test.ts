@@ -64,7 +64,10 @@ const varint = (n: bigint) => {
 };
 const MAX_ZIGZAG = varint((2n ** 63n - 1n) * 2n);
 
+let CONTAINER: Buffer = Buffer.alloc(0);
+
 function hostile(i: number): Buffer {
+  if (i % 29 === 28) return CONTAINER.subarray(0, i % (CONTAINER.length + 1));
   switch (i % 14) {
     case 0:
       return randomBytes(i % 400);
@@ -106,6 +109,16 @@ function hostile(i: number): Buffer {
 const BOMB = gzipSync(Buffer.alloc(64 * 1024 * 1024));
 
 it('100,000 hostile payloads through every decoder: decoded, or raw with the reason, never a throw', { timeout: 180_000 }, async () => {
+  // An Avro object container as avsc's block encoder writes it, cut anywhere.
+  CONTAINER = await new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    const encoder = new avro.streams.BlockEncoder(avroType, { codec: 'deflate' });
+    encoder.on('data', (c: Buffer) => chunks.push(c));
+    encoder.on('end', () => resolve(Buffer.concat(chunks)));
+    encoder.on('error', reject);
+    for (let n = 0; n < 50; n++) encoder.write({ id: `p-${n}`, amount: n, tags: [], attrs: {} });
+    encoder.end();
+  });
   const chain = new DecoderChain(registry);
   const apicurio: RawHeader[] = [{ name: 'apicurio.value.globalId', bytes: Buffer.from([0, 0, 0, 0, 0, 0, 0, 9]) }];
   const payloads = Array.from({ length: 100_000 }, (_, i) => hostile(i));
