@@ -12,8 +12,15 @@ export interface BodyDecoding {
  * chain, with the message's content type), and the bytes the envelope rules then read (the decoded
  * JSON where there is one, so an envelope inside MessagePack or Protobuf is found too).
  */
-export function decodeBody(decoding: BodyDecoding | undefined, body: Buffer | null, contentType: string | null): { decoded: DecodedValue | undefined; value: Buffer | null } {
+export function decodeBody(
+  decoding: BodyDecoding | undefined,
+  body: Buffer | null,
+  contentType: string | null,
+  /** Projections and rebuilds: text and JSON skip the chain (nothing for it to add there). */
+  bulk = false,
+): { decoded: DecodedValue | undefined; value: Buffer | null } {
   if (!decoding || !body || body.length === 0) return { decoded: undefined, value: body };
+  if (bulk && !decoding.chain.mayDecode(body, decoding.resource)) return { decoded: undefined, value: body };
   const headers: RawHeader[] = contentType ? [{ name: 'content-type', bytes: Buffer.from(contentType) }] : [];
   const d = decoding.chain.decode(body, headers, 'value', decoding.resource);
   const text = d?.decoded.text ?? null;

@@ -16,6 +16,12 @@ import { mappedReader, type MappedReader } from './mapped-reader';
 
 export type { RawHeader } from './registry-framing';
 
+/** Bytes that do not open with a printable character (or tab, newline): not JSON, not text. */
+export function opensAsBinary(bytes: Uint8Array): boolean {
+  const first = bytes[0];
+  return first !== undefined && (first < 0x09 || (first > 0x0d && first < 0x20) || first >= 0x7f);
+}
+
 /** What the chain made of a value: what the views show, and the value itself for searches. */
 export interface Decoding {
   decoded: DecodedValue;
@@ -73,6 +79,16 @@ export class DecoderChain {
   useMapping(settings: Record<string, ResourceDecoding>): void {
     this.mapping = new Map(Object.entries(settings));
     this.mapped.clear();
+  }
+
+  /**
+   * Whether a value can mean more than its bytes: false for text and JSON (they open with a
+   * printable character) under the automatic chain, so bulk reads (projections, rebuilds) skip
+   * the chain for them and cost what they did. Registry headers are looked at by the caller.
+   */
+  mayDecode(bytes: Uint8Array | null, resource: string | undefined): boolean {
+    if (!bytes || bytes.length === 0) return false;
+    return this.choiceFor(resource).decoder !== 'auto' || opensAsBinary(bytes);
   }
 
   /** The choice for a resource (auto when none was made). */

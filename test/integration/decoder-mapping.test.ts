@@ -125,6 +125,17 @@ describe('the chain on its own, and a decoder forced', () => {
     expect(hits.map((h) => (h.key?.kind === 'text' ? h.key.text : '')).sort()).toEqual(['gzip', 'msgpack']);
   });
 
+  it('a projection rebuilt over the topic sees what the values mean', async () => {
+    const code = `export default { init: () => ({ kinds: [] as string[], total: 0 }), $any: (s, e) => ({ kinds: [...s.kinds, e.data.kind], total: s.total + e.data.amount }) };`;
+    const summary = await client.stream(
+      'projections/rebuild',
+      { code, source: { connectionId, target: { type: 'kafka-topic', topic: topics.packed }, from: { type: 'start' }, to: null } },
+      { onBatch: () => undefined },
+    );
+    expect(summary.processed).toBe(4);
+    expect(summary.state).toEqual({ kinds: ['msgpack', 'cbor', 'gzip', 'json'], total: 995 + 3 + 999 + 1 });
+  });
+
   it('a decoder forced for the topic reads every value with it, and says why one is not its kind', async () => {
     await client.call('decoding/set', { connectionId, resource: topics.packed, choice: { decoder: 'cbor' } });
     const rows = new Map((await page(topics.packed)).map((r) => [r.key?.kind === 'text' ? r.key.text : '', r]));

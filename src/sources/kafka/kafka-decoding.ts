@@ -1,4 +1,4 @@
-import type { DecoderChain, RawHeader } from '../../decoding/decoder-chain';
+import { opensAsBinary, type DecoderChain, type RawHeader } from '../../decoding/decoder-chain';
 import type { KafkaRecord } from './record-batches';
 import { jsonText } from '../../decoding/plain-json';
 
@@ -12,8 +12,7 @@ export const rawHeaders = (r: KafkaRecord): RawHeader[] => r.headers.map((h) => 
 export function mayNeedDecoding(r: KafkaRecord, part: 'value' | 'key' = 'value'): boolean {
   const b = part === 'value' ? r.value : r.key;
   if (b === null || b.length === 0) return false;
-  const first = b[0]!;
-  return first < 0x09 || (first > 0x0d && first < 0x20) || first >= 0x7f || r.headers.some((h) => h.key.startsWith('apicurio.'));
+  return opensAsBinary(b) || r.headers.some((h) => h.key.startsWith('apicurio.'));
 }
 
 const NO_HEADERS: RawHeader[] = [];

@@ -5,7 +5,7 @@ import { recognise } from '../../model/event-envelope';
 import { headerOf, keyText, recordTime } from './kafka-envelope';
 import type { KafkaRecord } from './record-batches';
 import type { DecoderChain } from '../../decoding/decoder-chain';
-import { rawHeaders } from './kafka-decoding';
+import { mayNeedDecoding, rawHeaders } from './kafka-decoding';
 
 /**
  * A record straight into the shape projections take, skipping the envelope built for display:
@@ -17,7 +17,9 @@ export function kafkaRecordToWire(topic: string, record: KafkaRecord, chain?: De
   // Keys are small: decide text or not exactly as the record views do.
   const key = record.key === null ? null : decodePayload(record.key);
   // Projections see what an Avro or Protobuf value means, as the views do.
-  const decoded = chain?.decode(record.value, rawHeaders(record), 'value', topic)?.decoded.text ?? null;
+  // Bulk reads skip the chain for text and JSON: there is nothing for it to add there.
+  const bulkSkip = !chain || (!mayNeedDecoding(record) && chain.choiceFor(topic).decoder === 'auto');
+  const decoded = bulkSkip ? null : (chain.decode(record.value, rawHeaders(record), 'value', topic)?.decoded.text ?? null);
   const fields = recognise({ headers, key: keyText(key), value: decoded === null ? record.value : Buffer.from(decoded) }, chain?.envelopeRules);
   return {
     position: record.offset,

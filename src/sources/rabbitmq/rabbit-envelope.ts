@@ -98,7 +98,7 @@ export function rabbitMessageToWire(queue: string, message: Message, decoding?: 
   const position = Number(streamOffset(message) ?? message.fields.deliveryTag);
   const headers = rabbitHeaders(message);
   const properties = rabbitProperties(message);
-  const { decoded, value } = decodeBody(decoding, message.content, contentTypeOf(message));
+  const { decoded, value } = decodeBody(decoding, message.content, contentTypeOf(message), true);
   const fields = recognise({ headers, properties, value }, decoding?.chain.envelopeRules);
   const meta = [...headers, ...properties.filter((h) => ['content_type', 'content_encoding', 'delivery_mode', 'reply_to', 'app_id'].includes(h.name))];
   return {

@@ -262,7 +262,7 @@ function recogniseView(v: StreamMessageView, body: Buffer, mapping: readonly Env
 export function streamRecordToWire(queue: string, offset: bigint, chunkTime: number, bytes: Buffer, decoding?: BodyDecoding): WireEvent {
   const v = viewAt(queue, offset, bytes);
   const body = bodyBytes(v.message);
-  const { decoded, value } = decodeBody(decoding, body, contentTypeOfView(v));
+  const { decoded, value } = decodeBody(decoding, body, contentTypeOfView(v), true);
   const seen = recogniseView(v, value ?? body, decoding?.chain.envelopeRules);
   const position = Number(offset);
   const kept = new Set(['content_type', 'content_encoding', 'delivery_mode', 'reply_to', 'app_id']);
