@@ -1,5 +1,5 @@
 import type { DecodedValue } from '../model/decoded';
-import type { DecoderChain, RawHeader } from './decoder-chain';
+import { FORCED, type DecoderChain, type RawHeader } from './decoder-chain';
 
 /** A source's chain and the key its resource's choices are kept under (a topic, `vhost/queue`). */
 export interface BodyDecoding {
@@ -24,5 +24,7 @@ export function decodeBody(
   const headers: RawHeader[] = contentType ? [{ name: 'content-type', bytes: Buffer.from(contentType) }] : [];
   const d = decoding.chain.decode(body, headers, 'value', decoding.resource);
   const text = d?.decoded.text ?? null;
-  return { decoded: d?.decoded, value: text === null ? body : Buffer.from(text) };
+  // Text and JSON carry no explanation (the views say it from the payload's kind), so pages stay small.
+  const plain = d && text === null && d.decoded.problem === null && (d.decoded.decoder === 'JSON' || d.decoded.decoder === 'Text') && d.decoded.why !== FORCED;
+  return { decoded: plain ? undefined : d?.decoded, value: text === null ? body : Buffer.from(text) };
 }

@@ -22,6 +22,10 @@ export function opensAsBinary(bytes: Uint8Array): boolean {
   return first !== undefined && (first < 0x09 || (first > 0x0d && first < 0x20) || first >= 0x7f);
 }
 
+const AUTO: ResourceDecoding = { decoder: 'auto' };
+/** Why a decoder the user chose read a value. */
+export const FORCED = 'chosen for this topic or queue';
+
 /** What the chain made of a value: what the views show, and the value itself for searches. */
 export interface Decoding {
   decoded: DecodedValue;
@@ -93,7 +97,12 @@ export class DecoderChain {
 
   /** The choice for a resource (auto when none was made). */
   choiceFor(resource: string | undefined): ResourceDecoding {
-    return (resource !== undefined ? this.mapping.get(resource) : undefined) ?? { decoder: 'auto' };
+    return (resource !== undefined ? this.mapping.get(resource) : undefined) ?? AUTO;
+  }
+
+  /** Whether schemas are fetched at all (a registry is set): without one, nothing needs preparing. */
+  get fetchesSchemas(): boolean {
+    return this.registry !== null;
   }
 
   /** Whether a value names a schema not yet fetched (false without a registry: there is nothing to fetch). */
@@ -196,7 +205,7 @@ export class DecoderChain {
 
   /** A decoder the user chose for this topic or queue: it reads the value, or says why it cannot. */
   private forced(buf: Buffer, decoder: 'json' | 'msgpack' | 'cbor' | 'protobuf-raw' | 'text'): Decoding {
-    const why = 'chosen for this topic or queue';
+    const why = FORCED;
     const raw = (name: string, problem: string): Decoding => ({ decoded: { decoder: name, why, text: null, schema: null, problem, passed: [] } });
     switch (decoder) {
       case 'json': {

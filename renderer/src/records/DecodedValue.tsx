@@ -15,8 +15,20 @@ export function schemaLine(d: DecodedValue | undefined): string | null {
  * view with the reason it stayed raw. "Bytes" shows the raw view of a decoded value; Copy and
  * Save always give the bytes.
  */
-export function DecodedSection({ decoded, raw, label }: { decoded: DecodedValue | undefined; raw: ReactNode; label: string }) {
+export function DecodedSection({ decoded, raw, label, plain = null }: { decoded: DecodedValue | undefined; raw: ReactNode; label: string; plain?: 'JSON' | 'Text' | null }) {
   const [showRaw, setShowRaw] = useState(false);
+  if (!decoded && plain) {
+    // Text and JSON come without an explanation from the core (pages stay small); the chain's words for them.
+    return (
+      <>
+        <div className="decoded-by" data-testid={`${label}-decoded-by`}>
+          <span className="decoder-tag">Read as {plain}</span>
+          <span className="faint"> {plain === 'JSON' ? 'the bytes parse as JSON' : 'printable UTF-8 that does not parse as JSON'}; no schema registry framing, no mapping set</span>
+        </div>
+        {raw}
+      </>
+    );
+  }
   if (!decoded) return <>{raw}</>;
   const read = decoded.text !== null;
   return (

@@ -136,7 +136,7 @@ export function DetailPane({ envelope: e, noun, positionLabel, source = null }: 
             {(e.payload.kind === 'text' || e.payload.kind === 'binary') && e.payload.truncated && (
               <div className="notice warn">Showing the first 64 KB of {formatBytes(e.payload.bytes)}. Copy payload and Save payload… give all of it.</div>
             )}
-            <DecodedSection label="value" decoded={e.decoded} raw={<PayloadView payload={e.payload} />} />
+            <DecodedSection label="value" decoded={e.decoded} plain={e.payload.kind === 'json' ? 'JSON' : e.payload.kind === 'text' ? 'Text' : null} raw={<PayloadView payload={e.payload} />} />
           </div>
         </>
       )}

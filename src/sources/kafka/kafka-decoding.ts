@@ -19,6 +19,7 @@ const NO_HEADERS: RawHeader[] = [];
 
 /** Fetches the schemas these records' values and keys name, so converting them does not wait. */
 export async function prepareRecords(chain: DecoderChain, records: readonly KafkaRecord[]): Promise<void> {
+  if (!chain.fetchesSchemas) return;
   const wanted: Record<'value' | 'key', { bytes: Uint8Array; headers: RawHeader[] }[]> = { value: [], key: [] };
   for (const r of records) {
     for (const part of ['value', 'key'] as const) {
@@ -37,9 +38,10 @@ export async function prepareRecords(chain: DecoderChain, records: readonly Kafk
  * undefined: its bytes as they are. The text is made only when a condition asks for it.
  */
 export function decodedValueOf(chain: DecoderChain, r: KafkaRecord, topic: string): { value: unknown; text: () => string } | undefined {
+  // The common case first, and cheapest: text and JSON under the automatic chain.
+  if (!mayNeedDecoding(r) && chain.choiceFor(topic).decoder === 'auto') return undefined;
   const choice = chain.choiceFor(topic).decoder;
   const chosen = choice !== 'auto';
-  if (!chosen && !mayNeedDecoding(r)) return undefined;
   if (r.value === null || r.value.length === 0) return undefined;
   const headers = r.headers.length === 0 ? NO_HEADERS : rawHeaders(r);
   // A decoder the user forced reads even what a registry framed; a mapping comes after the registry.

@@ -3,7 +3,7 @@ import { recognise } from '../../model/event-envelope';
 import { decodePayload, printableText, type Payload } from '../../model/payload';
 import type { DecoderChain } from '../../decoding/decoder-chain';
 import type { KafkaHeader, KafkaRecord } from './record-batches';
-import { rawHeaders } from './kafka-decoding';
+import { mayNeedDecoding, rawHeaders } from './kafka-decoding';
 
 /** A header value as the views show it: text when printable UTF-8, otherwise base64 marked binary. */
 export function headerOf(h: KafkaHeader): Header {
@@ -21,10 +21,14 @@ export const recordTime = (ms: number): string | null => (ms >= 0 && Number.isFi
 /** A record as the views show it; `chain` (prepared for it) reads what its bytes mean. */
 export function kafkaRecordToEnvelope(topic: string, partition: number, record: KafkaRecord, previewBytes?: number, chain?: DecoderChain): Envelope {
   const headers = record.headers.map(headerOf);
-  const raw = chain ? rawHeaders(record) : [];
-  const decoded = chain?.decode(record.value, raw, 'value', topic) ?? null;
-  const keyDecoded = chain && record.key ? chain.decode(record.key, raw, 'key', topic) : null;
+  const payload = decodePayload(record.value, previewBytes);
   const key = record.key === null ? null : decodePayload(record.key);
+  // Text and JSON under the automatic chain are explained from what decodePayload found, not decoded twice.
+  const plainValue =
+    chain !== undefined && (payload.kind === 'json' || payload.kind === 'text') && chain.choiceFor(topic).decoder === 'auto' && !record.headers.some((h) => h.key.startsWith('apicurio.'));
+  // Text and JSON carry no explanation: the views say it from the payload's kind, and a page of them stays as small as it was.
+  const decoded = !chain || plainValue ? null : chain.decode(record.value, rawHeaders(record), 'value', topic);
+  const keyDecoded = chain && record.key && mayNeedDecoding(record, 'key') ? chain.decode(record.key, rawHeaders(record), 'key', topic) : null;
   // An envelope inside an Avro or Protobuf value is read from what the value means.
   const value = decoded?.decoded.text ? Buffer.from(decoded.decoded.text) : record.value;
   const keyShown = keyDecoded?.decoded.text ?? keyText(key);
@@ -41,7 +45,7 @@ export function kafkaRecordToEnvelope(topic: string, partition: number, record: 
     key,
     headers,
     properties: [],
-    payload: decodePayload(record.value, previewBytes),
+    payload,
     correlationId: fields.correlationId,
     causationId: fields.causationId,
     streamId: null,
