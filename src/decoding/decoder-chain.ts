@@ -41,8 +41,10 @@ type Reader =
       /** Every subject and version the schema is registered under (one content may serve many). */
       subjects: { subject: string; version: number | null }[];
     }
-  | { problem: string };
+  | { problem: string; /** When to ask again: a registry that was down may be back (never, for an unknown id). */ retryAt: number };
 
+/** A registry that did not answer is asked again for an id after this (the registry client waits as long). */
+const RETRY_MS = 10_000;
 /** Decoded values larger than this as JSON are not sent to the views. */
 const DECODED_TEXT_MAX = 4 * 1024 * 1024;
 /** A gzip'd value is read only up to this many bytes. */
@@ -109,7 +111,13 @@ export class DecoderChain {
   needs(bytes: Uint8Array, headers: readonly RawHeader[], part: 'value' | 'key'): boolean {
     if (!this.registry) return false;
     const f = framingOf(bytes, headers, part);
-    return f !== null && !this.readers[f.idKind].has(f.id);
+    return f !== null && this.stale(f);
+  }
+
+  /** No reader for this id yet, or one that failed for a reason that may have passed. */
+  private stale(f: Framing): boolean {
+    const r = this.readers[f.idKind].get(f.id);
+    return r === undefined || ('problem' in r && r.retryAt <= Date.now());
   }
 
   /** Fetches (once per connection) the schemas these values name. */
@@ -119,7 +127,7 @@ export class DecoderChain {
     for (const { bytes, headers } of items) {
       if (!bytes) continue;
       const f = framingOf(bytes, headers, part);
-      if (f && !this.readers[f.idKind].has(f.id)) wanted.set(`${f.idKind}:${f.id}`, f);
+      if (f && this.stale(f)) wanted.set(`${f.idKind}:${f.id}`, f);
     }
     await Promise.all(
       [...wanted.values()].map(async (f) => {
@@ -137,7 +145,7 @@ export class DecoderChain {
     if (choice.decoder !== 'auto' && choice.decoder !== 'proto-files' && choice.decoder !== 'avro-file') return this.forced(buf, choice.decoder);
     const framing = framingOf(buf, headers, part);
     if (framing) {
-      const reader = this.readers[framing.idKind].get(framing.id) ?? (this.registry ? { problem: 'its schema was not fetched' } : null);
+      const reader = this.readers[framing.idKind].get(framing.id) ?? (this.registry ? { problem: 'its schema was not fetched', retryAt: 0 } : null);
       const why = framingWhy(framing, part);
       const label = framing.idKind === 'schema id' ? `schema id ${framing.id}` : `global id ${framing.id}`;
       if (!reader) {
@@ -320,7 +328,7 @@ export class DecoderChain {
   }
 
   private async readerFor(id: number, idKind: SchemaRef['idKind']): Promise<Reader> {
-    if (!this.registry) return { problem: 'no registry' };
+    if (!this.registry) return { problem: 'no registry', retryAt: Infinity };
     try {
       const s = await this.registry.schema(id, idKind);
       const ref = { format: s.format, id, idKind };
@@ -354,8 +362,8 @@ export class DecoderChain {
         },
       };
     } catch (e) {
-      if (e instanceof RegistryProblem) return { problem: e.message };
-      return { problem: `The schema of ${idKind} ${id} could not be read: ${(e as Error).message}` };
+      if (e instanceof RegistryProblem) return { problem: e.message, retryAt: e.final ? Infinity : Date.now() + RETRY_MS };
+      return { problem: `The schema of ${idKind} ${id} could not be read: ${(e as Error).message}`, retryAt: Infinity };
     }
   }
 }

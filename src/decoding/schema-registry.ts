@@ -19,7 +19,10 @@ export interface RegisteredSchema {
 }
 
 /** Why a schema could not be had: the row stays raw and says this. */
-export class RegistryProblem extends Error {}
+export class RegistryProblem extends Error {
+  /** An answer that will not change (an id the registry does not know), as against a registry that did not answer. */
+  readonly final: boolean = false;
+}
 
 const ASK_MS = 5_000;
 /** A registry that failed (down, timed out) is asked again after this; an id it does not know is not. */
@@ -216,7 +219,9 @@ export class SchemaRegistry {
   }
 }
 
-class UnknownId extends RegistryProblem {}
+class UnknownId extends RegistryProblem {
+  override readonly final = true;
+}
 
 function formatOf(type: unknown): SchemaRef['format'] {
   if (type === 'AVRO' || type === 'PROTOBUF') return type;

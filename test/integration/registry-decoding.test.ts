@@ -1,4 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -198,6 +200,33 @@ describe('what cannot be decoded stays raw, with the reason', () => {
     expect(rows).toHaveLength(3);
     expect(rows[0]!.decoded!.problem).toMatch(/did not answer/);
     await expect(client.call('connections/test', { connectionId: id })).rejects.toThrow(/schema registry at http:\/\/127\.0\.0\.1:1 did not answer/);
+  });
+
+  it('a registry that goes down mid-read: rows raw with the reason meanwhile, decoded again once it is back', { timeout: 60_000 }, async () => {
+    // A loopback relay to the real registry that can be switched off, as a registry restarting is.
+    let up = false;
+    const relay: Server = createServer((req, res) => {
+      if (!up) return req.socket.destroy();
+      fetch(`${REGISTRY_URL}${req.url}`)
+        .then(async (r) => {
+          res.writeHead(r.status, { 'content-type': r.headers.get('content-type') ?? 'application/json' });
+          res.end(Buffer.from(await r.arrayBuffer()));
+        })
+        .catch(() => req.socket.destroy());
+    });
+    await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+    try {
+      const id = await save('flaky', { url: `http://127.0.0.1:${(relay.address() as AddressInfo).port}/apis/ccompat/v7` });
+      expect((await page(id, topic))[0]!.decoded!.problem).toMatch(/did not answer/);
+      up = true;
+      // Asked again once the wait after a failure has passed; meanwhile the list still loads.
+      await new Promise((r) => setTimeout(r, 10_500));
+      const rows = await page(id, topic);
+      expect(rows[0]!.decoded).toMatchObject({ decoder: 'Avro', problem: null });
+      expect(parsed(rows[0])).toMatchObject({ id: 'p' });
+    } finally {
+      relay.close();
+    }
   });
 
   it('Test connection names the registry it reached', async () => {
