@@ -21,13 +21,14 @@ export interface LoadedProtos {
  */
 export function loadProtoFolder(folder: string): LoadedProtos {
   if (!isAbsolute(folder)) throw new RewindError('invalid_input', `"${folder}" is not an absolute path`, 'Give the folder as a full path, such as /home/me/protos.');
-  let isDir = false;
+  let kind: 'folder' | 'file' | null = null;
   try {
-    isDir = statSync(folder).isDirectory();
+    kind = statSync(folder).isDirectory() ? 'folder' : 'file';
   } catch {
     /* missing */
   }
-  if (!isDir) throw new RewindError('invalid_input', `There is no folder at ${folder}`, 'Give the folder that holds your .proto files.');
+  if (kind === 'file') throw new RewindError('invalid_input', `${folder} is a file, not a folder`, 'Give the folder that holds it: its imports are read from there.');
+  if (kind === null) throw new RewindError('invalid_input', `There is no folder at ${folder}`, 'Give the folder that holds your .proto files.');
   const files = protoFiles(folder, '', 0);
   if (files.length === 0) throw new RewindError('invalid_input', `${folder} holds no .proto files`, 'Give the folder that holds your .proto files (sub-folders are read too).');
   const root = new protobuf.Root();

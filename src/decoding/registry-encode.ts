@@ -4,6 +4,37 @@ import { RewindError } from '../model/errors';
 import { ProtobufSchema } from './protobuf-reader';
 import { RegistryProblem, type SchemaRegistry } from './schema-registry';
 
+const lowerCamel = (name: string) => name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+
+interface AvroWalk {
+  typeName: string;
+  fields?: { name: string; type: AvroWalk }[];
+  itemsType?: AvroWalk;
+  valuesType?: AvroWalk;
+  types?: AvroWalk[];
+}
+
+/** Paths of object keys the schema has no field for (records nested in records, arrays, maps and unions too). */
+function unknownFields(type: avro.Type, value: unknown, path: string[]): string[] {
+  const t = type as unknown as AvroWalk;
+  if (value === null || typeof value !== 'object') return [];
+  if (t.typeName === 'record' || t.typeName === 'error') {
+    const fields = t.fields ?? [];
+    const out = Object.keys(value)
+      .filter((k) => !fields.some((f) => f.name === k))
+      .map((k) => [...path, k].join('.'));
+    for (const f of fields) out.push(...unknownFields(f.type as unknown as avro.Type, (value as Record<string, unknown>)[f.name], [...path, f.name]));
+    return out;
+  }
+  if (t.typeName === 'array' && Array.isArray(value) && t.itemsType) return value.flatMap((v, i) => unknownFields(t.itemsType as unknown as avro.Type, v, [...path, String(i)]));
+  if (t.typeName === 'map' && t.valuesType) return Object.entries(value).flatMap(([k, v]) => unknownFields(t.valuesType as unknown as avro.Type, v, [...path, k]));
+  if (t.typeName.startsWith('union') && t.types) {
+    const records = t.types.filter((x) => x.typeName === 'record');
+    return records.length === 1 ? unknownFields(records[0] as unknown as avro.Type, value, path) : [];
+  }
+  return [];
+}
+
 export interface RegistryWrite {
   subject: string;
   version: number | 'latest';
@@ -34,7 +65,12 @@ export async function encodeForRegistry(registry: SchemaRegistry, write: Registr
     for (const r of schema.references) avro.Type.forSchema(JSON.parse(r.text) as avro.Schema, { wrapUnions: 'never', registry: registryTypes });
     const type = avro.Type.forSchema(JSON.parse(schema.text) as avro.Schema, { wrapUnions: 'never', registry: registryTypes });
     const wrong: string[] = [];
-    type.isValid(value, { errorHook: (path: string[], v: unknown, t: avro.Type) => wrong.push(`${path.join('.') || 'the value'}: ${JSON.stringify(v) ?? 'nothing'} is not ${t.typeName}`) });
+    type.isValid(value, {
+      errorHook: (path: string[], v: unknown, t: avro.Type) =>
+        wrong.push(v === undefined ? `${path.join('.')} is missing` : `${path.join('.') || 'the value'}: ${JSON.stringify(v)} is not ${t.typeName}`),
+    });
+    // Avro writes only the schema's fields: a field it does not have would be dropped without a word.
+    wrong.push(...unknownFields(type, value, []).map((p) => `${p} is not a field of the schema`));
     if (wrong.length > 0)
       throw new RewindError('invalid_input', `The JSON does not fit ${write.subject} v${schema.version} (Avro): ${wrong.slice(0, 3).join('; ')}`, 'Fix the fields named, or pick another version.');
     body = type.toBuffer(value);
@@ -47,6 +83,13 @@ export async function encodeForRegistry(registry: SchemaRegistry, write: Registr
         'invalid_input',
         `${write.messageType} is not a message of ${write.subject} v${schema.version}`,
         'Give a message type the schema declares, or leave it empty for its first.',
+      );
+    const extra = value && typeof value === 'object' ? Object.keys(value).filter((k) => !type.fields[k] && !type.fieldsArray.some((f) => f.name === k || lowerCamel(f.name) === k)) : [];
+    if (extra.length > 0)
+      throw new RewindError(
+        'invalid_input',
+        `The JSON does not fit ${type.fullName.replace(/^\./, '')}: ${extra.join(', ')} ${extra.length === 1 ? 'is not a field' : 'are not fields'} of it`,
+        'Fix the field names.',
       );
     const problem = type.verify(value as Record<string, unknown>);
     if (problem) throw new RewindError('invalid_input', `The JSON does not fit ${type.fullName.replace(/^\./, '')}: ${problem}`, 'Fix the field named.');

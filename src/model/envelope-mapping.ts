@@ -15,7 +15,7 @@ export const EnvelopeRule = z.object({
     .trim()
     .min(1, { message: 'Give a JSON path ($.meta.id) or a header name' })
     .max(512)
-    .refine((f) => !f.startsWith('$') || pathOf(f) !== null, { message: 'A JSON path such as $.meta.traceId, with no comparison' }),
+    .refine((f) => !f.startsWith('$') || pathOf(f) !== null, { message: 'A JSON path to one field, such as $.meta.traceId, with no comparison' }),
 });
 export type EnvelopeRule = z.infer<typeof EnvelopeRule>;
 
@@ -24,7 +24,7 @@ export const EnvelopeRules = z.array(EnvelopeRule).max(32);
 function pathOf(from: string): PathStep[] | null {
   try {
     const c = parseJsonCondition(from);
-    return c.op === null ? c.path : null;
+    return c.op === null && c.path.length > 0 ? c.path : null;
   } catch (e) {
     if (e instanceof ConditionError) return null;
     throw e;

@@ -139,7 +139,7 @@ export function connectionHandlers({ profiles, decoders, secrets: secretStore, p
       const checkedAt = new Date().toISOString();
       try {
         const adapter = await pool.get(connectionId);
-        const result = await adapter.test(signal);
+        const result = await adapter.test(signal, 'broker');
         return { connectionId, reachable: true, server: result.server, error: null, checkedAt };
       } catch (e) {
         if (e instanceof RewindError && e.code === 'not_found') throw e;

@@ -36,7 +36,8 @@ export interface SourceAdapter {
   /** Whether a read can start at a time. */
   readonly seeksByTime: boolean;
   /** Opens a fresh connection and reports who answered. */
-  test(signal: AbortSignal): Promise<z.infer<typeof TestResult>>;
+  /** `broker`: the status bar's probe, which asks only the broker (a schema registry down is not the broker down). */
+  test(signal: AbortSignal, scope?: 'all' | 'broker'): Promise<z.infer<typeof TestResult>>;
   listResources(signal: AbortSignal): Promise<Resource[]>;
   /** Reads from a position up to `limit` items or the end as of the start of the read. */
   read(options: ReadOptions): Promise<z.infer<typeof ReadSummary>>;

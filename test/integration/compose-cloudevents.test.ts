@@ -36,6 +36,14 @@ afterAll(async () => {
 });
 
 describe('a message made a CloudEvent in the composer', () => {
+  it('made one again in the other mode, starts from the data: no event inside an event', () => {
+    const form = { id: 'e', type: 't', source: '/s', subject: '' };
+    const structured = asCloudEvent({ ...form, mode: 'structured' }, '{"n":1}', [], 'kafka');
+    const binary = asCloudEvent({ ...form, mode: 'binary' }, structured.payload, structured.headers, 'kafka');
+    expect(JSON.parse(binary.payload)).toEqual({ n: 1 });
+    expect(binary.headers.filter((h) => h.name === 'content-type')).toEqual([{ name: 'content-type', type: 'string', value: 'application/json' }]);
+  });
+
   it('binary and structured: the CloudEvents SDK reads both back as the event typed', async () => {
     const at = new Date('2026-03-01T08:15:30.250Z');
     for (const mode of ['binary', 'structured'] as const) {

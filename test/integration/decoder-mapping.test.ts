@@ -73,6 +73,7 @@ describe('a topic pointed at a folder of .proto files', () => {
     const folder = await client.call('decoding/proto-folder', { folder: PROTO_GOOD });
     expect(folder.messageTypes).toEqual(expect.arrayContaining(['shop.OrderPlaced', 'shop.OrderPlaced.Line', 'shop.common.Money', 'shop.payments.PaymentCaptured']));
     await expect(client.call('decoding/proto-folder', { folder: PROTO_BROKEN })).rejects.toThrow(new RegExp(`${PROTO_BROKEN_ERROR.file}, line ${PROTO_BROKEN_ERROR.line}`));
+    await expect(client.call('decoding/proto-folder', { folder: join(PROTO_GOOD, 'shop', 'orders.proto') })).rejects.toThrow(/orders\.proto is a file, not a folder/);
     await expect(client.call('decoding/set', { connectionId, resource: topics.proto, choice: { decoder: 'proto-files', folder: PROTO_BROKEN, messageType: 'shop.OrderPlaced' } })).rejects.toThrow(
       /shop\/orders\.proto, line 9/,
     );
@@ -250,9 +251,10 @@ describe('a connection’s own envelope rules', () => {
       })
     ).id;
     expect(await client.call('connections/get', { connectionId: id })).toMatchObject({ envelopeRules: expect.arrayContaining([{ field: 'id', from: '$.meta.msgId' }]) });
-    await expect(
-      client.call('connections/save', { kind: 'kafka', name: 'bad', host: '127.0.0.1', port: KAFKA_PORT, tls: false, username: '', sasl: 'none', envelopeRules: [{ field: 'id', from: '$.a > 1' }] }),
-    ).rejects.toThrow(/JSON path/);
+    for (const from of ['$.a > 1', '$'])
+      await expect(
+        client.call('connections/save', { kind: 'kafka', name: 'bad', host: '127.0.0.1', port: KAFKA_PORT, tls: false, username: '', sasl: 'none', envelopeRules: [{ field: 'id', from }] }),
+      ).rejects.toThrow(/A JSON path to one field/);
     const rows = (await client.call('topics/page', { connectionId: id, topic, partitions: null, from: { type: 'start' }, direction: 'forward', limit: 10 })).records;
     expect(rows[0]).toMatchObject({ id: 'm-9', type: 'OrderShipped', correlationId: 'trace-1', rules: { id: 'your mapping: $.meta.msgId', correlationId: 'your mapping: x-trace-id' } });
     expect(rows[0]!.event).toMatchObject({ format: 'Your mapping', time: '2026-03-01T09:00:00.000Z', timeText: '2026-03-01T10:00:00+01:00' });

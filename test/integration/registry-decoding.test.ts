@@ -200,6 +200,8 @@ describe('what cannot be decoded stays raw, with the reason', () => {
     expect(rows).toHaveLength(3);
     expect(rows[0]!.decoded!.problem).toMatch(/did not answer/);
     await expect(client.call('connections/test', { connectionId: id })).rejects.toThrow(/schema registry at http:\/\/127\.0\.0\.1:1 did not answer/);
+    // The status bar asks the broker alone: a registry down is not the broker down.
+    expect(await client.call('connections/status', { connectionId: id })).toMatchObject({ reachable: true, error: null });
   });
 
   it('a registry that goes down mid-read: rows raw with the reason meanwhile, decoded again once it is back', { timeout: 60_000 }, async () => {
@@ -252,6 +254,11 @@ describe('the composer writes through the registry', () => {
     expect(preview.encoding).toMatch(new RegExp(`^Avro · schema id ${id} · ${topic}-value v1 · \\d+ bytes$`));
     const wrong = await client.call('publish/preview', { connectionId, target, message: message('{"id":"c-2","amount":"lots","note":null,"at":1}') });
     expect(wrong.problem).toMatch(/amount: "lots" is not double/);
+    // A field the schema does not have would be dropped without a word; one it needs is named.
+    const typo = await client.call('publish/preview', { connectionId, target, message: message('{"id":"c-3","amount":1,"notes":"typo","at":1}') });
+    expect(typo.problem).toMatch(/notes is not a field of the schema/);
+    const missing = await client.call('publish/preview', { connectionId, target, message: message('{"amount":1,"note":null,"at":1}') });
+    expect(missing.problem).toMatch(/id is missing/);
     await client.stream('publish/send', { connectionId, target, message: message('{"id":"c-1","amount":991.5,"note":"typed","at":1796000000000}'), count: 2 }, { onBatch: () => undefined });
     expect(await registryRead(topic, 2)).toEqual([
       { id: 'c-1', amount: 991.5, note: 'typed', at: 1796000000000 },

@@ -82,6 +82,11 @@ export function PublishDialog({ connectionId, initial, onClose }: { connectionId
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const [progress, setProgress] = useState<z.output<typeof PublishProgress> | null>(null);
+  // What was said about the message before it changed no longer holds.
+  useEffect(() => {
+    setPreview(null);
+    setError(null);
+  }, [draft, exchange, routingKey, partition]);
   // The run being sent, for Stop; closing the dialog cancels it (the audit keeps what went out).
   const runId = useRef<string | null>(null);
   const sending = useRef<AbortController | null>(null);
@@ -92,6 +97,16 @@ export function PublishDialog({ connectionId, initial, onClose }: { connectionId
       ? { kind: 'exchange', vhost: initial.vhost, exchange, routingKey }
       : { kind: 'topic', topic: initial.topic, partition: partition.trim() === '' ? null : Number(partition) };
   const recent = loadRecent(connectionId, initial);
+  // A topic whose value subject the registry holds is written through it unless the user says otherwise.
+  const topicName = initial.kind === 'topic' ? initial.topic : null;
+  useEffect(() => {
+    if (topicName === null) return;
+    const subject = `${topicName}-value`;
+    client.call('registry/subjects', { connectionId }).then(
+      (subjects) => subjects.includes(subject) && setDraft((d) => (d.registry === null ? { ...d, registry: { subject, version: 'latest', messageType: '' } } : d)),
+      () => undefined,
+    );
+  }, [client, connectionId, topicName]);
   const problem = payloadProblem(draft.format, draft.payload);
 
   const where = async () => {
@@ -155,7 +170,7 @@ export function PublishDialog({ connectionId, initial, onClose }: { connectionId
       onClose={onClose}
       onSubmit={(e) => void send(e)}
       submitLabel={busy ? 'Sending…' : kafka ? 'Produce' : 'Publish'}
-      submitting={busy}
+      submitting={busy || problem !== null}
       actions={
         <>
           <button type="button" className="btn" onClick={() => void where()}>
@@ -209,10 +224,11 @@ export function PublishDialog({ connectionId, initial, onClose }: { connectionId
       <CloudEventFields
         onApply={(form) => {
           try {
+            if (draft.registry && form.mode === 'structured') throw new Error('a value written through the registry goes in binary mode: the event is its headers, the value stays in the schema');
             const made = asCloudEvent(form, draft.payload, draft.headers, kafka ? 'kafka' : 'amqp', new Date(), draft.registry ? null : 'application/json');
             setDraft((d) => ({ ...d, format: 'json', payload: made.payload, headers: made.headers, ...(made.contentType ? { properties: { ...d.properties, contentType: made.contentType } } : {}) }));
           } catch (e) {
-            setError(new Error(`The payload must be JSON to become a CloudEvent's data: ${(e as Error).message}`));
+            setError(new Error(`It cannot become a CloudEvent: ${(e as Error).message}`));
           }
         }}
       />

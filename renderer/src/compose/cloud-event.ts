@@ -21,6 +21,18 @@ export interface ComposedParts {
  * (structured); AMQP application properties `cloudEvents:*` and the content type property. The
  * headers it sets replace any of the same name; the JSON payload becomes `data`.
  */
+/** The data of a structured CloudEvent the composer made before; any other payload as it is. */
+function dataOf(payload: string): string {
+  try {
+    const v = JSON.parse(payload) as unknown;
+    if (v && typeof v === 'object' && !Array.isArray(v) && (v as Record<string, unknown>)['specversion'] === '1.0' && 'data' in v)
+      return JSON.stringify((v as Record<string, unknown>)['data'], null, 2);
+  } catch {
+    /* not JSON: as it is */
+  }
+  return payload;
+}
+
 export function asCloudEvent(
   form: CloudEventForm,
   payload: string,
@@ -37,6 +49,8 @@ export function asCloudEvent(
     ...(form.subject.trim() ? ([['subject', form.subject]] as [string, string][]) : []),
     ['time', time.toISOString()],
   ];
+  // Made a CloudEvent again (another mode, other attributes): start from the data, not the old event.
+  payload = dataOf(payload);
   const prefix = binding === 'kafka' ? 'ce_' : 'cloudEvents:';
   const isCe = (name: string) => name.toLowerCase().startsWith(prefix.toLowerCase()) || name.toLowerCase() === 'content-type';
   const kept = headers.filter((h) => !isCe(h.name));

@@ -252,7 +252,7 @@ function EnvelopeRulesFields({ rules, error, onChange }: { rules: FormState['env
   return (
     <details className="form-section" open={rules.length > 0 || undefined}>
       <summary>Envelope mapping{rules.length > 0 ? ` (${rules.length})` : ''}</summary>
-      <p className="field-note">Where your messages keep their id, type, correlation… when no built-in rule finds them. Your rules win.</p>
+      <p className="field-note">Where your messages keep their id, type, correlation…: each rule is tried before the built-in ones and wins over them.</p>
       {rules.map((r, i) => (
         <div className="rule-row" key={i}>
           <select className="input" aria-label={`Rule ${i + 1} field`} value={r.field} onChange={(e) => put(i, { ...r, field: e.target.value as MappedField })}>

@@ -41,6 +41,11 @@ export function DecodeAsDialog({ connectionId, resource, onClose, onSaved }: Pro
         setFolder(d.folder);
         setMessageType(d.messageType);
         setTypes([d.messageType]);
+        // The folder's other types, to pick another without loading it again by hand.
+        client.call('decoding/proto-folder', { folder: d.folder }).then(
+          (found) => setTypes(found.messageTypes),
+          () => undefined,
+        );
       }
       if (d.decoder === 'avro-file') setFile(d.file);
     }, setError);
@@ -52,7 +57,7 @@ export function DecodeAsDialog({ connectionId, resource, onClose, onSaved }: Pro
     try {
       const found = await client.call('decoding/proto-folder', { folder: folder.trim() });
       setTypes(found.messageTypes);
-      setMessageType((t) => (found.messageTypes.includes(t) ? t : (found.messageTypes[0] ?? '')));
+      setMessageType((t) => (found.messageTypes.includes(t) ? t : ''));
     } catch (e) {
       setError(e);
     }
@@ -111,6 +116,7 @@ export function DecodeAsDialog({ connectionId, resource, onClose, onSaved }: Pro
             <label className="field">
               <span>Message type</span>
               <select className="input mono" value={messageType} onChange={(e) => setMessageType(e.target.value)}>
+                {!messageType && <option value="">Pick the type of this topic's values…</option>}
                 {types.map((t) => (
                   <option key={t} value={t}>
                     {t}

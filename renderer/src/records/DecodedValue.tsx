@@ -37,9 +37,14 @@ export function DecodedSection({ decoded, raw, label, plain = null }: { decoded:
         <span className={`decoder-tag${decoded.problem ? ' warn' : ''}`}>{decoded.problem ? `${decoded.decoder}: shown raw` : `Read as ${decoded.decoder}`}</span>
         <span className="faint"> {decoded.why}</span>
         {read && (
-          <button type="button" className="btn small ghost" aria-pressed={showRaw} onClick={() => setShowRaw((r) => !r)}>
-            {showRaw ? 'Decoded' : 'Bytes'}
-          </button>
+          <span className="segmented small" role="group" aria-label={`Show the ${label} as`}>
+            <button type="button" aria-pressed={!showRaw} className={showRaw ? '' : 'on'} onClick={() => setShowRaw(false)}>
+              Decoded
+            </button>
+            <button type="button" aria-pressed={showRaw} className={showRaw ? 'on' : ''} onClick={() => setShowRaw(true)}>
+              Bytes
+            </button>
+          </span>
         )}
       </div>
       {decoded.problem && (

@@ -142,7 +142,7 @@ export class KafkaAdapter implements SourceAdapter {
     this.decoding.useMapping(settings);
   }
 
-  async test(signal: AbortSignal) {
+  async test(signal: AbortSignal, scope: 'all' | 'broker' = 'all') {
     const started = performance.now();
     const admin = this.kafka.admin();
     try {
@@ -161,7 +161,7 @@ export class KafkaAdapter implements SourceAdapter {
       ).catch(() => new Map<number, BrokerVersion>());
       const release = clusterVersionLabel([...versions.values()]);
       // A registry that does not answer fails the test: the records would show raw.
-      const registry = this.registry ? await this.registry.check().catch((e: unknown) => Promise.reject(registryTestError(e))) : null;
+      const registry = this.registry && scope === 'all' ? await this.registry.check().catch((e: unknown) => Promise.reject(registryTestError(e))) : null;
       return {
         ok: true as const,
         server: `Apache Kafka${release ? ` ${release.replace(/^Kafka /, '')}` : ' (version not known)'}, ${brokers} broker${brokers === 1 ? '' : 's'}`,
