@@ -316,7 +316,7 @@ function RegistryFields({ connectionId, topic, value, onChange }: { connectionId
           </label>
           <label className="field">
             <span>Message type</span>
-            <input className="input mono" value={value.messageType} placeholder="(Protobuf: its first)" onChange={(e) => onChange({ ...value, messageType: e.target.value })} />
+            <input className="input mono" value={value.messageType} placeholder="(first)" onChange={(e) => onChange({ ...value, messageType: e.target.value })} />
           </label>
         </div>
       )}

@@ -135,7 +135,7 @@ export function DecodeAsDialog({ connectionId, resource, onClose, onSaved }: Pro
       )}
       <p className="field-note">
         {choice === 'auto'
-          ? 'In this order: schema registry (magic byte 0, Apicurio headers), this mapping, content type, gzip, JSON, MessagePack, CBOR, text, Protobuf without a schema, bytes.'
+          ? 'In this order: schema registry (magic byte 0, Apicurio headers), this mapping, content type, gzip, JSON, Avro container file, MessagePack, CBOR, text, Protobuf without a schema, bytes.'
           : choice === 'proto-files' || choice === 'avro-file'
             ? 'Values a schema registry framed are still read through the registry; this mapping reads the others.'
             : 'Every value is read with this decoder; one that is not its kind is shown raw with the reason.'}{' '}

@@ -61,7 +61,9 @@ export function DetailPane({ envelope: e, noun, positionLabel, source = null }: 
     ['Java class', ev?.javaClass, ev?.javaClass ? "Spring's __TypeId__ header: the class the payload was serialised from" : undefined],
     ...(ev?.extensions ?? []).map((x): [string, string | null, string] => [x.name, x.value, ev?.format.startsWith('CloudEvents') ? 'a CloudEvents extension' : 'the envelope in the payload']),
   ];
-  const title = `${noun[0]?.toUpperCase()}${noun.slice(1)} ${positionLabel === 'Position' ? '#' : '@'}${e.position}${e.type ? ` · ${e.type}` : ''}`;
+  // A partition's offsets repeat across partitions: the title names both (p0 @3).
+  const where = `${e.partition !== null ? `p${e.partition} ` : ''}${positionLabel === 'Position' ? '#' : '@'}${e.position}`;
+  const title = `${noun[0]?.toUpperCase()}${noun.slice(1)} ${where}${e.type ? ` · ${e.type}` : ''}`;
   return (
     <div className="detail" aria-label={`${noun} detail`}>
       <div className="detail-head">

@@ -19,6 +19,8 @@ export function positionFormOf(resource: Resource): { pattern: string; hint: str
 
 export function positionLabel(resource: Resource): string {
   if (resource.type === 'source') return describe(resource.source).positionLabel;
+  // A classic or quorum queue has no offsets: a message's place in the queue, as its detail says.
+  if (resource.type === 'rabbit-queue' && resource.queueType !== 'stream') return 'Place';
   return resource.type === 'store-all' || resource.type === 'store-stream' ? 'Position' : 'Offset';
 }
 
