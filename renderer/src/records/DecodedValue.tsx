@@ -23,7 +23,7 @@ export function DecodedSection({ decoded, raw, label, plain = null }: { decoded:
       <>
         <div className="decoded-by" data-testid={`${label}-decoded-by`}>
           <span className="decoder-tag">Read as {plain}</span>
-          <span className="faint"> {plain === 'JSON' ? 'the bytes parse as JSON' : 'printable UTF-8 that does not parse as JSON'}; no schema registry framing, no mapping set</span>
+          <span className="faint"> {plain === 'JSON' ? 'the bytes parse as JSON' : 'printable UTF-8 that does not parse as JSON'}</span>
         </div>
         {raw}
       </>

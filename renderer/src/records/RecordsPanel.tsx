@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import type { CSSProperties, ReactNode } from 'react';
 import { useClient } from '../api/client-context';
 import type { Envelope, ReadTarget } from '../api/types';
 import { copyText } from '../ui/copy';
@@ -7,6 +7,7 @@ import { nextSort } from './columns';
 import { DetailPane } from './DetailPane';
 import { RecordsTable, type Picks } from './RecordsTable';
 import { copyWhole, sourceFor } from './whole-payload';
+import { DetailSplitter, useDetailWidth } from './DetailSplitter';
 
 interface Props {
   connectionId: string;
@@ -34,9 +35,10 @@ interface Props {
 export function RecordsPanel(p: Props) {
   const client = useClient();
   const current = p.rows[p.selected] ?? null;
+  const [width, setWidth] = useDetailWidth();
   const detail = <DetailPane envelope={current} noun={p.noun} positionLabel={p.positionLabel} source={current ? sourceFor(p.connectionId, current, p.target) : null} />;
   return (
-    <div className="records">
+    <div className="records resizable" style={width === null ? undefined : ({ '--detail-width': `${width}px` } as CSSProperties)}>
       <div className="table-wrap">
         <RecordsTable
           rows={p.rows}
@@ -53,6 +55,7 @@ export function RecordsPanel(p: Props) {
         />
         {p.foot}
       </div>
+      <DetailSplitter width={width} onWidth={setWidth} />
       {p.aboveDetail ? (
         <div className="detail-stack">
           {p.aboveDetail}

@@ -176,7 +176,7 @@ export function TopicTab({ connectionId, resource, onChanged, attachJob = null }
       : mode === 'search'
         ? `${formatCount(search.hits.length)} hit${search.hits.length === 1 ? '' : 's'} shown${search.hits.length >= MAX_HITS ? ` (the newest ${formatCount(MAX_HITS)} found)` : ''}${chosen.length > 1 ? ' · merged by time' : ''}`
         : page
-          ? `${formatCount(page.records.length)} record${page.records.length === 1 ? '' : 's'} · ${partition === null ? (resource.partitions.length === 1 ? 'one partition' : `${resource.partitions.length} partitions merged by time`) : `partition ${partition}`}${page.atEnd ? ' · to the end' : ''}${page.atStart ? ' · from the start' : ''}`
+          ? `${formatCount(page.records.length)} record${page.records.length === 1 ? '' : 's'} · ${partition === null ? (resource.partitions.length === 1 ? 'one partition' : `${resource.partitions.length} partitions merged by time`) : `partition ${partition}`}${page.atStart ? ' · from the start' : ''}${page.atEnd ? ' · to the end' : ''}`
           : '';
 
   return (
