@@ -34,6 +34,8 @@ export function DetailSplitter({ width, onWidth }: { width: number | null; onWid
     if (!detail) return;
     const measure = () => setDrawn(Math.round(detail.getBoundingClientRect().width));
     measure();
+    // Browsers have it; a test's DOM may not.
+    if (typeof ResizeObserver === 'undefined') return;
     const observer = new ResizeObserver(measure);
     observer.observe(detail);
     return () => observer.disconnect();
