@@ -14,7 +14,7 @@ const step = (name) => console.log(`\n── ${name} ${'─'.repeat(Math.max(0, 
 step('install');
 await setup();
 step('brokers and browser');
-for (const script of ['kafka.sh', 'rabbitmq.sh', 'ensure-chromium.sh', 'ensure-kcat.sh']) await mustRun('bash', [join(root, 'scripts', script), 'start']);
+for (const script of ['kafka.sh', 'rabbitmq.sh', 'redis.sh', 'ensure-chromium.sh', 'ensure-kcat.sh']) await mustRun('bash', [join(root, 'scripts', script), 'start']);
 step('build');
 const { build } = await import('./build.mjs');
 await build({ ifStale: true });

@@ -71,6 +71,8 @@ export const DeadLetterRef = z.discriminatedUnion('type', [
   z.object({ type: z.literal('kafka-topic'), name: z.string().min(1) }),
   z.object({ type: z.literal('rabbit-queue'), vhost: z.string().min(1), name: z.string().min(1) }),
   z.object({ type: z.literal('store-subscription'), name: z.string().min(1) }),
+  /** A dead-letter resource of a source that lists its own kinds (Redis: a queue's failed jobs), by its name. */
+  z.object({ type: z.literal('source'), name: z.string().min(1) }),
 ]);
 export type DeadLetterRef = z.infer<typeof DeadLetterRef>;
 

@@ -20,6 +20,7 @@ function sourceOf(connection: { id: string; name: string; kind: DeadLetterSource
   if (r.type === 'rabbit-queue' && r.deadLetter) return { ...base, ref: { type: 'rabbit-queue', vhost: r.vhost, name: r.name }, depth: r.messages, unavailable: null };
   // A subscription's parked events are its dead letters, even while there are none.
   if (r.type === 'store-subscription') return { ...base, ref: { type: 'store-subscription', name: r.name }, depth: r.parked, unavailable: null };
+  if (r.type === 'source' && r.deadLetter) return { ...base, ref: { type: 'source', name: r.name }, depth: r.items ?? { value: 0, exact: false }, unavailable: null };
   return null;
 }
 

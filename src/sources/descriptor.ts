@@ -18,7 +18,7 @@ export interface SidebarGroup {
 }
 
 /** The parts of the connection form a source uses, drawn in this order. */
-export type FormSection = 'file' | 'address' | 'sasl' | 'credentials' | 'rabbit-ports' | 'registry' | 'envelope';
+export type FormSection = 'file' | 'address' | 'sasl' | 'credentials' | 'rabbit-ports' | 'redis' | 'registry' | 'envelope';
 
 /** Where a redrive can send dead letters beyond "back where each came from". */
 export type RedriveChoice = 'origin-route' | 'exchange' | 'queue' | 'topic';

@@ -3,10 +3,11 @@ import type { SourceDescriptor, SourceKind } from './descriptor';
 import { kafkaDescriptor } from './kafka/descriptor';
 import { lookDescriptor, plainLook } from './look-descriptor';
 import { rabbitDescriptor } from './rabbitmq/descriptor';
+import { redisDescriptor } from './redis/descriptor';
 import { storeDescriptor } from './store/descriptor';
 
 /** Every built-in kind of source, as the renderer draws it; the form offers them in this order. */
-export const descriptors: readonly SourceDescriptor[] = [kafkaDescriptor, rabbitDescriptor, storeDescriptor];
+export const descriptors: readonly SourceDescriptor[] = [kafkaDescriptor, rabbitDescriptor, redisDescriptor, storeDescriptor];
 
 const byKind = new Map<SourceKind, SourceDescriptor>(descriptors.map((d) => [d.kind, d]));
 

@@ -3,12 +3,14 @@ import type { ConnectionSummary } from '../model/connections';
 import type { RegisteredSource, SourceModule } from './source-module';
 import { kafkaSource } from './kafka/kafka-source';
 import { rabbitSource } from './rabbitmq/rabbit-source';
+import { redisSource } from './redis/redis-source';
 import { storeSource } from './store/store-source';
 
 /** Every kind of source Rewind can connect to: adding one is a folder and a line here. */
 const modules: { [K in ConnectionProfile['kind']]: SourceModule<Extract<ConnectionProfile, { kind: K }>> } = {
   kafka: kafkaSource,
   rabbitmq: rabbitSource,
+  redis: redisSource,
   store: storeSource,
 };
 

@@ -6,7 +6,7 @@ const root = join(__dirname, '..', '..');
 
 /** Starts what the journeys need (idempotently) and builds the app if sources changed. */
 export default async function globalSetup(): Promise<void> {
-  for (const script of ['kafka.sh', 'rabbitmq.sh', 'ensure-chromium.sh']) {
+  for (const script of ['kafka.sh', 'rabbitmq.sh', 'redis.sh', 'ensure-chromium.sh']) {
     execFileSync('bash', [join(root, 'scripts', script), 'start'], { stdio: 'inherit' });
   }
   // Spring Kafka writes the dead letters a journey redrives (its jars, fetched once here).

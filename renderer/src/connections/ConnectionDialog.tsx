@@ -194,6 +194,22 @@ export function ConnectionDialog({ editing, info, onClose, onSaved, onDeleted }:
       )}
       {has('registry') && <RegistryFields form={form} errors={errors} set={set} />}
       {has('envelope') && <EnvelopeRulesFields rules={form.envelopeRules} error={errors.envelopeRules} onChange={(rules) => set('envelopeRules', rules)} />}
+      {has('redis') && (
+        <>
+          <div className="row3">
+            <Field label="Database" error={errors.database}>
+              <input className="input mono" value={form.database} inputMode="numeric" onChange={(e) => set('database', e.target.value)} />
+            </Field>
+            <Field label="Queue key prefix" error={errors.prefix}>
+              <input className="input mono" value={form.prefix} onChange={(e) => set('prefix', e.target.value)} />
+            </Field>
+          </div>
+          <p className="field-note">
+            BullMQ and Bull queues are found under this prefix (their <span className="mono">prefix</span> option; bull unless your app set another); streams are found by type. Rewind walks the keys
+            with SCAN, never KEYS.
+          </p>
+        </>
+      )}
       {has('rabbit-ports') && (
         <>
           <div className="row3">

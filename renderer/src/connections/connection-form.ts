@@ -22,6 +22,9 @@ export interface FormState {
   streamPort: string;
   /** With TLS on, the user allowed the password to the stream port without TLS. */
   streamWithoutTls: boolean;
+  /** Redis: the database number and the key prefix BullMQ queues use. */
+  database: string;
+  prefix: string;
   /** Event store: the file, and whether to create it when missing. */
   path: string;
   create: boolean;
@@ -52,6 +55,8 @@ export function emptyForm(kind: FormState['kind'] = descriptors[0]!.kind): FormS
     managementPort: '15672',
     streamPort: String(defaultStreamPort(false)),
     streamWithoutTls: false,
+    database: '0',
+    prefix: 'bull',
     path: '',
     create: false,
     registryUrl: '',
@@ -82,6 +87,7 @@ const sectionFields: Record<FormSection, (form: FormState) => Record<string, unk
   envelope: (f) => ({ envelopeRules: f.envelopeRules.filter((r) => r.from.trim() !== '').map((r) => ({ field: r.field, from: r.from.trim() })) }),
   registry: (f) =>
     f.registryUrl.trim() === '' ? {} : { registry: { url: f.registryUrl.trim(), username: f.registryUsername, ...(f.registryPasswordTouched ? { password: f.registryPassword } : {}) } },
+  redis: (f) => ({ database: f.database, prefix: f.prefix }),
   'rabbit-ports': (f) => ({ vhost: f.vhost, managementPort: f.managementPort, streamPort: f.streamPort, streamWithoutTls: f.tls && f.streamWithoutTls }),
 };
 

@@ -1,0 +1,153 @@
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { RewindError, toApiError } from '../../model/errors';
+import type { DeadLetter, DeadLetterRef } from '../../model/dead-letters';
+import type { z } from 'zod';
+import type { PlanRow, RedriveFailure, RedrivePlan, RedriveProgress } from '../../model/redrive';
+import type { EnvelopeRule } from '../../model/envelope-mapping';
+import { sleep, type DeadLetterAbility, type RedriveRequest, type SourceRedriveOutcome } from '../source-adapter';
+import { jobDeath, jobToEnvelope } from './bull-job';
+import { loadJobs } from './bull-queues';
+import type { Entry } from './redis-catalogue';
+import type { RedisConnection } from './redis-connection';
+
+/** What the dead-letter ability needs from its adapter: the connection, the prefix, and what a name stands for. */
+export interface RetryContext {
+  connection: RedisConnection;
+  prefix: string;
+  resolve(name: string, signal: AbortSignal): Promise<Entry>;
+  rules(): readonly EnvelopeRule[];
+}
+
+/** The most rows a dry run lists; the count covers them all. */
+const PLAN_ROWS = 2_000;
+
+/**
+ * A BullMQ queue's failed jobs are its dead letters. Retrying goes through BullMQ's own
+ * `Job.retry('failed')` (its Lua script moves the job back to waiting atomically), so a job is
+ * never in two states and never lost; a job that left the failed state meanwhile is named, not moved.
+ */
+export class BullDeadLetters implements DeadLetterAbility {
+  constructor(private readonly ctx: RetryContext) {}
+
+  async peek(ref: DeadLetterRef, limit: number, signal: AbortSignal) {
+    const { queue, key, base } = await this.failedOf(ref, signal);
+    return this.ctx.connection.run(async (redis) => {
+      const ids = await redis.zrevrange(key, 0, limit - 1);
+      const depth = await redis.zcard(key);
+      const messages: DeadLetter[] = [];
+      for (const [i, { job, logs }] of (await loadJobs(redis, base, ids, true)).entries()) {
+        if (job) messages.push({ id: job.id, envelope: jobToEnvelope(job, ref.name, String(i), undefined, this.ctx.rules(), logs), death: jobDeath(job, queue) });
+      }
+      return {
+        messages,
+        depth: { value: depth, exact: true },
+        note: `Failed jobs of queue ${queue}, newest first. Retrying moves them back to waiting through BullMQ (Job.retry): a worker runs them again.`,
+      };
+    });
+  }
+
+  async plan(ref: DeadLetterRef, request: RedriveRequest, signal: AbortSignal): Promise<RedrivePlan> {
+    this.onlyRetry(request);
+    const { queue, key } = await this.failedOf(ref, signal);
+    return this.ctx.connection.run(async (redis) => {
+      const ids = await this.selected(redis, key, request);
+      const shown = ids.slice(0, PLAN_ROWS);
+      const scores = shown.length ? await redis.zmscore(key, ...shown) : [];
+      const rows: PlanRow[] = shown.map((id, i) => ({
+        id,
+        where: `job ${id}`,
+        messageId: id,
+        target: `waiting in ${queue}`,
+        routes: [queue],
+        problem: scores[i] === null ? 'no longer failed: retried or removed since it was listed' : null,
+        redrivenBefore: null,
+      }));
+      const movable = rows.filter((r) => r.problem === null).length;
+      return {
+        rows,
+        perTarget: [{ target: `waiting in ${queue}`, count: ids.length, routes: [queue], problem: null }],
+        total: ids.length,
+        movable,
+        repeated: 0,
+        note: `${ids.length} failed job${ids.length === 1 ? '' : 's'} would go back to waiting in ${queue} (BullMQ's Job.retry); a worker then runs ${ids.length === 1 ? 'it' : 'them'} again with ${ids.length === 1 ? 'its' : 'their'} data as it is.`,
+      };
+    });
+  }
+
+  async redrive(ref: DeadLetterRef, request: RedriveRequest, run: { signal: AbortSignal; onProgress(p: RedriveProgress): void }): Promise<SourceRedriveOutcome> {
+    this.onlyRetry(request);
+    const { queue: name, key } = await this.failedOf(ref, run.signal);
+    let ids = await this.ctx.connection.run((redis) => this.selected(redis, key, request));
+    // "All" means what the user confirmed in the dry run, not what failed since.
+    if ('all' in request.selection && request.confirmedCount !== undefined) ids = ids.slice(0, request.confirmedCount);
+    // BullMQ's own client, on the same server as the same user; its meta (the queue's version) is left as the app wrote it.
+    const client = new Redis({ ...this.ctx.connection.options(), lazyConnect: false, maxRetriesPerRequest: 1 });
+    client.on('error', () => undefined);
+    const queue = new Queue(name, { connection: client, prefix: this.ctx.prefix, skipMetasUpdate: true, skipVersionCheck: true });
+    queue.on('error', () => undefined);
+    const failures: z.infer<typeof RedriveFailure>[] = [];
+    const movedIds: string[] = [];
+    let looked = 0;
+    let uncertain = 0;
+    const inBothPlaces: z.infer<typeof RedriveFailure>[] = [];
+    let stoppedBy: SourceRedriveOutcome['stoppedBy'] = 'done';
+    let error: SourceRedriveOutcome['error'] = null;
+    const gap = request.options.ratePerSecond ? 1_000 / request.options.ratePerSecond : 0;
+    const report = () => run.onProgress({ looked, moved: movedIds.length, failed: failures.length, total: ids.length, inFlight: 0 });
+    report();
+    try {
+      for (const id of ids) {
+        if (run.signal.aborted) {
+          stoppedBy = 'cancelled';
+          break;
+        }
+        looked += 1;
+        try {
+          const job = await queue.getJob(id);
+          if (!job) {
+            failures.push({ where: `job ${id}`, messageId: id, reason: 'removed since it was listed' });
+          } else {
+            await job.retry('failed');
+            movedIds.push(id);
+          }
+        } catch (e) {
+          const api = toApiError(this.ctx.connection.classify(e));
+          if (api.code === 'network' || api.code === 'timeout') {
+            // The script may or may not have run before the connection went: its state says, and is not guessed.
+            uncertain += 1;
+            inBothPlaces.push({ where: `job ${id}`, messageId: id, reason: `the connection dropped while it was retried: look at its state (${api.message})` });
+            stoppedBy = 'error';
+            error = api;
+            break;
+          }
+          failures.push({ where: `job ${id}`, messageId: id, reason: /not in the failed state|-3\b/i.test(api.message) ? 'no longer failed: retried or removed since it was listed' : api.message });
+        }
+        if (looked % 20 === 0) report();
+        if (gap) await sleep(gap, run.signal);
+      }
+    } finally {
+      await queue.close().catch(() => undefined);
+      client.disconnect();
+    }
+    report();
+    return { looked, moved: movedIds.length, failures, duplicates: 0, uncertain, inBothPlaces, stoppedBy, error, movedIds };
+  }
+
+  private async failedOf(ref: DeadLetterRef, signal: AbortSignal): Promise<{ queue: string; key: string; base: string }> {
+    if (ref.type !== 'source') throw new RewindError('invalid_input', 'That is not a Redis queue');
+    const entry = await this.ctx.resolve(ref.name, signal);
+    if (entry.kind !== 'state' || entry.state.state !== 'failed') throw new RewindError('unsupported', `${ref.name} holds no dead letters Rewind can retry`);
+    const base = `${this.ctx.prefix}:${entry.queue}`;
+    return { queue: entry.queue, key: `${base}:failed`, base };
+  }
+
+  private onlyRetry(request: RedriveRequest): void {
+    if (request.target.kind !== 'origin') throw new RewindError('invalid_input', 'Failed jobs go back to waiting in their own queue');
+  }
+
+  /** The ids picked, or every failed job now, newest first. */
+  private async selected(redis: Redis, key: string, request: RedriveRequest): Promise<string[]> {
+    return 'ids' in request.selection ? [...new Set(request.selection.ids)] : redis.zrevrange(key, 0, -1);
+  }
+}

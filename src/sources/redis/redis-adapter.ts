@@ -1,0 +1,102 @@
+import { performance } from 'node:perf_hooks';
+import { RewindError } from '../../model/errors';
+import type { EnvelopeRule } from '../../model/envelope-mapping';
+import type { ReadFrom, ReadTarget, Resource } from '../../model/resources';
+import type { WireEvent } from '../../model/wire';
+import type { ReadOptions, SourceAdapter } from '../source-adapter';
+import { BullDeadLetters } from './bull-retry';
+import type { RedisProfile } from './profile';
+import { readState } from './queue-read';
+import { catalogue, type Entry } from './redis-catalogue';
+import { RedisConnection } from './redis-connection';
+import { readStream, streamEvents } from './stream-read';
+
+/** A listing this fresh answers a read's "what is this name?" without walking the keyspace again. */
+const FRESH_MS = 5_000;
+
+/** A Redis server: its BullMQ (and Bull) queues, state by state, and its streams. */
+export class RedisAdapter implements SourceAdapter {
+  readonly follows = false;
+  readonly seeksByTime = true;
+  readonly deadLetters: BullDeadLetters;
+  private readonly connection: RedisConnection;
+  private entries = new Map<string, Entry>();
+  private listed = 0;
+  private readonly rules: readonly EnvelopeRule[];
+
+  constructor(
+    private readonly profile: RedisProfile,
+    private readonly password: string | null,
+  ) {
+    this.connection = new RedisConnection(profile, password);
+    this.rules = profile.envelopeRules ?? [];
+    this.deadLetters = new BullDeadLetters({ connection: this.connection, prefix: profile.prefix, resolve: (name, signal) => this.resolve(name, signal), rules: () => this.rules });
+  }
+
+  async test(signal: AbortSignal) {
+    const started = performance.now();
+    // A fresh connection, so a changed password or address is really tried.
+    const probe = new RedisConnection(this.profile, this.password);
+    try {
+      const info = await probe.run((redis) => redis.info());
+      if (signal.aborted) throw new RewindError('cancelled', 'Cancelled');
+      const field = (name: string) => new RegExp(`^${name}:(.*)$`, 'm').exec(info)?.[1]?.trim() ?? null;
+      const cluster = field('cluster_enabled') === '1';
+      const details = [
+        `role: ${field('role') ?? 'unknown'}`,
+        cluster ? 'cluster mode: on (Rewind reads the node it is connected to)' : 'not a cluster',
+        `database ${this.profile.database}, queue prefix "${this.profile.prefix}"`,
+      ];
+      return { ok: true as const, server: `Redis ${field('redis_version') ?? '(version not said)'}`, details, latencyMs: performance.now() - started };
+    } finally {
+      await probe.close();
+    }
+  }
+
+  async listResources(signal: AbortSignal): Promise<Resource[]> {
+    const { resources, entries } = await this.connection.run((redis) => catalogue(redis, this.profile.prefix, signal));
+    this.entries = entries;
+    this.listed = Date.now();
+    return resources;
+  }
+
+  async read(options: ReadOptions) {
+    const entry = await this.resolve(this.nameOf(options.target), options.signal);
+    return this.connection.run((redis) => {
+      if (entry.kind === 'stream') return readStream(redis, entry.key, options, this.rules);
+      if (entry.kind === 'unknown-queue') throw unknownLayout(entry);
+      return readState(redis, `${this.profile.prefix}:${entry.queue}`, this.nameOf(options.target), entry.state, options, this.rules);
+    });
+  }
+
+  async *events(target: ReadTarget, from: ReadFrom, to: number | null, signal: AbortSignal, buffer = 500): AsyncGenerator<WireEvent[]> {
+    const entry = await this.resolve(this.nameOf(target), signal);
+    if (entry.kind !== 'stream') throw new RewindError('unsupported', "Projections read Redis streams; a queue's jobs are browsed, not projected");
+    const redis = await this.connection.run(async (r) => r);
+    try {
+      yield* streamEvents(redis, entry.key, from, to, signal, buffer, this.rules);
+    } catch (e) {
+      throw this.connection.classify(e);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.connection.close();
+  }
+
+  /** What a resource name stands for, listing again when it is not known or the listing is old. */
+  async resolve(name: string, signal: AbortSignal): Promise<Entry> {
+    if (!this.entries.has(name) || Date.now() - this.listed > FRESH_MS) await this.listResources(signal);
+    const entry = this.entries.get(name);
+    if (!entry) throw new RewindError('not_found', `${name} is not on this Redis server any more`, 'Reload the list.');
+    return entry;
+  }
+
+  private nameOf(target: ReadTarget): string {
+    if (target.type !== 'source') throw new RewindError('invalid_input', 'A Redis connection reads its own queues and streams');
+    return target.resource;
+  }
+}
+
+const unknownLayout = (entry: Extract<Entry, { kind: 'unknown-queue' }>) =>
+  new RewindError('unsupported', `Queue ${entry.queue}: ${entry.why}`, 'Rewind does not guess at a layout it does not know: update Rewind, or read the keys with redis-cli.');

@@ -1,0 +1,61 @@
+import type { Redis } from 'ioredis';
+import type { Resource } from '../../model/resources';
+import type { QueueLayout, StateKey } from './bull-layout';
+import { findQueues } from './bull-queues';
+import { scanKeys } from './key-scan';
+
+/** What a resource name stands for: one state of a queue, a queue whose layout is not known, or a stream. */
+export type Entry = { kind: 'state'; queue: string; state: StateKey; layout: QueueLayout } | { kind: 'unknown-queue'; queue: string; why: string } | { kind: 'stream'; key: string };
+
+/** A queue state's resource name, as the sidebar shows it. */
+export const stateName = (queue: string, state: string) => `${queue} · ${state}`;
+
+/** A stream that holds dead letters: `<stream>:dlq`, Rewind's (and most hand-rolled) convention. */
+export const isDlqStream = (key: string) => /[:._-]dlq$/i.test(key);
+
+/**
+ * Everything a connection lists: each queue under the prefix with one row per state (failed
+ * ones are dead letters), and every stream but BullMQ's own event streams.
+ */
+export async function catalogue(redis: Redis, prefix: string, signal: AbortSignal): Promise<{ resources: Resource[]; entries: Map<string, Entry>; complete: boolean }> {
+  const entries = new Map<string, Entry>();
+  const resources: Resource[] = [];
+  const { queues, complete: queuesComplete } = await findQueues(redis, prefix, signal);
+  for (const q of queues) {
+    if (!q.layout) {
+      const name = q.name;
+      entries.set(name, { kind: 'unknown-queue', queue: q.name, why: q.unknown ?? 'a layout Rewind does not know' });
+      resources.push({ type: 'source', source: 'redis', kind: 'layout not known', name, group: `${q.name} (queue, layout not known)`, items: null, deadLetter: false });
+      continue;
+    }
+    const group = `${q.name} (${q.layout.label}${q.paused ? ', paused' : ''})`;
+    for (const state of q.layout.states) {
+      const count = q.counts[state.state] ?? 0;
+      // A paused list that is empty says nothing where pausing no longer uses it.
+      if (state.state === 'paused' && count === 0) continue;
+      const name = stateName(q.name, state.state);
+      entries.set(name, { kind: 'state', queue: q.name, state, layout: q.layout });
+      resources.push({ type: 'source', source: 'redis', kind: 'jobs', name, group, items: { value: count, exact: true }, deadLetter: state.state === 'failed' });
+    }
+  }
+  const { keys: streams, complete: streamsComplete } = await scanKeys(redis, { type: 'stream' }, signal);
+  const queueEvents = new Set(queues.map((q) => `${prefix}:${q.name}:events`));
+  const lengths = streams.length ? await lengthsOf(redis, streams) : [];
+  for (const [i, key] of streams.entries()) {
+    if (queueEvents.has(key)) continue;
+    entries.set(key, { kind: 'stream', key });
+    const dlq = isDlqStream(key);
+    resources.push({ type: 'source', source: 'redis', kind: dlq ? 'dead-letter stream' : 'stream', name: key, group: 'Streams', items: { value: lengths[i]!, exact: true }, deadLetter: dlq });
+  }
+  return { resources, entries, complete: queuesComplete && streamsComplete };
+}
+
+async function lengthsOf(redis: Redis, keys: string[]): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < keys.length; i += 500) {
+    const p = redis.pipeline();
+    for (const k of keys.slice(i, i + 500)) p.xlen(k);
+    for (const [e, v] of (await p.exec())!) out.push(e ? 0 : Number(v));
+  }
+  return out;
+}
