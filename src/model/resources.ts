@@ -80,6 +80,8 @@ export const Resource = z.discriminatedUnion('type', [
     /** The source's word for what it is ("stream", "queue"), shown beside its name. */
     kind: z.string().min(1).max(40),
     name: z.string(),
+    /** The sidebar's words for it where its name would repeat its group's (a queue's state: "failed"); its kind then goes unsaid there. */
+    label: z.string().min(1).max(200).optional(),
     /** The sidebar group it is listed under; null: at the top. */
     group: z.string().max(200).nullable(),
     /** How many items it holds, shown as its badge. */

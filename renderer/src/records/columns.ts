@@ -14,7 +14,22 @@ export interface Column {
 
 /** Columns fit the source: streams for the store, keys for Kafka, routing keys for RabbitMQ. */
 export function columnsFor(resource: Resource): Column[] {
-  const position: Column = { id: 'position', label: positionLabel(resource), width: '84px', text: (e) => e.position, sortValue: (e) => Number(e.position), className: 'num mono' };
+  // A registered or Redis source may order its own positions (a stream id, 1700000000000-0): wider, and sorted part by part.
+  const own = resource.type === 'source';
+  const position: Column = {
+    id: 'position',
+    label: positionLabel(resource),
+    width: own ? 'minmax(84px, 140px)' : '84px',
+    text: (e) => e.position,
+    sortValue: own
+      ? (e) =>
+          e.position
+            .split('-')
+            .map((part) => part.padStart(20, '0'))
+            .join('-')
+      : (e) => Number(e.position),
+    className: 'num mono',
+  };
   // An event's own time (CloudEvents' time, an envelope's timestamp) where it gives one, else the record's.
   const time: Column = {
     id: 'time',

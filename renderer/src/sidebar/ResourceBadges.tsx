@@ -59,7 +59,7 @@ export function ResourceBadges({ resource: r }: { resource: Resource }) {
     case 'source':
       return (
         <>
-          <span className="badge kind">{r.kind}</span>
+          {!r.label && <span className="badge kind">{r.kind}</span>}
           {r.items && (
             <span className={r.deadLetter ? 'badge dead' : 'badge'} title={countTitle(r.deadLetter ? `Dead letters: ${describe(r.source).noun}s` : `${describe(r.source).noun}s`, r.items)}>
               {r.deadLetter ? 'DLQ ' : ''}

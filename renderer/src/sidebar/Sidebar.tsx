@@ -247,7 +247,7 @@ function RowContent({ row, active, onReload, onEdit }: { row: TreeRow; active: b
         <>
           <span className="chev" />
           <span className="name mono" title={row.resource.name}>
-            {row.resource.name}
+            {(row.resource.type === 'source' && row.resource.label) || row.resource.name}
           </span>
           <ResourceBadges resource={row.resource} />
         </>

@@ -6,7 +6,7 @@ export const redisDescriptor: SourceDescriptor<RedisProfile> = {
   kind: 'redis',
   label: 'Redis',
   badge: 'redis',
-  noun: 'entry',
+  noun: 'record',
   positionLabel: 'Id / place',
   positionForm: { pattern: '^\\d+(-\\d+)?$', hint: "a stream id such as 1700000000000-0, or a job's place such as 0" },
   headersTitle: 'Fields',

@@ -35,7 +35,7 @@ export async function catalogue(redis: Redis, prefix: string, signal: AbortSigna
       if (state.state === 'paused' && count === 0) continue;
       const name = stateName(q.name, state.state);
       entries.set(name, { kind: 'state', queue: q.name, state, layout: q.layout });
-      resources.push({ type: 'source', source: 'redis', kind: 'jobs', name, group, items: { value: count, exact: true }, deadLetter: state.state === 'failed' });
+      resources.push({ type: 'source', source: 'redis', kind: 'jobs', name, label: state.state, group, items: { value: count, exact: true }, deadLetter: state.state === 'failed' });
     }
   }
   const { keys: streams, complete: streamsComplete } = await scanKeys(redis, { type: 'stream' }, signal);

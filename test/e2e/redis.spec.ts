@@ -1,0 +1,94 @@
+import { Redis } from 'ioredis';
+import { expect, test } from './fixtures';
+import { unique } from './brokers';
+import { addConnection } from './steps';
+import { openQueue, REDIS_PORT } from '../tools/bull-workers';
+
+/**
+ * Product journey 12: connect to Redis, open a BullMQ queue and a stream, see the failed jobs
+ * grouped by error in the Dead letters view, retry one group and watch the failed count fall.
+ * The jobs are failed by a real BullMQ worker.
+ */
+test('Redis: a BullMQ queue, a stream, and failed jobs retried by error group', async ({ app }) => {
+  const { page } = app;
+  const name = unique('e2e-payments');
+  const stream = unique('e2e-events');
+  const queue = openQueue('bullmq', name, 'bull');
+  const redis = new Redis(REDIS_PORT, '127.0.0.1');
+  try {
+    await queue.addBulk(Array.from({ length: 24 }, (_, i) => ({ name: 'charge', data: { order: i, amount: 10 * i } })));
+    await queue.work(
+      (job) => {
+        const n = Number(job.data['order']);
+        if (n % 3 === 0) throw new Error(`card 4000${n} declined`);
+        if (n % 3 === 1) throw new Error(`gateway timeout after ${1000 + n} ms`);
+        return Promise.resolve('ok');
+      },
+      (c) => c['failed'] === 16 && c['completed'] === 8,
+    );
+    for (let i = 0; i < 5; i++) await redis.xadd(stream, '*', 'type', 'PaymentCaptured', 'correlationId', `order-${i}`, 'data', JSON.stringify({ payment: i }));
+
+    await addConnection(
+      page,
+      async (d) => {
+        await d.getByRole('button', { name: 'Redis' }).click();
+        await d.getByLabel('Name', { exact: true }).fill('Local Redis');
+        await d.getByLabel('Host', { exact: true }).fill('127.0.0.1');
+        await d.getByLabel('Port', { exact: true }).fill(String(REDIS_PORT));
+        await expect(d.getByLabel('Queue key prefix')).toHaveValue('bull');
+        await app.screenshot('redis-connection');
+      },
+      /Connected · Redis 7/,
+    );
+
+    // The queue's failed jobs in the records table, each saying why it failed.
+    const tree = page.getByRole('tree', { name: 'Connections and resources' });
+    await expect(tree.getByText(new RegExp(`^${name} \\(BullMQ 6\\.`))).toBeVisible();
+    await page.getByTestId(`resource-${name} · failed`).click();
+    const grid = page.getByRole('grid').first();
+    await expect(grid.getByRole('rowgroup').getByRole('row')).toHaveCount(16);
+    await grid.getByRole('rowgroup').getByRole('row').first().click();
+    await expect(page.getByTestId('detail-title')).toContainText('charge');
+    await expect(page.getByText(/^(card 4000\d+ declined|gateway timeout after \d+ ms)$/).first()).toBeVisible();
+    await app.screenshot('redis-failed-jobs');
+
+    // The stream: its entries as events.
+    await page.getByPlaceholder('Filter topics, queues, streams…').fill(stream);
+    await page.getByTestId(`resource-${stream}`).click();
+    const entries = page.getByRole('grid').first();
+    await expect(entries.getByRole('rowgroup').getByRole('row')).toHaveCount(5);
+    await expect(entries.getByRole('rowgroup').getByRole('row').first()).toContainText('PaymentCaptured');
+    await app.screenshot('redis-stream');
+
+    // Dead letters: grouped by error, one group retried.
+    await page.getByRole('button', { name: 'Dead letters' }).click();
+    const sources = page.getByRole('navigation', { name: 'Dead-letter sources' });
+    const failed = sources.getByRole('button', { name: new RegExp(`${name} · failed`) });
+    await expect(failed.locator('.badge.dead')).toHaveText('16');
+    await failed.click();
+    const dead = page.getByRole('grid', { name: `${name} · failed dead letters` });
+    await expect(dead.getByRole('rowgroup').getByRole('row')).toHaveCount(16);
+    await page.getByLabel('Group by').selectOption('reason');
+    const timeouts = page.getByRole('button', { name: /^gateway timeout after \S+ ms · 8$/ });
+    await expect(timeouts).toBeVisible();
+    await expect(page.getByRole('button', { name: /^card \S+ declined · 8$/ })).toBeVisible();
+    await app.screenshot('redis-dead-letters-grouped');
+    await timeouts.click();
+    await expect(dead.getByRole('rowgroup').getByRole('row')).toHaveCount(8);
+    await dead.getByRole('checkbox', { name: /all/i }).first().check();
+    await page.getByRole('button', { name: 'Redrive 8 picked…' }).click();
+    const dialog = page.getByRole('dialog', { name: new RegExp(`Redrive 8 picked from ${name}`) });
+    await expect(dialog).toContainText('Back to waiting in its queue (BullMQ retry)');
+    await dialog.getByRole('button', { name: 'Dry run' }).click();
+    await expect(dialog.getByRole('table', { name: 'Redrive plan per target' })).toContainText(`waiting in ${name}`);
+    await dialog.getByRole('button', { name: 'Redrive 8' }).click();
+    await expect(dialog).toContainText(`Complete: Moved all 8 messages you confirmed from ${name} · failed.`);
+    await app.screenshot('redis-retried');
+    expect(await queue.counts()).toMatchObject({ failed: 8, waiting: 8 });
+    await dialog.getByRole('button', { name: 'OK' }).click();
+    await expect(failed.locator('.badge.dead')).toHaveText('8');
+  } finally {
+    await queue.close();
+    redis.disconnect();
+  }
+});
