@@ -19,6 +19,7 @@ import { TypeSource } from '../model/type-source';
 import { LastCrash } from '../model/crash';
 import { ProtoFolder, ResourceDecoding } from '../model/decoder-settings';
 import { rabbitContract } from './contract-rabbit';
+import { redisContract } from './contract-redis';
 
 /**
  * The one API of Rewind. IPC handlers, the preload allowlist, the web shell and the renderer
@@ -441,6 +442,7 @@ export const contract = {
   'jobs/attach': stream(z.object({ id: z.string().min(1) }), z.unknown(), z.object({ method: z.string(), dropped: z.number(), result: z.unknown() })),
   'read-models/delete': call(z.object({ name: z.string().min(1) }), Empty),
   ...rabbitContract,
+  ...redisContract,
 } as const;
 
 export type Contract = typeof contract;

@@ -1,22 +1,27 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { RewindError, toApiError } from '../../model/errors';
-import type { DeadLetter, DeadLetterRef } from '../../model/dead-letters';
+import type { DeadLetter } from '../../model/dead-letters';
 import type { z } from 'zod';
 import type { PlanRow, RedriveFailure, RedrivePlan, RedriveProgress } from '../../model/redrive';
 import type { EnvelopeRule } from '../../model/envelope-mapping';
-import { sleep, type DeadLetterAbility, type RedriveRequest, type SourceRedriveOutcome } from '../source-adapter';
+import { sleep, type RedriveRequest, type SourceRedriveOutcome } from '../source-adapter';
 import { jobDeath, jobToEnvelope } from './bull-job';
 import { loadJobs } from './bull-queues';
-import type { Entry } from './redis-catalogue';
 import type { RedisConnection } from './redis-connection';
 
-/** What the dead-letter ability needs from its adapter: the connection, the prefix, and what a name stands for. */
+/** What retrying needs from its adapter: the connection, the prefix, and the envelope rules. */
 export interface RetryContext {
   connection: RedisConnection;
   prefix: string;
-  resolve(name: string, signal: AbortSignal): Promise<Entry>;
   rules(): readonly EnvelopeRule[];
+}
+
+/** A queue's failed state, as the dead-letter view points at it. */
+export interface FailedJobs {
+  /** The resource's name, as the view shows it. */
+  name: string;
+  queue: string;
 }
 
 /** The most rows a dry run lists; the count covers them all. */
@@ -27,17 +32,17 @@ const PLAN_ROWS = 2_000;
  * `Job.retry('failed')` (its Lua script moves the job back to waiting atomically), so a job is
  * never in two states and never lost; a job that left the failed state meanwhile is named, not moved.
  */
-export class BullDeadLetters implements DeadLetterAbility {
+export class BullDeadLetters {
   constructor(private readonly ctx: RetryContext) {}
 
-  async peek(ref: DeadLetterRef, limit: number, signal: AbortSignal) {
-    const { queue, key, base } = await this.failedOf(ref, signal);
+  async peek(failed: FailedJobs, limit: number) {
+    const { queue, key, base } = this.keys(failed);
     return this.ctx.connection.run(async (redis) => {
       const ids = await redis.zrevrange(key, 0, limit - 1);
       const depth = await redis.zcard(key);
       const messages: DeadLetter[] = [];
       for (const [i, { job, logs }] of (await loadJobs(redis, base, ids, true)).entries()) {
-        if (job) messages.push({ id: job.id, envelope: jobToEnvelope(job, ref.name, String(i), undefined, this.ctx.rules(), logs), death: jobDeath(job, queue) });
+        if (job) messages.push({ id: job.id, envelope: jobToEnvelope(job, failed.name, String(i), undefined, this.ctx.rules(), logs), death: jobDeath(job, queue) });
       }
       return {
         messages,
@@ -47,9 +52,9 @@ export class BullDeadLetters implements DeadLetterAbility {
     });
   }
 
-  async plan(ref: DeadLetterRef, request: RedriveRequest, signal: AbortSignal): Promise<RedrivePlan> {
+  async plan(failed: FailedJobs, request: RedriveRequest): Promise<RedrivePlan> {
     this.onlyRetry(request);
-    const { queue, key } = await this.failedOf(ref, signal);
+    const { queue, key } = this.keys(failed);
     return this.ctx.connection.run(async (redis) => {
       const ids = await this.selected(redis, key, request);
       const shown = ids.slice(0, PLAN_ROWS);
@@ -75,9 +80,9 @@ export class BullDeadLetters implements DeadLetterAbility {
     });
   }
 
-  async redrive(ref: DeadLetterRef, request: RedriveRequest, run: { signal: AbortSignal; onProgress(p: RedriveProgress): void }): Promise<SourceRedriveOutcome> {
+  async redrive(failed: FailedJobs, request: RedriveRequest, run: { signal: AbortSignal; onProgress(p: RedriveProgress): void }): Promise<SourceRedriveOutcome> {
     this.onlyRetry(request);
-    const { queue: name, key } = await this.failedOf(ref, run.signal);
+    const { queue: name, key } = this.keys(failed);
     let ids = await this.ctx.connection.run((redis) => this.selected(redis, key, request));
     // "All" means what the user confirmed in the dry run, not what failed since.
     if ('all' in request.selection && request.confirmedCount !== undefined) ids = ids.slice(0, request.confirmedCount);
@@ -134,12 +139,9 @@ export class BullDeadLetters implements DeadLetterAbility {
     return { looked, moved: movedIds.length, failures, duplicates: 0, uncertain, inBothPlaces, stoppedBy, error, movedIds };
   }
 
-  private async failedOf(ref: DeadLetterRef, signal: AbortSignal): Promise<{ queue: string; key: string; base: string }> {
-    if (ref.type !== 'source') throw new RewindError('invalid_input', 'That is not a Redis queue');
-    const entry = await this.ctx.resolve(ref.name, signal);
-    if (entry.kind !== 'state' || entry.state.state !== 'failed') throw new RewindError('unsupported', `${ref.name} holds no dead letters Rewind can retry`);
-    const base = `${this.ctx.prefix}:${entry.queue}`;
-    return { queue: entry.queue, key: `${base}:failed`, base };
+  private keys(failed: FailedJobs): { queue: string; key: string; base: string } {
+    const base = `${this.ctx.prefix}:${failed.queue}`;
+    return { queue: failed.queue, key: `${base}:failed`, base };
   }
 
   private onlyRetry(request: RedriveRequest): void {

@@ -4,11 +4,13 @@ import type { EnvelopeRule } from '../../model/envelope-mapping';
 import type { ReadFrom, ReadTarget, Resource } from '../../model/resources';
 import type { WireEvent } from '../../model/wire';
 import type { ReadOptions, SourceAdapter } from '../source-adapter';
-import { BullDeadLetters } from './bull-retry';
 import type { RedisProfile } from './profile';
 import { readState } from './queue-read';
 import { catalogue, type Entry } from './redis-catalogue';
 import { RedisConnection } from './redis-connection';
+import { RedisDeadLetters } from './redis-dead-letters';
+import type { RedisStreamAbility } from './stream-ability';
+import { claimEntries, deadLetterPending, pendingEntries, planGroupPosition, setGroupPosition, streamGroups } from './stream-groups';
 import { readStream, streamEvents } from './stream-read';
 
 /** A listing this fresh answers a read's "what is this name?" without walking the keyspace again. */
@@ -18,7 +20,7 @@ const FRESH_MS = 5_000;
 export class RedisAdapter implements SourceAdapter {
   readonly follows = false;
   readonly seeksByTime = true;
-  readonly deadLetters: BullDeadLetters;
+  readonly deadLetters: RedisDeadLetters;
   private readonly connection: RedisConnection;
   private entries = new Map<string, Entry>();
   private listed = 0;
@@ -30,7 +32,7 @@ export class RedisAdapter implements SourceAdapter {
   ) {
     this.connection = new RedisConnection(profile, password);
     this.rules = profile.envelopeRules ?? [];
-    this.deadLetters = new BullDeadLetters({ connection: this.connection, prefix: profile.prefix, resolve: (name, signal) => this.resolve(name, signal), rules: () => this.rules });
+    this.deadLetters = new RedisDeadLetters({ connection: this.connection, prefix: profile.prefix, rules: () => this.rules }, (name, signal) => this.resolve(name, signal));
   }
 
   async test(signal: AbortSignal) {
@@ -79,6 +81,24 @@ export class RedisAdapter implements SourceAdapter {
       throw this.connection.classify(e);
     }
   }
+
+  readonly redisStreams: RedisStreamAbility = {
+    groups: (stream) => this.connection.run((r) => streamGroups(r, stream)),
+    pending: (stream, group, options, signal) => this.connection.run((r) => pendingEntries(r, stream, group, options, signal)),
+    claim: (stream, group, consumer, ids, minIdleMs) => this.connection.run((r) => claimEntries(r, stream, group, consumer, ids, minIdleMs)),
+    planPosition: (stream, group, target) => this.connection.run((r) => planGroupPosition(r, stream, group, target)),
+    setPosition: (stream, group, id, expectFrom) =>
+      this.connection.run(async (r) => {
+        // The group moved since the preview (a consumer read on): the user decides again on what is there now.
+        const now = (await streamGroups(r, stream)).groups.find((g) => g.name === group);
+        if (!now) throw new RewindError('not_found', `Stream ${stream} has no group ${group}`, 'Reload the groups.');
+        if (now.lastDeliveredId !== expectFrom)
+          throw new RewindError('conflict', `Group ${group} moved to ${now.lastDeliveredId} since the preview (it was at ${expectFrom})`, 'Look at the preview again.');
+        await setGroupPosition(r, stream, group, id);
+        return { from: expectFrom, to: id };
+      }),
+    deadLetter: (stream, group, selection, reason, run) => this.connection.run((r) => deadLetterPending(r, stream, group, selection, reason, run)),
+  };
 
   async close(): Promise<void> {
     await this.connection.close();

@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import { DeadLetterMove, GroupPositionPlan, GroupRef, GroupTarget, PendingEntry, PendingSelection, StreamGroups, StreamId, StreamRef } from '../sources/redis/stream-groups-model';
+
+/** Redis streams' consumer groups: pending entries, claims, positions, and the dead-letter move. Spread into `contract` (contract.ts). */
+
+const call = <P extends z.ZodType, R extends z.ZodType>(params: P, result: R) => ({ kind: 'call' as const, params, result });
+const stream = <P extends z.ZodType, I extends z.ZodType, R extends z.ZodType>(params: P, item: I, result: R) => ({ kind: 'stream' as const, params, item, result });
+
+const Name = z.string().min(1).max(200);
+
+export const redisContract = {
+  /** A stream's length, ends and consumer groups with their consumers, pending counts, lag and position. */
+  'redis/stream-groups': call(StreamRef, StreamGroups),
+  /** A group's pending entries (XPENDING), oldest first; only those delivered at least `minDeliveries` times when given. */
+  'redis/pending': call(
+    GroupRef.extend({ minDeliveries: z.number().int().min(1).optional(), consumer: Name.optional(), limit: z.number().int().min(1).max(10_000) }),
+    z.object({ entries: z.array(PendingEntry), total: z.number().int(), walked: z.number().int() }),
+  ),
+  /** Gives pending entries to another consumer (XCLAIM) if idle at least `minIdleMs`. Audited. */
+  'redis/claim': call(GroupRef.extend({ ids: z.array(StreamId).min(1).max(10_000), consumer: Name, minIdleMs: z.number().int().min(0) }), z.object({ claimed: z.array(z.string()) })),
+  /** What setting the group's last-delivered id would do; nothing changes. */
+  'redis/plan-group-position': call(GroupRef.extend({ target: GroupTarget }), GroupPositionPlan),
+  /** Sets the group's last-delivered id, if it is still where the preview found it (`expectFrom`). Audited; undone by setting `from` back. */
+  'redis/set-group-position': call(
+    GroupRef.extend({ id: z.union([StreamId, z.literal('0-0')]), expectFrom: z.string().min(1) }),
+    z.object({ from: z.string(), to: z.string(), auditId: z.number().int() }),
+  ),
+  /**
+   * Moves pending entries to `<stream>:dlq` with where they came from and why; each is written and
+   * acknowledged in one transaction. Items: progress. Cancelling stops between entries. Audited.
+   */
+  'redis/dead-letter': stream(
+    GroupRef.extend({ selection: PendingSelection, reason: z.string().trim().min(1, { message: 'Say why they are dead letters' }).max(500) }),
+    z.object({ done: z.number().int(), total: z.number().int(), moved: z.number().int() }),
+    DeadLetterMove,
+  ),
+} as const;
