@@ -43,6 +43,7 @@ test('Redis: a BullMQ queue, a stream, and failed jobs retried by error group', 
 
     // The queue's failed jobs in the records table, each saying why it failed.
     const tree = page.getByRole('tree', { name: 'Connections and resources' });
+    await page.getByPlaceholder('Filter topics, queues, streams…').fill(name);
     await expect(tree.getByText(new RegExp(`^${name} \\(BullMQ 6\\.`))).toBeVisible();
     await page.getByTestId(`resource-${name} · failed`).click();
     const grid = page.getByRole('grid').first();
@@ -89,6 +90,72 @@ test('Redis: a BullMQ queue, a stream, and failed jobs retried by error group', 
     await expect(failed.locator('.badge.dead')).toHaveText('8');
   } finally {
     await queue.close();
+    redis.disconnect();
+  }
+});
+
+test("Redis: a stream's poison entries moved to its DLQ and redriven back", async ({ app }) => {
+  const { page } = app;
+  const stream = unique('e2e-shipments');
+  const redis = new Redis(REDIS_PORT, '127.0.0.1');
+  try {
+    for (let i = 0; i < 40; i++) await redis.xadd(stream, '*', 'type', 'ShipmentBooked', 'data', JSON.stringify({ shipment: i }));
+    await redis.xgroup('CREATE', stream, 'dispatch', '0');
+    // The app's consumer acknowledges all but two, which it is delivered four times.
+    const got = (await redis.xreadgroup('GROUP', 'dispatch', 'worker-a', 'COUNT', 100, 'STREAMS', stream, '>')) as [string, [string, string[]][]][];
+    const entries = got[0]![1];
+    const poison = [entries[5]![0], entries[30]![0]];
+    await redis.xack(stream, 'dispatch', ...entries.map(([id]) => id).filter((id) => !poison.includes(id)));
+    for (let i = 0; i < 3; i++) await redis.xreadgroup('GROUP', 'dispatch', 'worker-a', 'COUNT', 100, 'STREAMS', stream, '0');
+
+    await addConnection(
+      page,
+      async (d) => {
+        await d.getByRole('button', { name: 'Redis' }).click();
+        await d.getByLabel('Name', { exact: true }).fill('Local Redis');
+        await d.getByLabel('Host', { exact: true }).fill('127.0.0.1');
+        await d.getByLabel('Port', { exact: true }).fill(String(REDIS_PORT));
+      },
+      /Connected · Redis 7/,
+    );
+    await page.getByPlaceholder('Filter topics, queues, streams…').fill(stream);
+    await page.getByTestId(`resource-${stream}`).click();
+    await expect(page.getByRole('grid').first().getByRole('rowgroup').getByRole('row')).toHaveCount(40);
+    await page.getByRole('button', { name: 'Consumer groups…' }).click();
+    const dialog = page.getByRole('dialog', { name: `Consumer groups of ${stream}` });
+    const groups = dialog.getByRole('grid', { name: 'Consumer groups' });
+    await expect(groups.getByRole('rowgroup').getByRole('row').first()).toContainText('dispatch');
+    await expect(groups.getByRole('rowgroup').getByRole('row').first()).toContainText('2');
+    await dialog.getByLabel('Delivered at least (times)').fill('4');
+    await dialog.getByRole('button', { name: 'Find pending entries' }).click();
+    await expect(dialog.getByText('2 of 2 pending entries were delivered 4 or more times.')).toBeVisible();
+    await expect(dialog.getByRole('grid', { name: 'Pending entries' }).getByRole('rowgroup').getByRole('row')).toHaveCount(2);
+    await app.screenshot('redis-stream-groups');
+    await dialog.getByRole('button', { name: `Move 2 to ${stream}:dlq` }).click();
+    await expect(dialog.getByText(`Moved 2 of 2 to ${stream}:dlq`)).toBeVisible();
+    expect(await redis.xlen(`${stream}:dlq`)).toBe(2);
+    expect((await redis.xpending(stream, 'dispatch'))[0]).toBe(0);
+    await dialog.getByRole('button', { name: 'Close', exact: true }).last().click();
+
+    await page.getByRole('button', { name: 'Dead letters' }).click();
+    const sources = page.getByRole('navigation', { name: 'Dead-letter sources' });
+    const dlq = sources.getByRole('button', { name: new RegExp(`${stream}:dlq`) });
+    await expect(dlq.locator('.badge.dead')).toHaveText('2');
+    await dlq.click();
+    const dead = page.getByRole('grid', { name: `${stream}:dlq dead letters` });
+    await expect(dead.getByRole('rowgroup').getByRole('row')).toHaveCount(2);
+    await expect(dead.getByRole('rowgroup').getByRole('row').first()).toContainText('delivered 4 or more times without an acknowledgement');
+    await page.getByRole('button', { name: /Redrive all/ }).click();
+    const redrive = page.getByRole('dialog', { name: new RegExp(`Redrive all of ${stream}:dlq`) });
+    await redrive.getByRole('button', { name: 'Dry run' }).click();
+    await expect(redrive.getByRole('table', { name: 'Redrive plan per target' })).toContainText(`stream ${stream}`);
+    await redrive.getByRole('button', { name: 'Redrive 2' }).click();
+    await expect(redrive).toContainText('Complete: Moved all 2');
+    await app.screenshot('redis-dlq-redriven');
+    expect(await redis.xlen(`${stream}:dlq`)).toBe(0);
+    expect(await redis.xlen(stream)).toBe(42);
+  } finally {
+    await redis.del(stream, `${stream}:dlq`);
     redis.disconnect();
   }
 });

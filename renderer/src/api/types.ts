@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { AppInfo, ConnectionStatus, QueryResult, ReadModelInfo, ResourceList, TestResult } from '../../../src/api/contract';
+import type { AppInfo, ConnectionStatus, Contract, QueryResult, ReadModelInfo, ResourceList, TestResult } from '../../../src/api/contract';
 
 export type { ConnectionSummary } from '../../../src/model/connections';
 export type { ConnectionDraft, ConnectionProfile } from '../../../src/sources/profiles';
@@ -14,3 +14,9 @@ export type ConnectionStatus = z.infer<typeof ConnectionStatus>;
 export type ResourceList = z.infer<typeof ResourceList>;
 export type ReadModelInfo = z.infer<typeof ReadModelInfo>;
 export type QueryResult = z.infer<typeof QueryResult>;
+/** What a method of the contract returns. */
+type ResultOf<M extends keyof Contract> = z.infer<Contract[M]['result']>;
+export type StreamGroup = ResultOf<'redis/stream-groups'>['groups'][number];
+export type PendingEntry = ResultOf<'redis/pending'>['entries'][number];
+export type DeadLetterMove = ResultOf<'redis/dead-letter'>;
+export type GroupPositionPlan = ResultOf<'redis/plan-group-position'>;

@@ -336,7 +336,7 @@ function DeadLetterLinks({ source }: { source: DeadLetterSource }) {
 function OpenButton({ source, onOpen }: { source: DeadLetterSource; onOpen(connectionId: string, resource: Resource): void }) {
   const r = source.resource;
   if (r.type === 'rabbit-queue' && r.queueType !== 'stream') return null;
-  const label = r.type === 'store-subscription' ? 'Replay in subscription…' : r.type === 'kafka-topic' ? 'Open topic' : 'Open queue';
+  const label = r.type === 'store-subscription' ? 'Replay in subscription…' : r.type === 'kafka-topic' ? 'Open topic' : r.type === 'source' ? `Open ${r.kind}` : 'Open queue';
   return (
     <button className="btn primary" onClick={() => onOpen(source.connectionId, r)}>
       {label}

@@ -5,6 +5,7 @@ import { SuperStreamPage } from '../rabbit/SuperStreamPage';
 import { StoreRecordsTab } from '../store/StoreRecordsTab';
 import { SubscriptionTab } from '../store/SubscriptionTab';
 import { TopicTab } from '../topics/TopicTab';
+import { RedisResourceTab } from '../redis/RedisResourceTab';
 import { RecordsView } from './RecordsView';
 
 interface Props {
@@ -47,6 +48,7 @@ export function ResourceTab({ connectionId, resource, dark, attachJob, onChanged
     case 'store-subscription':
       return <SubscriptionTab connectionId={connectionId} name={resource.name} dark={dark} onChanged={onChanged} />;
     case 'source':
+      if (resource.source === 'redis') return <RedisResourceTab connectionId={connectionId} resource={resource} attachJob={attachJob} onChanged={onChanged} />;
       return <RecordsView connectionId={connectionId} resource={resource} target={{ type: 'source', resource: resource.name }} attachJob={attachJob} />;
   }
 }

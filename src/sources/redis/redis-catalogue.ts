@@ -45,7 +45,7 @@ export async function catalogue(redis: Redis, prefix: string, signal: AbortSigna
     if (queueEvents.has(key)) continue;
     entries.set(key, { kind: 'stream', key });
     const dlq = isDlqStream(key);
-    resources.push({ type: 'source', source: 'redis', kind: dlq ? 'dead-letter stream' : 'stream', name: key, group: 'Streams', items: { value: lengths[i]!, exact: true }, deadLetter: dlq });
+    resources.push({ type: 'source', source: 'redis', kind: 'stream', name: key, group: 'Streams', items: { value: lengths[i]!, exact: true }, deadLetter: dlq });
   }
   return { resources, entries, complete: queuesComplete && streamsComplete };
 }
