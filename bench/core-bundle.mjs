@@ -11,7 +11,7 @@ const require = createRequire(join(root, 'package.json'));
  * reading; `besideServer` puts one next to the built server instead, for code that finds the
  * shipped projection worker by its own location.
  */
-export function bundleCore(name, contents, { besideServer = false } = {}) {
+export function bundleCore(name, contents, { besideServer = false, external = [] } = {}) {
   const esbuild = require('esbuild');
   const dir = besideServer ? join(root, 'dist', 'server') : join(root, 'node_modules', '.cache', 'rewind-bench');
   mkdirSync(dir, { recursive: true });
@@ -22,7 +22,7 @@ export function bundleCore(name, contents, { besideServer = false } = {}) {
     platform: 'node',
     format: 'cjs',
     outfile,
-    external: ['better-sqlite3', 'esbuild'],
+    external: ['better-sqlite3', 'esbuild', ...external],
     logLevel: 'silent',
   });
   return require(outfile);

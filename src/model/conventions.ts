@@ -28,13 +28,37 @@ function whose(name: string): string | null {
   return null;
 }
 
+let lastHeaders: readonly Header[] | null = null;
+let lastNames: string[] = [];
+
+/**
+ * The headers' names in lower case, made once per record: the normaliser asks for them a dozen
+ * times, on every record a read or a search converts. One record at a time is converted, so the
+ * last one's are kept (a WeakMap per record cost more than the lowering it saved).
+ */
+export function lowerNames(headers: readonly Header[]): string[] {
+  if (headers !== lastHeaders || lastNames.length !== headers.length) {
+    lastNames = headers.map((h) => h.name.toLowerCase());
+    lastHeaders = headers;
+  }
+  return lastNames;
+}
+
+/** The first header whose name is `lowerName` in any case. */
+export function findHeader(headers: readonly Header[], lowerName: string): Header | undefined {
+  const i = lowerNames(headers).indexOf(lowerName);
+  return i === -1 ? undefined : headers[i];
+}
+
 /** A field's value from the first of `names` a record carries as a text header, and which header that was. */
 export function headerField(headers: readonly Header[], names: readonly string[]): { value: string; header: string } | null {
   let best: Header | null = null;
   let rank = names.length;
-  for (const h of headers) {
+  const lower = lowerNames(headers);
+  for (let i = 0; i < headers.length; i++) {
+    const h = headers[i]!;
     if (h.binary || h.value === null) continue;
-    const at = names.indexOf(h.name.toLowerCase());
+    const at = names.indexOf(lower[i]!);
     if (at !== -1 && at < rank) {
       rank = at;
       best = h;

@@ -1,5 +1,5 @@
 import type { BatchEvent, EventMeta, Header } from './envelope';
-import { headerField, headerRule, HEADER_CONVENTIONS, type ConventionField, type FieldRules } from './conventions';
+import { findHeader, headerField, headerRule, HEADER_CONVENTIONS, lowerNames, type ConventionField, type FieldRules } from './conventions';
 import { nserviceBusTime, payloadTime, rfc3339 } from './event-times';
 import { applyEnvelopeRules, mappedMeta, type EnvelopeRule } from './envelope-mapping';
 
@@ -43,6 +43,8 @@ export const ENVELOPE_PARSE_MAX = 4 * 1024 * 1024;
 const utf8 = new TextDecoder();
 
 const CE_PREFIXES = ['ce_', 'cloudevents:', 'cloudevents_', 'ce-'] as const;
+/** `<prefix>specversion` in each binding's spelling, to its prefix. */
+const CE_SPECVERSION = new Map<string, (typeof CE_PREFIXES)[number]>(CE_PREFIXES.map((p) => [`${p}specversion`, p]));
 const CE_CORE = new Set(['specversion', 'id', 'source', 'type', 'subject', 'time', 'datacontenttype', 'dataschema', 'data', 'data_base64']);
 /** Extensions that map onto envelope fields (the correlation, distributed-tracing, sequence and partitioning extensions). */
 const CE_MAPPED = new Set(['correlationid', 'causationid', 'traceparent', 'tracestate', 'sequence', 'partitionkey']);
@@ -83,9 +85,9 @@ function withMapping(built: Recognised, record: RawRecord, mapping: readonly Env
 
 function cloudEventsBinary(record: RawRecord): Recognised | null {
   let prefix: string | null = null;
-  for (const h of record.headers) {
-    const name = h.name.toLowerCase();
-    const p = CE_PREFIXES.find((x) => name === `${x}specversion`);
+  const lower = lowerNames(record.headers);
+  for (const name of lower) {
+    const p = CE_SPECVERSION.get(name);
     if (p) {
       prefix = p;
       break;
@@ -93,12 +95,12 @@ function cloudEventsBinary(record: RawRecord): Recognised | null {
   }
   if (prefix === null) return null;
   const attributes = new Map<string, Header>();
-  for (const h of record.headers) {
-    const name = h.name.toLowerCase();
+  for (const [i, h] of record.headers.entries()) {
+    const name = lower[i]!;
     if (name.startsWith(prefix) && !attributes.has(name.slice(prefix.length))) attributes.set(name.slice(prefix.length), h);
   }
   const rules: FieldRules = {
-    format: `${prefix === 'ce_' ? 'Kafka header' : prefix === 'ce-' ? 'header' : 'AMQP application property'} ${record.headers.find((h) => h.name.toLowerCase() === `${prefix}specversion`)!.name}`,
+    format: `${prefix === 'ce_' ? 'Kafka header' : prefix === 'ce-' ? 'header' : 'AMQP application property'} ${findHeader(record.headers, `${prefix}specversion`)!.name}`,
   };
   const binding = prefix === 'ce_' ? 'Kafka header' : prefix === 'ce-' ? "header (Knative's ce-)" : 'AMQP application property';
   const rule = (attribute: string) => `CloudEvents, binary mode, ${binding} ${attributes.get(attribute)?.name ?? ''}`;
@@ -107,7 +109,7 @@ function cloudEventsBinary(record: RawRecord): Recognised | null {
     if (v !== null && field) rules[field] = rule(attribute);
     return v;
   };
-  const contentTypeHeader = record.headers.find((h) => h.name.toLowerCase() === 'content-type');
+  const contentTypeHeader = findHeader(record.headers, 'content-type');
   const contentTypeProperty = record.properties?.find((h) => h.name === 'content_type');
   const contentType = text(contentTypeProperty) ?? text(contentTypeHeader) ?? attr('datacontenttype');
   if (contentType !== null)
@@ -174,7 +176,7 @@ function eventTime(h: Header): { iso: string; text: string } | null {
 function contentTypeOf(record: RawRecord): { value: string; rule: string } | null {
   const property = text(record.properties?.find((h) => h.name === 'content_type'));
   if (property !== null) return { value: property, rule: 'AMQP property content_type' };
-  const header = record.headers.find((h) => h.name.toLowerCase() === 'content-type' || h.name.toLowerCase() === 'contenttype');
+  const header = findHeader(record.headers, 'content-type') ?? findHeader(record.headers, 'contenttype');
   const v = text(header);
   return v !== null && header ? { value: v, rule: `header ${header.name}` } : null;
 }
@@ -280,7 +282,7 @@ const NAMING_HEADERS: Record<ConventionField, readonly string[]> = {
   correlationId: withoutSpring(HEADER_CONVENTIONS.correlationId),
   causationId: withoutSpring(HEADER_CONVENTIONS.causationId),
 };
-const javaClass = (headers: readonly Header[]): string | null => text(headers.find((h) => h.name.toLowerCase() === SPRING_TYPE));
+const javaClass = (headers: readonly Header[]): string | null => text(findHeader(headers, SPRING_TYPE));
 
 /** The keys a hand-rolled envelope uses, in the order they are tried. */
 const PAYLOAD_KEYS: Record<'id' | 'type' | 'time' | 'source' | 'correlationId' | 'causationId' | 'version', readonly string[]> = {
@@ -296,60 +298,76 @@ const DATA_KEYS = ['data', 'payload'];
 const ENVELOPE_HINT = /"(eventType|event_type|type)"/;
 
 /** Rules 3 to 6: AMQP properties, the header table, an envelope in the value, Spring's class. */
+const CONVENTION_FIELDS: readonly ConventionField[] = ['id', 'type', 'correlationId', 'causationId'];
+const FROM_PROPERTY: Partial<Record<ConventionField, string>> = { id: 'message_id', type: 'type', correlationId: 'correlation_id' };
+const NO_HEADERS: readonly Header[] = [];
+
+/** A header's rule in words, made once per header name (records of one source repeat the same few). */
+const ruleWords = new Map<string, string>();
+function cachedHeaderRule(name: string): string {
+  let words = ruleWords.get(name);
+  if (words === undefined) {
+    words = headerRule(name);
+    if (ruleWords.size < 10_000) ruleWords.set(name, words);
+  }
+  return words;
+}
+
 function conventional(record: RawRecord): Recognised {
   const rules: FieldRules = {};
   const fields: Record<ConventionField, string | null> = { id: null, type: null, correlationId: null, causationId: null };
-  const properties = record.properties ?? [];
-  const fromProperty: Partial<Record<ConventionField, string>> = { id: 'message_id', type: 'type', correlationId: 'correlation_id' };
-  for (const field of Object.keys(fields) as ConventionField[]) {
-    const property = fromProperty[field];
-    const p = property ? text(properties.find((h) => h.name === property)) : null;
+  const properties = record.properties ?? NO_HEADERS;
+  let found = false;
+  for (const field of CONVENTION_FIELDS) {
+    const property = FROM_PROPERTY[field];
+    const p = property && properties.length > 0 ? text(properties.find((h) => h.name === property)) : null;
     if (p !== null) {
       fields[field] = p;
       rules[field] = `AMQP property ${property}`;
+      found = true;
       continue;
     }
-    const found = headerField(record.headers, NAMING_HEADERS[field]);
-    if (found) {
-      fields[field] = field === 'type' && found.header.toLowerCase() === 'nservicebus.enclosedmessagetypes' ? enclosedType(found.value) : found.value;
-      rules[field] = headerRule(found.header);
+    const hit = headerField(record.headers, NAMING_HEADERS[field]);
+    if (hit) {
+      fields[field] = field === 'type' && hit.header.toLowerCase() === 'nservicebus.enclosedmessagetypes' ? enclosedType(hit.value) : hit.value;
+      rules[field] = cachedHeaderRule(hit.header);
+      found = true;
     }
   }
   const meta = blankMeta('', record);
-  let found = Object.values(fields).some((v) => v !== null);
   const appId = text(properties.find((h) => h.name === 'app_id'));
   if (appId !== null) {
     meta.source = appId;
     rules.source = 'AMQP property app_id';
   }
-  const timeSent = record.headers.find((h) => h.name.toLowerCase() === 'nservicebus.timesent');
+  const timeSent = findHeader(record.headers, 'nservicebus.timesent');
   const nsbTime = text(timeSent) === null ? null : nserviceBusTime(text(timeSent)!);
   if (nsbTime && timeSent) {
     meta.time = nsbTime;
     meta.timeText = timeSent.value;
-    rules.time = `${headerRule(timeSent.name)}, its own time format`;
+    rules.time = `${cachedHeaderRule(timeSent.name)}, its own time format`;
   }
   const ct = contentTypeOf(record);
   if (ct) meta.contentType = ct.value;
   const traceparent = headerField(record.headers, ['traceparent']);
   if (traceparent) {
     meta.traceparent = traceparent.value;
-    rules.traceparent = headerRule(traceparent.header);
+    rules.traceparent = cachedHeaderRule(traceparent.header);
   }
   const inPayload = payloadEnvelope(record.value, fields, meta, rules);
   found ||= inPayload;
   if (fields.type === null && meta.javaClass !== null) {
     fields.type = meta.javaClass;
-    rules.type = headerRule(record.headers.find((h) => h.name.toLowerCase() === SPRING_TYPE)!.name);
+    rules.type = headerRule(findHeader(record.headers, SPRING_TYPE)!.name);
   }
-  const format = inPayload ? 'an envelope in the payload' : headerFormat(record, rules);
   const any = found || meta.javaClass !== null || meta.source !== null || meta.time !== null;
-  return { ...fields, rules, event: any ? { ...meta, format } : null };
+  if (any) meta.format = inPayload ? 'an envelope in the payload' : headerFormat(record, rules);
+  return { id: fields.id, type: fields.type, correlationId: fields.correlationId, causationId: fields.causationId, rules, event: any ? meta : null };
 }
 
 function headerFormat(record: RawRecord, rules: FieldRules): string {
-  if (record.headers.some((h) => h.name.toLowerCase().startsWith('nservicebus.'))) return 'NServiceBus headers';
-  if (Object.values(rules).some((r) => r?.startsWith('AMQP property'))) return 'AMQP properties';
+  if (lowerNames(record.headers).some((n) => n.startsWith('nservicebus.'))) return 'NServiceBus headers';
+  for (const field in rules) if (rules[field as keyof FieldRules]?.startsWith('AMQP property')) return 'AMQP properties';
   return 'headers';
 }
 

@@ -138,6 +138,23 @@ describe('a Redis stream with consumer groups', () => {
     expect((await client.call('redis/stream-groups', { connectionId, stream })).groups.find((g) => g.name === 'billing')!.lag).toBe(4);
   });
 
+  it('keeps the bytes of a binary entry through the DLQ and back', async () => {
+    const bytes = Buffer.from([0x08, 0x96, 0x01, 0xff, 0x00, 0xfe]);
+    const id = await redis.xadd(stream, '*', 'data', bytes, 'kind', 'protobuf');
+    await redis.xreadgroup('GROUP', 'billing', 'worker-1', 'COUNT', 100, 'STREAMS', stream, '>');
+    const moved = await client.stream('redis/dead-letter', { connectionId, stream, group: 'billing', selection: { ids: [id!] }, reason: 'does not decode' });
+    expect(moved.moved).toBe(1);
+    const [inDlq] = await redis.xrevrangeBuffer(`${stream}:dlq`, '+', '-', 'COUNT', 1);
+    expect(inDlq![1][1]).toEqual(bytes);
+    const ref = { type: 'source' as const, name: `${stream}:dlq` };
+    await client.call('resources/list', { connectionId });
+    const out = await client.stream('dead-letters/redrive', { connectionId, ref, selection: { all: true }, target: { kind: 'origin' }, options: {}, confirmedCount: 1 });
+    expect(out.moved).toBe(1);
+    const [back] = await redis.xrevrangeBuffer(stream, '+', '-', 'COUNT', 1);
+    expect(back![1].slice(0, 4)).toEqual([Buffer.from('data'), bytes, Buffer.from('kind'), Buffer.from('protobuf')]);
+    expect(back![1][5]!.toString()).toBe(id);
+  });
+
   it('leaves an entry that is not pending, or gone from the stream, where it is and says why', async () => {
     const [first] = (await redis.xrange(stream, '-', '+', 'COUNT', 1)) as [string, string[]][];
     const notPending = await client.stream('redis/dead-letter', { connectionId, stream, group: 'billing', selection: { ids: [first![0]] }, reason: 'by hand' });

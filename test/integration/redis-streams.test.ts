@@ -96,6 +96,16 @@ describe('Redis streams', () => {
     expect(flat.rows[0]!.payload).toMatchObject({ kind: 'json', text: '{"sku":"A-1","qty":"3"}' });
   });
 
+  it('shows bytes that are not UTF-8 as they are, never replaced', async () => {
+    const bytes = Buffer.from([0xff, 0x00, 0xc3, 0x28, 0x61, 0x80]);
+    await redis.xadd(`bin-${tag}`, '*', 'data', bytes, 'sig', Buffer.from([0xfe, 0xed]));
+    await client.call('resources/list', { connectionId });
+    const { rows } = await read(`bin-${tag}`, { type: 'start' }, 1);
+    expect(rows[0]!.payload).toEqual({ kind: 'binary', base64: bytes.toString('base64'), bytes: 6, truncated: false });
+    expect(rows[0]!.headers).toEqual([{ name: 'sig', value: Buffer.from([0xfe, 0xed]).toString('base64'), binary: true }]);
+    await redis.del(`bin-${tag}`);
+  });
+
   it('is read from a time, from its last entries, and from an id given without its sequence', async () => {
     const at = await read(stream, { type: 'time', value: '2026-01-01T01:00:00.500Z' }, 2);
     expect(at.rows.map((r) => r.position)).toEqual([`${T0 + 3601000}-0`, `${T0 + 3602000}-0`]);

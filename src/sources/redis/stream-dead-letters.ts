@@ -5,18 +5,13 @@ import { noDeath, type DeadLetter, type Death } from '../../model/dead-letters';
 import type { EnvelopeRule } from '../../model/envelope-mapping';
 import type { PlanRow, RedriveFailure, RedrivePlan, RedriveProgress } from '../../model/redrive';
 import { sleep, type RedriveRequest, type SourceRedriveOutcome } from '../source-adapter';
-import { entryToEnvelope, type StreamEntry } from './stream-entry';
+import { entryToEnvelope, fieldOf, xrangeEntries, xrevrangeEntries, type StreamEntry } from './stream-entry';
 import { DLQ_FIELDS, isDlqField } from './stream-groups';
 
 const PLAN_ROWS = 2_000;
 
-const fieldOf = (pairs: string[], name: string): string | null => {
-  for (let i = 0; i + 1 < pairs.length; i += 2) if (pairs[i] === name) return pairs[i + 1]!;
-  return null;
-};
-
 /** Why and where a dead-lettered entry died, from the fields Rewind (or an app doing the same) wrote beside it. */
-export function entryDeath(pairs: string[]): Death {
+export function entryDeath(pairs: Buffer[]): Death {
   const stream = fieldOf(pairs, DLQ_FIELDS.originalStream);
   const group = fieldOf(pairs, DLQ_FIELDS.group);
   const deliveries = fieldOf(pairs, DLQ_FIELDS.deliveries);
@@ -39,7 +34,7 @@ export class StreamDeadLetters {
   constructor(private readonly rules: () => readonly EnvelopeRule[]) {}
 
   async peek(redis: Redis, dlq: string, limit: number) {
-    const entries = (await redis.xrevrange(dlq, '+', '-', 'COUNT', limit)) as StreamEntry[];
+    const entries = await xrevrangeEntries(redis, dlq, '+', '-', limit);
     const messages: DeadLetter[] = entries.map((e) => ({ id: e[0], envelope: entryToEnvelope(e, dlq, undefined, this.rules()), death: entryDeath(e[1]) }));
     return {
       messages,
@@ -93,8 +88,8 @@ export class StreamDeadLetters {
         failures.push({ where: id, messageId: null, reason: !entry ? `no longer in ${dlq}` : 'does not say which stream it came from (no x-original-stream)' });
         continue;
       }
-      const pairs: string[] = [];
-      for (let i = 0; i + 1 < entry[1].length; i += 2) if (!isDlqField(entry[1][i]!)) pairs.push(entry[1][i]!, entry[1][i + 1]!);
+      const pairs: (Buffer | string)[] = [];
+      for (let i = 0; i + 1 < entry[1].length; i += 2) if (!isDlqField(entry[1][i]!.toString('utf8'))) pairs.push(entry[1][i]!, entry[1][i + 1]!);
       pairs.push(DLQ_FIELDS.originalId, fieldOf(entry[1], DLQ_FIELDS.originalId) ?? id);
       try {
         const replies = await redis
@@ -135,14 +130,14 @@ export class StreamDeadLetters {
 
   /** The entries picked (a removed one comes back without its entry), or every one, newest first. */
   private async selected(redis: Redis, dlq: string, request: RedriveRequest): Promise<{ id: string; entry: StreamEntry | null }[]> {
-    if ('all' in request.selection) return ((await redis.xrevrange(dlq, '+', '-')) as StreamEntry[]).map((e) => ({ id: e[0], entry: e }));
+    if ('all' in request.selection) return (await xrevrangeEntries(redis, dlq, '+', '-')).map((e) => ({ id: e[0], entry: e }));
     const out: { id: string; entry: StreamEntry | null }[] = [];
     for (const id of [...new Set(request.selection.ids)]) {
       if (!/^\d+-\d+$/.test(id)) {
         out.push({ id, entry: null });
         continue;
       }
-      const found = (await redis.xrange(dlq, id, id)) as StreamEntry[];
+      const found = await xrangeEntries(redis, dlq, id, id);
       out.push({ id, entry: found[0] ?? null });
     }
     return out;

@@ -2,7 +2,10 @@ import type { Redis } from 'ioredis';
 import { RewindError } from '../../model/errors';
 import { throwIfAborted } from '../source-adapter';
 import type { DeadLetterMove, GroupPositionPlan, PendingEntry, PendingSelection, StreamGroup, StreamGroups } from './stream-groups-model';
-import { compareIds, type StreamEntry } from './stream-entry';
+import { compareIds, xrangeEntries } from './stream-entry';
+
+/** What XRANGE gives where only ids are wanted. */
+type IdsOnly = [id: string, pairs: string[]][];
 
 /** Where a stream's dead letters go. */
 export const dlqOf = (stream: string) => `${stream}:dlq`;
@@ -38,8 +41,8 @@ export async function streamGroups(redis: Redis, key: string): Promise<StreamGro
   await mustBeStream(redis, key);
   const [length, first, last, groupsRaw] = await Promise.all([
     redis.xlen(key),
-    redis.xrange(key, '-', '+', 'COUNT', 1) as Promise<StreamEntry[]>,
-    redis.xrevrange(key, '+', '-', 'COUNT', 1) as Promise<StreamEntry[]>,
+    redis.xrange(key, '-', '+', 'COUNT', 1) as Promise<IdsOnly>,
+    redis.xrevrange(key, '+', '-', 'COUNT', 1) as Promise<IdsOnly>,
     redis.call('XINFO', 'GROUPS', key) as Promise<unknown[]>,
   ]);
   const groups: StreamGroup[] = [];
@@ -99,7 +102,7 @@ export async function claimEntries(redis: Redis, key: string, group: string, con
 /** The last entry before a time: a group set there reads from that time on. */
 async function idBefore(redis: Redis, key: string, time: string): Promise<string> {
   const ms = Date.parse(time);
-  const before = (await redis.xrevrange(key, `(${ms}-0`, '-', 'COUNT', 1)) as StreamEntry[];
+  const before = (await redis.xrevrange(key, `(${ms}-0`, '-', 'COUNT', 1)) as IdsOnly;
   return before[0]?.[0] ?? '0-0';
 }
 
@@ -111,7 +114,7 @@ async function countBetween(redis: Redis, key: string, from: string, to: string)
   let n = 0;
   let start = `(${from}`;
   while (n < COUNT_CAP) {
-    const page = (await redis.xrange(key, start, to, 'COUNT', 10_000)) as StreamEntry[];
+    const page = (await redis.xrange(key, start, to, 'COUNT', 10_000)) as IdsOnly;
     n += page.length;
     if (page.length < 10_000) return { value: n, exact: true };
     start = `(${page.at(-1)![0]}`;
@@ -168,7 +171,7 @@ export async function deadLetterPending(
       continue;
     }
     try {
-      const found = (await redis.xrange(key, id, id)) as StreamEntry[];
+      const found = await xrangeEntries(redis, key, id, id);
       if (found.length === 0) {
         skipped.push({ id, reason: 'gone from the stream (deleted or trimmed); it stays pending, unacknowledged' });
         continue;

@@ -4,7 +4,7 @@ import type { ReadFrom } from '../../model/resources';
 import type { EnvelopeRule } from '../../model/envelope-mapping';
 import type { WireEvent } from '../../model/wire';
 import { throwIfAborted, type ReadOptions } from '../source-adapter';
-import { afterId, compareIds, entryToEnvelope, entryToWire, type StreamEntry } from './stream-entry';
+import { afterId, compareIds, entryToEnvelope, entryToWire, xrangeEntries, xrevrangeEntries, type StreamEntry } from './stream-entry';
 
 const PAGE = 500;
 const STREAM_ID = /^\d+(-\d+)?$/;
@@ -21,7 +21,7 @@ export function startId(from: ReadFrom | { type: 'last' }): string {
 }
 
 async function lastId(redis: Redis, key: string): Promise<string | null> {
-  const last = (await redis.xrevrange(key, '+', '-', 'COUNT', 1)) as StreamEntry[];
+  const last = (await redis.xrevrange(key, '+', '-', 'COUNT', 1)) as [string, string[]][];
   return last[0]?.[0] ?? null;
 }
 
@@ -38,20 +38,30 @@ export async function readStream(redis: Redis, key: string, options: ReadOptions
   if (end === null) return { count: 0, next: null, end: null };
   let start: string;
   if (options.from.type === 'last') {
-    const tail = (await redis.xrevrange(key, '+', '-', 'COUNT', options.limit)) as StreamEntry[];
+    const tail = await xrevrangeEntries(redis, key, '+', '-', options.limit);
     start = tail.at(-1)?.[0] ?? '-';
   } else start = startId(options.from);
   let count = 0;
-  while (count < options.limit) {
-    throwIfAborted(options.signal);
-    const page = (await redis.xrange(key, start, end, 'COUNT', Math.min(PAGE, options.limit - count))) as StreamEntry[];
+  const fetch = (from: string, room: number) => xrangeEntries(redis, key, from, end, Math.min(PAGE, room));
+  // The next page is asked for before this one is converted: Redis answers while Rewind works.
+  let coming: Promise<StreamEntry[]> | null = fetch(start, options.limit);
+  while (coming) {
+    if (options.signal.aborted) {
+      // A page still on its way lands unread.
+      coming.catch(() => undefined);
+      throwIfAborted(options.signal);
+    }
+    const page: StreamEntry[] = await coming;
+    coming = null;
     if (page.length === 0) break;
     count += page.length;
+    const last = page.at(-1)![0];
+    const atEnd = compareIds(last, end) >= 0;
+    start = afterId(last);
+    if (!atEnd && count < options.limit) coming = fetch(start, options.limit - count);
     options.onBatch(page.map((e) => entryToEnvelope(e, key, options.previewBytes, rules)));
     options.onProgress({ done: count, total: null, exact: false });
-    const last = page.at(-1)![0];
-    if (compareIds(last, end) >= 0) return { count, next: null, end };
-    start = afterId(last);
+    if (atEnd) return { count, next: null, end };
   }
   return { count, next: count === 0 ? null : start, end };
 }
@@ -67,7 +77,7 @@ export async function* streamEvents(redis: Redis, key: string, from: ReadFrom, t
     throwIfAborted(signal);
     const room = to === null ? buffer : Math.min(buffer, to - ordinal);
     if (room <= 0) return;
-    const page = (await redis.xrange(key, start, end, 'COUNT', room)) as StreamEntry[];
+    const page = await xrangeEntries(redis, key, start, end, room);
     if (page.length === 0) return;
     yield page.map((e) => entryToWire(e, key, ++ordinal, rules));
     const last = page.at(-1)![0];
