@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CleanState, QueueInfo, QueueRef } from '../sources/redis/queue-model';
 import { DeadLetterMove, GroupPositionPlan, GroupRef, GroupTarget, PendingEntry, PendingSelection, StreamGroups, StreamId, StreamRef } from '../sources/redis/stream-groups-model';
 
 /** Redis streams' consumer groups: pending entries, claims, positions, and the dead-letter move. Spread into `contract` (contract.ts). */
@@ -34,4 +35,15 @@ export const redisContract = {
     z.object({ done: z.number().int(), total: z.number().int(), moved: z.number().int() }),
     DeadLetterMove,
   ),
+  /** A queue's version, state counts, connected workers, global concurrency and rate limit. */
+  'redis/queue': call(QueueRef, QueueInfo),
+  /** Delayed jobs to waiting now, through BullMQ (`ids` null: all of them). Audited. */
+  'redis/promote': call(
+    QueueRef.extend({ ids: z.array(Name).min(1).max(10_000).nullable() }),
+    z.object({ promoted: z.number().int(), failures: z.array(z.object({ id: z.string(), reason: z.string() })) }),
+  ),
+  /** Removes one job through BullMQ; `confirm` is its id typed again. Audited. */
+  'redis/remove-job': call(QueueRef.extend({ id: Name, confirm: z.string() }), z.object({ state: z.string() })),
+  /** Removes every job of a state through BullMQ; `confirm` is the queue's name typed again. Audited. */
+  'redis/clean': call(QueueRef.extend({ state: CleanState, confirm: z.string() }), z.object({ removed: z.number().int() })),
 } as const;

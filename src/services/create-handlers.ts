@@ -1,6 +1,7 @@
 import { groupHandlers } from './group-handlers';
 import { topicHandlers } from './topic-handlers';
 import { rabbitMapHandlers } from './rabbit-map-handlers';
+import { redisQueueHandlers } from './redis-queue-handlers';
 import { redisStreamHandlers } from './redis-stream-handlers';
 import { publishHandlers } from './publish-handlers';
 import type { Handlers } from '../api/dispatcher';
@@ -62,6 +63,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...topicHandlers(deps),
     ...rabbitMapHandlers(deps),
     ...redisStreamHandlers(deps),
+    ...redisQueueHandlers(deps),
     'records/read': async ({ connectionId, target, from, limit, isolation }, ctx) => {
       const adapter = await pool.get(connectionId);
       return adapter.read({ target, from, limit, ...(isolation ? { isolation } : {}), signal: ctx.signal, onBatch: ctx.batch, onProgress: ctx.progress });

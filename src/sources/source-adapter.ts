@@ -11,6 +11,7 @@ import type { Capabilities, ProjectionFrom, ReadFrom, ReadStart, ReadTarget, Res
 import type { WireEvent } from '../model/wire';
 import type { EventStore } from '../store/event-store';
 import type { RabbitMap } from './rabbitmq/rabbit-map';
+import type { RedisQueueAbility } from './redis/queue-ability';
 import type { RedisStreamAbility } from './redis/stream-ability';
 
 export interface ReadOptions {
@@ -64,6 +65,8 @@ export interface SourceAdapter {
   readonly rabbitMap?: RabbitMap;
   /** Present where streams have consumer groups Rewind can look into and act on (Redis streams). */
   readonly redisStreams?: RedisStreamAbility;
+  /** Present where queues have jobs Rewind can promote, remove and clean through their library (BullMQ). */
+  readonly redisQueues?: RedisQueueAbility;
   /** Present where the connection has a schema registry: its subjects, for the composer. */
   schemaSubjects?(): Promise<string[]>;
   /** Present where records go through the decoder chain: the user's choices per topic or queue. */

@@ -207,3 +207,104 @@ describe('queues Rewind cannot or need not read as they look', () => {
     }
   });
 });
+
+describe('acting on a queue through BullMQ', () => {
+  it('promotes delayed jobs (one, then all) and a real worker runs them', async () => {
+    for (const library of ['bullmq', 'bullmq-v4', 'bull'] as const) {
+      const name = `promote-${library}`;
+      const queue = openQueue(library, name, prefix);
+      try {
+        const ids = [];
+        for (let i = 0; i < 5; i++) ids.push(await queue.add('remind', { n: i }, { delay: 3_600_000 }));
+        const one = await client.call('redis/promote', { connectionId, queue: name, ids: [ids[0]!] });
+        expect(one).toEqual({ promoted: 1, failures: [] });
+        expect(await queue.counts()).toMatchObject({ delayed: 4, waiting: 1 });
+        const again = await client.call('redis/promote', { connectionId, queue: name, ids: [ids[0]!] });
+        expect(again).toEqual({ promoted: 0, failures: [{ id: ids[0], reason: 'not delayed any more' }] });
+        expect(await client.call('redis/promote', { connectionId, queue: name, ids: null })).toMatchObject({ promoted: 4 });
+        const done = await queue.work(
+          () => Promise.resolve('sent'),
+          (c) => c['completed'] === 5,
+        );
+        expect(done).toMatchObject({ completed: 5, delayed: 0 });
+      } finally {
+        await queue.close();
+      }
+    }
+  });
+
+  it('removes a job and cleans a state only when the id or the queue is typed again', async () => {
+    const name = 'tidy';
+    const queue = openQueue('bullmq', name, prefix);
+    try {
+      await queue.addBulk(Array.from({ length: 12 }, (_, i) => ({ name: 'x', data: { order: i } })));
+      await queue.work(FAILING, (c) => c['failed'] === 8 && c['completed'] === 4);
+      const { rows } = await read(`${name} · failed`, { type: 'start' }, 1);
+      const id = rows[0]!.key!.kind === 'text' ? rows[0]!.key!.text : '';
+      const wrong = await client.call('redis/remove-job', { connectionId, queue: name, id, confirm: 'nope' }).catch((e: Error & { code: string }) => e);
+      expect(wrong).toMatchObject({ code: 'invalid_input' });
+      expect(await client.call('redis/remove-job', { connectionId, queue: name, id, confirm: id })).toEqual({ state: 'failed' });
+      expect(await queue.counts()).toMatchObject({ failed: 7 });
+      const refused = await client.call('redis/clean', { connectionId, queue: name, state: 'failed', confirm: 'tid' }).catch((e: Error & { code: string }) => e);
+      expect(refused).toMatchObject({ code: 'invalid_input' });
+      expect(await client.call('redis/clean', { connectionId, queue: name, state: 'failed', confirm: name })).toEqual({ removed: 7 });
+      expect(await queue.counts()).toMatchObject({ failed: 0, completed: 4 });
+      const audit = await client.call('audit/list', { actions: ['job-remove', 'queue-clean'], limit: 5 });
+      expect(audit.entries.map((e) => e.action)).toEqual(['queue-clean', 'job-remove']);
+    } finally {
+      await queue.close();
+    }
+  });
+
+  it("says which workers are connected, and the queue's global concurrency and rate limit", async () => {
+    const name = 'busy';
+    const { Queue, Worker } = await import('bullmq');
+    const connection = { host: '127.0.0.1', port: REDIS_PORT, maxRetriesPerRequest: null };
+    const queue = new Queue(name, { connection, prefix });
+    await queue.setGlobalConcurrency(3);
+    await queue.setGlobalRateLimit(50, 1000);
+    const worker = new Worker(name, async () => 'ok', { connection, prefix, name: 'mailer-1' });
+    await worker.waitUntilReady();
+    try {
+      const info = await client.call('redis/queue', { connectionId, queue: name });
+      expect(info).toMatchObject({ queue: name, layout: expect.stringMatching(/^BullMQ 6\./), paused: false, globalConcurrency: 3, rateLimit: { max: 50, durationMs: 1000 }, workersUnknown: null });
+      expect(info.workers.map((w) => w.name)).toContain(`${prefix}:${Buffer.from(name).toString('base64')}:w:mailer-1`);
+    } finally {
+      await worker.close();
+      await queue.close();
+    }
+  });
+
+  it("shows a flow's parent waiting for its children, naming the one that failed", async () => {
+    const { FlowProducer, Worker } = await import('bullmq');
+    const connection = { host: '127.0.0.1', port: REDIS_PORT, maxRetriesPerRequest: null };
+    const flow = new FlowProducer({ connection, prefix });
+    const tree = await flow.add({
+      name: 'ship-order',
+      queueName: 'orders-flow',
+      data: { order: 7 },
+      children: [
+        { name: 'charge', queueName: 'steps', data: { step: 'charge' } },
+        { name: 'pack', queueName: 'steps', data: { step: 'pack' } },
+      ],
+    });
+    const worker = new Worker(
+      'steps',
+      async (job) => {
+        if (job.data.step === 'charge') throw new Error('card declined');
+        return 'packed';
+      },
+      { connection, prefix },
+    );
+    try {
+      const charge = tree.children!.find((c) => c.job.name === 'charge')!.job.id!;
+      for (let i = 0; i < 100 && (await redis.zscore(`${prefix}:steps:failed`, charge)) === null; i++) await new Promise((r) => setTimeout(r, 100));
+      const { rows } = await read('orders-flow · waiting-children', { type: 'start' }, 10);
+      expect(rows).toHaveLength(1);
+      expect(rows[0]!.headers.filter((h) => h.name === 'waiting for').map((h) => h.value)).toEqual([`${prefix}:steps:${charge} (failed: card declined)`]);
+    } finally {
+      await worker.close();
+      await flow.close();
+    }
+  });
+});

@@ -50,7 +50,21 @@ const FINISHED: StateKey[] = [
 /** The newest major version whose layout Rewind reads. */
 export const NEWEST_KNOWN_MAJOR = 6;
 
-export function layoutOf(metaVersion: string | null): LayoutResult {
+export function layoutOf(metaVersion: string | null, meta: Record<string, string> = {}): LayoutResult {
+  // BullMQ writes its options in meta even where it writes no version (a FlowProducer, skipMetasUpdate); Bull never does.
+  if ((metaVersion === null || metaVersion === '') && Object.keys(meta).some((k) => k.startsWith('opts.'))) {
+    return {
+      layout: {
+        family: 'bullmq',
+        version: null,
+        major: null,
+        label: 'BullMQ (no version in meta)',
+        states: [...BASE, PRIORITIZED, CHILDREN, ...FINISHED],
+        pausedIn: 'meta-field',
+        legacy: [],
+      },
+    };
+  }
   if (metaVersion === null || metaVersion === '') {
     return {
       layout: {

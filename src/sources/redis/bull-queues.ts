@@ -16,26 +16,53 @@ export interface FoundQueue {
 /** A glob's special characters, escaped so a prefix matches only itself. */
 const globEscape = (s: string) => s.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
 
-/** The queues under a prefix: every `<prefix>:<queue>:meta` or `<prefix>:<queue>:id`. */
-export async function findQueues(redis: Redis, prefix: string, signal: AbortSignal): Promise<{ queues: FoundQueue[]; complete: boolean }> {
+/** The queues under a prefix: every `<prefix>:<queue>:meta` or `<prefix>:<queue>:id`, or a queue's state key. */
+export async function findQueueNames(redis: Redis, prefix: string, signal: AbortSignal): Promise<{ names: string[]; complete: boolean }> {
   const { keys, complete } = await scanKeys(redis, { match: `${globEscape(prefix)}:*` }, signal);
   const names = new Set<string>();
+  const fromStates = new Set<string>();
   const start = prefix.length + 1;
   for (const k of keys) {
     if (k.endsWith(':meta') && k.length > start + 5) names.add(k.slice(start, -5));
     else if (k.endsWith(':id') && k.length > start + 3) names.add(k.slice(start, -3));
+    else {
+      // A queue filled only by a FlowProducer (or with ids of its own) has no meta or id key: its state keys name it.
+      const cut = k.lastIndexOf(':');
+      if (cut > start && STATE_SUFFIXES.has(k.slice(cut + 1))) fromStates.add(k.slice(start, cut));
+    }
   }
-  const queues = await Promise.all([...names].sort().map((name) => describeQueue(redis, prefix, name)));
-  return { queues, complete };
+  for (const name of await realQueues(
+    redis,
+    prefix,
+    [...fromStates].filter((n) => !names.has(n)),
+  ))
+    names.add(name);
+  return { names: [...names].sort(), complete };
+}
+
+const STATE_SUFFIXES = new Set(['wait', 'active', 'paused', 'delayed', 'prioritized', 'waiting-children', 'completed', 'failed']);
+
+/**
+ * Names found only from state keys that are queues: a job's own keys end the same way (BullMQ 5
+ * keeps a parent's failed children under `<job>:failed`), so a name that is itself a job's hash
+ * is not a queue.
+ */
+async function realQueues(redis: Redis, prefix: string, candidates: string[]): Promise<string[]> {
+  if (candidates.length === 0) return [];
+  const p = redis.pipeline();
+  for (const name of candidates) p.type(`${prefix}:${name}`);
+  const types = (await p.exec())!.map(([, t]) => t);
+  return candidates.filter((_, i) => types[i] !== 'hash');
 }
 
 export async function describeQueue(redis: Redis, prefix: string, name: string): Promise<FoundQueue> {
   const base = `${prefix}:${name}`;
-  const [version, pausedField, metaPaused] = (await redis.pipeline().hget(`${base}:meta`, 'version').hget(`${base}:meta`, 'paused').exists(`${base}:meta-paused`).exec())!.map(([e, v]) => {
+  const [meta, metaPaused] = (await redis.pipeline().hgetall(`${base}:meta`).exists(`${base}:meta-paused`).exec())!.map(([e, v]) => {
     if (e) throw e;
     return v;
-  }) as [string | null, string | null, number];
-  const found = layoutOf(version);
+  }) as [Record<string, string>, number];
+  const pausedField = meta['paused'] ?? null;
+  const found = layoutOf(meta['version'] ?? null, meta);
   if ('unknown' in found) return { name, layout: null, unknown: found.unknown, counts: {}, paused: false };
   const layout = found.layout;
   const p = redis.pipeline();
@@ -82,6 +109,27 @@ export async function loadJobs(redis: Redis, base: string, ids: string[], withLo
       const logs = withLogs ? ((replies[j * per + 1]![1] as string[] | null) ?? []) : [];
       out.push({ job: Object.keys(f).length === 0 ? null : { id, fields: f }, logs });
     }
+  }
+  return out;
+}
+
+/**
+ * The children a flow's parent still waits for (its `dependencies` set), each with where it
+ * stands: a failed child keeps its parent waiting for ever unless the flow says otherwise.
+ */
+export async function waitingFor(redis: Redis, base: string, id: string): Promise<string[]> {
+  const children = (await redis.smembers(`${base}:${id}:dependencies`)).sort().slice(0, 50);
+  const out: string[] = [];
+  for (const key of children) {
+    const cut = key.lastIndexOf(':');
+    const [childBase, childId] = [key.slice(0, cut), key.slice(cut + 1)];
+    const [failed, reason] = await redis
+      .pipeline()
+      .zscore(`${childBase}:failed`, childId)
+      .hget(key, 'failedReason')
+      .exec()
+      .then((r) => r!.map(([, v]) => v as string | null));
+    out.push(failed !== null ? `${key} (failed: ${reason ?? 'no reason kept'})` : `${key} (not finished)`);
   }
   return out;
 }

@@ -1,5 +1,4 @@
-import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { RewindError, toApiError } from '../../model/errors';
 import type { DeadLetter } from '../../model/dead-letters';
 import type { z } from 'zod';
@@ -8,6 +7,8 @@ import type { EnvelopeRule } from '../../model/envelope-mapping';
 import { sleep, type RedriveRequest, type SourceRedriveOutcome } from '../source-adapter';
 import { jobDeath, jobToEnvelope } from './bull-job';
 import { loadJobs } from './bull-queues';
+import type { QueueLayout } from './bull-layout';
+import { openLibrary } from './job-library';
 import type { RedisConnection } from './redis-connection';
 
 /** What retrying needs from its adapter: the connection, the prefix, and the envelope rules. */
@@ -22,6 +23,8 @@ export interface FailedJobs {
   /** The resource's name, as the view shows it. */
   name: string;
   queue: string;
+  /** Which library wrote the queue: the one that retries its jobs. */
+  family: QueueLayout['family'];
 }
 
 /** The most rows a dry run lists; the count covers them all. */
@@ -86,11 +89,7 @@ export class BullDeadLetters {
     let ids = await this.ctx.connection.run((redis) => this.selected(redis, key, request));
     // "All" means what the user confirmed in the dry run, not what failed since.
     if ('all' in request.selection && request.confirmedCount !== undefined) ids = ids.slice(0, request.confirmedCount);
-    // BullMQ's own client, on the same server as the same user; its meta (the queue's version) is left as the app wrote it.
-    const client = new Redis({ ...this.ctx.connection.options(), lazyConnect: false, maxRetriesPerRequest: 1 });
-    client.on('error', () => undefined);
-    const queue = new Queue(name, { connection: client, prefix: this.ctx.prefix, skipMetasUpdate: true, skipVersionCheck: true });
-    queue.on('error', () => undefined);
+    const library = openLibrary(this.ctx.connection, this.ctx.prefix, name, failed.family);
     const failures: z.infer<typeof RedriveFailure>[] = [];
     const movedIds: string[] = [];
     let looked = 0;
@@ -109,13 +108,9 @@ export class BullDeadLetters {
         }
         looked += 1;
         try {
-          const job = await queue.getJob(id);
-          if (!job) {
-            failures.push({ where: `job ${id}`, messageId: id, reason: 'removed since it was listed' });
-          } else {
-            await job.retry('failed');
-            movedIds.push(id);
-          }
+          const result = await library.retry(id);
+          if (result === 'retried') movedIds.push(id);
+          else failures.push({ where: `job ${id}`, messageId: id, reason: result === 'gone' ? 'removed since it was listed' : 'no longer failed: retried or removed since it was listed' });
         } catch (e) {
           const api = toApiError(this.ctx.connection.classify(e));
           if (api.code === 'network' || api.code === 'timeout') {
@@ -126,14 +121,13 @@ export class BullDeadLetters {
             error = api;
             break;
           }
-          failures.push({ where: `job ${id}`, messageId: id, reason: /not in the failed state|-3\b/i.test(api.message) ? 'no longer failed: retried or removed since it was listed' : api.message });
+          failures.push({ where: `job ${id}`, messageId: id, reason: api.message });
         }
         if (looked % 20 === 0) report();
         if (gap) await sleep(gap, run.signal);
       }
     } finally {
-      await queue.close().catch(() => undefined);
-      client.disconnect();
+      await library.close();
     }
     report();
     return { looked, moved: movedIds.length, failures, duplicates: 0, uncertain, inBothPlaces, stoppedBy, error, movedIds };

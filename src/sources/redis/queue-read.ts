@@ -5,7 +5,7 @@ import type { EnvelopeRule } from '../../model/envelope-mapping';
 import { throwIfAborted, type ReadOptions } from '../source-adapter';
 import type { StateKey } from './bull-layout';
 import { jobToEnvelope } from './bull-job';
-import { jobIdsAt, loadJobs } from './bull-queues';
+import { jobIdsAt, loadJobs, waitingFor } from './bull-queues';
 
 const PAGE = 100;
 
@@ -43,7 +43,12 @@ export async function readState(redis: Redis, base: string, resource: string, st
     const envelopes = [];
     for (const [i, { job }] of jobs.entries()) {
       if (job === null) gone += 1;
-      else envelopes.push(jobToEnvelope(job, resource, String(place + i), options.previewBytes, rules));
+      else {
+        const envelope = jobToEnvelope(job, resource, String(place + i), options.previewBytes, rules);
+        // A flow's parent says which children it still waits for, and which of them failed.
+        if (state.state === 'waiting-children') for (const child of await waitingFor(redis, base, job.id)) envelope.headers.push({ name: 'waiting for', value: child });
+        envelopes.push(envelope);
+      }
     }
     place += ids.length;
     count += envelopes.length;

@@ -6,23 +6,32 @@ import type { WireEvent } from '../../model/wire';
 import type { ReadOptions, SourceAdapter } from '../source-adapter';
 import type { RedisProfile } from './profile';
 import { readState } from './queue-read';
-import { catalogue, type Entry } from './redis-catalogue';
+import { catalogue, walkKeyspace, type Entry, type KeyspaceNames } from './redis-catalogue';
 import { RedisConnection } from './redis-connection';
 import { RedisDeadLetters } from './redis-dead-letters';
+import { BullActions } from './bull-actions';
 import type { RedisStreamAbility } from './stream-ability';
 import { claimEntries, deadLetterPending, pendingEntries, planGroupPosition, setGroupPosition, streamGroups } from './stream-groups';
 import { readStream, streamEvents } from './stream-read';
 
-/** A listing this fresh answers a read's "what is this name?" without walking the keyspace again. */
+/** A listing this fresh answers a read's "what is this name?" without counting again. */
 const FRESH_MS = 5_000;
+/** A walk that took this long is not made for every listing: its names serve, and are walked again behind it. */
+const SLOW_WALK_MS = 1_000;
+/** A slow walk's names older than this are walked again, behind the next listing. */
+const REWALK_MS = 15_000;
 
 /** A Redis server: its BullMQ (and Bull) queues, state by state, and its streams. */
 export class RedisAdapter implements SourceAdapter {
   readonly follows = false;
   readonly seeksByTime = true;
   readonly deadLetters: RedisDeadLetters;
+  readonly redisQueues: BullActions;
   private readonly connection: RedisConnection;
   private entries = new Map<string, Entry>();
+  private names: (KeyspaceNames & { at: number; took: number }) | null = null;
+  private walking: Promise<void> | null = null;
+  private readonly closing = new AbortController();
   private listed = 0;
   private readonly rules: readonly EnvelopeRule[];
 
@@ -32,6 +41,7 @@ export class RedisAdapter implements SourceAdapter {
   ) {
     this.connection = new RedisConnection(profile, password);
     this.rules = profile.envelopeRules ?? [];
+    this.redisQueues = new BullActions(this.connection, profile.prefix);
     this.deadLetters = new RedisDeadLetters({ connection: this.connection, prefix: profile.prefix, rules: () => this.rules }, (name, signal) => this.resolve(name, signal));
   }
 
@@ -55,11 +65,29 @@ export class RedisAdapter implements SourceAdapter {
     }
   }
 
+  /**
+   * Walks the keyspace for names each time, unless the last walk was slow (a production Redis
+   * with millions of job keys takes seconds, paced): then the list comes at once from the last
+   * walk's names, counted now, and a new walk runs behind it when that one is old.
+   */
   async listResources(signal: AbortSignal): Promise<Resource[]> {
-    const { resources, entries } = await this.connection.run((redis) => catalogue(redis, this.profile.prefix, signal));
+    if (!this.names || this.names.took < SLOW_WALK_MS) this.names = await this.walk(signal);
+    else if (Date.now() - this.names.at > REWALK_MS && !this.walking) {
+      this.walking = this.walk(this.closing.signal)
+        .then((names) => void (this.names = names))
+        .catch(() => undefined)
+        .finally(() => (this.walking = null));
+    }
+    const { resources, entries } = await this.connection.run((redis) => catalogue(redis, this.profile.prefix, this.names!));
     this.entries = entries;
     this.listed = Date.now();
     return resources;
+  }
+
+  private async walk(signal: AbortSignal): Promise<KeyspaceNames & { at: number; took: number }> {
+    const at = Date.now();
+    const names = await this.connection.run((redis) => walkKeyspace(redis, this.profile.prefix, signal));
+    return { ...names, at, took: Date.now() - at };
   }
 
   async read(options: ReadOptions) {
@@ -101,12 +129,18 @@ export class RedisAdapter implements SourceAdapter {
   };
 
   async close(): Promise<void> {
+    this.closing.abort();
     await this.connection.close();
   }
 
   /** What a resource name stands for, listing again when it is not known or the listing is old. */
   async resolve(name: string, signal: AbortSignal): Promise<Entry> {
     if (!this.entries.has(name) || Date.now() - this.listed > FRESH_MS) await this.listResources(signal);
+    // A name the last walk did not see (made since): walk again now rather than say it is not there.
+    if (!this.entries.has(name) && this.names && Date.now() - this.names.at > 1_000) {
+      this.names = await this.walk(signal);
+      await this.listResources(signal);
+    }
     const entry = this.entries.get(name);
     if (!entry) throw new RewindError('not_found', `${name} is not on this Redis server any more`, 'Reload the list.');
     return entry;

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Resource } from '../../model/resources';
 import type { QueueLayout, StateKey } from './bull-layout';
-import { findQueues } from './bull-queues';
+import { describeQueue, findQueueNames } from './bull-queues';
 import { scanKeys } from './key-scan';
 
 /** What a resource name stands for: one state of a queue, a queue whose layout is not known, or a stream. */
@@ -13,14 +13,31 @@ export const stateName = (queue: string, state: string) => `${queue} · ${state}
 /** A stream that holds dead letters: `<stream>:dlq`, Rewind's (and most hand-rolled) convention. */
 export const isDlqStream = (key: string) => /[:._-]dlq$/i.test(key);
 
+/** The names a walk of the keyspace found: queues under the prefix, and streams. */
+export interface KeyspaceNames {
+  queues: string[];
+  streams: string[];
+  /** The walk stopped at its budget: there may be more. */
+  complete: boolean;
+}
+
+/** Walks the keyspace (SCAN, paced) for queues under the prefix and for streams. */
+export async function walkKeyspace(redis: Redis, prefix: string, signal: AbortSignal): Promise<KeyspaceNames> {
+  const { names, complete: queuesComplete } = await findQueueNames(redis, prefix, signal);
+  const { keys, complete: streamsComplete } = await scanKeys(redis, { type: 'stream' }, signal);
+  // BullMQ's own event streams are the queues' business, not the user's.
+  const queueEvents = new Set(names.map((q) => `${prefix}:${q}:events`));
+  return { queues: names, streams: keys.filter((k) => !queueEvents.has(k)), complete: queuesComplete && streamsComplete };
+}
+
 /**
- * Everything a connection lists: each queue under the prefix with one row per state (failed
- * ones are dead letters), and every stream but BullMQ's own event streams.
+ * Everything a connection lists, from names already found: each queue with one row per state
+ * (failed ones are dead letters) and every stream, each counted now.
  */
-export async function catalogue(redis: Redis, prefix: string, signal: AbortSignal): Promise<{ resources: Resource[]; entries: Map<string, Entry>; complete: boolean }> {
+export async function catalogue(redis: Redis, prefix: string, found: KeyspaceNames): Promise<{ resources: Resource[]; entries: Map<string, Entry> }> {
   const entries = new Map<string, Entry>();
   const resources: Resource[] = [];
-  const { queues, complete: queuesComplete } = await findQueues(redis, prefix, signal);
+  const queues = await Promise.all(found.queues.map((name) => describeQueue(redis, prefix, name)));
   for (const q of queues) {
     if (!q.layout) {
       const name = q.name;
@@ -38,24 +55,22 @@ export async function catalogue(redis: Redis, prefix: string, signal: AbortSigna
       resources.push({ type: 'source', source: 'redis', kind: 'jobs', name, label: state.state, group, items: { value: count, exact: true }, deadLetter: state.state === 'failed' });
     }
   }
-  const { keys: streams, complete: streamsComplete } = await scanKeys(redis, { type: 'stream' }, signal);
-  const queueEvents = new Set(queues.map((q) => `${prefix}:${q.name}:events`));
-  const lengths = streams.length ? await lengthsOf(redis, streams) : [];
-  for (const [i, key] of streams.entries()) {
-    if (queueEvents.has(key)) continue;
+  const lengths = found.streams.length ? await lengthsOf(redis, found.streams) : [];
+  for (const [i, key] of found.streams.entries()) {
+    // A stream deleted since the walk counts nothing and is left out.
+    if (lengths[i] === null) continue;
     entries.set(key, { kind: 'stream', key });
-    const dlq = isDlqStream(key);
-    resources.push({ type: 'source', source: 'redis', kind: 'stream', name: key, group: 'Streams', items: { value: lengths[i]!, exact: true }, deadLetter: dlq });
+    resources.push({ type: 'source', source: 'redis', kind: 'stream', name: key, group: 'Streams', items: { value: lengths[i]!, exact: true }, deadLetter: isDlqStream(key) });
   }
-  return { resources, entries, complete: queuesComplete && streamsComplete };
+  return { resources, entries };
 }
 
-async function lengthsOf(redis: Redis, keys: string[]): Promise<number[]> {
-  const out: number[] = [];
+async function lengthsOf(redis: Redis, keys: string[]): Promise<(number | null)[]> {
+  const out: (number | null)[] = [];
   for (let i = 0; i < keys.length; i += 500) {
     const p = redis.pipeline();
     for (const k of keys.slice(i, i + 500)) p.xlen(k);
-    for (const [e, v] of (await p.exec())!) out.push(e ? 0 : Number(v));
+    for (const [e, v] of (await p.exec())!) out.push(e ? null : Number(v));
   }
   return out;
 }

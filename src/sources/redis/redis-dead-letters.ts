@@ -2,7 +2,7 @@ import { RewindError } from '../../model/errors';
 import type { DeadLetterRef } from '../../model/dead-letters';
 import type { RedriveProgress } from '../../model/redrive';
 import type { DeadLetterAbility, RedriveRequest } from '../source-adapter';
-import { BullDeadLetters, type RetryContext } from './bull-retry';
+import { BullDeadLetters, type FailedJobs, type RetryContext } from './bull-retry';
 import type { Entry } from './redis-catalogue';
 import { StreamDeadLetters } from './stream-dead-letters';
 
@@ -34,10 +34,10 @@ export class RedisDeadLetters implements DeadLetterAbility {
     return at.kind === 'jobs' ? this.jobs.redrive(at.failed, request, run) : this.ctx.connection.run((redis) => this.entries.redrive(redis, at.key, request, run));
   }
 
-  private async which(ref: DeadLetterRef, signal: AbortSignal): Promise<{ kind: 'jobs'; failed: { name: string; queue: string } } | { kind: 'stream'; key: string }> {
+  private async which(ref: DeadLetterRef, signal: AbortSignal): Promise<{ kind: 'jobs'; failed: FailedJobs } | { kind: 'stream'; key: string }> {
     if (ref.type !== 'source') throw new RewindError('invalid_input', 'That is not a Redis queue or stream');
     const entry = await this.resolve(ref.name, signal);
-    if (entry.kind === 'state' && entry.state.state === 'failed') return { kind: 'jobs', failed: { name: ref.name, queue: entry.queue } };
+    if (entry.kind === 'state' && entry.state.state === 'failed') return { kind: 'jobs', failed: { name: ref.name, queue: entry.queue, family: entry.layout.family } };
     if (entry.kind === 'stream') return { kind: 'stream', key: entry.key };
     throw new RewindError('unsupported', `${ref.name} holds no dead letters Rewind can move`);
   }

@@ -1,0 +1,9 @@
+import type { CleanState, QueueInfo } from './queue-model';
+
+/** A BullMQ queue's facts and the actions beyond retrying: promote, remove, clean. */
+export interface RedisQueueAbility {
+  info(queue: string): Promise<QueueInfo>;
+  promote(queue: string, ids: string[] | 'all'): Promise<{ promoted: number; failures: { id: string; reason: string }[] }>;
+  remove(queue: string, id: string): Promise<{ state: string }>;
+  clean(queue: string, state: CleanState): Promise<{ removed: number }>;
+}
