@@ -10,7 +10,8 @@
 //   `queue.getJobs(['failed'], 0, 99)`. Times compared: Rewind's over BullMQ's.
 //
 // Runs alternate (and which goes first); medians are compared.
-// Usage: node bench/redis.mjs [entries=1000000] [failedJobs=1000000]   (needs `bash scripts/redis.sh start`)
+// Usage: node bench/redis.mjs [entries=1000000] [failedJobs=1000000]   (needs `bash scripts/redis.sh start`;
+// its data goes to database 1 of the test Redis, REWIND_BENCH_REDIS_DB picks another)
 // The last line is read by a check: `stream read Xx ioredis, failed page Yx bullmq`.
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -22,6 +23,8 @@ const { Redis } = require('ioredis');
 const { Queue, Worker } = require('bullmq');
 
 const PORT = Number(process.env.REWIND_REDIS_PORT ?? 6390);
+// Its own database: a million job keys in the tests' database would slow every listing there.
+const DB = Number(process.env.REWIND_BENCH_REDIS_DB ?? 1);
 const RUNS = 5;
 const PAGE_RUNS = 21;
 const entries = Number(process.argv[2] ?? 1_000_000);
@@ -32,7 +35,7 @@ const PREFIX = 'benchq';
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (n) => Math.round(n).toLocaleString('en-US');
 
-const redis = new Redis(PORT, '127.0.0.1');
+const redis = new Redis({ port: PORT, host: '127.0.0.1', db: DB });
 
 async function ensureStream() {
   if ((await redis.xlen(STREAM)) === entries) return;
@@ -47,7 +50,7 @@ async function ensureStream() {
 }
 
 async function ensureFailedQueue() {
-  const connection = { host: '127.0.0.1', port: PORT, maxRetriesPerRequest: null };
+  const connection = { host: '127.0.0.1', port: PORT, db: DB, maxRetriesPerRequest: null };
   const queue = new Queue(QUEUE, { connection, prefix: PREFIX });
   if ((await queue.getFailedCount()) >= failedJobs) return queue;
   await queue.obliterate({ force: true });
@@ -73,7 +76,7 @@ async function ensureFailedQueue() {
 }
 
 const { RedisAdapter } = bundleCore('redis', "export { RedisAdapter } from './src/sources/redis/redis-adapter';", { external: ['ioredis', 'bullmq'] });
-const adapter = new RedisAdapter({ id: 'bench', kind: 'redis', name: 'bench', host: '127.0.0.1', port: PORT, tls: false, username: '', hasPassword: false, database: 0, prefix: PREFIX }, null);
+const adapter = new RedisAdapter({ id: 'bench', kind: 'redis', name: 'bench', host: '127.0.0.1', port: PORT, tls: false, username: '', hasPassword: false, database: DB, prefix: PREFIX }, null);
 const read = async (resource, limit) => {
   let n = 0;
   const summary = await adapter.read({
@@ -100,7 +103,7 @@ const rewindStream = async () => {
 };
 const plainStream = async () => {
   const t0 = performance.now();
-  const client = new Redis(PORT, '127.0.0.1');
+  const client = new Redis({ port: PORT, host: '127.0.0.1', db: DB });
   let n = 0;
   let start = '-';
   for (;;) {

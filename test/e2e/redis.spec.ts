@@ -159,3 +159,45 @@ test("Redis: a stream's poison entries moved to its DLQ and redriven back", asyn
     redis.disconnect();
   }
 });
+
+test("Redis: a queue's delayed jobs promoted, and a state cleaned only behind the queue's name", async ({ app }) => {
+  const { page } = app;
+  const name = unique('e2e-reminders');
+  const queue = openQueue('bullmq', name, 'bull');
+  try {
+    for (let i = 0; i < 3; i++) await queue.add('remind', { user: i }, { delay: 3_600_000 });
+    await addConnection(
+      page,
+      async (d) => {
+        await d.getByRole('button', { name: 'Redis' }).click();
+        await d.getByLabel('Name', { exact: true }).fill('Local Redis');
+        await d.getByLabel('Host', { exact: true }).fill('127.0.0.1');
+        await d.getByLabel('Port', { exact: true }).fill(String(REDIS_PORT));
+      },
+      /Connected · Redis 7/,
+    );
+    await page.getByPlaceholder('Filter topics, queues, streams…').fill(name);
+    await page.getByTestId(`resource-${name} · delayed`).click();
+    await expect(page.getByRole('grid').first().getByRole('rowgroup').getByRole('row')).toHaveCount(3);
+    await page.getByRole('button', { name: 'Queue…' }).click();
+    const dialog = page.getByRole('dialog', { name: `Queue ${name}` });
+    await expect(dialog.getByTestId('queue-facts')).toContainText(/BullMQ 6\.\d+\.\d+/);
+    await expect(dialog.getByTestId('queue-facts')).toContainText('delayed 3');
+    await app.screenshot('redis-queue-dialog');
+    await dialog.getByRole('button', { name: 'Promote all 3' }).click();
+    await expect(dialog.getByText('Promoted 3 delayed jobs to waiting.')).toBeVisible();
+    expect(await queue.counts()).toMatchObject({ delayed: 0, waiting: 3 });
+    // Cleaning asks for the queue's name: a wrong one leaves the button off.
+    await dialog.getByRole('button', { name: 'Close', exact: true }).last().click();
+    await page.getByTestId(`resource-${name} · waiting`).click();
+    await page.getByRole('button', { name: 'Queue…' }).click();
+    await dialog.getByLabel(`Type ${name} to clean waiting`).fill('wrong');
+    await expect(dialog.getByRole('button', { name: 'Clean waiting' })).toBeDisabled();
+    await dialog.getByLabel(`Type ${name} to clean waiting`).fill(name);
+    await dialog.getByRole('button', { name: 'Clean waiting' }).click();
+    await expect(dialog.getByText(`Removed 3 waiting jobs from ${name}.`)).toBeVisible();
+    expect(await queue.counts()).toMatchObject({ waiting: 0 });
+  } finally {
+    await queue.close();
+  }
+});

@@ -20,3 +20,4 @@ export type StreamGroup = ResultOf<'redis/stream-groups'>['groups'][number];
 export type PendingEntry = ResultOf<'redis/pending'>['entries'][number];
 export type DeadLetterMove = ResultOf<'redis/dead-letter'>;
 export type GroupPositionPlan = ResultOf<'redis/plan-group-position'>;
+export type QueueInfo = ResultOf<'redis/queue'>;

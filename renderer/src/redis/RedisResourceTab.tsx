@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { Resource } from '../api/types';
 import { RecordsView } from '../records/RecordsView';
+import { QueueDialog } from './QueueDialog';
 import { StreamGroupsDialog } from './StreamGroupsDialog';
 
 type SourceResource = Extract<Resource, { type: 'source' }>;
@@ -15,34 +16,39 @@ interface Props {
 /** A Redis stream or queue state: the records view, and for a stream its consumer groups. */
 export function RedisResourceTab({ connectionId, resource, attachJob, onChanged }: Props) {
   const [groups, setGroups] = useState(false);
+  const [queueOpen, setQueueOpen] = useState(false);
   const [generation, setGeneration] = useState(0);
   const isStream = resource.kind === 'stream';
+  // A queue's state is named `<queue> · <state>`; its label is the state.
+  const queue = !isStream && resource.label ? resource.name.slice(0, resource.name.length - resource.label.length - 3) : null;
+  const changed = () => {
+    setGeneration((g) => g + 1);
+    onChanged();
+  };
   return (
     <>
-      {groups && (
-        <StreamGroupsDialog
-          connectionId={connectionId}
-          stream={resource.name}
-          onClose={() => setGroups(false)}
-          onChanged={() => {
-            setGeneration((g) => g + 1);
-            onChanged();
-          }}
-        />
-      )}
+      {groups && <StreamGroupsDialog connectionId={connectionId} stream={resource.name} onClose={() => setGroups(false)} onChanged={changed} />}
+      {queueOpen && queue !== null && <QueueDialog connectionId={connectionId} queue={queue} state={resource.label!} onClose={() => setQueueOpen(false)} onChanged={changed} />}
       <RecordsView
         connectionId={connectionId}
         resource={resource}
         target={{ type: 'source', resource: resource.name }}
         attachJob={attachJob}
         generation={generation}
-        actions={() =>
-          isStream && (
-            <button className="btn" onClick={() => setGroups(true)} title="Who reads this stream, what is pending, and moving poison entries to its DLQ">
-              Consumer groups…
-            </button>
-          )
-        }
+        actions={() => (
+          <>
+            {isStream && (
+              <button className="btn" onClick={() => setGroups(true)} title="Who reads this stream, what is pending, and moving poison entries to its DLQ">
+                Consumer groups…
+              </button>
+            )}
+            {queue !== null && (
+              <button className="btn" onClick={() => setQueueOpen(true)} title="Workers, concurrency, rate limit; promote, remove and clean jobs">
+                Queue…
+              </button>
+            )}
+          </>
+        )}
       />
     </>
   );
