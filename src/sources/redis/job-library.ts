@@ -26,7 +26,8 @@ const BULL_CLEAN = { completed: 'completed', failed: 'failed', delayed: 'delayed
  * BullMQ's meta and events to a Bull queue).
  */
 export function openLibrary(connection: RedisConnection, prefix: string, queue: string, family: QueueLayout['family']): JobLibrary {
-  const options = { ...connection.options(), lazyConnect: false, maxRetriesPerRequest: null };
+  // A command fails once the server is gone (after the connection's few reconnects), never waits for ever.
+  const options = { ...connection.options(), lazyConnect: false, maxRetriesPerRequest: 1 };
   return family === 'bull' ? bullLibrary(options, prefix, queue) : bullmqLibrary(options, prefix, queue);
 }
 
@@ -90,7 +91,8 @@ function bullLibrary(options: RedisOptions, prefix: string, name: string): JobLi
   const clients: Redis[] = [];
   // Bull makes its clients through this; each is closed with the queue.
   const createClient = (type: string) => {
-    const c = new Redis({ ...options, ...(type === 'client' ? {} : { enableReadyCheck: false }) });
+    // Bull refuses a blocking or subscribing client that retries or checks readiness; Rewind's calls use the plain client.
+    const c = new Redis({ ...options, ...(type === 'client' ? {} : { enableReadyCheck: false, maxRetriesPerRequest: null }) });
     c.on('error', () => undefined);
     clients.push(c);
     return c;
