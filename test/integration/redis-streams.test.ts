@@ -106,6 +106,19 @@ describe('Redis streams', () => {
     await redis.del(`bin-${tag}`);
   });
 
+  it('ships a preview of a 10 MB entry and keeps the rest of the read going', async () => {
+    const big = JSON.stringify({ blob: 'y'.repeat(10 * 1024 * 1024) });
+    await redis.xadd(`big-${tag}`, '*', 'data', '{"n":1}');
+    await redis.xadd(`big-${tag}`, '*', 'data', big);
+    await redis.xadd(`big-${tag}`, '*', 'data', '{"n":3}');
+    await client.call('resources/list', { connectionId });
+    const { rows } = await read(`big-${tag}`, { type: 'start' }, 10);
+    expect(rows.map((r) => r.payload.kind)).toEqual(['json', 'text', 'json']);
+    expect(rows[1]!.payload).toMatchObject({ kind: 'text', truncated: true, bytes: big.length });
+    expect(rows[1]!.payload.kind === 'text' && rows[1]!.payload.text.length).toBeLessThanOrEqual(64 * 1024);
+    await redis.del(`big-${tag}`);
+  });
+
   it('is read from a time, from its last entries, and from an id given without its sequence', async () => {
     const at = await read(stream, { type: 'time', value: '2026-01-01T01:00:00.500Z' }, 2);
     expect(at.rows.map((r) => r.position)).toEqual([`${T0 + 3601000}-0`, `${T0 + 3602000}-0`]);
