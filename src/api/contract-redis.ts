@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { Envelope } from '../model/envelope';
+import { JobSearch, JobSearchSummary } from '../sources/redis/job-search-model';
 import { CleanState, QueueInfo, QueueRef } from '../sources/redis/queue-model';
 import { DeadLetterMove, GroupPositionPlan, GroupRef, GroupTarget, PendingEntry, PendingSelection, StreamGroups, StreamId, StreamRef } from '../sources/redis/stream-groups-model';
 
@@ -46,4 +48,13 @@ export const redisContract = {
   'redis/remove-job': call(QueueRef.extend({ id: Name, confirm: z.string() }), z.object({ state: z.string() })),
   /** Removes every job of a state through BullMQ; `confirm` is the queue's name typed again. Audited. */
   'redis/clean': call(QueueRef.extend({ state: CleanState, confirm: z.string() }), z.object({ removed: z.number().int() })),
+  /** Searches a queue's jobs by id, name, text or a JSON condition on the data, failure reason and time added; hits stream as found, with progress. */
+  'redis/search-jobs': stream(
+    JobSearch,
+    z.discriminatedUnion('kind', [
+      z.object({ kind: z.literal('hits'), records: z.array(Envelope) }),
+      z.object({ kind: z.literal('progress'), scanned: z.number().int(), hits: z.number().int(), total: z.number().int() }),
+    ]),
+    JobSearchSummary,
+  ),
 } as const;

@@ -4,7 +4,7 @@ import type { SourceAdapter } from '../sources/source-adapter';
 import type { RedisQueueAbility } from '../sources/redis/queue-ability';
 import { connectionSummaries, type ConnectionDeps } from './connection-handlers';
 
-type RedisQueueHandlers = Pick<Handlers, 'redis/queue' | 'redis/promote' | 'redis/remove-job' | 'redis/clean'>;
+type RedisQueueHandlers = Pick<Handlers, 'redis/queue' | 'redis/promote' | 'redis/remove-job' | 'redis/clean' | 'redis/search-jobs'>;
 
 function queuesOf(adapter: SourceAdapter): RedisQueueAbility {
   if (!adapter.redisQueues) throw new RewindError('unsupported', 'This connection has no BullMQ queues; pick a Redis connection');
@@ -23,6 +23,11 @@ export function redisQueueHandlers(deps: ConnectionDeps): RedisQueueHandlers {
   const audit = (action: string, connectionId: string, detail: Record<string, unknown> & { summary: string }) => store.audit(action, { connectionId, connectionName: nameOf(connectionId), ...detail });
   return {
     'redis/queue': async ({ connectionId, queue }) => (await queues(connectionId)).info(queue),
+    'redis/search-jobs': async (search, ctx) =>
+      (await queues(search.connectionId)).search(search, ctx.signal, {
+        hits: (records) => ctx.batch([{ kind: 'hits', records }]),
+        progress: (scanned, hits, total) => ctx.batch([{ kind: 'progress', scanned, hits, total }]),
+      }),
     'redis/promote': async ({ connectionId, queue, ids }) => {
       const r = await (await queues(connectionId)).promote(queue, ids ?? 'all');
       audit('jobs-promote', connectionId, {

@@ -53,6 +53,18 @@ test('Redis: a BullMQ queue, a stream, and failed jobs retried by error group', 
     await expect(page.getByText(/^(card 4000\d+ declined|gateway timeout after \d+ ms)$/).first()).toBeVisible();
     await app.screenshot('redis-failed-jobs');
 
+    // Searching the jobs, which BullMQ cannot do: a JSON condition on the data, across two states.
+    await page.getByRole('button', { name: 'Search jobs…' }).click();
+    const searchForm = page.getByRole('form', { name: 'Search jobs' });
+    await searchForm.getByLabel('Data matches').fill('$.amount >= 200');
+    await searchForm.getByLabel('completed').check();
+    await searchForm.getByRole('button', { name: 'Search' }).click();
+    await expect(page.getByTestId('search-summary')).toHaveText(/^4 found in 24 jobs/);
+    const found = page.getByRole('grid', { name: `Jobs of ${name} found` });
+    await expect(found.getByRole('rowgroup').getByRole('row')).toHaveCount(4);
+    await app.screenshot('redis-job-search');
+    await page.getByRole('button', { name: '← Jobs' }).click();
+
     // The stream: its entries as events.
     await page.getByPlaceholder('Filter topics, queues, streams…').fill(stream);
     await page.getByTestId(`resource-${stream}`).click();

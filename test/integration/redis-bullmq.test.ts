@@ -308,3 +308,45 @@ describe('acting on a queue through BullMQ', () => {
     }
   });
 });
+
+describe('searching a queue', () => {
+  it('finds jobs by name, text, a JSON condition on the data, failure reason, time and id, streaming hits with progress', async () => {
+    const name = 'searchable';
+    const queue = openQueue('bullmq', name, prefix);
+    try {
+      await queue.addBulk(Array.from({ length: 3_000 }, (_, i) => ({ name: i % 2 ? 'charge' : 'refund', data: { order: i, amount: i % 1000, country: i % 3 ? 'DE' : 'FR' } })));
+      await queue.work(FAILING, (c) => c['failed'] === 2_000 && c['completed'] === 1_000, 60_000);
+      const search = async (query: Record<string, unknown>) => {
+        const progress: number[] = [];
+        const hits: Envelope[] = [];
+        const summary = await client.stream(
+          'redis/search-jobs',
+          { connectionId, queue: name, states: ['failed', 'completed'], limit: 10_000, ...query },
+          { onBatch: (items) => items.forEach((i) => (i.kind === 'hits' ? hits.push(...i.records) : progress.push(i.scanned))) },
+        );
+        return { summary, hits, progress };
+      };
+      const data = (e: Envelope) => JSON.parse(e.payload.kind === 'json' ? e.payload.text : '{}') as { order: number; amount: number; country: string };
+      const json = await search({ json: '$.amount > 990' });
+      expect(json.summary).toMatchObject({ scanned: 3_000, total: 3_000, complete: true });
+      expect(json.hits.map((h) => data(h).order).sort((a, b) => a - b)).toEqual(Array.from({ length: 3_000 }, (_, i) => i).filter((i) => i % 1000 > 990));
+      expect(json.progress.length).toBeGreaterThan(5);
+      const both = await search({ name: 'CHARGE', reason: 'declined', json: '$.country == "FR"' });
+      expect(both.hits.map((h) => data(h).order).sort((a, b) => a - b)).toEqual(Array.from({ length: 3_000 }, (_, i) => i).filter((i) => i % 2 === 1 && i % 3 === 0));
+      expect(both.hits.every((h) => h.type === 'charge' && data(h).country === 'FR')).toBe(true);
+      const text = await search({ text: '"order":1234,' });
+      expect(text.hits.map((h) => data(h).order)).toEqual([1234]);
+      expect(text.hits[0]!.resource).toBe(`${name} · failed`);
+      const byId = await search({ id: text.hits[0]!.key!.kind === 'text' ? text.hits[0]!.key!.text : '' });
+      expect(byId.hits.map((h) => [h.resource, h.position])).toEqual([[`${name} · failed`, text.hits[0]!.position]]);
+      const limited = await search({ reason: 'declined', limit: 10 });
+      expect(limited.summary).toMatchObject({ hits: 10, complete: false });
+      const later = await search({ addedFrom: new Date(Date.now() + 60_000).toISOString() });
+      expect(later.hits).toEqual([]);
+      const wrong = await search({ json: '$.amount >' }).catch((e: Error & { code: string }) => e);
+      expect(wrong).toMatchObject({ code: 'invalid_input' });
+    } finally {
+      await queue.close();
+    }
+  }, 90_000);
+});

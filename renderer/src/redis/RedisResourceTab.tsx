@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { Resource } from '../api/types';
 import { RecordsView } from '../records/RecordsView';
+import { JobSearchView } from './JobSearchView';
 import { QueueDialog } from './QueueDialog';
 import { StreamGroupsDialog } from './StreamGroupsDialog';
 
@@ -17,6 +18,7 @@ interface Props {
 export function RedisResourceTab({ connectionId, resource, attachJob, onChanged }: Props) {
   const [groups, setGroups] = useState(false);
   const [queueOpen, setQueueOpen] = useState(false);
+  const [searching, setSearching] = useState(false);
   const [generation, setGeneration] = useState(0);
   const isStream = resource.kind === 'stream';
   // A queue's state is named `<queue> · <state>`; its label is the state.
@@ -29,27 +31,36 @@ export function RedisResourceTab({ connectionId, resource, attachJob, onChanged 
     <>
       {groups && <StreamGroupsDialog connectionId={connectionId} stream={resource.name} onClose={() => setGroups(false)} onChanged={changed} />}
       {queueOpen && queue !== null && <QueueDialog connectionId={connectionId} queue={queue} state={resource.label!} onClose={() => setQueueOpen(false)} onChanged={changed} />}
-      <RecordsView
-        connectionId={connectionId}
-        resource={resource}
-        target={{ type: 'source', resource: resource.name }}
-        attachJob={attachJob}
-        generation={generation}
-        actions={() => (
-          <>
-            {isStream && (
-              <button className="btn" onClick={() => setGroups(true)} title="Who reads this stream, what is pending, and moving poison entries to its DLQ">
-                Consumer groups…
-              </button>
-            )}
-            {queue !== null && (
-              <button className="btn" onClick={() => setQueueOpen(true)} title="Workers, concurrency, rate limit; promote, remove and clean jobs">
-                Queue…
-              </button>
-            )}
-          </>
-        )}
-      />
+      {searching && queue !== null ? (
+        <JobSearchView connectionId={connectionId} queue={queue} state={resource.label!} resource={resource} onBack={() => setSearching(false)} />
+      ) : (
+        <RecordsView
+          connectionId={connectionId}
+          resource={resource}
+          target={{ type: 'source', resource: resource.name }}
+          attachJob={attachJob}
+          generation={generation}
+          actions={() => (
+            <>
+              {isStream && (
+                <button className="btn" onClick={() => setGroups(true)} title="Who reads this stream, what is pending, and moving poison entries to its DLQ">
+                  Consumer groups…
+                </button>
+              )}
+              {queue !== null && (
+                <>
+                  <button className="btn" onClick={() => setSearching(true)} title="By name, data, a JSON condition, failure reason, time or id, across states">
+                    Search jobs…
+                  </button>
+                  <button className="btn" onClick={() => setQueueOpen(true)} title="Workers, concurrency, rate limit; promote, remove and clean jobs">
+                    Queue…
+                  </button>
+                </>
+              )}
+            </>
+          )}
+        />
+      )}
     </>
   );
 }

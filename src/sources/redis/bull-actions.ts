@@ -1,5 +1,9 @@
 import type { Redis } from 'ioredis';
+import type { Envelope } from '../../model/envelope';
+import type { EnvelopeRule } from '../../model/envelope-mapping';
 import { RewindError } from '../../model/errors';
+import { searchJobs } from './job-search';
+import type { JobSearch, JobSearchSummary } from './job-search-model';
 import { describeQueue } from './bull-queues';
 import type { CleanState, QueueInfo } from './queue-model';
 import { openLibrary, type JobLibrary } from './job-library';
@@ -14,6 +18,7 @@ export class BullActions {
   constructor(
     private readonly connection: RedisConnection,
     private readonly prefix: string,
+    private readonly rules: () => readonly EnvelopeRule[],
   ) {}
 
   async info(queue: string): Promise<QueueInfo> {
@@ -63,6 +68,15 @@ export class BullActions {
   /** Removes every job of a state (the library's clean with no grace period), in batches; returns how many went. */
   async clean(queue: string, state: CleanState): Promise<{ removed: number }> {
     return this.withLibrary(queue, async (library) => ({ removed: await library.clean(state) }));
+  }
+
+  /** Every job of the states asked that matches, hits streamed as found (BullMQ has no search of its own). */
+  async search(search: JobSearch, signal: AbortSignal, out: { hits(records: Envelope[]): void; progress(scanned: number, hits: number, total: number): void }): Promise<JobSearchSummary> {
+    return this.connection.run(async (redis) => {
+      const found = await describeQueue(redis, this.prefix, search.queue);
+      if (!found.layout) throw new RewindError('unsupported', `Queue ${search.queue}: ${found.unknown}`);
+      return searchJobs(redis, this.prefix, found.layout, search, this.rules(), signal, out);
+    });
   }
 
   private async workers(redis: Redis, queue: string): Promise<{ workers: QueueInfo['workers']; unknown: string | null }> {

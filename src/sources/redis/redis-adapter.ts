@@ -41,7 +41,7 @@ export class RedisAdapter implements SourceAdapter {
   ) {
     this.connection = new RedisConnection(profile, password);
     this.rules = profile.envelopeRules ?? [];
-    this.redisQueues = new BullActions(this.connection, profile.prefix);
+    this.redisQueues = new BullActions(this.connection, profile.prefix, () => this.rules);
     this.deadLetters = new RedisDeadLetters({ connection: this.connection, prefix: profile.prefix, rules: () => this.rules }, (name, signal) => this.resolve(name, signal));
   }
 
