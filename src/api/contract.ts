@@ -235,10 +235,14 @@ export const contract = {
    */
   'records/follow': stream(
     ConnectionRef.extend({
-      target: z.object({ type: z.literal('rabbit-stream'), vhost: z.string().min(1), queue: z.string().min(1) }),
-      from: z.discriminatedUnion('type', [z.object({ type: z.literal('next') }), z.object({ type: z.literal('last') }), z.object({ type: z.literal('position'), value: z.string().regex(/^\d+$/) })]),
-    }),
-    z.union([Envelope, z.object({ via: z.enum(['stream protocol', 'AMQP']) })]),
+      target: z.discriminatedUnion('type', [
+        z.object({ type: z.literal('rabbit-stream'), vhost: z.string().min(1), queue: z.string().min(1) }),
+        /** A Redis stream, by its key: positions are stream ids. */
+        z.object({ type: z.literal('source'), resource: z.string().min(1) }),
+      ]),
+      from: z.discriminatedUnion('type', [z.object({ type: z.literal('next') }), z.object({ type: z.literal('last') }), z.object({ type: z.literal('position'), value: Position })]),
+    }).superRefine(checkStart),
+    z.union([Envelope, z.object({ via: z.enum(['stream protocol', 'AMQP', 'XREAD']) })]),
     Empty,
   ),
   'records/value': call(

@@ -59,7 +59,7 @@ export interface SourceAdapter {
   readonly topics?: TopicAbility;
   /** Present where the source is an event store file Rewind's own reader and projections read directly. */
   readonly eventStore?: EventStore;
-  /** Present where streams are followed live by a stream protocol (RabbitMQ streams); topics have their own tail. */
+  /** Present where streams are followed live (RabbitMQ's stream protocol, Redis's XREAD); topics have their own tail. */
   readonly streams?: StreamFollowAbility;
   /** Present where the source is a map of exchanges and queues (RabbitMQ). */
   readonly rabbitMap?: RabbitMap;
@@ -190,5 +190,5 @@ export interface StreamFollowAbility {
     from: ReadFrom | { type: 'first' } | { type: 'last' } | { type: 'next' },
     signal: AbortSignal,
     onBatch: (items: Envelope[]) => void,
-  ): Promise<{ via: 'stream protocol' | 'AMQP'; done: Promise<void>; pause(): void; resume(): void }>;
+  ): Promise<{ via: 'stream protocol' | 'AMQP' | 'XREAD'; done: Promise<void>; pause(): void; resume(): void }>;
 }

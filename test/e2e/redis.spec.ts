@@ -133,6 +133,18 @@ test("Redis: a stream's poison entries moved to its DLQ and redriven back", asyn
     await page.getByPlaceholder('Filter topics, queues, streams…').fill(stream);
     await page.getByTestId(`resource-${stream}`).click();
     await expect(page.getByRole('grid').first().getByRole('rowgroup').getByRole('row')).toHaveCount(40);
+    // Tail: new entries join the table; paused, what arrives waits in the stream and comes on resume.
+    await page.getByRole('button', { name: 'Tail' }).click();
+    await expect(page.getByTestId('stream-tail')).toContainText('Following · 0 new');
+    for (let i = 0; i < 3; i++) await redis.xadd(stream, '*', 'type', 'ShipmentLate', 'data', JSON.stringify({ late: i }));
+    await expect(page.getByTestId('stream-tail')).toContainText('Following · 3 new · via XREAD');
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await redis.xadd(stream, '*', 'type', 'ShipmentLate', 'data', JSON.stringify({ late: 3 }));
+    await page.getByRole('button', { name: 'Resume' }).click();
+    await expect(page.getByTestId('stream-tail')).toContainText('Following · 4 new');
+    await expect(page.getByRole('grid').first().getByRole('rowgroup').getByRole('row')).toHaveCount(44);
+    await app.screenshot('redis-stream-tail');
+    await page.getByRole('button', { name: 'Stop', exact: true }).click();
     await page.getByRole('button', { name: 'Consumer groups…' }).click();
     const dialog = page.getByRole('dialog', { name: `Consumer groups of ${stream}` });
     const groups = dialog.getByRole('grid', { name: 'Consumer groups' });
@@ -165,7 +177,7 @@ test("Redis: a stream's poison entries moved to its DLQ and redriven back", asyn
     await expect(redrive).toContainText('Complete: Moved all 2');
     await app.screenshot('redis-dlq-redriven');
     expect(await redis.xlen(`${stream}:dlq`)).toBe(0);
-    expect(await redis.xlen(stream)).toBe(42);
+    expect(await redis.xlen(stream)).toBe(46);
   } finally {
     await redis.del(stream, `${stream}:dlq`);
     redis.disconnect();

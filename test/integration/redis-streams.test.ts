@@ -131,6 +131,35 @@ describe('Redis streams', () => {
     expect(wrong).toMatchObject({ code: 'invalid_input' });
   });
 
+  it('is followed live with XREAD from a position: what is there, then what arrives', async () => {
+    const key = `live-${tag}`;
+    await redis.xadd(key, '1000-0', 'n', '0');
+    await redis.xadd(key, '2000-0', 'n', '1');
+    await client.call('resources/list', { connectionId });
+    const got: Envelope[] = [];
+    const vias: string[] = [];
+    const controller = new AbortController();
+    const following = client
+      .stream(
+        'records/follow',
+        { connectionId, target: { type: 'source', resource: key }, from: { type: 'position', value: '2000-0' } },
+        {
+          signal: controller.signal,
+          onBatch: (items) => items.forEach((i) => ('via' in i ? vias.push(i.via) : got.push(i))),
+        },
+      )
+      .catch(() => undefined);
+    for (let i = 0; i < 50 && got.length < 1; i++) await new Promise((r) => setTimeout(r, 50));
+    for (let n = 2; n < 5; n++) execFileSync('redis-cli', ['-p', String(REDIS_PORT), 'XADD', key, '*', 'n', String(n)]);
+    for (let i = 0; i < 100 && got.length < 4; i++) await new Promise((r) => setTimeout(r, 50));
+    controller.abort();
+    await following;
+    expect(vias).toEqual(['XREAD']);
+    expect(got.map((e) => e.headers.find((h) => h.name === 'n')?.value)).toEqual(['1', '2', '3', '4']);
+    expect(got[0]!.position).toBe('2000-0');
+    await redis.del(key);
+  });
+
   it('says so when a listed stream has become another type of key', async () => {
     cli('XADD', `turncoat-${tag}`, '*', 'a', '1');
     await client.call('resources/list', { connectionId });

@@ -19,7 +19,7 @@ export function columnsFor(resource: Resource): Column[] {
   const position: Column = {
     id: 'position',
     label: positionLabel(resource),
-    width: own ? 'minmax(84px, 140px)' : '84px',
+    width: own ? '136px' : '84px',
     text: (e) => e.position,
     sortValue: own
       ? (e) =>

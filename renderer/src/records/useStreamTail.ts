@@ -5,7 +5,22 @@ import type { Envelope } from '../api/types';
 /** The newest messages a tail keeps; older ones leave the view (and the count says how many). */
 export const TAIL_BUFFER = 5_000;
 
-type Target = { type: 'rabbit-stream'; vhost: string; queue: string };
+type Target = { type: 'rabbit-stream'; vhost: string; queue: string } | { type: 'source'; resource: string };
+
+/**
+ * How a stream's positions go: the one after a record's, and whether a position was in the stream
+ * before the tail began (given the end a one-record read of its last reports). RabbitMQ's are
+ * offsets and its end is the offset after the last; Redis's are ids and its end is the last id.
+ */
+export interface TailPositions {
+  after(position: string): string;
+  before(position: string, end: string): boolean;
+}
+
+export const OFFSETS: TailPositions = {
+  after: (p) => String(BigInt(p) + 1n),
+  before: (p, end) => BigInt(p) < BigInt(end),
+};
 
 interface TailState {
   records: Envelope[];
@@ -17,27 +32,27 @@ interface TailState {
   following: boolean;
   /** Paused: nothing is read; Resume goes on from the offset after the last one shown, so nothing is missed. */
   paused: boolean;
-  via: 'stream protocol' | 'AMQP' | null;
+  via: 'stream protocol' | 'AMQP' | 'XREAD' | null;
   error: unknown;
 }
 
 const initial: TailState = { records: [], received: 0, caughtUp: 0, dropped: 0, following: false, paused: false, via: null, error: null };
 
-/** A RabbitMQ stream followed live, with pause and resume that miss nothing (the stream keeps what arrives meanwhile). */
-export function useStreamTail(connectionId: string) {
+/** A stream followed live, with pause and resume that miss nothing (the stream keeps what arrives meanwhile). */
+export function useStreamTail(connectionId: string, positions: TailPositions = OFFSETS) {
   const client = useClient();
   const [state, setState] = useState<TailState>(initial);
   const controller = useRef<AbortController | null>(null);
   const target = useRef<Target | null>(null);
   const next = useRef<string | null>(null);
-  /** The stream's end (the offset after its last message) when the tail began: below it is backlog. */
-  const boundary = useRef<bigint | null>(null);
+  /** The stream's end when the tail began: before it is backlog. */
+  const boundary = useRef<string | null>(null);
 
-  /** The offset after the stream's last message, from a one-message read of its last chunk. */
+  /** The stream's end, from a one-message read of its last entries. */
   const streamEnd = useCallback(
-    async (t: Target): Promise<bigint | null> => {
+    async (t: Target): Promise<string | null> => {
       const summary = await client.stream('records/read', { connectionId, target: t, from: { type: 'last' }, limit: 1 });
-      return summary.end === null ? null : BigInt(summary.end);
+      return summary.end;
     },
     [client, connectionId],
   );
@@ -62,9 +77,9 @@ export function useStreamTail(connectionId: string) {
                 else records.push(item);
               }
               if (records.length === 0) return;
-              next.current = String(BigInt(records[records.length - 1]!.position) + 1n);
+              next.current = positions.after(records[records.length - 1]!.position);
               const end = boundary.current;
-              const old = end === null ? 0 : records.filter((r) => BigInt(r.position) < end).length;
+              const old = end === null ? 0 : records.filter((r) => positions.before(r.position, end)).length;
               setState((s) => {
                 const all = s.records.concat(records);
                 const over = Math.max(0, all.length - TAIL_BUFFER);
@@ -78,7 +93,7 @@ export function useStreamTail(connectionId: string) {
         setState((s) => ({ ...s, following: false, error: c.signal.aborted ? null : error }));
       }
     },
-    [client, connectionId],
+    [client, connectionId, positions],
   );
 
   /** From the offset after what the table shows (nothing between the read and the tail is missed), or from what arrives next. */

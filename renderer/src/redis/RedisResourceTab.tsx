@@ -1,6 +1,10 @@
 import { useState } from 'react';
 import type { Resource } from '../api/types';
 import { RecordsView } from '../records/RecordsView';
+import { StreamTailControls } from '../records/StreamTailControls';
+import { useStreamTail } from '../records/useStreamTail';
+import { afterId } from '../../../src/model/stream-ids';
+import { STREAM_IDS } from './RedisStreamTail';
 import { JobSearchView } from './JobSearchView';
 import { QueueDialog } from './QueueDialog';
 import { StreamGroupsDialog } from './StreamGroupsDialog';
@@ -19,6 +23,8 @@ export function RedisResourceTab({ connectionId, resource, attachJob, onChanged 
   const [groups, setGroups] = useState(false);
   const [queueOpen, setQueueOpen] = useState(false);
   const [searching, setSearching] = useState(false);
+  const tail = useStreamTail(connectionId, STREAM_IDS);
+  const target = { type: 'source' as const, resource: resource.name };
   const [generation, setGeneration] = useState(0);
   const isStream = resource.kind === 'stream';
   // A queue's state is named `<queue> · <state>`; its label is the state.
@@ -37,11 +43,14 @@ export function RedisResourceTab({ connectionId, resource, attachJob, onChanged 
         <RecordsView
           connectionId={connectionId}
           resource={resource}
-          target={{ type: 'source', resource: resource.name }}
+          target={target}
           attachJob={attachJob}
           generation={generation}
-          actions={() => (
+          {...(isStream ? { followed: tail } : {})}
+          actions={({ last, end }) => (
             <>
+              {/* New entries join the rows read, from the id after the last one shown (or after the end the read saw). */}
+              {isStream && <StreamTailControls tail={tail} onStart={() => tail.start(target, last ? afterId(last.position) : end ? afterId(end) : null)} />}
               {isStream && (
                 <button className="btn" onClick={() => setGroups(true)} title="Who reads this stream, what is pending, and moving poison entries to its DLQ">
                   Consumer groups…

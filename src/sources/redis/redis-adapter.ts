@@ -12,7 +12,9 @@ import { RedisDeadLetters } from './redis-dead-letters';
 import { BullActions } from './bull-actions';
 import type { RedisStreamAbility } from './stream-ability';
 import { claimEntries, deadLetterPending, pendingEntries, planGroupPosition, setGroupPosition, streamGroups } from './stream-groups';
+import { beforeId, followStream } from './stream-follow';
 import { readStream, streamEvents } from './stream-read';
+import type { StreamFollowAbility } from '../source-adapter';
 
 /** A listing this fresh answers a read's "what is this name?" without counting again. */
 const FRESH_MS = 5_000;
@@ -23,7 +25,7 @@ const REWALK_MS = 15_000;
 
 /** A Redis server: its BullMQ (and Bull) queues, state by state, and its streams. */
 export class RedisAdapter implements SourceAdapter {
-  readonly follows = false;
+  readonly follows = true;
   readonly seeksByTime = true;
   readonly deadLetters: RedisDeadLetters;
   readonly redisQueues: BullActions;
@@ -109,6 +111,24 @@ export class RedisAdapter implements SourceAdapter {
       throw this.connection.classify(e);
     }
   }
+
+  /** A stream followed live: XREAD BLOCK from a position, the next entry, its first or last. */
+  readonly streams: StreamFollowAbility = {
+    follow: async (target, from, signal, onBatch) => {
+      const entry = await this.resolve(this.nameOf(target), signal);
+      if (entry.kind !== 'stream') throw new RewindError('unsupported', 'Only streams are followed; a queue state is read again to see what changed');
+      const last = await this.connection.run(async (r) => ((await r.xrevrange(entry.key, '+', '-', 'COUNT', 1)) as [string, string[]][])[0]?.[0] ?? '0-0');
+      const after =
+        from.type === 'next'
+          ? last
+          : from.type === 'last'
+            ? beforeId(last)
+            : from.type === 'first' || from.type === 'start'
+              ? '0-0'
+              : beforeId(from.type === 'time' ? `${Date.parse(from.value)}-0` : from.value.includes('-') ? from.value : `${from.value}-0`);
+      return followStream(this.connection.options(), entry.key, after, this.rules, signal, onBatch);
+    },
+  };
 
   readonly redisStreams: RedisStreamAbility = {
     groups: (stream) => this.connection.run((r) => streamGroups(r, stream)),

@@ -124,15 +124,4 @@ export function entryToWire([id, pairs]: StreamEntry, stream: string, ordinal: n
   };
 }
 
-/** Orders two stream ids by their milliseconds, then their sequence. */
-export function compareIds(a: string, b: string): number {
-  const [am, as = 0n] = a.split('-').map(BigInt) as [bigint, bigint?];
-  const [bm, bs = 0n] = b.split('-').map(BigInt) as [bigint, bigint?];
-  return am !== bm ? (am < bm ? -1 : 1) : as === bs ? 0 : as < bs ? -1 : 1;
-}
-
-/** The id just after this one: where a read continues (XRANGE takes inclusive bounds). */
-export function afterId(id: string): string {
-  const [ms, seq = '0'] = id.split('-');
-  return `${ms}-${(BigInt(seq) + 1n).toString()}`;
-}
+export { afterId, compareIds } from '../../model/stream-ids';
