@@ -2,7 +2,18 @@ import { Redis } from 'ioredis';
 import { expect, test } from './fixtures';
 import { unique } from './brokers';
 import { addConnection } from './steps';
+import { expectNoSeriousA11yViolations, useTheme } from './axe';
 import { openQueue, REDIS_PORT } from '../tools/bull-workers';
+
+/** axe over what is on screen, light then dark; `shot` keeps a dark screenshot to look at. */
+async function checkBothThemes(app: { page: import('@playwright/test').Page; screenshot(name: string): Promise<void> }, label: string, shot: string, include?: string) {
+  for (const theme of ['light', 'dark'] as const) {
+    const { restore } = await useTheme(app.page, theme);
+    await expectNoSeriousA11yViolations(app.page, label, include ? { include } : {});
+    if (theme === 'dark') await app.screenshot(`${shot}-dark`);
+    await restore();
+  }
+}
 
 /**
  * Product journey 12: connect to Redis, open a BullMQ queue and a stream, see the failed jobs
@@ -63,6 +74,7 @@ test('Redis: a BullMQ queue, a stream, and failed jobs retried by error group', 
     const found = page.getByRole('grid', { name: `Jobs of ${name} found` });
     await expect(found.getByRole('rowgroup').getByRole('row')).toHaveCount(4);
     await app.screenshot('redis-job-search');
+    await checkBothThemes(app, 'the job search', 'redis-job-search');
     await page.getByRole('button', { name: '← Jobs' }).click();
 
     // The stream: its entries as events.
@@ -155,6 +167,7 @@ test("Redis: a stream's poison entries moved to its DLQ and redriven back", asyn
     await expect(dialog.getByText('2 of 2 pending entries were delivered 4 or more times.')).toBeVisible();
     await expect(dialog.getByRole('grid', { name: 'Pending entries' }).getByRole('rowgroup').getByRole('row')).toHaveCount(2);
     await app.screenshot('redis-stream-groups');
+    await checkBothThemes(app, "a stream's consumer groups", 'redis-stream-groups', '[role="dialog"]');
     await dialog.getByRole('button', { name: `Move 2 to ${stream}:dlq` }).click();
     await expect(dialog.getByText(`Moved 2 of 2 to ${stream}:dlq`)).toBeVisible();
     expect(await redis.xlen(`${stream}:dlq`)).toBe(2);
@@ -208,6 +221,7 @@ test("Redis: a queue's delayed jobs promoted, and a state cleaned only behind th
     await expect(dialog.getByTestId('queue-facts')).toContainText(/BullMQ 6\.\d+\.\d+/);
     await expect(dialog.getByTestId('queue-facts')).toContainText('delayed 3');
     await app.screenshot('redis-queue-dialog');
+    await checkBothThemes(app, 'a queue', 'redis-queue-dialog', '[role="dialog"]');
     await dialog.getByRole('button', { name: 'Promote all 3' }).click();
     await expect(dialog.getByText('Promoted 3 delayed jobs to waiting.')).toBeVisible();
     expect(await queue.counts()).toMatchObject({ delayed: 0, waiting: 3 });

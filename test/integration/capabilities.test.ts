@@ -9,6 +9,7 @@ import { MemorySecretStore } from '../../src/services/secret-store';
 import { createTopic, deleteTopics, kcatConsume } from '../tools/kafka-tools';
 import { connect, depth } from '../tools/rabbit-tools';
 import { KAFKA_PORT, unique } from './brokers';
+import { REDIS_PORT } from '../tools/bull-workers';
 import { inMemoryClient } from './in-memory-client';
 
 /**
@@ -19,7 +20,7 @@ import { inMemoryClient } from './in-memory-client';
 let dir: string;
 let context: AppContext;
 let client: RewindClient;
-const ids = { kafka: '', rabbit: '', store: '' };
+const ids = { kafka: '', rabbit: '', store: '', redis: '' };
 const topic = unique('caps');
 const queue = unique('caps-q');
 
@@ -32,6 +33,7 @@ beforeAll(async () => {
     await client.call('connections/save', { kind: 'rabbitmq', name: 'r', host: '127.0.0.1', port: 5672, tls: false, username: 'guest', password: 'guest', vhost: '/', managementPort: 15672 })
   ).id;
   ids.store = (await client.call('connections/save', { kind: 'store', name: 's', path: join(dir, 'events.db'), create: true })).id;
+  ids.redis = (await client.call('connections/save', { kind: 'redis', name: 'rd', host: '127.0.0.1', port: REDIS_PORT, tls: false, username: '', database: 0, prefix: 'bull' })).id;
   await createTopic(topic);
   const { conn, ch } = await connect();
   await ch.assertQueue(queue, { durable: true });
@@ -79,6 +81,13 @@ describe('each source says exactly what it can do', () => {
     expect(await depth(ch, queue)).toBe(3);
     await conn.close();
     expect(await refusal(client.call('groups/list', { connectionId: ids.rabbit }))).toBe('unsupported');
+  });
+
+  it('Redis: streams followed, dead letters, no publishing and no Kafka-style groups (refused)', async () => {
+    expect(await capabilities(ids.redis)).toEqual({ browse: true, tail: true, publish: false, consumerGroups: false, deadLetters: true, seekByTime: true });
+    expect(await refusal(client.stream('publish/send', { connectionId: ids.redis, target: { kind: 'topic', topic: 'x', partition: null }, message, count: 1 }))).toBe('unsupported');
+    expect(await refusal(client.call('groups/list', { connectionId: ids.redis }))).toBe('unsupported');
+    expect(await refusal(client.call('redis/stream-groups', { connectionId: ids.store, stream: 'x' }))).toBe('unsupported');
   });
 
   it('the event store: nothing follows it and it is not published to (refused); it has parked events', async () => {
