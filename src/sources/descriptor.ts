@@ -84,3 +84,16 @@ export interface SourceDescriptor<P extends ConnectionProfile = ConnectionProfil
 
 /** The built-in sources' positions: offsets and store positions, whole numbers. */
 export const WHOLE_POSITION = { pattern: '^\\d+$', hint: 'a whole number, such as 0 or 1200' } as const;
+
+/** A sidebar of the resources' own groups (a `source` resource names its group; none: at the top), in the order first seen. */
+export function sidebarByGroup(resources: Resource[]): { top: Resource[]; groups: SidebarGroup[] } {
+  const top: Resource[] = [];
+  const groups = new Map<string, SidebarGroup>();
+  for (const r of resources) {
+    const group = r.type === 'source' ? r.group : null;
+    if (group === null) top.push(r);
+    else if (groups.has(group)) groups.get(group)!.items.push(r);
+    else groups.set(group, { id: group, label: group, items: [r] });
+  }
+  return { top, groups: [...groups.values()] };
+}

@@ -1,6 +1,5 @@
-import type { Resource } from '../model/resources';
 import type { SourceLook } from '../model/source-look';
-import type { SidebarGroup, SourceDescriptor } from './descriptor';
+import { sidebarByGroup, type SourceDescriptor } from './descriptor';
 
 /**
  * The descriptor of a source registered at run time, from the look it sends with its connections:
@@ -12,17 +11,7 @@ export function lookDescriptor(look: SourceLook): SourceDescriptor {
     ...look,
     nothingToRead: () => null,
     views: [],
-    sidebar(resources) {
-      const top: Resource[] = [];
-      const groups = new Map<string, SidebarGroup>();
-      for (const r of resources) {
-        const group = r.type === 'source' ? r.group : null;
-        if (group === null) top.push(r);
-        else if (groups.has(group)) groups.get(group)!.items.push(r);
-        else groups.set(group, { id: group, label: group, items: [r] });
-      }
-      return { top, groups: [...groups.values()] };
-    },
+    sidebar: sidebarByGroup,
     valueTarget: (_e, tabTarget) => tabTarget,
     redrive: { toOrigin: 'Back where each came from', choices: [], options: ['rate-limit'], marksRedriven: false },
     secretTarget: () => ({ current: '', legacy: null }),

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { expect, test } from './fixtures';
 import { unique } from './brokers';
-import { addConnection } from './steps';
+import { addConnection, addLocalRedis } from './steps';
 import { expectNoSeriousA11yViolations, useTheme } from './axe';
 import { openQueue, REDIS_PORT } from '../tools/bull-workers';
 
@@ -132,16 +132,7 @@ test("Redis: a stream's poison entries moved to its DLQ and redriven back", asyn
     await redis.xack(stream, 'dispatch', ...entries.map(([id]) => id).filter((id) => !poison.includes(id)));
     for (let i = 0; i < 3; i++) await redis.xreadgroup('GROUP', 'dispatch', 'worker-a', 'COUNT', 100, 'STREAMS', stream, '0');
 
-    await addConnection(
-      page,
-      async (d) => {
-        await d.getByRole('button', { name: 'Redis' }).click();
-        await d.getByLabel('Name', { exact: true }).fill('Local Redis');
-        await d.getByLabel('Host', { exact: true }).fill('127.0.0.1');
-        await d.getByLabel('Port', { exact: true }).fill(String(REDIS_PORT));
-      },
-      /Connected · Redis 7/,
-    );
+    await addLocalRedis(page, REDIS_PORT);
     await page.getByPlaceholder('Filter topics, queues, streams…').fill(stream);
     await page.getByTestId(`resource-${stream}`).click();
     await expect(page.getByRole('grid').first().getByRole('rowgroup').getByRole('row')).toHaveCount(40);
@@ -203,16 +194,7 @@ test("Redis: a queue's delayed jobs promoted, and a state cleaned only behind th
   const queue = openQueue('bullmq', name, 'bull');
   try {
     for (let i = 0; i < 3; i++) await queue.add('remind', { user: i }, { delay: 3_600_000 });
-    await addConnection(
-      page,
-      async (d) => {
-        await d.getByRole('button', { name: 'Redis' }).click();
-        await d.getByLabel('Name', { exact: true }).fill('Local Redis');
-        await d.getByLabel('Host', { exact: true }).fill('127.0.0.1');
-        await d.getByLabel('Port', { exact: true }).fill(String(REDIS_PORT));
-      },
-      /Connected · Redis 7/,
-    );
+    await addLocalRedis(page, REDIS_PORT);
     await page.getByPlaceholder('Filter topics, queues, streams…').fill(name);
     await page.getByTestId(`resource-${name} · delayed`).click();
     await expect(page.getByRole('grid').first().getByRole('rowgroup').getByRole('row')).toHaveCount(3);

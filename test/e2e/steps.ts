@@ -40,6 +40,18 @@ export const addLocalRabbit = (page: Page, name = 'Local RabbitMQ') =>
     /Connected · RabbitMQ/,
   );
 
+export const addLocalRedis = (page: Page, port: number, name = 'Local Redis') =>
+  addConnection(
+    page,
+    async (d) => {
+      await d.getByRole('button', { name: 'Redis' }).click();
+      await d.getByLabel('Name', { exact: true }).fill(name);
+      await d.getByLabel('Host', { exact: true }).fill('127.0.0.1');
+      await d.getByLabel('Port', { exact: true }).fill(String(port));
+    },
+    /Connected · Redis 7/,
+  );
+
 /** Replaces the projection editor's text. */
 export async function replaceCode(page: Page, code: string) {
   await page.getByRole('textbox', { name: 'Projection code' }).click();

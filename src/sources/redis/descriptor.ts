@@ -1,6 +1,6 @@
 import type { RedisProfile } from './profile';
-import type { Resource } from '../../model/resources';
-import type { SidebarGroup, SourceDescriptor } from '../descriptor';
+
+import { sidebarByGroup, type SourceDescriptor } from '../descriptor';
 
 export const redisDescriptor: SourceDescriptor<RedisProfile> = {
   kind: 'redis',
@@ -17,17 +17,7 @@ export const redisDescriptor: SourceDescriptor<RedisProfile> = {
   nothingToRead: () => null,
   views: [],
   // One group per queue (its states, named with its version), then the streams.
-  sidebar(resources) {
-    const groups = new Map<string, SidebarGroup>();
-    const top: Resource[] = [];
-    for (const r of resources) {
-      const group = r.type === 'source' ? r.group : null;
-      if (group === null) top.push(r);
-      else if (groups.has(group)) groups.get(group)!.items.push(r);
-      else groups.set(group, { id: group, label: group, items: [r] });
-    }
-    return { top, groups: [...groups.values()] };
-  },
+  sidebar: sidebarByGroup,
   valueTarget: (_e, tabTarget) => tabTarget,
   redrive: { toOrigin: 'Back to waiting in its queue (BullMQ retry)', choices: [], options: ['rate-limit'], marksRedriven: false },
   // The password goes to this server, as this user.

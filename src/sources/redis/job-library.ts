@@ -20,6 +20,27 @@ export interface JobLibrary {
 const BULLMQ_CLEAN = { completed: 'completed', failed: 'failed', delayed: 'delayed', waiting: 'wait', prioritized: 'prioritized', paused: 'paused' } as const;
 const BULL_CLEAN = { completed: 'completed', failed: 'failed', delayed: 'delayed', waiting: 'wait', prioritized: 'wait', paused: 'paused' } as const;
 
+const CLEAN_BATCH = 10_000;
+
+/** Removes a job that no worker holds; its state before, or null when there was no such job. */
+async function removeIdle(id: string, job: { getState(): Promise<string>; remove(): Promise<void> } | null | undefined): Promise<string | null> {
+  if (!job) return null;
+  const state = await job.getState();
+  if (state === 'active') throw new RewindError('conflict', `Job ${id} is being processed by a worker`, 'Wait until it finishes or fails, then remove it.');
+  await job.remove();
+  return state;
+}
+
+/** A library's clean, batch after batch until one comes back short. */
+async function cleanAll(batch: () => Promise<number>): Promise<number> {
+  let removed = 0;
+  for (;;) {
+    const n = await batch();
+    removed += n;
+    if (n < CLEAN_BATCH) return removed;
+  }
+}
+
 /**
  * The library for a queue's layout: BullMQ for BullMQ queues (with `skipMetasUpdate`, so the
  * queue's meta keeps the version its app wrote), Bull for Bull's (BullMQ's scripts would add
@@ -64,22 +85,8 @@ function bullmqLibrary(options: RedisOptions, prefix: string, name: string): Job
       await q.promoteJobs({ count: 1_000 });
       return before - (await q.getDelayedCount());
     },
-    async remove(id) {
-      const job = await q.getJob(id);
-      if (!job) return null;
-      const state = await job.getState();
-      if (state === 'active') throw new RewindError('conflict', `Job ${id} is being processed by a worker`, 'Wait until it finishes or fails, then remove it.');
-      await job.remove();
-      return state;
-    },
-    async clean(state) {
-      let removed = 0;
-      for (;;) {
-        const ids = await q.clean(0, 10_000, BULLMQ_CLEAN[state]);
-        removed += ids.length;
-        if (ids.length < 10_000) return removed;
-      }
-    },
+    remove: async (id) => removeIdle(id, await q.getJob(id)),
+    clean: (state) => cleanAll(async () => (await q.clean(0, CLEAN_BATCH, BULLMQ_CLEAN[state])).length),
     async close() {
       await q.close().catch(() => undefined);
       client.disconnect();
@@ -130,22 +137,8 @@ function bullLibrary(options: RedisOptions, prefix: string, name: string): JobLi
       }
       return promoted;
     },
-    async remove(id) {
-      const job = await q.getJob(id);
-      if (!job) return null;
-      const state = await job.getState();
-      if (state === 'active') throw new RewindError('conflict', `Job ${id} is being processed by a worker`, 'Wait until it finishes or fails, then remove it.');
-      await job.remove();
-      return state;
-    },
-    async clean(state) {
-      let removed = 0;
-      for (;;) {
-        const jobs = await q.clean(0, BULL_CLEAN[state] as 'completed', 10_000);
-        removed += jobs.length;
-        if (jobs.length < 10_000) return removed;
-      }
-    },
+    remove: async (id) => removeIdle(id, await q.getJob(id)),
+    clean: (state) => cleanAll(async () => (await q.clean(0, BULL_CLEAN[state] as 'completed', CLEAN_BATCH)).length),
     async close() {
       await q.close().catch(() => undefined);
       for (const c of clients) c.disconnect();
