@@ -99,11 +99,13 @@ export function PublishDialog({ connectionId, initial, onClose }: { connectionId
   const recent = loadRecent(connectionId, initial);
   // A topic whose value subject the registry holds is written through it unless the user says otherwise.
   const topicName = initial.kind === 'topic' ? initial.topic : null;
+  // A choice the user made before the subjects arrived stands: the default does not undo it.
+  const registryChosen = useRef(false);
   useEffect(() => {
     if (topicName === null) return;
     const subject = `${topicName}-value`;
     client.call('registry/subjects', { connectionId }).then(
-      (subjects) => subjects.includes(subject) && setDraft((d) => (d.registry === null ? { ...d, registry: { subject, version: 'latest', messageType: '' } } : d)),
+      (subjects) => subjects.includes(subject) && !registryChosen.current && setDraft((d) => (d.registry === null ? { ...d, registry: { subject, version: 'latest', messageType: '' } } : d)),
       () => undefined,
     );
   }, [client, connectionId, topicName]);
@@ -219,7 +221,15 @@ export function PublishDialog({ connectionId, initial, onClose }: { connectionId
       )}
       <PayloadEditor label="Payload" format={draft.format} onFormat={(format) => setDraft((d) => ({ ...d, format }))} text={draft.payload} onText={(payload) => setDraft((d) => ({ ...d, payload }))} />
       {kafka && draft.format === 'json' && initial.kind === 'topic' && (
-        <RegistryFields connectionId={connectionId} topic={initial.topic} value={draft.registry} onChange={(registry) => setDraft((d) => ({ ...d, registry }))} />
+        <RegistryFields
+          connectionId={connectionId}
+          topic={initial.topic}
+          value={draft.registry}
+          onChange={(registry) => {
+            registryChosen.current = true;
+            setDraft((d) => ({ ...d, registry }));
+          }}
+        />
       )}
       <CloudEventFields
         onApply={(form) => {
