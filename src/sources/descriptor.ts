@@ -2,6 +2,7 @@ import type { ConnectionProfile } from './profiles';
 import type { SourceKind } from '../model/envelope';
 import type { Envelope } from '../model/envelope';
 import type { ReadTarget, Resource } from '../model/resources';
+import type { DeathGroupBy } from '../model/dead-letters';
 
 export type { SourceKind } from '../model/envelope';
 
@@ -65,6 +66,8 @@ export interface SourceDescriptor<P extends ConnectionProfile = ConnectionProfil
     readonly options: readonly RedriveOption[];
     /** Whether what was redriven stays in the dead letters and is marked (a Kafka DLT keeps it). */
     readonly marksRedriven: boolean;
+    /** How its dead letters are grouped when first shown (failed jobs: by their reason); none when absent. */
+    readonly groupBy?: DeathGroupBy;
   };
   /**
    * The addresses a saved password is sent to, in words: a profile whose target changed gets no

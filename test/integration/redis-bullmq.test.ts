@@ -309,6 +309,35 @@ describe('acting on a queue through BullMQ', () => {
   });
 });
 
+describe("a job's logs", () => {
+  it('are shown with the job, as its worker wrote them', async () => {
+    const { Queue, Worker } = await import('bullmq');
+    const connection = { host: '127.0.0.1', port: REDIS_PORT, maxRetriesPerRequest: null };
+    const queue = new Queue('logged', { connection, prefix });
+    await queue.add('charge', { order: 1 }, { attempts: 1 });
+    const worker = new Worker(
+      'logged',
+      async (job) => {
+        await job.log('charging card 4242');
+        await job.log('gateway said 502');
+        throw new Error('gateway down');
+      },
+      { connection, prefix },
+    );
+    try {
+      while ((await queue.getFailedCount()) < 1) await new Promise((r) => setTimeout(r, 50));
+      const { rows } = await read('logged · failed', { type: 'start' }, 10);
+      expect(rows[0]!.headers.filter((h) => h.name.startsWith('log ')).map((h) => [h.name, h.value])).toEqual([
+        ['log 1', 'charging card 4242'],
+        ['log 2', 'gateway said 502'],
+      ]);
+    } finally {
+      await worker.close();
+      await queue.close();
+    }
+  });
+});
+
 describe('searching a queue', () => {
   it('finds jobs by name, text, a JSON condition on the data, failure reason, time and id, streaming hits with progress', async () => {
     const name = 'searchable';

@@ -69,6 +69,9 @@ export function DeadLettersTab({ onOpen, onOpenAudit }: { onOpen(connectionId: s
       setPeekError(null);
       setPicked(new Set());
       setGroup(null);
+      // Failed jobs come grouped by their reason (a source's descriptor says so); a choice the user made stays.
+      const preferred = describe(s.kind).redrive.groupBy;
+      if (preferred) setGroupBy((g) => (g === 'none' ? preferred : g));
       if (consent) setConsented((c) => new Set(c).add(keyOf(s)));
       if (s.unavailable || (needsConsent(s) && !consent)) return;
       setPeeking(true);

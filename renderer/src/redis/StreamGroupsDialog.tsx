@@ -89,14 +89,15 @@ export function StreamGroupsDialog({ connectionId, stream, onClose, onChanged }:
     }
   };
 
-  const moveToDlq = async () => {
+  /** Moves the entries found (or the one picked by hand) to the DLQ. */
+  const moveToDlq = async (only?: string) => {
     if (!group || !pending || pending.entries.length === 0) return;
     setError(null);
     const controller = new AbortController();
     stop.current = controller;
-    setMoving({ done: 0, total: pending.entries.length, moved: 0 });
+    setMoving({ done: 0, total: only ? 1 : pending.entries.length, moved: 0 });
     try {
-      const ids = pending.entries.map((e) => e.id);
+      const ids = only ? [only] : pending.entries.map((e) => e.id);
       const r = await client.stream(
         'redis/dead-letter',
         { connectionId, stream, group: group.name, selection: { ids }, reason: reason.trim() || `delivered ${pending.min} or more times without an acknowledgement` },
@@ -225,6 +226,14 @@ export function StreamGroupsDialog({ connectionId, stream, onClose, onChanged }:
                   <div style={{ height: Math.min(36 + pending.entries.length * 24, 200) }}>
                     <DataTable rows={pending.entries} columns={pendingColumns} selected={pendingRow} onSelect={setPendingRow} label="Pending entries" empty={null} />
                   </div>
+                  {pendingRow >= 0 && pending.entries[pendingRow] && (
+                    <p className="field-note">
+                      By hand:{' '}
+                      <button type="button" className="btn small" disabled={moving !== null} onClick={() => void moveToDlq(pending.entries[pendingRow]!.id)}>
+                        Move {pending.entries[pendingRow]!.id} only
+                      </button>
+                    </p>
+                  )}
                   <div className="row-action">
                     <label className="field">
                       <span>Or give them to consumer</span>

@@ -19,7 +19,13 @@ export const redisDescriptor: SourceDescriptor<RedisProfile> = {
   // One group per queue (its states, named with its version), then the streams.
   sidebar: sidebarByGroup,
   valueTarget: (_e, tabTarget) => tabTarget,
-  redrive: { toOrigin: 'Back to waiting in its queue (BullMQ retry)', choices: [], options: ['rate-limit'], marksRedriven: false },
+  redrive: {
+    toOrigin: 'Back where each came from: a failed job to waiting in its queue (retried by its own library), a DLQ entry to its stream',
+    choices: [],
+    options: ['rate-limit'],
+    marksRedriven: false,
+    groupBy: 'reason',
+  },
   // The password goes to this server, as this user.
   secretTarget: (p) => ({ current: `${p.username || 'default'}@${p.host}:${p.port}`, legacy: null }),
   form: { sections: ['address', 'credentials', 'redis', 'envelope'], defaultPort: '6379', defaultTlsPort: '6380', defaultUsername: '' },

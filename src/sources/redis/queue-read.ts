@@ -39,12 +39,12 @@ export async function readState(redis: Redis, base: string, resource: string, st
     throwIfAborted(options.signal);
     const ids = await jobIdsAt(redis, key, state, place, Math.min(PAGE, end - place));
     if (ids.length === 0) break;
-    const jobs = await loadJobs(redis, base, ids);
+    const jobs = await loadJobs(redis, base, ids, true);
     const envelopes = [];
-    for (const [i, { job }] of jobs.entries()) {
+    for (const [i, { job, logs }] of jobs.entries()) {
       if (job === null) gone += 1;
       else {
-        const envelope = jobToEnvelope(job, resource, String(place + i), options.previewBytes, rules);
+        const envelope = jobToEnvelope(job, resource, String(place + i), options.previewBytes, rules, logs);
         // A flow's parent says which children it still waits for, and which of them failed.
         if (state.state === 'waiting-children') for (const child of await waitingFor(redis, base, job.id)) envelope.headers.push({ name: 'waiting for', value: child });
         envelopes.push(envelope);
