@@ -28,8 +28,6 @@ export interface QueueLayout {
   states: StateKey[];
   /** Whether a paused queue is said by `meta.paused` (BullMQ 5+) or by `meta-paused` and the `paused` list (Bull). */
   pausedIn: 'meta-field' | 'meta-paused-key';
-  /** Keys of an older layout that are still there and are read too (v6: jobs left in `paused`). */
-  legacy: string[];
 }
 
 export type LayoutResult = { layout: QueueLayout } | { unknown: string };
@@ -61,7 +59,6 @@ export function layoutOf(metaVersion: string | null, meta: Record<string, string
         label: 'BullMQ (no version in meta)',
         states: [...BASE, PRIORITIZED, CHILDREN, ...FINISHED],
         pausedIn: 'meta-field',
-        legacy: [],
       },
     };
   }
@@ -74,7 +71,6 @@ export function layoutOf(metaVersion: string | null, meta: Record<string, string
         label: 'Bull (no meta.version: Bull 3–4 or BullMQ before 3)',
         states: [...BASE, ...FINISHED],
         pausedIn: 'meta-paused-key',
-        legacy: [],
       },
     };
   }
@@ -95,10 +91,6 @@ export function layoutOf(metaVersion: string | null, meta: Record<string, string
       label: `${family === 'bullmq' ? 'BullMQ' : 'BullMQ Pro'} ${version}`,
       states,
       pausedIn: 'meta-field',
-      legacy: family === 'bullmq' && major >= 6 ? ['paused'] : [],
     },
   };
 }
-
-/** The states a job can be retried from, or promoted from: what the dead-letter view and actions use. */
-export const RETRYABLE: ReadonlySet<JobState> = new Set(['failed']);
