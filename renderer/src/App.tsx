@@ -138,6 +138,7 @@ export function App({ disconnected }: { disconnected: string | null }) {
             const r = resources.find((x) => x.type === place.resourceType && x.name === place.name);
             if (r) openResource(connection, r, job.id);
           }, setLoadError);
+      case 'trace':
       case 'none':
         return null;
     }

@@ -20,6 +20,7 @@ import { LastCrash } from '../model/crash';
 import { ProtoFolder, ResourceDecoding } from '../model/decoder-settings';
 import { rabbitContract } from './contract-rabbit';
 import { redisContract } from './contract-redis';
+import { traceContract } from './contract-trace';
 
 /**
  * The one API of Rewind. IPC handlers, the preload allowlist, the web shell and the renderer
@@ -447,6 +448,7 @@ export const contract = {
   'read-models/delete': call(z.object({ name: z.string().min(1) }), Empty),
   ...rabbitContract,
   ...redisContract,
+  ...traceContract,
 } as const;
 
 export type Contract = typeof contract;

@@ -27,6 +27,7 @@ const filterText = (f: unknown): string => {
   const header = o['header'];
   if (header && typeof header === 'object') parts.push(`header ${str(header['name'])}${header['value'] !== undefined ? `=${str(header['value'])}` : ''}`);
   if (typeof o['value'] === 'string') parts.push(`value contains ${o['value']}`);
+  if (typeof o['anywhere'] === 'string') parts.push(`${o['anywhere']} anywhere`);
   if (typeof o['json'] === 'string') parts.push(o['json']);
   if (typeof o['predicate'] === 'string') parts.push('a predicate');
   const text = parts.join(', ');
@@ -73,6 +74,19 @@ export const JOB_KINDS: Record<string, JobKind> = {
       `${((p['into'] ?? {}) as Record<string, unknown>)['kind'] === 'topic' ? plural(r['written'], 'record', 'records') : plural(r['written'], 'event', 'events')} written from ${plural(r['lines'], 'line', 'lines')}${num(r['badLines']) ? `, ${plural(r['badLines'], 'bad line', 'bad lines')} skipped` : ''}`,
     // The file is in the window that picked it: when that window goes, the import stops.
     survivesClose: false,
+  },
+  'trace/run': {
+    title: (p) => {
+      const key = (p['key'] ?? {}) as Record<string, unknown>;
+      return `Trace ${key['by'] === 'trace' ? 'trace id' : 'correlation id'} ${str(key['value'])}`;
+    },
+    place: () => ({ kind: 'trace' }),
+    outcome: (r) => {
+      const findings = Array.isArray(r['findings']) ? r['findings'].length : 0;
+      const failed = Array.isArray(r['sources']) ? (r['sources'] as { state?: string }[]).filter((s) => s.state === 'failed').length : 0;
+      return `${plural(r['members'], 'message', 'messages')}, ${plural(findings, 'finding', 'findings')}${r['bounded'] ? ', stopped at its bound' : ''}${failed ? `, ${plural(failed, 'source', 'sources')} not reached` : ''}`;
+    },
+    survivesClose: true,
   },
   'records/read': {
     title: (p) => `Read ${targetName(p['target'])}`,

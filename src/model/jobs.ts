@@ -10,6 +10,8 @@ export const JobPlace = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('projection') }),
   /** A read of a queue, stream or the store: the resource's tab, by its type and name in the sidebar. */
   z.object({ kind: z.literal('records'), connectionId: z.string(), resourceType: z.string(), name: z.string() }),
+  /** A conversation's trace: its tab, attached to the job. */
+  z.object({ kind: z.literal('trace') }),
   z.object({ kind: z.literal('none') }),
 ]);
 export type JobPlace = z.infer<typeof JobPlace>;

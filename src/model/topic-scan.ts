@@ -16,6 +16,8 @@ export const RecordFilter = z.object({
   header: z.object({ name: z.string().min(1).max(1_000), value: z.string().max(10_000).optional() }).optional(),
   /** A substring of the value, case-sensitive. */
   value: z.string().min(1).max(10_000).optional(),
+  /** Text anywhere in the record: the key, a header's value or the value (a trace's correlation id, wherever the producer put it). */
+  anywhere: z.string().min(1).max(10_000).optional(),
   /** A JSON path condition: $.data.amount > 100 (see json-condition). */
   json: z.string().min(1).max(2_000).optional(),
   predicate: z

@@ -1,3 +1,4 @@
+import { traceHandlers } from './trace-handlers';
 import { groupHandlers } from './group-handlers';
 import { topicHandlers } from './topic-handlers';
 import { rabbitMapHandlers } from './rabbit-map-handlers';
@@ -64,6 +65,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...rabbitMapHandlers(deps),
     ...redisStreamHandlers(deps),
     ...redisQueueHandlers(deps),
+    ...traceHandlers(deps),
     'records/read': async ({ connectionId, target, from, limit, isolation }, ctx) => {
       const adapter = await pool.get(connectionId);
       return adapter.read({ target, from, limit, ...(isolation ? { isolation } : {}), signal: ctx.signal, onBatch: ctx.batch, onProgress: ctx.progress });

@@ -125,6 +125,7 @@ export class EventStore {
       firstAtOrAfter: db.prepare(this.indexed ? EventStore.SEEK_BY_TIME_SQL : 'SELECT min(global_position) FROM events WHERE recorded_at >= ?').pluck(),
       audit: db.prepare('INSERT INTO audit_log (at, action, detail) VALUES (?, ?, ?)'),
       hasEventId: db.prepare('SELECT 1 FROM events WHERE event_id = ?').pluck(),
+      conversationIndexed: db.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN ('events_correlation', 'events_trace')").pluck(),
     };
   }
 
@@ -221,6 +222,21 @@ export class EventStore {
   /** First position recorded at or after a time, or null when every event is older. */
   positionAt(isoTime: string): number | null {
     return (this.statements.firstAtOrAfter.get(new Date(isoTime).toISOString()) as number | null) ?? null;
+  }
+
+  /**
+   * The events of one conversation, in position order from `after`: by the correlation id in their
+   * metadata or the trace id of their traceparent, through the indexes of migration 5 (a file opened
+   * read-only without them is walked; `indexed` says which it was).
+   */
+  conversation(by: 'correlation' | 'trace', value: string, after: number, limit: number): { events: StoredEvent[]; indexed: boolean } {
+    const indexed = (this.statements.conversationIndexed.get() as number) === 2;
+    const sql =
+      by === 'correlation'
+        ? "SELECT * FROM events WHERE json_extract(metadata, '$.correlationId') = ? AND global_position > ? ORDER BY global_position LIMIT ?"
+        : "SELECT * FROM events WHERE substr(json_extract(metadata, '$.traceparent'), 4, 32) = ? AND json_extract(metadata, '$.traceparent') IS NOT NULL AND global_position > ? ORDER BY global_position LIMIT ?";
+    const rows = this.db.prepare(sql).all(by === 'trace' ? value.toLowerCase() : value, after, limit) as EventRow[];
+    return { events: rows.map(toEvent), indexed };
   }
 
   hasEventId(id: string): boolean {

@@ -104,4 +104,15 @@ DROP INDEX events_recorded_at;
 CREATE INDEX events_stream_position ON events (stream_id, global_position);
 `,
   },
+  {
+    // A trace asks the store for every event of one conversation: by the correlation id its
+    // metadata carries, or by the trace id inside its traceparent. Without these indexes that is a
+    // walk of the whole store for each trace.
+    version: 5,
+    name: 'conversation-indexes',
+    sql: `
+CREATE INDEX events_correlation ON events (json_extract(metadata, '$.correlationId')) WHERE json_extract(metadata, '$.correlationId') IS NOT NULL;
+CREATE INDEX events_trace ON events (substr(json_extract(metadata, '$.traceparent'), 4, 32)) WHERE json_extract(metadata, '$.traceparent') IS NOT NULL;
+`,
+  },
 ];

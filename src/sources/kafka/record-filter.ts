@@ -40,7 +40,7 @@ export type DecodedOf = (r: KafkaRecord) => { value: unknown; text: () => string
 export function compileFilter(filter: RecordFilter, decodedOf: DecodedOf = () => undefined): CompiledFilter {
   const checks: ((r: KafkaRecord) => boolean)[] = [];
   const sandbox: string[] = [];
-  const { key, header, value, json, predicate } = filter;
+  const { key, header, value, anywhere, json, predicate } = filter;
 
   if (key) {
     const wanted = Buffer.from(key.value, 'utf8');
@@ -68,6 +68,17 @@ export function compileFilter(filter: RecordFilter, decodedOf: DecodedOf = () =>
       if (r.value.indexOf(needle) >= 0) return true;
       const d = decodedOf(r);
       return d !== undefined && d.text().includes(value);
+    });
+  }
+  if (anywhere) {
+    const needle = Buffer.from(anywhere, 'utf8');
+    checks.push((r) => {
+      if (r.key !== null && r.key.indexOf(needle) >= 0) return true;
+      for (const h of r.headers) if (h.value !== null && h.value.indexOf(needle) >= 0) return true;
+      if (r.value === null) return false;
+      if (r.value.indexOf(needle) >= 0) return true;
+      const d = decodedOf(r);
+      return d !== undefined && d.text().includes(anywhere);
     });
   }
   if (json) {

@@ -1,0 +1,11 @@
+import { z } from 'zod';
+import { TraceItem, TraceRequest, TraceSummary } from '../model/trace';
+
+/** Conversations followed across sources. Spread into `contract` (contract.ts). */
+
+const stream = <P extends z.ZodType, I extends z.ZodType, R extends z.ZodType>(params: P, item: I, result: R) => ({ kind: 'stream' as const, params, item, result });
+
+export const traceContract = {
+  /** Every message of one conversation in the connections picked: members as found, each source's state, then the checks' findings. */
+  'trace/run': stream(TraceRequest, TraceItem, TraceSummary),
+} as const;
