@@ -1,4 +1,4 @@
-import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useClient } from './api/client-context';
 import type { AppInfo, ConnectionProfile, ConnectionSummary, Resource } from './api/types';
 import { ConnectionDialog } from './connections/ConnectionDialog';
@@ -26,6 +26,13 @@ import { MapTab } from './rabbit/MapTab';
 import { useWorkspacePersistence } from './workspace/useWorkspacePersistence';
 import { StartNotices } from './notices/StartNotices';
 import { learnLooks } from '../../src/sources/descriptors';
+import type { MemberRef, TraceRequest } from '../../src/model/trace';
+import { TraceActionsProvider, type TraceActions, type TraceOrigin } from './trace/trace-launch';
+import { TraceDialog } from './trace/TraceDialog';
+import { TracingLinkDialog } from './trace/TracingLinkDialog';
+import { readTraceFile } from './trace/trace-file';
+import type { TraceStart } from './trace/TraceTab';
+import type { RecordFocus } from './records/record-focus';
 
 /** The connections as listed, once the looks of registered sources among them are learned. */
 function learned(list: ConnectionSummary[]): ConnectionSummary[] {
@@ -39,10 +46,12 @@ const ProjectionTab = lazy(() => import('./projections/ProjectionTab').then((m) 
 const ReadModelsTab = lazy(() => import('./read-models/ReadModelsTab').then((m) => ({ default: m.ReadModelsTab })));
 const DeadLettersTab = lazy(() => import('./dead-letters/DeadLettersTab').then((m) => ({ default: m.DeadLettersTab })));
 const GroupsTab = lazy(() => import('./groups/GroupsTab').then((m) => ({ default: m.GroupsTab })));
+const TraceTab = lazy(() => import('./trace/TraceTab').then((m) => ({ default: m.TraceTab })));
 const AuditTab = lazy(() => import('./audit/AuditTab').then((m) => ({ default: m.AuditTab })));
 
 type Tab =
-  | { kind: 'resource'; id: string; connectionId: string; connectionName: string; resource: Resource; attachJob?: { id: string; n: number } }
+  | { kind: 'resource'; id: string; connectionId: string; connectionName: string; resource: Resource; attachJob?: { id: string; n: number }; focus?: RecordFocus }
+  | { kind: 'trace'; id: string; title: string; start: TraceStart }
   | { kind: 'projection'; id: string; title: string; attachJob?: string }
   | { kind: 'read-models'; id: typeof READ_MODELS_TAB; focus: { name: string | null; n: number } }
   | { kind: 'dead-letters'; id: typeof DEAD_LETTERS_TAB }
@@ -54,7 +63,7 @@ const READ_MODELS_TAB = 'read-models';
 const DEAD_LETTERS_TAB = 'dead-letters';
 const AUDIT_TAB = 'audit';
 
-type Dialog = null | { editing: ConnectionProfile | null } | { newTopic: ConnectionSummary };
+type Dialog = null | { editing: ConnectionProfile | null } | { newTopic: ConnectionSummary } | { trace: TraceOrigin } | { tracingLink: true };
 
 export function App({ disconnected }: { disconnected: string | null }) {
   const client = useClient();
@@ -97,15 +106,50 @@ export function App({ disconnected }: { disconnected: string | null }) {
     if (connections) setTabs((ts) => (ts.some((t) => isOrphan(t, connections)) ? ts.filter((t) => !isOrphan(t, connections)) : ts));
   }, [connections]);
 
-  const openResource = (connection: ConnectionSummary, resource: Resource, attachJob?: string) => {
+  const openResource = (connection: ConnectionSummary, resource: Resource, attachJob?: string, focus?: RecordFocus) => {
     const id = resourceKey(connection.id, resource);
     const attach = attachJob ? { id: attachJob, n: Date.now() } : undefined;
     setTabs((ts) =>
       ts.some((t) => t.id === id)
-        ? ts.map((t) => (t.id === id && t.kind === 'resource' && attach ? { ...t, attachJob: attach } : t))
-        : [...ts, { kind: 'resource', id, connectionId: connection.id, connectionName: connection.name, resource, ...(attach ? { attachJob: attach } : {}) }],
+        ? ts.map((t) => (t.id === id && t.kind === 'resource' && (attach || focus) ? { ...t, ...(attach ? { attachJob: attach } : {}), ...(focus ? { focus } : {}) } : t))
+        : [...ts, { kind: 'resource', id, connectionId: connection.id, connectionName: connection.name, resource, ...(attach ? { attachJob: attach } : {}), ...(focus ? { focus } : {}) }],
     );
     setActiveTab(id);
+  };
+
+  /** A trace tab: a new trace, a trace job taken back, or a trace read from a file. */
+  const openTrace = (start: TraceStart, title: string) => {
+    const id = `trace-${Date.now()}`;
+    setTabs((ts) => [...ts, { kind: 'trace', id, title, start }]);
+    setActiveTab(id);
+  };
+  const traceTitle = (r: TraceRequest) => `Trace ${r.key.value.length > 14 ? `${r.key.value.slice(0, 13)}…` : r.key.value}`;
+  /** A trace's member in its own view: its topic, stream or queue, read from its position with it selected. */
+  const openMember = (ref: MemberRef) => {
+    const connection = connections?.find((c) => c.id === ref.where.connectionId);
+    if (!connection) return setLoadError(new Error(`The connection ${ref.where.connectionName} is no longer there.`));
+    void client.call('resources/list', { connectionId: connection.id }).then(({ resources: list }) => {
+      const r = list.find((x) => x.type === ref.where.resourceType && x.name === ref.where.resource && (x.type !== 'rabbit-queue' || x.vhost === ref.where.vhost));
+      if (!r) return setLoadError(new Error(`${ref.where.resource} is no longer in ${connection.name}.`));
+      openResource(connection, r, undefined, { partition: ref.partition, position: ref.position, n: Date.now() });
+    }, setLoadError);
+  };
+  /** The message whose detail is shown last: what the palette's "Trace" starts from. */
+  const shownRecord = useRef<TraceOrigin | null>(null);
+  const traceActions = useMemo<TraceActions>(
+    () => ({ start: (origin) => setDialog({ trace: origin }), open: (ref) => openMemberRef.current(ref), shown: (origin) => (shownRecord.current = origin) }),
+    [],
+  );
+  const openMemberRef = useRef(openMember);
+  openMemberRef.current = openMember;
+  const traceFileInput = useRef<HTMLInputElement>(null);
+  const openTraceFile = async (file: File) => {
+    try {
+      const { head, members } = readTraceFile(await file.text());
+      openTrace({ kind: 'file', request: head.request, summary: head.summary, members }, traceTitle(head.request));
+    } catch (e) {
+      setLoadError(e);
+    }
   };
 
   const { jobs, notices, dismissNotice } = useJobs();
@@ -139,6 +183,7 @@ export function App({ disconnected }: { disconnected: string | null }) {
             if (r) openResource(connection, r, job.id);
           }, setLoadError);
       case 'trace':
+        return () => openTrace({ kind: 'attach', jobId: job.id }, job.title.length > 24 ? `${job.title.slice(0, 23)}…` : job.title);
       case 'none':
         return null;
     }
@@ -276,6 +321,12 @@ export function App({ disconnected }: { disconnected: string | null }) {
       toggleTheme,
       theme,
       closeActiveTab: () => activeTab && requestClose(activeTab),
+      traceShown: () => {
+        if (shownRecord.current) setDialog({ trace: shownRecord.current });
+        else setLoadError(new Error('Select a message first: its detail pane shows what the trace follows.'));
+      },
+      openTraceFile: () => traceFileInput.current?.click(),
+      setTracingLink: () => setDialog({ tracingLink: true }),
       hasActiveTab: activeTab !== null && tabs.length > 0,
     },
   });
@@ -285,142 +336,173 @@ export function App({ disconnected }: { disconnected: string | null }) {
   const active = connections?.find((c) => c.id === activeConnection) ?? null;
 
   return (
-    <div className="app" data-app-state={appState}>
-      <Sidebar
-        resources={resources}
-        connections={connections ?? []}
-        activeConnectionId={activeConnection}
-        activeResource={activeResourceOf(tabs.find((t) => t.id === activeTab))}
-        onSelectConnection={setActiveConnection}
-        onOpenResource={openResource}
-        onOpenGroups={openGroups}
-        onOpenMap={(c, vhost) => openMap(c, vhost)}
-        onNewTopic={(c) => setDialog({ newTopic: c })}
-        onAddConnection={() => setDialog({ editing: null })}
-        onNewProjection={newProjection}
-        onOpenReadModels={() => openReadModels(null)}
-        onOpenDeadLetters={openDeadLetters}
-        onOpenAudit={() => openAudit(null)}
-        onEditConnection={(c) => void editConnection(c)}
-        reveal={reveal}
-      />
-      <main className="main">
-        {disconnected && (
-          <div className="notice warn" role="alert">
-            {disconnected} Reconnecting…
-          </div>
-        )}
-        <StartNotices info={info} />
-        {shownError !== null && (
-          <div className="section">
-            <ErrorBox error={shownError} />
-          </div>
-        )}
-        <TabBar tabs={tabs.map((t) => ({ id: t.id, title: tabTitle(t), subtitle: tabSubtitle(t) }))} active={activeTab} onSelect={setActiveTab} onClose={requestClose} />
-        {storageProblem && (
-          <div className="notice warn" role="alert">
-            {storageProblem}
-          </div>
-        )}
-        {tabs.length === 0 && <Welcome onNewProjection={newProjection} />}
-        {tabs.map((t) => (
-          <section key={t.id} className="tab-panel" role="tabpanel" hidden={t.id !== activeTab} aria-label={tabTitle(t)}>
-            <ViewBoundary name={tabTitle(t)}>
-              {t.kind === 'resource' ? (
-                <ResourceTab
-                  connectionId={t.connectionId}
-                  resource={t.resource}
-                  dark={theme === 'dark'}
-                  attachJob={t.attachJob ?? null}
-                  onChanged={() => sourceChanged(t.connectionId)}
-                  onOpenMap={(vhost, queue) => {
-                    const c = connections?.find((x) => x.id === t.connectionId);
-                    if (c) openMap(c, vhost, queue);
-                  }}
-                  onOpenQueue={(vhost, queue) => openQueue(t.connectionId, vhost, queue)}
-                />
-              ) : t.kind === 'dead-letters' ? (
-                <Suspense fallback={<div className="empty">Loading…</div>}>
-                  <DeadLettersTab
-                    onOpenAudit={openAudit}
-                    onOpen={(connectionId, resource) => {
-                      const c = connections?.find((x) => x.id === connectionId);
-                      if (c) openResource(c, resource);
-                    }}
-                  />
-                </Suspense>
-              ) : t.kind === 'rabbit-map' ? (
-                <MapTab
-                  connectionId={t.connectionId}
-                  vhost={t.vhost}
-                  select={t.select ?? null}
-                  onOpenQueue={(q) => openQueue(t.connectionId, t.vhost, q)}
-                  onChanged={() => sourceChanged(t.connectionId)}
-                />
-              ) : t.kind === 'groups' ? (
-                <Suspense fallback={<div className="empty">Loading…</div>}>
-                  <GroupsTab connectionId={t.connectionId} connectionName={t.connectionName} />
-                </Suspense>
-              ) : t.kind === 'audit' ? (
-                <Suspense fallback={<div className="empty">Loading…</div>}>
-                  <AuditTab focus={t.focus} onOpenDeadLetters={openDeadLetters} />
-                </Suspense>
-              ) : t.kind === 'read-models' ? (
-                <Suspense fallback={<div className="empty">Loading…</div>}>
-                  <ReadModelsTab connections={connections ?? []} focus={t.focus} />
-                </Suspense>
-              ) : (
-                <Suspense fallback={<div className="empty">Loading the editor…</div>}>
-                  <ProjectionTab
-                    initialDraft={drafts.current.get(t.id) ?? null}
-                    onDraft={(d) => {
-                      drafts.current.set(t.id, d);
-                      draftChanged();
-                    }}
-                    connections={connections ?? []}
+    <TraceActionsProvider value={traceActions}>
+      <div className="app" data-app-state={appState}>
+        <Sidebar
+          resources={resources}
+          connections={connections ?? []}
+          activeConnectionId={activeConnection}
+          activeResource={activeResourceOf(tabs.find((t) => t.id === activeTab))}
+          onSelectConnection={setActiveConnection}
+          onOpenResource={openResource}
+          onOpenGroups={openGroups}
+          onOpenMap={(c, vhost) => openMap(c, vhost)}
+          onNewTopic={(c) => setDialog({ newTopic: c })}
+          onAddConnection={() => setDialog({ editing: null })}
+          onNewProjection={newProjection}
+          onOpenReadModels={() => openReadModels(null)}
+          onOpenDeadLetters={openDeadLetters}
+          onOpenAudit={() => openAudit(null)}
+          onEditConnection={(c) => void editConnection(c)}
+          reveal={reveal}
+        />
+        <main className="main">
+          {disconnected && (
+            <div className="notice warn" role="alert">
+              {disconnected} Reconnecting…
+            </div>
+          )}
+          <StartNotices info={info} />
+          {shownError !== null && (
+            <div className="section">
+              <ErrorBox error={shownError} />
+            </div>
+          )}
+          <TabBar tabs={tabs.map((t) => ({ id: t.id, title: tabTitle(t), subtitle: tabSubtitle(t) }))} active={activeTab} onSelect={setActiveTab} onClose={requestClose} />
+          {storageProblem && (
+            <div className="notice warn" role="alert">
+              {storageProblem}
+            </div>
+          )}
+          {tabs.length === 0 && <Welcome onNewProjection={newProjection} />}
+          {tabs.map((t) => (
+            <section key={t.id} className="tab-panel" role="tabpanel" hidden={t.id !== activeTab} aria-label={tabTitle(t)}>
+              <ViewBoundary name={tabTitle(t)}>
+                {t.kind === 'resource' ? (
+                  <ResourceTab
+                    connectionId={t.connectionId}
+                    resource={t.resource}
                     dark={theme === 'dark'}
-                    onSubscriptionSaved={sourceChanged}
-                    onOpenReadModel={openReadModels}
-                    title={t.title}
                     attachJob={t.attachJob ?? null}
+                    focus={t.focus ?? null}
+                    onChanged={() => sourceChanged(t.connectionId)}
+                    onOpenMap={(vhost, queue) => {
+                      const c = connections?.find((x) => x.id === t.connectionId);
+                      if (c) openMap(c, vhost, queue);
+                    }}
+                    onOpenQueue={(vhost, queue) => openQueue(t.connectionId, vhost, queue)}
                   />
-                </Suspense>
-              )}
-            </ViewBoundary>
-          </section>
-        ))}
-        <ViewBoundary name="jobs">
-          <JobsPanel jobs={jobs} notices={notices} onDismissNotice={dismissNotice} openerOf={openerOf} />
-        </ViewBoundary>
-      </main>
-      <StatusBar connection={active} status={status} info={info} theme={theme} onToggleTheme={toggleTheme} />
-      {dialog && 'newTopic' in dialog && (
-        <CreateTopicDialog
-          connectionId={dialog.newTopic.id}
-          connectionName={dialog.newTopic.name}
-          onClose={() => setDialog(null)}
-          onCreated={() => {
-            const id = dialog.newTopic.id;
-            setDialog(null);
-            sourceChanged(id);
+                ) : t.kind === 'trace' ? (
+                  <Suspense fallback={<div className="empty">Loading…</div>}>
+                    <TraceTab start={t.start} dark={theme === 'dark'} />
+                  </Suspense>
+                ) : t.kind === 'dead-letters' ? (
+                  <Suspense fallback={<div className="empty">Loading…</div>}>
+                    <DeadLettersTab
+                      onOpenAudit={openAudit}
+                      onOpen={(connectionId, resource) => {
+                        const c = connections?.find((x) => x.id === connectionId);
+                        if (c) openResource(c, resource);
+                      }}
+                    />
+                  </Suspense>
+                ) : t.kind === 'rabbit-map' ? (
+                  <MapTab
+                    connectionId={t.connectionId}
+                    vhost={t.vhost}
+                    select={t.select ?? null}
+                    onOpenQueue={(q) => openQueue(t.connectionId, t.vhost, q)}
+                    onChanged={() => sourceChanged(t.connectionId)}
+                  />
+                ) : t.kind === 'groups' ? (
+                  <Suspense fallback={<div className="empty">Loading…</div>}>
+                    <GroupsTab connectionId={t.connectionId} connectionName={t.connectionName} />
+                  </Suspense>
+                ) : t.kind === 'audit' ? (
+                  <Suspense fallback={<div className="empty">Loading…</div>}>
+                    <AuditTab focus={t.focus} onOpenDeadLetters={openDeadLetters} />
+                  </Suspense>
+                ) : t.kind === 'read-models' ? (
+                  <Suspense fallback={<div className="empty">Loading…</div>}>
+                    <ReadModelsTab connections={connections ?? []} focus={t.focus} />
+                  </Suspense>
+                ) : (
+                  <Suspense fallback={<div className="empty">Loading the editor…</div>}>
+                    <ProjectionTab
+                      initialDraft={drafts.current.get(t.id) ?? null}
+                      onDraft={(d) => {
+                        drafts.current.set(t.id, d);
+                        draftChanged();
+                      }}
+                      connections={connections ?? []}
+                      dark={theme === 'dark'}
+                      onSubscriptionSaved={sourceChanged}
+                      onOpenReadModel={openReadModels}
+                      title={t.title}
+                      attachJob={t.attachJob ?? null}
+                    />
+                  </Suspense>
+                )}
+              </ViewBoundary>
+            </section>
+          ))}
+          <ViewBoundary name="jobs">
+            <JobsPanel jobs={jobs} notices={notices} onDismissNotice={dismissNotice} openerOf={openerOf} />
+          </ViewBoundary>
+        </main>
+        <StatusBar connection={active} status={status} info={info} theme={theme} onToggleTheme={toggleTheme} />
+        {dialog && 'newTopic' in dialog && (
+          <CreateTopicDialog
+            connectionId={dialog.newTopic.id}
+            connectionName={dialog.newTopic.name}
+            onClose={() => setDialog(null)}
+            onCreated={() => {
+              const id = dialog.newTopic.id;
+              setDialog(null);
+              sourceChanged(id);
+            }}
+          />
+        )}
+        {palette.view}
+        {discarding && (
+          <DiscardDraftDialog
+            title={tabs.find((t) => t.id === discarding)?.kind === 'projection' ? tabTitle(tabs.find((t) => t.id === discarding)!) : 'this projection'}
+            onKeep={() => setDiscarding(null)}
+            onDiscard={() => {
+              closeTab(discarding);
+              setDiscarding(null);
+            }}
+          />
+        )}
+        {dialog && 'trace' in dialog && (
+          <TraceDialog
+            origin={dialog.trace}
+            connections={connections ?? []}
+            onClose={() => setDialog(null)}
+            onStart={(request) => {
+              setDialog(null);
+              openTrace({ kind: 'run', request }, traceTitle(request));
+            }}
+          />
+        )}
+        {dialog && 'tracingLink' in dialog && <TracingLinkDialog onClose={() => setDialog(null)} />}
+        <input
+          ref={traceFileInput}
+          type="file"
+          accept=".jsonl,.json,application/x-ndjson"
+          hidden
+          aria-label="Trace file"
+          onChange={(e) => {
+            const f = e.target.files?.[0];
+            e.target.value = '';
+            if (f) void openTraceFile(f);
           }}
         />
-      )}
-      {palette.view}
-      {discarding && (
-        <DiscardDraftDialog
-          title={tabs.find((t) => t.id === discarding)?.kind === 'projection' ? tabTitle(tabs.find((t) => t.id === discarding)!) : 'this projection'}
-          onKeep={() => setDiscarding(null)}
-          onDiscard={() => {
-            closeTab(discarding);
-            setDiscarding(null);
-          }}
-        />
-      )}
-      {dialog && 'editing' in dialog && (
-        <ConnectionDialog editing={dialog.editing} info={info} onClose={() => setDialog(null)} onSaved={(p) => void onSaved(p)} onDeleted={(id) => void onDeleted(id)} />
-      )}
-    </div>
+        {dialog && 'editing' in dialog && (
+          <ConnectionDialog editing={dialog.editing} info={info} onClose={() => setDialog(null)} onSaved={(p) => void onSaved(p)} onDeleted={(id) => void onDeleted(id)} />
+        )}
+      </div>
+    </TraceActionsProvider>
   );
 }
 
@@ -441,11 +523,16 @@ function fromSaved(t: SavedTab): Tab {
   }
 }
 
-function toSaved(t: Tab, draft: ProjectionDraft | null): SavedTab {
+function toSaved(t: Tab, draft: ProjectionDraft | null): SavedTab | null {
   switch (t.kind) {
-    case 'resource':
+    case 'resource': {
+      const { focus: _focus, ...saved } = t;
+      return saved;
+    }
     case 'groups':
       return t;
+    case 'trace':
+      return null;
     case 'rabbit-map':
       return { kind: 'rabbit-map', id: t.id, connectionId: t.connectionId, connectionName: t.connectionName, vhost: t.vhost };
     case 'projection':
@@ -482,6 +569,8 @@ function tabTitle(t: Tab): string {
       return 'Consumer groups';
     case 'rabbit-map':
       return `Map ${t.vhost}`;
+    case 'trace':
+      return t.title;
   }
 }
 
@@ -500,6 +589,8 @@ function tabSubtitle(t: Tab): string {
     case 'groups':
     case 'rabbit-map':
       return t.connectionName;
+    case 'trace':
+      return 'conversation';
   }
 }
 

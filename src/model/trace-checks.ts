@@ -97,7 +97,11 @@ export function orphans(members: readonly Placed[]): Finding[] {
   for (const m of members) {
     const cause = m.record.causationId;
     if (cause === null || ids.has(cause)) continue;
-    findings.push({ kind: 'orphan', text: `${m.record.type ?? 'A message'} ${m.record.id ?? ''} at ${placeText(m)} was caused by ${cause}, which was not found.`.replace('  ', ' '), refs: [refOf(m)] });
+    findings.push({
+      kind: 'orphan',
+      text: `${m.record.type ?? 'A message'} ${m.record.id ?? ''} at ${placeText(m)} was caused by ${cause}, which was not found.`.replace('  ', ' '),
+      refs: [refOf(m)],
+    });
   }
   return findings;
 }
@@ -126,7 +130,11 @@ export function versionChecks(members: readonly Placed[], within: 'trace' | 'res
       const prev = list[i - 1]!;
       const cur = list[i]!;
       if (cur.version === prev.version && cur.m.record.id !== prev.m.record.id) {
-        findings.push({ kind: 'version-repeat', text: `${aggregate}: version ${cur.version} appears twice, as two different events (${placeText(prev.m)} and ${placeText(cur.m)}).`, refs: [refOf(prev.m), refOf(cur.m)] });
+        findings.push({
+          kind: 'version-repeat',
+          text: `${aggregate}: version ${cur.version} appears twice, as two different events (${placeText(prev.m)} and ${placeText(cur.m)}).`,
+          refs: [refOf(prev.m), refOf(cur.m)],
+        });
       } else if (cur.version > prev.version + 1 && !(within === 'trace' && cur.store)) {
         const missing = cur.version - prev.version === 2 ? `version ${prev.version + 1} is` : `versions ${prev.version + 1}–${cur.version - 1} are`;
         findings.push({

@@ -79,10 +79,7 @@ export const Finding = z.object({
 });
 export type Finding = z.infer<typeof Finding>;
 
-export const TraceItem = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('members'), members: z.array(TraceMember) }),
-  z.object({ kind: z.literal('source'), source: TraceSourceState }),
-]);
+export const TraceItem = z.discriminatedUnion('kind', [z.object({ kind: z.literal('members'), members: z.array(TraceMember) }), z.object({ kind: z.literal('source'), source: TraceSourceState })]);
 export type TraceItem = z.infer<typeof TraceItem>;
 
 export const TraceSummary = z.object({

@@ -7,13 +7,6 @@ type TraceHandlers = Pick<Handlers, 'trace/run'>;
 /** Following a conversation across the connections a user picked. */
 export function traceHandlers(deps: ConnectionDeps): TraceHandlers {
   return {
-    'trace/run': (req, ctx) =>
-      runTrace(
-        { connections: () => connectionSummaries(deps), adapter: (id) => deps.pool.get(id) },
-        req,
-        ctx.signal,
-        (item) => ctx.batch([item]),
-        ctx.progress,
-      ),
+    'trace/run': (req, ctx) => runTrace({ connections: () => connectionSummaries(deps), adapter: (id) => deps.pool.get(id) }, req, ctx.signal, (item) => ctx.batch([item]), ctx.progress),
   };
 }

@@ -34,7 +34,17 @@ export async function runTrace(
   const looking = AbortSignal.any([signal, atBound.signal]);
   const states = req.connectionIds.map((id): TraceSourceState => {
     const c = all.find((x) => x.id === id);
-    return { connectionId: id, connectionName: c?.name ?? id, kind: c?.kind ?? 'unknown', state: 'looking', resourcesDone: 0, resources: 0, scanned: 0, found: 0, message: c ? null : 'This connection no longer exists.' };
+    return {
+      connectionId: id,
+      connectionName: c?.name ?? id,
+      kind: c?.kind ?? 'unknown',
+      state: 'looking',
+      resourcesDone: 0,
+      resources: 0,
+      scanned: 0,
+      found: 0,
+      message: c ? null : 'This connection no longer exists.',
+    };
   });
   let lastSent = 0;
   const report = (s: TraceSourceState, force = false) => {
@@ -63,27 +73,32 @@ export async function runTrace(
       }
       try {
         const adapter = await deps.adapter(state.connectionId);
-        await lookInSource(adapter, {
-          key: req.key,
-          window: req.window,
-          connectionId: state.connectionId,
-          connectionName: state.connectionName,
-          ...(req.only?.[state.connectionId] ? { only: req.only[state.connectionId] } : {}),
-        }, looking, {
-          found: (where, records, deadPlace) => keep(where, records, deadPlace, state),
-          scanned: (more) => {
-            state.scanned += more;
-            report(state);
+        await lookInSource(
+          adapter,
+          {
+            key: req.key,
+            window: req.window,
+            connectionId: state.connectionId,
+            connectionName: state.connectionName,
+            ...(req.only?.[state.connectionId] ? { only: req.only[state.connectionId] } : {}),
           },
-          resources: (done, total) => {
-            state.resourcesDone = done;
-            state.resources = total;
-            report(state);
+          looking,
+          {
+            found: (where, records, deadPlace) => keep(where, records, deadPlace, state),
+            scanned: (more) => {
+              state.scanned += more;
+              report(state);
+            },
+            resources: (done, total) => {
+              state.resourcesDone = done;
+              state.resources = total;
+              report(state);
+            },
+            skipped: (why) => {
+              state.message = state.message ? `${state.message} ${why}` : why;
+            },
           },
-          skipped: (why) => {
-            state.message = state.message ? `${state.message} ${why}` : why;
-          },
-        });
+        );
         state.state = looking.aborted ? 'stopped' : 'done';
       } catch (e) {
         if (signal.aborted) throw e;

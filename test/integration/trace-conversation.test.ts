@@ -42,7 +42,15 @@ const queueName = unique('trace-charges');
 const C = `conv-${randomUUID()}`;
 const OTHER = `conv-${randomUUID()}`;
 const REDIS_DB = 3;
-const ids = { command: `cmd-${randomUUID()}`, accepted: `acc-${randomUUID()}`, placed: `evt-${randomUUID()}`, confirmed: `evt-${randomUUID()}`, payment: `pay-${randomUUID()}`, retried: `pay-${randomUUID()}`, invoice: randomUUID() };
+const ids = {
+  command: `cmd-${randomUUID()}`,
+  accepted: `acc-${randomUUID()}`,
+  placed: `evt-${randomUUID()}`,
+  confirmed: `evt-${randomUUID()}`,
+  payment: `pay-${randomUUID()}`,
+  retried: `pay-${randomUUID()}`,
+  invoice: randomUUID(),
+};
 let jobId: string;
 
 function request(over: Partial<TraceRequest> = {}): TraceRequest {
@@ -92,7 +100,15 @@ beforeAll(async () => {
 
   // Kafka, the CloudEvents npm SDK: OrderPlaced delivered twice (a producer retry), then version 3 of order-7 with no version 2.
   const time = new Date().toISOString();
-  const placed = { id: ids.placed, source: '/orders', type: 'com.acme.order.placed', subject: 'order-7', time, data: { order: 'order-7', amount: 12 }, extensions: { correlationid: C, causationid: ids.accepted, sequence: '1' } };
+  const placed = {
+    id: ids.placed,
+    source: '/orders',
+    type: 'com.acme.order.placed',
+    subject: 'order-7',
+    time,
+    data: { order: 'order-7', amount: 12 },
+    extensions: { correlationid: C, causationid: ids.accepted, sequence: '1' },
+  };
   await cloudEventsNpmKafka(orders, [
     { ...placed, mode: 'binary' },
     { ...placed, mode: 'binary' },
@@ -144,7 +160,12 @@ beforeAll(async () => {
     expectedVersion: 'any',
     events: [{ id: ids.invoice, type: 'InvoiceIssued', data: { order: 'order-7' }, metadata: { correlationId: C, causationId: ids.payment } }],
   });
-  await client.call('store/append', { connectionId: 'local', streamId: `invoice-${randomUUID()}`, expectedVersion: 'any', events: [{ type: 'InvoiceIssued', data: {}, metadata: { correlationId: OTHER } }] });
+  await client.call('store/append', {
+    connectionId: 'local',
+    streamId: `invoice-${randomUUID()}`,
+    expectedVersion: 'any',
+    events: [{ type: 'InvoiceIssued', data: {}, metadata: { correlationId: OTHER } }],
+  });
 }, 180_000);
 
 afterAll(async () => {
@@ -232,7 +253,11 @@ describe('a conversation across Kafka, RabbitMQ, BullMQ and the store', () => {
   it('a correlation id shared by 100,000 messages stops at the bound, says so, and a raised bound finds them all', async () => {
     const BIG = `big-${randomUUID()}`;
     await createTopic(crowd, {}, 3);
-    for (let i = 0; i < 100_000; i += 25_000) kcatProduceLines(crowd, Array.from({ length: 25_000 }, (_, j) => JSON.stringify({ eventId: `e-${i + j}`, eventType: 'Clicked', correlationId: BIG, data: { n: i + j } })));
+    for (let i = 0; i < 100_000; i += 25_000)
+      kcatProduceLines(
+        crowd,
+        Array.from({ length: 25_000 }, (_, j) => JSON.stringify({ eventId: `e-${i + j}`, eventType: 'Clicked', correlationId: BIG, data: { n: i + j } })),
+      );
     const base = request({ key: { by: 'correlation', value: BIG }, connectionIds: [kafkaId], only: { [kafkaId]: [crowd] } });
     const bounded = await trace({ ...base, bound: 1_000 });
     expect(bounded.summary.bounded).toBe(true);

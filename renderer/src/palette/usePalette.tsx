@@ -24,6 +24,9 @@ interface Actions {
   closeActiveTab(): void;
   /** Whether a tab is open: closing one is offered only then. */
   hasActiveTab: boolean;
+  traceShown(): void;
+  openTraceFile(): void;
+  setTracingLink(): void;
 }
 
 /** Asks the open projection (the visible one) to rebuild, as Ctrl+Enter does. */
@@ -70,6 +73,9 @@ export function usePalette({ connections, resources, actions }: { connections: C
       { id: 'a/dead-letters', label: 'Open dead letters', detail: 'action', run: () => a.openDeadLetters() },
       { id: 'a/audit', label: 'Open the audit log', detail: 'action', run: () => a.openAudit() },
       { id: 'a/read-models', label: 'Open read models', detail: 'action', run: () => a.openReadModels(null) },
+      { id: 'a/trace', label: 'Trace the conversation of the shown message…', detail: 'action', run: () => a.traceShown() },
+      { id: 'a/trace-file', label: 'Open a trace file…', detail: 'action · JSON lines exported from a trace', run: () => a.openTraceFile() },
+      { id: 'a/tracing-link', label: 'Set the tracing UI link…', detail: 'action · Jaeger, Tempo', run: () => a.setTracingLink() },
       { id: 'a/theme', label: `Switch to the ${actions.theme === 'dark' ? 'light' : 'dark'} theme`, detail: 'action', run: () => a.toggleTheme() },
       ...(actions.hasActiveTab ? [{ id: 'a/close-tab', label: 'Close the active tab', detail: 'action', run: () => a.closeActiveTab() }] : []),
     ];

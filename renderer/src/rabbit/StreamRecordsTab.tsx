@@ -1,3 +1,4 @@
+import type { RecordFocus } from '../records/record-focus';
 import { useState } from 'react';
 import type { Resource } from '../api/types';
 import { PublishDialog } from '../compose/PublishDialog';
@@ -12,10 +13,12 @@ interface Props {
   connectionId: string;
   resource: Queue;
   attachJob?: { id: string; n: number } | null;
+  /** A record to open on (a trace's member). */
+  focus?: RecordFocus | null;
 }
 
 /** A RabbitMQ stream: read by offset, time or its last chunk, followed live, published to. */
-export function StreamRecordsTab({ connectionId, resource, attachJob = null }: Props) {
+export function StreamRecordsTab({ connectionId, resource, attachJob = null, focus = null }: Props) {
   const [publishing, setPublishing] = useState(false);
   const [decodeAs, setDecodeAs] = useState(false);
   const [generation, setGeneration] = useState(0);
@@ -40,6 +43,7 @@ export function StreamRecordsTab({ connectionId, resource, attachJob = null }: P
         resource={resource}
         target={target}
         attachJob={attachJob}
+        focus={focus}
         startsAtLast
         followed={tail}
         generation={generation}

@@ -9,9 +9,24 @@ import { hexBytes, HexView, JsonView } from './JsonView';
 import type { Noun } from './read-target';
 import { DecodedSection, schemaLine } from './DecodedValue';
 import { BatchEvents } from './BatchEvents';
+import { TraceButton } from '../trace/TraceButton';
+import { tracingUrl } from '../trace/tracing-link';
 
 /** `source`: where the record can be read again for its whole value (null: only what the list holds). */
-export function DetailPane({ envelope: e, noun, positionLabel, source = null }: { envelope: Envelope | null; noun: Noun; positionLabel: string; source?: RecordSource | null }) {
+export function DetailPane({
+  envelope: e,
+  noun,
+  positionLabel,
+  source = null,
+  connectionId = null,
+}: {
+  envelope: Envelope | null;
+  noun: Noun;
+  positionLabel: string;
+  source?: RecordSource | null;
+  /** The connection the record was read from: where a trace from it starts. */
+  connectionId?: string | null;
+}) {
   const [raw, setRaw] = useState(false);
   const [copied, setCopied] = useState<string | null>(null);
   if (!e) {
@@ -61,6 +76,7 @@ export function DetailPane({ envelope: e, noun, positionLabel, source = null }: 
     ['Java class', ev?.javaClass, ev?.javaClass ? "Spring's __TypeId__ header: the class the payload was serialised from" : undefined],
     ...(ev?.extensions ?? []).map((x): [string, string | null, string] => [x.name, x.value, ev?.format.startsWith('CloudEvents') ? 'a CloudEvents extension' : 'the envelope in the payload']),
   ];
+  const tracing = tracingUrl(ev?.traceparent);
   // A partition's offsets repeat across partitions: the title names both (p0 @3).
   const where = `${e.partition !== null ? `p${e.partition} ` : ''}${positionLabel === 'Position' ? '#' : '@'}${e.position}`;
   const title = `${noun[0]?.toUpperCase()}${noun.slice(1)} ${where}${e.type ? ` · ${e.type}` : ''}`;
@@ -69,6 +85,7 @@ export function DetailPane({ envelope: e, noun, positionLabel, source = null }: 
       <div className="detail-head">
         <h2 data-testid="detail-title">{title}</h2>
         <PayloadActions envelope={e} source={source} />
+        <TraceButton envelope={e} source={source} connectionId={connectionId} />
         <button className="btn small" aria-pressed={raw} onClick={() => setRaw((r) => !r)}>
           {raw ? 'Pretty' : 'Raw'}
         </button>
@@ -100,6 +117,11 @@ export function DetailPane({ envelope: e, noun, positionLabel, source = null }: 
                   <Row key={`${k}-${i}`} name={k} value={String(v)} rule={rule} />
                 ))}
             </dl>
+            {tracing && (
+              <a className="link-button" href={tracing} target="_blank" rel="noreferrer" data-testid="tracing-link">
+                Open in tracing UI
+              </a>
+            )}
           </div>
           {ev?.batch && <BatchEvents events={ev.batch} total={Number(/batch of (\d+)/.exec(ev.format)?.[1] ?? ev.batch.length)} />}
           {e.key && (

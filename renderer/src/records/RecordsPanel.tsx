@@ -36,7 +36,7 @@ export function RecordsPanel(p: Props) {
   const client = useClient();
   const current = p.rows[p.selected] ?? null;
   const [width, setWidth] = useDetailWidth();
-  const detail = <DetailPane envelope={current} noun={p.noun} positionLabel={p.positionLabel} source={current ? sourceFor(p.connectionId, current, p.target) : null} />;
+  const detail = <DetailPane envelope={current} noun={p.noun} positionLabel={p.positionLabel} source={current ? sourceFor(p.connectionId, current, p.target) : null} connectionId={p.connectionId} />;
   return (
     <div className="records resizable" style={width === null ? undefined : ({ '--detail-width': `${width}px` } as CSSProperties)}>
       <div className="table-wrap">

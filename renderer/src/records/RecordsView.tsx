@@ -10,6 +10,7 @@ import { nounOf, positionFormOf, positionLabel } from './read-target';
 import { ReadToolbar, type RecordsFromMode } from './ReadToolbar';
 import { RecordsPanel } from './RecordsPanel';
 import { MAX_ROWS, useRecordReader } from './useRecordReader';
+import { useSelectFocused, type RecordFocus } from './record-focus';
 
 /** What the tab composing the view may use: where the read ended, and a fresh read. */
 export interface RecordsViewState {
@@ -30,6 +31,8 @@ interface Props {
   target: ReadTarget;
   /** A long read that went on without this tab (the jobs panel's Open): show it instead of a first page. */
   attachJob?: { id: string; n: number } | null;
+  /** A record to open on: read from its position, and selected (a trace's member). */
+  focus?: RecordFocus | null;
   /** The source can start at its last chunk (a RabbitMQ stream). */
   startsAtLast?: boolean;
   followed?: Followed | null;
@@ -42,9 +45,9 @@ interface Props {
 }
 
 /** One source's records: a read from a start, the table and the detail, more on request. Tabs compose it with their actions. */
-export function RecordsView({ connectionId, resource, target, attachJob = null, startsAtLast = false, followed = null, generation = 0, actions, notices }: Props) {
-  const [fromMode, setFromMode] = useState<RecordsFromMode>('start');
-  const [fromValue, setFromValue] = useState('');
+export function RecordsView({ connectionId, resource, target, attachJob = null, focus = null, startsAtLast = false, followed = null, generation = 0, actions, notices }: Props) {
+  const [fromMode, setFromMode] = useState<RecordsFromMode>(focus ? 'position' : 'start');
+  const [fromValue, setFromValue] = useState(focus?.position ?? '');
   const [limit, setLimit] = useState(500);
   const [selected, setSelected] = useState(-1);
   const [sort, setSort] = useState<Sort>(null);
@@ -84,6 +87,19 @@ export function RecordsView({ connectionId, resource, target, attachJob = null, 
     start();
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [generation]);
+
+  // A trace's member opened here: read from its position (again, when the tab was open already) and select it.
+  const focusRead = useRef(focus?.n ?? null);
+  useEffect(() => {
+    if (!focus || focusRead.current === focus.n) return;
+    focusRead.current = focus.n;
+    setFromMode('position');
+    setFromValue(focus.position);
+    setSelected(-1);
+    void reader.read(target, { type: 'position', value: focus.position }, limit, false);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [focus]);
+  useSelectFocused(focus, rows, setSelected);
 
   // Said from the read itself: counts listed in the sidebar may be older than the data.
   const loaded = reader.rows.length + (extra?.length ?? 0);

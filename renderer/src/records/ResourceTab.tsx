@@ -7,6 +7,7 @@ import { SubscriptionTab } from '../store/SubscriptionTab';
 import { TopicTab } from '../topics/TopicTab';
 import { RedisResourceTab } from '../redis/RedisResourceTab';
 import { RecordsView } from './RecordsView';
+import type { RecordFocus } from './record-focus';
 
 interface Props {
   connectionId: string;
@@ -14,6 +15,8 @@ interface Props {
   dark: boolean;
   /** A long read that went on without this tab (the jobs panel's Open): show it instead of a first page. */
   attachJob: { id: string; n: number } | null;
+  /** A record to open on, read from its position and selected (a trace's member). */
+  focus: RecordFocus | null;
   /** The resource changed in a way the sidebar should show (an append, an import, a deletion). */
   onChanged(): void;
   /** RabbitMQ: the vhost's map with a queue selected, and another queue's page. */
@@ -22,13 +25,13 @@ interface Props {
 }
 
 /** The view a resource opens in: each composes the one records view with its own actions, or is a page of its own. */
-export function ResourceTab({ connectionId, resource, dark, attachJob, onChanged, onOpenMap, onOpenQueue }: Props) {
+export function ResourceTab({ connectionId, resource, dark, attachJob, focus, onChanged, onOpenMap, onOpenQueue }: Props) {
   switch (resource.type) {
     case 'kafka-topic':
-      return <TopicTab connectionId={connectionId} resource={resource} attachJob={attachJob} onChanged={onChanged} />;
+      return <TopicTab connectionId={connectionId} resource={resource} attachJob={attachJob} focus={focus} onChanged={onChanged} />;
     case 'rabbit-queue':
       return resource.queueType === 'stream' ? (
-        <StreamRecordsTab connectionId={connectionId} resource={resource} attachJob={attachJob} />
+        <StreamRecordsTab connectionId={connectionId} resource={resource} attachJob={attachJob} focus={focus} />
       ) : (
         <QueueTab
           connectionId={connectionId}
@@ -44,12 +47,12 @@ export function ResourceTab({ connectionId, resource, dark, attachJob, onChanged
       return <NotBrowsable why="A vhost holds queues: open one of them." />;
     case 'store-all':
     case 'store-stream':
-      return <StoreRecordsTab connectionId={connectionId} resource={resource} attachJob={attachJob} onChanged={onChanged} />;
+      return <StoreRecordsTab connectionId={connectionId} resource={resource} attachJob={attachJob} focus={focus} onChanged={onChanged} />;
     case 'store-subscription':
       return <SubscriptionTab connectionId={connectionId} name={resource.name} dark={dark} onChanged={onChanged} />;
     case 'source':
-      if (resource.source === 'redis') return <RedisResourceTab connectionId={connectionId} resource={resource} attachJob={attachJob} onChanged={onChanged} />;
-      return <RecordsView connectionId={connectionId} resource={resource} target={{ type: 'source', resource: resource.name }} attachJob={attachJob} />;
+      if (resource.source === 'redis') return <RedisResourceTab connectionId={connectionId} resource={resource} attachJob={attachJob} focus={focus} onChanged={onChanged} />;
+      return <RecordsView connectionId={connectionId} resource={resource} target={{ type: 'source', resource: resource.name }} attachJob={attachJob} focus={focus} />;
   }
 }
 

@@ -1,3 +1,4 @@
+import type { RecordFocus } from '../records/record-focus';
 import { useState } from 'react';
 import type { Resource } from '../api/types';
 import { RecordsView } from '../records/RecordsView';
@@ -15,11 +16,13 @@ interface Props {
   connectionId: string;
   resource: SourceResource;
   attachJob: { id: string; n: number } | null;
+  /** A record to open on (a trace's member). */
+  focus?: RecordFocus | null;
   onChanged(): void;
 }
 
 /** A Redis stream or queue state: the records view, and for a stream its consumer groups. */
-export function RedisResourceTab({ connectionId, resource, attachJob, onChanged }: Props) {
+export function RedisResourceTab({ connectionId, resource, attachJob, focus = null, onChanged }: Props) {
   const [groups, setGroups] = useState(false);
   const [queueOpen, setQueueOpen] = useState(false);
   const [searching, setSearching] = useState(false);
@@ -45,6 +48,7 @@ export function RedisResourceTab({ connectionId, resource, attachJob, onChanged 
           resource={resource}
           target={target}
           attachJob={attachJob}
+          focus={focus}
           generation={generation}
           {...(isStream ? { followed: tail } : {})}
           actions={({ last, end }) => (

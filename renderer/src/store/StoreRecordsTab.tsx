@@ -1,3 +1,4 @@
+import type { RecordFocus } from '../records/record-focus';
 import { useState } from 'react';
 import { useClient } from '../api/client-context';
 import type { Resource } from '../api/types';
@@ -14,6 +15,8 @@ interface Props {
   connectionId: string;
   resource: StoreResource;
   attachJob?: { id: string; n: number } | null;
+  /** A record to open on (a trace's member). */
+  focus?: RecordFocus | null;
   /** The store changed (append, import): counts elsewhere should refresh. */
   onChanged?: () => void;
 }
@@ -21,7 +24,7 @@ interface Props {
 type Check = { running: boolean; result: { ok: boolean; problems: string[]; elapsedMs: number } | null; error: unknown };
 
 /** $all or one stream of the local store: its events, with the store's own actions (check, append, export, import). */
-export function StoreRecordsTab({ connectionId, resource, attachJob = null, onChanged }: Props) {
+export function StoreRecordsTab({ connectionId, resource, attachJob = null, focus = null, onChanged }: Props) {
   const client = useClient();
   const [generation, setGeneration] = useState(0);
   const [appending, setAppending] = useState(false);
@@ -85,6 +88,7 @@ export function StoreRecordsTab({ connectionId, resource, attachJob = null, onCh
       resource={resource}
       target={streamId === null ? { type: 'store-all' } : { type: 'store-stream', streamId }}
       attachJob={attachJob}
+      focus={focus}
       generation={generation}
       notices={notices}
       actions={() => (

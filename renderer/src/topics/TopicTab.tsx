@@ -1,4 +1,5 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { useSelectFocused, type RecordFocus } from '../records/record-focus';
 import type { Envelope, Resource } from '../api/types';
 import { PublishDialog } from '../compose/PublishDialog';
 import { columnsFor, sortRows, type Sort } from '../records/columns';
@@ -27,16 +28,18 @@ interface Props {
   onChanged?: () => void;
   /** A search job to show (the jobs panel's Open); `n` moves on each Open. */
   attachJob?: { id: string; n: number } | null;
+  /** A record to open on: its partition read from its offset, the record selected (a trace's member). */
+  focus?: RecordFocus | null;
 }
 
 /**
  * A Kafka topic as one table: all partitions merged in time order (or one partition), paged
  * from the newest, a time, an offset or the last N; searched with streaming hits; followed live.
  */
-export function TopicTab({ connectionId, resource, onChanged, attachJob = null }: Props) {
-  const [partition, setPartition] = useState<number | null>(null);
-  const [fromMode, setFromMode] = useState<TopicFromMode>('newest');
-  const [fromText, setFromText] = useState('');
+export function TopicTab({ connectionId, resource, onChanged, attachJob = null, focus = null }: Props) {
+  const [partition, setPartition] = useState<number | null>(focus?.partition ?? null);
+  const [fromMode, setFromMode] = useState<TopicFromMode>(focus ? 'offset' : 'newest');
+  const [fromText, setFromText] = useState(focus?.position ?? '');
   const [pageSize, setPageSize] = useState(100);
   const [showAborted, setShowAborted] = useState(false);
   const [mode, setMode] = useState<Mode>('browse');
@@ -92,6 +95,23 @@ export function TopicTab({ connectionId, resource, onChanged, attachJob = null }
     // Open on the newest page; read again when the partition or isolation changes.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [partition, showAborted]);
+
+  // A trace's member opened in a tab that was open already: its partition from its offset, then selected.
+  const focusRead = useRef(focus?.n ?? null);
+  useEffect(() => {
+    if (!focus || focusRead.current === focus.n) return;
+    focusRead.current = focus.n;
+    tail.stop();
+    setMode('browse');
+    setSelected(-1);
+    setPartition(focus.partition);
+    setFromMode('offset');
+    setFromText(focus.position);
+    const p = focus.partition ?? 0;
+    void pages.load({ topic: resource.name, partitions: [p], from: { type: 'offsets', value: { [String(p)]: focus.position } }, direction: 'forward', limit: pageSize, isolation });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [focus]);
+  useSelectFocused(mode === 'browse' ? focus : null, rows, setSelected);
 
   // A search taken back from the jobs panel: the toolbar shows where it started, not the default.
   const attachedFrom = search.attachedFrom;
