@@ -78,6 +78,8 @@ export const ScanRequest = TopicRef.extend({
   from: TopicFrom,
   /** Per partition, where to stop (exclusive); null: each partition's end when the scan starts. */
   to: Positions.nullable().default(null),
+  /** Where `to` is null: stop in each partition at its first record at or after this time (offsets for times), not at its end. */
+  until: z.iso.datetime({ offset: true }).optional(),
   filter: RecordFilter,
   /** Stop after this many hits; continue from `positions` for more. */
   limit: z.number().int().min(1).max(10_000).default(500),

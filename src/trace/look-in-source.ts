@@ -94,7 +94,12 @@ async function lookInStore(adapter: SourceAdapter, req: LookRequest, signal: Abo
     const { events, indexed } = store.conversation(req.key.by, req.key.value, after, STORE_PAGE);
     if (!indexed && after === 0) out.skipped('This store file has no conversation index (opened read-only): it was read whole.');
     out.scanned(events.length);
-    if (events.length > 0) out.found(where, events.map((e) => storeEventToEnvelope(e, '$all', PREVIEW_BYTES)).filter((e) => belongsTo(e, req.key)), false);
+    if (events.length > 0)
+      out.found(
+        where,
+        events.map((e) => storeEventToEnvelope(e, '$all', PREVIEW_BYTES)).filter((e) => belongsTo(e, req.key)),
+        false,
+      );
     if (events.length < STORE_PAGE) break;
     after = events[events.length - 1]!.globalPosition;
     // The index is synchronous: give the loop a turn between pages so a cancel is heard.
@@ -108,17 +113,21 @@ async function lookInTopic(adapter: SourceAdapter, req: LookRequest, r: Extract<
   if (!topics) return;
   const topic = r.name;
   const where = whereOf(req, r);
-  // Offsets for times: where the window ends in each partition, then a search from its start to there.
-  const ends = await topics.partitionRanges(topic, { type: 'time', value: req.window.to }, signal);
-  const to = Object.fromEntries(ends.map((e) => [String(e.partition), String(e.start)]));
+  // Offsets for times, both ends of the window: the search reads only between them.
   let from: { type: 'time'; value: string } | { type: 'offsets'; value: Record<string, string> } = { type: 'time', value: req.window.from };
+  let to: Record<string, string> | null = null;
   for (;;) {
     let reported = 0;
     const summary = await topics.search(
-      { connectionId: req.connectionId, topic, partitions: null, isolation: 'read_committed', from, to, filter: { anywhere: req.key.value }, limit: SEARCH_HITS },
+      { connectionId: req.connectionId, topic, partitions: null, isolation: 'read_committed', from, to, until: req.window.to, filter: { anywhere: req.key.value }, limit: SEARCH_HITS },
       signal,
       {
-        hits: (records) => out.found(where, records.filter((e) => belongsTo(e, req.key)), r.deadLetter),
+        hits: (records) =>
+          out.found(
+            where,
+            records.filter((e) => belongsTo(e, req.key)),
+            r.deadLetter,
+          ),
         progress: (p) => {
           out.scanned(p.scanned - reported);
           reported = p.scanned;
@@ -129,6 +138,7 @@ async function lookInTopic(adapter: SourceAdapter, req: LookRequest, r: Extract<
     if (summary.stopped) throw new RewindError(summary.stopped.code === 'not_found' ? 'not_found' : 'network', `${topic}: ${summary.stopped.message}`);
     if (summary.complete || summary.hits < SEARCH_HITS) return;
     from = { type: 'offsets', value: summary.positions };
+    to = summary.ends;
   }
 }
 

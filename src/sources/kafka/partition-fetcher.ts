@@ -5,7 +5,7 @@ import { SOURCE_STALL_MS } from '../../model/timeouts';
 import { sleep, throwIfAborted } from '../source-adapter';
 import { decodeFetchResponse, type FetchedPartition, type FetchResponse } from './fetch-response';
 import { createCluster, FETCH_API_KEY, fetchRequestEncoder, type ClusterLike } from './kafkajs-internals';
-import { allRecords, committedRecords, readRecordSetInSlices, type KafkaRecord, type RecordBatch } from './record-batches';
+import { allRecords, committedRecords, readRecordSetInSlices, skippedBatches, type KafkaRecord, type RecordBatch, type SkipBatch } from './record-batches';
 
 export type Isolation = 'read_committed' | 'read_uncommitted';
 
@@ -18,6 +18,10 @@ export interface FetchOptions {
   maxBytes?: number;
   /** range(): ask for the next fetch while the caller handles this one (default). A page needs no more. */
   prefetch?: boolean;
+  /** A search's word, from a batch's bytes, that none of its records can match: they are counted, not read. */
+  skipBatch?: SkipBatch;
+  /** range(): how many records of the range were counted and not read, as each fetch is handled. */
+  onSkipped?(records: number): void;
 }
 
 export interface Fetched {
@@ -27,6 +31,8 @@ export interface Fetched {
   hidden: number;
   /** Where the next fetch starts: after the last batch seen, visible or not. */
   next: number;
+  /** Visible batches left unread (FetchOptions.skipBatch): their offsets, first to last. */
+  skipped: { first: number; last: number }[];
   highWatermark: number;
   lastStableOffset: number;
   logStartOffset: number;
@@ -163,6 +169,11 @@ export class PartitionFetcher {
         }
         pending = options.prefetch !== false && page.next > offset && page.next < end ? get(page.next) : null;
         hidden += page.hidden;
+        if (options.onSkipped && page.skipped.length > 0) {
+          // Counted by offsets: a batch that begins before the range or runs past its end counts only its part.
+          const n = page.skipped.reduce((sum, b) => sum + Math.max(0, Math.min(b.last, end - 1) - Math.max(b.first, offset) + 1), 0);
+          if (n > 0) options.onSkipped(n);
+        }
         const wanted = before(page.records, end);
         if (wanted.length > 0) yield wanted;
         if (page.next > offset) {
@@ -244,14 +255,14 @@ export class PartitionFetcher {
     const isolation = options.isolation;
     let batches: RecordBatch[] = [];
     try {
-      if (part.records && part.records.length > 0) batches = await readRecordSetInSlices(part.records, `${topic}/${partition}`, options.signal);
+      if (part.records && part.records.length > 0) batches = await readRecordSetInSlices(part.records, `${topic}/${partition}`, options.signal, options.skipBatch);
     } catch (e) {
       if (e instanceof RewindError || (e as Error).name === 'AbortError') throw e;
       // Not the network's fault: retrying would read the same bytes again.
       throw new RewindError('internal', `Kafka sent records Rewind cannot read at ${topic}/${partition} near offset ${offset}: ${(e as Error).message}`, 'Read from a later offset to go past them.');
     }
     if (batches.some((b) => b.control || b.transactional)) this.transactional.add(topic);
-    const shown = isolation === 'read_committed' ? committedRecords(batches, part.aborted) : { records: allRecords(batches), hidden: 0 };
+    const shown = isolation === 'read_committed' ? committedRecords(batches, part.aborted) : { records: allRecords(batches), hidden: 0, skipped: skippedBatches(batches) };
     // In offset order: those before the offset asked for are at the start (a batch begins before it).
     let first = 0;
     while (first < shown.records.length && shown.records[first]!.offset < offset) first++;
@@ -260,6 +271,7 @@ export class PartitionFetcher {
     return {
       records,
       hidden: shown.hidden,
+      skipped: shown.skipped.map((b) => ({ first: b.baseOffset, last: b.lastOffset })),
       next: last ? Math.max(offset, last.lastOffset + 1) : offset,
       highWatermark: part.highWatermark,
       lastStableOffset: part.lastStableOffset,

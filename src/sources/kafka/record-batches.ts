@@ -43,7 +43,15 @@ export interface RecordBatch {
   /** For a control batch: its marker (0 abort, 1 commit), or null. */
   controlType: number | null;
   records: KafkaRecord[];
+  /** Records left unread because the reader said none of them could be wanted (`records` is then empty). */
+  skipped: number;
 }
+
+/**
+ * Says, from a batch's (decompressed) bytes, that none of its records can be wanted: they are then
+ * counted, not read. Only data batches are asked; a control batch is always read.
+ */
+export type SkipBatch = (body: Buffer) => boolean;
 
 /** Bytes that end a record set cut short by the fetch size; not an error, the next fetch has them. */
 class Partial extends Error {}
@@ -145,7 +153,7 @@ function checksumFailed(where: string, what: string, offset: number): RewindErro
   );
 }
 
-function* readBatch(r: Reader, where: string): Decoder<RecordBatch> {
+function* readBatch(r: Reader, where: string, skip?: SkipBatch): Decoder<RecordBatch> {
   const baseOffset = r.int64();
   const length = r.int32();
   r.need(length);
@@ -175,6 +183,7 @@ function* readBatch(r: Reader, where: string): Decoder<RecordBatch> {
   r.at = end;
   // A record takes at least 7 bytes: a count beyond that is damage, not a reason to allocate.
   if (count < 0 || count * 7 > body.buf.length) throw new RangeError(`a batch claims ${count} records in ${body.buf.length} bytes`);
+  if (!control && skip?.(body.buf)) return { baseOffset, lastOffset: baseOffset + lastOffsetDelta, producerId, transactional, control, controlType: null, records: [], skipped: count };
   const base = { offset: baseOffset, timestamp: baseTimestamp, type, maxTimestamp };
   const records: KafkaRecord[] = new Array(count);
   for (let i = 0; i < count; i++) {
@@ -183,7 +192,7 @@ function* readBatch(r: Reader, where: string): Decoder<RecordBatch> {
   }
   let controlType: number | null = null;
   if (control && records[0]?.key && records[0].key.length >= 4) controlType = records[0].key.readInt16BE(2);
-  return { baseOffset, lastOffset: baseOffset + lastOffsetDelta, producerId, transactional, control, controlType, records };
+  return { baseOffset, lastOffset: baseOffset + lastOffsetDelta, producerId, transactional, control, controlType, records, skipped: 0 };
 }
 
 /** Legacy messages (magic 0 and 1): one record each, or a compressed wrapper of many (never nested deeper). */
@@ -213,6 +222,7 @@ function* readLegacy(r: Reader, where: string, out: RecordBatch[], inner = false
       control: false,
       controlType: null,
       records: [{ offset, timestamp, timestampType: type, key, value, headers: [] }],
+      skipped: 0,
     });
     return;
   }
@@ -248,11 +258,11 @@ export function readRecordSet(buf: Buffer, where: string): RecordBatch[] {
 }
 
 /** readRecordSet in slices: what a read does, so that other calls go on meanwhile. */
-export function readRecordSetInSlices(buf: Buffer, where: string, signal?: AbortSignal): Promise<RecordBatch[]> {
-  return decodeInSlices(recordSet(buf, where), signal);
+export function readRecordSetInSlices(buf: Buffer, where: string, signal?: AbortSignal, skip?: SkipBatch): Promise<RecordBatch[]> {
+  return decodeInSlices(recordSet(buf, where, skip), signal);
 }
 
-function* recordSet(buf: Buffer, where: string): Decoder<RecordBatch[]> {
+function* recordSet(buf: Buffer, where: string, skip?: SkipBatch): Decoder<RecordBatch[]> {
   const r = new Reader(buf);
   const batches: RecordBatch[] = [];
   while (r.at < buf.length) {
@@ -262,7 +272,7 @@ function* recordSet(buf: Buffer, where: string): Decoder<RecordBatch[]> {
     try {
       if (magic === 2) {
         if (buf.length - start < RECORD_BATCH_HEADER) break;
-        batches.push(yield* readBatch(r, where));
+        batches.push(yield* readBatch(r, where, skip));
       } else if (magic === 0 || magic === 1) {
         yield* readLegacy(r, where, batches);
       } else {
@@ -290,10 +300,11 @@ export interface AbortedTransaction {
  * What a read_committed reader sees: records of aborted transactions and all control markers
  * left out, as Kafka's own consumer does it (the aborted list comes with the fetch).
  */
-export function committedRecords(batches: RecordBatch[], aborted: AbortedTransaction[]): { records: KafkaRecord[]; hidden: number } {
+export function committedRecords(batches: RecordBatch[], aborted: AbortedTransaction[]): { records: KafkaRecord[]; hidden: number; skipped: RecordBatch[] } {
   const pending = [...aborted].sort((a, b) => a.firstOffset - b.firstOffset);
   const abortedProducers = new Set<number>();
   const shown: KafkaRecord[][] = [];
+  const skipped: RecordBatch[] = [];
   let hidden = 0;
   for (const b of batches) {
     while (pending.length > 0 && pending[0]!.firstOffset <= b.lastOffset) abortedProducers.add(pending.shift()!.producerId);
@@ -302,17 +313,23 @@ export function committedRecords(batches: RecordBatch[], aborted: AbortedTransac
       continue;
     }
     if (b.transactional && abortedProducers.has(b.producerId)) {
-      hidden += b.records.length;
+      hidden += b.records.length + b.skipped;
       continue;
     }
-    shown.push(b.records);
+    if (b.skipped > 0) skipped.push(b);
+    else shown.push(b.records);
   }
-  return { records: joined(shown), hidden };
+  return { records: joined(shown), hidden, skipped };
 }
 
 /** What a read_uncommitted reader sees: every data record, aborted ones included; no markers. */
 export function allRecords(batches: RecordBatch[]): KafkaRecord[] {
   return joined(batches.filter((b) => !b.control).map((b) => b.records));
+}
+
+/** What a read_uncommitted reader skipped: every data batch left unread. */
+export function skippedBatches(batches: RecordBatch[]): RecordBatch[] {
+  return batches.filter((b) => !b.control && b.skipped > 0);
 }
 
 /**

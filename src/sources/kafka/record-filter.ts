@@ -16,7 +16,15 @@ export interface CompiledFilter {
   sandboxed: string | null;
   /** No condition at all: every record is a hit. */
   empty: boolean;
+  /**
+   * Where the text to find anywhere is the only condition: a batch none of whose bytes hold it can
+   * hold no hit, unless a value in it is compressed (gzip) and its text is only in what it inflates to.
+   * Null where a batch has to be read record by record.
+   */
+  skipBatch: ((body: Buffer) => boolean) | null;
 }
+
+const GZIP = Buffer.from([0x1f, 0x8b]);
 
 /** JSON opens with one of these (after whitespace): `{ [ " - 0-9 t f n`. */
 const JSON_START = new Uint8Array(256);
@@ -122,6 +130,9 @@ export function compileFilter(filter: RecordFilter, decodedOf: DecodedOf = () =>
   }
   if (predicate) sandbox.push(`(${predicate}\n)(r)`);
 
+  const only = anywhere !== undefined && !key && !header && value === undefined && json === undefined && predicate === undefined;
+  const needle = only ? Buffer.from(anywhere, 'utf8') : null;
+  const skipBatch = needle ? (body: Buffer) => body.indexOf(needle) < 0 && body.indexOf(GZIP) < 0 : null;
   const fast = checks.length === 0 ? () => true : checks.length === 1 ? checks[0]! : (r: KafkaRecord) => checks.every((c) => c(r));
-  return { fast, sandboxed: sandbox.length === 0 ? null : sandbox.join(' && '), empty: checks.length === 0 && sandbox.length === 0 };
+  return { fast, sandboxed: sandbox.length === 0 ? null : sandbox.join(' && '), empty: checks.length === 0 && sandbox.length === 0, skipBatch };
 }

@@ -37,15 +37,17 @@ export async function searchTopic(access: TopicAccess, req: ScanRequest, signal:
   // Avro, Protobuf and the other decoded values are searched as what they mean.
   const filter = compileFilter(req.filter, (r) => decodedValueOf(access.decoding, r, req.topic));
   const spans = await spansOf(access, req.topic, req.partitions, signal);
-  const starts = await startsOf(access, req.topic, spans, req.from);
+  const [starts, untils] = await Promise.all([startsOf(access, req.topic, spans, req.from), req.until && !req.to ? startsOf(access, req.topic, spans, { type: 'time', value: req.until }) : null]);
   const position = new Map<number, number>();
   const end = new Map<number, number>();
   for (const s of spans) {
     position.set(s.partition, starts.get(s.partition)!);
     const to = req.to?.[String(s.partition)];
-    end.set(s.partition, to === undefined ? s.high : Number(to));
+    end.set(s.partition, to === undefined ? (untils?.get(s.partition) ?? s.high) : Number(to));
   }
   const predicate = filter.sandboxed ? await PredicateFilter.start(filter.sandboxed) : null;
+  // Text to find anywhere, in a topic no chosen decoder reads: a batch without its bytes is counted, not read.
+  const skipBatch = filter.skipBatch && access.decoding.choiceFor(req.topic).decoder === 'auto' ? filter.skipBatch : undefined;
   const halt = new AbortController();
   const reading = AbortSignal.any([signal, halt.signal]);
   let scanned = 0;
@@ -75,7 +77,20 @@ export async function searchTopic(access: TopicAccess, req: ScanRequest, signal:
     const from = position.get(partition)!;
     const to = end.get(partition)!;
     if (from >= to) return;
-    const range = access.fetcher.range(req.topic, partition, from, to, { isolation: req.isolation, signal: reading, maxBytes: SCAN_FETCH_BYTES });
+    const range = access.fetcher.range(req.topic, partition, from, to, {
+      isolation: req.isolation,
+      signal: reading,
+      maxBytes: SCAN_FETCH_BYTES,
+      ...(skipBatch
+        ? {
+            skipBatch,
+            onSkipped: (n: number) => {
+              scanned += n;
+              progress();
+            },
+          }
+        : {}),
+    });
     for (;;) {
       const step = await range.next();
       if (step.done) {
