@@ -32,6 +32,8 @@ import { TraceDialog } from './trace/TraceDialog';
 import { TracingLinkDialog } from './trace/TracingLinkDialog';
 import { readTraceFile } from './trace/trace-file';
 import type { TraceStart } from './trace/TraceTab';
+import type { CatalogueStart } from './trace/CatalogueTab';
+import type { CatalogueRequest } from '../../src/model/catalogue';
 import type { RecordFocus } from './records/record-focus';
 
 /** The connections as listed, once the looks of registered sources among them are learned. */
@@ -47,11 +49,13 @@ const ReadModelsTab = lazy(() => import('./read-models/ReadModelsTab').then((m) 
 const DeadLettersTab = lazy(() => import('./dead-letters/DeadLettersTab').then((m) => ({ default: m.DeadLettersTab })));
 const GroupsTab = lazy(() => import('./groups/GroupsTab').then((m) => ({ default: m.GroupsTab })));
 const TraceTab = lazy(() => import('./trace/TraceTab').then((m) => ({ default: m.TraceTab })));
+const CatalogueTab = lazy(() => import('./trace/CatalogueTab').then((m) => ({ default: m.CatalogueTab })));
 const AuditTab = lazy(() => import('./audit/AuditTab').then((m) => ({ default: m.AuditTab })));
 
 type Tab =
   | { kind: 'resource'; id: string; connectionId: string; connectionName: string; resource: Resource; attachJob?: { id: string; n: number }; focus?: RecordFocus }
   | { kind: 'trace'; id: string; title: string; start: TraceStart }
+  | { kind: 'catalogue'; id: string; title: string; connectionName: string; start: CatalogueStart }
   | { kind: 'projection'; id: string; title: string; attachJob?: string }
   | { kind: 'read-models'; id: typeof READ_MODELS_TAB; focus: { name: string | null; n: number } }
   | { kind: 'dead-letters'; id: typeof DEAD_LETTERS_TAB }
@@ -124,24 +128,47 @@ export function App({ disconnected }: { disconnected: string | null }) {
     setActiveTab(id);
   };
   const traceTitle = (r: TraceRequest) => `Trace ${r.key.value.length > 14 ? `${r.key.value.slice(0, 13)}…` : r.key.value}`;
-  /** A trace's member in its own view: its topic, stream or queue, read from its position with it selected. */
-  const openMember = (ref: MemberRef) => {
-    const connection = connections?.find((c) => c.id === ref.where.connectionId);
-    if (!connection) return setLoadError(new Error(`The connection ${ref.where.connectionName} is no longer there.`));
+  /** A place's tab (found by type and name in the connection's listing), opened on a record or a type. */
+  const openPlace = (connectionId: string, place: CatalogueRequest['resource'], focus: RecordFocus) => {
+    const connection = connections?.find((c) => c.id === connectionId);
+    if (!connection) return setLoadError(new Error('That connection is no longer there.'));
     void client.call('resources/list', { connectionId: connection.id }).then(({ resources: list }) => {
-      const r = list.find((x) => x.type === ref.where.resourceType && x.name === ref.where.resource && (x.type !== 'rabbit-queue' || x.vhost === ref.where.vhost));
-      if (!r) return setLoadError(new Error(`${ref.where.resource} is no longer in ${connection.name}.`));
-      openResource(connection, r, undefined, { partition: ref.partition, position: ref.position, n: Date.now() });
+      const r = list.find((x) => x.type === place.resourceType && x.name === place.resource && (x.type !== 'rabbit-queue' || x.vhost === place.vhost));
+      if (!r) return setLoadError(new Error(`${place.resource} is no longer in ${connection.name}.`));
+      openResource(connection, r, undefined, focus);
     }, setLoadError);
+  };
+  /** A trace's member in its own view: its topic, stream or queue, read from its position with it selected. */
+  const openMember = (ref: MemberRef) => openPlace(ref.where.connectionId, ref.where, { kind: 'record', partition: ref.partition, position: ref.position, n: Date.now() });
+  const openCatalogue = (connectionId: string, place: CatalogueRequest['resource']) => {
+    const id = `catalogue-${Date.now()}`;
+    const connectionName = connections?.find((c) => c.id === connectionId)?.name ?? connectionId;
+    setTabs((ts) => [
+      ...ts,
+      { kind: 'catalogue', id, title: `Catalogue ${place.resource.length > 18 ? `${place.resource.slice(0, 17)}…` : place.resource}`, connectionName, start: { kind: 'build', connectionId, place } },
+    ]);
+    setActiveTab(id);
+  };
+  const openCatalogueJob = (jobId: string, title: string) => {
+    const id = `catalogue-${Date.now()}`;
+    setTabs((ts) => [...ts, { kind: 'catalogue', id, title: title.length > 26 ? `${title.slice(0, 25)}…` : title, connectionName: '', start: { kind: 'attach', jobId } }]);
+    setActiveTab(id);
   };
   /** The message whose detail is shown last: what the palette's "Trace" starts from. */
   const shownRecord = useRef<TraceOrigin | null>(null);
+  // The actions below stay one object for the whole session; they call the newest functions.
+  const latest = useRef({ openMember, openCatalogue, openPlace });
+  latest.current = { openMember, openCatalogue, openPlace };
   const traceActions = useMemo<TraceActions>(
-    () => ({ start: (origin) => setDialog({ trace: origin }), open: (ref) => openMemberRef.current(ref), shown: (origin) => (shownRecord.current = origin) }),
+    () => ({
+      start: (origin) => setDialog({ trace: origin }),
+      open: (ref) => latest.current.openMember(ref),
+      shown: (origin) => (shownRecord.current = origin),
+      catalogue: (connectionId, place) => latest.current.openCatalogue(connectionId, place),
+      showType: (connectionId, place, type) => latest.current.openPlace(connectionId, place, { kind: 'type', type, n: Date.now() }),
+    }),
     [],
   );
-  const openMemberRef = useRef(openMember);
-  openMemberRef.current = openMember;
   const traceFileInput = useRef<HTMLInputElement>(null);
   const openTraceFile = async (file: File) => {
     try {
@@ -182,6 +209,8 @@ export function App({ disconnected }: { disconnected: string | null }) {
             const r = resources.find((x) => x.type === place.resourceType && x.name === place.name);
             if (r) openResource(connection, r, job.id);
           }, setLoadError);
+      case 'catalogue':
+        return () => openCatalogueJob(job.id, job.title);
       case 'trace':
         return () => openTrace({ kind: 'attach', jobId: job.id }, job.title.length > 24 ? `${job.title.slice(0, 23)}…` : job.title);
       case 'none':
@@ -392,6 +421,10 @@ export function App({ disconnected }: { disconnected: string | null }) {
                     }}
                     onOpenQueue={(vhost, queue) => openQueue(t.connectionId, vhost, queue)}
                   />
+                ) : t.kind === 'catalogue' ? (
+                  <Suspense fallback={<div className="empty">Loading…</div>}>
+                    <CatalogueTab start={t.start} connectionName={t.connectionName} />
+                  </Suspense>
                 ) : t.kind === 'trace' ? (
                   <Suspense fallback={<div className="empty">Loading…</div>}>
                     <TraceTab start={t.start} dark={theme === 'dark'} />
@@ -532,6 +565,7 @@ function toSaved(t: Tab, draft: ProjectionDraft | null): SavedTab | null {
     case 'groups':
       return t;
     case 'trace':
+    case 'catalogue':
       return null;
     case 'rabbit-map':
       return { kind: 'rabbit-map', id: t.id, connectionId: t.connectionId, connectionName: t.connectionName, vhost: t.vhost };
@@ -570,6 +604,7 @@ function tabTitle(t: Tab): string {
     case 'rabbit-map':
       return `Map ${t.vhost}`;
     case 'trace':
+    case 'catalogue':
       return t.title;
   }
 }
@@ -591,6 +626,8 @@ function tabSubtitle(t: Tab): string {
       return t.connectionName;
     case 'trace':
       return 'conversation';
+    case 'catalogue':
+      return t.connectionName || 'events';
   }
 }
 

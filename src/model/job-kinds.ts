@@ -28,6 +28,7 @@ const filterText = (f: unknown): string => {
   if (header && typeof header === 'object') parts.push(`header ${str(header['name'])}${header['value'] !== undefined ? `=${str(header['value'])}` : ''}`);
   if (typeof o['value'] === 'string') parts.push(`value contains ${o['value']}`);
   if (typeof o['anywhere'] === 'string') parts.push(`${o['anywhere']} anywhere`);
+  if (typeof o['type'] === 'string') parts.push(`type ${o['type']}`);
   if (typeof o['json'] === 'string') parts.push(o['json']);
   if (typeof o['predicate'] === 'string') parts.push('a predicate');
   const text = parts.join(', ');
@@ -86,6 +87,13 @@ export const JOB_KINDS: Record<string, JobKind> = {
       const failed = Array.isArray(r['sources']) ? (r['sources'] as { state?: string }[]).filter((s) => s.state === 'failed').length : 0;
       return `${plural(r['members'], 'message', 'messages')}, ${plural(findings, 'finding', 'findings')}${r['bounded'] ? ', stopped at its bound' : ''}${failed ? `, ${plural(failed, 'source', 'sources')} not reached` : ''}`;
     },
+    survivesClose: true,
+  },
+  'catalogue/build': {
+    title: (p) => `Catalogue of ${str(((p['resource'] ?? {}) as Record<string, unknown>)['resource'])}`,
+    place: () => ({ kind: 'catalogue' }),
+    outcome: (r) =>
+      `${plural(Array.isArray(r['types']) ? r['types'].length : 0, 'type', 'types')} in ${plural(r['scanned'], 'record', 'records')}, ${plural(Array.isArray(r['findings']) ? r['findings'].length : 0, 'finding', 'findings')}`,
     survivesClose: true,
   },
   'records/read': {

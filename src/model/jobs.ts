@@ -12,6 +12,8 @@ export const JobPlace = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('records'), connectionId: z.string(), resourceType: z.string(), name: z.string() }),
   /** A conversation's trace: its tab, attached to the job. */
   z.object({ kind: z.literal('trace') }),
+  /** An event catalogue: its tab, attached to the job. */
+  z.object({ kind: z.literal('catalogue') }),
   z.object({ kind: z.literal('none') }),
 ]);
 export type JobPlace = z.infer<typeof JobPlace>;

@@ -18,6 +18,8 @@ export const RecordFilter = z.object({
   value: z.string().min(1).max(10_000).optional(),
   /** Text anywhere in the record: the key, a header's value or the value (a trace's correlation id, wherever the producer put it). */
   anywhere: z.string().min(1).max(10_000).optional(),
+  /** The event type as the records table shows it (what the envelope's rules read): an event catalogue's "show only this type". */
+  type: z.string().min(1).max(1_000).optional(),
   /** A JSON path condition: $.data.amount > 100 (see json-condition). */
   json: z.string().min(1).max(2_000).optional(),
   predicate: z

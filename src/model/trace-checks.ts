@@ -8,8 +8,8 @@ export interface Placed {
   record: Envelope;
 }
 
-const refOf = (m: Placed): MemberRef => ({ where: m.where, position: m.record.position, partition: m.record.partition });
-const placeText = (m: Placed) => `${m.where.resource}${m.record.partition !== null ? ` [${m.record.partition}]` : ''} at ${m.record.position}`;
+export const refOf = (m: Placed): MemberRef => ({ where: m.where, position: m.record.position, partition: m.record.partition });
+export const placeText = (m: Placed) => `${m.where.resource}${m.record.partition !== null ? ` [${m.record.partition}]` : ''} at ${m.record.position}`;
 
 const AGGREGATE_HEADERS = ['aggregate-id', 'aggregateid', 'aggregate_id', 'x-aggregate-id', 'axon-message-aggregate-identifier'];
 const VERSION_HEADERS = ['aggregate-version', 'aggregateversion', 'aggregate_version', 'x-aggregate-version', 'axon-message-aggregate-seq', 'version'];
@@ -34,7 +34,7 @@ export function aggregateOf(r: Envelope): { aggregate: string; version: number; 
 }
 
 /** The bytes a payload shows, to tell two deliveries of one event apart. */
-function bytesOf(p: Payload): string {
+export function bytesOf(p: Payload): string {
   switch (p.kind) {
     case 'null':
     case 'empty':
@@ -47,7 +47,7 @@ function bytesOf(p: Payload): string {
       return `${p.bytes}:${p.base64}`;
   }
 }
-const cut = (p: Payload) => (p.kind === 'text' || p.kind === 'binary') && p.truncated;
+export const cut = (p: Payload) => (p.kind === 'text' || p.kind === 'binary') && p.truncated;
 
 /** Positions compared as their source orders them: whole numbers as numbers, stream ids (ms-seq) part by part. */
 export function comparePositions(a: string, b: string): number {

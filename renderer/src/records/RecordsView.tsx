@@ -11,6 +11,7 @@ import { ReadToolbar, type RecordsFromMode } from './ReadToolbar';
 import { RecordsPanel } from './RecordsPanel';
 import { MAX_ROWS, useRecordReader } from './useRecordReader';
 import { useSelectFocused, type RecordFocus } from './record-focus';
+import { CatalogueButton } from '../trace/CatalogueButton';
 
 /** What the tab composing the view may use: where the read ended, and a fresh read. */
 export interface RecordsViewState {
@@ -46,8 +47,10 @@ interface Props {
 
 /** One source's records: a read from a start, the table and the detail, more on request. Tabs compose it with their actions. */
 export function RecordsView({ connectionId, resource, target, attachJob = null, focus = null, startsAtLast = false, followed = null, generation = 0, actions, notices }: Props) {
-  const [fromMode, setFromMode] = useState<RecordsFromMode>(focus ? 'position' : 'start');
-  const [fromValue, setFromValue] = useState(focus?.position ?? '');
+  const [fromMode, setFromMode] = useState<RecordsFromMode>(focus?.kind === 'record' ? 'position' : 'start');
+  const [fromValue, setFromValue] = useState(focus?.kind === 'record' ? focus.position : '');
+  /** Only this event type's rows are shown (an event catalogue's choice); null: all. */
+  const [typeOnly, setTypeOnly] = useState<string | null>(focus?.kind === 'type' ? focus.type : null);
   const [limit, setLimit] = useState(500);
   const [selected, setSelected] = useState(-1);
   const [sort, setSort] = useState<Sort>(null);
@@ -59,7 +62,8 @@ export function RecordsView({ connectionId, resource, target, attachJob = null, 
   const posLabel = positionLabel(resource);
   const columns = useMemo(() => columnsFor(resource), [resource]);
   const extra = followed?.records;
-  const rows = useMemo(() => sortRows(extra?.length ? reader.rows.concat(extra) : reader.rows, columns, sort), [reader.rows, extra, columns, sort]);
+  const all = useMemo(() => (extra?.length ? reader.rows.concat(extra) : reader.rows), [reader.rows, extra]);
+  const rows = useMemo(() => sortRows(typeOnly === null ? all : all.filter((r) => (r.type ?? '(no type)') === typeOnly), columns, sort), [all, typeOnly, columns, sort]);
   const following = followed?.active ?? false;
 
   const start = (append = false) => {
@@ -93,6 +97,11 @@ export function RecordsView({ connectionId, resource, target, attachJob = null, 
   useEffect(() => {
     if (!focus || focusRead.current === focus.n) return;
     focusRead.current = focus.n;
+    if (focus.kind === 'type') {
+      setSelected(-1);
+      return setTypeOnly(focus.type);
+    }
+    setTypeOnly(null);
     setFromMode('position');
     setFromValue(focus.position);
     setSelected(-1);
@@ -169,7 +178,12 @@ export function RecordsView({ connectionId, resource, target, attachJob = null, 
         positionLabel={posLabel}
         seeksByTime={seeksByTime}
         startsAtLast={startsAtLast}
-        actions={actions?.({ last: reader.rows[reader.rows.length - 1] ?? null, end: reader.end })}
+        actions={
+          <>
+            {actions?.({ last: reader.rows[reader.rows.length - 1] ?? null, end: reader.end })}
+            <CatalogueButton connectionId={connectionId} resource={resource} />
+          </>
+        }
       />
       {reader.notes.map((n) => (
         <div key={n} className="notice" role="status" data-testid="read-note">
@@ -177,6 +191,14 @@ export function RecordsView({ connectionId, resource, target, attachJob = null, 
         </div>
       ))}
       {notices}
+      {typeOnly !== null && (
+        <div className="notice" role="status" data-testid="type-only">
+          Only {typeOnly} is shown: {formatCount(rows.length)} of the {formatCount(all.length)} loaded.{' '}
+          <button className="link-button" onClick={() => setTypeOnly(null)}>
+            Show all types
+          </button>
+        </div>
+      )}
       {inputError && <div className="notice warn">{inputError}</div>}
       {reader.error !== null && reader.rows.length > 0 && (
         <div className="section">

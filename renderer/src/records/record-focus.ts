@@ -1,12 +1,11 @@
 import { useEffect, useRef } from 'react';
 import type { Envelope } from '../api/types';
 
-/** A record a tab opens on (a trace's member): read from its position, and selected. `n` moves on each open. */
-export interface RecordFocus {
-  partition: number | null;
-  position: string;
-  n: number;
-}
+/**
+ * What a tab opens on: a record (a trace's member), read from its position and selected; or one
+ * event type (an event catalogue's "show only this type"). `n` moves on each open.
+ */
+export type RecordFocus = { kind: 'record'; partition: number | null; position: string; n: number } | { kind: 'type'; type: string; n: number };
 
 /**
  * Selects the focused record once a read brings it: by partition and position among the rows.
@@ -15,7 +14,7 @@ export interface RecordFocus {
 export function useSelectFocused(focus: RecordFocus | null, rows: Envelope[], onSelect: (index: number) => void): void {
   const done = useRef<number | null>(null);
   useEffect(() => {
-    if (!focus || done.current === focus.n) return;
+    if (!focus || focus.kind !== 'record' || done.current === focus.n) return;
     const i = rows.findIndex((r) => r.position === focus.position && (focus.partition === null || r.partition === focus.partition));
     if (i >= 0) {
       done.current = focus.n;

@@ -23,6 +23,8 @@ export function SearchBar({ initial = null, running, canResume, onSearch, onStop
   const [value, setValue] = useState(initial?.value ?? '');
   const [json, setJson] = useState(initial?.json ?? '');
   const [predicate, setPredicate] = useState(initial?.predicate ?? '');
+  const [type, setType] = useState(initial?.type ?? '');
+  const [anywhere, setAnywhere] = useState(initial?.anywhere ?? '');
 
   const filter = (): RecordFilter => ({
     ...(key ? { key: { mode: keyMode, value: key } } : {}),
@@ -30,6 +32,8 @@ export function SearchBar({ initial = null, running, canResume, onSearch, onStop
     ...(value ? { value } : {}),
     ...(json.trim() ? { json: json.trim() } : {}),
     ...(predicate.trim() ? { predicate: predicate.trim() } : {}),
+    ...(type.trim() ? { type: type.trim() } : {}),
+    ...(anywhere ? { anywhere } : {}),
   });
 
   return (
@@ -55,6 +59,14 @@ export function SearchBar({ initial = null, running, canResume, onSearch, onStop
         Header
         <input className="input narrow mono" aria-label="Header name" placeholder="name" value={header} onChange={(e) => setHeader(e.target.value)} />
         <input className="input narrow mono" aria-label="Header value contains" placeholder="value contains" value={headerValue} onChange={(e) => setHeaderValue(e.target.value)} />
+      </label>
+      <label title="The event type as the table shows it (CloudEvents type, a type header, an envelope's eventType…)">
+        Type
+        <input className="input narrow mono" aria-label="Event type is" value={type} onChange={(e) => setType(e.target.value)} />
+      </label>
+      <label title="Case-sensitive: in the key, any header's value, or the value (a correlation id wherever it was put)">
+        Anywhere
+        <input className="input narrow mono" aria-label="Text anywhere" value={anywhere} onChange={(e) => setAnywhere(e.target.value)} />
       </label>
       <label title="Case-sensitive; the value's bytes read as UTF-8">
         Value contains

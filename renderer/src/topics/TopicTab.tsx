@@ -1,5 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useSelectFocused, type RecordFocus } from '../records/record-focus';
+import type { RecordFilter } from '../../../src/model/topic-scan';
+import { CatalogueButton } from '../trace/CatalogueButton';
 import type { Envelope, Resource } from '../api/types';
 import { PublishDialog } from '../compose/PublishDialog';
 import { columnsFor, sortRows, type Sort } from '../records/columns';
@@ -37,9 +39,12 @@ interface Props {
  * from the newest, a time, an offset or the last N; searched with streaming hits; followed live.
  */
 export function TopicTab({ connectionId, resource, onChanged, attachJob = null, focus = null }: Props) {
-  const [partition, setPartition] = useState<number | null>(focus?.partition ?? null);
-  const [fromMode, setFromMode] = useState<TopicFromMode>(focus ? 'offset' : 'newest');
-  const [fromText, setFromText] = useState(focus?.position ?? '');
+  const opensOn = focus?.kind === 'record' ? focus : null;
+  const [partition, setPartition] = useState<number | null>(opensOn?.partition ?? null);
+  const [fromMode, setFromMode] = useState<TopicFromMode>(opensOn ? 'offset' : 'newest');
+  const [fromText, setFromText] = useState(opensOn?.position ?? '');
+  /** A search this tab was asked to run (an event type from the catalogue): the form shows it. */
+  const [preset, setPreset] = useState<RecordFilter | null>(null);
   const [pageSize, setPageSize] = useState(100);
   const [showAborted, setShowAborted] = useState(false);
   const [mode, setMode] = useState<Mode>('browse');
@@ -97,11 +102,22 @@ export function TopicTab({ connectionId, resource, onChanged, attachJob = null, 
   }, [partition, showAborted]);
 
   // A trace's member opened in a tab that was open already: its partition from its offset, then selected.
-  const focusRead = useRef(focus?.n ?? null);
+  // A record opened on is read by the first read; a type, by the effect below once mounted.
+  const focusRead = useRef(focus?.kind === 'record' ? focus.n : null);
   useEffect(() => {
     if (!focus || focusRead.current === focus.n) return;
     focusRead.current = focus.n;
     tail.stop();
+    if (focus.kind === 'type') {
+      // The whole topic searched for the type, from its start: a catalogue counted them all.
+      const filter: RecordFilter = { type: focus.type };
+      setPreset(filter);
+      setSearchOpen(true);
+      setMode('search');
+      setSelected(-1);
+      search.start({ topic: resource.name, partitions: null, filter, isolation, from: { type: 'start' } });
+      return;
+    }
     setMode('browse');
     setSelected(-1);
     setPartition(focus.partition);
@@ -254,6 +270,7 @@ export function TopicTab({ connectionId, resource, onChanged, attachJob = null, 
             <button type="button" className="btn" onClick={() => setPublishing(true)}>
               Produce…
             </button>
+            <CatalogueButton connectionId={connectionId} resource={resource} />
             <button
               type="button"
               className="btn"
@@ -282,8 +299,8 @@ export function TopicTab({ connectionId, resource, onChanged, attachJob = null, 
       />
       {searchOpen && (
         <SearchBar
-          key={search.attachedFilter ? JSON.stringify(search.attachedFilter) : 'new'}
-          initial={search.attachedFilter}
+          key={JSON.stringify(preset ?? search.attachedFilter ?? 'new')}
+          initial={preset ?? search.attachedFilter}
           running={search.running}
           canResume={search.canResume && !search.summary?.complete}
           onSearch={(filter) => {

@@ -1,6 +1,11 @@
 import { createContext, useContext } from 'react';
 import type { Envelope, ReadTarget } from '../api/types';
 import type { MemberRef, TraceWhere } from '../../../src/model/trace';
+import type { CatalogueRequest } from '../../../src/model/catalogue';
+import type { Resource } from '../api/types';
+
+/** A place as a catalogue names it, from the sidebar's resource. */
+export const placeOf = (r: Resource): CatalogueRequest['resource'] => ({ resourceType: r.type, resource: r.name, vhost: r.type === 'rabbit-queue' ? r.vhost : null });
 
 /** A message a trace starts from: where it was read, and the record itself. */
 export interface TraceOrigin {
@@ -15,6 +20,10 @@ export interface TraceActions {
   open(ref: MemberRef): void;
   /** The detail pane says which message it shows: the palette's "Trace the shown message" starts there. */
   shown(origin: TraceOrigin): void;
+  /** The event catalogue of a place, in a tab of its own. */
+  catalogue(connectionId: string, place: CatalogueRequest['resource']): void;
+  /** A place's tab showing only one event type. */
+  showType(connectionId: string, place: CatalogueRequest['resource'], type: string): void;
 }
 
 const TraceContext = createContext<TraceActions | null>(null);

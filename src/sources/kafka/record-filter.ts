@@ -45,10 +45,13 @@ function mayBeJson(b: Buffer): boolean {
 /** A record's value as a decoder read it (Avro, Protobuf…); undefined: the bytes are searched as they are. */
 export type DecodedOf = (r: KafkaRecord) => { value: unknown; text: () => string } | undefined;
 
-export function compileFilter(filter: RecordFilter, decodedOf: DecodedOf = () => undefined): CompiledFilter {
+/** A record's event type as its envelope reads it; null: it names none. */
+export type TypeOf = (r: KafkaRecord) => string | null;
+
+export function compileFilter(filter: RecordFilter, decodedOf: DecodedOf = () => undefined, typeOf: TypeOf = () => null): CompiledFilter {
   const checks: ((r: KafkaRecord) => boolean)[] = [];
   const sandbox: string[] = [];
-  const { key, header, value, anywhere, json, predicate } = filter;
+  const { key, header, value, anywhere, json, predicate, type } = filter;
 
   if (key) {
     const wanted = Buffer.from(key.value, 'utf8');
@@ -128,9 +131,10 @@ export function compileFilter(filter: RecordFilter, decodedOf: DecodedOf = () =>
       });
     }
   }
+  if (type !== undefined) checks.push((r) => typeOf(r) === type);
   if (predicate) sandbox.push(`(${predicate}\n)(r)`);
 
-  const only = anywhere !== undefined && !key && !header && value === undefined && json === undefined && predicate === undefined;
+  const only = anywhere !== undefined && !key && !header && value === undefined && json === undefined && predicate === undefined && type === undefined;
   const needle = only ? Buffer.from(anywhere, 'utf8') : null;
   const skipBatch = needle ? (body: Buffer) => body.indexOf(needle) < 0 && body.indexOf(GZIP) < 0 : null;
   const fast = checks.length === 0 ? () => true : checks.length === 1 ? checks[0]! : (r: KafkaRecord) => checks.every((c) => c(r));

@@ -6,7 +6,7 @@ import type { WireEvent } from '../../model/wire';
 import { throwIfAborted } from '../source-adapter';
 import { filterInSlices } from '../time-slices';
 import { recognise } from '../../model/event-envelope';
-import { headerOf } from './kafka-envelope';
+import { headerOf, kafkaRecordToEnvelope } from './kafka-envelope';
 import { compileFilter } from './record-filter';
 import type { EnvelopeRule } from '../../model/envelope-mapping';
 import { decodedValueOf, prepareRecords } from './kafka-decoding';
@@ -35,7 +35,12 @@ export interface SearchOutput {
 export async function searchTopic(access: TopicAccess, req: ScanRequest, signal: AbortSignal, out: SearchOutput, maxHits = req.limit): Promise<ScanSummary> {
   const started = Date.now();
   // Avro, Protobuf and the other decoded values are searched as what they mean.
-  const filter = compileFilter(req.filter, (r) => decodedValueOf(access.decoding, r, req.topic));
+  // A type is compared as the records table shows it: the record made into its envelope.
+  const filter = compileFilter(
+    req.filter,
+    (r) => decodedValueOf(access.decoding, r, req.topic),
+    (r) => kafkaRecordToEnvelope(req.topic, 0, r, 0, access.decoding).type,
+  );
   const spans = await spansOf(access, req.topic, req.partitions, signal);
   const [starts, untils] = await Promise.all([startsOf(access, req.topic, spans, req.from), req.until && !req.to ? startsOf(access, req.topic, spans, { type: 'time', value: req.until }) : null]);
   const position = new Map<number, number>();
