@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import amqp from 'amqplib';
 import { expect, test } from './fixtures';
 import { unique } from './brokers';
@@ -20,6 +21,7 @@ test('trace a conversation from a Kafka record across Kafka, RabbitMQ and the st
   const payments = unique('e2e-trace-payments');
   const stream = unique('e2e-trace-commands');
   const C = `conv-${randomUUID().slice(0, 8)}`;
+  const TRACE_ID = randomUUID().replace(/-/g, '');
   const ids = { command: `cmd-${randomUUID().slice(0, 8)}`, accepted: `acc-${randomUUID().slice(0, 8)}`, placed: `evt-${randomUUID().slice(0, 8)}`, payment: `pay-${randomUUID().slice(0, 8)}` };
   await createTopic(orders);
   await createTopic(payments);
@@ -42,7 +44,11 @@ test('trace a conversation from a Kafka record across Kafka, RabbitMQ and the st
     };
     await cloudEventsNpmKafka(orders, [placed, placed]);
     kcatProduce(payments, [
-      { key: 'order-7', headers: [`message-id=${ids.payment}`, 'event-type=PaymentRequested', `correlation-id=${C}`, `causation-id=${ids.placed}`], value: Buffer.from('{"amount":12}') },
+      {
+        key: 'order-7',
+        headers: [`message-id=${ids.payment}`, 'event-type=PaymentRequested', `correlation-id=${C}`, `causation-id=${ids.placed}`, `traceparent=00-${TRACE_ID}-00f067aa0ba902b7-01`],
+        value: Buffer.from('{"amount":12}'),
+      },
       { key: 'order-7', headers: ['message-id=pay-retry', 'event-type=PaymentRetried', `correlation-id=${C}`, 'causation-id=ghost-99'], value: Buffer.from('{"amount":12}') },
       { key: 'order-9', value: Buffer.from('{"note":"no ids at all"}') },
     ]);
@@ -129,6 +135,34 @@ test('trace a conversation from a Kafka record across Kafka, RabbitMQ and the st
     await expect(rabbitDetail).toContainText(ids.accepted);
     await expect(rabbitDetail).toContainText(ids.command);
     await app.screenshot('trace-opened-in-rabbit');
+
+    // The trace exported as JSON lines, and opened again from the palette.
+    await page.getByRole('tab', { name: /^Trace conv-/ }).click();
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Export', exact: true }).click();
+    const file = (await (await download).path())!;
+    const lines = readFileSync(file, 'utf8').trim().split('\n');
+    expect(lines).toHaveLength(8);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ rewindTrace: 1, request: { key: { by: 'correlation', value: C } }, summary: { members: 7 } });
+    await page.keyboard.press('ControlOrMeta+k');
+    await page.keyboard.type('Open a trace file');
+    const chooser = page.waitForEvent('filechooser');
+    await page.keyboard.press('Enter');
+    await (await chooser).setFiles(file);
+    await expect(page.getByRole('tab', { selected: true })).toContainText('Trace conv-');
+    const reopened = page.locator('[role="tabpanel"]:not([hidden])');
+    await expect(reopened.getByTestId('trace-summary')).toContainText('7 messages · 2 findings');
+    await expect(reopened.getByRole('grid', { name: 'Causation tree' }).getByRole('rowgroup').getByRole('row')).toHaveCount(7);
+
+    // A traceparent links to the user's tracing UI, by the template set once.
+    await page.keyboard.press('ControlOrMeta+k');
+    await page.keyboard.type('Set the tracing UI link');
+    await page.keyboard.press('Enter');
+    const linkDialog = page.getByRole('dialog', { name: 'Tracing UI link' });
+    await linkDialog.getByLabel('Tracing UI link').fill('http://localhost:16686/trace/{traceId}');
+    await linkDialog.getByRole('button', { name: 'Save' }).click();
+    await reopened.getByRole('grid', { name: 'Causation tree' }).getByRole('rowgroup').getByRole('row').filter({ hasText: 'PaymentRequested' }).click();
+    await expect(reopened.getByTestId('tracing-link')).toHaveAttribute('href', `http://localhost:16686/trace/${TRACE_ID}`);
   } finally {
     await ch.deleteQueue(stream).catch(() => undefined);
     await conn.close().catch(() => undefined);

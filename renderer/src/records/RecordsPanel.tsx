@@ -1,4 +1,6 @@
-import type { CSSProperties, ReactNode } from 'react';
+import type { CSSProperties, KeyboardEvent, ReactNode } from 'react';
+import { traceKeyOf } from '../../../src/model/trace';
+import { useTraceActions } from '../trace/trace-launch';
 import { useClient } from '../api/client-context';
 import type { Envelope, ReadTarget } from '../api/types';
 import { copyText } from '../ui/copy';
@@ -34,12 +36,19 @@ interface Props {
 /** The table of records and the selected one's detail, as every records view shows them. */
 export function RecordsPanel(p: Props) {
   const client = useClient();
+  const traces = useTraceActions();
   const current = p.rows[p.selected] ?? null;
+  // T on the table traces the selected message's conversation, as the detail pane's button does.
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (e.key !== 't' || e.ctrlKey || e.metaKey || e.altKey || !current || !traces || (e.target as HTMLElement).getAttribute('role') !== 'grid' || !traceKeyOf(current)) return;
+    e.preventDefault();
+    traces.start({ connectionId: p.connectionId, record: current, target: sourceFor(p.connectionId, current, p.target)?.target ?? null });
+  };
   const [width, setWidth] = useDetailWidth();
   const detail = <DetailPane envelope={current} noun={p.noun} positionLabel={p.positionLabel} source={current ? sourceFor(p.connectionId, current, p.target) : null} connectionId={p.connectionId} />;
   return (
     <div className="records resizable" style={width === null ? undefined : ({ '--detail-width': `${width}px` } as CSSProperties)}>
-      <div className="table-wrap">
+      <div className="table-wrap" onKeyDown={onKeyDown}>
         <RecordsTable
           rows={p.rows}
           columns={p.columns}

@@ -18,7 +18,7 @@ export function TraceButton({ envelope, source, connectionId }: { envelope: Enve
       disabled={!key}
       title={
         key
-          ? `Find every message with ${key.by === 'correlation' ? 'correlation id' : 'trace id'} ${key.value}, across the sources you pick`
+          ? `Find every message with ${key.by === 'correlation' ? 'correlation id' : 'trace id'} ${key.value}, across the sources you pick (T on the table)`
           : 'This message has no correlation id and no traceparent: there is nothing to follow it by.'
       }
       onClick={() => actions.start({ connectionId, record: envelope, target: source?.target ?? null })}
