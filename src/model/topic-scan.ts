@@ -85,6 +85,13 @@ export const ScanRequest = TopicRef.extend({
   filter: RecordFilter,
   /** Stop after this many hits; continue from `positions` for more. */
   limit: z.number().int().min(1).max(10_000).default(500),
+  /** How many bytes of each hit's value to ship (a trace keeps a small preview); absent: the usual preview. */
+  previewBytes: z
+    .number()
+    .int()
+    .min(0)
+    .max(64 * 1024)
+    .optional(),
 });
 export type ScanRequest = z.infer<typeof ScanRequest>;
 

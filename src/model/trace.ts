@@ -1,8 +1,11 @@
 import { z } from 'zod';
 import { Envelope } from './envelope';
 
-/** The most members one trace holds: the bound a user may raise to, and the one given by default. */
-export const TRACE_BOUND_MAX = 1_000_000;
+/**
+ * The most members one trace holds (each kept with a 1 KB preview, in the core and in the tab): the
+ * bound a user may raise to, and the one given by default.
+ */
+export const TRACE_BOUND_MAX = 200_000;
 export const TRACE_BOUND_DEFAULT = 10_000;
 
 /** What a trace follows: the correlation id the message carries, or the trace id of its `traceparent`. */

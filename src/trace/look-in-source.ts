@@ -32,7 +32,7 @@ const STORE_PAGE = 1_000;
 /** The most a look reads of one queue state or stream that cannot start at a time. */
 const UNTIMED_MAX = 200_000;
 /** Previews, not whole values: a trace shows what each step is and opens it in its view for the rest. */
-const PREVIEW_BYTES = 4 * 1024;
+const PREVIEW_BYTES = 1024;
 /** Kafka topics searched at once (each reads its partitions in parallel). */
 const TOPICS_AT_ONCE = 3;
 
@@ -119,7 +119,18 @@ async function lookInTopic(adapter: SourceAdapter, req: LookRequest, r: Extract<
   for (;;) {
     let reported = 0;
     const summary = await topics.search(
-      { connectionId: req.connectionId, topic, partitions: null, isolation: 'read_committed', from, to, until: req.window.to, filter: { anywhere: req.key.value }, limit: SEARCH_HITS },
+      {
+        connectionId: req.connectionId,
+        topic,
+        partitions: null,
+        isolation: 'read_committed',
+        from,
+        to,
+        until: req.window.to,
+        filter: { anywhere: req.key.value },
+        limit: SEARCH_HITS,
+        previewBytes: PREVIEW_BYTES,
+      },
       signal,
       {
         hits: (records) =>

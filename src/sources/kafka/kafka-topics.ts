@@ -14,7 +14,7 @@ export class KafkaTopics implements TopicAbility {
   page: TopicAbility['page'] = (req, signal) => readPage(this.access, req, signal);
   search: TopicAbility['search'] = (req, signal, out) =>
     searchTopic(this.access, req, signal, {
-      matched: (partition, records) => out.hits(records.map((r) => kafkaRecordToEnvelope(req.topic, partition, r, undefined, this.access.decoding))),
+      matched: (partition, records) => out.hits(records.map((r) => kafkaRecordToEnvelope(req.topic, partition, r, req.previewBytes, this.access.decoding))),
       progress: out.progress,
     });
   exportRecords: TopicAbility['exportRecords'] = (topic, scope, signal, send, progress) => exportRecords(this.access, topic, scope, signal, send, progress);
