@@ -6,6 +6,7 @@ import { ErrorBox } from '../ui/ErrorBox';
 import { formatCount, formatTime } from '../ui/format';
 import { useTraceActions } from './trace-launch';
 import { useCatalogue } from './useCatalogue';
+import { FindingsList } from './FindingsList';
 
 /** How a catalogue tab starts: built for a place, or a build that went on without its tab. */
 export type CatalogueStart = { kind: 'build'; connectionId: string; place: CatalogueRequest['resource'] } | { kind: 'attach'; jobId: string };
@@ -15,8 +16,6 @@ const SCOPES: { id: string; label: string; scope: CatalogueScope }[] = [
   { id: 's100k', label: 'A sample of 100,000', scope: { kind: 'sample', count: 100_000 } },
   { id: 'full', label: 'Everything', scope: { kind: 'full' } },
 ];
-
-const FINDING_WORDS: Record<string, string> = { duplicate: 'Duplicate', 'version-gap': 'Version gap', 'version-repeat': 'Version repeat', 'out-of-order': 'Out of order', orphan: 'Orphan' };
 
 const COLUMNS: DataColumn<CatalogueType>[] = [
   { id: 'type', label: 'Type', width: 'minmax(140px, 2fr)', className: 'mono', text: (t) => t.type },
@@ -105,20 +104,7 @@ export function CatalogueTab({ start, connectionName }: { start: CatalogueStart;
           {n}
         </div>
       ))}
-      {catalogue && catalogue.findings.length > 0 && (
-        <ul className="trace-findings" aria-label="Findings">
-          {catalogue.findings.slice(0, 200).map((f, i) => (
-            <li key={i}>
-              <span className={`badge finding-${f.kind}`}>{FINDING_WORDS[f.kind] ?? f.kind}</span> {f.text}{' '}
-              {f.refs.slice(0, 5).map((r, j) => (
-                <button key={j} className="link-button" onClick={() => open(r)}>
-                  open {j + 1}
-                </button>
-              ))}
-            </li>
-          ))}
-        </ul>
-      )}
+      {catalogue && <FindingsList findings={catalogue.findings.slice(0, 200)} links={(f) => f.refs.slice(0, 5).map((r, j) => ({ label: `open ${j + 1}`, go: () => open(r) }))} />}
       {catalogue && catalogue.complete && catalogue.findings.length === 0 && <div className="muted section">No duplicates, version gaps or repeats, or events out of time order.</div>}
       <div className="catalogue-body">
         <div className="table-wrap">

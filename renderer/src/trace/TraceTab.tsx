@@ -9,19 +9,12 @@ import { findingMembers, treeRows } from './trace-tree';
 import { traceFileText } from './trace-file';
 import { TraceTimeline } from './TraceTimeline';
 import { TraceTree } from './TraceTree';
+import { FindingsList } from './FindingsList';
 import { useTraceActions } from './trace-launch';
 import { useTrace } from './useTrace';
 
 /** How a trace tab starts: a new trace, a job to attach to, or a trace read from a file. */
 export type TraceStart = { kind: 'run'; request: TraceRequest } | { kind: 'attach'; jobId: string } | { kind: 'file'; request: TraceRequest; summary: TraceSummary; members: TraceMember[] };
-
-const FINDING_WORDS: Record<string, string> = {
-  duplicate: 'Duplicate',
-  orphan: 'Orphan',
-  'version-gap': 'Version gap',
-  'version-repeat': 'Version repeat',
-  'out-of-order': 'Out of order',
-};
 
 function sourceLine(s: TraceSourceState): string {
   const state = s.state === 'looking' ? 'looking…' : s.state === 'done' ? 'done' : s.state === 'stopped' ? 'stopped at the bound' : 'not reached';
@@ -115,20 +108,7 @@ export function TraceTab({ start, dark: _dark }: { start: TraceStart; dark: bool
           {n}
         </div>
       ))}
-      {summary && summary.findings.length > 0 && (
-        <ul className="trace-findings" aria-label="Findings">
-          {summary.findings.map((f, i) => (
-            <li key={i}>
-              <span className={`badge finding-${f.kind}`}>{FINDING_WORDS[f.kind] ?? f.kind}</span> {f.text}{' '}
-              {findingMembers(f, trace.members).map((m, j) => (
-                <button key={j} className="link-button" onClick={() => selectMember(m)}>
-                  show {j + 1}
-                </button>
-              ))}
-            </li>
-          ))}
-        </ul>
-      )}
+      {summary && <FindingsList findings={summary.findings} links={(f) => findingMembers(f, trace.members).map((m, j) => ({ label: `show ${j + 1}`, go: () => selectMember(m) }))} />}
       {summary && summary.findings.length === 0 && trace.members.length > 0 && <div className="muted section">No duplicates, orphans, version gaps or messages out of time order.</div>}
       <div className="records resizable" style={width === null ? undefined : ({ '--detail-width': `${width}px` } as CSSProperties)}>
         {/* Enter on the tree opens the selected message in its own view, as the button does. */}

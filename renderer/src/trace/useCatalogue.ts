@@ -1,4 +1,5 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
+import { useUnmountSignal } from '../api/useUnmountSignal';
 import { useClient } from '../api/client-context';
 import { Catalogue, CatalogueItem, CatalogueRequest, type CatalogueScope } from '../../../src/model/catalogue';
 
@@ -21,12 +22,8 @@ export function useCatalogue() {
   const [state, setState] = useState<State>(initial);
   const controller = useRef<AbortController | null>(null);
   const attached = useRef<string | null>(null);
-  const unmounted = useRef(new AbortController());
-  useEffect(() => {
-    const c = new AbortController();
-    unmounted.current = c;
-    return () => c.abort();
-  }, []);
+  // Closing the tab lets the job go on in the core.
+  const detach = useUnmountSignal();
 
   const onItems = useCallback((items: CatalogueItem[]) => {
     const last = items[items.length - 1];
@@ -50,9 +47,9 @@ export function useCatalogue() {
   const build = useCallback(
     (connectionId: string, resource: CatalogueRequest['resource'], scope: CatalogueScope) => {
       const request: CatalogueRequest = { connectionId, resource, scope };
-      void run((signal) => client.stream('catalogue/build', request, { signal, detach: unmounted.current.signal, onBatch: onItems, onProgress }), request);
+      void run((signal) => client.stream('catalogue/build', request, { signal, detach: detach.current, onBatch: onItems, onProgress }), request);
     },
-    [client, run, onItems, onProgress],
+    [client, run, onItems, onProgress, detach],
   );
 
   const attach = useCallback(
@@ -62,14 +59,14 @@ export function useCatalogue() {
         try {
           const asked = CatalogueRequest.safeParse((await client.call('jobs/get', { id: jobId }, { signal })).params);
           if (asked.success) setState((s) => ({ ...s, request: asked.data }));
-          const end = await client.stream('jobs/attach', { id: jobId }, { signal, detach: unmounted.current.signal, onBatch: (raw) => onItems(raw.map((x) => CatalogueItem.parse(x))), onProgress });
+          const end = await client.stream('jobs/attach', { id: jobId }, { signal, detach: detach.current, onBatch: (raw) => onItems(raw.map((x) => CatalogueItem.parse(x))), onProgress });
           return Catalogue.parse(end.result);
         } finally {
           attached.current = null;
         }
       }, null);
     },
-    [client, run, onItems, onProgress],
+    [client, run, onItems, onProgress, detach],
   );
 
   const stop = useCallback(() => {

@@ -1,4 +1,5 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
+import { useUnmountSignal } from '../api/useUnmountSignal';
 import { useClient } from '../api/client-context';
 import { TraceItem, TraceRequest, TraceSummary, type TraceMember, type TraceSourceState } from '../../../src/model/trace';
 
@@ -23,12 +24,8 @@ export function useTrace() {
   const [state, setState] = useState<TraceState>(initial);
   const controller = useRef<AbortController | null>(null);
   const attached = useRef<string | null>(null);
-  const unmounted = useRef(new AbortController());
-  useEffect(() => {
-    const c = new AbortController();
-    unmounted.current = c;
-    return () => c.abort();
-  }, []);
+  // Closing the tab lets the job go on in the core.
+  const detach = useUnmountSignal();
 
   const onItems = useCallback((items: TraceItem[]) => {
     setState((s) => {
@@ -53,12 +50,12 @@ export function useTrace() {
       controller.current = c;
       setState({ ...initial, request, running: true });
       try {
-        finish(await client.stream('trace/run', request, { signal: c.signal, detach: unmounted.current.signal, onBatch: onItems }));
+        finish(await client.stream('trace/run', request, { signal: c.signal, detach: detach.current, onBatch: onItems }));
       } catch (e) {
         fail(c, e);
       }
     },
-    [client, onItems],
+    [client, onItems, detach],
   );
 
   /** A trace that went on without its tab: what it found so far, then the rest. */
@@ -72,7 +69,7 @@ export function useTrace() {
       try {
         const asked = TraceRequest.safeParse((await client.call('jobs/get', { id: jobId }, { signal: c.signal })).params);
         if (asked.success) setState((s) => ({ ...s, request: asked.data }));
-        const end = await client.stream('jobs/attach', { id: jobId }, { signal: c.signal, detach: unmounted.current.signal, onBatch: (raw) => onItems(raw.map((x) => TraceItem.parse(x))) });
+        const end = await client.stream('jobs/attach', { id: jobId }, { signal: c.signal, detach: detach.current, onBatch: (raw) => onItems(raw.map((x) => TraceItem.parse(x))) });
         finish(TraceSummary.parse(end.result));
       } catch (e) {
         fail(c, e);
@@ -80,7 +77,7 @@ export function useTrace() {
         attached.current = null;
       }
     },
-    [client, onItems],
+    [client, onItems, detach],
   );
 
   /** A trace read back from a file: nothing runs. */
