@@ -2,6 +2,7 @@ import { useCallback, useRef, useState } from 'react';
 import { useUnmountSignal } from '../api/useUnmountSignal';
 import { useClient } from '../api/client-context';
 import { TraceItem, TraceRequest, TraceSummary, type TraceMember, type TraceSourceState } from '../../../src/model/trace';
+import { checkAll } from '../../../src/model/trace-checks';
 
 export interface TraceState {
   request: TraceRequest | null;
@@ -41,7 +42,25 @@ export function useTrace() {
   }, []);
 
   const finish = (summary: TraceSummary) => setState((s) => ({ ...s, running: false, summary, sources: summary.sources }));
-  const fail = (c: AbortController, error: unknown) => setState((s) => ({ ...s, running: false, stopped: c.signal.aborted, error: c.signal.aborted ? null : error }));
+  const started = useRef(0);
+  // Stopped by the user: the checks run here over what was found, so what stands can be read and exported.
+  const fail = (c: AbortController, error: unknown) =>
+    setState((s) => ({
+      ...s,
+      running: false,
+      stopped: c.signal.aborted,
+      error: c.signal.aborted ? null : error,
+      summary: c.signal.aborted
+        ? {
+            members: s.members.length,
+            sources: s.sources.map((x) => (x.state === 'looking' ? { ...x, state: 'stopped' as const } : x)),
+            bounded: false,
+            findings: checkAll(s.members, 'trace'),
+            elapsedMs: Date.now() - started.current,
+            notes: ['Stopped before the end: the messages and findings are those found until then.'],
+          }
+        : s.summary,
+    }));
 
   const start = useCallback(
     async (request: TraceRequest) => {
@@ -49,6 +68,7 @@ export function useTrace() {
       const c = new AbortController();
       controller.current = c;
       setState({ ...initial, request, running: true });
+      started.current = Date.now();
       try {
         finish(await client.stream('trace/run', request, { signal: c.signal, detach: detach.current, onBatch: onItems }));
       } catch (e) {
@@ -66,6 +86,7 @@ export function useTrace() {
       controller.current = c;
       attached.current = jobId;
       setState({ ...initial, running: true });
+      started.current = Date.now();
       try {
         const asked = TraceRequest.safeParse((await client.call('jobs/get', { id: jobId }, { signal: c.signal })).params);
         if (asked.success) setState((s) => ({ ...s, request: asked.data }));
