@@ -1,13 +1,14 @@
-import type { Catalogue, CatalogueType, ShapeChange, Sighting } from './catalogue';
+import { NO_TYPE, type Catalogue, type CatalogueType, type ShapeChange, type Sighting } from './catalogue';
 import type { Envelope } from './envelope';
 import { memberTime, type TraceWhere } from './trace';
 
 /** How deep into an event's data fields are named, and how many one event may name: past these a shape is left at its top. */
 const MAX_DEPTH = 4;
 const MAX_PATHS = 300;
+/** Fields a type keeps: data keyed by ids (`byAccount.acct-17`) would otherwise grow one a message. */
+const MAX_FIELDS = 300;
 /** Types a catalogue keeps; more are counted under one row. */
 const MAX_TYPES = 2_000;
-const NO_TYPE = '(no type)';
 const OTHER_TYPES = '(other types, past 2,000)';
 
 function kind(v: unknown): string {
@@ -56,6 +57,10 @@ interface TypeState {
   shaped: number;
   /** Path → types seen and how many events carried it. */
   fields: Map<string, { types: Set<string>; seen: number }>;
+  /** Paths every shaped event of the type has carried so far: only these can disappear. */
+  always: Set<string>;
+  /** Fields past MAX_FIELDS were not kept. */
+  fieldsCut: boolean;
   changes: ShapeChange[];
   said: Set<string>;
 }
@@ -77,25 +82,28 @@ export class CatalogueBuilder {
     const seen: Sighting = { ref: { where, position: r.position, partition: r.partition }, time: memberTime(r) };
     let t = this.types.get(name);
     if (!t) {
-      t = { type: name, count: 0, first: seen, last: seen, opaque: 0, shaped: 0, fields: new Map(), changes: [], said: new Set() };
+      t = { type: name, count: 0, first: seen, last: seen, opaque: 0, shaped: 0, fields: new Map(), always: new Set(), fieldsCut: false, changes: [], said: new Set() };
       this.types.set(name, t);
     }
     t.count++;
     t.last = seen;
-    const data = dataOf(r);
+    // Past MAX_TYPES the rest are counted together, with no fields: they have no one shape.
+    const data = name === OTHER_TYPES ? undefined : dataOf(r);
     if (data === undefined) {
       t.opaque++;
       return;
     }
     const shape = shapeOf(data);
-    if (t.shaped > 0 && name !== OTHER_TYPES) this.compare(t, shape, seen);
+    if (t.shaped > 0) this.compare(t, shape, seen);
+    else for (const path of shape.keys()) t.always.add(path);
     t.shaped++;
     for (const [path, type] of shape) {
       const f = t.fields.get(path);
       if (f) {
         f.types.add(type);
         f.seen++;
-      } else t.fields.set(path, { types: new Set([type]), seen: 1 });
+      } else if (t.fields.size < MAX_FIELDS) t.fields.set(path, { types: new Set([type]), seen: 1 });
+      else t.fieldsCut = true;
     }
   }
 
@@ -108,10 +116,16 @@ export class CatalogueBuilder {
     };
     for (const [path, type] of shape) {
       const f = t.fields.get(path);
-      if (!f) note({ kind: 'appears', path, from: null, to: type });
-      else if (!f.types.has(type)) note({ kind: 'type-changes', path, from: [...f.types].join(' | '), to: type });
+      if (!f) {
+        if (!t.fieldsCut) note({ kind: 'appears', path, from: null, to: type });
+      } else if (!f.types.has(type)) note({ kind: 'type-changes', path, from: [...f.types].join(' | '), to: type });
     }
-    for (const [path, f] of t.fields) if (f.seen === t.shaped && !shape.has(path)) note({ kind: 'disappears', path, from: [...f.types].join(' | '), to: null });
+    for (const path of t.always) {
+      if (shape.has(path)) continue;
+      t.always.delete(path);
+      const f = t.fields.get(path);
+      note({ kind: 'disappears', path, from: f ? [...f.types].join(' | ') : null, to: null });
+    }
   }
 
   /** The catalogue so far, its types by count. */
@@ -125,6 +139,7 @@ export class CatalogueBuilder {
         last: t.last,
         opaque: t.opaque,
         fields: [...t.fields].map(([path, f]) => ({ path, types: [...f.types].sort(), seen: f.seen })),
+        fieldsCut: t.fieldsCut,
         changes: t.changes,
       }));
     return { scanned: this.scanned, total, types, findings, complete, notes };

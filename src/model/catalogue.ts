@@ -1,5 +1,8 @@
 import { z } from 'zod';
-import { Finding, MemberRef, TraceWhere } from './trace';
+import { Finding, MemberRef } from './trace';
+
+/** The catalogue's row, and the search's Type condition, for records that name no type. */
+export const NO_TYPE = '(no type)';
 
 /** What a catalogue reads: a sample (the newest records of a topic, the first of a stream or queue state) or everything. */
 export const CatalogueScope = z.discriminatedUnion('kind', [z.object({ kind: z.literal('sample'), count: z.number().int().min(100).max(1_000_000) }), z.object({ kind: z.literal('full') })]);
@@ -8,7 +11,7 @@ export type CatalogueScope = z.infer<typeof CatalogueScope>;
 export const CatalogueRequest = z.object({
   connectionId: z.string().min(1),
   /** The topic, stream, queue state or store stream, as the sidebar lists it. */
-  resource: TraceWhere.pick({ resourceType: true, resource: true, vhost: true }),
+  resource: z.object({ resourceType: z.string().min(1).max(40), resource: z.string().min(1).max(1_000), vhost: z.string().nullable() }),
   scope: CatalogueScope,
 });
 export type CatalogueRequest = z.infer<typeof CatalogueRequest>;
@@ -48,6 +51,8 @@ export const CatalogueType = z.object({
   /** Events of the type whose data is not JSON (or not read whole): their fields are not known. */
   opaque: z.number().int(),
   fields: z.array(CatalogueField),
+  /** More fields than a type keeps (300) were seen: the rest are not listed, and appear as no change. */
+  fieldsCut: z.boolean(),
   changes: z.array(ShapeChange),
 });
 export type CatalogueType = z.infer<typeof CatalogueType>;

@@ -360,7 +360,8 @@ function conventional(record: RawRecord): Recognised {
     fields.type = meta.javaClass;
     rules.type = headerRule(findHeader(record.headers, SPRING_TYPE)!.name);
   }
-  const any = found || meta.javaClass !== null || meta.source !== null || meta.time !== null;
+  // A W3C traceparent alone (what an OpenTelemetry-instrumented producer adds) is an event's trace: it counts.
+  const any = found || meta.javaClass !== null || meta.source !== null || meta.time !== null || meta.traceparent !== null;
   if (any) meta.format = inPayload ? 'an envelope in the payload' : headerFormat(record, rules);
   return { id: fields.id, type: fields.type, correlationId: fields.correlationId, causationId: fields.causationId, rules, event: any ? meta : null };
 }

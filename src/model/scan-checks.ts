@@ -1,31 +1,54 @@
 import type { Envelope } from './envelope';
-import { aggregateOf, bytesOf, cut, placeText, refOf, type Placed } from './trace-checks';
-import { memberTime, type Finding, type TraceWhere } from './trace';
+import { aggregateOf, bytesOf, cut, duplicateText, placeText, refOf, REFS_KEPT, type Placed } from './trace-checks';
+import { memberTime, type Finding, type MemberRef, type TraceWhere } from './trace';
 
-/** Event ids remembered for the duplicate check; past this a long scan says it stopped looking. */
-const MAX_IDS = 1_000_000;
+/** Event ids (and aggregates) remembered, about 150 bytes each; past this a long scan says it stopped looking. */
+const MAX_KEYS = 500_000;
 /** Findings kept; the rest are counted. */
 const MAX_FINDINGS = 1_000;
 
+/** What is kept of a message seen: where it is, in words and as a link, and a digest of its bytes; never the message. */
 interface Seen {
-  m: Placed;
-  bytes: string;
+  ref: MemberRef;
+  digest: string;
   cut: boolean;
+  id: string | null;
 }
+
+/** Two 32-bit FNV-1a hashes of a text (64 bits): enough to tell two deliveries' bytes apart without keeping them. */
+function digest(text: string): string {
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995) ^ (b >>> 15);
+  }
+  return `${text.length}:${(a >>> 0).toString(16)}${(b >>> 0).toString(16)}`;
+}
+
+function seen(m: Placed, withBytes: boolean): Seen {
+  return { ref: refOf(m), digest: withBytes ? digest(bytesOf(m.record.payload)) : '', cut: cut(m.record.payload), id: m.record.id };
+}
+
+/** Where a remembered message is, in words, made only when a finding says it. */
+const placeOf = (x: Seen) => `${x.ref.where.resource}${x.ref.partition !== null ? ` [${x.ref.partition}]` : ''} at ${x.ref.position}`;
 
 /**
  * The checks of a trace, run over a whole topic, stream or queue as it is read, in each place's own
- * order and in bounded memory: the same event id delivered more than once, an aggregate's versions
- * that skip or repeat or go back, and a message whose time is before one earlier in its partition.
+ * order and in bounded memory (a few hundred bytes a remembered id, never the message): the same
+ * event id delivered more than once, an aggregate's versions that skip or repeat or go back, and a
+ * message whose time is before one earlier in its partition.
  */
 export class ScanChecks {
   private readonly ids = new Map<string, Seen>();
-  private readonly repeats = new Map<string, Placed[]>();
-  private readonly versions = new Map<string, { version: number; m: Placed }>();
-  private readonly latest = new Map<string, { t: number; m: Placed }>();
+  private readonly repeats = new Map<string, Seen[]>();
+  private readonly repeated = new Map<string, number>();
+  private readonly versions = new Map<string, { version: number; at: Seen }>();
+  private readonly latest = new Map<string, { t: number; time: string; at: Seen }>();
   private readonly found: Finding[] = [];
   private more = 0;
-  private idsFull = false;
+  private full = false;
 
   add(where: TraceWhere, record: Envelope): void {
     const m: Placed = { where, record };
@@ -42,38 +65,38 @@ export class ScanChecks {
   private duplicate(m: Placed) {
     const id = m.record.id;
     if (id === null) return;
-    const first = this.ids.get(id);
-    if (!first) {
-      if (this.ids.size < MAX_IDS) this.ids.set(id, { m, bytes: bytesOf(m.record.payload), cut: cut(m.record.payload) });
-      else this.idsFull = true;
+    if (!this.ids.has(id)) {
+      if (this.ids.size < MAX_KEYS) this.ids.set(id, seen(m, true));
+      else this.full = true;
       return;
     }
-    const list = this.repeats.get(id);
-    if (list) list.push(m);
-    else this.repeats.set(id, [m]);
+    this.repeated.set(id, (this.repeated.get(id) ?? 0) + 1);
+    const list = this.repeats.get(id) ?? [];
+    if (list.length === 0) this.repeats.set(id, list);
+    // Past the links a finding keeps, only whether the bytes differ still matters.
+    if (list.length < REFS_KEPT) list.push(seen(m, true));
+    else if (!list.some((x) => x.digest === 'differs')) {
+      const d = digest(bytesOf(m.record.payload));
+      if (d !== this.ids.get(id)!.digest) list.push({ ...seen(m, false), digest: 'differs' });
+    }
   }
 
   private version(m: Placed) {
     const a = aggregateOf(m.record);
     if (!a) return;
     const prev = this.versions.get(a.aggregate);
-    this.versions.set(a.aggregate, { version: a.version, m });
+    if (prev || this.versions.size < MAX_KEYS) this.versions.set(a.aggregate, { version: a.version, at: seen(m, false) });
+    else this.full = true;
     if (!prev) return;
-    if (a.version === prev.version && m.record.id !== prev.m.record.id) {
-      this.push({
-        kind: 'version-repeat',
-        text: `${a.aggregate}: version ${a.version} appears twice, as two different events (${placeText(prev.m)} and ${placeText(m)}).`,
-        refs: [refOf(prev.m), refOf(m)],
-      });
+    const here = placeText(m);
+    const refs = [prev.at.ref, refOf(m)];
+    if (a.version === prev.version && m.record.id !== prev.at.id) {
+      this.push({ kind: 'version-repeat', text: `${a.aggregate}: version ${a.version} appears twice, as two different events (${placeOf(prev.at)} and ${here}).`, refs });
     } else if (a.version < prev.version) {
-      this.push({
-        kind: 'version-repeat',
-        text: `${a.aggregate}: version ${a.version} comes after version ${prev.version} (${placeText(prev.m)}, then ${placeText(m)}).`,
-        refs: [refOf(prev.m), refOf(m)],
-      });
+      this.push({ kind: 'version-repeat', text: `${a.aggregate}: version ${a.version} comes after version ${prev.version} (${placeOf(prev.at)}, then ${here}).`, refs });
     } else if (a.version > prev.version + 1) {
       const missing = a.version - prev.version === 2 ? `version ${prev.version + 1} is` : `versions ${prev.version + 1}–${a.version - 1} are`;
-      this.push({ kind: 'version-gap', text: `${a.aggregate}: version ${prev.version} is followed by ${a.version}; ${missing} not there.`, refs: [refOf(prev.m), refOf(m)] });
+      this.push({ kind: 'version-gap', text: `${a.aggregate}: version ${prev.version} is followed by ${a.version}; ${missing} not there.`, refs });
     }
   }
 
@@ -84,12 +107,8 @@ export class ScanChecks {
     const k = `${m.where.resource}\u0000${m.record.partition ?? ''}`;
     const prev = this.latest.get(k);
     if (prev && t < prev.t) {
-      this.push({
-        kind: 'out-of-order',
-        text: `${placeText(m)} says ${time}, before ${placeText(prev.m)} (${memberTime(prev.m.record)}), which comes earlier in the log.`,
-        refs: [refOf(prev.m), refOf(m)],
-      });
-    } else this.latest.set(k, { t, m });
+      this.push({ kind: 'out-of-order', text: `${placeText(m)} says ${time}, before ${placeOf(prev.at)} (${prev.time}), which comes earlier in the log.`, refs: [prev.at.ref, refOf(m)] });
+    } else this.latest.set(k, { t, time, at: seen(m, false) });
   }
 
   /** What was found so far, and what the checks could not cover. */
@@ -97,19 +116,17 @@ export class ScanChecks {
     const dups: Finding[] = [];
     for (const [id, list] of this.repeats) {
       const first = this.ids.get(id)!;
-      const all = [first.m, ...list];
-      const differ = list.some((m) => bytesOf(m.record.payload) !== first.bytes);
-      const partial = first.cut || list.some((m) => cut(m.record.payload));
+      const times = 1 + this.repeated.get(id)!;
+      const differ = list.some((x) => x.digest !== first.digest);
+      const partial = first.cut || list.some((x) => x.cut);
       const bytes = differ ? 'the bytes differ' : partial ? 'the bytes shown are the same (previews: the rest was not compared)' : 'the bytes are the same';
-      dups.push({
-        kind: 'duplicate',
-        text: `Event ${id} was delivered ${all.length} times (${all.slice(0, 5).map(placeText).join(', ')}${all.length > 5 ? ', …' : ''}); ${bytes}.`,
-        refs: all.slice(0, 20).map(refOf),
-      });
+      const shown = [first, ...list.filter((x) => x.digest !== 'differs')];
+      dups.push({ kind: 'duplicate', text: duplicateText(id, times, shown.slice(0, 5).map(placeOf), bytes), refs: shown.slice(0, REFS_KEPT).map((x) => x.ref) });
+      if (dups.length >= MAX_FINDINGS) break;
     }
     const notes: string[] = [];
-    if (this.idsFull) notes.push(`Duplicates were looked for among the first ${MAX_IDS.toLocaleString('en-US')} event ids.`);
-    if (this.more > 0) notes.push(`${this.more.toLocaleString('en-US')} more findings were not kept (the first ${MAX_FINDINGS.toLocaleString('en-US')} are listed).`);
-    return { findings: [...dups.slice(0, MAX_FINDINGS), ...this.found], notes };
+    if (this.full) notes.push(`Duplicates and versions were followed for the first ${MAX_KEYS.toLocaleString('en-US')} event ids and aggregates.`);
+    if (this.more > 0 || this.repeats.size > MAX_FINDINGS) notes.push(`More findings than the ${MAX_FINDINGS.toLocaleString('en-US')} of each kind listed were not kept.`);
+    return { findings: [...dups, ...this.found], notes };
   }
 }

@@ -12,7 +12,8 @@ export const refOf = (m: Placed): MemberRef => ({ where: m.where, position: m.re
 export const placeText = (m: Placed) => `${m.where.resource}${m.record.partition !== null ? ` [${m.record.partition}]` : ''} at ${m.record.position}`;
 
 const AGGREGATE_HEADERS = ['aggregate-id', 'aggregateid', 'aggregate_id', 'x-aggregate-id', 'axon-message-aggregate-identifier'];
-const VERSION_HEADERS = ['aggregate-version', 'aggregateversion', 'aggregate_version', 'x-aggregate-version', 'axon-message-aggregate-seq', 'version'];
+/** An aggregate's version by name: a bare `version` header is left out, as producers use it for a schema's version too. */
+const VERSION_HEADERS = ['aggregate-version', 'aggregateversion', 'aggregate_version', 'x-aggregate-version', 'axon-message-aggregate-seq'];
 
 function header(headers: Header[], names: string[]): string | null {
   for (const h of headers) if (h.value !== null && !h.binary && names.includes(h.name.toLowerCase())) return h.value;
@@ -85,7 +86,7 @@ export function duplicates(members: readonly Placed[]): Finding[] {
     const differ = list.some((m) => bytesOf(m.record.payload) !== first);
     const partial = list.some((m) => cut(m.record.payload));
     const bytes = differ ? 'the bytes differ' : partial ? 'the bytes shown are the same (previews: the rest was not compared)' : 'the bytes are the same';
-    findings.push({ kind: 'duplicate', text: `Event ${id} was delivered ${list.length} times (${list.map(placeText).join(', ')}); ${bytes}.`, refs: list.map(refOf) });
+    findings.push({ kind: 'duplicate', text: duplicateText(id, list.length, list.slice(0, PLACES_SAID).map(placeText), bytes), refs: list.slice(0, REFS_KEPT).map(refOf) });
   }
   return findings;
 }
@@ -179,7 +180,24 @@ export function outOfOrder(members: readonly Placed[]): Finding[] {
   return findings;
 }
 
-/** Every check on a set of members. */
-export function checkAll(members: readonly Placed[], within: 'trace' | 'resource'): Finding[] {
-  return [...duplicates(members), ...(within === 'trace' ? orphans(members) : []), ...versionChecks(members, within), ...outOfOrder(members)];
+/** Findings one check keeps, places one finding names, and messages it links to: a conversation of 100,000 copies of one event is one finding, not 100,000 lines. */
+export const FINDINGS_KEPT = 1_000;
+const PLACES_SAID = 5;
+export const REFS_KEPT = 20;
+
+export function duplicateText(id: string, times: number, places: string[], bytes: string): string {
+  return `Event ${id} was delivered ${times.toLocaleString('en-US')} times (${places.join(', ')}${times > places.length ? ', …' : ''}); ${bytes}.`;
+}
+
+/**
+ * Every check on a set of members, each kind's findings kept to FINDINGS_KEPT (a note says how many
+ * more). Causes not found are looked for only in a whole trace: one cut short (its bound, a Stop)
+ * may hold the cause beyond where it stopped.
+ */
+export function checkAll(members: readonly Placed[], within: 'trace' | 'resource', whole = true): Finding[] {
+  return [duplicates(members), within === 'trace' && whole ? orphans(members) : [], versionChecks(members, within), outOfOrder(members)].flatMap((found) => {
+    if (found.length <= FINDINGS_KEPT) return found;
+    const kind = found[0]!.kind;
+    return [...found.slice(0, FINDINGS_KEPT), { kind, text: `…and ${(found.length - FINDINGS_KEPT).toLocaleString('en-US')} more findings of this kind, not listed.`, refs: [] }];
+  });
 }

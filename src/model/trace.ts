@@ -9,10 +9,13 @@ export const TRACE_BOUND_MAX = 200_000;
 export const TRACE_BOUND_DEFAULT = 10_000;
 
 /** What a trace follows: the correlation id the message carries, or the trace id of its `traceparent`. */
-export const TraceKey = z.object({
-  by: z.enum(['correlation', 'trace']),
-  value: z.string().min(1).max(1_000),
-});
+export const TraceKey = z
+  .object({
+    by: z.enum(['correlation', 'trace']),
+    value: z.string().min(1).max(1_000),
+  })
+  // A trace id is hex, written in lower case by the W3C format: one typed in upper case is the same id.
+  .transform((k) => (k.by === 'trace' ? { ...k, value: k.value.toLowerCase() } : k));
 export type TraceKey = z.infer<typeof TraceKey>;
 
 /** Where a member lives, enough to open it in its own view. */
@@ -40,7 +43,11 @@ export const TraceRequest = z.object({
   /** The message the trace starts from, for the trace's title and its time. */
   origin: z.object({ where: TraceWhere, position: z.string(), partition: z.number().int().nullable(), time: z.iso.datetime({ offset: true }).nullable() }),
   /** Kafka topics, streams and queues are read between these times (found by time, not read whole); the store through its index. */
-  window: z.object({ from: z.iso.datetime({ offset: true }), to: z.iso.datetime({ offset: true }) }),
+  window: z
+    .object({ from: z.iso.datetime({ offset: true }), to: z.iso.datetime({ offset: true }) })
+    .refine((w) => Date.parse(w.from) <= Date.parse(w.to), { message: "The window's start is after its end." })
+    // Kafka's timestamps count from 1970: before it, a time means nothing to a broker (and -1 would mean "the latest").
+    .refine((w) => Date.parse(w.from) >= 0, { message: 'The window starts before 1970: no broker keeps a time before it.' }),
   /** The connections to look in; each traceable resource of each is looked at. */
   connectionIds: z.array(z.string().min(1)).min(1).max(50),
   /** Per connection, the only topics, streams or queues to look in (by name); a connection not named here: every one it has. */

@@ -27,13 +27,19 @@ export async function buildCatalogue(
   let total: number | null = null;
   // The first batch's catalogue at once, so something shows; then one a second.
   let last = 0;
+  const said: string[] = [];
   const snapshot = (complete: boolean) => {
     const found = checks.findings();
-    const notes = [...found.notes];
-    if (req.scope.kind === 'sample') notes.unshift(`A sample: ${req.resource.resourceType === 'kafka-topic' ? 'the newest' : 'the first'} ${req.scope.count.toLocaleString('en-US')} records at most.`);
+    const notes = [...said, ...found.notes];
+    if (req.scope.kind === 'sample')
+      notes.unshift(
+        req.resource.resourceType === 'kafka-topic'
+          ? `A sample: the newest ${req.scope.count.toLocaleString('en-US')} records, shared out among the partitions (a few more when they do not divide it).`
+          : `A sample: the first ${req.scope.count.toLocaleString('en-US')} records at most.`,
+      );
     return builder.snapshot(found.findings, total, complete, notes);
   };
-  await readResource(adapter, req.connectionId, req.resource, req.scope, signal, {
+  const whole = await readResource(adapter, req.connectionId, req.resource, req.scope, signal, {
     batch: (records) => {
       for (const r of records) {
         builder.add(where, r);
@@ -47,6 +53,7 @@ export async function buildCatalogue(
       }
     },
     total: (n) => (total = n),
+    note: (text) => void (!said.includes(text) && said.push(text)),
   });
-  return snapshot(true);
+  return snapshot(whole);
 }

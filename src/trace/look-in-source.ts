@@ -29,12 +29,12 @@ export interface LookRequest {
 const SEARCH_HITS = 10_000;
 /** Events asked of the store's index at a time. */
 const STORE_PAGE = 1_000;
-/** The most a look reads of one queue state or stream that cannot start at a time. */
-const UNTIMED_MAX = 200_000;
+/** Items a read is asked for at a time; a stream or queue state is read on from where each stopped. */
+const READ_PAGE = 100_000;
 /** Previews, not whole values: a trace shows what each step is and opens it in its view for the rest. */
 const PREVIEW_BYTES = 1024;
 /** Kafka topics searched at once (each reads its partitions in parallel). */
-const TOPICS_AT_ONCE = 3;
+const TOPICS_AT_ONCE = 6;
 
 /** Which resources of a source a trace reads: topics, streams and queue states; never a classic queue (a read there takes messages). */
 export function traceable(r: Resource): boolean {
@@ -58,7 +58,10 @@ const whereOf = (req: LookRequest, r: Resource): TraceWhere => ({
  */
 export async function lookInSource(adapter: SourceAdapter, req: LookRequest, signal: AbortSignal, out: LookOutput): Promise<void> {
   if (adapter.eventStore) return lookInStore(adapter, req, signal, out);
-  const resources = (await adapter.listResources(signal)).filter((r) => traceable(r) && (!req.only || req.only.includes(r.name)));
+  const listed = await adapter.listResources(signal);
+  const resources = listed.filter((r) => traceable(r) && (!req.only || req.only.includes(r.name)));
+  const missing = req.only?.filter((name) => !listed.some((r) => r.name === name)) ?? [];
+  if (missing.length) out.skipped(`Not in this connection: ${missing.join(', ')}.`);
   let done = 0;
   out.resources(0, resources.length);
   const one = async (r: Resource) => {
@@ -146,6 +149,8 @@ async function lookInTopic(adapter: SourceAdapter, req: LookRequest, r: Extract<
       },
     );
     out.scanned(summary.scanned - reported);
+    // What the search says of itself (a transaction still open, records deleted by retention, aborted ones hidden) is said with the trace.
+    for (const n of summary.notes) out.skipped(`${topic}: ${n}`);
     if (summary.stopped) throw new RewindError(summary.stopped.code === 'not_found' ? 'not_found' : 'network', `${topic}: ${summary.stopped.message}`);
     if (summary.complete || summary.hits < SEARCH_HITS) return;
     from = { type: 'offsets', value: summary.positions };
@@ -165,25 +170,32 @@ async function lookInLog(adapter: SourceAdapter, req: LookRequest, r: Resource, 
   if (!target) return;
   const where = whereOf(req, r);
   const end = Date.parse(req.window.to);
-  const read = async (from: ReadStart, timed: boolean) => {
+  /** Reads on, a page of reads at a time, from where each stopped: to the end, or (a log read from a time) until past the window. */
+  const read = async (first: ReadStart, timed: boolean) => {
     const past = new AbortController();
     const reading = AbortSignal.any([signal, past.signal]);
+    let from = first;
     try {
-      await adapter.read({
-        target,
-        from,
-        limit: UNTIMED_MAX,
-        previewBytes: PREVIEW_BYTES,
-        signal: reading,
-        onBatch: (items) => {
-          out.scanned(items.length);
-          const mine = items.filter((e) => belongsTo(e, req.key));
-          if (mine.length) out.found(where, mine, 'deadLetter' in r && r.deadLetter);
-          // A log read from a time is in time order: once a batch is all past the window, the rest is too.
-          if (timed && items.length > 0 && items.every((e) => e.timestamp !== null && Date.parse(e.timestamp) > end)) past.abort();
-        },
-        onProgress: () => undefined,
-      });
+      for (;;) {
+        const summary = await adapter.read({
+          target,
+          from,
+          limit: READ_PAGE,
+          previewBytes: PREVIEW_BYTES,
+          signal: reading,
+          onBatch: (items) => {
+            out.scanned(items.length);
+            const mine = items.filter((e) => belongsTo(e, req.key));
+            if (mine.length) out.found(where, mine, 'deadLetter' in r && r.deadLetter);
+            // A log read from a time is in time order: once a batch is all past the window, the rest is too.
+            if (timed && items.length > 0 && items.every((e) => e.timestamp !== null && Date.parse(e.timestamp) > end)) past.abort();
+          },
+          onProgress: () => undefined,
+        });
+        for (const n of summary.notes ?? []) out.skipped(`${r.name}: ${n}`);
+        if (summary.next === null || past.signal.aborted) return;
+        from = { type: 'position', value: summary.next };
+      }
     } catch (e) {
       if (past.signal.aborted && !signal.aborted) return;
       throw e;

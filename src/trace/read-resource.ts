@@ -14,6 +14,8 @@ export interface ResourceOutput {
   batch(records: Envelope[]): void;
   /** How many there are to read, once known. */
   total(n: number): void;
+  /** What the read says of itself: a transaction still open, a stream read over AMQP that stopped when idle… */
+  note(text: string): void;
 }
 
 function targetOf(r: CatalogueRequest['resource']): ReadTarget {
@@ -36,10 +38,11 @@ function targetOf(r: CatalogueRequest['resource']): ReadTarget {
  * as a search that keeps every record (the newest of each partition for a sample), anything else
  * from its start. A RabbitMQ classic queue is not read: reading one takes its messages.
  */
-export async function readResource(adapter: SourceAdapter, connectionId: string, r: CatalogueRequest['resource'], scope: CatalogueScope, signal: AbortSignal, out: ResourceOutput): Promise<void> {
+/** Reads what the scope asks for; says whether all of it was read. */
+export async function readResource(adapter: SourceAdapter, connectionId: string, r: CatalogueRequest['resource'], scope: CatalogueScope, signal: AbortSignal, out: ResourceOutput): Promise<boolean> {
   if (r.resourceType === 'kafka-topic') return readTopic(adapter, connectionId, r.resource, scope, signal, out);
   const target = targetOf(r);
-  await adapter.read({
+  const summary = await adapter.read({
     target,
     from: { type: 'start' },
     limit: scope.kind === 'sample' ? scope.count : WHOLE,
@@ -48,9 +51,12 @@ export async function readResource(adapter: SourceAdapter, connectionId: string,
     onBatch: out.batch,
     onProgress: (p) => p.total !== null && out.total(p.total),
   });
+  for (const n of summary.notes ?? []) out.note(n);
+  // A sample stops at its count on purpose; a whole read that stopped short (a stream over AMQP, idle) did not read everything.
+  return scope.kind === 'sample' || summary.next === null;
 }
 
-async function readTopic(adapter: SourceAdapter, connectionId: string, topic: string, scope: CatalogueScope, signal: AbortSignal, out: ResourceOutput) {
+async function readTopic(adapter: SourceAdapter, connectionId: string, topic: string, scope: CatalogueScope, signal: AbortSignal, out: ResourceOutput): Promise<boolean> {
   const topics = adapter.topics;
   if (!topics) throw new RewindError('unsupported', 'This connection has no topics');
   const ranges = await topics.partitionRanges(topic, { type: 'start' }, signal);
@@ -64,7 +70,9 @@ async function readTopic(adapter: SourceAdapter, connectionId: string, topic: st
       progress: () => undefined,
     });
     if (s.stopped) throw new RewindError(s.stopped.code === 'not_found' ? 'not_found' : 'network', `${topic}: ${s.stopped.message}`);
-    if (s.complete) return;
+    for (const n of s.notes) out.note(n);
+    // Short of the hit limit, the search ended where it could go no further (the end, or a transaction still open).
+    if (s.complete || s.hits < SEARCH_HITS) return s.complete;
     from = { type: 'offsets', value: s.positions };
     to = s.ends;
   }

@@ -32,7 +32,8 @@ export async function runTrace(
   const notes: string[] = [];
   const atBound = new AbortController();
   const looking = AbortSignal.any([signal, atBound.signal]);
-  const states = req.connectionIds.map((id): TraceSourceState => {
+  // A connection named twice is looked in once: its messages are not each other's duplicates.
+  const states = [...new Set(req.connectionIds)].map((id): TraceSourceState => {
     const c = all.find((x) => x.id === id);
     return {
       connectionId: id,
@@ -119,8 +120,11 @@ export async function runTrace(
     throw e;
   }
   const bounded = atBound.signal.aborted;
-  if (bounded) notes.push(`The trace stopped at ${req.bound.toLocaleString('en-US')} messages, its bound: there may be more. Trace again with a higher bound to find them.`);
+  if (bounded)
+    notes.push(
+      `The trace stopped at ${req.bound.toLocaleString('en-US')} messages, its bound: there may be more, and causes not found are not listed (they may be among them). Trace again with a higher bound to find them.`,
+    );
   const failed = states.filter((s) => s.state === 'failed');
   if (failed.length) notes.push(`Not looked in to the end: ${failed.map((s) => s.connectionName).join(', ')} (see each source's line).`);
-  return { members: members.length, sources: states, bounded, findings: checkAll(members, 'trace'), elapsedMs: Date.now() - started, notes };
+  return { members: members.length, sources: states, bounded, findings: checkAll(members, 'trace', !bounded), elapsedMs: Date.now() - started, notes };
 }

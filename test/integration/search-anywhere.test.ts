@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +24,7 @@ let client: RewindClient;
 let kafkaId: string;
 const topic = unique('anywhere');
 const NEEDLE = `needle-${Date.now()}`;
+const NOT_ASCII = `café-${Date.now()}`;
 const COUNT = 60_000;
 
 async function search(filter: { anywhere: string }, until?: string) {
@@ -49,6 +51,9 @@ beforeAll(async () => {
     // The producer compressed the value itself: the text is only in what it inflates to.
     { key: 'z', value: gzipSync(Buffer.from(`{"in":"gzip","correlationId":"${NEEDLE}"}`)) },
   ]);
+  // Python's json.dumps writes what is not ASCII as \u escapes: the text is in the value, written another way.
+  const escaped = execFileSync('python3', ['-c', 'import json,sys; print(json.dumps({"in": "python", "correlationId": sys.argv[1]}))', NOT_ASCII]).toString().trim();
+  kcatProduce(topic, [{ key: 'py', value: Buffer.from(escaped) }]);
   kcatProduceLines(topic, filler(COUNT / 3), { keyed: true });
   kcatProduce(topic, [{ key: 'lz4', headers: [`x-trace=${NEEDLE}`], value: Buffer.from('{"in":"lz4 batch"}') }], { codec: 'lz4', partition: 1 });
   kcatProduceLines(topic, filler((2 * COUNT) / 3), { keyed: true });
@@ -65,13 +70,19 @@ describe('text anywhere in a record', () => {
   it('is found in a key, a header, a value, a gzip-compressed value and an lz4 batch, and every record is counted', async () => {
     const { hits, summary } = await search({ anywhere: NEEDLE });
     expect(hits.map((h) => (h.key?.kind === 'text' ? h.key.text : '?')).sort()).toEqual(['h', 'lz4', `order-${NEEDLE}`, 'v', 'z'].sort());
-    expect(summary).toMatchObject({ scanned: COUNT + 5, hits: 5, complete: true, stopped: null });
+    expect(summary).toMatchObject({ scanned: COUNT + 6, hits: 5, complete: true, stopped: null });
+  });
+
+  it('is found as a JSON writer escaped it', async () => {
+    const { hits } = await search({ anywhere: NOT_ASCII });
+    expect(hits.map((h) => (h.key?.kind === 'text' ? h.key.text : '?'))).toEqual(['py']);
+    expect(hits[0]!.payload.kind === 'json' && hits[0]!.payload.text).toContain('caf\\u00e9-');
   });
 
   it('text that is nowhere finds nothing, having counted every record', async () => {
     const { hits, summary } = await search({ anywhere: `absent-${NEEDLE}` });
     expect(hits).toEqual([]);
-    expect(summary).toMatchObject({ scanned: COUNT + 5, hits: 0, complete: true });
+    expect(summary).toMatchObject({ scanned: COUNT + 6, hits: 0, complete: true });
   });
 
   it('a search until a time stops at each partition’s first record at or after it', async () => {

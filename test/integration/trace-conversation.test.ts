@@ -235,11 +235,26 @@ describe('a conversation across Kafka, RabbitMQ, BullMQ and the store', () => {
     kcatProduce(payments, [
       { headers: [`traceparent=00-${traceId}-00f067aa0ba902b7-01`, 'event-type=RefundRequested', 'message-id=r-1'], value: Buffer.from('{}') },
       { headers: [`traceparent=00-${traceId}-b7ad6b7169203331-01`, 'event-type=RefundPaid', 'message-id=r-2'], value: Buffer.from('{}') },
+      // What an OpenTelemetry-instrumented producer adds and nothing else.
+      { key: 'otel-only', headers: [`traceparent=00-${traceId}-53995c3f42cd8ad8-01`], value: Buffer.from('{"refund":3}') },
     ]);
-    const { summary, members } = await trace(request({ key: { by: 'trace', value: traceId } }));
-    expect(members.map((m) => m.record.id).sort()).toEqual(['r-1', 'r-2']);
+    // Typed in upper case, the trace id is the same one.
+    const { summary, members } = await trace(request({ key: { by: 'trace', value: traceId.toUpperCase() } }));
+    expect(members.map((m) => m.record.id ?? (m.record.key?.kind === 'text' ? m.record.key.text : '?')).sort()).toEqual(['otel-only', 'r-1', 'r-2']);
     expect(summary.findings).toEqual([]);
+    expect(traceKeyOf(members.find((m) => m.record.id === null)!.record)).toEqual({ by: 'trace', value: traceId });
   }, 120_000);
+
+  it('a connection named twice is looked in once; a window that ends before it starts is refused', async () => {
+    const { summary, members } = await trace(request({ connectionIds: [kafkaId, kafkaId], only: { [kafkaId]: [orders, payments, 'no-such-topic'] } }));
+    expect(summary.sources).toHaveLength(1);
+    expect(members).toHaveLength(5);
+    // Kafka alone: the placed event's cause (the reply on RabbitMQ) is not looked for, so both its deliveries are orphans too.
+    expect(summary.findings.map((f) => f.kind).sort()).toEqual(['duplicate', 'orphan', 'orphan', 'orphan', 'version-gap']);
+    expect(summary.sources[0]!.message).toContain('Not in this connection: no-such-topic.');
+    const now = Date.now();
+    await expect(trace(request({ window: { from: new Date(now).toISOString(), to: new Date(now - 1000).toISOString() } }))).rejects.toThrow("The window's start is after its end.");
+  });
 
   it('a message with no correlation id and no traceparent has nothing to follow', async () => {
     const page = await client.call('topics/page', { connectionId: kafkaId, topic: payments, partitions: null, isolation: 'read_committed', from: { type: 'start' }, direction: 'forward', limit: 10 });
@@ -270,6 +285,21 @@ describe('a conversation across Kafka, RabbitMQ, BullMQ and the store', () => {
     expect(new Set(all.members.map((m) => m.record.id)).size).toBe(100_000);
     expect(all.summary.findings).toEqual([]);
   }, 240_000);
+
+  it('reads a Redis stream on past 200,000 entries in the window, to the member at its end', async () => {
+    const r = new Redis({ host: '127.0.0.1', port: REDIS_PORT, db: REDIS_DB });
+    const long = unique('trace-long');
+    for (let i = 0; i < 210_000; i += 10_000) {
+      const p = r.pipeline();
+      for (let j = 0; j < 10_000; j++) p.xadd(long, '*', 'data', JSON.stringify({ n: i + j, correlationId: OTHER }));
+      await p.exec();
+    }
+    await r.xadd(long, '*', 'type', 'StockReserved', 'correlationId', C, 'data', '{"sku":"s-1"}');
+    r.disconnect();
+    const { summary, members } = await trace(request({ connectionIds: [redisId], only: { [redisId]: [long] } }));
+    expect(summary.sources[0]).toMatchObject({ state: 'done', scanned: 210_001, found: 1 });
+    expect(members.map((m) => m.record.type)).toEqual(['StockReserved']);
+  }, 120_000);
 });
 
 describe('a source that goes away mid-trace', () => {

@@ -1,4 +1,5 @@
 import { RewindError } from '../../model/errors';
+import { NO_TYPE } from '../../model/catalogue';
 import { compare, ConditionError, holds, parseJsonCondition, type JsonCondition } from '../../model/json-condition';
 import { compilePath, MISSING, scanPath, UNSURE } from '../../model/json-scan';
 import { linearRegex, type LinearRegex } from '../../model/linear-regex';
@@ -45,6 +46,22 @@ function mayBeJson(b: Buffer): boolean {
 /** A record's value as a decoder read it (Avro, Protobuf…); undefined: the bytes are searched as they are. */
 export type DecodedOf = (r: KafkaRecord) => { value: unknown; text: () => string } | undefined;
 
+/**
+ * The ways a text can stand in a record's bytes: as it is, and as JSON writers escape it inside a
+ * string (quotes and backslashes; `/` as `\/`, PHP's way; other than ASCII as `\u00e9`, Python's
+ * and PHP's way, in either case of hex). A trace's id is found in a JSON value whichever wrote it.
+ */
+export function writtenForms(text: string): Buffer[] {
+  const json = JSON.stringify(text).slice(1, -1);
+  const ascii = (s: string, upper: boolean) => s.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')[upper ? 'toUpperCase' : 'toLowerCase']()}`);
+  const forms = new Set([text, json, json.replace(/\//g, '\\/')]);
+  for (const f of [...forms]) {
+    forms.add(ascii(f, false));
+    forms.add(ascii(f, true));
+  }
+  return [...forms].map((f) => Buffer.from(f, 'utf8'));
+}
+
 /** A record's event type as its envelope reads it; null: it names none. */
 export type TypeOf = (r: KafkaRecord) => string | null;
 
@@ -81,13 +98,14 @@ export function compileFilter(filter: RecordFilter, decodedOf: DecodedOf = () =>
       return d !== undefined && d.text().includes(value);
     });
   }
+  const needles = anywhere ? writtenForms(anywhere) : [];
+  const holdsText = (b: Buffer) => needles.some((n) => b.indexOf(n) >= 0);
   if (anywhere) {
-    const needle = Buffer.from(anywhere, 'utf8');
     checks.push((r) => {
-      if (r.key !== null && r.key.indexOf(needle) >= 0) return true;
-      for (const h of r.headers) if (h.value !== null && h.value.indexOf(needle) >= 0) return true;
+      if (r.key !== null && holdsText(r.key)) return true;
+      for (const h of r.headers) if (h.value !== null && holdsText(h.value)) return true;
       if (r.value === null) return false;
-      if (r.value.indexOf(needle) >= 0) return true;
+      if (holdsText(r.value)) return true;
       const d = decodedOf(r);
       return d !== undefined && d.text().includes(anywhere);
     });
@@ -131,12 +149,12 @@ export function compileFilter(filter: RecordFilter, decodedOf: DecodedOf = () =>
       });
     }
   }
-  if (type !== undefined) checks.push((r) => typeOf(r) === type);
+  // `(no type)`, as the catalogue lists them: the records that name none.
+  if (type !== undefined) checks.push(type === NO_TYPE ? (r) => typeOf(r) === null : (r) => typeOf(r) === type);
   if (predicate) sandbox.push(`(${predicate}\n)(r)`);
 
   const only = anywhere !== undefined && !key && !header && value === undefined && json === undefined && predicate === undefined && type === undefined;
-  const needle = only ? Buffer.from(anywhere, 'utf8') : null;
-  const skipBatch = needle ? (body: Buffer) => body.indexOf(needle) < 0 && body.indexOf(GZIP) < 0 : null;
+  const skipBatch = only ? (body: Buffer) => !holdsText(body) && body.indexOf(GZIP) < 0 : null;
   const fast = checks.length === 0 ? () => true : checks.length === 1 ? checks[0]! : (r: KafkaRecord) => checks.every((c) => c(r));
   return { fast, sandboxed: sandbox.length === 0 ? null : sandbox.join(' && '), empty: checks.length === 0 && sandbox.length === 0, skipBatch };
 }

@@ -23,7 +23,7 @@ export function classifyRedisError(e: unknown, address: string, tlsOn: boolean):
   if (/WRONGTYPE/.test(text)) return new RewindError('conflict', `Redis: that key holds another type of value (${first(messages)})`, 'Reload the list: the key changed since it was listed.');
   const socket = classifySocketError(e, address, tlsOn);
   if (socket) return socket;
-  if (/Connection is closed|Stream isn't writeable|ECONNRESET|EPIPE/i.test(text)) {
+  if (/Connection is closed|Stream isn't writeable|ECONNRESET|EPIPE|max retries per request/i.test(text)) {
     return new RewindError('network', `The connection to Redis at ${address} was closed`, 'Check that the server is running, then try again.');
   }
   return new RewindError('internal', `Redis: ${first(messages) || 'unexpected error'}`);
