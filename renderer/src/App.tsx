@@ -141,6 +141,17 @@ export function App({ disconnected }: { disconnected: string | null }) {
   /** A trace's member in its own view: its topic, stream or queue, read from its position with it selected. */
   const openMember = (ref: MemberRef) => openPlace(ref.where.connectionId, ref.where, { kind: 'record', partition: ref.partition, position: ref.position, n: Date.now() });
   const openCatalogue = (connectionId: string, place: CatalogueRequest['resource']) => {
+    // One catalogue tab a place: asked again, it is shown (Build again reads anew).
+    const open = tabs.find(
+      (t) =>
+        t.kind === 'catalogue' &&
+        t.start.kind === 'build' &&
+        t.start.connectionId === connectionId &&
+        t.start.place.resource === place.resource &&
+        t.start.place.resourceType === place.resourceType &&
+        t.start.place.vhost === place.vhost,
+    );
+    if (open) return setActiveTab(open.id);
     const id = `catalogue-${Date.now()}`;
     const connectionName = connections?.find((c) => c.id === connectionId)?.name ?? connectionId;
     setTabs((ts) => [

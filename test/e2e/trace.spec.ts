@@ -163,6 +163,24 @@ test('trace a conversation from a Kafka record across Kafka, RabbitMQ and the st
     await linkDialog.getByRole('button', { name: 'Save' }).click();
     await reopened.getByRole('grid', { name: 'Causation tree' }).getByRole('rowgroup').getByRole('row').filter({ hasText: 'PaymentRequested' }).click();
     await expect(reopened.getByTestId('tracing-link')).toHaveAttribute('href', `http://localhost:16686/trace/${TRACE_ID}`);
+
+    // Into a topic whose tab is open already, showing a page where that offset holds another record: the member itself is selected.
+    await reopened.getByRole('grid', { name: 'Causation tree' }).getByRole('rowgroup').getByRole('row').filter({ hasText: 'PaymentRetried' }).click();
+    await page.getByRole('button', { name: `Open in ${payments}` }).click();
+    const paymentsPanel = page.getByRole('tabpanel', { name: payments });
+    await expect(paymentsPanel.getByTestId('detail-title')).toContainText('p0 @1');
+    await expect(paymentsPanel.getByLabel('record detail').getByLabel('Envelope')).toContainText('pay-retry');
+
+    // T on a message with nothing to follow says so.
+    await paymentsPanel
+      .getByRole('grid', { name: `${payments} records` })
+      .getByRole('rowgroup')
+      .getByRole('row')
+      .filter({ hasText: 'no ids at all' })
+      .click();
+    await page.keyboard.press('t');
+    await expect(page.getByRole('dialog', { name: 'Trace conversation' }).getByRole('alert')).toContainText('no correlation id and no traceparent');
+    await page.keyboard.press('Escape');
   } finally {
     await ch.deleteQueue(stream).catch(() => undefined);
     await conn.close().catch(() => undefined);

@@ -1,5 +1,4 @@
 import type { CSSProperties, KeyboardEvent, ReactNode } from 'react';
-import { traceKeyOf } from '../../../src/model/trace';
 import { useTraceActions } from '../trace/trace-launch';
 import { useClient } from '../api/client-context';
 import type { Envelope, ReadTarget } from '../api/types';
@@ -40,7 +39,7 @@ export function RecordsPanel(p: Props) {
   const current = p.rows[p.selected] ?? null;
   // T on the table traces the selected message's conversation, as the detail pane's button does.
   const onKeyDown = (e: KeyboardEvent) => {
-    if (e.key !== 't' || e.ctrlKey || e.metaKey || e.altKey || !current || !traces || (e.target as HTMLElement).getAttribute('role') !== 'grid' || !traceKeyOf(current)) return;
+    if (e.key !== 't' || e.ctrlKey || e.metaKey || e.altKey || !current || !traces || (e.target as HTMLElement).getAttribute('role') !== 'grid') return;
     e.preventDefault();
     traces.start({ connectionId: p.connectionId, record: current, target: sourceFor(p.connectionId, current, p.target)?.target ?? null });
   };

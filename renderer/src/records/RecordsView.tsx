@@ -12,6 +12,7 @@ import { RecordsPanel } from './RecordsPanel';
 import { MAX_ROWS, useRecordReader } from './useRecordReader';
 import { useSelectFocused, type RecordFocus } from './record-focus';
 import { CatalogueButton } from '../trace/CatalogueButton';
+import { NO_TYPE } from '../../../src/model/catalogue';
 
 /** What the tab composing the view may use: where the read ended, and a fresh read. */
 export interface RecordsViewState {
@@ -63,7 +64,7 @@ export function RecordsView({ connectionId, resource, target, attachJob = null, 
   const columns = useMemo(() => columnsFor(resource), [resource]);
   const extra = followed?.records;
   const all = useMemo(() => (extra?.length ? reader.rows.concat(extra) : reader.rows), [reader.rows, extra]);
-  const rows = useMemo(() => sortRows(typeOnly === null ? all : all.filter((r) => (r.type ?? '(no type)') === typeOnly), columns, sort), [all, typeOnly, columns, sort]);
+  const rows = useMemo(() => sortRows(typeOnly === null ? all : all.filter((r) => (r.type ?? NO_TYPE) === typeOnly), columns, sort), [all, typeOnly, columns, sort]);
   const following = followed?.active ?? false;
 
   const start = (append = false) => {

@@ -91,7 +91,13 @@ export function CatalogueTab({ start, connectionName }: { start: CatalogueStart;
         <span className="muted">
           {formatCount(cat.done)}
           {cat.total !== null ? ` of ${formatCount(cat.total)}` : ''} read
-          {cat.running ? ' · building…' : catalogue?.complete ? ` · ${formatCount(types.length)} type${types.length === 1 ? '' : 's'}` : cat.stopped ? ' · stopped: what was read so far is shown' : ''}
+          {cat.running
+            ? ' · building…'
+            : catalogue?.complete
+              ? ` · ${formatCount(types.length)} type${types.length === 1 ? '' : 's'}`
+              : cat.stopped && catalogue
+                ? ` · stopped: the catalogue shown is of the first ${formatCount(catalogue.scanned)}`
+                : ''}
         </span>
       </div>
       {cat.error !== null && (
@@ -128,7 +134,7 @@ export function CatalogueTab({ start, connectionName }: { start: CatalogueStart;
                 </button>
               </div>
               <p className="muted section">
-                {formatCount(type.count)} events, first{' '}
+                {formatCount(type.count)} event{type.count === 1 ? '' : 's'}, first{' '}
                 <button className="link-button" onClick={() => open(type.first.ref)}>
                   {formatTime(type.first.time)}
                 </button>
@@ -136,7 +142,8 @@ export function CatalogueTab({ start, connectionName }: { start: CatalogueStart;
                 <button className="link-button" onClick={() => open(type.last.ref)}>
                   {formatTime(type.last.time)}
                 </button>
-                .{type.opaque > 0 ? ` ${formatCount(type.opaque)} of them are not JSON (or not read whole): their fields are not known.` : ''}
+                .{type.opaque > 0 ? ` ${formatCount(type.opaque)} of them ${type.opaque === 1 ? 'is' : 'are'} not JSON (or not read whole): their fields are not known.` : ''}
+                {type.fieldsCut ? ' More than 300 fields were seen (data keyed by ids?): the first 300 are listed, and fields past them are not followed.' : ''}
               </p>
               <h4 className="section">Shape changes</h4>
               {type.changes.length === 0 ? (
@@ -147,7 +154,7 @@ export function CatalogueTab({ start, connectionName }: { start: CatalogueStart;
                     <li key={i}>
                       <span className="mono">{changeText(c)}</span>, first at {c.at.ref.partition !== null ? `[${c.at.ref.partition}] ` : ''}
                       {c.at.ref.position} ({formatTime(c.at.time)}){' '}
-                      <button className="link-button" onClick={() => open(c.at.ref)}>
+                      <button className="link-button" onClick={() => open(c.at.ref)} aria-label={`Open the first message where ${changeText(c)}`}>
                         open
                       </button>
                     </li>

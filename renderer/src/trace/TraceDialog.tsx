@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { ConnectionSummary } from '../api/types';
-import { memberTime, traceKeyOf, TRACE_BOUND_DEFAULT, TRACE_BOUND_MAX, type TraceRequest } from '../../../src/model/trace';
+import { memberTime, traceKeyOf, TRACE_BOUND_DEFAULT, TRACE_BOUND_MAX, type TraceKey, type TraceRequest } from '../../../src/model/trace';
 import { Dialog } from '../ui/Dialog';
 import { formatTime } from '../ui/format';
 import { whereOf, type TraceOrigin } from './trace-launch';
@@ -15,8 +15,41 @@ const WINDOWS: { minutes: number; label: string }[] = [
 ];
 
 /** What a trace from one message looks in: which connections, how far around its time, and when it stops. */
-export function TraceDialog({ origin, connections, onStart, onClose }: { origin: TraceOrigin; connections: ConnectionSummary[]; onStart(r: TraceRequest): void; onClose(): void }) {
-  const key = traceKeyOf(origin.record)!;
+export function TraceDialog(props: { origin: TraceOrigin; connections: ConnectionSummary[]; onStart(r: TraceRequest): void; onClose(): void }) {
+  const key = traceKeyOf(props.origin.record);
+  // Asked by the keyboard (T) or the palette of a message with nothing to follow: said, not silently ignored.
+  if (!key)
+    return (
+      <Dialog
+        title="Trace conversation"
+        submitLabel="Close"
+        submitting={false}
+        onClose={props.onClose}
+        onSubmit={(e) => {
+          e.preventDefault();
+          props.onClose();
+        }}
+      >
+        <p role="alert">This message has no correlation id and no traceparent: there is nothing to follow it by.</p>
+        <p className="muted">A trace follows the correlation id a message carries (CloudEvents, a header, an envelope in its value), or the trace id of its W3C traceparent.</p>
+      </Dialog>
+    );
+  return <TraceForm {...props} traceKey={key} />;
+}
+
+function TraceForm({
+  origin,
+  connections,
+  onStart,
+  onClose,
+  traceKey: key,
+}: {
+  origin: TraceOrigin;
+  connections: ConnectionSummary[];
+  onStart(r: TraceRequest): void;
+  onClose(): void;
+  traceKey: TraceKey;
+}) {
   const [picked, setPicked] = useState<Set<string>>(() => new Set(connections.map((c) => c.id)));
   const [minutes, setMinutes] = useState(30);
   const [bound, setBound] = useState(String(TRACE_BOUND_DEFAULT));
@@ -81,7 +114,7 @@ export function TraceDialog({ origin, connections, onStart, onClose }: { origin:
       </fieldset>
       <label className="field">
         <span>Stop after this many messages</span>
-        <input className="input" aria-label="Bound" inputMode="numeric" value={bound} onChange={(e) => setBound(e.target.value)} />
+        <input className="input" inputMode="numeric" value={bound} onChange={(e) => setBound(e.target.value)} />
       </label>
       {error && (
         <div className="notice warn" role="alert">

@@ -4,7 +4,7 @@ import { DetailPane } from '../records/DetailPane';
 import { DetailSplitter, useDetailWidth } from '../records/DetailSplitter';
 import { ErrorBox } from '../ui/ErrorBox';
 import { saveDownload } from '../ui/download';
-import { formatCount } from '../ui/format';
+import { formatCount, formatTime } from '../ui/format';
 import { findingMembers, treeRows } from './trace-tree';
 import { traceFileText } from './trace-file';
 import { TraceTimeline } from './TraceTimeline';
@@ -46,11 +46,16 @@ export function TraceTab({ start, dark: _dark }: { start: TraceStart; dark: bool
   const deadCount = trace.members.filter((m) => m.dead).length;
 
   const selectMember = (index: number) => setSelected(rowOfMember.get(index) ?? -1);
+  const flagged = useMemo(() => new Set(summary?.findings.flatMap((f) => findingMembers(f, trace.members)) ?? []), [summary, trace.members]);
+  const [saved, setSaved] = useState<string | null>(null);
   const open = (m: TraceMember | null) => m && actions?.open({ where: m.where, position: m.record.position, partition: m.record.partition });
 
   const exportTrace = () => {
     if (!request || !summary) return;
-    saveDownload([traceFileText(request, summary, trace.members)], `trace-${key?.value.slice(0, 40).replace(/[^\w.-]/g, '_') ?? 'conversation'}.jsonl`);
+    const name = `trace-${key?.value.slice(0, 40).replace(/[^\w.-]/g, '_') ?? 'conversation'}.jsonl`;
+    saveDownload([traceFileText(request, summary, trace.members)], name);
+    setSaved(name);
+    setTimeout(() => setSaved(null), 5000);
   };
 
   return (
@@ -70,6 +75,9 @@ export function TraceTab({ start, dark: _dark }: { start: TraceStart; dark: bool
           {deadCount ? ` · ${deadCount} dead` : ''}
           {summary ? ` · ${formatCount(summary.findings.length)} finding${summary.findings.length === 1 ? '' : 's'} · ${(summary.elapsedMs / 1000).toFixed(1)} s` : trace.running ? ' · tracing…' : ''}
           {trace.stopped ? ' · stopped' : ''}
+          {request ? ` · within ${formatTime(request.window.from)} – ${formatTime(request.window.to)}` : ''}
+          {start.kind === 'file' ? ' · opened from a file' : ''}
+          {saved ? ` · saved ${saved}` : ''}
         </span>
         <div className="spacer" />
         {trace.running && (
@@ -116,7 +124,7 @@ export function TraceTab({ start, dark: _dark }: { start: TraceStart; dark: bool
           {view === 'tree' ? (
             <TraceTree rows={rows} members={trace.members} selected={selected} onSelect={setSelected} onOpen={(i) => open(trace.members[rows[i]!.index] ?? null)} />
           ) : (
-            <TraceTimeline members={trace.members} selected={rows[selected]?.index ?? null} onSelect={selectMember} />
+            <TraceTimeline members={trace.members} selected={rows[selected]?.index ?? null} flagged={flagged} onSelect={selectMember} />
           )}
         </div>
         <DetailSplitter width={width} onWidth={setWidth} />

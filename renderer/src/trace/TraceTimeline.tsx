@@ -14,7 +14,7 @@ const laneOf = (m: TraceMember) => `${m.where.connectionName} · ${m.where.resou
  * One lane per source (a connection's topic, stream, queue or store), each message a dot at its
  * time, a line from each cause to what it caused; dead steps red. A click selects the message.
  */
-export function TraceTimeline({ members, selected, onSelect }: { members: TraceMember[]; selected: number | null; onSelect(index: number): void }) {
+export function TraceTimeline({ members, selected, flagged, onSelect }: { members: TraceMember[]; selected: number | null; flagged: ReadonlySet<number>; onSelect(index: number): void }) {
   // Drawn at the pane's own width, so the words stay at the size of the rest of the app.
   const box = useRef<HTMLDivElement>(null);
   const [WIDTH, setWidth] = useState(900);
@@ -83,11 +83,11 @@ export function TraceTimeline({ members, selected, onSelect }: { members: TraceM
               cx={x(t)}
               cy={y(m)}
               r={selected === i ? 7 : 5}
-              className={`${m.dead ? 'dot-dead' : 'dot-ok'}${selected === i ? ' chosen' : ''}`}
+              className={`${m.dead ? 'dot-dead' : 'dot-ok'}${flagged.has(i) ? ' dot-flag' : ''}${selected === i ? ' chosen' : ''}`}
               onClick={() => onSelect(i)}
               data-testid="timeline-dot"
             >
-              <title>{`${m.record.type ?? '(no type)'} ${m.record.id ?? ''}\n${laneOf(m)} @${m.record.position}\n${formatTime(memberTime(m.record))}${m.dead ? `\n${m.dead}` : ''}`}</title>
+              <title>{`${m.record.type ?? '(no type)'} ${m.record.id ?? ''}\n${laneOf(m)} @${m.record.position}\n${formatTime(memberTime(m.record))}${m.dead ? `\n${m.dead}` : ''}${flagged.has(i) ? '\nnamed in a finding' : ''}`}</title>
             </circle>
           );
         })}

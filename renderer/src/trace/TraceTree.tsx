@@ -5,7 +5,7 @@ import { formatTime } from '../ui/format';
 import { VirtualGrid } from '../ui/VirtualGrid';
 import { spanText, type TreeRow } from './trace-tree';
 
-const COLUMNS = 'minmax(240px, 1fr) minmax(90px, 130px) minmax(120px, 220px) 150px 76px';
+const COLUMNS = 'minmax(240px, 1fr) minmax(90px, 130px) minmax(120px, 220px) 178px 80px';
 
 /** The causation tree as a table: each step under its cause, with where it is, when, and the time since its cause. */
 export function TraceTree({ rows, members, selected, onSelect, onOpen }: { rows: TreeRow[]; members: TraceMember[]; selected: number; onSelect(row: number): void; onOpen(row: number): void }) {
@@ -27,7 +27,9 @@ export function TraceTree({ rows, members, selected, onSelect, onOpen }: { rows:
           <span role="columnheader">Source</span>
           <span role="columnheader">Where</span>
           <span role="columnheader">Time</span>
-          <span role="columnheader">After cause</span>
+          <span role="columnheader" title="Time since the message that caused it">
+            After cause
+          </span>
         </>
       }
       empty={<div className="empty">No messages found yet.</div>}
@@ -42,19 +44,25 @@ export function TraceTree({ rows, members, selected, onSelect, onOpen }: { rows:
               className={m.dead ? 'step dead' : 'step'}
               style={{ paddingLeft: 6 + row.depth * 16 }}
               onDoubleClick={() => onOpen(i)}
-              title={`${m.record.type ?? '(no type)'} ${m.record.id ?? ''}${m.dead ? `\n${m.dead}` : ''}`}
+              title={`${m.record.type ?? '(no type)'} ${m.record.id ?? ''}${row.again ? '\ndelivered again' : ''}${row.orphan ? '\ncause not found' : ''}${m.dead ? `\n${m.dead}` : ''}`}
             >
               {row.depth > 0 && <span className="muted">└ </span>}
-              <strong>{m.record.type ?? '(no type)'}</strong> <span className="mono muted">{m.record.id ?? 'no id'}</span>
+              {/* Flags first: a long type or id is cut at the cell's end, never what is wrong with the step. */}
               {m.dead && <span className="badge dead">dead</span>}
               {row.again && <span className="badge warn-badge">delivered again</span>}
               {row.orphan && <span className="badge warn-badge">cause not found</span>}
+              {(m.dead || row.again || row.orphan) && ' '}
+              <strong>{m.record.type ?? '(no type)'}</strong> <span className="mono muted">{m.record.id ?? 'no id'}</span>
             </div>
-            <div role="gridcell">{m.where.connectionName}</div>
+            <div role="gridcell" title={m.where.connectionName}>
+              {m.where.connectionName}
+            </div>
             <div role="gridcell" className="mono" title={place}>
               {place}
             </div>
-            <div role="gridcell">{formatTime(memberTime(m.record))}</div>
+            <div role="gridcell" title={memberTime(m.record) ?? ''}>
+              {formatTime(memberTime(m.record))}
+            </div>
             <div role="gridcell" className="num">
               {row.sinceCause === null ? '' : spanText(row.sinceCause)}
             </div>

@@ -55,9 +55,9 @@ export function useTrace() {
             members: s.members.length,
             sources: s.sources.map((x) => (x.state === 'looking' ? { ...x, state: 'stopped' as const } : x)),
             bounded: false,
-            findings: checkAll(s.members, 'trace'),
+            findings: checkAll(s.members, 'trace', false),
             elapsedMs: Date.now() - started.current,
-            notes: ['Stopped before the end: the messages and findings are those found until then.'],
+            notes: ['Stopped before the end: the messages and findings are those found until then (causes not found are not listed: they may be among the rest).'],
           }
         : s.summary,
     }));
