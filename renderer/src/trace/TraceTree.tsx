@@ -5,7 +5,7 @@ import { formatTime } from '../ui/format';
 import { VirtualGrid } from '../ui/VirtualGrid';
 import { spanText, type TreeRow } from './trace-tree';
 
-const COLUMNS = 'minmax(240px, 1fr) minmax(90px, 130px) minmax(120px, 220px) 178px 80px';
+const COLUMNS = 'minmax(200px, 1fr) minmax(80px, 120px) minmax(100px, 200px) 156px 72px';
 
 /** The causation tree as a table: each step under its cause, with where it is, when, and the time since its cause. */
 export function TraceTree({ rows, members, selected, onSelect, onOpen }: { rows: TreeRow[]; members: TraceMember[]; selected: number; onSelect(row: number): void; onOpen(row: number): void }) {
@@ -28,7 +28,7 @@ export function TraceTree({ rows, members, selected, onSelect, onOpen }: { rows:
           <span role="columnheader">Where</span>
           <span role="columnheader">Time</span>
           <span role="columnheader" title="Time since the message that caused it">
-            After cause
+            After
           </span>
         </>
       }
