@@ -136,6 +136,7 @@ export function App({ disconnected }: { disconnected: string | null }) {
       const r = list.find((x) => x.type === place.resourceType && x.name === place.resource && (x.type !== 'rabbit-queue' || x.vhost === place.vhost));
       if (!r) return setLoadError(new Error(`${place.resource} is no longer in ${connection.name}.`));
       openResource(connection, r, undefined, focus);
+      focusOpenedTable(r.name);
     }, setLoadError);
   };
   /** A trace's member in its own view: its topic, stream or queue, read from its position with it selected. */
@@ -548,6 +549,17 @@ export function App({ disconnected }: { disconnected: string | null }) {
       </div>
     </TraceActionsProvider>
   );
+}
+
+/** The keyboard goes on in the view a member opened in: its table, once the tab shows it (a second at most). */
+function focusOpenedTable(tab: string) {
+  const started = Date.now();
+  const look = () => {
+    const grid = document.querySelector<HTMLElement>(`[role="tabpanel"][aria-label="${CSS.escape(tab)}"]:not([hidden]) [role="grid"]`);
+    if (grid) grid.focus();
+    else if (Date.now() - started < 1000) requestAnimationFrame(look);
+  };
+  requestAnimationFrame(look);
 }
 
 function fromSaved(t: SavedTab): Tab {

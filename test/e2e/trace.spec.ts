@@ -170,6 +170,8 @@ test('trace a conversation from a Kafka record across Kafka, RabbitMQ and the st
     const paymentsPanel = page.getByRole('tabpanel', { name: payments });
     await expect(paymentsPanel.getByTestId('detail-title')).toContainText('p0 @1');
     await expect(paymentsPanel.getByLabel('record detail').getByLabel('Envelope')).toContainText('pay-retry');
+    // The keyboard goes on in the table the member opened in.
+    await expect(paymentsPanel.getByRole('grid', { name: `${payments} records` })).toBeFocused();
 
     // T on a message with nothing to follow says so.
     await paymentsPanel
