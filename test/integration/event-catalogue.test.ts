@@ -1,17 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RewindClient } from '../../src/api/client';
 import type { Catalogue, CatalogueItem } from '../../src/model/catalogue';
-import { createAppContext, type AppContext } from '../../src/services/app-context';
-import { MemorySecretStore } from '../../src/services/secret-store';
 import { cloudEventsNpmKafka } from '../tools/envelope-inputs';
 import { REDIS_PORT } from '../tools/bull-workers';
 import { createTopic, deleteTopics, KEEP_HISTORY, kcatProduce, kcatProduceLines } from '../tools/kafka-tools';
-import { KAFKA_PORT, unique } from './brokers';
-import { inMemoryClient } from './in-memory-client';
+import { unique } from './brokers';
+import { startApp, type AppUnderTest } from './app-under-test';
 
 /**
  * An event catalogue and the checks over a whole topic (issue 21): 30,000 hand-rolled envelopes
@@ -19,8 +14,7 @@ import { inMemoryClient } from './in-memory-client';
  * CloudEvents from the npm SDK with a duplicate delivery, a skipped and a repeated `sequence`, and
  * an event whose own time is before the one written ahead of it; a Redis stream written by ioredis.
  */
-let dir: string;
-let context: AppContext;
+let app: AppUnderTest;
 let client: RewindClient;
 let kafkaId: string;
 let redisId: string;
@@ -38,9 +32,8 @@ async function build(resource: { resourceType: string; resource: string; vhost: 
 }
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'rewind-catalogue-'));
-  context = createAppContext({ dataDir: dir, secrets: new MemorySecretStore(), shell: 'web', version: 'test' });
-  client = inMemoryClient(context.handlers);
+  app = startApp('catalogue');
+  client = app.client;
   await createTopic(topic, KEEP_HISTORY, 1);
   kcatProduceLines(
     topic,
@@ -75,8 +68,8 @@ beforeAll(async () => {
   });
   await cloudEventsNpmKafka(topic, [ce('o-1', '1', at(1)), ce('o-2', '2', at(2)), ce('o-2', '2', at(2)), ce('o-4', '4', at(4)), ce('o-4b', '4', at(5)), ce('o-5', '5', at(3))]);
 
-  kafkaId = (await client.call('connections/save', { kind: 'kafka', name: 'k', host: '127.0.0.1', port: KAFKA_PORT, tls: false, username: '', sasl: 'none' })).id;
-  redisId = (await client.call('connections/save', { kind: 'redis', name: 'q', host: '127.0.0.1', port: REDIS_PORT, tls: false, username: '', database: REDIS_DB, prefix: 'bull' })).id;
+  kafkaId = await app.kafka();
+  redisId = await app.redis(REDIS_DB);
   const redis = new Redis({ host: '127.0.0.1', port: REDIS_PORT, db: REDIS_DB });
   for (let i = 0; i < 500; i++) await redis.xadd(stream, '*', 'type', 'StockMoved', 'data', JSON.stringify(i < 300 ? { sku: `sku-${i}`, qty: i } : { sku: `sku-${i}`, qty: String(i) }));
   redis.disconnect();
@@ -86,9 +79,8 @@ afterAll(async () => {
   const r = new Redis({ host: '127.0.0.1', port: REDIS_PORT, db: REDIS_DB });
   await r.flushdb();
   r.disconnect();
-  await context.close();
+  await app.close();
   await deleteTopics([topic]);
-  rmSync(dir, { recursive: true, force: true });
 });
 
 describe('an event catalogue of a whole topic', () => {

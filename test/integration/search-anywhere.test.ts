@@ -1,16 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RewindClient } from '../../src/api/client';
 import type { Envelope } from '../../src/model/envelope';
-import { createAppContext, type AppContext } from '../../src/services/app-context';
-import { MemorySecretStore } from '../../src/services/secret-store';
 import { createTopic, deleteTopics, kcatProduce, kcatProduceLines } from '../tools/kafka-tools';
-import { KAFKA_PORT, unique } from './brokers';
-import { inMemoryClient } from './in-memory-client';
+import { unique } from './brokers';
+import { startApp, type AppUnderTest } from './app-under-test';
 
 /**
  * Text found anywhere in a record (what a trace looks for): in a key, a header, a value, a value
@@ -18,8 +13,7 @@ import { inMemoryClient } from './in-memory-client';
  * it are counted and not read (the search's shortcut): every record is still counted as scanned,
  * and no hit is missed, among 60,000 records written by kcat.
  */
-let dir: string;
-let context: AppContext;
+let app: AppUnderTest;
 let client: RewindClient;
 let kafkaId: string;
 const topic = unique('anywhere');
@@ -38,9 +32,8 @@ async function search(filter: { anywhere: string }, until?: string) {
 }
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'rewind-anywhere-'));
-  context = createAppContext({ dataDir: dir, secrets: new MemorySecretStore(), shell: 'web', version: 'test' });
-  client = inMemoryClient(context.handlers);
+  app = startApp('anywhere');
+  client = app.client;
   await createTopic(topic, {}, 3);
   const filler = (from: number) => Array.from({ length: COUNT / 3 }, (_, i) => `k-${from + i}\t${JSON.stringify({ n: from + i, note: 'nothing to see' })}`);
   kcatProduceLines(topic, filler(0), { keyed: true });
@@ -57,13 +50,12 @@ beforeAll(async () => {
   kcatProduceLines(topic, filler(COUNT / 3), { keyed: true });
   kcatProduce(topic, [{ key: 'lz4', headers: [`x-trace=${NEEDLE}`], value: Buffer.from('{"in":"lz4 batch"}') }], { codec: 'lz4', partition: 1 });
   kcatProduceLines(topic, filler((2 * COUNT) / 3), { keyed: true });
-  kafkaId = (await client.call('connections/save', { kind: 'kafka', name: 'k', host: '127.0.0.1', port: KAFKA_PORT, tls: false, username: '', sasl: 'none' })).id;
+  kafkaId = await app.kafka();
 }, 240_000);
 
 afterAll(async () => {
-  await context.close();
+  await app.close();
   await deleteTopics([topic]);
-  rmSync(dir, { recursive: true, force: true });
 });
 
 describe('text anywhere in a record', () => {

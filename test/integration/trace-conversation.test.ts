@@ -10,14 +10,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RewindClient } from '../../src/api/client';
 import type { TraceItem, TraceMember, TraceRequest } from '../../src/model/trace';
 import { traceKeyOf } from '../../src/model/trace';
-import { createAppContext, type AppContext } from '../../src/services/app-context';
-import { MemorySecretStore } from '../../src/services/secret-store';
 import { cloudEventsNpmKafka, nserviceBusMessages } from '../tools/envelope-inputs';
 import { REDIS_PORT } from '../tools/bull-workers';
 import { createTopic, deleteTopics, kcatProduce, kcatProduceLines } from '../tools/kafka-tools';
 import { AMQP_URL } from '../tools/rabbit-tools';
-import { KAFKA_PORT, unique } from './brokers';
-import { inMemoryClient } from './in-memory-client';
+import { unique } from './brokers';
+import { startApp, type AppUnderTest } from './app-under-test';
 
 /**
  * One conversation spread by real producers (issue 21): an NServiceBus-shaped command and its reply
@@ -26,8 +24,7 @@ import { inMemoryClient } from './in-memory-client';
  * topic (one caused by a message that does not exist), a BullMQ job a real worker failed, and an
  * event in the local store. The trace finds every member and every finding, and nothing else.
  */
-let dir: string;
-let context: AppContext;
+let app: AppUnderTest;
 let client: RewindClient;
 let kafkaId: string;
 let rabbitId: string;
@@ -76,14 +73,11 @@ async function trace(req: TraceRequest) {
 const idsOf = (members: TraceMember[]) => members.map((m) => m.record.id).sort();
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'rewind-trace-'));
-  context = createAppContext({ dataDir: dir, secrets: new MemorySecretStore(), shell: 'web', version: 'test' });
-  client = inMemoryClient(context.handlers);
-  kafkaId = (await client.call('connections/save', { kind: 'kafka', name: 'k', host: '127.0.0.1', port: KAFKA_PORT, tls: false, username: '', sasl: 'none' })).id;
-  rabbitId = (
-    await client.call('connections/save', { kind: 'rabbitmq', name: 'r', host: '127.0.0.1', port: 5672, tls: false, username: 'guest', password: 'guest', vhost: '/', managementPort: 15672 })
-  ).id;
-  redisId = (await client.call('connections/save', { kind: 'redis', name: 'q', host: '127.0.0.1', port: REDIS_PORT, tls: false, username: '', database: REDIS_DB, prefix: 'bull' })).id;
+  app = startApp('trace');
+  client = app.client;
+  kafkaId = await app.kafka();
+  rabbitId = await app.rabbit();
+  redisId = await app.redis(REDIS_DB);
   await createTopic(orders);
   await createTopic(payments);
 
@@ -175,8 +169,7 @@ afterAll(async () => {
   await r.flushdb();
   r.disconnect();
   await deleteTopics([orders, payments, crowd]);
-  await context.close();
-  rmSync(dir, { recursive: true, force: true });
+  await app.close();
 });
 
 describe('a conversation across Kafka, RabbitMQ, BullMQ and the store', () => {
