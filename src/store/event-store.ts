@@ -126,6 +126,11 @@ export class EventStore {
       audit: db.prepare('INSERT INTO audit_log (at, action, detail) VALUES (?, ?, ?)'),
       hasEventId: db.prepare('SELECT 1 FROM events WHERE event_id = ?').pluck(),
       conversationIndexed: db.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN ('events_correlation', 'events_trace')").pluck(),
+      // Written as the indexes of migration 5 are, so SQLite uses them.
+      byCorrelation: db.prepare("SELECT * FROM events WHERE json_extract(metadata, '$.correlationId') = ? AND global_position > ? ORDER BY global_position LIMIT ?"),
+      byTraceId: db.prepare(
+        "SELECT * FROM events WHERE substr(json_extract(metadata, '$.traceparent'), 4, 32) = ? AND json_extract(metadata, '$.traceparent') IS NOT NULL AND global_position > ? ORDER BY global_position LIMIT ?",
+      ),
     };
   }
 
@@ -231,11 +236,7 @@ export class EventStore {
    */
   conversation(by: 'correlation' | 'trace', value: string, after: number, limit: number): { events: StoredEvent[]; indexed: boolean } {
     const indexed = (this.statements.conversationIndexed.get() as number) === 2;
-    const sql =
-      by === 'correlation'
-        ? "SELECT * FROM events WHERE json_extract(metadata, '$.correlationId') = ? AND global_position > ? ORDER BY global_position LIMIT ?"
-        : "SELECT * FROM events WHERE substr(json_extract(metadata, '$.traceparent'), 4, 32) = ? AND json_extract(metadata, '$.traceparent') IS NOT NULL AND global_position > ? ORDER BY global_position LIMIT ?";
-    const rows = this.db.prepare(sql).all(by === 'trace' ? value.toLowerCase() : value, after, limit) as EventRow[];
+    const rows = (by === 'correlation' ? this.statements.byCorrelation : this.statements.byTraceId).all(by === 'trace' ? value.toLowerCase() : value, after, limit) as EventRow[];
     return { events: rows.map(toEvent), indexed };
   }
 

@@ -4,6 +4,7 @@ import type { ReadStart, ReadTarget, Resource } from '../model/resources';
 import { belongsTo, type TraceKey, type TraceWhere } from '../model/trace';
 import { storeEventToEnvelope } from '../sources/store/store-envelope';
 import type { SourceAdapter } from '../sources/source-adapter';
+import { searchOnward } from './search-onward';
 
 /** What a look in one source reports, as it goes. */
 export interface LookOutput {
@@ -25,8 +26,6 @@ export interface LookRequest {
   only?: string[];
 }
 
-/** Hits asked of one Kafka search call; a search continues from where the last stopped. */
-const SEARCH_HITS = 10_000;
 /** Events asked of the store's index at a time. */
 const STORE_PAGE = 1_000;
 /** Items a read is asked for at a time; a stream or queue state is read on from where each stopped. */
@@ -117,45 +116,31 @@ async function lookInTopic(adapter: SourceAdapter, req: LookRequest, r: Extract<
   const topic = r.name;
   const where = whereOf(req, r);
   // Offsets for times, both ends of the window: the search reads only between them.
-  let from: { type: 'time'; value: string } | { type: 'offsets'; value: Record<string, string> } = { type: 'time', value: req.window.from };
-  let to: Record<string, string> | null = null;
-  for (;;) {
-    let reported = 0;
-    const summary = await topics.search(
-      {
-        connectionId: req.connectionId,
-        topic,
-        partitions: null,
-        isolation: 'read_committed',
-        from,
-        to,
-        until: req.window.to,
-        filter: { anywhere: req.key.value },
-        limit: SEARCH_HITS,
-        previewBytes: PREVIEW_BYTES,
-      },
-      signal,
-      {
-        hits: (records) =>
-          out.found(
-            where,
-            records.filter((e) => belongsTo(e, req.key)),
-            r.deadLetter,
-          ),
-        progress: (p) => {
-          out.scanned(p.scanned - reported);
-          reported = p.scanned;
-        },
-      },
-    );
-    out.scanned(summary.scanned - reported);
-    // What the search says of itself (a transaction still open, records deleted by retention, aborted ones hidden) is said with the trace.
-    for (const n of summary.notes) out.skipped(`${topic}: ${n}`);
-    if (summary.stopped) throw new RewindError(summary.stopped.code === 'not_found' ? 'not_found' : 'network', `${topic}: ${summary.stopped.message}`);
-    if (summary.complete || summary.hits < SEARCH_HITS) return;
-    from = { type: 'offsets', value: summary.positions };
-    to = summary.ends;
-  }
+  await searchOnward(
+    topics,
+    {
+      connectionId: req.connectionId,
+      topic,
+      partitions: null,
+      isolation: 'read_committed',
+      from: { type: 'time', value: req.window.from },
+      until: req.window.to,
+      filter: { anywhere: req.key.value },
+      previewBytes: PREVIEW_BYTES,
+    },
+    signal,
+    {
+      hits: (records) =>
+        out.found(
+          where,
+          records.filter((e) => belongsTo(e, req.key)),
+          r.deadLetter,
+        ),
+      scanned: out.scanned,
+      // What the search says of itself (a transaction still open, records deleted by retention, aborted ones hidden) is said with the trace.
+      note: (n) => out.skipped(`${topic}: ${n}`),
+    },
+  );
 }
 
 function targetOf(r: Resource): ReadTarget | null {

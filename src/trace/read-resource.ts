@@ -3,9 +3,8 @@ import type { Envelope } from '../model/envelope';
 import { RewindError } from '../model/errors';
 import type { ReadTarget } from '../model/resources';
 import type { SourceAdapter } from '../sources/source-adapter';
+import { searchOnward } from './search-onward';
 
-/** Hits asked of one Kafka search call; a scan continues from where the last stopped. */
-const SEARCH_HITS = 10_000;
 /** Where a whole read has no count to stop at. */
 const WHOLE = Number.MAX_SAFE_INTEGER;
 const PREVIEW_BYTES = 64 * 1024;
@@ -62,18 +61,10 @@ async function readTopic(adapter: SourceAdapter, connectionId: string, topic: st
   const ranges = await topics.partitionRanges(topic, { type: 'start' }, signal);
   const per = scope.kind === 'sample' ? Math.max(1, Math.ceil(scope.count / Math.max(1, ranges.length))) : null;
   out.total(ranges.reduce((n, p) => n + Math.min(Number(p.end - p.start), per ?? Number.MAX_SAFE_INTEGER), 0));
-  let from: { type: 'start' } | { type: 'last'; perPartition: number } | { type: 'offsets'; value: Record<string, string> } = per === null ? { type: 'start' } : { type: 'last', perPartition: per };
-  let to: Record<string, string> | null = null;
-  for (;;) {
-    const s = await topics.search({ connectionId, topic, partitions: null, isolation: 'read_committed', from, to, filter: {}, limit: SEARCH_HITS }, signal, {
-      hits: out.batch,
-      progress: () => undefined,
-    });
-    if (s.stopped) throw new RewindError(s.stopped.code === 'not_found' ? 'not_found' : 'network', `${topic}: ${s.stopped.message}`);
-    for (const n of s.notes) out.note(n);
-    // Short of the hit limit, the search ended where it could go no further (the end, or a transaction still open).
-    if (s.complete || s.hits < SEARCH_HITS) return s.complete;
-    from = { type: 'offsets', value: s.positions };
-    to = s.ends;
-  }
+  return searchOnward(
+    topics,
+    { connectionId, topic, partitions: null, isolation: 'read_committed', from: per === null ? { type: 'start' } : { type: 'last', perPartition: per }, filter: {} },
+    signal,
+    { hits: out.batch, note: out.note },
+  );
 }
